@@ -1,0 +1,46 @@
+package org.securetrain.runtime;
+
+/**
+ * An authenticated, handshaken connection between the two parties. It multiplexes any number of
+ * ordered logical {@link Channel}s over one transport, so independent protocol instances (e.g. the two
+ * HE cross terms of one product, or OT extension beside a garbled circuit) run concurrently without
+ * mixing messages. Open one with {@code InMemoryTransport.pair(...)} (tests) or the TLS transport.
+ *
+ * <p>Thread-safety: the session and different channels may be used from different threads; one
+ * channel is meant to be driven by one thread at a time (a protocol instance).
+ */
+public interface Session extends AutoCloseable {
+
+    /** This party's role. */
+    Role role();
+
+    /** This party's index, {@code role().id()}: 0 = model owner, 1 = data owner. */
+    default int party() {
+        return role().id();
+    }
+
+    /** The options this party opened the session with. */
+    SessionOptions options();
+
+    /**
+     * The logical stream with this name, created on first use. Both parties must use the same name;
+     * messages the peer sends on a stream before this party opens it are kept until it does.
+     */
+    Channel channel(String name);
+
+    /** Bytes, messages and rounds so far, per stream and per protocol step. */
+    TrafficStats traffic();
+
+    /** True until the session is closed or has failed. */
+    boolean isOpen();
+
+    /**
+     * Ends the session on purpose and tells the peer why, so its waiting calls fail at once with
+     * {@link PeerAbortedException} carrying {@code reason} instead of running into a timeout.
+     */
+    void abort(String reason);
+
+    /** Graceful close: pending sends are flushed, the peer sees a clean end. Idempotent. */
+    @Override
+    void close();
+}

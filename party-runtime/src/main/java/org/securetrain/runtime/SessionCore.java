@@ -1,0 +1,584 @@
+package org.securetrain.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.securetrain.runtime.spi.FrameListener;
+import org.securetrain.runtime.spi.FrameTransport;
+import org.securetrain.runtime.spi.Frames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-independent half of a session: stream multiplexing, message framing and reassembly,
+ * the handshake, failure propagation and traffic accounting. Transports create one, connect it to a
+ * {@link FrameTransport}, and call {@link #handshake()} before handing it out as a {@link Session}.
+ */
+public final class SessionCore implements Session, FrameListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
+
+    private static final byte[] MAGIC = {'S', 'T', 'R', 'N'};
+    private static final byte CTRL_HELLO = 1;
+    private static final byte CTRL_GOODBYE = 2;
+    private static final byte CTRL_ABORT = 3;
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final SessionOptions options;
+    private final TrafficStats traffic = new TrafficStats();
+    private final ConcurrentHashMap<Integer, Inbox> inboxes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ChannelImpl> channels = new ConcurrentHashMap<>();
+    private final AtomicReference<SessionException> failure = new AtomicReference<>();
+    private final Inbox control;
+    private volatile FrameTransport transport;
+    private volatile boolean open;
+    private volatile boolean closed;
+    private volatile int peerMaxFrame;
+    private final long maxMessage;
+    private volatile ExecutorService asyncSends;
+
+    public SessionCore(SessionOptions options) {
+        this.options = options;
+        this.peerMaxFrame = 1024;
+        this.maxMessage = options.maxMessageBytes();
+        this.control = new Inbox(Frames.CONTROL_STREAM, "(control)");
+        inboxes.put(Frames.CONTROL_STREAM, control);
+    }
+
+    /** Binds the transport; must be called once, before any frame flows. */
+    public void attach(FrameTransport t) {
+        if (this.transport != null) {
+            throw new IllegalStateException("transport already attached");
+        }
+        this.transport = t;
+    }
+
+    // ------------------------------------------------------------------ handshake
+
+    /**
+     * Sends this party's hello, waits for the peer's and checks every field. Both parties run the same
+     * checks in the same order on the same two hellos, so both fail naming the same field.
+     */
+    public void handshake() {
+        ByteBuffer hello = ByteBuffer.allocate(256 + 64).order(ByteOrder.BIG_ENDIAN);
+        byte[] sid = options.sessionId().getBytes(StandardCharsets.UTF_8);
+        hello.put(CTRL_HELLO).put(MAGIC).putInt(options.protocolVersion()).put((byte) options.role().id())
+                .putShort((short) sid.length).put(sid).put(options.configHash()).putInt(options.maxFrameBytes());
+        hello.flip();
+        writeMessage(Frames.CONTROL_STREAM, 0, hello.remaining(), dst -> dst.put(hello.duplicate()));
+
+        Message m;
+        try {
+            m = control.take(options.handshakeTimeout().toMillis(), "handshake");
+        } catch (SessionException e) {
+            fail(e);
+            throw e;
+        }
+        try {
+            checkHello(ByteBuffer.wrap(m.data).order(ByteOrder.BIG_ENDIAN), sid);
+        } catch (SessionException e) {
+            fail(e);
+            throw e;
+        } catch (RuntimeException e) {
+            SessionException se = new HandshakeException("magic", "malformed hello from peer: " + e);
+            fail(se);
+            throw se;
+        }
+        open = true;
+        LOG.debug("session {} open as {}", options.sessionId(), options.role());
+    }
+
+    private void checkHello(ByteBuffer in, byte[] mySid) {
+        if (in.get() != CTRL_HELLO) {
+            throw new HandshakeException("magic", "first control message is not a hello");
+        }
+        byte[] magic = new byte[4];
+        in.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new HandshakeException("magic", "peer is not a SecureTrain party");
+        }
+        int version = in.getInt();
+        if (version != options.protocolVersion()) {
+            throw new HandshakeException("protocolVersion", "local version " + options.protocolVersion()
+                    + ", peer version " + version);
+        }
+        int peerRole = in.get();
+        if (peerRole == options.role().id()) {
+            throw new HandshakeException("role", "both parties claim role " + options.role()
+                    + " (party " + peerRole + "); exactly one party 0 and one party 1 are required");
+        }
+        if (peerRole != 0 && peerRole != 1) {
+            throw new HandshakeException("role", "peer claims unknown party id " + peerRole);
+        }
+        int sidLen = in.getShort();
+        if (sidLen < 0 || sidLen > 1024) {
+            throw new HandshakeException("sessionId", "malformed session id length " + sidLen);
+        }
+        byte[] sid = new byte[sidLen];
+        in.get(sid);
+        if (!MessageDigest.isEqual(sid, mySid)) {
+            throw new HandshakeException("sessionId", "local '" + options.sessionId() + "', peer '"
+                    + new String(sid, StandardCharsets.UTF_8) + "'");
+        }
+        byte[] hash = new byte[32];
+        in.get(hash);
+        if (!MessageDigest.isEqual(hash, options.configHash())) {
+            throw new HandshakeException("configHash", "the parties' session configurations differ (local "
+                    + Hex.of(Arrays.copyOf(options.configHash(), 8)) + "..., peer "
+                    + Hex.of(Arrays.copyOf(hash, 8)) + "...): network architecture, fixed-point or HE"
+                    + " parameters do not match");
+        }
+        int pmf = in.getInt();
+        if (pmf < 1024) {
+            throw new HandshakeException("maxFrameBytes", "peer's max frame " + pmf + " is below 1024");
+        }
+        peerMaxFrame = pmf;
+    }
+
+    // ------------------------------------------------------------------ Session
+
+    @Override
+    public Role role() {
+        return options.role();
+    }
+
+    @Override
+    public SessionOptions options() {
+        return options;
+    }
+
+    @Override
+    public TrafficStats traffic() {
+        return traffic;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open && !closed && failure.get() == null;
+    }
+
+    @Override
+    public Channel channel(String name) {
+        checkUsable();
+        return channels.computeIfAbsent(name, n -> {
+            int id = streamId(n);
+            Inbox box = inboxes.computeIfAbsent(id, k -> new Inbox(k, n));
+            synchronized (box) {
+                if (box.name == null) {
+                    box.name = n;
+                } else if (!box.name.equals(n)) {
+                    throw new IllegalArgumentException("stream names '" + n + "' and '" + box.name
+                            + "' collide on id " + id + "; rename one");
+                }
+            }
+            return new ChannelImpl(this, n, id, box);
+        });
+    }
+
+    /** Stable 31-bit id from the name (SHA-256 prefix), never the control stream. */
+    static int streamId(String name) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            int id = ((h[0] & 0x7f) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
+            return id == Frames.CONTROL_STREAM ? 1 : id;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void abort(String reason) {
+        if (closed || failure.get() != null) {
+            return;
+        }
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(r.length, 4000);
+        try {
+            writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
+        } catch (SessionException ignored) {
+            // the peer may already be gone; we fail locally regardless
+        }
+        fail(new SessionException("session aborted locally: " + reason));
+        FrameTransport t = transport;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (failure.get() == null && transport != null) {
+            try {
+                writeMessage(Frames.CONTROL_STREAM, 0, 1, dst -> dst.put(CTRL_GOODBYE));
+            } catch (SessionException ignored) {
+                // peer already gone: nothing to say goodbye to
+            }
+            transport.close();
+        }
+        failQuietly(new SessionException("session closed"));
+        ExecutorService ex = asyncSends;
+        if (ex != null) {
+            ex.shutdown();
+        }
+    }
+
+    // ------------------------------------------------------------------ failure
+
+    /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
+    void fail(SessionException cause) {
+        if (failure.compareAndSet(null, cause)) {
+            if (!closed) {
+                LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
+            }
+            inboxes.values().forEach(b -> b.failAll(cause));
+            FrameTransport t = transport;
+            if (t != null) {
+                t.abort();
+            }
+            ExecutorService ex = asyncSends;
+            if (ex != null) {
+                ex.shutdownNow();
+            }
+        }
+    }
+
+    private void failQuietly(SessionException cause) {
+        if (failure.compareAndSet(null, cause)) {
+            inboxes.values().forEach(b -> b.failAll(cause));
+        }
+    }
+
+    void checkUsable() {
+        SessionException f = failure.get();
+        if (f != null) {
+            throw rethrow(f);
+        }
+        if (closed) {
+            throw new SessionException("session closed");
+        }
+    }
+
+    /** A fresh exception of the same kind, so the caller's stack shows where it was waiting. */
+    static SessionException rethrow(SessionException f) {
+        SessionException e;
+        if (f instanceof HandshakeException h) {
+            e = new HandshakeException(h.field(), stripPrefix(h.getMessage()));
+        } else if (f instanceof PeerTimeoutException) {
+            e = new PeerTimeoutException(f.getMessage());
+        } else if (f instanceof PeerDisconnectedException) {
+            e = new PeerDisconnectedException(f.getMessage());
+        } else if (f instanceof PeerAbortedException) {
+            e = new PeerAbortedException(f.getMessage());
+        } else if (f instanceof ProtocolViolationException) {
+            e = new ProtocolViolationException(f.getMessage());
+        } else {
+            e = new SessionException(f.getMessage());
+        }
+        e.initCause(f);
+        return e;
+    }
+
+    private static String stripPrefix(String m) {
+        int i = m.indexOf("': ");
+        return i >= 0 ? m.substring(i + 3) : m;
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    /** A one-frame control message (hello, goodbye, abort); always far below any frame limit. */
+    private void writeMessage(int streamId, int typeFlags, int length, FrameTransport.PayloadWriter payload) {
+        FrameTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("no transport attached");
+        }
+        t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
+    }
+
+    /** Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size. */
+    long writeChunked(int streamId, int typeFlags, long totalBytes, ChunkWriter chunk) {
+        FrameTransport t = transport;
+        int maxFrame = Math.min(peerMaxFrame, options.maxFrameBytes());
+        maxFrame -= maxFrame % 8; // long[] words never straddle frames
+        long wire = 0;
+        long off = 0;
+        do {
+            int n = (int) Math.min(maxFrame, totalBytes - off);
+            boolean last = off + n == totalBytes;
+            final long o = off;
+            t.writeFrame(streamId, typeFlags | (last ? Frames.FLAG_LAST : 0), n, dst -> chunk.write(o, dst), last);
+            wire += n + Frames.HEADER_BYTES;
+            off += n;
+        } while (off < totalBytes);
+        return wire;
+    }
+
+    @FunctionalInterface
+    interface ChunkWriter {
+        void write(long offset, ByteBuffer dst);
+    }
+
+    ExecutorService asyncSendExecutor() {
+        ExecutorService ex = asyncSends;
+        if (ex == null) {
+            synchronized (this) {
+                ex = asyncSends;
+                if (ex == null) {
+                    ex = Executors.newCachedThreadPool(r -> {
+                        Thread th = new Thread(r, "securetrain-send-" + THREADS.incrementAndGet());
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    asyncSends = ex;
+                }
+            }
+        }
+        return ex;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    @Override
+    public void onFrame(int streamId, int flags, ByteBuffer payload) {
+        if (failure.get() != null) {
+            return;
+        }
+        if ((flags & ~Frames.KNOWN_FLAGS) != 0) {
+            fail(new ProtocolViolationException("malformed frame from peer: unknown flags 0x"
+                    + Integer.toHexString(flags) + " on stream " + streamId));
+            return;
+        }
+        if (payload.remaining() > options.maxFrameBytes()) {
+            fail(new ProtocolViolationException("peer sent a frame of " + payload.remaining()
+                    + " bytes, above the limit of " + options.maxFrameBytes()));
+            return;
+        }
+        if (streamId < 0) {
+            fail(new ProtocolViolationException("malformed frame from peer: negative stream id " + streamId));
+            return;
+        }
+        if (streamId == Frames.CONTROL_STREAM && open) {
+            onControl(payload);
+            return;
+        }
+        Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+        try {
+            box.onFrame(flags, payload, maxMessage);
+        } catch (ProtocolViolationException e) {
+            fail(e);
+        }
+    }
+
+    private void onControl(ByteBuffer p) {
+        if (!p.hasRemaining()) {
+            fail(new ProtocolViolationException("empty control message from peer"));
+            return;
+        }
+        byte kind = p.get();
+        switch (kind) {
+            case CTRL_GOODBYE -> fail(new PeerDisconnectedException("peer closed the session"));
+            case CTRL_ABORT -> {
+                byte[] r = new byte[p.remaining()];
+                p.get(r);
+                fail(new PeerAbortedException("peer aborted the session: " + new String(r, StandardCharsets.UTF_8)));
+            }
+            default -> fail(new ProtocolViolationException("unknown control message " + kind + " from peer"));
+        }
+    }
+
+    @Override
+    public void onTransportClosed(Throwable cause) {
+        if (cause instanceof SessionException se) {
+            fail(se);
+        } else if (cause == null) {
+            fail(new PeerDisconnectedException("connection to peer closed"));
+        } else {
+            fail(new PeerDisconnectedException("connection to peer lost: " + cause, cause));
+        }
+    }
+
+    long receiveTimeoutMillis() {
+        return options.receiveTimeout().toMillis();
+    }
+
+    // ------------------------------------------------------------------ message queue of one stream
+
+    /** A whole received message. */
+    static final class Message {
+        final byte[] data;
+        final boolean longs;
+        final long wireBytes;
+
+        Message(byte[] data, boolean longs, long wireBytes) {
+            this.data = data;
+            this.longs = longs;
+            this.wireBytes = wireBytes;
+        }
+    }
+
+    /** Received messages of one stream, and the receivers waiting for them, in order. */
+    final class Inbox {
+        final int id;
+        volatile String name;
+        private final java.util.ArrayDeque<Message> ready = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<CompletableFuture<Message>> waiters = new java.util.ArrayDeque<>();
+        // message being reassembled from frames; only the transport's thread touches these
+        private byte[] partial;
+        private int partialLen;
+        private int partialFlags = -1;
+        private int partialFrames;
+
+        Inbox(int id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+
+        String label() {
+            String n = name;
+            return n != null ? "'" + n + "'" : "#" + id;
+        }
+
+        void onFrame(int flags, ByteBuffer payload, long maxMessage) {
+            int n = payload.remaining();
+            int type = flags & Frames.FLAG_LONGS;
+            if (partialFlags >= 0 && partialFlags != type) {
+                throw new ProtocolViolationException("malformed frames on stream " + label()
+                        + ": message type changed mid-message");
+            }
+            long total = (long) partialLen + n;
+            if (total > maxMessage) {
+                throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
+                        + maxMessage + "-byte limit");
+            }
+            if (type != 0 && (n & 7) != 0) {
+                throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
+                        + n + " bytes is not a multiple of 8");
+            }
+            byte[] data;
+            if (partial == null && (flags & Frames.FLAG_LAST) != 0) {
+                data = new byte[n]; // single-frame message: one copy
+                payload.get(data);
+                deliver(new Message(data, type != 0, n + Frames.HEADER_BYTES));
+                return;
+            }
+            // multi-frame: grow by what actually arrived, never by a claimed size
+            if (partial == null) {
+                partial = new byte[Math.max(n * 2, 1024)];
+                partialLen = 0;
+                partialFlags = type;
+                partialFrames = 0;
+            } else if (partial.length < total) {
+                partial = Arrays.copyOf(partial, (int) Math.min(maxMessage, Math.max(total, 2L * partial.length)));
+            }
+            payload.get(partial, partialLen, n);
+            partialLen += n;
+            partialFrames++;
+            if ((flags & Frames.FLAG_LAST) != 0) {
+                data = partial.length == partialLen ? partial : Arrays.copyOf(partial, partialLen);
+                long wire = (long) partialLen + (long) partialFrames * Frames.HEADER_BYTES;
+                partial = null;
+                partialLen = 0;
+                partialFlags = -1;
+                deliver(new Message(data, type != 0, wire));
+            }
+        }
+
+        private void deliver(Message m) {
+            CompletableFuture<Message> w;
+            synchronized (this) {
+                w = waiters.poll();
+                if (w == null) {
+                    ready.add(m);
+                    notifyAll();
+                    return;
+                }
+            }
+            w.complete(m);
+        }
+
+        /** Blocking take, bounded by {@code timeoutMs}; a timeout fails the whole session. */
+        Message take(long timeoutMs, String what) {
+            CompletableFuture<Message> f;
+            synchronized (this) {
+                SessionException fl = failure.get();
+                if (fl != null && ready.isEmpty()) {
+                    throw rethrow(fl);
+                }
+                if (waiters.isEmpty() && !ready.isEmpty()) {
+                    return ready.poll();
+                }
+                f = new CompletableFuture<>();
+                waiters.add(f);
+            }
+            try {
+                return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                PeerTimeoutException te = new PeerTimeoutException("no " + what + " message from peer on stream "
+                        + label() + " within " + timeoutMs + " ms");
+                fail(te);
+                throw te;
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof SessionException se ? rethrow(se) : new SessionException("receive failed", c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionException("interrupted while receiving on stream " + label(), e);
+            }
+        }
+
+        CompletableFuture<Message> takeAsync(long timeoutMs) {
+            CompletableFuture<Message> f = new CompletableFuture<>();
+            synchronized (this) {
+                SessionException fl = failure.get();
+                if (fl != null && ready.isEmpty()) {
+                    f.completeExceptionally(rethrow(fl));
+                    return f;
+                }
+                if (waiters.isEmpty() && !ready.isEmpty()) {
+                    f.complete(ready.poll());
+                    return f;
+                }
+                waiters.add(f);
+            }
+            CompletableFuture<Message> timed = new CompletableFuture<>();
+            f.whenComplete((m, ex) -> {
+                if (ex != null) {
+                    timed.completeExceptionally(ex);
+                } else {
+                    timed.complete(m);
+                }
+            });
+            timed.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, ex) -> {
+                if (ex instanceof java.util.concurrent.TimeoutException) {
+                    fail(new PeerTimeoutException("no message from peer on stream " + label() + " within "
+                            + timeoutMs + " ms"));
+                }
+            });
+            return timed;
+        }
+
+        void failAll(SessionException cause) {
+            java.util.List<CompletableFuture<Message>> ws;
+            synchronized (this) {
+                ws = new java.util.ArrayList<>(waiters);
+                waiters.clear();
+                notifyAll();
+            }
+            for (CompletableFuture<Message> w : ws) {
+                w.completeExceptionally(rethrow(cause));
+            }
+        }
+    }
+}

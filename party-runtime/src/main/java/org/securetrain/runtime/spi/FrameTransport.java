@@ -1,0 +1,29 @@
+package org.securetrain.runtime.spi;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What a transport (in-memory, Netty TLS) provides to the session core: moving frames. No protocol
+ * logic lives here. Inbound frames are delivered to a {@link FrameListener}.
+ */
+public interface FrameTransport {
+
+    /** Fills exactly the remaining bytes of {@code dst} (little-endian order already set). */
+    @FunctionalInterface
+    interface PayloadWriter {
+        void write(ByteBuffer dst);
+    }
+
+    /**
+     * Sends one frame. The transport copies the payload before returning, so the caller may reuse its
+     * arrays. May block while the transport is congested; a dead peer makes it throw a
+     * {@link org.securetrain.runtime.SessionException}. {@code flush} marks the end of a message.
+     */
+    void writeFrame(int streamId, int flags, int payloadLength, PayloadWriter payload, boolean flush);
+
+    /** Flushes what was written and closes the connection. */
+    void close();
+
+    /** Drops the connection at once (after a failure). */
+    void abort();
+}

@@ -1,0 +1,24 @@
+package org.securetrain.runtime.spi;
+
+/**
+ * Wire format of one frame: {@code int payloadLength | int streamId | byte flags | payload}, big-endian
+ * header, little-endian long[] payloads. The length comes first so a decoder can refuse an oversized
+ * frame before allocating anything.
+ */
+public final class Frames {
+    public static final int HEADER_BYTES = 9;
+
+    /** Last frame of a message. */
+    public static final int FLAG_LAST = 1;
+    /** The message is a long[] (little-endian words). */
+    public static final int FLAG_LONGS = 2;
+    /** Transport keep-alive: never reaches the session core. */
+    public static final int FLAG_HEARTBEAT = 0x40;
+    public static final int KNOWN_FLAGS = FLAG_LAST | FLAG_LONGS | FLAG_HEARTBEAT;
+
+    /** Stream 0 carries session control messages (hello, goodbye, abort). */
+    public static final int CONTROL_STREAM = 0;
+
+    private Frames() {
+    }
+}

@@ -105,6 +105,40 @@ public final class RingMatrix {
         return s;
     }
 
+    /** Sums of each column of a rows x cols matrix (e.g. the bias gradient over a batch). */
+    public static long[] columnSums(long[] m, int rows, int cols) {
+        checkSize("matrix", m, (long) rows * cols);
+        long[] s = new long[cols];
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                s[c] += m[o + c];
+            }
+        }
+        return s;
+    }
+
+    /** Adds a vector of length {@code cols} to every row of a rows x cols matrix, in place. */
+    public static void addToEveryRow(long[] m, int rows, int cols, long[] v) {
+        checkSize("matrix", m, (long) rows * cols);
+        checkSize("vector", v, cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                m[o + c] += v[c];
+            }
+        }
+    }
+
+    /** x * c mod 2^64 for a public constant c, element-wise, new array. */
+    public static long[] scale(long[] x, long c) {
+        long[] y = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] * c;
+        }
+        return y;
+    }
+
     public static long[] transpose(long[] m, int rows, int cols) {
         checkSize("matrix", m, (long) rows * cols);
         long[] t = new long[m.length];

@@ -1,0 +1,205 @@
+package org.securetrain.crypto.he;
+
+import java.util.Arrays;
+import org.securetrain.runtime.Channel;
+
+/**
+ * One HE cross term: additive shares of Z = P * E where the multiplier holds P (r x k) in the clear and
+ * the key owner holds E (k x c). The key owner encrypts E (one message), the multiplier computes the
+ * coefficient-encoded products with no rotation, re-randomises, floods, switches to 2^80, keeps a fresh
+ * uniform mask R per output and returns Enc(P*E - R) (one message); the key owner decrypts.
+ * Outputs: multiplier's share R, key owner's share P*E - R (mod 2^64), both added into the caller's
+ * output view. Traffic is attributed to the protocol step {@value #STEP}.
+ */
+public final class HeCrossProduct {
+    public static final String STEP = "he.matmul.cross";
+    static final long REPLY_MAGIC = 0x48455245504c3031L; // "HEREPL01"
+    static final int REPLY_HEADER_WORDS = 3;
+
+    private HeCrossProduct() {
+    }
+
+    /** Key owner: encrypts E with the plan's blocking; returns the handle and the message in wire[0]. */
+    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
+            long[][] wire) {
+        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire);
+    }
+
+    /** Multiplier: parses the key owner's message for the given plan. */
+    public static EncryptedMatrix receiveOperand(HeContext ctx, long[] wire, HeMatMulPlan plan) {
+        return EncryptedMatrix.parse(ctx, wire, plan.inner, plan.cols, plan.innerBlock, plan.colBlock);
+    }
+
+    /**
+     * Multiplier: computes Enc(P*E - R) for all output blocks, adds its share R into {@code out}
+     * (r x c) and returns the reply message.
+     */
+    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+        checkPlan(p.rows(), p.cols(), e, plan);
+        if (out.rows() != plan.rows || out.cols() != plan.cols) {
+            throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
+                    + plan.rows + "x" + plan.cols);
+        }
+        HeParameters params = ctx.params();
+        RnsBase base = params.base();
+        int n = base.n;
+        int rb = plan.rowBlocks();
+        int kb = plan.innerBlocks();
+        int cb = plan.colBlocks();
+        long words = REPLY_HEADER_WORDS;
+        for (int ib = 0; ib < rb; ib++) {
+            for (int jb = 0; jb < cb; jb++) {
+                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+            }
+        }
+        if (words > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+        }
+        long[] reply = new long[(int) words];
+        reply[0] = REPLY_MAGIC;
+        reply[1] = e.id();
+        reply[2] = (long) rb * cb;
+        int off = REPLY_HEADER_WORDS;
+        ProductEvaluator ev = new ProductEvaluator(params, ctx.peerPublicKey(), ctx.random());
+        HePrg maskPrg = HePrg.fresh(ctx.random());
+        long[][] pt = new long[kb][];
+        long[] coeffs = new long[n];
+        long[] masks = new long[plan.rowBlock * plan.colBlock];
+        for (int ib = 0; ib < rb; ib++) {
+            int i0 = ib * plan.rowBlock;
+            int br = plan.blockRows(ib);
+            for (int lb = 0; lb < kb; lb++) {
+                int l0 = lb * plan.innerBlock;
+                int bl = plan.blockInner(lb);
+                Arrays.fill(coeffs, 0);
+                int stride = plan.innerBlock * plan.colBlock;
+                for (int i = 0; i < br; i++) {
+                    int base0 = i * stride + plan.innerBlock - 1;
+                    for (int l = 0; l < bl; l++) {
+                        coeffs[base0 - l] = p.get(i0 + i, l0 + l);
+                    }
+                }
+                if (pt[lb] == null) {
+                    pt[lb] = new long[base.polyLength()];
+                }
+                base.fromSigned(coeffs, 0, pt[lb]);
+                base.forward(pt[lb]);
+            }
+            for (int jb = 0; jb < cb; jb++) {
+                for (int lb = 0; lb < kb; lb++) {
+                    ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt[lb]);
+                }
+                int[] pos = plan.outputPositions(ib, jb);
+                maskPrg.nextLongs(masks, 0, pos.length);
+                off += ev.finish(pos, plan.floodBits, masks, 0, reply, off);
+                int j0 = jb * plan.colBlock;
+                int bc = plan.blockCols(jb);
+                for (int i = 0, t = 0; i < br; i++) {
+                    for (int j = 0; j < bc; j++, t++) {
+                        out.add(i0 + i, j0 + j, masks[t]);
+                    }
+                }
+            }
+        }
+        if (off != reply.length) {
+            throw new IllegalStateException("reply length mismatch: wrote " + off + " of " + reply.length);
+        }
+        return reply;
+    }
+
+    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
+    public static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+        if (out.rows() != plan.rows || out.cols() != plan.cols) {
+            throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
+                    + plan.rows + "x" + plan.cols);
+        }
+        HeParameters params = ctx.params();
+        int rb = plan.rowBlocks();
+        int cb = plan.colBlocks();
+        long words = REPLY_HEADER_WORDS;
+        for (int ib = 0; ib < rb; ib++) {
+            for (int jb = 0; jb < cb; jb++) {
+                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+            }
+        }
+        if (reply.length != words || reply[0] != REPLY_MAGIC || reply[2] != (long) rb * cb) {
+            throw new IllegalStateException("malformed HE product reply: " + reply.length + " words, expected " + words
+                    + " for " + plan);
+        }
+        if (reply[1] != expectedId) {
+            throw new IllegalStateException("HE product reply refers to encrypted matrix " + Long.toHexString(reply[1])
+                    + ", expected " + Long.toHexString(expectedId));
+        }
+        SecretKey sk = ctx.secretKey();
+        int off = REPLY_HEADER_WORDS;
+        long[] vals = new long[plan.rowBlock * plan.colBlock];
+        for (int ib = 0; ib < rb; ib++) {
+            int i0 = ib * plan.rowBlock;
+            int br = plan.blockRows(ib);
+            for (int jb = 0; jb < cb; jb++) {
+                int[] pos = plan.outputPositions(ib, jb);
+                off += sk.decryptSwitched(reply, off, pos, vals, 0);
+                int j0 = jb * plan.colBlock;
+                int bc = plan.blockCols(jb);
+                for (int i = 0, t = 0; i < br; i++) {
+                    for (int j = 0; j < bc; j++, t++) {
+                        out.add(i0 + i, j0 + j, vals[t]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkPlan(int pRows, int pCols, EncryptedMatrix e, HeMatMulPlan plan) {
+        if (!e.hasCiphertexts()) {
+            throw new IllegalArgumentException("the key owner's handle of an encrypted matrix holds no ciphertexts; "
+                    + "only the other party can multiply by it");
+        }
+        if (pRows != plan.rows || pCols != plan.inner || e.rows() != plan.inner || e.cols() != plan.cols
+                || e.innerBlock() != plan.innerBlock || e.colBlock() != plan.colBlock) {
+            throw new IllegalArgumentException(String.format(
+                    "plan %s does not fit plaintext %dx%d and encrypted %dx%d (blocks %dx%d)", plan, pRows, pCols,
+                    e.rows(), e.cols(), e.innerBlock(), e.colBlock()));
+        }
+    }
+
+    // ---- channel-level roles ------------------------------------------------------------------------
+
+    /** Key owner, complete round: encrypt and send E, receive and decrypt, add P*E - R into out. */
+    public static void runKeyOwner(Channel ch, HeContext ctx, MatrixView e, HeMatMulPlan plan, MatrixView out) {
+        long id = ctx.random().nextLong();
+        long[][] wire = new long[1][];
+        try (var step = ch.step(STEP)) {
+            encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire);
+            ch.sendLongs(wire[0]);
+            wire[0] = null;
+            long[] reply = ch.receiveLongs();
+            decryptResult(ctx, reply, plan, id, out);
+        }
+    }
+
+    /** Multiplier, complete round: receive Enc(E), multiply by P, return, add R into out. */
+    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out) {
+        try (var step = ch.step(STEP)) {
+            long[] wire = ch.receiveLongs();
+            EncryptedMatrix e = receiveOperand(ctx, wire, plan);
+            ch.sendLongs(multiply(ctx, p, e, plan, out));
+        }
+    }
+
+    /** Multiplier with an already received (cached) encrypted operand: one message back. */
+    public static void runMultiplierCached(Channel ch, HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan,
+            MatrixView out) {
+        try (var step = ch.step(STEP)) {
+            ch.sendLongs(multiply(ctx, p, e, plan, out));
+        }
+    }
+
+    /** Key owner of a cached operand: receive and decrypt the reply. */
+    public static void runKeyOwnerCached(Channel ch, HeContext ctx, EncryptedMatrix handle, HeMatMulPlan plan,
+            MatrixView out) {
+        try (var step = ch.step(STEP)) {
+            decryptResult(ctx, ch.receiveLongs(), plan, handle.id(), out);
+        }
+    }
+}

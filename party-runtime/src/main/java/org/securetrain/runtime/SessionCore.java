@@ -197,20 +197,27 @@ public final class SessionCore implements Session, FrameListener {
 
     @Override
     public void abort(String reason) {
-        if (closed || failure.get() != null) {
+        SessionException local = new SessionException("session aborted locally: " + reason);
+        // Record our own reason first: the peer's reaction (closing its end) must not overwrite it.
+        if (closed || !failure.compareAndSet(null, local)) {
             return;
         }
+        LOG.warn("session {} ({}) aborted: {}", options.sessionId(), options.role(), reason);
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(r.length, 4000);
         try {
             writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
-        } catch (SessionException ignored) {
+        } catch (RuntimeException ignored) {
             // the peer may already be gone; we fail locally regardless
         }
-        fail(new SessionException("session aborted locally: " + reason));
+        inboxes.values().forEach(b -> b.failAll(local));
         FrameTransport t = transport;
         if (t != null) {
             t.close();
+        }
+        ExecutorService ex = asyncSends;
+        if (ex != null) {
+            ex.shutdownNow();
         }
     }
 

@@ -42,6 +42,7 @@ public final class SessionCore implements Session, FrameListener {
     private volatile FrameTransport transport;
     private volatile boolean open;
     private volatile boolean closed;
+    private volatile boolean closedByPeer;
     private volatile int peerMaxFrame;
     private final long maxMessage;
     private volatile ExecutorService asyncSends;
@@ -247,7 +248,7 @@ public final class SessionCore implements Session, FrameListener {
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
         if (failure.compareAndSet(null, cause)) {
-            if (!closed) {
+            if (!closed && !closedByPeer) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
             }
             inboxes.values().forEach(b -> b.failAll(cause));
@@ -395,7 +396,12 @@ public final class SessionCore implements Session, FrameListener {
         }
         byte kind = p.get();
         switch (kind) {
-            case CTRL_GOODBYE -> fail(new PeerDisconnectedException("peer closed the session"));
+            case CTRL_GOODBYE -> {
+                // a clean end: waiting calls still fail, but this is no error worth a warning
+                LOG.debug("session {} ({}): peer closed the session", options.sessionId(), options.role());
+                closedByPeer = true;
+                fail(new PeerDisconnectedException("peer closed the session"));
+            }
             case CTRL_ABORT -> {
                 byte[] r = new byte[p.remaining()];
                 p.get(r);

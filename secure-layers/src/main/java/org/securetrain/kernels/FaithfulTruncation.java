@@ -67,8 +67,11 @@ public final class FaithfulTruncation {
 
     /** Exchanges (n, bits) so a party out of step fails with a message naming both shapes. */
     static void agreeOnShape(Channel ch, int n, int bits, String purpose) {
-        ch.sendLongs(new long[] {n, bits});
-        long[] peer = ch.receiveLongs();
+        long[] peer;
+        try (var st = ch.step("kernels.truncate.header")) {
+            ch.sendLongs(new long[] {n, bits});
+            peer = ch.receiveLongs();
+        }
         if (peer.length != 2 || peer[0] != n || peer[1] != bits) {
             String msg = purpose + ": this party truncates " + n + " values by " + bits + " bits, the peer "
                     + (peer.length == 2 ? peer[0] + " values by " + peer[1] + " bits" : "sent a malformed header");

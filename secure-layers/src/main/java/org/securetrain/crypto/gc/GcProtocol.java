@@ -38,7 +38,7 @@ import org.securetrain.runtime.SessionException;
  *       ahead (bounded memory).</li>
  * </ol>
  * Traffic is attributed to steps {@code gc.header} and {@code gc.tables} on channel
- * {@code "gc." + purpose}; the OT runs on its own channel ({@code "ot.gc." + purpose}, step
+ * {@code "gc." + purpose}; the OT runs on its own channel ({@code "ot." + otPurpose(..)}, step
  * {@code ot.iknp}).
  *
  * <p>Not thread-safe: one run at a time per instance. Independent instances (different purposes)
@@ -111,8 +111,9 @@ public final class GcProtocol {
 
     /**
      * Both parties call this with the same purpose and garbler party. The garbler becomes the
-     * sender of the block-COT instance {@code ot.cotSender("gc." + purpose)} (its Δ is the free-XOR
-     * offset), the evaluator its receiver.
+     * sender of the block-COT instance {@code ot.cotSender(otPurpose(purpose, garblerParty))} (its Δ is
+     * the free-XOR offset), the evaluator its receiver. Opening again with the same purpose continues
+     * the same OT instance; a new hash-key seed is drawn.
      */
     public static GcProtocol open(Session s, OtEngine ot, String purpose, int garblerParty) {
         return open(s, ot, purpose, garblerParty, DEFAULT_MAX_CHUNK);
@@ -125,11 +126,18 @@ public final class GcProtocol {
         if (ot.session() != s) {
             throw new IllegalArgumentException("the OtEngine belongs to a different session");
         }
+        // The OT purpose names the garbler, so one GC purpose may be used with either party garbling
+        // (the OT engine binds a purpose to one direction).
+        String otPurpose = otPurpose(purpose, garblerParty);
         if (s.party() == garblerParty) {
-            return new GcProtocol(s, purpose, garblerParty, ot.cotSender("gc." + purpose), null, new SecureRandom(),
-                    maxChunk);
+            return new GcProtocol(s, purpose, garblerParty, ot.cotSender(otPurpose), null, new SecureRandom(), maxChunk);
         }
-        return new GcProtocol(s, purpose, garblerParty, null, ot.cotReceiver("gc." + purpose), null, maxChunk);
+        return new GcProtocol(s, purpose, garblerParty, null, ot.cotReceiver(otPurpose), null, maxChunk);
+    }
+
+    /** The block-COT purpose {@link #open} uses: {@code "gc." + purpose + ".g" + garblerParty} (channel "ot." + that). */
+    public static String otPurpose(String purpose, int garblerParty) {
+        return "gc." + purpose + ".g" + garblerParty;
     }
 
     /** The garbler's end over an explicit block-COT sender (Δ = cot's correlation). */

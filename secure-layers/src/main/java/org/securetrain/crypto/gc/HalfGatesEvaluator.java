@@ -19,7 +19,7 @@ import javax.crypto.Cipher;
 final class HalfGatesEvaluator {
     private static final VarHandle LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private long[] lab = new long[0];
+    private long[][] lab = new long[0][];
     private byte[] hin = new byte[0];
     private byte[] hout = new byte[0];
 
@@ -36,26 +36,29 @@ final class HalfGatesEvaluator {
             int outWords) {
         int m2 = 2 * m;
         ensure(p, m);
-        System.arraycopy(evalIn, 0, lab, 0, p.evaluatorInputs * m2);
+        long[][] l = lab;
+        for (int i = 0; i < p.evaluatorInputs; i++) {
+            System.arraycopy(evalIn, i * m2, l[i], 0, m2);
+        }
         byte[] ops = p.op;
         for (int g = 0; g < ops.length; g++) {
             int a = p.a[g];
             int o = p.o[g];
             switch (ops[g]) {
-                case GcPlan.L_XOR -> xorLabels(a * m2, p.b[g] * m2, o * m2, m2);
+                case GcPlan.L_XOR -> xorLabels(l[a], l[p.b[g]], l[o], m2);
                 case GcPlan.L_NOT, GcPlan.LK_XOR -> {
                     if (a != o) {
-                        System.arraycopy(lab, a * m2, lab, o * m2, m2);
+                        System.arraycopy(l[a], 0, l[o], 0, m2);
                     }
                 }
                 case GcPlan.L_AND -> {
                     int t = src.take(4 * m);
-                    andFull(a * m2, p.b[g] * m2, o * m2, m, hash.cipher(p.key[g], 0, m2),
+                    andFull(l[a], l[p.b[g]], l[o], m, hash.cipher(p.key[g], 0, m2),
                             hash.cipher(p.key[g], 1, m2), src.buffer(), t);
                 }
                 case GcPlan.LK_AND -> {
                     int t = src.take(2 * m);
-                    andHalf(a * m2, o * m2, m, hash.cipher(p.key[g], 0, m2), src.buffer(), t);
+                    andHalf(l[a], l[o], m, hash.cipher(p.key[g], 0, m2), src.buffer(), t);
                 }
                 case GcPlan.K_XOR, GcPlan.K_AND, GcPlan.K_NOT -> {
                     // garbler-only plaintext
@@ -67,39 +70,31 @@ final class HalfGatesEvaluator {
     }
 
     private void ensure(GcPlan p, int m) {
-        long labNeed = 2L * m * p.labelSlots;
-        if (labNeed > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("chunk of " + m + " elements too large for this circuit");
-        }
-        if (lab.length < labNeed) {
-            lab = new long[(int) labNeed];
-        }
+        lab = LabelSlots.ensure(lab, p.labelSlots, 2 * m);
         if (hin.length < 32 * m) {
             hin = new byte[32 * m];
             hout = new byte[32 * m];
         }
     }
 
-    private void xorLabels(int ao, int bo, int oo, int len) {
-        long[] l = lab;
+    private static void xorLabels(long[] x, long[] y, long[] z, int len) {
         for (int i = 0; i < len; i++) {
-            l[oo + i] = l[ao + i] ^ l[bo + i];
+            z[i] = x[i] ^ y[i];
         }
     }
 
-    private void andFull(int ao, int bo, int oo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
-        long[] l = lab;
+    private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         byte[] in = hin;
         byte[] out = hout;
         int half = m << 4;
         for (int e = 0; e < m; e++) {
             int p = e << 4;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             LE.set(in, p, aHi);
             LE.set(in, p + 8, aHi ^ aLo);
-            long bLo = l[bo + 2 * e];
-            long bHi = l[bo + 2 * e + 1];
+            long bLo = lb[2 * e];
+            long bHi = lb[2 * e + 1];
             LE.set(in, half + p, bHi);
             LE.set(in, half + p + 8, bHi ^ bLo);
         }
@@ -107,10 +102,10 @@ final class HalfGatesEvaluator {
         GateHash.ecb(ce, in, half, half, out, half);
         for (int e = 0; e < m; e++) {
             int p = e << 4;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
-            long bLo = l[bo + 2 * e];
-            long bHi = l[bo + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
+            long bLo = lb[2 * e];
+            long bHi = lb[2 * e + 1];
             long haLo = (long) LE.get(out, p) ^ aHi;
             long haHi = (long) LE.get(out, p + 8) ^ aHi ^ aLo;
             long hbLo = (long) LE.get(out, half + p) ^ bHi;
@@ -118,31 +113,30 @@ final class HalfGatesEvaluator {
             long sa = -(aLo & 1);
             long sb = -(bLo & 1);
             int q = t + 4 * e;
-            l[oo + 2 * e] = haLo ^ (sa & tbl[q]) ^ hbLo ^ (sb & (tbl[q + 2] ^ aLo));
-            l[oo + 2 * e + 1] = haHi ^ (sa & tbl[q + 1]) ^ hbHi ^ (sb & (tbl[q + 3] ^ aHi));
+            lo[2 * e] = haLo ^ (sa & tbl[q]) ^ hbLo ^ (sb & (tbl[q + 2] ^ aLo));
+            lo[2 * e + 1] = haHi ^ (sa & tbl[q + 1]) ^ hbHi ^ (sb & (tbl[q + 3] ^ aHi));
         }
     }
 
-    private void andHalf(int ao, int oo, int m, Cipher cg, long[] tbl, int t) {
-        long[] l = lab;
+    private void andHalf(long[] la, long[] lo, int m, Cipher cg, long[] tbl, int t) {
         byte[] in = hin;
         byte[] out = hout;
         int len = m << 4;
         for (int e = 0; e < m; e++) {
             int p = e << 4;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             LE.set(in, p, aHi);
             LE.set(in, p + 8, aHi ^ aLo);
         }
         GateHash.ecb(cg, in, 0, len, out, 0);
         for (int e = 0; e < m; e++) {
             int p = e << 4;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             long sa = -(aLo & 1);
-            l[oo + 2 * e] = (long) LE.get(out, p) ^ aHi ^ (sa & tbl[t + 2 * e]);
-            l[oo + 2 * e + 1] = (long) LE.get(out, p + 8) ^ aHi ^ aLo ^ (sa & tbl[t + 2 * e + 1]);
+            lo[2 * e] = (long) LE.get(out, p) ^ aHi ^ (sa & tbl[t + 2 * e]);
+            lo[2 * e + 1] = (long) LE.get(out, p + 8) ^ aHi ^ aLo ^ (sa & tbl[t + 2 * e + 1]);
         }
     }
 
@@ -156,13 +150,13 @@ final class HalfGatesEvaluator {
             int base = d + i * wm;
             switch (p.outKind[i]) {
                 case GcPlan.OUT_LABEL -> {
-                    int so = p.outSlot[i] * 2 * m;
+                    long[] so = lab[p.outSlot[i]];
                     for (int w = 0; w < wm; w++) {
                         long v = 0;
                         int e0 = w << 6;
                         int cnt = Math.min(64, m - e0);
                         for (int j = 0; j < cnt; j++) {
-                            v |= (lab[so + 2 * (e0 + j)] & 1) << j;
+                            v |= (so[2 * (e0 + j)] & 1) << j;
                         }
                         bits[w] = v ^ dec[base + w];
                     }

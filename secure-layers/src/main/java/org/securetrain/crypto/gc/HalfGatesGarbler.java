@@ -34,7 +34,8 @@ final class HalfGatesGarbler {
     /** σ(Δ): σ is linear, so σ(A ⊕ Δ) = σ(A) ⊕ σ(Δ). */
     private final long sdLo;
     private final long sdHi;
-    private long[] lab = new long[0];
+    /** Label slots: slot s holds the 0-labels of one wire for the chunk's elements, 2m longs (lo, hi). */
+    private long[][] lab = new long[0][];
     private long[] known = new long[0];
     private byte[] hin = new byte[0];
     private byte[] hout = new byte[0];
@@ -63,7 +64,10 @@ final class HalfGatesGarbler {
         int m2 = 2 * m;
         int wm = BitPlanes.words(m);
         ensure(p, m);
-        System.arraycopy(evalIn0, 0, lab, 0, p.evaluatorInputs * m2);
+        long[][] l = lab;
+        for (int i = 0; i < p.evaluatorInputs; i++) {
+            System.arraycopy(evalIn0, i * m2, l[i], 0, m2);
+        }
         System.arraycopy(garblerBits, 0, known, 0, p.garblerInputs * wm);
         byte[] ops = p.op;
         for (int g = 0; g < ops.length; g++) {
@@ -71,17 +75,17 @@ final class HalfGatesGarbler {
             int b = p.b[g];
             int o = p.o[g];
             switch (ops[g]) {
-                case GcPlan.L_XOR -> xorLabels(a * m2, b * m2, o * m2, m2);
-                case GcPlan.L_NOT -> flipAll(a * m2, o * m2, m);
-                case GcPlan.LK_XOR -> flipWhere(a * m2, b * wm, o * m2, m);
+                case GcPlan.L_XOR -> xorLabels(l[a], l[b], l[o], m2);
+                case GcPlan.L_NOT -> flipAll(l[a], l[o], m);
+                case GcPlan.LK_XOR -> flipWhere(l[a], b * wm, l[o], m);
                 case GcPlan.L_AND -> {
                     int t = sink.reserve(4 * m);
-                    andFull(a * m2, b * m2, o * m2, m, hash.cipher(p.key[g], 0, m2), hash.cipher(p.key[g], 1, m2),
+                    andFull(l[a], l[b], l[o], m, hash.cipher(p.key[g], 0, m2), hash.cipher(p.key[g], 1, m2),
                             sink.buffer(), t);
                 }
                 case GcPlan.LK_AND -> {
                     int t = sink.reserve(2 * m);
-                    andHalf(a * m2, b * wm, o * m2, m, hash.cipher(p.key[g], 0, m2), sink.buffer(), t);
+                    andHalf(l[a], b * wm, l[o], m, hash.cipher(p.key[g], 0, m2), sink.buffer(), t);
                 }
                 case GcPlan.K_XOR -> {
                     for (int w = 0; w < wm; w++) {
@@ -105,14 +109,11 @@ final class HalfGatesGarbler {
     }
 
     private void ensure(GcPlan p, int m) {
-        long labNeed = 2L * m * p.labelSlots;
         long knownNeed = (long) BitPlanes.words(m) * p.knownSlots;
-        if (labNeed > Integer.MAX_VALUE - 16 || knownNeed > Integer.MAX_VALUE - 16) {
+        if ((long) 2 * m * p.labelSlots > Integer.MAX_VALUE || knownNeed > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("chunk of " + m + " elements too large for this circuit");
         }
-        if (lab.length < labNeed) {
-            lab = new long[(int) labNeed];
-        }
+        lab = LabelSlots.ensure(lab, p.labelSlots, 2 * m);
         if (known.length < knownNeed) {
             known = new long[(int) knownNeed];
         }
@@ -122,49 +123,46 @@ final class HalfGatesGarbler {
         }
     }
 
-    private void xorLabels(int ao, int bo, int oo, int len) {
-        long[] l = lab;
+    /** Separate arrays per slot let C2 vectorize this loop (same-array offsets would block it). */
+    private static void xorLabels(long[] x, long[] y, long[] z, int len) {
         for (int i = 0; i < len; i++) {
-            l[oo + i] = l[ao + i] ^ l[bo + i];
+            z[i] = x[i] ^ y[i];
         }
     }
 
-    private void flipAll(int ao, int oo, int m) {
-        long[] l = lab;
+    private void flipAll(long[] x, long[] z, int m) {
         for (int i = 0; i < 2 * m; i += 2) {
-            l[oo + i] = l[ao + i] ^ dLo;
-            l[oo + i + 1] = l[ao + i + 1] ^ dHi;
+            z[i] = x[i] ^ dLo;
+            z[i + 1] = x[i + 1] ^ dHi;
         }
     }
 
-    /** out = a ⊕ k·Δ per element, k the garbler-known bit. */
-    private void flipWhere(int ao, int ko, int oo, int m) {
-        long[] l = lab;
+    /** z = x ⊕ k·Δ per element, k the garbler-known bit. */
+    private void flipWhere(long[] x, int ko, long[] z, int m) {
         long[] k = known;
         for (int e = 0; e < m; e++) {
             long mask = -((k[ko + (e >>> 6)] >>> e) & 1);
-            l[oo + 2 * e] = l[ao + 2 * e] ^ (mask & dLo);
-            l[oo + 2 * e + 1] = l[ao + 2 * e + 1] ^ (mask & dHi);
+            z[2 * e] = x[2 * e] ^ (mask & dLo);
+            z[2 * e + 1] = x[2 * e + 1] ^ (mask & dHi);
         }
     }
 
-    private void andFull(int ao, int bo, int oo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
-        long[] l = lab;
+    private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         byte[] in = hin;
         byte[] out = hout;
         int half = m << 5; // bytes of one half: 2m blocks
         for (int e = 0; e < m; e++) {
             int p = e << 5;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             long sLo = aHi;
             long sHi = aHi ^ aLo;
             LE.set(in, p, sLo);
             LE.set(in, p + 8, sHi);
             LE.set(in, p + 16, sLo ^ sdLo);
             LE.set(in, p + 24, sHi ^ sdHi);
-            long bLo = l[bo + 2 * e];
-            long bHi = l[bo + 2 * e + 1];
+            long bLo = lb[2 * e];
+            long bHi = lb[2 * e + 1];
             sLo = bHi;
             sHi = bHi ^ bLo;
             LE.set(in, half + p, sLo);
@@ -176,10 +174,10 @@ final class HalfGatesGarbler {
         GateHash.ecb(ce, in, half, half, out, half);
         for (int e = 0; e < m; e++) {
             int p = e << 5;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
-            long bLo = l[bo + 2 * e];
-            long bHi = l[bo + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
+            long bLo = lb[2 * e];
+            long bHi = lb[2 * e + 1];
             // H(x) = π(σx) ⊕ σx; the σ values are the cipher inputs, recomputed from the labels.
             long saLo = aHi;
             long saHi = aHi ^ aLo;
@@ -206,21 +204,20 @@ final class HalfGatesGarbler {
             tbl[q + 1] = tgHi;
             tbl[q + 2] = teLo;
             tbl[q + 3] = teHi;
-            l[oo + 2 * e] = cLo;
-            l[oo + 2 * e + 1] = cHi;
+            lo[2 * e] = cLo;
+            lo[2 * e + 1] = cHi;
         }
     }
 
-    private void andHalf(int ao, int ko, int oo, int m, Cipher cg, long[] tbl, int t) {
-        long[] l = lab;
+    private void andHalf(long[] la, int ko, long[] lo, int m, Cipher cg, long[] tbl, int t) {
         long[] k = known;
         byte[] in = hin;
         byte[] out = hout;
         int len = m << 5;
         for (int e = 0; e < m; e++) {
             int p = e << 5;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             long sLo = aHi;
             long sHi = aHi ^ aLo;
             LE.set(in, p, sLo);
@@ -231,8 +228,8 @@ final class HalfGatesGarbler {
         GateHash.ecb(cg, in, 0, len, out, 0);
         for (int e = 0; e < m; e++) {
             int p = e << 5;
-            long aLo = l[ao + 2 * e];
-            long aHi = l[ao + 2 * e + 1];
+            long aLo = la[2 * e];
+            long aHi = la[2 * e + 1];
             long saLo = aHi;
             long saHi = aHi ^ aLo;
             long h0Lo = (long) LE.get(out, p) ^ saLo;
@@ -245,8 +242,8 @@ final class HalfGatesGarbler {
             long tHi = h0Hi ^ h1Hi ^ (kb & dHi);
             tbl[t + 2 * e] = tLo;
             tbl[t + 2 * e + 1] = tHi;
-            l[oo + 2 * e] = h0Lo ^ (pa & tLo);
-            l[oo + 2 * e + 1] = h0Hi ^ (pa & tHi);
+            lo[2 * e] = h0Lo ^ (pa & tLo);
+            lo[2 * e + 1] = h0Hi ^ (pa & tHi);
         }
     }
 
@@ -259,13 +256,13 @@ final class HalfGatesGarbler {
             int base = d + i * wm;
             switch (p.outKind[i]) {
                 case GcPlan.OUT_LABEL -> {
-                    int so = p.outSlot[i] * 2 * m;
+                    long[] so = lab[p.outSlot[i]];
                     for (int w = 0; w < wm; w++) {
                         long bits = 0;
                         int e0 = w << 6;
                         int cnt = Math.min(64, m - e0);
                         for (int j = 0; j < cnt; j++) {
-                            bits |= (lab[so + 2 * (e0 + j)] & 1) << j;
+                            bits |= (so[2 * (e0 + j)] & 1) << j;
                         }
                         buf[base + w] = bits;
                     }

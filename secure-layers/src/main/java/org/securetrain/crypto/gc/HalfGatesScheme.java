@@ -22,7 +22,7 @@ public final class HalfGatesScheme {
     public static final class Garbler {
         private final HalfGatesGarbler engine;
         private final GateHash hash;
-        private final ArrayTables tables = new ArrayTables();
+        private final ArrayTables tables = new ArrayTables();  // exact-size: never grows past the caller's array
 
         public Garbler(long deltaLo, long deltaHi, long seedLo, long seedHi) {
             this.engine = new HalfGatesGarbler(deltaLo, deltaHi);
@@ -37,15 +37,33 @@ public final class HalfGatesScheme {
          * @return the garbled chunk: tables of every AND in order, then nOut decoding planes
          */
         public long[] garble(Circuit c, int m, long[] evalIn0, long[] garblerBits) {
+            long[] out = new long[garbledLength(c, m)];
+            garbleInto(c, m, evalIn0, garblerBits, out);
+            return out;
+        }
+
+        /** As {@link #garble}, writing into {@code out} of exactly {@link #garbledLength} longs (no allocation). */
+        public void garbleInto(Circuit c, int m, long[] evalIn0, long[] garblerBits, long[] out) {
             GcPlan p = c.plan();
             checkChunk(m);
             checkLength(evalIn0, 2L * p.evaluatorInputs * m, "evaluator input 0-labels");
             checkLength(garblerBits, (long) p.garblerInputs * BitPlanes.words(m), "garbler input planes");
+            checkLength(out, garbledLength(c, m), "output array");
+            tables.buf = out;
             tables.reset();
             engine.garbleChunk(p, hash, m, evalIn0 == null ? new long[0] : evalIn0,
                     garblerBits == null ? new long[0] : garblerBits, tables);
-            return Arrays.copyOf(tables.buf, tables.end);
         }
+    }
+
+    /** Longs of a garbled chunk of m elements: the tables (4 per full AND, 2 per half AND, per element) and nOut decoding planes. */
+    public static int garbledLength(Circuit c, int m) {
+        GcPlan p = c.plan();
+        long len = (long) p.tableLongsPerElement * m + (long) p.outputs * BitPlanes.words(m);
+        if (len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("garbled chunk of " + m + " elements of '" + c.name() + "' is too large");
+        }
+        return (int) len;
     }
 
     /** Evaluator. Not thread-safe. */
@@ -65,7 +83,7 @@ public final class HalfGatesScheme {
             GcPlan p = c.plan();
             checkChunk(m);
             checkLength(evalLabels, 2L * p.evaluatorInputs * m, "evaluator input labels");
-            long expect = (long) p.tableLongsPerElement * m + (long) p.outputs * BitPlanes.words(m);
+            long expect = garbledLength(c, m);
             Objects.requireNonNull(garbled, "garbled");
             if (garbled.length != expect) {
                 throw new IllegalArgumentException("garbled chunk has " + garbled.length + " longs, circuit '" + c.name()

@@ -60,9 +60,17 @@ public final class IntegerCircuits {
         int[] s = new int[withCarryOut ? w + 1 : w];
         int c = carryIn;
         for (int i = 0; i < w; i++) {
-            s[i] = b.xor(b.xor(x[i], y[i]), c);
-            if (i < w - 1 || withCarryOut) {
-                c = carry(b, x[i], y[i], c);
+            boolean needCarry = i < w - 1 || withCarryOut;
+            if (needCarry && !isConstant(x[i]) && !isConstant(y[i])) {
+                // s = (x ⊕ c) ⊕ y shares x ⊕ c with the carry: 4 XORs per bit instead of 5.
+                int xc = b.xor(x[i], c);
+                s[i] = b.xor(xc, y[i]);
+                c = b.xor(c, b.and(xc, b.xor(y[i], c)));
+            } else {
+                s[i] = b.xor(b.xor(x[i], y[i]), c);
+                if (needCarry) {
+                    c = carry(b, x[i], y[i], c);
+                }
             }
         }
         if (withCarryOut) {
@@ -84,6 +92,10 @@ public final class IntegerCircuits {
             return y == CircuitBuilder.ONE ? b.or(x, c) : b.and(x, c);
         }
         return b.xor(c, b.and(b.xor(x, c), b.xor(y, c)));
+    }
+
+    private static boolean isConstant(int w) {
+        return w == CircuitBuilder.ZERO || w == CircuitBuilder.ONE;
     }
 
     /** Carry out of x + ¬y + 1, i.e. [x ≥ y] unsigned; w ANDs (only the carry chain is built). */

@@ -75,6 +75,7 @@ class CircuitsPlainTest {
             System.arraycopy(m.oneHot(), 0, all, 64, 4);
             return all;
         }));
+        assertEquals(4 * 63 + 3 * 128 + 4 + 63, org.securetrain.kernels.MaxPoolCircuitProtocol.circuit(4).andCount());
         for (int f : new int[] {0, 12, 16, 24, 40, 62}) {
             Circuit relu = ReluTruncation.circuit(f);
             assertEquals(252 - f, relu.andCount(), "relu f=" + f + ": " + relu);

@@ -115,7 +115,7 @@ class GcProtocolTest {
         assertTrue(g.bytesSent() >= tables && g.bytesSent() < tables * 1.01 + 4096,
                 "GC bytes " + g.bytesSent() + " vs tables " + tables);
         assertEquals(g.bytesSent(), d1.streams().get("gc.t.traffic").bytesReceived());
-        Traffic otTraffic = d1.streams().get("ot.gc.t.traffic");
+        Traffic otTraffic = d1.streams().get("ot." + GcProtocol.otPurpose("t.traffic", 0));
         // IKNP: 16 bytes of u columns per evaluator input bit, plus headers.
         assertTrue(otTraffic.bytesSent() >= 16L * 64 * n && otTraffic.bytesSent() < 16L * 64 * n * 1.01 + 4096,
                 "OT bytes " + otTraffic.bytesSent());

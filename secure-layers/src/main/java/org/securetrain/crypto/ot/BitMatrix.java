@@ -18,11 +18,13 @@ public final class BitMatrix {
     public static void transpose64(long[] a, int off) {
         long m = 0x00000000FFFFFFFFL;
         for (int j = 32; j != 0; j >>>= 1, m ^= m << j) {
-            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
-                // swap the high-bit half of row k with the low-bit half of row k|j
-                long t = ((a[off + k] >>> j) ^ a[off + (k | j)]) & m;
-                a[off + (k | j)] ^= t;
-                a[off + k] ^= t << j;
+            for (int base = off; base < off + 64; base += j << 1) {
+                for (int k = base; k < base + j; k++) {
+                    // swap the high-bit half of row k with the low-bit half of row k + j
+                    long t = ((a[k] >>> j) ^ a[k + j]) & m;
+                    a[k + j] ^= t;
+                    a[k] ^= t << j;
+                }
             }
         }
     }
@@ -41,21 +43,31 @@ public final class BitMatrix {
         if (rows.length < rowsOff + 2L * m) {
             throw new IllegalArgumentException("rows holds " + rows.length + " longs, needs " + (rowsOff + 2L * m));
         }
+        // Gather 8 consecutive words (one cache line) of every column at a time: 128 lines per 512
+        // rows instead of 128 scattered loads per 64 rows (fewer cache and TLB misses).
+        final int g = 8;
+        long[] tile = new long[128 * g];
         long[] lo = new long[64];
         long[] hi = new long[64];
-        for (int w = 0; w < words; w++) {
-            for (int j = 0; j < 64; j++) {
-                lo[j] = cols[j * words + w];
-                hi[j] = cols[(j + 64) * words + w];
+        for (int w0 = 0; w0 < words; w0 += g) {
+            int gw = Math.min(g, words - w0);
+            for (int j = 0; j < 128; j++) {
+                System.arraycopy(cols, j * words + w0, tile, j * g, gw);
             }
-            transpose64(lo, 0);
-            transpose64(hi, 0);
-            int base = w << 6;
-            int cnt = Math.min(64, m - base);
-            int o = rowsOff + 2 * base;
-            for (int b = 0; b < cnt; b++) {
-                rows[o + 2 * b] = lo[b];
-                rows[o + 2 * b + 1] = hi[b];
+            for (int dw = 0; dw < gw; dw++) {
+                for (int j = 0; j < 64; j++) {
+                    lo[j] = tile[j * g + dw];
+                    hi[j] = tile[(j + 64) * g + dw];
+                }
+                transpose64(lo, 0);
+                transpose64(hi, 0);
+                int base = (w0 + dw) << 6;
+                int cnt = Math.min(64, m - base);
+                int o = rowsOff + 2 * base;
+                for (int b = 0; b < cnt; b++) {
+                    rows[o + 2 * b] = lo[b];
+                    rows[o + 2 * b + 1] = hi[b];
+                }
             }
         }
     }

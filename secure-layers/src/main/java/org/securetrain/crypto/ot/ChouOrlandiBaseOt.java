@@ -76,13 +76,17 @@ public final class ChouOrlandiBaseOt {
         ECPoint aa = aPoint.multiply(a).normalize(); // a·A, so that a(B - A) = aB - aA
         MessageDigest sha = sha256();
         byte[][][] keys = new byte[2][count][];
+        ECPoint[] p = new ECPoint[2 * count];
+        for (int j = 0; j < count; j++) {
+            ECPoint b = decode(Arrays.copyOfRange(bEnc, j * POINT_BYTES, (j + 1) * POINT_BYTES), "receiver's point B_" + j);
+            p[2 * j] = b.multiply(a);
+            p[2 * j + 1] = p[2 * j].subtract(aa);
+        }
+        CURVE.normalizeAll(p); // one field inversion for the batch
         for (int j = 0; j < count; j++) {
             byte[] bj = Arrays.copyOfRange(bEnc, j * POINT_BYTES, (j + 1) * POINT_BYTES);
-            ECPoint b = decode(bj, "receiver's point B_" + j);
-            ECPoint p0 = b.multiply(a).normalize();
-            ECPoint p1 = p0.subtract(aa).normalize();
-            keys[0][j] = kdf(sha, j, aEnc, bj, p0);
-            keys[1][j] = kdf(sha, j, aEnc, bj, p1);
+            keys[0][j] = kdf(sha, j, aEnc, bj, p[2 * j]);
+            keys[1][j] = kdf(sha, j, aEnc, bj, p[2 * j + 1]);
         }
         return keys;
     }
@@ -110,18 +114,27 @@ public final class ChouOrlandiBaseOt {
         try (var st = ch.step("ot.base")) {
             ch.receive(aEnc, 0, POINT_BYTES);
             aPoint = decode(aEnc, "sender's point A");
+            ECPoint[] bj = new ECPoint[count];
             for (int j = 0; j < count; j++) {
                 boolean c = (choices[j >>> 6] >>> (j & 63) & 1) != 0;
-                ECPoint bj = (c ? bG[j].add(aPoint) : bG[j]).normalize();
-                System.arraycopy(bj.getEncoded(true), 0, bEnc, j * POINT_BYTES, POINT_BYTES);
+                bj[j] = c ? bG[j].add(aPoint) : bG[j];
+            }
+            CURVE.normalizeAll(bj); // one field inversion for the batch
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(bj[j].getEncoded(true), 0, bEnc, j * POINT_BYTES, POINT_BYTES);
             }
             ch.send(bEnc);
         }
+        // All b_j A multiply the same point: a comb table for A (built once) makes them fixed-base.
+        ECPoint[] p = new ECPoint[count];
+        for (int j = 0; j < count; j++) {
+            p[j] = comb.multiply(aPoint, b[j]);
+        }
+        CURVE.normalizeAll(p);
         MessageDigest sha = sha256();
         byte[][] keys = new byte[count][];
         for (int j = 0; j < count; j++) {
-            ECPoint p = aPoint.multiply(b[j]).normalize();
-            keys[j] = kdf(sha, j, aEnc, Arrays.copyOfRange(bEnc, j * POINT_BYTES, (j + 1) * POINT_BYTES), p);
+            keys[j] = kdf(sha, j, aEnc, Arrays.copyOfRange(bEnc, j * POINT_BYTES, (j + 1) * POINT_BYTES), p[j]);
         }
         return keys;
     }

@@ -103,7 +103,16 @@ public final class SecureMatMul {
         Channel mulCh = s.channel("he." + purpose + ".p" + peer + "enc");
         Future<?> mulTask = null;
         try {
-            if (multiplierActive) {
+            if (multiplierActive && !keyOwnerActive) {
+                // the only HE role of this party: both of its threads multiply
+                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
+                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
+                if (localTerm) {
+                    localProduct(a.view(), b.view(), zView);
+                    localTerm = false;
+                }
+                HeCrossProduct.runMultiplier(mulCh, ctx, p, plan, out, ctx.helper());
+            } else if (multiplierActive) {
                 MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
                 MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
                 mulTask = ctx.helper().submit(() -> {

@@ -35,19 +35,32 @@ public final class HeCrossProduct {
      * (r x c) and returns the reply message.
      */
     public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+        return multiply(ctx, p, e, plan, out, null);
+    }
+
+    /**
+     * As {@link #multiply(HeContext, MatrixView, EncryptedMatrix, HeMatMulPlan, MatrixView)}; with a
+     * non-null {@code helper} the row blocks are split between the calling thread and the helper (the
+     * party's second thread, when it has no other role in this product).
+     */
+    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
         checkPlan(p.rows(), p.cols(), e, plan);
         if (out.rows() != plan.rows || out.cols() != plan.cols) {
             throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
                     + plan.rows + "x" + plan.cols);
         }
         HeParameters params = ctx.params();
-        RnsBase base = params.base();
-        int n = base.n;
         int rb = plan.rowBlocks();
-        int kb = plan.innerBlocks();
         int cb = plan.colBlocks();
+        // reply offset of every row block, so row-block ranges can be filled independently
+        int[] rowOffset = new int[rb + 1];
         long words = REPLY_HEADER_WORDS;
         for (int ib = 0; ib < rb; ib++) {
+            if (words > Integer.MAX_VALUE - 16) {
+                break;
+            }
+            rowOffset[ib] = (int) words;
             for (int jb = 0; jb < cb; jb++) {
                 words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
             }
@@ -55,17 +68,49 @@ public final class HeCrossProduct {
         if (words > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
         }
+        rowOffset[rb] = (int) words;
         long[] reply = new long[(int) words];
         reply[0] = REPLY_MAGIC;
         reply[1] = e.id();
         reply[2] = (long) rb * cb;
-        int off = REPLY_HEADER_WORDS;
+        if (helper == null || rb < 2) {
+            multiplyRows(ctx, p, e, plan, out, reply, rowOffset, 0, rb);
+        } else {
+            int split = rb / 2;
+            java.util.concurrent.Future<?> f = helper.submit(
+                    () -> multiplyRows(ctx, p, e, plan, out, reply, rowOffset, split, rb));
+            multiplyRows(ctx, p, e, plan, out, reply, rowOffset, 0, split);
+            try {
+                f.get();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                throw new IllegalStateException("interrupted in HE multiply", ie);
+            } catch (java.util.concurrent.ExecutionException ee) {
+                if (ee.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(ee.getCause());
+            }
+        }
+        return reply;
+    }
+
+    /** Row blocks [ibFrom, ibTo): encode P blocks (sparse NTT), accumulate, finish into the reply. */
+    private static void multiplyRows(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out,
+            long[] reply, int[] rowOffset, int ibFrom, int ibTo) {
+        HeParameters params = ctx.params();
+        RnsBase base = params.base();
+        int n = base.n;
+        int kb = plan.innerBlocks();
+        int cb = plan.colBlocks();
         ProductEvaluator ev = new ProductEvaluator(params, ctx.peerPublicKey(), ctx.random());
         HePrg maskPrg = HePrg.fresh(ctx.random());
         long[][] pt = new long[kb][];
         long[] coeffs = new long[n];
         long[] masks = new long[plan.rowBlock * plan.colBlock];
-        for (int ib = 0; ib < rb; ib++) {
+        for (int ib = ibFrom; ib < ibTo; ib++) {
+            int off = rowOffset[ib];
             int i0 = ib * plan.rowBlock;
             int br = plan.blockRows(ib);
             for (int lb = 0; lb < kb; lb++) {
@@ -83,7 +128,7 @@ public final class HeCrossProduct {
                     pt[lb] = new long[base.polyLength()];
                 }
                 base.fromSigned(coeffs, 0, pt[lb]);
-                base.forward(pt[lb]);
+                base.forwardSparse(pt[lb]);
             }
             for (int jb = 0; jb < cb; jb++) {
                 for (int lb = 0; lb < kb; lb++) {
@@ -100,11 +145,10 @@ public final class HeCrossProduct {
                     }
                 }
             }
+            if (off != rowOffset[ib + 1]) {
+                throw new IllegalStateException("reply length mismatch in row block " + ib);
+            }
         }
-        if (off != reply.length) {
-            throw new IllegalStateException("reply length mismatch: wrote " + off + " of " + reply.length);
-        }
-        return reply;
     }
 
     /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
@@ -180,10 +224,16 @@ public final class HeCrossProduct {
 
     /** Multiplier, complete round: receive Enc(E), multiply by P, return, add R into out. */
     public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out) {
+        runMultiplier(ch, ctx, p, plan, out, null);
+    }
+
+    /** As above, splitting the work with {@code helper} (null: calling thread only). */
+    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
         try (var step = ch.step(STEP)) {
             long[] wire = ch.receiveLongs();
             EncryptedMatrix e = receiveOperand(ctx, wire, plan);
-            ch.sendLongs(multiply(ctx, p, e, plan, out));
+            ch.sendLongs(multiply(ctx, p, e, plan, out, helper));
         }
     }
 
@@ -191,7 +241,7 @@ public final class HeCrossProduct {
     public static void runMultiplierCached(Channel ch, HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan,
             MatrixView out) {
         try (var step = ch.step(STEP)) {
-            ch.sendLongs(multiply(ctx, p, e, plan, out));
+            ch.sendLongs(multiply(ctx, p, e, plan, out, ctx.helper()));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.securetrain.kernels;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.securetrain.crypto.he.EncryptedMatrix;
@@ -102,14 +103,32 @@ public final class SecureMatMul {
         Channel keyCh = s.channel("he." + purpose + ".p" + me + "enc");
         Channel mulCh = s.channel("he." + purpose + ".p" + peer + "enc");
         Future<?> mulTask = null;
+        CompletableFuture<HeCrossProduct.Job> sharedJob = new CompletableFuture<>();
         try {
-            if (multiplierActive) {
+            if (multiplierActive && !keyOwnerActive) {
+                // the only HE role of this party: both of its threads multiply
+                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
+                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
+                if (localTerm) {
+                    localProduct(a.view(), b.view(), zView);
+                    localTerm = false;
+                }
+                HeCrossProduct.runMultiplier(mulCh, ctx, p, plan, out, ctx.helper());
+            } else if (multiplierActive) {
+                // helper thread: receive the peer's ciphertexts, multiply, send the reply; the calling thread
+                // joins the multiplication (row blocks from a shared counter) once its own ciphertexts are sent
                 MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
                 MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
                 mulTask = ctx.helper().submit(() -> {
-                    try {
-                        HeCrossProduct.runMultiplier(mulCh, ctx, p, plan, out);
+                    try (var step = mulCh.step(HeCrossProduct.STEP)) {
+                        long[] wire = mulCh.receiveLongs();
+                        HeCrossProduct.Job job = HeCrossProduct.Job.create(ctx, p,
+                                HeCrossProduct.receiveOperand(ctx, wire, plan), plan, out);
+                        sharedJob.complete(job);
+                        job.work();
+                        mulCh.sendLongs(job.awaitReply());
                     } catch (RuntimeException | Error e) {
+                        sharedJob.completeExceptionally(e);
                         abortQuietly(s, "party " + me + " HE multiplier failed: " + e);
                         throw e;
                     }
@@ -122,12 +141,16 @@ public final class SecureMatMul {
                 long id = ctxRandomId(ctx);
                 long[][] wire = new long[1][];
                 try (var step = keyCh.step(HeCrossProduct.STEP)) {
-                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire);
+                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire,
+                            multiplierActive ? null : ctx.helper());
                     keyCh.sendLongs(wire[0]);
                     wire[0] = null;
                     if (localTerm) { // overlap the local term with the peer's work
                         localProduct(a.view(), b.view(), zView);
                         localTerm = false;
+                    }
+                    if (multiplierActive) {
+                        sharedJob.get().work(); // help with the peer's product while ours is computed
                     }
                     long[] reply = keyCh.receiveLongs();
                     HeCrossProduct.decryptResult(ctx, reply, plan, id, out);
@@ -145,6 +168,9 @@ public final class SecureMatMul {
             throw new SessionException("interrupted in secure matmul '" + purpose + "'", ie);
         } catch (ExecutionException ee) {
             Throwable c = ee.getCause();
+            if (mulTask != null) {
+                mulTask.cancel(true);
+            }
             if (c instanceof RuntimeException re) {
                 throw re;
             }

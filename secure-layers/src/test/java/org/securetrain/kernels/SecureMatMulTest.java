@@ -183,6 +183,28 @@ class SecureMatMulTest {
     }
 
     @Test
+    void shapesBeyondTheNoiseBudgetAreRefusedOnBothSides() {
+        // 80-bit statistical flooding leaves room only for tiny products: the guard must refuse, not compute
+        try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
+                .withStatisticalSecurity(80))) {
+            var ok = strict.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {2}),
+                    MatrixShare.of(1, 1, new long[] {p + 1L}), "tiny"));
+            assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)
+            var res = strict.both((s, ctx, p) -> {
+                try {
+                    SecureMatMul.multiply(s, ctx, MatrixShare.of(3, 5, new long[15]), MatrixShare.of(5, 7, new long[35]),
+                            "big");
+                    return "no error";
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
+            assertTrue(res.party0().contains("exceeds the noise budget"), res.party0());
+            assertTrue(res.party1().contains("exceeds the noise budget"), res.party1());
+        }
+    }
+
+    @Test
     void cachedEncryptedOperandIsReusedWithoutResending() {
         SplittableRandom r = new SplittableRandom(9);
         int k = 50;

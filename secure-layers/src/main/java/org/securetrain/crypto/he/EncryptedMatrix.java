@@ -108,7 +108,8 @@ public final class EncryptedMatrix {
      * Key owner: encrypts e with blocks (innerBlock x colBlock) under its key; returns the handle and
      * writes the wire message (header, seed, bit-packed first components) to {@code wireOut[0]}.
      */
-    static EncryptedMatrix encrypt(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id, long[][] wireOut) {
+    static EncryptedMatrix encrypt(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id, long[][] wireOut,
+            java.util.concurrent.ExecutorService helper) {
         HeParameters params = ctx.params();
         RnsBase base = params.base();
         int n = base.n;
@@ -130,30 +131,55 @@ public final class EncryptedMatrix {
         wire[6] = count;
         wire[7] = PublicKey.bytesToLong(seed, 0);
         wire[8] = PublicKey.bytesToLong(seed, 8);
-        int off = HEADER_WORDS;
-        HePrg noise = HePrg.fresh(ctx.random());
-        long[] msg = new long[n];
-        SecretKey sk = ctx.secretKey();
-        for (int lb = 0; lb < lbs; lb++) {
-            for (int jb = 0; jb < jbs; jb++) {
-                Arrays.fill(msg, 0);
-                int l0 = lb * innerBlock;
-                int j0 = jb * colBlock;
-                int bl = Math.min(innerBlock, e.rows() - l0);
-                int bc = Math.min(colBlock, e.cols() - j0);
-                for (int j = 0; j < bc; j++) {
-                    for (int l = 0; l < bl; l++) {
-                        msg[l + innerBlock * j] = e.get(l0 + l, j0 + j);
-                    }
-                }
-                long[] c0 = sk.encrypt(msg, 0, seed, lb * (long) jbs + jb, noise);
-                for (int i = 0; i < base.count; i++) {
-                    off += BitPacking.pack(c0, i * n, n, PublicKey.bitsOf(base.p[i]), wire, off);
-                }
+        // ciphertext t = lb * jbs + jb occupies a fixed slot, so halves can be encrypted independently
+        java.util.concurrent.Future<?> other = null;
+        int split = helper == null || count < 2 ? count : count / 2;
+        if (split < count) {
+            other = helper.submit(() -> encryptRange(ctx, e, innerBlock, colBlock, jbs, seed, wire, split, count));
+        }
+        encryptRange(ctx, e, innerBlock, colBlock, jbs, seed, wire, 0, split);
+        if (other != null) {
+            try {
+                other.get();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while encrypting", ie);
+            } catch (java.util.concurrent.ExecutionException ee) {
+                throw new IllegalStateException("encryption failed: " + ee.getCause(), ee.getCause());
             }
         }
         wireOut[0] = wire;
         return new EncryptedMatrix(id, ctx.party(), e.rows(), e.cols(), innerBlock, colBlock, null, null);
+    }
+
+    private static void encryptRange(HeContext ctx, MatrixView e, int innerBlock, int colBlock, int jbs, byte[] seed,
+            long[] wire, int from, int to) {
+        HeParameters params = ctx.params();
+        RnsBase base = params.base();
+        int n = base.n;
+        int ctWords = ctWords(params);
+        HePrg noise = HePrg.fresh(ctx.random());
+        long[] msg = new long[n];
+        SecretKey sk = ctx.secretKey();
+        for (int t = from; t < to; t++) {
+            int lb = t / jbs;
+            int jb = t % jbs;
+            Arrays.fill(msg, 0);
+            int l0 = lb * innerBlock;
+            int j0 = jb * colBlock;
+            int bl = Math.min(innerBlock, e.rows() - l0);
+            int bc = Math.min(colBlock, e.cols() - j0);
+            for (int j = 0; j < bc; j++) {
+                for (int l = 0; l < bl; l++) {
+                    msg[l + innerBlock * j] = e.get(l0 + l, j0 + j);
+                }
+            }
+            long[] c0 = sk.encrypt(msg, 0, seed, t, noise);
+            int off = HEADER_WORDS + t * ctWords;
+            for (int i = 0; i < base.count; i++) {
+                off += BitPacking.pack(c0, i * n, n, PublicKey.bitsOf(base.p[i]), wire, off);
+            }
+        }
     }
 
     /** Multiplier: parses and checks the key owner's message (shape and blocking must be as agreed). */

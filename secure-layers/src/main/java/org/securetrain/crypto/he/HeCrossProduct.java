@@ -22,7 +22,13 @@ public final class HeCrossProduct {
     /** Key owner: encrypts E with the plan's blocking; returns the handle and the message in wire[0]. */
     public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
             long[][] wire) {
-        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire);
+        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, null);
+    }
+
+    /** As above, sharing the ciphertexts with {@code helper} (null: calling thread only). */
+    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
+            long[][] wire, java.util.concurrent.ExecutorService helper) {
+        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, helper);
     }
 
     /** Multiplier: parses the key owner's message for the given plan. */
@@ -35,37 +41,160 @@ public final class HeCrossProduct {
      * (r x c) and returns the reply message.
      */
     public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
-        checkPlan(p.rows(), p.cols(), e, plan);
-        if (out.rows() != plan.rows || out.cols() != plan.cols) {
-            throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
-                    + plan.rows + "x" + plan.cols);
+        return multiply(ctx, p, e, plan, out, null);
+    }
+
+    /**
+     * As {@link #multiply(HeContext, MatrixView, EncryptedMatrix, HeMatMulPlan, MatrixView)}; with a
+     * non-null {@code helper} the row blocks are shared between the calling thread and the helper (the
+     * party's second thread, when it has no other role in this product).
+     */
+    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
+        Job job = Job.create(ctx, p, e, plan, out);
+        java.util.concurrent.Future<?> f = null;
+        if (helper != null && plan.rowBlocks() > 1) {
+            f = helper.submit(job::work);
         }
-        HeParameters params = ctx.params();
-        RnsBase base = params.base();
-        int n = base.n;
-        int rb = plan.rowBlocks();
-        int kb = plan.innerBlocks();
-        int cb = plan.colBlocks();
-        long words = REPLY_HEADER_WORDS;
-        for (int ib = 0; ib < rb; ib++) {
-            for (int jb = 0; jb < cb; jb++) {
-                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+        job.work();
+        try {
+            long[] reply = job.awaitReply();
+            if (f != null) {
+                f.get();
+            }
+            return reply;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in HE multiply", ie);
+        } catch (java.util.concurrent.ExecutionException ee) {
+            if (ee.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(ee.getCause());
+        }
+    }
+
+    /**
+     * The multiplier's work for one product, shareable between threads: each call of {@link #work}
+     * takes row blocks from a common counter until none are left; {@link #awaitReply} waits until all
+     * row blocks are done (by any thread) and returns the reply message. A failure in any worker is
+     * rethrown by {@link #awaitReply}.
+     */
+    public static final class Job {
+        private final HeContext ctx;
+        private final MatrixView p;
+        private final EncryptedMatrix e;
+        private final HeMatMulPlan plan;
+        private final MatrixView out;
+        private final long[] reply;
+        private final int[] rowOffset;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CountDownLatch remaining;
+        private volatile Throwable failure;
+
+        private Job(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out, long[] reply,
+                int[] rowOffset) {
+            this.ctx = ctx;
+            this.p = p;
+            this.e = e;
+            this.plan = plan;
+            this.out = out;
+            this.reply = reply;
+            this.rowOffset = rowOffset;
+            this.remaining = new java.util.concurrent.CountDownLatch(plan.rowBlocks());
+        }
+
+        public static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+            checkPlan(p.rows(), p.cols(), e, plan);
+            if (out.rows() != plan.rows || out.cols() != plan.cols) {
+                throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
+                        + plan.rows + "x" + plan.cols);
+            }
+            HeParameters params = ctx.params();
+            int rb = plan.rowBlocks();
+            int cb = plan.colBlocks();
+            // reply offset of every row block, so row blocks can be filled independently
+            int[] rowOffset = new int[rb + 1];
+            long words = REPLY_HEADER_WORDS;
+            for (int ib = 0; ib < rb; ib++) {
+                if (words > Integer.MAX_VALUE - 16) {
+                    break;
+                }
+                rowOffset[ib] = (int) words;
+                for (int jb = 0; jb < cb; jb++) {
+                    words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+                }
+            }
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            rowOffset[rb] = (int) words;
+            long[] reply = new long[(int) words];
+            reply[0] = REPLY_MAGIC;
+            reply[1] = e.id();
+            reply[2] = (long) rb * cb;
+            return new Job(ctx, p, e, plan, out, reply, rowOffset);
+        }
+
+        /** Processes row blocks until none are left (callable from several threads at once). */
+        public void work() {
+            Worker w = null;
+            int ib;
+            while (failure == null && (ib = next.getAndIncrement()) < plan.rowBlocks()) {
+                try {
+                    if (w == null) {
+                        w = new Worker(ctx, plan);
+                    }
+                    w.row(p, e, out, reply, rowOffset, ib);
+                } catch (RuntimeException | Error t) {
+                    failure = t;
+                    while (remaining.getCount() > 0) {
+                        remaining.countDown();
+                    }
+                    throw t;
+                }
+                remaining.countDown();
             }
         }
-        if (words > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+
+        /** Waits until every row block is done; returns the reply. */
+        public long[] awaitReply() throws InterruptedException {
+            if (!remaining.await(30, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new IllegalStateException("HE multiply did not finish in 30 minutes");
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("HE multiply failed: " + f, f);
+            }
+            return reply;
         }
-        long[] reply = new long[(int) words];
-        reply[0] = REPLY_MAGIC;
-        reply[1] = e.id();
-        reply[2] = (long) rb * cb;
-        int off = REPLY_HEADER_WORDS;
-        ProductEvaluator ev = new ProductEvaluator(params, ctx.peerPublicKey(), ctx.random());
-        HePrg maskPrg = HePrg.fresh(ctx.random());
-        long[][] pt = new long[kb][];
-        long[] coeffs = new long[n];
-        long[] masks = new long[plan.rowBlock * plan.colBlock];
-        for (int ib = 0; ib < rb; ib++) {
+    }
+
+    /** Per-thread state of the multiplier: evaluator, mask PRG and plaintext buffers. */
+    private static final class Worker {
+        private final ProductEvaluator ev;
+        private final HePrg maskPrg;
+        private final long[][] pt;
+        private final long[] coeffs;
+        private final long[] masks;
+        private final HeMatMulPlan plan;
+        private final RnsBase base;
+
+        Worker(HeContext ctx, HeMatMulPlan plan) {
+            this.plan = plan;
+            this.base = ctx.params().base();
+            ev = new ProductEvaluator(ctx.params(), ctx.peerPublicKey(), ctx.random());
+            maskPrg = HePrg.fresh(ctx.random());
+            pt = new long[plan.innerBlocks()][];
+            coeffs = new long[base.n];
+            masks = new long[plan.rowBlock * plan.colBlock];
+        }
+
+        /** Row block ib: encode P blocks (sparse NTT), accumulate, finish into the reply. */
+        void row(MatrixView p, EncryptedMatrix e, MatrixView out, long[] reply, int[] rowOffset, int ib) {
+            int kb = plan.innerBlocks();
+            int cb = plan.colBlocks();
+            int off = rowOffset[ib];
             int i0 = ib * plan.rowBlock;
             int br = plan.blockRows(ib);
             for (int lb = 0; lb < kb; lb++) {
@@ -83,7 +212,7 @@ public final class HeCrossProduct {
                     pt[lb] = new long[base.polyLength()];
                 }
                 base.fromSigned(coeffs, 0, pt[lb]);
-                base.forward(pt[lb]);
+                base.forwardSparse(pt[lb]);
             }
             for (int jb = 0; jb < cb; jb++) {
                 for (int lb = 0; lb < kb; lb++) {
@@ -100,11 +229,10 @@ public final class HeCrossProduct {
                     }
                 }
             }
+            if (off != rowOffset[ib + 1]) {
+                throw new IllegalStateException("reply length mismatch in row block " + ib);
+            }
         }
-        if (off != reply.length) {
-            throw new IllegalStateException("reply length mismatch: wrote " + off + " of " + reply.length);
-        }
-        return reply;
     }
 
     /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
@@ -180,10 +308,16 @@ public final class HeCrossProduct {
 
     /** Multiplier, complete round: receive Enc(E), multiply by P, return, add R into out. */
     public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out) {
+        runMultiplier(ch, ctx, p, plan, out, null);
+    }
+
+    /** As above, splitting the work with {@code helper} (null: calling thread only). */
+    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
         try (var step = ch.step(STEP)) {
             long[] wire = ch.receiveLongs();
             EncryptedMatrix e = receiveOperand(ctx, wire, plan);
-            ch.sendLongs(multiply(ctx, p, e, plan, out));
+            ch.sendLongs(multiply(ctx, p, e, plan, out, helper));
         }
     }
 
@@ -191,7 +325,7 @@ public final class HeCrossProduct {
     public static void runMultiplierCached(Channel ch, HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan,
             MatrixView out) {
         try (var step = ch.step(STEP)) {
-            ch.sendLongs(multiply(ctx, p, e, plan, out));
+            ch.sendLongs(multiply(ctx, p, e, plan, out, ctx.helper()));
         }
     }
 

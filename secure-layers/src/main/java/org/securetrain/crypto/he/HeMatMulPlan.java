@@ -16,10 +16,11 @@ package org.securetrain.crypto.he;
  * weighted by the planner link speed); both parties compute the same plan from public shapes.
  */
 public final class HeMatMulPlan {
-    // cost model, in nanoseconds, measured on the project machine (JMH, N = 8192, one prime)
-    static final long NTT_NS = 110_000;
-    static final long MAC_NS_PER_COEFF_PRIME = 2; // one 128-bit multiply-accumulate, ~1.5-2 ns
-    static final long ROUND_NS_PER_COEFF = 40;
+    // cost model in picoseconds, measured on the project machine (thread CPU time, N = 8192, one prime)
+    static final long NTT_PS = 120_000_000L; // dense forward or inverse NTT
+    static final long SPARSE_NTT_PS = 85_000_000L; // pruned forward NTT of a plaintext block
+    static final long MAC_PS = 1_250; // one 128-bit multiply-accumulate per coefficient and prime
+    static final long ROUND_PS_PER_COEFF = 40_000; // exact CRT rounding per coefficient
     static final long MAX_INPUT_BYTES = 1L << 30;
 
     public final int rows;
@@ -212,11 +213,10 @@ public final class HeMatMulPlan {
         }
         long outBytes = 8L * (nOut * ProductEvaluator.wireWords(params, 0) + (long) rows * cols * 2);
         long nttPerIn = L; // encryptor
-        long nttPerPlain = L; // multiplier
         long nttPerOut = 3L * L + 4; // multiplier (u, two inverses) + decryptor (2 forward, 2 inverse)
-        long computeNs = (nIn * nttPerIn + nPlain * nttPerPlain + nOut * nttPerOut) * NTT_NS
-                + nProd * 2L * L * n * MAC_NS_PER_COEFF_PRIME + nOut * n * ROUND_NS_PER_COEFF;
-        long cost = computeNs * 1000 + (inBytes + outBytes) * params.plannerPicosPerByte();
+        long computePs = (nIn * nttPerIn + nOut * nttPerOut) * NTT_PS + nPlain * L * SPARSE_NTT_PS
+                + nProd * 2L * L * n * MAC_PS + nOut * n * ROUND_PS_PER_COEFF;
+        long cost = computePs + (inBytes + outBytes) * params.plannerPicosPerByte();
         return new HeMatMulPlan(rows, inner, cols, rw, kw, cw, 0, cost);
     }
 

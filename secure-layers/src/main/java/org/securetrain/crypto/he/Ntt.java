@@ -57,12 +57,70 @@ final class Ntt {
 
     /** In-place forward transform of a[off .. off+n); input in [0, 4p), output in [0, p). */
     void forward(long[] a, int off) {
+        forwardFrom(a, off, 1, n);
+    }
+
+    /**
+     * Forward transform for sparse inputs (coefficient-encoded plaintext blocks: r_w*k_w non-zeros in
+     * runs of k_w). In the stages with butterfly distance t &gt;= 16 it looks at chunks of min(t, 64)
+     * butterflies: if both halves are zero the outputs are zero (skipped); if only the second half is
+     * zero the butterfly (x, y) -&gt; (x + w y, x - w y) is a copy (x, x) (no multiplication; values stay
+     * below 4p, the lazy bound). The other stages run as in {@link #forward}. Same result as
+     * {@link #forward} for every input in [0, 4p).
+     */
+    void forwardSparse(long[] a, int off) {
         final long p = this.p;
         final long twoP = this.twoP;
         final long[] w = psiRev;
         final long[] ws = psiRevShoup;
         int t = n;
-        for (int m = 1; m < n; m <<= 1) {
+        int m = 1;
+        for (; m < n; m <<= 1) {
+            t >>= 1;
+            if (t < 16) {
+                break;
+            }
+            final int chunk = Math.min(t, 64);
+            for (int i = 0; i < m; i++) {
+                final long wi = w[m + i];
+                final long wsi = ws[m + i];
+                final long wsiSign = wsi >> 63;
+                final int j1 = off + 2 * i * t;
+                for (int c = j1; c < j1 + t; c += chunk) {
+                    long anyX = 0;
+                    long anyY = 0;
+                    for (int j = c; j < c + chunk; j++) {
+                        anyX |= a[j];
+                        anyY |= a[j + t];
+                    }
+                    if (anyY == 0) {
+                        if (anyX != 0) {
+                            System.arraycopy(a, c, a, c + t, chunk);
+                        }
+                        continue;
+                    }
+                    for (int j = c; j < c + chunk; j++) {
+                        long x = a[j] - twoP;
+                        x += (x >> 63) & twoP;
+                        long y = a[j + t];
+                        long q = wi * y - (Math.multiplyHigh(wsi, y) + (wsiSign & y)) * p;
+                        a[j] = x + q;
+                        a[j + t] = x - q + twoP;
+                    }
+                }
+            }
+        }
+        forwardFrom(a, off, m, t << 1);
+    }
+
+    /** The remaining stages of the forward transform, starting at stage m with distance 2t_prev. */
+    private void forwardFrom(long[] a, int off, int mStart, int tPrev) {
+        final long p = this.p;
+        final long twoP = this.twoP;
+        final long[] w = psiRev;
+        final long[] ws = psiRevShoup;
+        int t = tPrev;
+        for (int m = mStart; m < n; m <<= 1) {
             t >>= 1;
             if (t >= 4) {
                 for (int i = 0; i < m; i++) {

@@ -151,30 +151,7 @@ final class ProductEvaluator {
         if (floodBits < 1 || floodBits + 1 > 191) {
             throw new IllegalArgumentException("flood bits out of range: " + floodBits);
         }
-        // 1. + u * pk in the NTT domain
-        prg.ternary(small, 0, n);
-        base.fromSmall(small, uNtt);
-        base.forward(uNtt);
-        mac(peerPk.bNtt, uNtt, acc0Hi, acc0Lo);
-        mac(peerPk.aNtt, uNtt, acc1Hi, acc1Lo);
-        reduceInto(acc0Hi, acc0Lo, c0);
-        reduceInto(acc1Hi, acc1Lo, c1);
-        clear();
-        base.inverse(c0);
-        base.inverse(c1);
-        // 2. + e2 on the second component
-        prg.centeredBinomial(params.eta(), small, 0, n);
-        for (int i = 0; i < base.count; i++) {
-            final long p = base.p[i];
-            final int off = i * n;
-            for (int j = 0; j < n; j++) {
-                long e = small[j];
-                long r = c1[off + j] + e + ((e >> 63) & p) - p;
-                c1[off + j] = r + ((r >> 63) & p);
-            }
-        }
-        // 3. + e1 (flooding) on the positions that are sent
-        addFlood(positions, floodBits);
+        rerandomiseAndFlood(positions, floodBits);
         // 4. switch to 2^k; c1 whole, c0 only at the output positions
         int hiBits = d;
         long[] lo = new long[n];
@@ -203,6 +180,43 @@ final class ProductEvaluator {
         off += s;
         off += BitPacking.pack(hi0, 0, s, hiBits, out, off);
         return off - outOff;
+    }
+
+    /**
+     * Steps 1-3 of {@link #finish}: + u*pk + (e1, e2), inverse NTT; leaves the flooded ciphertext in
+     * coefficient form in c0/c1 (flood only on the listed positions) and clears the accumulator.
+     */
+    private void rerandomiseAndFlood(int[] positions, int floodBits) {
+        // 1. + u * pk in the NTT domain
+        prg.ternary(small, 0, n);
+        base.fromSmall(small, uNtt);
+        base.forward(uNtt);
+        mac(peerPk.bNtt, uNtt, acc0Hi, acc0Lo);
+        mac(peerPk.aNtt, uNtt, acc1Hi, acc1Lo);
+        reduceInto(acc0Hi, acc0Lo, c0);
+        reduceInto(acc1Hi, acc1Lo, c1);
+        clear();
+        base.inverse(c0);
+        base.inverse(c1);
+        // 2. + e2 on the second component
+        prg.centeredBinomial(params.eta(), small, 0, n);
+        for (int i = 0; i < base.count; i++) {
+            final long p = base.p[i];
+            final int off = i * n;
+            for (int j = 0; j < n; j++) {
+                long e = small[j];
+                long r = c1[off + j] + e + ((e >> 63) & p) - p;
+                c1[off + j] = r + ((r >> 63) & p);
+            }
+        }
+        // 3. + e1 (flooding) on the positions that are sent
+        addFlood(positions, floodBits);
+    }
+
+    /** Test hook: the re-randomised, flooded product at the full modulus q, coefficient form {c0, c1}. */
+    long[][] finishUnswitched(int[] positions, int floodBits) {
+        rerandomiseAndFlood(positions, floodBits);
+        return new long[][] {c0.clone(), c1.clone()};
     }
 
     private void addFlood(int[] positions, int floodBits) {

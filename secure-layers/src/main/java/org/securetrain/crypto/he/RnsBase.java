@@ -89,6 +89,10 @@ final class RnsBase {
             final int base = i * n;
             for (int j = 0; j < n; j++) {
                 long v = src[srcOff + j];
+                if (v == 0) { // plaintext blocks are mostly zero
+                    dst[base + j] = 0;
+                    continue;
+                }
                 // v as unsigned times 1 via Shoup: [0, 2p)
                 long r = v - (Math.multiplyHigh(os, v) + (osSign & v) + ((v >> 63) & os)) * pi - pi;
                 r += (r >> 63) & pi;
@@ -144,6 +148,13 @@ final class RnsBase {
     void forward(long[] poly) {
         for (int i = 0; i < count; i++) {
             ntt[i].forward(poly, i * n);
+        }
+    }
+
+    /** Forward NTT of a sparse polynomial (see {@link Ntt#forwardSparse}). */
+    void forwardSparse(long[] poly) {
+        for (int i = 0; i < count; i++) {
+            ntt[i].forwardSparse(poly, i * n);
         }
     }
 

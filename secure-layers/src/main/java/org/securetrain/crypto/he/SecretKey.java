@@ -154,6 +154,14 @@ final class SecretKey {
      * integers (|c1'*s| &lt; N * 2^(k-1)) with a two-prime NTT and CRT. Returns the words consumed.
      */
     int decryptSwitched(long[] in, int inOff, int[] positions, long[] out, int outOff) {
+        return decryptSwitched(in, inOff, positions, out, outOff, null);
+    }
+
+    /**
+     * As above; if {@code noise} is not null it also receives, per output, the decryption noise
+     * phase - 2^(k-64) * message as a signed value (|noise| &lt; 2^(k-65) when decryption is correct).
+     */
+    int decryptSwitched(long[] in, int inOff, int[] positions, long[] out, int outOff, long[] noise) {
         final int k = params.switchBits();
         final int d = k - 64;
         final int n = base.n;
@@ -217,6 +225,10 @@ final class SecretKey {
             // phase = c0' + c1'*s mod 2^k
             long pl = xl + lo0[t];
             long ph = xh + hi0[t] + (Long.compareUnsigned(pl, xl) < 0 ? 1 : 0);
+            if (noise != null) { // low d bits of the phase, centered: phase - 2^d * round(phase / 2^d)
+                long low = pl & ((1L << d) - 1);
+                noise[t] = low >= (1L << (d - 1)) ? low - (1L << d) : low;
+            }
             // + 2^(d-1), then bits [d, d + 64)
             long rl = pl + (1L << (d - 1));
             ph += Long.compareUnsigned(rl, pl) < 0 ? 1 : 0;

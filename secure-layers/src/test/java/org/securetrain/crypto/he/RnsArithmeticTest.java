@@ -125,6 +125,35 @@ class RnsArithmeticTest {
     }
 
     @Test
+    void sparseForwardEqualsForwardOnBlockSparseAndDenseInputs() {
+        RnsBase base = PARAMS.base();
+        SplittableRandom rnd = new SplittableRandom(7);
+        int n = base.n;
+        for (int trial = 0; trial < 6; trial++) {
+            long p = base.p[trial % base.count];
+            long[] a = new long[n];
+            if (trial == 5) {
+                for (int j = 0; j < n; j++) {
+                    a[j] = rnd.nextLong(p); // dense
+                }
+            } else {
+                int kw = 1 << rnd.nextInt(7);
+                int stride = kw << rnd.nextInt(5);
+                for (int i = 0; i * stride < n; i++) {
+                    for (int l = 0; l < kw; l++) {
+                        a[i * stride + l] = rnd.nextLong(p);
+                    }
+                }
+                a[n - 1] = trial == 0 ? 1 : a[n - 1];
+            }
+            long[] b = a.clone();
+            base.ntt[trial % base.count].forward(a, 0);
+            base.ntt[trial % base.count].forwardSparse(b, 0);
+            assertArrayEquals(a, b, "trial " + trial);
+        }
+    }
+
+    @Test
     void forwardAcceptsLazyInputsBelowFourP() {
         RnsBase base = PARAMS.base();
         SplittableRandom rnd = new SplittableRandom(3);

@@ -24,15 +24,6 @@ class FaithfulTruncationTest {
         p.close();
     }
 
-    static long[][] share(long[] x, Random r) {
-        long[] a = new long[x.length], b = new long[x.length];
-        for (int i = 0; i < x.length; i++) {
-            a[i] = r.nextLong();
-            b[i] = x[i] - a[i];
-        }
-        return new long[][] {a, b};
-    }
-
     long[][] run(long[][] s, int bits, String purpose) {
         var res = p.run(e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[0], bits, purpose),
                 e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[1], bits, purpose));
@@ -55,7 +46,7 @@ class FaithfulTruncationTest {
                     default -> (long) (r.nextGaussian() * (1L << 30));
                 };
             }
-            long[][] t = run(share(x, r), bits, "t" + bits);
+            long[][] t = run(TestShares.split(x, r), bits, "t" + bits);
             int exact = 0, wraps = 0;
             for (int i = 0; i < n; i++) {
                 long got = t[0][i] + t[1][i];
@@ -78,8 +69,8 @@ class FaithfulTruncationTest {
         long[] zeros = new long[n];
         long[] big = new long[n];
         for (int i = 0; i < n; i++) big[i] = (r.nextLong() >> 3) | (1L << 58);
-        long[][] a = run(share(zeros, r), 16, "view.a");
-        long[][] b = run(share(big, r), 16, "view.b");
+        long[][] a = run(TestShares.split(zeros, r), 16, "view.a");
+        long[][] b = run(TestShares.split(big, r), 16, "view.b");
         ViewStats.assertBitBalanced(a[1], "party 1's output share, x = 0");
         ViewStats.assertBitBalanced(b[1], "party 1's output share, x large");
         ViewStats.assertSameBitDistribution(a[1], b[1], "party 1's output share: x = 0 vs x large");

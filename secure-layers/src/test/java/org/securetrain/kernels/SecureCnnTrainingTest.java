@@ -108,7 +108,7 @@ class SecureCnnTrainingTest {
             for (int s = 0; s < steps; s++) {
                 maxRel = Math.max(maxRel, Math.abs(res.party1().losses()[s] - refLoss[s]) / refLoss[s]);
             }
-            long[] wSec = SecureMlpTrainingTest.add(res.party0().net().conv.weights().value(),
+            long[] wSec = TestShares.join(res.party0().net().conv.weights().value(),
                     res.party1().net().conv.weights().value());
             long maxUlp = 0;
             for (int i = 0; i < wSec.length; i++) {

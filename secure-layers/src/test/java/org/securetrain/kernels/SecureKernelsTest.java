@@ -43,19 +43,6 @@ class SecureKernelsTest {
         return TwoPartyRunner.run(pair.party(0), s -> body.apply(be[0], 0), pair.party(1), s -> body.apply(be[1], 1));
     }
 
-    static long[][] share(long[] x, Random r) {
-        long[] a = new long[x.length], b = new long[x.length];
-        for (int i = 0; i < x.length; i++) {
-            a[i] = r.nextLong();
-            b[i] = x[i] - a[i];
-        }
-        return new long[][] {a, b};
-    }
-
-    static long[] sum(long[] a, long[] b) {
-        return SecureMlpTrainingTest.add(a, b);
-    }
-
     @Test
     void denseForwardIsBitExactAndBackwardWithinOneUlp() {
         Random r = new Random(21);
@@ -65,8 +52,8 @@ class SecureKernelsTest {
         for (int i = 0; i < nOut; i++) bias[i] = r.nextGaussian() * 0.1;
         for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
         for (int i = 0; i < dy.length; i++) dy[i] = r.nextGaussian();
-        long[][] ws = share(FP.encode(w), r), bs = share(FP.encode(bias), r), xs = share(FP.encode(x), r),
-                dys = share(FP.encode(dy), r);
+        long[][] ws = TestShares.split(FP.encode(w), r), bs = TestShares.split(FP.encode(bias), r), xs = TestShares.split(FP.encode(x), r),
+                dys = TestShares.split(FP.encode(dy), r);
         DenseKernel refK = new DenseKernel("d", nIn, nOut, true, FP.encode(w), FP.encode(bias));
         long[] yRef = refK.forward(REF, FP.encode(x), ShareKind.BOTH, b);
         long[] dxRef = refK.backward(REF, FP.encode(dy), ShareKind.BOTH, true);
@@ -77,9 +64,9 @@ class SecureKernelsTest {
             long[] dx = k.backward(bk, dys[p], ShareKind.BOTH, true);
             return new long[][] {y, dx, k.weights().gradient()};
         });
-        assertArrayEquals(yRef, sum(res.party0()[0], res.party1()[0]), "forward (HE product + garbled ReLU) is exact");
-        assertArrayEquals(dwRef, sum(res.party0()[2], res.party1()[2]), "dW (HE product of shares) is exact");
-        long[] dx = sum(res.party0()[1], res.party1()[1]);
+        assertArrayEquals(yRef, TestShares.join(res.party0()[0], res.party1()[0]), "forward (HE product + garbled ReLU) is exact");
+        assertArrayEquals(dwRef, TestShares.join(res.party0()[2], res.party1()[2]), "dW (HE product of shares) is exact");
+        long[] dx = TestShares.join(res.party0()[1], res.party1()[1]);
         for (int i = 0; i < dx.length; i++) {
             long err = dxRef[i] - dx[i];
             assertTrue(err == 0 || err == 1, "dX within one ulp below the floor, element " + i + " err " + err);
@@ -98,19 +85,19 @@ class SecureKernelsTest {
         MaxPoolKernel refK = new MaxPoolKernel("p", c, h, w, 2, 2, 2, 2);
         long[] yRef = refK.forward(REF, x, b);
         long[] dRef = refK.backward(REF, dOut);
-        long[][] xs = share(x, r), ds = share(dOut, r);
+        long[][] xs = TestShares.split(x, r), ds = TestShares.split(dOut, r);
         var res = both((bk, p) -> {
             MaxPoolKernel k = new MaxPoolKernel("p", c, h, w, 2, 2, 2, 2);
             return new long[][] {k.forward(bk, xs[p], b), k.backward(bk, ds[p])};
         });
-        assertArrayEquals(yRef, sum(res.party0()[0], res.party1()[0]));
-        assertArrayEquals(dRef, sum(res.party0()[1], res.party1()[1]));
+        assertArrayEquals(yRef, TestShares.join(res.party0()[0], res.party1()[0]));
+        assertArrayEquals(dRef, TestShares.join(res.party0()[1], res.party1()[1]));
     }
 
     @Test
     void revealGoesToTheReceiverOnly() {
         long[] x = {1, -2, 3};
-        long[][] xs = share(x, new Random(23));
+        long[][] xs = TestShares.split(x, new Random(23));
         var res = both((bk, p) -> bk.revealTo(1, xs[p], "t"));
         assertNull(res.party0());
         assertArrayEquals(x, res.party1());
@@ -132,7 +119,7 @@ class SecureKernelsTest {
             ref.setGradient(g.clone(), FP.fracBits());
             ref.applySgd(REF, cfg, 8, "w");
         }
-        long[][] ws = share(w, r), gs = share(g, r);
+        long[][] ws = TestShares.split(w, r), gs = TestShares.split(g, r);
         var res = both((bk, p) -> {
             ParameterShare ps = new ParameterShare("w", ws[p].clone());
             for (int s = 0; s < steps; s++) {
@@ -150,7 +137,7 @@ class SecureKernelsTest {
             bound += (1 + mu) * evNew + mu * ev + 2;
             ev = evNew;
         }
-        long[] got = sum(res.party0(), res.party1());
+        long[] got = TestShares.join(res.party0(), res.party1());
         long worst = 0;
         for (int i = 0; i < n; i++) {
             worst = Math.max(worst, Math.abs(got[i] - ref.value()[i]));

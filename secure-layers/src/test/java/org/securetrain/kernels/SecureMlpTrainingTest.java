@@ -77,7 +77,7 @@ class SecureMlpTrainingTest {
             for (int s = 0; s < steps; s++) {
                 maxRel = Math.max(maxRel, Math.abs(secureLoss[s] - refLoss[s]) / refLoss[s]);
             }
-            long[] w1s = add(res.party0().net.l1.weights().value(), res.party1().net.l1.weights().value());
+            long[] w1s = TestShares.join(res.party0().net.l1.weights().value(), res.party1().net.l1.weights().value());
             long maxUlp = 0;
             long[] w1r = refNet.l1.weights().value();
             for (int i = 0; i < w1s.length; i++) maxUlp = Math.max(maxUlp, Math.abs(w1s[i] - w1r[i]));
@@ -112,9 +112,4 @@ class SecureMlpTrainingTest {
         }
     }
 
-    static long[] add(long[] a, long[] b) {
-        long[] c = new long[a.length];
-        for (int i = 0; i < a.length; i++) c[i] = a[i] + b[i];
-        return c;
-    }
 }

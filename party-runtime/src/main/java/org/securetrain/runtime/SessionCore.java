@@ -84,7 +84,7 @@ public final class SessionCore implements Session, FrameListener {
             throw e;
         }
         try {
-            checkHello(ByteBuffer.wrap(m.data).order(ByteOrder.BIG_ENDIAN), sid);
+            checkHello(ByteBuffer.wrap(m.bytes()).order(ByteOrder.BIG_ENDIAN), sid);
         } catch (SessionException e) {
             fail(e);
             throw e;
@@ -310,7 +310,7 @@ public final class SessionCore implements Session, FrameListener {
     /** Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size. */
     long writeChunked(int streamId, int typeFlags, long totalBytes, ChunkWriter chunk) {
         FrameTransport t = transport;
-        int maxFrame = Math.min(peerMaxFrame, options.maxFrameBytes());
+        int maxFrame = Math.min(Math.min(peerMaxFrame, options.maxFrameBytes()), Math.max(1024, t.preferredFrameBytes()));
         maxFrame -= maxFrame % 8; // long[] words never straddle frames
         long wire = 0;
         long off = 0;
@@ -352,16 +352,25 @@ public final class SessionCore implements Session, FrameListener {
 
     @Override
     public void onFrame(int streamId, int flags, ByteBuffer payload) {
+        onFrame(streamId, flags, new ByteBuffer[] {payload});
+    }
+
+    @Override
+    public void onFrame(int streamId, int flags, ByteBuffer[] pieces) {
         if (failure.get() != null) {
             return;
+        }
+        long n = 0;
+        for (ByteBuffer p : pieces) {
+            n += p.remaining();
         }
         if ((flags & ~Frames.KNOWN_FLAGS) != 0) {
             fail(new ProtocolViolationException("malformed frame from peer: unknown flags 0x"
                     + Integer.toHexString(flags) + " on stream " + streamId));
             return;
         }
-        if (payload.remaining() > options.maxFrameBytes()) {
-            fail(new ProtocolViolationException("peer sent a frame of " + payload.remaining()
+        if (n > options.maxFrameBytes()) {
+            fail(new ProtocolViolationException("peer sent a frame of " + n
                     + " bytes, above the limit of " + options.maxFrameBytes()));
             return;
         }
@@ -370,15 +379,27 @@ public final class SessionCore implements Session, FrameListener {
             return;
         }
         if (streamId == Frames.CONTROL_STREAM && open) {
-            onControl(payload);
+            onControl(ByteBuffer.wrap(copy(pieces, (int) n)));
             return;
         }
         Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
         try {
-            box.onFrame(flags, payload, maxMessage);
+            box.onFrame(flags, pieces, (int) n, maxMessage);
         } catch (ProtocolViolationException e) {
             fail(e);
         }
+    }
+
+    /** The frame's bytes in a fresh array of exactly the size that arrived. */
+    private static byte[] copy(ByteBuffer[] pieces, int n) {
+        byte[] out = new byte[n];
+        int off = 0;
+        for (ByteBuffer p : pieces) {
+            int k = p.remaining();
+            p.duplicate().get(out, off, k);
+            off += k;
+        }
+        return out;
     }
 
     private void onControl(ByteBuffer p) {
@@ -415,16 +436,56 @@ public final class SessionCore implements Session, FrameListener {
 
     // ------------------------------------------------------------------ message queue of one stream
 
-    /** A whole received message. */
+    /**
+     * A whole received message, kept as the frames it arrived in (one array per frame, each allocated
+     * after that frame arrived): reassembly never copies, and a receiver copies each byte once into its
+     * destination.
+     */
     static final class Message {
-        final byte[] data;
+        private final byte[][] chunks;
+        final int length;
         final boolean longs;
         final long wireBytes;
 
-        Message(byte[] data, boolean longs, long wireBytes) {
-            this.data = data;
+        Message(byte[][] chunks, int length, boolean longs, long wireBytes) {
+            this.chunks = chunks;
+            this.length = length;
             this.longs = longs;
             this.wireBytes = wireBytes;
+        }
+
+        /** The bytes as one array (the frame's own array for a one-frame message). */
+        byte[] bytes() {
+            if (chunks.length == 1) {
+                return chunks[0];
+            }
+            byte[] out = new byte[length];
+            copyBytes(out, 0);
+            return out;
+        }
+
+        void copyBytes(byte[] dst, int offset) {
+            int off = offset;
+            for (byte[] c : chunks) {
+                System.arraycopy(c, 0, dst, off, c.length);
+                off += c.length;
+            }
+        }
+
+        /** Decodes the little-endian words into {@code dst} from {@code offset}; frames hold whole words. */
+        void copyLongs(long[] dst, int offset) {
+            int off = offset;
+            for (byte[] c : chunks) {
+                int words = c.length >>> 3;
+                ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, off, words);
+                off += words;
+            }
+        }
+
+        long[] toLongs() {
+            long[] out = new long[length >>> 3];
+            copyLongs(out, 0);
+            return out;
         }
     }
 
@@ -435,8 +496,8 @@ public final class SessionCore implements Session, FrameListener {
         private final java.util.ArrayDeque<Message> ready = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<CompletableFuture<Message>> waiters = new java.util.ArrayDeque<>();
         // message being reassembled from frames; only the transport's thread touches these
-        private byte[] partial;
-        private int partialLen;
+        private java.util.ArrayList<byte[]> partial;
+        private long partialLen;
         private int partialFlags = -1;
         private int partialFrames;
 
@@ -450,14 +511,13 @@ public final class SessionCore implements Session, FrameListener {
             return n != null ? "'" + n + "'" : "#" + id;
         }
 
-        void onFrame(int flags, ByteBuffer payload, long maxMessage) {
-            int n = payload.remaining();
+        void onFrame(int flags, ByteBuffer[] pieces, int n, long maxMessage) {
             int type = flags & Frames.FLAG_LONGS;
             if (partialFlags >= 0 && partialFlags != type) {
                 throw new ProtocolViolationException("malformed frames on stream " + label()
                         + ": message type changed mid-message");
             }
-            long total = (long) partialLen + n;
+            long total = partialLen + n;
             if (total > maxMessage) {
                 throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
                         + maxMessage + "-byte limit");
@@ -466,32 +526,30 @@ public final class SessionCore implements Session, FrameListener {
                 throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
                         + n + " bytes is not a multiple of 8");
             }
-            byte[] data;
+            // one array per frame, sized by what actually arrived, never by a claimed size
+            byte[] chunk = copy(pieces, n);
             if (partial == null && (flags & Frames.FLAG_LAST) != 0) {
-                data = new byte[n]; // single-frame message: one copy
-                payload.get(data);
-                deliver(new Message(data, type != 0, n + Frames.HEADER_BYTES));
+                deliver(new Message(new byte[][] {chunk}, n, type != 0, n + Frames.HEADER_BYTES));
                 return;
             }
-            // multi-frame: grow by what actually arrived, never by a claimed size
             if (partial == null) {
-                partial = new byte[Math.max(n * 2, 1024)];
+                partial = new java.util.ArrayList<>();
                 partialLen = 0;
                 partialFlags = type;
                 partialFrames = 0;
-            } else if (partial.length < total) {
-                partial = Arrays.copyOf(partial, (int) Math.min(maxMessage, Math.max(total, 2L * partial.length)));
             }
-            payload.get(partial, partialLen, n);
-            partialLen += n;
             partialFrames++;
+            if (n > 0) {
+                partial.add(chunk);
+            }
+            partialLen = total;
             if ((flags & Frames.FLAG_LAST) != 0) {
-                data = partial.length == partialLen ? partial : Arrays.copyOf(partial, partialLen);
-                long wire = (long) partialLen + (long) partialFrames * Frames.HEADER_BYTES;
+                long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES;
+                Message m = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire);
                 partial = null;
                 partialLen = 0;
                 partialFlags = -1;
-                deliver(new Message(data, type != 0, wire));
+                deliver(m);
             }
         }
 

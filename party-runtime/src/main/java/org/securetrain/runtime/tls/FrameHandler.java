@@ -1,7 +1,6 @@
 package org.securetrain.runtime.tls;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
@@ -34,7 +33,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private int streamId;
     private int flags;
     /** Payload pieces of a frame that spans several reads (retained slices, no copy yet). */
-    private CompositeByteBuf pieces;
+    private final java.util.ArrayList<ByteBuf> pieces = new java.util.ArrayList<>();
     private int have;
     private boolean broken;
 
@@ -89,40 +88,30 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                     frameComplete(view);
                     continue;
                 }
-                if (pieces == null) {
-                    pieces = ctx.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
-                }
-                pieces.addComponent(true, in.readRetainedSlice(n));
+                pieces.add(in.readRetainedSlice(n));
                 have += n;
                 if (have == length) {
                     inPayload = false;
-                    CompositeByteBuf p = pieces;
-                    pieces = null;
-                    ByteBuf merged = null;
                     try {
-                        ByteBuffer view;
-                        if (p.numComponents() == 1) {
-                            view = p.nioBuffer();
-                        } else {
-                            // all bytes have arrived: one allocation of what we actually hold
-                            merged = ctx.alloc().directBuffer(length, length);
-                            merged.writeBytes(p);
-                            view = merged.nioBuffer();
+                        // the core copies straight from these views into the frame's array
+                        ByteBuffer[] views = new ByteBuffer[pieces.size()];
+                        for (int i = 0; i < views.length; i++) {
+                            ByteBuf b = pieces.get(i);
+                            views[i] = (b.nioBufferCount() == 1 ? b.nioBuffer() : copy(b, b.readableBytes()))
+                                    .order(ByteOrder.LITTLE_ENDIAN);
                         }
-                        frameComplete(view);
+                        transport.deliver(streamId, flags, views);
                     } finally {
-                        p.release();
-                        if (merged != null) {
-                            merged.release();
-                        }
+                        releasePieces();
                     }
                 }
             }
         }
     }
 
+    /** Rare: a buffer made of several memory regions (not what the TLS handler produces). */
     private static ByteBuffer copy(ByteBuf in, int n) {
-        ByteBuffer b = ByteBuffer.allocateDirect(n);
+        ByteBuffer b = ByteBuffer.allocate(n);
         in.getBytes(in.readerIndex(), b);
         b.flip();
         return b;
@@ -160,10 +149,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releasePieces() {
-        if (pieces != null) {
-            pieces.release();
-            pieces = null;
+        for (ByteBuf b : pieces) {
+            b.release();
         }
+        pieces.clear();
     }
 
     @Override

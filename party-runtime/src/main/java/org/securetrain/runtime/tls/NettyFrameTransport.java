@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
 final class NettyFrameTransport implements FrameTransport {
     private static final Logger LOG = LoggerFactory.getLogger(NettyFrameTransport.class);
 
+    /**
+     * Frame size on the wire for long messages: small enough that frame buffers come from the pool and
+     * the event loop encrypts one frame while the sender copies the next, large enough that per-frame
+     * costs vanish.
+     */
+    static final int PREFERRED_FRAME_BYTES = Integer.getInteger("securetrain.tls.frameBytes", 512 * 1024);
+
     /** Frames at least this large are flushed at once, so a long message streams instead of piling up. */
     private static final int FLUSH_THRESHOLD = 64 * 1024;
 
@@ -87,6 +94,11 @@ final class NettyFrameTransport implements FrameTransport {
     }
 
     // ------------------------------------------------------------------ outbound
+
+    @Override
+    public int preferredFrameBytes() {
+        return PREFERRED_FRAME_BYTES;
+    }
 
     @Override
     public void writeFrame(int streamId, int flags, int payloadLength, PayloadWriter payload, boolean flush) {
@@ -198,6 +210,13 @@ final class NettyFrameTransport implements FrameTransport {
 
     // ------------------------------------------------------------------ inbound events
 
+    /** Delivers a frame that arrived in several buffers (event loop). */
+    void deliver(int streamId, int flags, ByteBuffer[] pieces) {
+        if (failure.get() == null) {
+            listener.onFrame(streamId, flags, pieces);
+        }
+    }
+
     /** Delivers a decoded frame to the session core (event loop). */
     void deliver(int streamId, int flags, ByteBuffer payload) {
         if (failure.get() == null) {
@@ -227,9 +246,9 @@ final class NettyFrameTransport implements FrameTransport {
             return se;
         }
         if (c instanceof SSLException) {
-            if (!sessionOpen && NettySupport.peerRejectedOurCertificate(c)) {
+            if (!sessionOpen && NettySupport.certificateAlert(c) != null) {
                 return new HandshakeException("tls", "peer at " + peerLabel + " rejected this party's certificate"
-                        + " (TLS alert bad_certificate): it must pin fingerprint " + localFingerprint);
+                        + " (TLS alert " + NettySupport.certificateAlert(c) + "): it must pin fingerprint " + localFingerprint);
             }
             if (!sessionOpen) {
                 return new HandshakeException("tls", "the TLS connection with peer at " + peerLabel

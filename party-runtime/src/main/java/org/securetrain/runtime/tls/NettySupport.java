@@ -64,15 +64,27 @@ final class NettySupport {
         return null;
     }
 
-    /** True if the peer's TLS alert says it refused our certificate (BoringSSL and JDK spellings). */
-    static boolean peerRejectedOurCertificate(Throwable t) {
+    private static final String[] CERT_ALERTS = {"bad_certificate", "certificate_unknown", "unknown_ca",
+        "unsupported_certificate"};
+
+    /**
+     * The TLS alert by which the peer refused our certificate (BoringSSL and JDK spellings), or null if
+     * the failure is something else.
+     */
+    static String certificateAlert(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage();
-            if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("bad_certificate")) {
-                return true;
+            if (m == null) {
+                continue;
+            }
+            String lower = m.toLowerCase(java.util.Locale.ROOT);
+            for (String a : CERT_ALERTS) {
+                if (lower.contains(a)) {
+                    return a;
+                }
             }
         }
-        return false;
+        return null;
     }
 
     /** One line saying why a TLS connection failed, for logs and exception messages. */

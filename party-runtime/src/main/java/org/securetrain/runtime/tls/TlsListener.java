@@ -103,8 +103,10 @@ public final class TlsListener implements AutoCloseable {
                     ch.close();
                 }
             } else {
-                String why = NettySupport.peerRejectedOurCertificate(hs.cause())
-                        ? "it rejected this party's certificate (TLS alert bad_certificate): it must pin fingerprint "
+                String why = NettySupport.findMismatch(hs.cause()) == null
+                        && NettySupport.certificateAlert(hs.cause()) != null
+                        ? "it rejected this party's certificate (TLS alert " + NettySupport.certificateAlert(hs.cause())
+                                + "): it must pin fingerprint "
                                 + transport.identity().fingerprint()
                         : NettySupport.describe(hs.cause());
                 LOG.warn("rejected connection from {} on {}: {}", label, NettySupport.label(address), why);

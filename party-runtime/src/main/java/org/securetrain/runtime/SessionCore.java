@@ -42,9 +42,11 @@ public final class SessionCore implements Session, FrameListener {
     private volatile FrameTransport transport;
     private volatile boolean open;
     private volatile boolean closed;
+    private volatile boolean peerSaidGoodbye;
     private volatile int peerMaxFrame;
     private final long maxMessage;
     private volatile ExecutorService asyncSends;
+    private volatile ExecutorService callbacks;
 
     public SessionCore(SessionOptions options) {
         this.options = options;
@@ -233,6 +235,10 @@ public final class SessionCore implements Session, FrameListener {
         if (ex != null) {
             ex.shutdown();
         }
+        ExecutorService cb = callbacks;
+        if (cb != null) {
+            cb.shutdown(); // queued completions still run
+        }
     }
 
     // ------------------------------------------------------------------ failure
@@ -240,7 +246,9 @@ public final class SessionCore implements Session, FrameListener {
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
         if (failure.compareAndSet(null, cause)) {
-            if (!closed) {
+            if (peerSaidGoodbye) {
+                LOG.info("session {} ({}) ended: {}", options.sessionId(), options.role(), cause.getMessage());
+            } else if (!closed) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
             }
             inboxes.values().forEach(b -> b.failAll(cause));
@@ -251,6 +259,10 @@ public final class SessionCore implements Session, FrameListener {
             ExecutorService ex = asyncSends;
             if (ex != null) {
                 ex.shutdownNow();
+            }
+            ExecutorService cb = callbacks;
+            if (cb != null) {
+                cb.shutdown(); // the failure notifications queued by failAll above still run
             }
         }
     }
@@ -328,6 +340,36 @@ public final class SessionCore implements Session, FrameListener {
     @FunctionalInterface
     interface ChunkWriter {
         void write(long offset, ByteBuffer dst);
+    }
+
+    /**
+     * Where async receives complete. Never the transport's thread: a continuation that blocks (a receive
+     * on another stream, a send waiting for the network) would otherwise stall the very thread that must
+     * deliver what it waits for.
+     */
+    java.util.concurrent.Executor callbackExecutor() {
+        ExecutorService ex = callbacks;
+        if (ex == null) {
+            synchronized (this) {
+                ex = callbacks;
+                if (ex == null) {
+                    ex = Executors.newCachedThreadPool(r -> {
+                        Thread th = new Thread(r, "securetrain-callback-" + THREADS.incrementAndGet());
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    callbacks = ex;
+                }
+            }
+        }
+        ExecutorService pool = ex;
+        return r -> {
+            try {
+                pool.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                r.run(); // session already shut down: complete inline
+            }
+        };
     }
 
     ExecutorService asyncSendExecutor() {
@@ -409,7 +451,10 @@ public final class SessionCore implements Session, FrameListener {
         }
         byte kind = p.get();
         switch (kind) {
-            case CTRL_GOODBYE -> fail(new PeerDisconnectedException("peer closed the session"));
+            case CTRL_GOODBYE -> {
+                peerSaidGoodbye = true; // an orderly end: not worth a warning
+                fail(new PeerDisconnectedException("peer closed the session"));
+            }
             case CTRL_ABORT -> {
                 byte[] r = new byte[p.remaining()];
                 p.get(r);
@@ -611,13 +656,13 @@ public final class SessionCore implements Session, FrameListener {
                 waiters.add(f);
             }
             CompletableFuture<Message> timed = new CompletableFuture<>();
-            f.whenComplete((m, ex) -> {
+            f.whenCompleteAsync((m, ex) -> {
                 if (ex != null) {
                     timed.completeExceptionally(ex);
                 } else {
                     timed.complete(m);
                 }
-            });
+            }, callbackExecutor());
             timed.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, ex) -> {
                 if (ex instanceof java.util.concurrent.TimeoutException) {
                     fail(new PeerTimeoutException("no message from peer on stream " + label() + " within "

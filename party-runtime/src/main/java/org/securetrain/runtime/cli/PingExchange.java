@@ -74,13 +74,17 @@ final class PingExchange {
         long bulkBytes = (long) messages * messageBytes;
 
         double[] lat = latency(s, n);
-        long t01 = bulk(s, 0, messages, messageBytes);
-        long t10 = bulk(s, 1, messages, messageBytes);
+        // untimed warm-up in both directions (JIT, TCP windows, buffer pools), then the timed runs
+        int warm = Math.max(1, Math.min(messages / 4, (int) ((64L << 20) / messageBytes)));
+        bulk(s, 0, warm, messageBytes, "ping.warmup");
+        bulk(s, 1, warm, messageBytes, "ping.warmup");
+        long t01 = bulk(s, 0, messages, messageBytes, "ping.bulk");
+        long t10 = bulk(s, 1, messages, messageBytes, "ping.bulk");
 
         // exchange results and traffic so both sides print the same report
         Channel fin = s.channel("ping.report");
         try (var st = fin.step("ping.report")) {
-            String mine = s.traffic().toString();
+            String mine = describe(s.traffic().snapshot());
             long[] nums = s.party() == 0 ? new long[] {Double.doubleToLongBits(lat[0]), Double.doubleToLongBits(lat[1]), t01}
                     : new long[] {t10};
             long[] theirs;
@@ -137,11 +141,12 @@ final class PingExchange {
      * {@code from} sends {@code messages} long[] messages; the receiver checks them and acknowledges
      * with its checksum. Returns the sender's elapsed nanoseconds (first send to acknowledgement).
      */
-    private static long bulk(Session s, int from, int messages, int messageBytes) {
-        Channel c = s.channel("ping.bulk." + from + "to" + (1 - from));
+    private static long bulk(Session s, int from, int messages, int messageBytes, String step) {
+        String dir = from + "to" + (1 - from);
+        Channel c = s.channel("ping.bulk." + dir);
         int words = messageBytes / 8;
         long[] buf = new long[words];
-        try (TrafficStats.Scope st = c.step("ping.bulk." + from + "to" + (1 - from))) {
+        try (TrafficStats.Scope st = c.step(step + "." + dir)) {
             if (s.party() == from) {
                 SplittableRandom r = new SplittableRandom(from + 42);
                 for (int i = 0; i < words; i++) {
@@ -174,6 +179,17 @@ final class PingExchange {
             c.sendLong(sum);
             return 0;
         }
+    }
+
+    /** Total and the steps that carried traffic, one per line. */
+    private static String describe(TrafficStats.Snapshot snap) {
+        StringBuilder sb = new StringBuilder("total: ").append(snap.total());
+        snap.steps().forEach((k, v) -> {
+            if (!v.equals(Traffic.ZERO)) {
+                sb.append("\n  step ").append(k).append(": ").append(v);
+            }
+        });
+        return sb.toString();
     }
 
     /** Position-dependent sum: catches lost, altered and shifted words; cheap enough not to slow the run. */

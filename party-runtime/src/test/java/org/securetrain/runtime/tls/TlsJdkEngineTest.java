@@ -39,7 +39,7 @@ class TlsJdkEngineTest {
     @Test
     void jdkEngineRejectsUnpinnedCertificatesBothWays() throws Exception {
         try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()).engine(TlsEngine.JDK)
-                        .acceptTimeout(Duration.ofSeconds(3)),
+                        .acceptTimeout(Duration.ofMillis(1500)),
                 bob(opts(Role.DATA_OWNER).build()).engine(TlsEngine.JDK).pinnedPeer(MALLORY.fingerprint()))) {
             HandshakeException ce = assertInstanceOf(HandshakeException.class, o.connectorError());
             assertEquals("peerCertificate", ce.field());
@@ -47,7 +47,7 @@ class TlsJdkEngineTest {
             assertInstanceOf(PeerTimeoutException.class, o.listenerError());
         }
         try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()).engine(TlsEngine.JDK)
-                        .pinnedPeer(MALLORY.fingerprint()).acceptTimeout(Duration.ofSeconds(3)),
+                        .pinnedPeer(MALLORY.fingerprint()).acceptTimeout(Duration.ofMillis(1500)),
                 bob(opts(Role.DATA_OWNER).build()).engine(TlsEngine.JDK))) {
             PeerTimeoutException se = assertInstanceOf(PeerTimeoutException.class, o.listenerError());
             assertTrue(se.getMessage().contains("does not match pinned " + MALLORY.fingerprint()), se.getMessage());

@@ -24,7 +24,7 @@ class TlsRejectionTest {
     @Test
     void clientRejectsServerWithUnpinnedCertificate() throws Exception {
         // Bob expects Mallory's certificate, Alice presents her own
-        TlsTransport.Builder a = alice(opts(Role.MODEL_OWNER).build()).acceptTimeout(Duration.ofSeconds(3));
+        TlsTransport.Builder a = alice(opts(Role.MODEL_OWNER).build()).acceptTimeout(Duration.ofMillis(1500));
         TlsTransport.Builder b = bob(opts(Role.DATA_OWNER).build()).pinnedPeer(MALLORY.fingerprint());
         try (Outcome o = open(a, b)) {
             HandshakeException ce = assertInstanceOf(HandshakeException.class, o.connectorError());
@@ -40,7 +40,7 @@ class TlsRejectionTest {
     @Test
     void serverRejectsClientWithUnpinnedCertificate() throws Exception {
         TlsTransport.Builder a = alice(opts(Role.MODEL_OWNER).build()).pinnedPeer(MALLORY.fingerprint())
-                .acceptTimeout(Duration.ofSeconds(3));
+                .acceptTimeout(Duration.ofMillis(1500));
         TlsTransport.Builder b = bob(opts(Role.DATA_OWNER).build());
         try (Outcome o = open(a, b)) {
             PeerTimeoutException se = assertInstanceOf(PeerTimeoutException.class, o.listenerError());

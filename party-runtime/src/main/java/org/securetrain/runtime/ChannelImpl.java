@@ -1,7 +1,6 @@
 package org.securetrain.runtime;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.securetrain.runtime.spi.Frames;
@@ -161,32 +160,32 @@ final class ChannelImpl implements Channel {
 
     @Override
     public byte[] receive() {
-        return take(false).data;
+        return take(false).bytes();
     }
 
     @Override
     public void receive(byte[] dst, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
-        byte[] m = take(false).data;
+        SessionCore.Message m = take(false);
         if (m.length != length) {
             throw mismatch("bytes", length, m.length);
         }
-        System.arraycopy(m, 0, dst, offset, length);
+        m.copyBytes(dst, offset);
     }
 
     @Override
     public long[] receiveLongs() {
-        return toLongs(take(true).data);
+        return take(true).toLongs();
     }
 
     @Override
     public void receiveLongs(long[] dst, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
-        byte[] m = take(true).data;
+        SessionCore.Message m = take(true);
         if (m.length != 8L * length) {
             throw mismatch("longs", length, m.length / 8);
         }
-        ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, offset, length);
+        m.copyLongs(dst, offset);
     }
 
     private ProtocolViolationException mismatch(String unit, long expected, long got) {
@@ -196,20 +195,14 @@ final class ChannelImpl implements Channel {
         return e;
     }
 
-    private static long[] toLongs(byte[] m) {
-        long[] out = new long[m.length >>> 3];
-        ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
-        return out;
-    }
-
     @Override
     public CompletableFuture<byte[]> receiveAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, false).data);
+        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, false).bytes());
     }
 
     @Override
     public CompletableFuture<long[]> receiveLongsAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> toLongs(accept(m, true).data));
+        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, true).toLongs());
     }
 
     // ------------------------------------------------------------------ accounting

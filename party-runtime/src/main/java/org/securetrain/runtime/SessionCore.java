@@ -42,10 +42,11 @@ public final class SessionCore implements Session, FrameListener {
     private volatile FrameTransport transport;
     private volatile boolean open;
     private volatile boolean closed;
-    private volatile boolean closedByPeer;
+    private volatile boolean peerSaidGoodbye;
     private volatile int peerMaxFrame;
     private final long maxMessage;
     private volatile ExecutorService asyncSends;
+    private volatile ExecutorService callbacks;
 
     public SessionCore(SessionOptions options) {
         this.options = options;
@@ -85,7 +86,7 @@ public final class SessionCore implements Session, FrameListener {
             throw e;
         }
         try {
-            checkHello(ByteBuffer.wrap(m.data).order(ByteOrder.BIG_ENDIAN), sid);
+            checkHello(ByteBuffer.wrap(m.bytes()).order(ByteOrder.BIG_ENDIAN), sid);
         } catch (SessionException e) {
             fail(e);
             throw e;
@@ -241,6 +242,10 @@ public final class SessionCore implements Session, FrameListener {
         if (ex != null) {
             ex.shutdown();
         }
+        ExecutorService cb = callbacks;
+        if (cb != null) {
+            cb.shutdown(); // queued completions still run
+        }
     }
 
     // ------------------------------------------------------------------ failure
@@ -248,7 +253,9 @@ public final class SessionCore implements Session, FrameListener {
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
         if (failure.compareAndSet(null, cause)) {
-            if (!closed && !closedByPeer) {
+            if (peerSaidGoodbye) {
+                LOG.info("session {} ({}) ended: {}", options.sessionId(), options.role(), cause.getMessage());
+            } else if (!closed) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
             }
             inboxes.values().forEach(b -> b.failAll(cause));
@@ -259,6 +266,10 @@ public final class SessionCore implements Session, FrameListener {
             ExecutorService ex = asyncSends;
             if (ex != null) {
                 ex.shutdownNow();
+            }
+            ExecutorService cb = callbacks;
+            if (cb != null) {
+                cb.shutdown(); // the failure notifications queued by failAll above still run
             }
         }
     }
@@ -318,7 +329,7 @@ public final class SessionCore implements Session, FrameListener {
     /** Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size. */
     long writeChunked(int streamId, int typeFlags, long totalBytes, ChunkWriter chunk) {
         FrameTransport t = transport;
-        int maxFrame = Math.min(peerMaxFrame, options.maxFrameBytes());
+        int maxFrame = Math.min(Math.min(peerMaxFrame, options.maxFrameBytes()), Math.max(1024, t.preferredFrameBytes()));
         maxFrame -= maxFrame % 8; // long[] words never straddle frames
         long wire = 0;
         long off = 0;
@@ -336,6 +347,36 @@ public final class SessionCore implements Session, FrameListener {
     @FunctionalInterface
     interface ChunkWriter {
         void write(long offset, ByteBuffer dst);
+    }
+
+    /**
+     * Where async receives complete. Never the transport's thread: a continuation that blocks (a receive
+     * on another stream, a send waiting for the network) would otherwise stall the very thread that must
+     * deliver what it waits for.
+     */
+    java.util.concurrent.Executor callbackExecutor() {
+        ExecutorService ex = callbacks;
+        if (ex == null) {
+            synchronized (this) {
+                ex = callbacks;
+                if (ex == null) {
+                    ex = Executors.newCachedThreadPool(r -> {
+                        Thread th = new Thread(r, "securetrain-callback-" + THREADS.incrementAndGet());
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    callbacks = ex;
+                }
+            }
+        }
+        ExecutorService pool = ex;
+        return r -> {
+            try {
+                pool.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                r.run(); // session already shut down: complete inline
+            }
+        };
     }
 
     ExecutorService asyncSendExecutor() {
@@ -360,16 +401,25 @@ public final class SessionCore implements Session, FrameListener {
 
     @Override
     public void onFrame(int streamId, int flags, ByteBuffer payload) {
+        onFrame(streamId, flags, new ByteBuffer[] {payload});
+    }
+
+    @Override
+    public void onFrame(int streamId, int flags, ByteBuffer[] pieces) {
         if (failure.get() != null) {
             return;
+        }
+        long n = 0;
+        for (ByteBuffer p : pieces) {
+            n += p.remaining();
         }
         if ((flags & ~Frames.KNOWN_FLAGS) != 0) {
             fail(new ProtocolViolationException("malformed frame from peer: unknown flags 0x"
                     + Integer.toHexString(flags) + " on stream " + streamId));
             return;
         }
-        if (payload.remaining() > options.maxFrameBytes()) {
-            fail(new ProtocolViolationException("peer sent a frame of " + payload.remaining()
+        if (n > options.maxFrameBytes()) {
+            fail(new ProtocolViolationException("peer sent a frame of " + n
                     + " bytes, above the limit of " + options.maxFrameBytes()));
             return;
         }
@@ -378,15 +428,27 @@ public final class SessionCore implements Session, FrameListener {
             return;
         }
         if (streamId == Frames.CONTROL_STREAM && open) {
-            onControl(payload);
+            onControl(ByteBuffer.wrap(copy(pieces, (int) n)));
             return;
         }
         Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
         try {
-            box.onFrame(flags, payload, maxMessage);
+            box.onFrame(flags, pieces, (int) n, maxMessage);
         } catch (ProtocolViolationException e) {
             fail(e);
         }
+    }
+
+    /** The frame's bytes in a fresh array of exactly the size that arrived. */
+    private static byte[] copy(ByteBuffer[] pieces, int n) {
+        byte[] out = new byte[n];
+        int off = 0;
+        for (ByteBuffer p : pieces) {
+            int k = p.remaining();
+            p.duplicate().get(out, off, k);
+            off += k;
+        }
+        return out;
     }
 
     private void onControl(ByteBuffer p) {
@@ -397,9 +459,7 @@ public final class SessionCore implements Session, FrameListener {
         byte kind = p.get();
         switch (kind) {
             case CTRL_GOODBYE -> {
-                // a clean end: waiting calls still fail, but this is no error worth a warning
-                LOG.debug("session {} ({}): peer closed the session", options.sessionId(), options.role());
-                closedByPeer = true;
+                peerSaidGoodbye = true; // an orderly end: not worth a warning
                 fail(new PeerDisconnectedException("peer closed the session"));
             }
             case CTRL_ABORT -> {
@@ -428,16 +488,56 @@ public final class SessionCore implements Session, FrameListener {
 
     // ------------------------------------------------------------------ message queue of one stream
 
-    /** A whole received message. */
+    /**
+     * A whole received message, kept as the frames it arrived in (one array per frame, each allocated
+     * after that frame arrived): reassembly never copies, and a receiver copies each byte once into its
+     * destination.
+     */
     static final class Message {
-        final byte[] data;
+        private final byte[][] chunks;
+        final int length;
         final boolean longs;
         final long wireBytes;
 
-        Message(byte[] data, boolean longs, long wireBytes) {
-            this.data = data;
+        Message(byte[][] chunks, int length, boolean longs, long wireBytes) {
+            this.chunks = chunks;
+            this.length = length;
             this.longs = longs;
             this.wireBytes = wireBytes;
+        }
+
+        /** The bytes as one array (the frame's own array for a one-frame message). */
+        byte[] bytes() {
+            if (chunks.length == 1) {
+                return chunks[0];
+            }
+            byte[] out = new byte[length];
+            copyBytes(out, 0);
+            return out;
+        }
+
+        void copyBytes(byte[] dst, int offset) {
+            int off = offset;
+            for (byte[] c : chunks) {
+                System.arraycopy(c, 0, dst, off, c.length);
+                off += c.length;
+            }
+        }
+
+        /** Decodes the little-endian words into {@code dst} from {@code offset}; frames hold whole words. */
+        void copyLongs(long[] dst, int offset) {
+            int off = offset;
+            for (byte[] c : chunks) {
+                int words = c.length >>> 3;
+                ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, off, words);
+                off += words;
+            }
+        }
+
+        long[] toLongs() {
+            long[] out = new long[length >>> 3];
+            copyLongs(out, 0);
+            return out;
         }
     }
 
@@ -448,8 +548,8 @@ public final class SessionCore implements Session, FrameListener {
         private final java.util.ArrayDeque<Message> ready = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<CompletableFuture<Message>> waiters = new java.util.ArrayDeque<>();
         // message being reassembled from frames; only the transport's thread touches these
-        private byte[] partial;
-        private int partialLen;
+        private java.util.ArrayList<byte[]> partial;
+        private long partialLen;
         private int partialFlags = -1;
         private int partialFrames;
 
@@ -463,14 +563,13 @@ public final class SessionCore implements Session, FrameListener {
             return n != null ? "'" + n + "'" : "#" + id;
         }
 
-        void onFrame(int flags, ByteBuffer payload, long maxMessage) {
-            int n = payload.remaining();
+        void onFrame(int flags, ByteBuffer[] pieces, int n, long maxMessage) {
             int type = flags & Frames.FLAG_LONGS;
             if (partialFlags >= 0 && partialFlags != type) {
                 throw new ProtocolViolationException("malformed frames on stream " + label()
                         + ": message type changed mid-message");
             }
-            long total = (long) partialLen + n;
+            long total = partialLen + n;
             if (total > maxMessage) {
                 throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
                         + maxMessage + "-byte limit");
@@ -479,32 +578,30 @@ public final class SessionCore implements Session, FrameListener {
                 throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
                         + n + " bytes is not a multiple of 8");
             }
-            byte[] data;
+            // one array per frame, sized by what actually arrived, never by a claimed size
+            byte[] chunk = copy(pieces, n);
             if (partial == null && (flags & Frames.FLAG_LAST) != 0) {
-                data = new byte[n]; // single-frame message: one copy
-                payload.get(data);
-                deliver(new Message(data, type != 0, n + Frames.HEADER_BYTES));
+                deliver(new Message(new byte[][] {chunk}, n, type != 0, n + Frames.HEADER_BYTES));
                 return;
             }
-            // multi-frame: grow by what actually arrived, never by a claimed size
             if (partial == null) {
-                partial = new byte[Math.max(n * 2, 1024)];
+                partial = new java.util.ArrayList<>();
                 partialLen = 0;
                 partialFlags = type;
                 partialFrames = 0;
-            } else if (partial.length < total) {
-                partial = Arrays.copyOf(partial, (int) Math.min(maxMessage, Math.max(total, 2L * partial.length)));
             }
-            payload.get(partial, partialLen, n);
-            partialLen += n;
             partialFrames++;
+            if (n > 0) {
+                partial.add(chunk);
+            }
+            partialLen = total;
             if ((flags & Frames.FLAG_LAST) != 0) {
-                data = partial.length == partialLen ? partial : Arrays.copyOf(partial, partialLen);
-                long wire = (long) partialLen + (long) partialFrames * Frames.HEADER_BYTES;
+                long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES;
+                Message m = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire);
                 partial = null;
                 partialLen = 0;
                 partialFlags = -1;
-                deliver(new Message(data, type != 0, wire));
+                deliver(m);
             }
         }
 
@@ -566,13 +663,13 @@ public final class SessionCore implements Session, FrameListener {
                 waiters.add(f);
             }
             CompletableFuture<Message> timed = new CompletableFuture<>();
-            f.whenComplete((m, ex) -> {
+            f.whenCompleteAsync((m, ex) -> {
                 if (ex != null) {
                     timed.completeExceptionally(ex);
                 } else {
                     timed.complete(m);
                 }
-            });
+            }, callbackExecutor());
             timed.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, ex) -> {
                 if (ex instanceof java.util.concurrent.TimeoutException) {
                     fail(new PeerTimeoutException("no message from peer on stream " + label() + " within "

@@ -10,6 +10,24 @@ public interface FrameListener {
      */
     void onFrame(int streamId, int flags, ByteBuffer payload);
 
+    /**
+     * One frame whose payload arrived in several buffers (in order; little-endian; valid only during the
+     * call), e.g. across TLS records. Lets the core copy straight from the transport's buffers instead of
+     * the transport merging them first. The default merges and calls {@link #onFrame(int, int, ByteBuffer)}.
+     */
+    default void onFrame(int streamId, int flags, ByteBuffer[] pieces) {
+        int n = 0;
+        for (ByteBuffer p : pieces) {
+            n += p.remaining();
+        }
+        ByteBuffer merged = ByteBuffer.allocate(n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (ByteBuffer p : pieces) {
+            merged.put(p.duplicate());
+        }
+        merged.flip();
+        onFrame(streamId, flags, merged);
+    }
+
     /** The connection ended: {@code cause} says why (peer closed, reset, idle timeout, TLS failure...). */
     void onTransportClosed(Throwable cause);
 }

@@ -21,6 +21,15 @@ public interface FrameTransport {
      */
     void writeFrame(int streamId, int flags, int payloadLength, PayloadWriter payload, boolean flush);
 
+    /**
+     * Largest frame payload this transport prefers to carry (the core cuts messages into frames of at most
+     * this size, the peer's limit and its own). A network transport keeps frames moderate so buffers stay
+     * pooled and encryption of one frame overlaps the copying of the next.
+     */
+    default int preferredFrameBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Flushes what was written and closes the connection. */
     void close();
 

@@ -1,0 +1,85 @@
+package org.securetrain.runtime.tls;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.securetrain.runtime.tls.TlsTestSupport.*;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.Traffic;
+
+@Timeout(60)
+class TlsSessionTest {
+
+    @Test
+    void largeAndSmallMessagesOnConcurrentStreamsArriveInOrder() throws Exception {
+        try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
+            assertNull(o.listenerError());
+            assertNull(o.connectorError());
+            TlsSession a = o.listener();
+            TlsSession b = o.connector();
+            assertEquals("TLSv1.3", a.protocol());
+            assertTrue(TlsEngine.CIPHERS.contains(a.cipherSuite()), a.cipherSuite());
+            assertEquals(BOB.fingerprint(), a.peerFingerprint());
+            assertEquals(ALICE.fingerprint(), b.peerFingerprint());
+            assertEquals(0, a.party());
+            assertEquals(1, b.party());
+
+            int streams = 4;
+            CompletableFuture<?>[] fs = new CompletableFuture<?>[2 * streams];
+            for (int s = 0; s < streams; s++) {
+                final int sid = s;
+                // stream 0 carries a 64 MiB long[] each way; the others many small messages
+                fs[2 * s] = CompletableFuture.runAsync(() -> exchange(a, sid, true));
+                fs[2 * s + 1] = CompletableFuture.runAsync(() -> exchange(b, sid, false));
+            }
+            CompletableFuture.allOf(fs).get(50, TimeUnit.SECONDS);
+            Traffic ta = a.traffic().total();
+            Traffic tb = b.traffic().total();
+            assertEquals(ta.bytesSent(), tb.bytesReceived());
+            assertEquals(tb.bytesSent(), ta.bytesReceived());
+            assertTrue(ta.bytesSent() > 64L << 20);
+        }
+    }
+
+    /** Party 0 sends first on every stream, party 1 echoes a transformed copy back. */
+    private static void exchange(Session s, int sid, boolean first) {
+        Channel c = s.channel("s" + sid);
+        int n = sid == 0 ? 3 : 200;
+        SplittableRandom rnd = new SplittableRandom(sid);
+        for (int i = 0; i < n; i++) {
+            int len = sid == 0 ? (i == 1 ? 8 << 20 : 1 + rnd.nextInt(10)) : 1 + rnd.nextInt(300);
+            long[] v = new long[len];
+            for (int j = 0; j < len; j++) {
+                v[j] = rnd.nextLong();
+            }
+            if (first) {
+                c.sendLongs(v);
+                long[] back = c.receiveLongs();
+                for (int j = 0; j < len; j++) {
+                    v[j] = ~v[j];
+                }
+                assertArrayEquals(v, back, "stream " + sid + " message " + i);
+            } else {
+                long[] got = c.receiveLongs();
+                assertArrayEquals(v, got, "stream " + sid + " message " + i);
+                for (int j = 0; j < len; j++) {
+                    got[j] = ~got[j];
+                }
+                c.sendLongs(got);
+            }
+            byte[] bytes = new byte[1 + rnd.nextInt(100)];
+            rnd.nextBytes(bytes);
+            if (first) {
+                c.send(bytes);
+            } else {
+                assertArrayEquals(bytes, c.receive());
+            }
+        }
+    }
+}

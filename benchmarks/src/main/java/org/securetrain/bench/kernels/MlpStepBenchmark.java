@@ -1,8 +1,10 @@
 package org.securetrain.bench.kernels;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 import org.securetrain.kernels.Backend;
 import org.securetrain.kernels.DenseKernel;
@@ -19,6 +21,9 @@ import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.tls.TlsIdentity;
+import org.securetrain.runtime.tls.TlsListener;
+import org.securetrain.runtime.tls.TlsTransport;
 
 /**
  * One secure training step (forward + backward + SGD update) of an MLP 784-128-128-10 at batch 128,
@@ -26,7 +31,7 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * so this is a plain harness (warm-up steps, then measured steps) rather than a JMH benchmark.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.securetrain.bench.kernels.MlpStepBenchmark [steps]}.
- * The TLS variant lives in the runtime benchmarks once the transport is chosen on the command line.
+ * It runs twice: over the in-memory transport, then over TLS 1.3 on 127.0.0.1.
  */
 public final class MlpStepBenchmark {
     static final int[] SIZES = {784, 128, 128, 10};
@@ -39,14 +44,25 @@ public final class MlpStepBenchmark {
     record PartyFigures(double seconds, TrafficStats.Snapshot traffic, Map<KernelTimings.Kind, Double> kernelSeconds) {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         FixedPoint fp = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
-        try (InMemoryTransport.Pair p = InMemoryTransport.pair(
-                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build(),
-                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build())) {
+        SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
+        SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
+        try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
             var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, steps), p.party(1), s -> run(s, fp, steps));
             report("in-memory transport", steps, r.party0(), r.party1());
+        }
+        TlsIdentity id0 = TlsIdentity.generate("model-owner");
+        TlsIdentity id1 = TlsIdentity.generate("data-owner");
+        try (TlsListener l = TlsTransport.builder().options(o0).identity(id0).pinnedPeer(id1.fingerprint())
+                .listen(new InetSocketAddress("127.0.0.1", 0))) {
+            CompletableFuture<Session> client = CompletableFuture.supplyAsync(() -> TlsTransport.builder().options(o1)
+                    .identity(id1).pinnedPeer(id0.fingerprint()).connect(new InetSocketAddress("127.0.0.1", l.port())));
+            try (Session s0 = l.accept(); Session s1 = client.get()) {
+                var r = TwoPartyRunner.run(s0, s -> run(s, fp, steps), s1, s -> run(s, fp, steps));
+                report("TLS 1.3 over loopback", steps, r.party0(), r.party1());
+            }
         }
     }
 

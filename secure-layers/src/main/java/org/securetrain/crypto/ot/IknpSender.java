@@ -128,23 +128,29 @@ public final class IknpSender implements BlockCotSender {
     }
 
     /**
-     * One chunk of m OTs: receives the u columns into {@code buf} (128·ceil(m/64) longs), turns them
-     * into the q columns in place and writes q rows i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
+     * One chunk of m OTs: receives the u columns into {@code buf} (128·ceil(m/64) longs, slab layout of
+     * {@link OtWire#SLAB_WORDS}), turns them into the q columns in place slab by slab and writes q rows
+     * i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
      */
     void extendChunk(int m, long[] buf, long[] rows, int rowsOff) {
         int w = OtWire.words(m);
         try (var st = ch.step("ot.iknp")) {
             ch.receiveLongs(buf, 0, 128 * w);
         }
-        for (int j = 0; j < 128; j++) {
-            long sj = j < 64 ? sLo >>> j & 1 : sHi >>> (j - 64) & 1;
-            if (sj != 0) {
-                col[j].xorInto(buf, j * w, w); // q^j = G(k_j^1) ⊕ u^j
-            } else {
-                col[j].fill(buf, j * w, w); // q^j = G(k_j^0)
+        for (int w0 = 0; w0 < w; w0 += OtWire.SLAB_WORDS) {
+            int sw = Math.min(OtWire.SLAB_WORDS, w - w0);
+            int slab = 128 * w0;
+            for (int j = 0; j < 128; j++) {
+                long sj = j < 64 ? sLo >>> j & 1 : sHi >>> (j - 64) & 1;
+                if (sj != 0) {
+                    col[j].xorInto(buf, slab + j * sw, sw); // q^j = G(k_j^1) ⊕ u^j
+                } else {
+                    col[j].fill(buf, slab + j * sw, sw); // q^j = G(k_j^0)
+                }
             }
+            int first = w0 << 6;
+            BitMatrix.transpose128(buf, slab, sw, Math.min(sw << 6, m - first), rows, rowsOff + 2 * first);
         }
-        BitMatrix.transpose128(buf, w, m, rows, rowsOff);
         counter += m;
     }
 }

@@ -20,6 +20,13 @@ final class OtWire {
     static final int KIND_CHOSEN64 = 5;
     static final int KIND_CHOSEN128 = 6;
 
+    /**
+     * Words per column in one slab of the u message. A chunk's u columns travel slab by slab
+     * (slab k = words [64k, 64k+64) of all 128 columns, column-major inside the slab) so that each side
+     * expands, masks and transposes one 64 KiB slab while it is in cache.
+     */
+    static final int SLAB_WORDS = 64;
+
     private static final long TAG = 0x5345_4354_4F54_0000L; // "SECTOT"
 
     private OtWire() {

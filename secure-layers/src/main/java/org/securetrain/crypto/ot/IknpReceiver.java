@@ -21,6 +21,9 @@ public final class IknpReceiver implements BlockCotReceiver {
     private final long instanceId;
     private long counter;
     private boolean broken;
+    private boolean headerSeen;
+    private int curKind;
+    private int curN;
 
     IknpReceiver(Channel ch, byte[][] seeds0, byte[][] seeds1, int chunk, long instanceId) {
         if (seeds0.length != 128 || seeds1.length != 128) {
@@ -71,8 +74,11 @@ public final class IknpReceiver implements BlockCotReceiver {
             long[] out = new long[2 * n];
             begin(OtWire.KIND_BLOCK_COT, n);
             long[][] bufs = null;
-            for (int done = 0; done < n; done += chunk) {
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
+                if (k >= OtWire.WINDOW) {
+                    awaitAck(k - OtWire.WINDOW);
+                }
                 bufs = chunkBuffers(bufs, m);
                 extendChunk(choices, done, m, bufs, out, 2 * done);
             }
@@ -96,15 +102,39 @@ public final class IknpReceiver implements BlockCotReceiver {
     }
 
     void begin(int kind, int n) {
+        curKind = kind;
+        curN = n;
+        headerSeen = false;
         try (var st = ch.step("ot.iknp")) {
             OtWire.sendHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
         }
     }
 
-    /** Reads and checks the sender's header (sent at the start of its call, so already here). */
+    /** Reads and checks the sender's header of this call once (it was sent first, so it is here early). */
+    void ensurePeerHeader() {
+        if (!headerSeen) {
+            try (var st = ch.step("ot.iknp")) {
+                OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, curKind, curN, chunk);
+            }
+            headerSeen = true;
+        }
+    }
+
+    /** End of the extension part of a call: the sender's header must have been checked. */
     void finish(int kind, int n) {
+        ensurePeerHeader();
+    }
+
+    /** Waits for the sender's acknowledgement of chunk k (flow control, {@link OtWire#WINDOW}). */
+    void awaitAck(int k) {
+        ensurePeerHeader();
+        long got;
         try (var st = ch.step("ot.iknp")) {
-            OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
+            got = ch.receiveLong();
+        }
+        if (got != k) {
+            throw new org.securetrain.runtime.ProtocolViolationException("OT stream '" + ch.name()
+                    + "': expected the sender's acknowledgement of chunk " + k + ", got " + got);
         }
     }
 

@@ -16,8 +16,10 @@ import org.securetrain.runtime.Channel;
  * flavours hash the rows with the TCCR hash.
  *
  * <p>Obtain instances from {@link OtEngine#cotSender(String)}. Not thread-safe; the instance keeps its
- * PRG streams across calls, so successive calls continue the same extension. One round per chunk of
- * up to {@code chunk} OTs (receiver to sender only), plus a 3-long header each way per call.
+ * PRG streams across calls, so successive calls continue the same extension. Traffic: 16 bytes per OT
+ * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs, plus a 3-long header each
+ * way per call; in calls of more than {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the
+ * receiver is never more than two chunks ahead (bounded memory); latency stays one flight.
  */
 public final class IknpSender implements BlockCotSender {
     private final Channel ch;
@@ -90,10 +92,12 @@ public final class IknpSender implements BlockCotSender {
             long[] out = new long[2 * n];
             begin(OtWire.KIND_BLOCK_COT, n);
             long[] buf = null;
-            for (int done = 0; done < n; done += chunk) {
+            int chunks = OtWire.chunks(n, chunk);
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
                 buf = chunkBuffer(buf, m);
                 extendChunk(m, buf, out, 2 * done);
+                ackIfAwaited(k, chunks);
             }
             return out;
         } catch (RuntimeException e) {
@@ -118,6 +122,15 @@ public final class IknpSender implements BlockCotSender {
         try (var st = ch.step("ot.iknp")) {
             OtWire.sendHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
             OtWire.checkPeerHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
+        }
+    }
+
+    /** Acknowledges chunk k if the receiver will wait for it (flow control, {@link OtWire#WINDOW}). */
+    void ackIfAwaited(int k, int chunks) {
+        if (k + OtWire.WINDOW < chunks) {
+            try (var st = ch.step("ot.iknp")) {
+                ch.sendLong(k);
+            }
         }
     }
 

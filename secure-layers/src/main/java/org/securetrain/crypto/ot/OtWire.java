@@ -27,6 +27,18 @@ final class OtWire {
      */
     static final int SLAB_WORDS = 64;
 
+    /**
+     * Flow-control window in chunks: the receiver sends u of chunk k only after the sender has answered
+     * chunk k - WINDOW (with its corrections, or a one-long ack for flavours that have none), so at most
+     * WINDOW chunks are in flight and memory stays bounded for any n. Single- and two-chunk calls need
+     * no ack at all.
+     */
+    static final int WINDOW = 2;
+
+    static int chunks(int n, int chunk) {
+        return (int) (((long) n + chunk - 1) / chunk);
+    }
+
     private static final long TAG = 0x5345_4354_4F54_0000L; // "SECTOT"
 
     private OtWire() {

@@ -40,9 +40,19 @@ public class BaseOtBench {
         tp.mark();
     }
 
+    @Setup(Level.Iteration)
+    public void markIteration() {
+        tp.mark();
+    }
+
+    /** Traffic and CPU of this iteration (printed once per warm-up and measurement iteration). */
+    @TearDown(Level.Iteration)
+    public void reportIteration() {
+        tp.report("base OT (per call)", 1);
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
-        tp.report("base OT (per call)", 1);
         tp.close();
     }
 

@@ -46,9 +46,19 @@ public class BitTimesShareBench {
         tp.mark();
     }
 
+    @Setup(Level.Iteration)
+    public void markIteration() {
+        tp.mark();
+    }
+
+    /** Traffic and CPU of this iteration (printed once per warm-up and measurement iteration). */
+    @TearDown(Level.Iteration)
+    public void reportIteration() {
+        tp.report("BitTimesShare n=" + N, N);
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
-        tp.report("BitTimesShare n=" + N, N);
         tp.close();
     }
 

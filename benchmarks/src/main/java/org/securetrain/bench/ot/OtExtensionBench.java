@@ -78,10 +78,20 @@ public class OtExtensionBench {
         tp.mark();
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown(BenchmarkParams params) {
+    @Setup(Level.Iteration)
+    public void markIteration() {
+        tp.mark();
+    }
+
+    /** Traffic and CPU per element of this iteration (printed once per warm-up and measurement iteration). */
+    @TearDown(Level.Iteration)
+    public void reportIteration(BenchmarkParams params) {
         String name = params.getBenchmark();
         tp.report(name.substring(name.lastIndexOf('.') + 1) + " n=" + n, n);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
         tp.close();
     }
 

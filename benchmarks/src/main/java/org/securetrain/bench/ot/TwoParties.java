@@ -1,5 +1,7 @@
 package org.securetrain.bench.ot;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +30,12 @@ final class TwoParties implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private TrafficStats.Snapshot mark0;
     private long calls;
+    private long cpu0;
+    private long cpu1;
+    private long processCpu0;
 
     TwoParties() {
         pair = InMemoryTransport.pair(opts(Role.MODEL_OWNER), opts(Role.DATA_OWNER));
@@ -45,8 +51,18 @@ final class TwoParties implements AutoCloseable {
 
     /** Runs both halves concurrently; returns party 0's result. */
     <A> A run(Function<Session, A> p0, Function<Session, ?> p1) {
-        Future<?> f = peer.submit(() -> p1.apply(pair.party(1)));
+        Future<?> f = peer.submit(() -> {
+            long c = THREADS.getCurrentThreadCpuTime();
+            p1.apply(pair.party(1));
+            synchronized (this) {
+                cpu1 += THREADS.getCurrentThreadCpuTime() - c;
+            }
+        });
+        long c = THREADS.getCurrentThreadCpuTime();
         A a = p0.apply(pair.party(0));
+        synchronized (this) {
+            cpu0 += THREADS.getCurrentThreadCpuTime() - c;
+        }
         try {
             f.get();
         } catch (InterruptedException e) {
@@ -63,6 +79,9 @@ final class TwoParties implements AutoCloseable {
     void mark() {
         mark0 = pair.party(0).traffic().snapshot();
         calls = 0;
+        cpu0 = 0;
+        cpu1 = 0;
+        processCpu0 = processCpuNanos();
     }
 
     /** Prints party 0's traffic since {@link #mark} per call and per element. */
@@ -77,8 +96,20 @@ final class TwoParties implements AutoCloseable {
                 + " %.3f bytes per element, party 0 flights per call %.2f%n", what, calls, perCall,
                 (double) t.bytesSent() / calls, (double) t.bytesReceived() / calls, perCall / elementsPerCall,
                 (double) t.rounds() / calls);
+        long proc = processCpuNanos() - processCpu0;
+        System.out.printf("[cpu] %s: CPU ns per element: party 0 thread %.1f, party 1 thread %.1f, whole process %.1f"
+                + " (CPU time is less sensitive than wall time to other load on a shared machine; helper threads"
+                + " of a party are only in the process figure)%n", what, (double) cpu0 / calls / elementsPerCall,
+                (double) cpu1 / calls / elementsPerCall, proc > 0 ? (double) proc / calls / elementsPerCall : Double.NaN);
         d.steps().forEach((k, v) -> System.out.printf("[traffic]   step %s: %.3f bytes/element, %.2f flights/call%n", k,
                 (double) v.bytesTotal() / calls / elementsPerCall, (double) v.rounds() / calls));
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     @Override

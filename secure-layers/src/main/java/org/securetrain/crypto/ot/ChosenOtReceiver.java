@@ -35,38 +35,51 @@ public final class ChosenOtReceiver {
             core.begin(kind, n);
             int chunk = core.chunk();
             int cm = Math.min(chunk, n);
+            int chunks = OtWire.chunks(n, chunk);
             long[][] bufs = null;
             long[] t = new long[2 * cm];
-            for (int done = 0; done < n; done += chunk) {
+            long[] e = new long[2 * wpm * cm];
+            int answered = 0;
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
+                if (k >= OtWire.WINDOW) { // flow control: the ciphertexts of chunk k - WINDOW first
+                    core.ensurePeerHeader();
+                    decrypt(choices, out, e, answered++, n, chunk, low);
+                }
                 bufs = core.chunkBuffers(bufs, m);
                 long tweak = core.count();
                 core.extendChunk(choices, done, m, bufs, t, 0);
                 hash.tccr(t, 0, 0, 0, out, wpm * done, m, tweak, core.instanceId(), low);
             }
             core.finish(kind, n);
-            long[] e = new long[2 * wpm * cm];
-            for (int done = 0; done < n; done += chunk) {
-                int m = Math.min(chunk, n - done);
-                int len = wpm * m;
-                try (var st = core.channel().step("ot.chosen")) {
-                    core.channel().receiveLongs(e, 0, 2 * len);
-                }
-                for (int k = 0; k < m; k++) {
-                    int i = done + k;
-                    int b = (int) (choices[i >>> 6] >>> (i & 63) & 1);
-                    int src = b * len + wpm * k;
-                    int dst = wpm * i;
-                    out[dst] ^= e[src];
-                    if (!low) {
-                        out[dst + 1] ^= e[src + 1];
-                    }
-                }
+            while (answered < chunks) {
+                decrypt(choices, out, e, answered++, n, chunk, low);
             }
             return out;
         } catch (RuntimeException ex) {
             core.markBroken();
             throw OtWire.abortOn(core.channel(), ex);
+        }
+    }
+
+    /** Receives the sender's ciphertexts of chunk k (e0 block, then e1) and removes the chosen pads. */
+    private void decrypt(long[] choices, long[] out, long[] e, int k, int n, int chunk, boolean low) {
+        int wpm = low ? 1 : 2;
+        int done = k * chunk;
+        int m = Math.min(chunk, n - done);
+        int len = wpm * m;
+        try (var st = core.channel().step("ot.chosen")) {
+            core.channel().receiveLongs(e, 0, 2 * len);
+        }
+        for (int j = 0; j < m; j++) {
+            int i = done + j;
+            int b = (int) (choices[i >>> 6] >>> (i & 63) & 1);
+            int src = b * len + wpm * j;
+            int dst = wpm * i;
+            out[dst] ^= e[src];
+            if (!low) {
+                out[dst + 1] ^= e[src + 1];
+            }
         }
     }
 }

@@ -21,6 +21,9 @@ public final class IknpReceiver implements BlockCotReceiver {
     private final long instanceId;
     private long counter;
     private boolean broken;
+    private boolean headerSeen;
+    private int curKind;
+    private int curN;
 
     IknpReceiver(Channel ch, byte[][] seeds0, byte[][] seeds1, int chunk, long instanceId) {
         if (seeds0.length != 128 || seeds1.length != 128) {
@@ -71,8 +74,11 @@ public final class IknpReceiver implements BlockCotReceiver {
             long[] out = new long[2 * n];
             begin(OtWire.KIND_BLOCK_COT, n);
             long[][] bufs = null;
-            for (int done = 0; done < n; done += chunk) {
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
+                if (k >= OtWire.WINDOW) {
+                    awaitAck(k - OtWire.WINDOW);
+                }
                 bufs = chunkBuffers(bufs, m);
                 extendChunk(choices, done, m, bufs, out, 2 * done);
             }
@@ -96,27 +102,53 @@ public final class IknpReceiver implements BlockCotReceiver {
     }
 
     void begin(int kind, int n) {
+        curKind = kind;
+        curN = n;
+        headerSeen = false;
         try (var st = ch.step("ot.iknp")) {
             OtWire.sendHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
         }
     }
 
-    /** Reads and checks the sender's header (sent at the start of its call, so already here). */
-    void finish(int kind, int n) {
-        try (var st = ch.step("ot.iknp")) {
-            OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
+    /** Reads and checks the sender's header of this call once (it was sent first, so it is here early). */
+    void ensurePeerHeader() {
+        if (!headerSeen) {
+            try (var st = ch.step("ot.iknp")) {
+                OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, curKind, curN, chunk);
+            }
+            headerSeen = true;
         }
     }
 
-    /** {t columns, u columns} buffers for chunks of up to m OTs, reusing {@code old} if big enough. */
+    /** End of the extension part of a call: the sender's header must have been checked. */
+    void finish(int kind, int n) {
+        ensurePeerHeader();
+    }
+
+    /** Waits for the sender's acknowledgement of chunk k (flow control, {@link OtWire#WINDOW}). */
+    void awaitAck(int k) {
+        ensurePeerHeader();
+        long got;
+        try (var st = ch.step("ot.iknp")) {
+            got = ch.receiveLong();
+        }
+        if (got != k) {
+            throw new org.securetrain.runtime.ProtocolViolationException("OT stream '" + ch.name()
+                    + "': expected the sender's acknowledgement of chunk " + k + ", got " + got);
+        }
+    }
+
+    /** {t slab, u message} buffers for chunks of up to m OTs, reusing {@code old} if big enough. */
     long[][] chunkBuffers(long[][] old, int m) {
         int need = 128 * OtWire.words(m);
-        return old != null && old[0].length >= need ? old : new long[][] {new long[need], new long[need]};
+        return old != null && old[1].length >= need ? old
+                : new long[][] {new long[128 * OtWire.SLAB_WORDS], new long[need]};
     }
 
     /**
      * One chunk of m OTs whose choice bits start at bit {@code firstBit} of {@code choices} (a multiple
-     * of 64): sends the u columns, writes t rows i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
+     * of 64): sends the u columns (slab layout, {@link OtWire#SLAB_WORDS}), writes t rows i = 0..m-1 to
+     * rows[rowsOff + 2i], [2i+1]. bufs[0] is a 128·SLAB_WORDS slab of t, bufs[1] the whole u message.
      */
     void extendChunk(long[] choices, int firstBit, int m, long[][] bufs, long[] rows, int rowsOff) {
         int w = OtWire.words(m);
@@ -124,20 +156,29 @@ public final class IknpReceiver implements BlockCotReceiver {
         long lastMask = (m & 63) == 0 ? -1L : (1L << (m & 63)) - 1;
         long[] t = bufs[0];
         long[] u = bufs[1];
-        for (int j = 0; j < 128; j++) {
-            int o = j * w;
-            g0[j].fill(t, o, w);
-            System.arraycopy(t, o, u, o, w);
-            g1[j].xorInto(u, o, w);
-            for (int k = 0; k < w - 1; k++) {
-                u[o + k] ^= choices[r0 + k];
+        for (int w0 = 0; w0 < w; w0 += OtWire.SLAB_WORDS) {
+            int sw = Math.min(OtWire.SLAB_WORDS, w - w0);
+            int slab = 128 * w0;
+            boolean lastSlab = w0 + sw == w;
+            for (int j = 0; j < 128; j++) {
+                int o = slab + j * sw;
+                g0[j].fill(t, j * sw, sw);
+                System.arraycopy(t, j * sw, u, o, sw);
+                g1[j].xorInto(u, o, sw);
+                int rr = r0 + w0;
+                for (int k = 0; k < sw; k++) {
+                    u[o + k] ^= choices[rr + k];
+                }
+                if (lastSlab) {
+                    u[o + sw - 1] ^= choices[rr + sw - 1] & ~lastMask; // bits past m are not choices: undo
+                }
             }
-            u[o + w - 1] ^= choices[r0 + w - 1] & lastMask; // bits past m are not choices
+            int first = w0 << 6;
+            BitMatrix.transpose128(t, 0, sw, Math.min(sw << 6, m - first), rows, rowsOff + 2 * first);
         }
         try (var st = ch.step("ot.iknp")) {
             ch.sendLongs(u, 0, 128 * w);
         }
-        BitMatrix.transpose128(t, w, m, rows, rowsOff);
         counter += m;
     }
 }

@@ -16,8 +16,10 @@ import org.securetrain.runtime.Channel;
  * flavours hash the rows with the TCCR hash.
  *
  * <p>Obtain instances from {@link OtEngine#cotSender(String)}. Not thread-safe; the instance keeps its
- * PRG streams across calls, so successive calls continue the same extension. One round per chunk of
- * up to {@code chunk} OTs (receiver to sender only), plus a 3-long header each way per call.
+ * PRG streams across calls, so successive calls continue the same extension. Traffic: 16 bytes per OT
+ * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs, plus a 3-long header each
+ * way per call; in calls of more than {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the
+ * receiver is never more than two chunks ahead (bounded memory); latency stays one flight.
  */
 public final class IknpSender implements BlockCotSender {
     private final Channel ch;
@@ -90,10 +92,12 @@ public final class IknpSender implements BlockCotSender {
             long[] out = new long[2 * n];
             begin(OtWire.KIND_BLOCK_COT, n);
             long[] buf = null;
-            for (int done = 0; done < n; done += chunk) {
+            int chunks = OtWire.chunks(n, chunk);
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
                 buf = chunkBuffer(buf, m);
                 extendChunk(m, buf, out, 2 * done);
+                ackIfAwaited(k, chunks);
             }
             return out;
         } catch (RuntimeException e) {
@@ -121,6 +125,15 @@ public final class IknpSender implements BlockCotSender {
         }
     }
 
+    /** Acknowledges chunk k if the receiver will wait for it (flow control, {@link OtWire#WINDOW}). */
+    void ackIfAwaited(int k, int chunks) {
+        if (k + OtWire.WINDOW < chunks) {
+            try (var st = ch.step("ot.iknp")) {
+                ch.sendLong(k);
+            }
+        }
+    }
+
     /** A column buffer for chunks of up to m OTs, reusing {@code old} if it is big enough. */
     long[] chunkBuffer(long[] old, int m) {
         int need = 128 * OtWire.words(m);
@@ -128,23 +141,29 @@ public final class IknpSender implements BlockCotSender {
     }
 
     /**
-     * One chunk of m OTs: receives the u columns into {@code buf} (128·ceil(m/64) longs), turns them
-     * into the q columns in place and writes q rows i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
+     * One chunk of m OTs: receives the u columns into {@code buf} (128·ceil(m/64) longs, slab layout of
+     * {@link OtWire#SLAB_WORDS}), turns them into the q columns in place slab by slab and writes q rows
+     * i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
      */
     void extendChunk(int m, long[] buf, long[] rows, int rowsOff) {
         int w = OtWire.words(m);
         try (var st = ch.step("ot.iknp")) {
             ch.receiveLongs(buf, 0, 128 * w);
         }
-        for (int j = 0; j < 128; j++) {
-            long sj = j < 64 ? sLo >>> j & 1 : sHi >>> (j - 64) & 1;
-            if (sj != 0) {
-                col[j].xorInto(buf, j * w, w); // q^j = G(k_j^1) ⊕ u^j
-            } else {
-                col[j].fill(buf, j * w, w); // q^j = G(k_j^0)
+        for (int w0 = 0; w0 < w; w0 += OtWire.SLAB_WORDS) {
+            int sw = Math.min(OtWire.SLAB_WORDS, w - w0);
+            int slab = 128 * w0;
+            for (int j = 0; j < 128; j++) {
+                long sj = j < 64 ? sLo >>> j & 1 : sHi >>> (j - 64) & 1;
+                if (sj != 0) {
+                    col[j].xorInto(buf, slab + j * sw, sw); // q^j = G(k_j^1) ⊕ u^j
+                } else {
+                    col[j].fill(buf, slab + j * sw, sw); // q^j = G(k_j^0)
+                }
             }
+            int first = w0 << 6;
+            BitMatrix.transpose128(buf, slab, sw, Math.min(sw << 6, m - first), rows, rowsOff + 2 * first);
         }
-        BitMatrix.transpose128(buf, w, m, rows, rowsOff);
         counter += m;
     }
 }

@@ -20,6 +20,25 @@ final class OtWire {
     static final int KIND_CHOSEN64 = 5;
     static final int KIND_CHOSEN128 = 6;
 
+    /**
+     * Words per column in one slab of the u message. A chunk's u columns travel slab by slab
+     * (slab k = words [64k, 64k+64) of all 128 columns, column-major inside the slab) so that each side
+     * expands, masks and transposes one 64 KiB slab while it is in cache.
+     */
+    static final int SLAB_WORDS = 64;
+
+    /**
+     * Flow-control window in chunks: the receiver sends u of chunk k only after the sender has answered
+     * chunk k - WINDOW (with its corrections, or a one-long ack for flavours that have none), so at most
+     * WINDOW chunks are in flight and memory stays bounded for any n. Single- and two-chunk calls need
+     * no ack at all.
+     */
+    static final int WINDOW = 2;
+
+    static int chunks(int n, int chunk) {
+        return (int) (((long) n + chunk - 1) / chunk);
+    }
+
     private static final long TAG = 0x5345_4354_4F54_0000L; // "SECTOT"
 
     private OtWire() {

@@ -36,8 +36,11 @@ public final class RandomOtReceiver {
             int chunk = core.chunk();
             long[][] bufs = null;
             long[] t = new long[2 * Math.min(chunk, n)];
-            for (int done = 0; done < n; done += chunk) {
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
+                if (k >= OtWire.WINDOW) {
+                    core.awaitAck(k - OtWire.WINDOW);
+                }
                 bufs = core.chunkBuffers(bufs, m);
                 long tweak = core.count();
                 core.extendChunk(choices, done, m, bufs, t, 0);

@@ -40,7 +40,8 @@ public final class RandomOtSender {
             int chunk = core.chunk();
             long[] buf = null;
             long[] q = new long[2 * Math.min(chunk, n)];
-            for (int done = 0; done < n; done += chunk) {
+            int chunks = OtWire.chunks(n, chunk);
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
                 buf = core.chunkBuffer(buf, m);
                 long tweak = core.count();
@@ -48,6 +49,7 @@ public final class RandomOtSender {
                 int off = low ? done : 2 * done;
                 hash.tccr(q, 0, 0, 0, m0, off, m, tweak, core.instanceId(), low);
                 hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, off, m, tweak, core.instanceId(), low);
+                core.ackIfAwaited(k, chunks);
             }
         } catch (RuntimeException e) {
             core.markBroken();

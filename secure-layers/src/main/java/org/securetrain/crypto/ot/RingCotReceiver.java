@@ -24,32 +24,44 @@ public final class RingCotReceiver {
             core.begin(OtWire.KIND_RING_COT, n);
             int chunk = core.chunk();
             int cm = Math.min(chunk, n);
+            int chunks = OtWire.chunks(n, chunk);
             long[][] bufs = null;
             long[] t = new long[2 * cm];
-            for (int done = 0; done < n; done += chunk) {
+            long[] c = new long[cm];
+            int answered = 0;
+            for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
+                if (k >= OtWire.WINDOW) { // flow control: the corrections of chunk k - WINDOW first
+                    core.ensurePeerHeader();
+                    applyCorrections(choices, y, c, answered++, n, chunk);
+                }
                 bufs = core.chunkBuffers(bufs, m);
                 long tweak = core.count();
                 core.extendChunk(choices, done, m, bufs, t, 0);
                 hash.tccr(t, 0, 0, 0, y, done, m, tweak, core.instanceId(), true); // y = m_b
             }
             core.finish(OtWire.KIND_RING_COT, n);
-            long[] c = new long[cm];
-            for (int done = 0; done < n; done += chunk) {
-                int m = Math.min(chunk, n - done);
-                try (var st = core.channel().step("ot.ringcot")) {
-                    core.channel().receiveLongs(c, 0, m);
-                }
-                for (int k = 0; k < m; k++) {
-                    int i = done + k;
-                    long b = choices[i >>> 6] >>> (i & 63) & 1;
-                    y[i] += c[k] & -b; // b = 1: m1 + c = m0 + delta
-                }
+            while (answered < chunks) {
+                applyCorrections(choices, y, c, answered++, n, chunk);
             }
             return y;
         } catch (RuntimeException e) {
             core.markBroken();
             throw OtWire.abortOn(core.channel(), e);
+        }
+    }
+
+    /** Receives the sender's corrections of chunk k; where b_i = 1, y_i = m1_i + c_i = m0_i + delta_i. */
+    private void applyCorrections(long[] choices, long[] y, long[] c, int k, int n, int chunk) {
+        int done = k * chunk;
+        int m = Math.min(chunk, n - done);
+        try (var st = core.channel().step("ot.ringcot")) {
+            core.channel().receiveLongs(c, 0, m);
+        }
+        for (int j = 0; j < m; j++) {
+            int i = done + j;
+            long b = choices[i >>> 6] >>> (i & 63) & 1;
+            y[i] += c[j] & -b;
         }
     }
 }

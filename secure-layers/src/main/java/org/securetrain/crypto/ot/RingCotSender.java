@@ -10,8 +10,8 @@ import org.securetrain.crypto.prg.CrHash;
  * masked by m1_i, which a receiver with b_i = 0 cannot compute, so delta_i stays hidden.
  *
  * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element plus headers; two flights (the
- * receiver sends all u chunks, the sender answers each chunk with its corrections, so latency is one
- * round trip whatever n is). Memory is bounded by the chunk size. Obtain from
+ * sender answers each chunk of u with its corrections, and the receiver keeps at most two chunks in
+ * flight, so latency is about one round trip whatever n is and memory is bounded by the chunk size). Obtain from
  * {@link OtEngine#ringCotSender(String)}. Not thread-safe.
  */
 public final class RingCotSender {

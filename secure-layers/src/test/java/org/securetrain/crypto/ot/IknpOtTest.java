@@ -90,6 +90,18 @@ class IknpOtTest {
     }
 
     @Test
+    void receiverRunsAtMostTwoChunksAheadOfTheSender() {
+        int n = 5 * 1024 + 1; // 6 chunks of 1024: the sender acknowledges chunks 0..3
+        var before = small.pair.party(0).traffic().snapshot();
+        var r = small.run(e -> e.cotSender("test.window").sendBlockCot(n),
+                e -> e.cotReceiver("test.window").receiveBlockCot(new long[(n + 63) / 64], n));
+        assertEquals(2 * n, r.party0().length);
+        Traffic t = small.pair.party(0).traffic().snapshot().minus(before).streams().get("ot.test.window");
+        assertEquals(1 + 4, t.messagesSent(), "header + 4 acks");
+        assertEquals(1 + 6, t.messagesReceived(), "header + 6 u messages");
+    }
+
+    @Test
     void deltaIsTheSameForAllInstancesOfADirectionAndDiffersAcrossDirections() {
         var r = ot.run(e -> {
             BlockCotSender a = e.cotSender("test.delta.a");

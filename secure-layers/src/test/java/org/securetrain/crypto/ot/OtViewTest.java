@@ -66,7 +66,10 @@ class OtViewTest {
         // s_j = 0 is G(k_j^1)_i xor r_i, which must still look uniform (a receiver that forgot to mask
         // with G(k_j^1) would reveal r here).
         long[] uRows = new long[2 * N];
-        BitMatrix.transpose128(u, N / 64, N, uRows, 0);
+        for (int w0 = 0; w0 < N / 64; w0 += OtWire.SLAB_WORDS) { // u travels slab by slab
+            int sw = Math.min(OtWire.SLAB_WORDS, N / 64 - w0);
+            BitMatrix.transpose128(u, 128 * w0, sw, Math.min(64 * sw, N - 64 * w0), uRows, 2 * 64 * w0);
+        }
         long[] q = r.party0();
         long notS = ~e0.cotSender(p).deltaLo();
         long[] known = new long[N];

@@ -30,6 +30,7 @@ import org.securetrain.runtime.SessionException;
  * flags, HE parameters, purpose) on {@code he.<purpose>.hdr}; any mismatch fails on both sides with a
  * message that states both views.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
     public static final String HEADER_STEP = "he.matmul.header";
     private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"

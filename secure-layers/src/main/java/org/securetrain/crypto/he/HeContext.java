@@ -14,6 +14,7 @@ import org.securetrain.runtime.Session;
  * two cross-term roles concurrently (at most two threads per party). Products from several threads at
  * once are allowed (different purposes) but share that one helper thread, so they partly serialise.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeContext implements AutoCloseable {
     public static final String KEY_CHANNEL = "he.keys";
     private static final long KEY_MAGIC = 0x48454b4559533031L; // "HEKEYS01"

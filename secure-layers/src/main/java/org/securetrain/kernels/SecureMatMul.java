@@ -30,6 +30,7 @@ import org.securetrain.runtime.SessionException;
  * flags, HE parameters, purpose) on {@code he.<purpose>.hdr}; any mismatch fails on both sides with a
  * message that states both views.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
     public static final String HEADER_STEP = "he.matmul.header";
     private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
@@ -76,14 +77,9 @@ public final class SecureMatMul {
 
         long[] z = new long[m * n];
         boolean localTerm = !a.isZero() && !b.isZero();
-        boolean[] zero = new boolean[4]; // [A_me, B_me, A_peer, B_peer]
-        zero[0] = a.isZero();
-        zero[1] = b.isZero();
-        zero[2] = peerAZero;
-        zero[3] = peerBZero;
-        // cross term A_me B_peer: active iff both non-zero; cross term A_peer B_me likewise
-        boolean crossMineA = !zero[0] && !zero[3];
-        boolean crossMineB = !zero[2] && !zero[1];
+        // cross term A_me B_peer runs iff both shares are non-zero; A_peer B_me likewise
+        boolean crossMineA = !a.isZero() && !peerBZero;
+        boolean crossMineB = !peerAZero && !b.isZero();
         if (!crossMineA && !crossMineB) {
             if (localTerm) {
                 localProduct(a.view(), b.view(), MatrixView.of(z, m, n));

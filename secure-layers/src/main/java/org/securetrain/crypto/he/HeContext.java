@@ -10,9 +10,11 @@ import org.securetrain.runtime.Session;
  * One party's HE state for a session: the parameters, its own secret key (it is the key owner of the
  * operands it encrypts), and the peer's public key (used only to re-randomise the results it returns to
  * the peer). Both parties call {@link #open} once per session; it exchanges public keys on the channel
- * {@value #KEY_CHANNEL} (one message each way, about 218 KiB). Thread-safe for concurrent products on
- * different channels; owns one helper thread so a party runs its two cross-term roles concurrently.
+ * {@value #KEY_CHANNEL} (one message each way, about 218 KiB). Owns one helper thread so a party runs its
+ * two cross-term roles concurrently (at most two threads per party). Products from several threads at
+ * once are allowed (different purposes) but share that one helper thread, so they partly serialise.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeContext implements AutoCloseable {
     public static final String KEY_CHANNEL = "he.keys";
     private static final long KEY_MAGIC = 0x48454b4559533031L; // "HEKEYS01"

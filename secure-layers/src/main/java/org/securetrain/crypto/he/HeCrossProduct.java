@@ -11,6 +11,7 @@ import org.securetrain.runtime.Channel;
  * Outputs: multiplier's share R, key owner's share P*E - R (mod 2^64), both added into the caller's
  * output view. Traffic is attributed to the protocol step {@value #STEP}.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeCrossProduct {
     public static final String STEP = "he.matmul.cross";
     static final long REPLY_MAGIC = 0x48455245504c3031L; // "HEREPL01"

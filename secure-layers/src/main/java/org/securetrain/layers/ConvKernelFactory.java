@@ -1,0 +1,17 @@
+package org.securetrain.layers;
+
+import org.securetrain.kernels.ParameterShare;
+
+/**
+ * Creates secure convolution kernels. Found with {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/org.securetrain.layers.ConvKernelFactory} entry) or installed explicitly with
+ * {@link ConvKernels#install}. Until one exists, {@link SecureConvolutionLayer} refuses to instantiate.
+ */
+public interface ConvKernelFactory {
+
+    /**
+     * @param weights share of W [outChannels, inChannels, kh, kw] in C order, scale f (owned by the layer)
+     * @param bias    share of b [outChannels], scale f (owned by the layer)
+     */
+    ConvKernel create(String name, ConvGeometry geometry, boolean relu, ParameterShare weights, ParameterShare bias);
+}

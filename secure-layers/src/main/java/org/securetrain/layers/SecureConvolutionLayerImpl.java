@@ -61,6 +61,11 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
     }
 
     @Override
+    public SecureLayerContext context() {
+        return ctx;
+    }
+
+    @Override
     public void initShares(SecureLayerContext ctx) {
         this.ctx = ctx;
         Backend be = ctx.backend();
@@ -134,7 +139,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
                 y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
             }
             lastBatch = batch;
-            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS,
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS,
                     Shares.toIndArray(y, batch, geometry.outChannels(), geometry.outHeight(), geometry.outWidth()));
         });
     }
@@ -155,7 +160,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
             }
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
-            return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
+            return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
         });
     }
 

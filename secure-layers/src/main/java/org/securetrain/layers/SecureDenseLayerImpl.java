@@ -65,6 +65,11 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
     }
 
     @Override
+    public SecureLayerContext context() {
+        return ctx;
+    }
+
+    @Override
     public void initShares(SecureLayerContext ctx) {
         this.ctx = ctx;
         Backend be = ctx.backend();
@@ -115,7 +120,7 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
                 y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
             }
             lastBatch = batch;
-            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, Shares.toIndArray(y, batch, kernel.nOut()));
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, Shares.toIndArray(y, batch, kernel.nOut()));
         });
     }
 
@@ -134,7 +139,7 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             // the first layer's input gradient is never used (DL4J may still hand it to a preprocessor): zeros
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
-            return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
+            return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
         });
     }
 

@@ -12,6 +12,9 @@ public interface SecureLayer {
     /** Binds the context; the layer keeps whatever weight shares it already holds. */
     void bind(SecureLayerContext ctx);
 
+    /** The bound context, or null before attach (and after clone/restore). */
+    SecureLayerContext context();
+
     /**
      * Binds the context and creates this party's weight shares from DL4J's parameter view as (W, 0): the
      * model owner's share is the plaintext in the view, the data owner's is zero. Then clears the view,

@@ -63,6 +63,11 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     }
 
     @Override
+    public SecureLayerContext context() {
+        return ctx;
+    }
+
+    @Override
     public void initShares(SecureLayerContext ctx) {
         this.ctx = ctx;
         Backend be = ctx.backend();
@@ -182,7 +187,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             }
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
-            return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
+            return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
         });
     }
 
@@ -227,7 +232,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             a = Nd4j.create(out, new long[] {batch, 1}, 'c').castTo(dataType);
         }
-        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, a);
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, a);
     }
 
     /** Inference: probabilities at the data owner (from logits revealed to it), NaN at the model owner. */
@@ -250,7 +255,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 a = Nd4j.create(p, new long[] {batch, classes}, 'c').castTo(dataType);
             }
-            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, a);
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, a);
         });
     }
 

@@ -54,6 +54,11 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
     }
 
     @Override
+    public SecureLayerContext context() {
+        return ctx;
+    }
+
+    @Override
     public void initShares(SecureLayerContext ctx) {
         this.ctx = ctx;
     }
@@ -94,7 +99,7 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
             MaxPoolKernel k = kernelFor(shape);
             int batch = LayerSupport.toIntSize(shape[0], "batch size", id());
             long[] y = k.forward(be, Shares.toLongs(input, id()), batch);
-            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS,
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS,
                     Shares.toIndArray(y, batch, shape[1], k.outHeight(), k.outWidth()));
         });
     }
@@ -114,7 +119,7 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
                 dIn = kernel.backward(ctx.backend(), Shares.toLongs(epsilon, id() + " epsilon"));
             }
             INDArray eps = Shares.toIndArray(dIn, input.shape());
-            return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
+            return new Pair<>(new DefaultGradient(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
         });
     }
 

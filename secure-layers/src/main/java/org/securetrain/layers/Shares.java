@@ -35,7 +35,11 @@ public final class Shares {
         return out.length == n ? out : Arrays.copyOf(out, (int) n);
     }
 
-    /** A detached LONG array of the given shape holding {@code values} in C order. */
+    /**
+     * A detached LONG array of the given shape holding {@code values} in C order. Layers hand it to DL4J with
+     * {@code workspaceMgr.dup(ArrayType.ACTIVATIONS / ACTIVATION_GRAD, a)}: {@code leverageTo} leaves a
+     * detached array where it is, and DL4J's workspace validation then rejects it.
+     */
     public static INDArray toIndArray(long[] values, long... shape) {
         long n = 1;
         for (long s : shape) {

@@ -8,7 +8,9 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.kernels.SgdConfig;
 import org.securetrain.layers.SecureLayer;
@@ -150,6 +152,20 @@ public final class SecureTrain {
         }
         int f = layers.get(0).context().backend().fixedPoint().fracBits();
         return new SecureNetworkState(configHash(net.getLayerWiseConfigurations(), f), f, shares);
+    }
+
+    /**
+     * Evaluates the secure network on a shared iterator (both parties call it): the data owner's
+     * {@link Evaluation} (predictions from the logits revealed to it, its own labels); null at the model
+     * owner, which has neither predictions nor labels (DL4J's own {@code evaluate} there returns a
+     * meaningless result computed on zeros).
+     */
+    public static Evaluation evaluate(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
+        if (!(sharedIterator instanceof SharedDataSetIterator)) {
+            throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedIterator(...)");
+        }
+        Evaluation e = net.evaluate(sharedIterator);
+        return ctx.isDataOwner() ? e : null;
     }
 
     /** Reveals the trained network to the model owner: a plain network there, null at the data owner. */

@@ -33,7 +33,8 @@ import org.securetrain.kernels.SoftmaxCrossEntropy;
  * <p>Score: the data owner's mean loss; at the model owner whatever the data owner agreed to send
  * ({@link SecureLayerContext#exchangeScore}), else NaN. Outputs ({@link #activate}, used by
  * {@code output()} and {@code evaluate()}): softmax probabilities at the data owner, from the logits revealed
- * to it; NaN at the model owner, which learns nothing about predictions.
+ * to it; zeros at the model owner, which learns nothing about predictions (its evaluation results are
+ * meaningless: it has neither predictions nor labels).
  */
 public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> implements SecureLayer {
     private transient SecureLayerContext ctx;
@@ -235,7 +236,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, a);
     }
 
-    /** Inference: probabilities at the data owner (from logits revealed to it), NaN at the model owner. */
+    /** Inference: probabilities at the data owner (from logits revealed to it), zeros at the model owner. */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
@@ -248,9 +249,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             double[] p = new double[batch * classes];
             if (be.actsFor(SoftmaxCrossEntropy.LABEL_OWNER)) {
                 softmax(revealed, be.fixedPoint().ulp() * be.fixedPoint().ulp(), batch, classes, p);
-            } else {
-                Arrays.fill(p, Double.NaN);
-            }
+            } // else zeros: the model owner sees no predictions (NaN would make DL4J's evaluation throw)
             INDArray a;
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 a = Nd4j.create(p, new long[] {batch, classes}, 'c').castTo(dataType);

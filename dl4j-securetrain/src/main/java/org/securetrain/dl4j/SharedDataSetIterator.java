@@ -128,7 +128,8 @@ final class SharedDataSetIterator implements DataSetIterator {
         try {
             enc = ctx.fixedPoint().encode(Shares.toDoubles(x));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("shared iterator: a feature value cannot be encoded at f = "
+            throw new IllegalArgumentException("shared iterator: a feature value of batch " + batchesThisEpoch
+                    + " of this epoch (shape " + Arrays.toString(x.shape()) + ", C order) cannot be encoded at f = "
                     + ctx.fracBits() + " (" + e.getMessage() + ")", e);
         }
         return new DataSet(Shares.toIndArray(enc, x.shape()), ds.getLabels().detach());

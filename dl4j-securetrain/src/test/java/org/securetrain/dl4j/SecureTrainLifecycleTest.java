@@ -50,6 +50,23 @@ class SecureTrainLifecycleTest {
         assertThrows(IllegalArgumentException.class, () -> SecureTrain.reattach(other, ctx, state));
     }
 
+    /** DL4J's model file keeps the secure configuration (and the zero monitor); the shares travel separately. */
+    @Test
+    void modelSerializerRestoreWithStateReproducesTheNetwork() throws Exception {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 2, 4.0);
+        SecurePartyContext ctx = reference();
+        MultiLayerNetwork net = SecureTrain.attach(TestConfs.mlp(new Sgd(0.05), 4), ctx);
+        net.fit(ctx.sharedIterator(data.iterator(16)));
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, model, true);
+        MultiLayerNetwork restored = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new ByteArrayInputStream(model.toByteArray()), true);
+        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
+        assertThrows(IllegalStateException.class, () -> SecureTrain.reattach(restored, ctx));
+        SecureTrain.reattach(restored, ctx, SecureTrain.exportState(net));
+        assertEquals(SecureTrain.reveal(net, ctx).params(), SecureTrain.reveal(restored, ctx).params());
+    }
+
     @Test
     void modelOwnersInitialParametersAreUsed() {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 4);
@@ -73,6 +90,28 @@ class SecureTrainLifecycleTest {
         INDArray revealed = SecureTrain.reveal(net, debug).params();
         assertTrue(monitor.sub(revealed).amaxNumber().doubleValue() < 1e-12, "monitor shows the current weights");
         assertTrue(monitor.norm1Number().doubleValue() > 0);
+    }
+
+    /** score(DataSet) and scoreExamples outside fit: the uncached path of the output layer. */
+    @Test
+    void scoreOutsideFitMatchesPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 2, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 4);
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        plain.fit(data.iterator(16));
+        SecurePartyContext ctx = reference();
+        MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
+        net.fit(ctx.sharedIterator(data.iterator(16)));
+        org.nd4j.linalg.dataset.DataSet plainBatch = data.iterator(48).next();
+        plainBatch.setFeatures(plainBatch.getFeatures().castTo(DataType.DOUBLE));
+        org.nd4j.linalg.dataset.DataSet sharedBatch = ctx.sharedIterator(data.iterator(48)).next();
+        double expected = plain.score(plainBatch);
+        double got = net.score(sharedBatch);
+        assertEquals(expected, got, 1e-4 * expected);
+        INDArray perExample = net.scoreExamples(sharedBatch, false);
+        INDArray perExamplePlain = plain.scoreExamples(plainBatch, false);
+        assertTrue(perExample.castTo(DataType.DOUBLE).sub(perExamplePlain).amaxNumber().doubleValue() < 1e-4);
     }
 
     @Test

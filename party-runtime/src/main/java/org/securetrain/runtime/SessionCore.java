@@ -42,6 +42,7 @@ public final class SessionCore implements Session, FrameListener {
     private volatile FrameTransport transport;
     private volatile boolean open;
     private volatile boolean closed;
+    private volatile boolean closedByPeer;
     private volatile int peerMaxFrame;
     private final long maxMessage;
     private volatile ExecutorService asyncSends;
@@ -197,20 +198,27 @@ public final class SessionCore implements Session, FrameListener {
 
     @Override
     public void abort(String reason) {
-        if (closed || failure.get() != null) {
+        SessionException local = new SessionException("session aborted locally: " + reason);
+        // Record our own reason first: the peer's reaction (closing its end) must not overwrite it.
+        if (closed || !failure.compareAndSet(null, local)) {
             return;
         }
+        LOG.warn("session {} ({}) aborted: {}", options.sessionId(), options.role(), reason);
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(r.length, 4000);
         try {
             writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
-        } catch (SessionException ignored) {
+        } catch (RuntimeException ignored) {
             // the peer may already be gone; we fail locally regardless
         }
-        fail(new SessionException("session aborted locally: " + reason));
+        inboxes.values().forEach(b -> b.failAll(local));
         FrameTransport t = transport;
         if (t != null) {
             t.close();
+        }
+        ExecutorService ex = asyncSends;
+        if (ex != null) {
+            ex.shutdownNow();
         }
     }
 
@@ -240,7 +248,7 @@ public final class SessionCore implements Session, FrameListener {
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
         if (failure.compareAndSet(null, cause)) {
-            if (!closed) {
+            if (!closed && !closedByPeer) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
             }
             inboxes.values().forEach(b -> b.failAll(cause));
@@ -388,7 +396,12 @@ public final class SessionCore implements Session, FrameListener {
         }
         byte kind = p.get();
         switch (kind) {
-            case CTRL_GOODBYE -> fail(new PeerDisconnectedException("peer closed the session"));
+            case CTRL_GOODBYE -> {
+                // a clean end: waiting calls still fail, but this is no error worth a warning
+                LOG.debug("session {} ({}): peer closed the session", options.sessionId(), options.role());
+                closedByPeer = true;
+                fail(new PeerDisconnectedException("peer closed the session"));
+            }
             case CTRL_ABORT -> {
                 byte[] r = new byte[p.remaining()];
                 p.get(r);

@@ -41,6 +41,29 @@ public final class MaxPoolKernel {
         return channels * outH * outW;
     }
 
+    /** For each window (batch, channel, row, column order) and each of its k positions, the input index. */
+    private int[] windowIndex(int batch) {
+        int k = kh * kw;
+        int[] index = new int[batch * outSize() * k];
+        int o = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < channels; c++) {
+                int plane = (b * channels + c) * height * width;
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++) {
+                        for (int dy = 0; dy < kh; dy++) {
+                            int row = plane + (oy * sh + dy) * width + ox * sw;
+                            for (int dx = 0; dx < kw; dx++) {
+                                index[o++] = row + dx;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return index;
+    }
+
     /** [batch, C, H, W] share (scale f) -> [batch, C, outH, outW] share of the window maxima. */
     public long[] forward(Backend be, long[] x, int batch) {
         int inSize = channels * height * width;
@@ -48,27 +71,12 @@ public final class MaxPoolKernel {
             throw new IllegalArgumentException(name + ": input has " + x.length + " elements, expected " + batch + "x"
                     + channels + "x" + height + "x" + width);
         }
-        int k = kh * kw;
-        int windows = batch * outSize();
-        long[] gathered = new long[windows * k];
-        int w = 0;
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int plane = (b * channels + c) * height * width;
-                for (int oy = 0; oy < outH; oy++) {
-                    for (int ox = 0; ox < outW; ox++, w++) {
-                        int o = w * k;
-                        for (int dy = 0; dy < kh; dy++) {
-                            int row = plane + (oy * sh + dy) * width + ox * sw;
-                            for (int dx = 0; dx < kw; dx++) {
-                                gathered[o++] = x[row + dx];
-                            }
-                        }
-                    }
-                }
-            }
+        int[] index = windowIndex(batch);
+        long[] gathered = new long[index.length];
+        for (int i = 0; i < index.length; i++) {
+            gathered[i] = x[index[i]];
         }
-        Backend.MaxOutput m = be.maxWithArgmax(gathered, k, name + ".max");
+        Backend.MaxOutput m = be.maxWithArgmax(gathered, kh * kw, name + ".max");
         this.argmaxBits = m.argmaxBits();
         this.batch = batch;
         return m.max();
@@ -89,23 +97,10 @@ public final class MaxPoolKernel {
             java.util.Arrays.fill(spread, i * k, i * k + k, dOut[i]);
         }
         long[] routed = be.bitTimesShare(argmaxBits, spread, name + ".route");
+        int[] index = windowIndex(batch);
         long[] dIn = new long[batch * channels * height * width];
-        int w = 0;
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int plane = (b * channels + c) * height * width;
-                for (int oy = 0; oy < outH; oy++) {
-                    for (int ox = 0; ox < outW; ox++, w++) {
-                        int o = w * k;
-                        for (int dy = 0; dy < kh; dy++) {
-                            int row = plane + (oy * sh + dy) * width + ox * sw;
-                            for (int dx = 0; dx < kw; dx++) {
-                                dIn[row + dx] += routed[o++]; // overlapping windows accumulate
-                            }
-                        }
-                    }
-                }
-            }
+        for (int i = 0; i < index.length; i++) {
+            dIn[index[i]] += routed[i]; // overlapping windows accumulate
         }
         argmaxBits = null;
         return dIn;

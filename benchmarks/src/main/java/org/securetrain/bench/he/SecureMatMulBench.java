@@ -1,0 +1,104 @@
+package org.securetrain.bench.he;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.securetrain.crypto.he.HeContext;
+import org.securetrain.kernels.MatrixShare;
+import org.securetrain.kernels.SecureMatMul;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.Traffic;
+import org.securetrain.runtime.TrafficStats;
+import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
+
+/**
+ * Secure shared matrix product (both cross terms, both parties in this JVM over the in-memory
+ * transport; each party uses two threads, so the two parties share the machine's cores). Time per
+ * product; bytes each way, messages and rounds per product are printed at the end of each trial from
+ * the sessions' traffic snapshots.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 5)
+public class SecureMatMulBench {
+    @Param({"128x784x128", "10x128x128"})
+    public String shape;
+
+    InMemoryTransport.Pair pair;
+    HeContext[] ctx = new HeContext[2];
+    MatrixShare[] a = new MatrixShare[2];
+    MatrixShare[] b = new MatrixShare[2];
+    TrafficStats.Snapshot[] start = new TrafficStats.Snapshot[2];
+    long invocations;
+    String plan;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        String[] d = shape.split("x");
+        int m = Integer.parseInt(d[0]);
+        int k = Integer.parseInt(d[1]);
+        int n = Integer.parseInt(d[2]);
+        pair = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build());
+        var r = TwoPartyRunner.run(pair.party(0), HeContext::open, pair.party(1), HeContext::open);
+        ctx[0] = r.party0();
+        ctx[1] = r.party1();
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int p = 0; p < 2; p++) {
+            long[] x = new long[m * k];
+            long[] y = new long[k * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextLong();
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = rnd.nextLong();
+            }
+            a[p] = MatrixShare.of(m, k, x);
+            b[p] = MatrixShare.of(k, n, y);
+        }
+        plan = SecureMatMul.describePlan(ctx[0], m, k, n);
+        start[0] = pair.party(0).traffic().snapshot();
+        start[1] = pair.party(1).traffic().snapshot();
+        invocations = 0;
+    }
+
+    @Benchmark
+    public Object sharedProduct() {
+        invocations++;
+        return TwoPartyRunner.run(pair.party(0), s -> SecureMatMul.multiply(s, ctx[0], a[0], b[0], "bench"),
+                pair.party(1), s -> SecureMatMul.multiply(s, ctx[1], a[1], b[1], "bench"));
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+        Traffic t0 = pair.party(0).traffic().snapshot().minus(start[0]).total();
+        Traffic t1 = pair.party(1).traffic().snapshot().minus(start[1]).total();
+        long inv = Math.max(1, invocations);
+        System.out.printf("%n[he] %s: %s%n[he] per product: party 0 sent %s in %.1f msgs (%.1f rounds), party 1 sent %s in "
+                + "%.1f msgs (%.1f rounds); %d products measured%n", shape, plan, Traffic.human(t0.bytesSent() / inv),
+                (double) t0.messagesSent() / inv, (double) t0.rounds() / inv, Traffic.human(t1.bytesSent() / inv),
+                (double) t1.messagesSent() / inv, (double) t1.rounds() / inv, inv);
+        ctx[0].close();
+        ctx[1].close();
+        pair.close();
+    }
+}

@@ -1,0 +1,89 @@
+package org.securetrain.bench.ot;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.Traffic;
+import org.securetrain.runtime.TrafficStats;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
+
+/**
+ * Both parties in one process over the in-memory transport: party 0 runs on the benchmark thread,
+ * party 1 on a dedicated thread, so one benchmark invocation is one complete two-party protocol run.
+ */
+final class TwoParties implements AutoCloseable {
+    final InMemoryTransport.Pair pair;
+    final OtEngine e0;
+    final OtEngine e1;
+    private final ExecutorService peer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bench-party-1");
+        t.setDaemon(true);
+        return t;
+    });
+    private TrafficStats.Snapshot mark0;
+    private long calls;
+
+    TwoParties() {
+        pair = InMemoryTransport.pair(opts(Role.MODEL_OWNER), opts(Role.DATA_OWNER));
+        OtEngine[] e = new OtEngine[2];
+        run(s -> e[0] = OtEngine.setup(s, new SecureRandom()), s -> e[1] = OtEngine.setup(s, new SecureRandom()));
+        e0 = e[0];
+        e1 = e[1];
+    }
+
+    static SessionOptions opts(Role r) {
+        return SessionOptions.builder(r).sessionId("bench-ot").receiveTimeout(Duration.ofMinutes(2)).build();
+    }
+
+    /** Runs both halves concurrently; returns party 0's result. */
+    <A> A run(Function<Session, A> p0, Function<Session, ?> p1) {
+        Future<?> f = peer.submit(() -> p1.apply(pair.party(1)));
+        A a = p0.apply(pair.party(0));
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("party 1 failed", e.getCause());
+        }
+        calls++;
+        return a;
+    }
+
+    /** Start counting traffic for {@link #report}. */
+    void mark() {
+        mark0 = pair.party(0).traffic().snapshot();
+        calls = 0;
+    }
+
+    /** Prints party 0's traffic since {@link #mark} per call and per element. */
+    void report(String what, long elementsPerCall) {
+        if (calls == 0) {
+            return;
+        }
+        TrafficStats.Snapshot d = pair.party(0).traffic().snapshot().minus(mark0);
+        Traffic t = d.total();
+        double perCall = (double) t.bytesTotal() / calls;
+        System.out.printf("%n[traffic] %s: %d calls, per call %.0f bytes total (party 0 sent %.0f, received %.0f),"
+                + " %.3f bytes per element, party 0 flights per call %.2f%n", what, calls, perCall,
+                (double) t.bytesSent() / calls, (double) t.bytesReceived() / calls, perCall / elementsPerCall,
+                (double) t.rounds() / calls);
+        d.steps().forEach((k, v) -> System.out.printf("[traffic]   step %s: %.3f bytes/element, %.2f flights/call%n", k,
+                (double) v.bytesTotal() / calls / elementsPerCall, (double) v.rounds() / calls));
+    }
+
+    @Override
+    public void close() {
+        peer.shutdownNow();
+        pair.close();
+    }
+}

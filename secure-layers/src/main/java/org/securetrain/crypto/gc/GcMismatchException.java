@@ -1,0 +1,15 @@
+package org.securetrain.crypto.gc;
+
+import org.securetrain.runtime.ProtocolViolationException;
+
+/**
+ * The two parties called a garbled-circuit run inconsistently (different circuit or parameters,
+ * element count, chunking or roles), or the peer rejected the call's parameters. Thrown on both sides
+ * after the run header exchange; the message names this party's and the peer's values. No garbling
+ * has happened, and the channel stays usable for the next run.
+ */
+public class GcMismatchException extends ProtocolViolationException {
+    public GcMismatchException(String message) {
+        super(message);
+    }
+}

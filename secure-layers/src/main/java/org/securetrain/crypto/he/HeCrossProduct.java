@@ -1,0 +1,339 @@
+package org.securetrain.crypto.he;
+
+import java.util.Arrays;
+import org.securetrain.runtime.Channel;
+
+/**
+ * One HE cross term: additive shares of Z = P * E where the multiplier holds P (r x k) in the clear and
+ * the key owner holds E (k x c). The key owner encrypts E (one message), the multiplier computes the
+ * coefficient-encoded products with no rotation, re-randomises, floods, switches to 2^80, keeps a fresh
+ * uniform mask R per output and returns Enc(P*E - R) (one message); the key owner decrypts.
+ * Outputs: multiplier's share R, key owner's share P*E - R (mod 2^64), both added into the caller's
+ * output view. Traffic is attributed to the protocol step {@value #STEP}.
+ */
+public final class HeCrossProduct {
+    public static final String STEP = "he.matmul.cross";
+    static final long REPLY_MAGIC = 0x48455245504c3031L; // "HEREPL01"
+    static final int REPLY_HEADER_WORDS = 3;
+
+    private HeCrossProduct() {
+    }
+
+    /** Key owner: encrypts E with the plan's blocking; returns the handle and the message in wire[0]. */
+    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
+            long[][] wire) {
+        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, null);
+    }
+
+    /** As above, sharing the ciphertexts with {@code helper} (null: calling thread only). */
+    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
+            long[][] wire, java.util.concurrent.ExecutorService helper) {
+        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, helper);
+    }
+
+    /** Multiplier: parses the key owner's message for the given plan. */
+    public static EncryptedMatrix receiveOperand(HeContext ctx, long[] wire, HeMatMulPlan plan) {
+        return EncryptedMatrix.parse(ctx, wire, plan.inner, plan.cols, plan.innerBlock, plan.colBlock);
+    }
+
+    /**
+     * Multiplier: computes Enc(P*E - R) for all output blocks, adds its share R into {@code out}
+     * (r x c) and returns the reply message.
+     */
+    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+        return multiply(ctx, p, e, plan, out, null);
+    }
+
+    /**
+     * As {@link #multiply(HeContext, MatrixView, EncryptedMatrix, HeMatMulPlan, MatrixView)}; with a
+     * non-null {@code helper} the row blocks are shared between the calling thread and the helper (the
+     * party's second thread, when it has no other role in this product).
+     */
+    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
+        Job job = Job.create(ctx, p, e, plan, out);
+        java.util.concurrent.Future<?> f = null;
+        if (helper != null && plan.rowBlocks() > 1) {
+            f = helper.submit(job::work);
+        }
+        job.work();
+        try {
+            long[] reply = job.awaitReply();
+            if (f != null) {
+                f.get();
+            }
+            return reply;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in HE multiply", ie);
+        } catch (java.util.concurrent.ExecutionException ee) {
+            if (ee.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(ee.getCause());
+        }
+    }
+
+    /**
+     * The multiplier's work for one product, shareable between threads: each call of {@link #work}
+     * takes row blocks from a common counter until none are left; {@link #awaitReply} waits until all
+     * row blocks are done (by any thread) and returns the reply message. A failure in any worker is
+     * rethrown by {@link #awaitReply}.
+     */
+    public static final class Job {
+        private final HeContext ctx;
+        private final MatrixView p;
+        private final EncryptedMatrix e;
+        private final HeMatMulPlan plan;
+        private final MatrixView out;
+        private final long[] reply;
+        private final int[] rowOffset;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CountDownLatch remaining;
+        private volatile Throwable failure;
+
+        private Job(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out, long[] reply,
+                int[] rowOffset) {
+            this.ctx = ctx;
+            this.p = p;
+            this.e = e;
+            this.plan = plan;
+            this.out = out;
+            this.reply = reply;
+            this.rowOffset = rowOffset;
+            this.remaining = new java.util.concurrent.CountDownLatch(plan.rowBlocks());
+        }
+
+        public static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+            checkPlan(p.rows(), p.cols(), e, plan);
+            if (out.rows() != plan.rows || out.cols() != plan.cols) {
+                throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
+                        + plan.rows + "x" + plan.cols);
+            }
+            HeParameters params = ctx.params();
+            int rb = plan.rowBlocks();
+            int cb = plan.colBlocks();
+            // reply offset of every row block, so row blocks can be filled independently
+            int[] rowOffset = new int[rb + 1];
+            long words = REPLY_HEADER_WORDS;
+            for (int ib = 0; ib < rb; ib++) {
+                if (words > Integer.MAX_VALUE - 16) {
+                    break;
+                }
+                rowOffset[ib] = (int) words;
+                for (int jb = 0; jb < cb; jb++) {
+                    words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+                }
+            }
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            rowOffset[rb] = (int) words;
+            long[] reply = new long[(int) words];
+            reply[0] = REPLY_MAGIC;
+            reply[1] = e.id();
+            reply[2] = (long) rb * cb;
+            return new Job(ctx, p, e, plan, out, reply, rowOffset);
+        }
+
+        /** Processes row blocks until none are left (callable from several threads at once). */
+        public void work() {
+            Worker w = null;
+            int ib;
+            while (failure == null && (ib = next.getAndIncrement()) < plan.rowBlocks()) {
+                try {
+                    if (w == null) {
+                        w = new Worker(ctx, plan);
+                    }
+                    w.row(p, e, out, reply, rowOffset, ib);
+                } catch (RuntimeException | Error t) {
+                    failure = t;
+                    while (remaining.getCount() > 0) {
+                        remaining.countDown();
+                    }
+                    throw t;
+                }
+                remaining.countDown();
+            }
+        }
+
+        /** Waits until every row block is done; returns the reply. */
+        public long[] awaitReply() throws InterruptedException {
+            if (!remaining.await(30, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new IllegalStateException("HE multiply did not finish in 30 minutes");
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("HE multiply failed: " + f, f);
+            }
+            return reply;
+        }
+    }
+
+    /** Per-thread state of the multiplier: evaluator, mask PRG and plaintext buffers. */
+    private static final class Worker {
+        private final ProductEvaluator ev;
+        private final HePrg maskPrg;
+        private final long[][] pt;
+        private final long[] coeffs;
+        private final long[] masks;
+        private final HeMatMulPlan plan;
+        private final RnsBase base;
+
+        Worker(HeContext ctx, HeMatMulPlan plan) {
+            this.plan = plan;
+            this.base = ctx.params().base();
+            ev = new ProductEvaluator(ctx.params(), ctx.peerPublicKey(), ctx.random());
+            maskPrg = HePrg.fresh(ctx.random());
+            pt = new long[plan.innerBlocks()][];
+            coeffs = new long[base.n];
+            masks = new long[plan.rowBlock * plan.colBlock];
+        }
+
+        /** Row block ib: encode P blocks (sparse NTT), accumulate, finish into the reply. */
+        void row(MatrixView p, EncryptedMatrix e, MatrixView out, long[] reply, int[] rowOffset, int ib) {
+            int kb = plan.innerBlocks();
+            int cb = plan.colBlocks();
+            int off = rowOffset[ib];
+            int i0 = ib * plan.rowBlock;
+            int br = plan.blockRows(ib);
+            for (int lb = 0; lb < kb; lb++) {
+                int l0 = lb * plan.innerBlock;
+                int bl = plan.blockInner(lb);
+                Arrays.fill(coeffs, 0);
+                int stride = plan.innerBlock * plan.colBlock;
+                for (int i = 0; i < br; i++) {
+                    int base0 = i * stride + plan.innerBlock - 1;
+                    for (int l = 0; l < bl; l++) {
+                        coeffs[base0 - l] = p.get(i0 + i, l0 + l);
+                    }
+                }
+                if (pt[lb] == null) {
+                    pt[lb] = new long[base.polyLength()];
+                }
+                base.fromSigned(coeffs, 0, pt[lb]);
+                base.forwardSparse(pt[lb]);
+            }
+            for (int jb = 0; jb < cb; jb++) {
+                for (int lb = 0; lb < kb; lb++) {
+                    ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt[lb]);
+                }
+                int[] pos = plan.outputPositions(ib, jb);
+                maskPrg.nextLongs(masks, 0, pos.length);
+                off += ev.finish(pos, plan.floodBits, masks, 0, reply, off);
+                int j0 = jb * plan.colBlock;
+                int bc = plan.blockCols(jb);
+                for (int i = 0, t = 0; i < br; i++) {
+                    for (int j = 0; j < bc; j++, t++) {
+                        out.add(i0 + i, j0 + j, masks[t]);
+                    }
+                }
+            }
+            if (off != rowOffset[ib + 1]) {
+                throw new IllegalStateException("reply length mismatch in row block " + ib);
+            }
+        }
+    }
+
+    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
+    public static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+        if (out.rows() != plan.rows || out.cols() != plan.cols) {
+            throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
+                    + plan.rows + "x" + plan.cols);
+        }
+        HeParameters params = ctx.params();
+        int rb = plan.rowBlocks();
+        int cb = plan.colBlocks();
+        long words = REPLY_HEADER_WORDS;
+        for (int ib = 0; ib < rb; ib++) {
+            for (int jb = 0; jb < cb; jb++) {
+                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+            }
+        }
+        if (reply.length != words || reply[0] != REPLY_MAGIC || reply[2] != (long) rb * cb) {
+            throw new IllegalStateException("malformed HE product reply: " + reply.length + " words, expected " + words
+                    + " for " + plan);
+        }
+        if (reply[1] != expectedId) {
+            throw new IllegalStateException("HE product reply refers to encrypted matrix " + Long.toHexString(reply[1])
+                    + ", expected " + Long.toHexString(expectedId));
+        }
+        SecretKey sk = ctx.secretKey();
+        int off = REPLY_HEADER_WORDS;
+        long[] vals = new long[plan.rowBlock * plan.colBlock];
+        for (int ib = 0; ib < rb; ib++) {
+            int i0 = ib * plan.rowBlock;
+            int br = plan.blockRows(ib);
+            for (int jb = 0; jb < cb; jb++) {
+                int[] pos = plan.outputPositions(ib, jb);
+                off += sk.decryptSwitched(reply, off, pos, vals, 0);
+                int j0 = jb * plan.colBlock;
+                int bc = plan.blockCols(jb);
+                for (int i = 0, t = 0; i < br; i++) {
+                    for (int j = 0; j < bc; j++, t++) {
+                        out.add(i0 + i, j0 + j, vals[t]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkPlan(int pRows, int pCols, EncryptedMatrix e, HeMatMulPlan plan) {
+        if (!e.hasCiphertexts()) {
+            throw new IllegalArgumentException("the key owner's handle of an encrypted matrix holds no ciphertexts; "
+                    + "only the other party can multiply by it");
+        }
+        if (pRows != plan.rows || pCols != plan.inner || e.rows() != plan.inner || e.cols() != plan.cols
+                || e.innerBlock() != plan.innerBlock || e.colBlock() != plan.colBlock) {
+            throw new IllegalArgumentException(String.format(
+                    "plan %s does not fit plaintext %dx%d and encrypted %dx%d (blocks %dx%d)", plan, pRows, pCols,
+                    e.rows(), e.cols(), e.innerBlock(), e.colBlock()));
+        }
+    }
+
+    // ---- channel-level roles ------------------------------------------------------------------------
+
+    /** Key owner, complete round: encrypt and send E, receive and decrypt, add P*E - R into out. */
+    public static void runKeyOwner(Channel ch, HeContext ctx, MatrixView e, HeMatMulPlan plan, MatrixView out) {
+        long id = ctx.random().nextLong();
+        long[][] wire = new long[1][];
+        try (var step = ch.step(STEP)) {
+            encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire);
+            ch.sendLongs(wire[0]);
+            wire[0] = null;
+            long[] reply = ch.receiveLongs();
+            decryptResult(ctx, reply, plan, id, out);
+        }
+    }
+
+    /** Multiplier, complete round: receive Enc(E), multiply by P, return, add R into out. */
+    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out) {
+        runMultiplier(ch, ctx, p, plan, out, null);
+    }
+
+    /** As above, splitting the work with {@code helper} (null: calling thread only). */
+    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out,
+            java.util.concurrent.ExecutorService helper) {
+        try (var step = ch.step(STEP)) {
+            long[] wire = ch.receiveLongs();
+            EncryptedMatrix e = receiveOperand(ctx, wire, plan);
+            ch.sendLongs(multiply(ctx, p, e, plan, out, helper));
+        }
+    }
+
+    /** Multiplier with an already received (cached) encrypted operand: one message back. */
+    public static void runMultiplierCached(Channel ch, HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan,
+            MatrixView out) {
+        try (var step = ch.step(STEP)) {
+            ch.sendLongs(multiply(ctx, p, e, plan, out, ctx.helper()));
+        }
+    }
+
+    /** Key owner of a cached operand: receive and decrypt the reply. */
+    public static void runKeyOwnerCached(Channel ch, HeContext ctx, EncryptedMatrix handle, HeMatMulPlan plan,
+            MatrixView out) {
+        try (var step = ch.step(STEP)) {
+            decryptResult(ctx, ch.receiveLongs(), plan, handle.id(), out);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.securetrain.crypto.he;
+
+/**
+ * Blocking of one HE cross product Z = P * E (P: r x k in the multiplier's clear, E: k x c encrypted by
+ * the key owner) into polynomials with Cheetah's coefficient encoding, with no rotation:
+ * <pre>
+ *   E block (k_w x c_w)  ->  e(X) = sum_{l,j} E[l][j] X^(l + k_w j)
+ *   P block (r_w x k_w)  ->  p(X) = sum_{i,l} P[i][l] X^(i k_w c_w + k_w - 1 - l)
+ *   (p e)(X) has Z[i][j] = sum_l P[i][l] E[l][j] at X^(i k_w c_w + j k_w + k_w - 1)
+ * </pre>
+ * which needs r_w k_w c_w &lt;= N (other products land on exponents that are not = k_w - 1 mod k_w, or wrap
+ * negacyclically onto exponents below k_w - 1, neither of which is an output position). Products over
+ * the k/k_w inner blocks are summed in the ciphertext, so one output ciphertext carries r_w x c_w
+ * results and T = r_w k plaintext terms reach each of its coefficients: T is bounded by the noise
+ * budget ({@link NoiseBudget}). The block sizes minimise a cost model (compute estimate plus bytes
+ * weighted by the planner link speed); both parties compute the same plan from public shapes.
+ */
+public final class HeMatMulPlan {
+    // cost model in picoseconds, measured on the project machine (thread CPU time, N = 8192, one prime)
+    static final long NTT_PS = 120_000_000L; // dense forward or inverse NTT
+    static final long SPARSE_NTT_PS = 85_000_000L; // pruned forward NTT of a plaintext block
+    static final long MAC_PS = 1_250; // one 128-bit multiply-accumulate per coefficient and prime
+    static final long ROUND_PS_PER_COEFF = 40_000; // exact CRT rounding per coefficient
+    static final long MAX_INPUT_BYTES = 1L << 30;
+
+    public final int rows;
+    public final int inner;
+    public final int cols;
+    public final int rowBlock;
+    public final int innerBlock;
+    public final int colBlock;
+    public final int floodBits;
+    private final long costPicos;
+
+    private HeMatMulPlan(int rows, int inner, int cols, int rowBlock, int innerBlock, int colBlock, int floodBits,
+            long costPicos) {
+        this.rows = rows;
+        this.inner = inner;
+        this.cols = cols;
+        this.rowBlock = rowBlock;
+        this.innerBlock = innerBlock;
+        this.colBlock = colBlock;
+        this.floodBits = floodBits;
+        this.costPicos = costPicos;
+    }
+
+    public int rowBlocks() {
+        return ceilDiv(rows, rowBlock);
+    }
+
+    public int innerBlocks() {
+        return ceilDiv(inner, innerBlock);
+    }
+
+    public int colBlocks() {
+        return ceilDiv(cols, colBlock);
+    }
+
+    /** Ciphertexts the key owner sends. */
+    public int inputCiphertexts() {
+        return innerBlocks() * colBlocks();
+    }
+
+    /** Ciphertexts the multiplier returns. */
+    public int outputCiphertexts() {
+        return rowBlocks() * colBlocks();
+    }
+
+    /** Plaintext-ciphertext products the multiplier computes. */
+    public long products() {
+        return (long) rowBlocks() * innerBlocks() * colBlocks();
+    }
+
+    /** Plaintext terms per output coefficient (the T of the noise bound). */
+    public long plainTerms() {
+        return (long) rowBlock * inner;
+    }
+
+    /** Estimated cost in picoseconds (compute plus weighted bytes); used to compare plans. */
+    public long estimatedCostPicos() {
+        return costPicos;
+    }
+
+    /** Bytes of the key owner's message (seed, header and bit-packed first components). */
+    public long inputBytes(HeParameters params) {
+        return 8L * EncryptedMatrix.wireWords(params, inputCiphertexts());
+    }
+
+    /** Bytes of the multiplier's reply. */
+    public long outputBytes(HeParameters params) {
+        long words = 0;
+        for (int ib = 0; ib < rowBlocks(); ib++) {
+            for (int jb = 0; jb < colBlocks(); jb++) {
+                words += ProductEvaluator.wireWords(params, blockRows(ib) * blockCols(jb));
+            }
+        }
+        return 8 * words;
+    }
+
+    int blockRows(int ib) {
+        return Math.min(rowBlock, rows - ib * rowBlock);
+    }
+
+    int blockInner(int lb) {
+        return Math.min(innerBlock, inner - lb * innerBlock);
+    }
+
+    int blockCols(int jb) {
+        return Math.min(colBlock, cols - jb * colBlock);
+    }
+
+    /** Output coefficient positions of block (ib, jb), row-major over the block's (i, j). */
+    int[] outputPositions(int ib, int jb) {
+        int br = blockRows(ib);
+        int bc = blockCols(jb);
+        int[] pos = new int[br * bc];
+        int t = 0;
+        for (int i = 0; i < br; i++) {
+            for (int j = 0; j < bc; j++) {
+                pos[t++] = i * innerBlock * colBlock + j * innerBlock + innerBlock - 1;
+            }
+        }
+        return pos;
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** The cheapest plan for P (rows x inner) times E (inner x cols). */
+    public static HeMatMulPlan choose(HeParameters params, int rows, int inner, int cols) {
+        String key = params.fingerprint() + ":" + rows + ":" + inner + ":" + cols;
+        HeMatMulPlan p = CACHE.get(key);
+        if (p == null) {
+            p = search(params, rows, inner, cols, 0, 0);
+            if (CACHE.size() > 4096) {
+                CACHE.clear();
+            }
+            CACHE.put(key, p);
+        }
+        return p;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, HeMatMulPlan> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The cheapest plan when E is already encrypted with blocks (innerBlock x colBlock), e.g. a cached
+     * {@link EncryptedMatrix}: only the row block is chosen.
+     */
+    public static HeMatMulPlan chooseForEncrypted(HeParameters params, int rows, int inner, int cols, int innerBlock,
+            int colBlock) {
+        return search(params, rows, inner, cols, innerBlock, colBlock);
+    }
+
+    private static HeMatMulPlan search(HeParameters params, int rows, int inner, int cols, int fixedKw, int fixedCw) {
+        if (rows < 1 || inner < 1 || cols < 1) {
+            throw new IllegalArgumentException("HE product needs positive shapes, got " + rows + "x" + inner + " by "
+                    + inner + "x" + cols);
+        }
+        int n = params.n();
+        long revealed = (long) rows * cols;
+        long maxTerms = NoiseBudget.maxPlainTerms(params, revealed);
+        if (maxTerms < inner) {
+            throw new IllegalArgumentException(String.format(
+                    "HE product %dx%d by %dx%d exceeds the noise budget: inner dimension %d times the row block must "
+                            + "be <= %d (N=%d, log2 q=218, %d-bit statistical flooding over %d outputs); "
+                            + "split the inner dimension or the output",
+                    rows, inner, inner, cols, inner, maxTerms, n, params.statisticalSecurity(), revealed));
+        }
+        int maxRw = (int) Math.min(Math.min(rows, n), maxTerms / inner);
+        HeMatMulPlan best = null;
+        for (int rw = 1; rw <= maxRw; rw++) {
+            int cwMax = fixedCw > 0 ? fixedCw : Math.min(cols, n / rw);
+            int cwMin = fixedCw > 0 ? fixedCw : 1;
+            for (int cw = cwMax; cw >= cwMin; cw--) {
+                int kw = fixedKw > 0 ? fixedKw : Math.min(inner, n / (rw * cw));
+                if (kw < 1 || (long) rw * kw * cw > n) {
+                    continue;
+                }
+                HeMatMulPlan plan = evaluate(params, rows, inner, cols, rw, kw, cw);
+                if (plan != null && (best == null || plan.costPicos < best.costPicos)) {
+                    best = plan;
+                }
+            }
+        }
+        if (best != null) {
+            best = new HeMatMulPlan(rows, inner, cols, best.rowBlock, best.innerBlock, best.colBlock,
+                    NoiseBudget.floodBits(params, best.plainTerms(), revealed), best.costPicos);
+        }
+        if (best == null) {
+            throw new IllegalArgumentException(String.format(
+                    "HE product %dx%d by %dx%d has no feasible blocking (message or memory limit of %d MiB exceeded); "
+                            + "split the product", rows, inner, inner, cols, MAX_INPUT_BYTES >> 20));
+        }
+        return best;
+    }
+
+    private static HeMatMulPlan evaluate(HeParameters params, int rows, int inner, int cols, int rw, int kw, int cw) {
+        int n = params.n();
+        int L = params.primeCount();
+        long rb = ceilDiv(rows, rw);
+        long kb = ceilDiv(inner, kw);
+        long cb = ceilDiv(cols, cw);
+        long nIn = kb * cb;
+        long nOut = rb * cb;
+        long nProd = rb * kb * cb;
+        long nPlain = rb * kb;
+        long inBytes = 8L * EncryptedMatrix.wireWords(params, nIn);
+        long stored = nIn * 2L * L * n * 8 + kb * L * n * 8L;
+        if (inBytes > MAX_INPUT_BYTES || stored > 2 * MAX_INPUT_BYTES) {
+            return null;
+        }
+        long outBytes = 8L * (nOut * ProductEvaluator.wireWords(params, 0) + (long) rows * cols * 2);
+        long nttPerIn = L; // encryptor
+        long nttPerOut = 3L * L + 4; // multiplier (u, two inverses) + decryptor (2 forward, 2 inverse)
+        long computePs = (nIn * nttPerIn + nOut * nttPerOut) * NTT_PS + nPlain * L * SPARSE_NTT_PS
+                + nProd * 2L * L * n * MAC_PS + nOut * n * ROUND_PS_PER_COEFF;
+        long cost = computePs + (inBytes + outBytes) * params.plannerPicosPerByte();
+        return new HeMatMulPlan(rows, inner, cols, rw, kw, cw, 0, cost);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("HeMatMulPlan{%dx%d by %dx%d, blocks %dx%dx%d, in %d ct, out %d ct, %d products, flood 2^%d}",
+                rows, inner, inner, cols, rowBlock, innerBlock, colBlock, inputCiphertexts(), outputCiphertexts(),
+                products(), floodBits);
+    }
+}

@@ -1,0 +1,166 @@
+package org.securetrain.crypto.he;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * RLWE parameters of the HE linear layers (BFV-style, plaintext modulus t = 2^64).
+ *
+ * <ul>
+ *   <li>Ring Z_q[X]/(X^N + 1) with N = 8192 and q = p0 p1 p2 p3, four NTT-friendly primes
+ *       (p = 1 mod 2N): two just below 2^55 and two just below 2^54, so log2 q = 217.99... &lt;= 218, the
+ *       HE-standard bound for 128-bit classical security with a uniform ternary secret and error
+ *       sigma ~ 3.2 at N = 8192 (see docs/security/he.md).</li>
+ *   <li>Secret key uniform ternary; errors centered binomial with eta = 21 (sigma = sqrt(21/2) = 3.24,
+ *       support bounded by 21: this gives exact worst-case noise bounds).</li>
+ *   <li>Results are modulus-switched to 2^80 before they are sent back ({@link #switchBits()}).</li>
+ *   <li>Noise flooding gives statistical distance &lt;= 2^-{@link #statisticalSecurity()} per product
+ *       call.</li>
+ * </ul>
+ *
+ * <p>Both parties must use equal parameters; {@link #fingerprint()} is exchanged in every product header.
+ * Immutable.
+ */
+public final class HeParameters {
+    /** The RNS primes, verified by a test (prime, = 1 mod 2N, bit sizes, product below 2^218). */
+    static final long[] PRIMES = {
+        36028797018652673L, // 0x7ffffffffb4001, 55 bits
+        36028797017571329L, // 0x7fffffffeac001, 55 bits
+        18014398508400641L, // 0x3fffffffef8001, 54 bits
+        18014398508138497L, // 0x3fffffffeb8001, 54 bits
+    };
+
+    /** Maximal log2 q for N = 8192 in the HE-standard 128-bit table (ternary secret, sigma 3.2). */
+    public static final int HE_STANDARD_MAX_LOGQ_N8192 = 218;
+
+    private static volatile RnsBase sharedBase;
+
+    private final int n;
+    private final int eta;
+    private final int statisticalSecurity;
+    private final int switchBits;
+    private final long plannerPicosPerByte;
+
+    private HeParameters(int n, int eta, int statisticalSecurity, int switchBits, long plannerPicosPerByte) {
+        this.n = n;
+        this.eta = eta;
+        this.statisticalSecurity = statisticalSecurity;
+        this.switchBits = switchBits;
+        this.plannerPicosPerByte = plannerPicosPerByte;
+    }
+
+    /** N = 8192, 218-bit q, eta = 21, 40-bit statistical security, switch to 2^80, planner link 1 Gbit/s. */
+    public static HeParameters standard() {
+        return new HeParameters(8192, 21, 40, 80, 8_000);
+    }
+
+    /** Same parameters with another statistical security level for the noise flooding (e.g. 64). */
+    public HeParameters withStatisticalSecurity(int bits) {
+        if (bits < 20 || bits > 128) {
+            throw new IllegalArgumentException("statistical security must be in [20, 128] bits, got " + bits);
+        }
+        return new HeParameters(n, eta, bits, switchBits, plannerPicosPerByte);
+    }
+
+    /**
+     * Same parameters, but the block planner weighs one byte on the wire as {@code picos} picoseconds of
+     * compute (8000 = 1 Gbit/s; lower favours fewer products over fewer bytes). Does not affect security.
+     */
+    public HeParameters withPlannerPicosPerByte(long picos) {
+        if (picos < 0 || picos > 1_000_000_000L) {
+            throw new IllegalArgumentException("planner picoseconds per byte out of range: " + picos);
+        }
+        return new HeParameters(n, eta, statisticalSecurity, switchBits, picos);
+    }
+
+    /** Ring degree N. */
+    public int n() {
+        return n;
+    }
+
+    /** Number of RNS primes L. */
+    public int primeCount() {
+        return PRIMES.length;
+    }
+
+    public long[] primes() {
+        return PRIMES.clone();
+    }
+
+    /** The ciphertext modulus q = prod p_i. */
+    public BigInteger q() {
+        return base().q;
+    }
+
+    /** Centered binomial parameter of fresh errors (|e| <= eta). */
+    public int eta() {
+        return eta;
+    }
+
+    /** Statistical security of the flooding, in bits, per product call. */
+    public int statisticalSecurity() {
+        return statisticalSecurity;
+    }
+
+    /** Results are switched to modulus 2^switchBits before being sent back. */
+    public int switchBits() {
+        return switchBits;
+    }
+
+    long plannerPicosPerByte() {
+        return plannerPicosPerByte;
+    }
+
+    /** Value both parties must agree on (exchanged in each product header). */
+    public long fingerprint() {
+        long h = 0x5345435552454845L; // "SECUREHE"
+        h = mix(h, n);
+        for (long p : PRIMES) {
+            h = mix(h, p);
+        }
+        h = mix(h, eta);
+        h = mix(h, statisticalSecurity);
+        h = mix(h, switchBits);
+        h = mix(h, plannerPicosPerByte);
+        return h;
+    }
+
+    private static long mix(long h, long v) {
+        h ^= v + 0x9E3779B97F4A7C15L + (h << 6) + (h >>> 2);
+        return h * 0xBF58476D1CE4E5B9L;
+    }
+
+    /** Precomputed NTT and RNS tables (shared by all contexts: they depend only on N and the primes). */
+    RnsBase base() {
+        RnsBase b = sharedBase;
+        if (b == null) {
+            synchronized (HeParameters.class) {
+                b = sharedBase;
+                if (b == null) {
+                    b = new RnsBase(n, PRIMES);
+                    sharedBase = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HeParameters h && h.n == n && h.eta == eta && h.statisticalSecurity == statisticalSecurity
+                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(n, eta, statisticalSecurity, switchBits, plannerPicosPerByte);
+    }
+
+    @Override
+    public String toString() {
+        return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
+                + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + ", switch=2^"
+                + switchBits + "}";
+    }
+}

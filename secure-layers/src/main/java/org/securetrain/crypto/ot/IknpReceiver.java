@@ -1,0 +1,143 @@
+package org.securetrain.crypto.ot;
+
+import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.Channel;
+
+/**
+ * Receiver of IKNP OT extension (see {@link IknpSender}). This party was the <em>sender</em> of the
+ * 128 base OTs and holds both seeds k_j^0, k_j^1 of every column. For choice bits r it computes
+ * t^j = G(k_j^0) and sends u^j = t^j ⊕ G(k_j^1) ⊕ r; row i of the transposed t is its output
+ * t_i = q_i ⊕ r_i·delta.
+ *
+ * <p>The u columns are pseudorandom whatever r is (G(k_j^{1-s_j}) is unknown to the sender), which is
+ * why the sender learns nothing about the choices. Obtain instances from
+ * {@link OtEngine#cotReceiver(String)}. Not thread-safe.
+ */
+public final class IknpReceiver implements BlockCotReceiver {
+    private final Channel ch;
+    private final Prg[] g0;
+    private final Prg[] g1;
+    private final int chunk;
+    private final long instanceId;
+    private long counter;
+    private boolean broken;
+
+    IknpReceiver(Channel ch, byte[][] seeds0, byte[][] seeds1, int chunk, long instanceId) {
+        if (seeds0.length != 128 || seeds1.length != 128) {
+            throw new IllegalArgumentException("IKNP needs 2 x 128 base-OT seeds");
+        }
+        if (chunk < 64 || (chunk & 63) != 0) {
+            throw new IllegalArgumentException("chunk must be a positive multiple of 64, got " + chunk);
+        }
+        this.ch = ch;
+        this.g0 = new Prg[128];
+        this.g1 = new Prg[128];
+        for (int j = 0; j < 128; j++) {
+            g0[j] = new Prg(seeds0[j], 4096);
+            g1[j] = new Prg(seeds1[j], 4096);
+        }
+        this.chunk = chunk;
+        this.instanceId = instanceId;
+    }
+
+    /** Name of the channel this instance runs on. */
+    public String channelName() {
+        return ch.name();
+    }
+
+    /** OTs produced by this instance so far (the next OT's index, used as hash tweak). */
+    public long count() {
+        return counter;
+    }
+
+    int chunk() {
+        return chunk;
+    }
+
+    long instanceId() {
+        return instanceId;
+    }
+
+    Channel channel() {
+        return ch;
+    }
+
+    @Override
+    public long[] receiveBlockCot(long[] choices, int n) {
+        ensureUsable();
+        try {
+            OtWire.checkN(n);
+            OtWire.checkBits(choices, n, "choice bits");
+            long[] out = new long[2 * n];
+            begin(OtWire.KIND_BLOCK_COT, n);
+            long[][] bufs = null;
+            for (int done = 0; done < n; done += chunk) {
+                int m = Math.min(chunk, n - done);
+                bufs = chunkBuffers(bufs, m);
+                extendChunk(choices, done, m, bufs, out, 2 * done);
+            }
+            finish(OtWire.KIND_BLOCK_COT, n);
+            return out;
+        } catch (RuntimeException e) {
+            broken = true;
+            throw OtWire.abortOn(ch, e);
+        }
+    }
+
+    void ensureUsable() {
+        if (broken) {
+            throw new IllegalStateException("OT instance on stream '" + ch.name()
+                    + "' is unusable after an earlier failure");
+        }
+    }
+
+    void markBroken() {
+        broken = true;
+    }
+
+    void begin(int kind, int n) {
+        try (var st = ch.step("ot.iknp")) {
+            OtWire.sendHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
+        }
+    }
+
+    /** Reads and checks the sender's header (sent at the start of its call, so already here). */
+    void finish(int kind, int n) {
+        try (var st = ch.step("ot.iknp")) {
+            OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
+        }
+    }
+
+    /** {t columns, u columns} buffers for chunks of up to m OTs, reusing {@code old} if big enough. */
+    long[][] chunkBuffers(long[][] old, int m) {
+        int need = 128 * OtWire.words(m);
+        return old != null && old[0].length >= need ? old : new long[][] {new long[need], new long[need]};
+    }
+
+    /**
+     * One chunk of m OTs whose choice bits start at bit {@code firstBit} of {@code choices} (a multiple
+     * of 64): sends the u columns, writes t rows i = 0..m-1 to rows[rowsOff + 2i], [2i+1].
+     */
+    void extendChunk(long[] choices, int firstBit, int m, long[][] bufs, long[] rows, int rowsOff) {
+        int w = OtWire.words(m);
+        int r0 = firstBit >>> 6;
+        long lastMask = (m & 63) == 0 ? -1L : (1L << (m & 63)) - 1;
+        long[] t = bufs[0];
+        long[] u = bufs[1];
+        for (int j = 0; j < 128; j++) {
+            int o = j * w;
+            g0[j].fill(t, o, w);
+            System.arraycopy(t, o, u, o, w);
+            g1[j].xorInto(u, o, w);
+            for (int k = 0; k < w - 1; k++) {
+                u[o + k] ^= choices[r0 + k];
+            }
+            u[o + w - 1] ^= choices[r0 + w - 1] & lastMask; // bits past m are not choices
+        }
+        try (var st = ch.step("ot.iknp")) {
+            ch.sendLongs(u, 0, 128 * w);
+        }
+        BitMatrix.transpose128(t, w, m, rows, rowsOff);
+        counter += m;
+    }
+}

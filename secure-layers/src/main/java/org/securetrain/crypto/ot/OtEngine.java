@@ -1,0 +1,255 @@
+package org.securetrain.crypto.ot;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import org.securetrain.crypto.prg.LongBytes;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionException;
+
+/**
+ * The per-session OT service. {@link #setup} runs the 128 Chou–Orlandi base OTs for <em>both</em>
+ * directions once (concurrently, on channels {@code "ot.base.p0send"} and {@code "ot.base.p1send"}:
+ * in direction "pXsend" party X is the OT-extension sender) and caches the resulting seeds. The
+ * factories then hand out independent IKNP extension instances without running any base OT again.
+ *
+ * <h2>Purposes, channels and directions</h2>
+ * Every factory takes a {@code purpose} string. Both parties must call the matching factories with the
+ * same purpose: one party the {@code ...Sender} factory, the other the {@code ...Receiver} factory of
+ * the same flavour. The sender is always <em>this</em> party when it calls a {@code ...Sender} factory
+ * (so {@code cotSender} on party 0 pairs with {@code cotReceiver} on party 1, and that direction uses
+ * the base OTs of "p0send"). The instance runs on its own channel {@code "ot." + purpose}, and its PRG
+ * seeds are derived from the cached base-OT seeds with a PRF keyed per purpose
+ * (k'_j = AES_{k_j}(SHA-256(direction, purpose))), so instances with different purposes are
+ * independent and may run concurrently in different threads. Calling a factory again with the same
+ * purpose (same flavour and role) returns the same instance, which continues its OT stream; using a
+ * purpose for a different flavour or role fails. All instances of one direction share the global
+ * correlation delta (the IKNP key s, lsb 1), as in one free-XOR garbling session.
+ *
+ * <p>A mismatch between the parties (both senders, different flavours, different batch lengths) is
+ * detected by a 3-long header each call and fails on both sides with {@link OtMismatchException}.
+ * Instances are not thread-safe; the engine itself is.
+ */
+public final class OtEngine {
+    /** Security parameter: base OTs per direction, bits of the correlation. */
+    public static final int KAPPA = 128;
+    /** OTs per round trip / transposition chunk unless configured otherwise (bounded memory). */
+    public static final int DEFAULT_CHUNK = 1 << 20;
+
+    private static final String LABEL_DOMAIN = "securetrain/ot/iknp-instance/v1";
+
+    private final Session session;
+    private final int party;
+    private final int chunk;
+    // Direction in which this party is the IKNP sender (base-OT receiver with choice s).
+    private final long sLo;
+    private final long sHi;
+    private final byte[][] chosenKeys;
+    // Direction in which this party is the IKNP receiver (base-OT sender).
+    private final byte[][] keys0;
+    private final byte[][] keys1;
+    private final Map<String, Object> instances = new HashMap<>();
+
+    private OtEngine(Session session, int chunk, long sLo, long sHi, byte[][] chosenKeys, byte[][] keys0,
+            byte[][] keys1) {
+        this.session = session;
+        this.party = session.party();
+        this.chunk = chunk;
+        this.sLo = sLo;
+        this.sHi = sHi;
+        this.chosenKeys = chosenKeys;
+        this.keys0 = keys0;
+        this.keys1 = keys1;
+    }
+
+    /** {@link #setup(Session, SecureRandom, int)} with {@link #DEFAULT_CHUNK}. */
+    public static OtEngine setup(Session s, SecureRandom rnd) {
+        return setup(s, rnd, DEFAULT_CHUNK);
+    }
+
+    /**
+     * Runs the base OTs of both directions (both parties call this, once per session) and returns the
+     * engine. {@code chunk} (a multiple of 64, both parties equal) bounds the OTs per extension round
+     * trip and thus memory: about 48 bytes per OT of the chunk on each side.
+     */
+    public static OtEngine setup(Session s, SecureRandom rnd, int chunk) {
+        Objects.requireNonNull(s, "session");
+        Objects.requireNonNull(rnd, "rnd");
+        if (chunk < 64 || (chunk & 63) != 0 || chunk > 1 << 24) {
+            throw new IllegalArgumentException("chunk must be a multiple of 64 in [64, 2^24], got " + chunk);
+        }
+        int me = s.party();
+        String asSender = "ot.base.p" + me + "send"; // this party is the IKNP sender: base-OT receiver
+        String asReceiver = "ot.base.p" + (1 - me) + "send";
+        // s: the IKNP sender's base-OT choices = its global correlation; lsb forced to 1 (point-and-permute).
+        byte[] sBytes = new byte[16];
+        rnd.nextBytes(sBytes);
+        long sLo = LongBytes.get(sBytes, 0) | 1L;
+        long sHi = LongBytes.get(sBytes, 8);
+        Arrays.fill(sBytes, (byte) 0);
+        long[] choice = {sLo, sHi};
+        try {
+            // The two directions run concurrently (SecureRandom is thread-safe).
+            var other = OtThreads.async(() -> ChouOrlandiBaseOt.send(s.channel(asReceiver), KAPPA, rnd));
+            byte[][] chosen = ChouOrlandiBaseOt.receive(s.channel(asSender), choice, KAPPA, rnd);
+            byte[][][] both = OtThreads.join(other);
+            return new OtEngine(s, chunk, sLo, sHi, chosen, both[0], both[1]);
+        } catch (RuntimeException e) {
+            if (!(e instanceof SessionException)) {
+                s.abort("OT base setup failed: " + e);
+            }
+            throw e;
+        }
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    /** This party's index (0 or 1). */
+    public int party() {
+        return party;
+    }
+
+    public int chunk() {
+        return chunk;
+    }
+
+    /** Channel an instance with this purpose runs on. */
+    public static String channelName(String purpose) {
+        return "ot." + purpose;
+    }
+
+    // ---------------------------------------------------------------- factories: this party sends
+
+    /** Block COT, this party is the sender (gets q_i and delta). Peer calls {@link #cotReceiver}. */
+    public BlockCotSender cotSender(String purpose) {
+        return instance(purpose, IknpSender.class, () -> newSender(purpose));
+    }
+
+    /** Block COT, this party is the receiver (gets t_i = q_i ⊕ b_i·delta). Peer calls {@link #cotSender}. */
+    public BlockCotReceiver cotReceiver(String purpose) {
+        return instance(purpose, IknpReceiver.class, () -> newReceiver(purpose));
+    }
+
+    /** Random OT, this party is the sender. Peer calls {@link #rotReceiver}. */
+    public RandomOtSender rotSender(String purpose) {
+        return instance(purpose, RandomOtSender.class, () -> new RandomOtSender(newSender(purpose)));
+    }
+
+    /** Random OT, this party is the receiver. Peer calls {@link #rotSender}. */
+    public RandomOtReceiver rotReceiver(String purpose) {
+        return instance(purpose, RandomOtReceiver.class, () -> new RandomOtReceiver(newReceiver(purpose)));
+    }
+
+    /** Correlated OT over Z_2^64, this party is the sender (inputs delta_i). Peer calls {@link #ringCotReceiver}. */
+    public RingCotSender ringCotSender(String purpose) {
+        return instance(purpose, RingCotSender.class, () -> new RingCotSender(newSender(purpose)));
+    }
+
+    /** Correlated OT over Z_2^64, this party is the receiver. Peer calls {@link #ringCotSender}. */
+    public RingCotReceiver ringCotReceiver(String purpose) {
+        return instance(purpose, RingCotReceiver.class, () -> new RingCotReceiver(newReceiver(purpose)));
+    }
+
+    /** Chosen-message OT, this party is the sender. Peer calls {@link #chosenOtReceiver}. */
+    public ChosenOtSender chosenOtSender(String purpose) {
+        return instance(purpose, ChosenOtSender.class, () -> new ChosenOtSender(newSender(purpose)));
+    }
+
+    /** Chosen-message OT, this party is the receiver. Peer calls {@link #chosenOtSender}. */
+    public ChosenOtReceiver chosenOtReceiver(String purpose) {
+        return instance(purpose, ChosenOtReceiver.class, () -> new ChosenOtReceiver(newReceiver(purpose)));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private synchronized <T> T instance(String purpose, Class<T> type, Callable<T> make) {
+        checkPurpose(purpose);
+        Object existing = instances.get(purpose);
+        if (existing != null) {
+            if (!type.isInstance(existing)) {
+                throw new IllegalStateException("OT purpose '" + purpose + "' is already used by a "
+                        + existing.getClass().getSimpleName() + " on this party; asked for a " + type.getSimpleName()
+                        + " (use a distinct purpose per flavour and direction)");
+            }
+            return type.cast(existing);
+        }
+        try {
+            T t = make.call();
+            instances.put(purpose, t);
+            return t;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkPurpose(String purpose) {
+        if (purpose == null || purpose.isEmpty() || purpose.length() > 150) {
+            throw new IllegalArgumentException("OT purpose must be a non-empty string of at most 150 characters, got "
+                    + (purpose == null ? "null" : "'" + purpose + "'"));
+        }
+        if (purpose.startsWith("base.")) {
+            throw new IllegalArgumentException("OT purpose '" + purpose + "' collides with the base-OT channels");
+        }
+    }
+
+    private IknpSender newSender(String purpose) {
+        byte[] label = label(party, purpose);
+        byte[][] seeds = new byte[KAPPA][];
+        for (int j = 0; j < KAPPA; j++) {
+            seeds[j] = prf(chosenKeys[j], label);
+        }
+        return new IknpSender(session.channel(channelName(purpose)), sLo, sHi, seeds, chunk, instanceId(label));
+    }
+
+    private IknpReceiver newReceiver(String purpose) {
+        byte[] label = label(1 - party, purpose);
+        byte[][] s0 = new byte[KAPPA][];
+        byte[][] s1 = new byte[KAPPA][];
+        for (int j = 0; j < KAPPA; j++) {
+            s0[j] = prf(keys0[j], label);
+            s1[j] = prf(keys1[j], label);
+        }
+        return new IknpReceiver(session.channel(channelName(purpose)), s0, s1, chunk, instanceId(label));
+    }
+
+    /** 32 bytes: SHA-256(domain, sender party, purpose); bytes 0..15 are the PRF input, 16..23 the instance id. */
+    private static byte[] label(int senderParty, String purpose) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(LABEL_DOMAIN.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update((byte) senderParty);
+            md.update(purpose.getBytes(StandardCharsets.UTF_8));
+            return md.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static long instanceId(byte[] label) {
+        return LongBytes.get(label, 16);
+    }
+
+    /** AES_key(label[0..16)): a PRF from a base-OT key to a per-purpose PRG seed. */
+    private static byte[] prf(byte[] key, byte[] label) {
+        try {
+            Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            return c.doFinal(label, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES unavailable", e);
+        }
+    }
+}

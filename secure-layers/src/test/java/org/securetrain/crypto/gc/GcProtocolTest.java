@@ -1,0 +1,195 @@
+package org.securetrain.crypto.gc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.Traffic;
+import org.securetrain.runtime.TwoPartyRunner;
+
+/** Two parties in one JVM over the in-memory transport, evaluator labels by real IKNP block COT. */
+class GcProtocolTest {
+    private static OtTestPair ot;
+
+    @BeforeAll
+    static void setUp() {
+        ot = OtTestPair.open(OtEngine.DEFAULT_CHUNK);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ot.close();
+    }
+
+    private static GeneratorCases.Case named(String name) {
+        return GeneratorCases.all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Runs c over n elements with the given garbler party; returns the evaluator's output planes. */
+    private static long[] run2pc(GeneratorCases.Case c, long[][] in, int n, String purpose, int garblerParty,
+            int maxChunk) {
+        var r = ot.run(e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, purpose, garblerParty, maxChunk);
+            return gc.run(c.circuit(), n, gc.isGarbler() ? in[0] : in[1]);
+        }, e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, purpose, garblerParty, maxChunk);
+            return gc.run(c.circuit(), n, gc.isGarbler() ? in[0] : in[1]);
+        });
+        return garblerParty == 0 ? r.party1() : r.party0();
+    }
+
+    @Test
+    void protocolOutputsMatchThePlaintextCircuit() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (String name : List.of("add", "compare", "mux", "max4", "garbler-only", "constants", "relu16", "trunc40")) {
+            GeneratorCases.Case c = named(name);
+            for (int n : new int[] {1, 7, 4096 + 3}) {
+                long[][] in = c.inputs(rnd, n);
+                long[] got = run2pc(c, in, n, "t." + name, 0, 1024);
+                assertArrayEquals(c.expected(in[2], in[3], n), got, name + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void partyOneCanGarble() {
+        SplittableRandom rnd = new SplittableRandom(22);
+        GeneratorCases.Case c = named("relu16");
+        int n = 2000;
+        long[][] in = c.inputs(rnd, n);
+        assertArrayEquals(c.expected(in[2], in[3], n), run2pc(c, in, n, "t.p1", 1, GcProtocol.DEFAULT_MAX_CHUNK));
+    }
+
+    @Test
+    void repeatedRunsOnOneInstanceAndEmptyRuns() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        GeneratorCases.Case add = named("add");
+        GeneratorCases.Case max = named("max3");
+        long[][] a = add.inputs(rnd, 500);
+        long[][] m = max.inputs(rnd, 300);
+        var r = ot.run(e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "t.repeat");
+            gc.run(add.circuit(), 500, a[0]);
+            gc.run(max.circuit(), 0, new long[0]);
+            gc.run(max.circuit(), 300, m[0]);
+            return gc.run(add.circuit(), 500, a[0]);
+        }, e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "t.repeat");
+            long[] x = gc.run(add.circuit(), 500, a[1]);
+            long[] empty = gc.run(max.circuit(), 0, new long[0]);
+            long[] y = gc.run(max.circuit(), 300, m[1]);
+            long[] z = gc.run(add.circuit(), 500, a[1]);
+            return new long[][] {x, empty, y, z};
+        });
+        assertEquals(0, r.party0().length);
+        assertArrayEquals(add.expected(a[2], a[3], 500), r.party1()[0]);
+        assertEquals(0, r.party1()[1].length);
+        assertArrayEquals(max.expected(m[2], m[3], 300), r.party1()[2]);
+        assertArrayEquals(add.expected(a[2], a[3], 500), r.party1()[3]);
+    }
+
+    /** The garbler receives nothing on the GC stream but the evaluator's run headers. */
+    @Test
+    void garblerReceivesOnlyHeadersAndTrafficIsTheGarbledTables() {
+        SplittableRandom rnd = new SplittableRandom(24);
+        GeneratorCases.Case c = named("relu16");
+        int n = 5000;
+        long[][] in = c.inputs(rnd, n);
+        var before0 = ot.pair.party(0).traffic().snapshot();
+        var before1 = ot.pair.party(1).traffic().snapshot();
+        run2pc(c, in, n, "t.traffic", 0, GcProtocol.DEFAULT_MAX_CHUNK);
+        var d0 = ot.pair.party(0).traffic().snapshot().minus(before0);
+        var d1 = ot.pair.party(1).traffic().snapshot().minus(before1);
+        Traffic g = d0.streams().get("gc.t.traffic");
+        assertTrue(g.bytesReceived() < 1024, "garbler received " + g.bytesReceived() + " bytes on the GC stream");
+        long tables = (long) c.circuit().garbledBytesPerElement() * n;
+        assertTrue(g.bytesSent() >= tables && g.bytesSent() < tables * 1.01 + 4096,
+                "GC bytes " + g.bytesSent() + " vs tables " + tables);
+        assertEquals(g.bytesSent(), d1.streams().get("gc.t.traffic").bytesReceived());
+        Traffic otTraffic = d1.streams().get("ot." + GcProtocol.otPurpose("t.traffic", 0));
+        // IKNP: 16 bytes of u columns per evaluator input bit, plus headers.
+        assertTrue(otTraffic.bytesSent() >= 16L * 64 * n && otTraffic.bytesSent() < 16L * 64 * n * 1.01 + 4096,
+                "OT bytes " + otTraffic.bytesSent());
+    }
+
+    private static Object attempt(Supplier<Object> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void mismatchesFailOnBothSidesAndLeaveTheChannelUsable() {
+        SplittableRandom rnd = new SplittableRandom(25);
+        GeneratorCases.Case add = named("add");
+        GeneratorCases.Case sub = named("sub");
+        long[][] a = add.inputs(rnd, 100);
+        long[][] a2 = add.inputs(rnd, 101);
+        var r = ot.run(e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "t.mismatch");
+            Object n = attempt(() -> gc.run(add.circuit(), 100, a[0]));
+            Object circuit = attempt(() -> gc.run(add.circuit(), 100, a[0]));
+            Object bad = attempt(() -> gc.run(add.circuit(), 100, new long[3]));
+            Object ok = attempt(() -> gc.run(add.circuit(), 100, a[0]));
+            return new Object[] {n, circuit, bad, ok};
+        }, e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "t.mismatch");
+            Object n = attempt(() -> gc.run(add.circuit(), 101, a2[1]));
+            Object circuit = attempt(() -> gc.run(sub.circuit(), 100, a[1]));
+            Object bad = attempt(() -> gc.run(add.circuit(), 100, a[1]));
+            Object ok = attempt(() -> gc.run(add.circuit(), 100, a[1]));
+            return new Object[] {n, circuit, bad, ok};
+        });
+        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
+            GcMismatchException n = assertInstanceOf(GcMismatchException.class, side[0]);
+            assertTrue(n.getMessage().contains("n = 100") && n.getMessage().contains("n = 101"), n.getMessage());
+            GcMismatchException circ = assertInstanceOf(GcMismatchException.class, side[1]);
+            assertTrue(circ.getMessage().contains("'add'") && circ.getMessage().contains("'sub'"), circ.getMessage());
+        }
+        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[2]);
+        assertTrue(own.getMessage().contains("input planes hold 3 longs"), own.getMessage());
+        GcMismatchException peer = assertInstanceOf(GcMismatchException.class, r.party1()[2]);
+        assertTrue(peer.getMessage().contains("rejected") && peer.getMessage().contains("input planes hold 3 longs"),
+                peer.getMessage());
+        assertArrayEquals(add.expected(a[2], a[3], 100), (long[]) r.party1()[3]);
+    }
+
+    @Test
+    void roleAndChunkDisagreementsFailOnBothSides() {
+        GeneratorCases.Case add = named("add");
+        long[][] a = add.inputs(new SplittableRandom(26), 5000);
+        var both = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.roles0", 0).run(add.circuit(), 10,
+                        BitPlanes.fromLongs(new long[10], 64))),
+                e -> attempt(() -> GcProtocol.open(e.session(), e, "t.roles0", 1).run(add.circuit(), 10,
+                        BitPlanes.fromLongs(new long[10], 64))));
+        for (Object o : new Object[] {both.party0(), both.party1()}) {
+            GcMismatchException ex = assertInstanceOf(GcMismatchException.class, o);
+            assertTrue(ex.getMessage().contains("who garbles"), ex.getMessage());
+        }
+        var chunks = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.chunks", 0, 1024)
+                        .run(add.circuit(), 5000, a[0])),
+                e -> attempt(() -> GcProtocol.open(e.session(), e, "t.chunks", 0, 2048).run(add.circuit(), 5000, a[1])));
+        for (Object o : new Object[] {chunks.party0(), chunks.party1()}) {
+            GcMismatchException ex = assertInstanceOf(GcMismatchException.class, o);
+            assertTrue(ex.getMessage().contains("maxChunk"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void sessionsAreCheckedBeforeUse() {
+        var r = TwoPartyRunner.run(ot.pair.party(0), s -> attempt(() -> GcProtocol.open(s, ot.e1, "x")),
+                ot.pair.party(1), s -> "ok");
+        assertInstanceOf(IllegalArgumentException.class, r.party0());
+    }
+}

@@ -23,7 +23,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
-import org.securetrain.layers.ConvKernels;
 import org.securetrain.layers.SecureConvolutionLayer;
 import org.securetrain.layers.SecureDenseLayer;
 import org.securetrain.layers.SecureOutputLayer;
@@ -157,9 +156,6 @@ final class SecureConfigurations {
                 throw new UnsupportedConfigurationException(i, type, why);
             }
             act = hiddenActivation(i, type, cl.getActivationFn());
-            if (ConvKernels.factory().isEmpty()) {
-                throw new UnsupportedConfigurationException(i, type, ConvKernels.notYetSupported());
-            }
         }
         Layer secure = target == l.getClass() ? l.clone() : retype(l, target);
         if (act != null) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
  * refuses to be combined with a session.
  */
-public final class SecurePartyContext implements SecureLayerContext {
+public final class SecurePartyContext implements SecureLayerContext, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SecurePartyContext.class);
 
     /** Channel on which the data owner sends each loss value to the model owner. */
@@ -48,10 +48,12 @@ public final class SecurePartyContext implements SecureLayerContext {
     private final FixedPoint fixedPoint;
     private final LossVisibility lossVisibility;
     private final boolean debugRevealWeights;
+    private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights) {
+            boolean debugRevealWeights, boolean ownsBackend) {
+        this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
         this.backend = backend;
@@ -158,6 +160,23 @@ public final class SecurePartyContext implements SecureLayerContext {
         session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
     }
 
+    /**
+     * Releases the backend if this context built it with the factory (an explicitly given backend belongs to
+     * the caller). The session is the caller's and stays open.
+     */
+    @Override
+    public void close() {
+        if (ownsBackend && backend instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the backend failed", e);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "SecurePartyContext{" + (isInsecureReference() ? "INSECURE plaintext reference" : "role=" + role)
@@ -248,7 +267,7 @@ public final class SecurePartyContext implements SecureLayerContext {
                 log.warn("INSECURE: SecurePartyContext uses the plaintext reference backend (both parties in one "
                         + "process, every value in the clear). For tests only; it protects nothing.");
                 return new SecurePartyContext(null, null, new InsecurePlaintextBackend(FixedPoint.of(fracBits)),
-                        lossVisibility, debugRevealWeights);
+                        lossVisibility, debugRevealWeights, false);
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "
@@ -279,7 +298,7 @@ public final class SecurePartyContext implements SecureLayerContext {
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights);
+            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
         }
     }
 }

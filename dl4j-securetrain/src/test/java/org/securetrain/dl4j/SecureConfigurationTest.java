@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -151,33 +150,22 @@ class SecureConfigurationTest {
     }
 
     @Test
-    void convolutionIsRefusedAsNotYetSupportedWhileNoKernelExists() {
+    void convolutionIsRewrittenAndItsUnsupportedModesRefused() {
         MultiLayerConfiguration conf = base()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
                 .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build();
-        UnsupportedConfigurationException e = refused(conf);
-        assertEquals(0, e.layerIndex());
-        assertTrue(e.getMessage().contains("not yet supported"), e.getMessage());
-        // a hand-made secure convolution configuration fails clearly at init as well
-        MultiLayerConfiguration handMade = conf.clone();
-        Layer l = handMade.getConf(0).getLayer();
-        SecureConvolutionLayer sc = new SecureConvolutionLayer();
-        ConvolutionLayer c = (ConvolutionLayer) l;
-        sc.setNIn(c.getNIn());
-        sc.setNOut(c.getNOut());
-        sc.setKernelSize(c.getKernelSize());
-        sc.setStride(c.getStride());
-        sc.setPadding(c.getPadding());
-        sc.setDilation(c.getDilation());
-        sc.setConvolutionMode(c.getConvolutionMode());
-        sc.setActivationFn(new SecureReLU());
-        sc.setIUpdater(c.getIUpdater());
-        sc.setWeightInitFn(c.getWeightInitFn());
-        handMade.getConf(0).setLayer(sc);
-        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(handMade);
-        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, net::init);
-        assertTrue(u.getMessage().contains("layer 0 (SecureConvolutionLayer): secure convolution is not yet supported"),
-                u.getMessage());
+        MultiLayerConfiguration secure = SecureTrain.secureConfiguration(conf);
+        assertInstanceOf(SecureConvolutionLayer.class, secure.getConf(0).getLayer());
+        assertInstanceOf(SecureReLU.class, ((SecureConvolutionLayer) secure.getConf(0).getLayer()).getActivationFn());
+        UnsupportedConfigurationException e = refused(base()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU)
+                        .convolutionMode(ConvolutionMode.Same).build())
+                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build());
+        assertTrue(e.getMessage().startsWith("layer 0 (ConvolutionLayer): convolution mode Same"), e.getMessage());
+        UnsupportedConfigurationException d = refused(base()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).dilation(2, 2).build())
+                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build());
+        assertTrue(d.getMessage().contains("dilation"), d.getMessage());
     }
 
     @Test

@@ -15,14 +15,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.securetrain.layers.ConvKernelFactory;
-import org.securetrain.layers.ConvKernels;
 import org.securetrain.layers.SecureConvolutionLayerImpl;
 
 /**
  * SecureConvolutionLayer driven through DL4J against plaintext DL4J's ConvolutionLayer, on the reference
- * backend with the test-only im2col kernel (the production conv kernel is pending in kernels). Checks the
- * layer's wiring: NCHW layouts, DL4J's weight layout, padding, fused ReLU, update and reveal.
+ * backend with the production convolution kernel (Conv2dKernel). Checks the layer's wiring: NCHW layouts,
+ * DL4J's weight layout, padding, stride, fused ReLU and identity, update and reveal.
  */
 class SecureConvolutionLayerTest {
 
@@ -42,20 +40,15 @@ class SecureConvolutionLayerTest {
 
     @Test
     void convNetMatchesPlaintextDl4j() {
-        ConvKernelFactory previous = ConvKernels.install(Im2colTestConvKernel.FACTORY);
-        try {
-            ToyBlobs data = new ToyBlobs(120, 64, 3, 4, 3.0);
-            SecureTrainReferenceTest.Run r = SecureTrainReferenceTest.train(convNet(), data, 20, 4);
-            assertInstanceOf(SecureConvolutionLayerImpl.class, r.secure().getLayer(0));
-            double rel = r.maxRelScoreDiff();
-            System.out.printf("conv net (pad 1, relu; stride 2, identity) f=%d: %d iterations, max relative loss "
-                    + "difference %.3e%n", SecureTrainReferenceTest.F, r.secureScores().size(), rel);
-            assertEquals(24, r.secureScores().size());
-            assertTrue(rel < 1e-3, "per-iteration loss relative difference " + rel);
-            double diff = r.plain().params().sub(r.revealed().params()).amaxNumber().doubleValue();
-            assertTrue(diff < 1e-4, "revealed weights differ from plaintext DL4J's by " + diff);
-        } finally {
-            ConvKernels.install(previous);
-        }
+        ToyBlobs data = new ToyBlobs(120, 64, 3, 4, 3.0);
+        SecureTrainReferenceTest.Run r = SecureTrainReferenceTest.train(convNet(), data, 20, 4);
+        assertInstanceOf(SecureConvolutionLayerImpl.class, r.secure().getLayer(0));
+        double rel = r.maxRelScoreDiff();
+        System.out.printf("conv net (pad 1, relu; stride 2, identity) f=%d: %d iterations, max relative loss "
+                + "difference %.3e%n", SecureTrainReferenceTest.F, r.secureScores().size(), rel);
+        assertEquals(24, r.secureScores().size());
+        assertTrue(rel < 1e-3, "per-iteration loss relative difference " + rel);
+        double diff = r.plain().params().sub(r.revealed().params()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "revealed weights differ from plaintext DL4J's by " + diff);
     }
 }

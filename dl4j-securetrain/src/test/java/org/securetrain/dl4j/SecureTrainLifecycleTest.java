@@ -139,7 +139,7 @@ class SecureTrainLifecycleTest {
             assertTrue(r.getMessage().contains("insecure"), r.getMessage());
             // fixed-point mismatch between context and backend
             assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder().session(pair.party(0))
-                    .fracBits(20).backend(TwoPartyHarness.backendFactory(F)).build());
+                    .fracBits(20).backend(TwoPartyHarness.openSharesFactory(F)).build());
         }
     }
 }

@@ -22,9 +22,9 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
  * Both parties in one JVM over the in-memory transport, each running the user's program with its own
- * context, on {@link TwoPartyHarness#backendFactory} (today the INSECURE open-shares test backend, later the
- * secure backend: one line). Checks the two-party flow of the integration: shares and dummy data at the
- * model owner, batch-shape messages, score visibility, reveal to the model owner only, failures on both sides.
+ * context on the secure {@code TwoPartyBackend} (HE, garbled circuits, OT). Checks the two-party flow of the
+ * integration against plaintext DL4J: shares and dummy data at the model owner, batch-shape messages, score
+ * visibility, reveal to the model owner only, failures surfacing on both sides.
  */
 class SecureTrainTwoPartyTest {
     static final int F = 24;
@@ -54,7 +54,7 @@ class SecureTrainTwoPartyTest {
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         MultiLayerNetwork plain = plainTrained(conf, data, 24, 5, plainScores);
 
-        TwoPartyHarness.Result r = TwoPartyHarness.run(conf, F, data, 24, 5, LossVisibility.BOTH_PARTIES);
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.backendFactory(F), conf, F, data, 24, 5, LossVisibility.BOTH_PARTIES);
 
         double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
         System.out.printf("two-party MLP: %d iterations, max relative loss difference %.3e; traffic data owner %s%n",
@@ -85,18 +85,36 @@ class SecureTrainTwoPartyTest {
 
     @Test
     void modelOwnerSeesNoLossByDefaultAndPoolNetTrains() {
-        ToyBlobs data = new ToyBlobs(120, 64, 3, 3, 3.0);
+        ToyBlobs data = new ToyBlobs(80, 64, 3, 3, 3.0);
         MultiLayerConfiguration conf = TestConfs.poolNet(new Sgd(0.03), 9);
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
-        plainTrained(conf, data, 20, 3, plainScores);
+        plainTrained(conf, data, 20, 2, plainScores);
 
-        TwoPartyHarness.Result r = TwoPartyHarness.run(conf, F, data, 20, 3, LossVisibility.DATA_OWNER_ONLY);
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.backendFactory(F), conf, F, data, 20, 2,
+                LossVisibility.DATA_OWNER_ONLY);
 
         double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
+        System.out.printf("two-party max-pool net: %d iterations, max relative loss difference %.3e%n",
+                plainScores.scores.size(), rel);
         assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
-        assertEquals(18, r.modelOwner().scores().size());
+        assertEquals(8, r.modelOwner().scores().size());
         assertTrue(r.modelOwner().scores().stream().allMatch(d -> Double.isNaN(d)),
                 "model owner must not see the loss: " + r.modelOwner().scores());
+    }
+
+    /**
+     * On the open-shares test backend, which checks on every product that a share declared zero (the model
+     * owner's share of the data owner's features, (0, X)) really is zero at that party.
+     */
+    @Test
+    void shareKindsTheLayersDeclareHold() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+        ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
+        plainTrained(conf, data, 16, 2, plainScores);
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.openSharesFactory(F), conf, F, data, 16, 2,
+                LossVisibility.BOTH_PARTIES);
+        assertTrue(maxRel(r.dataOwner().scores(), plainScores.scores) < 1e-3);
     }
 
     @Test
@@ -115,7 +133,7 @@ class SecureTrainTwoPartyTest {
                 SessionOptions.builder(Role.DATA_OWNER).build())) {
             Session s = pair.party(0);
             SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
-                    .backend(TwoPartyHarness.backendFactory(F)).build();
+                    .backend(TwoPartyHarness.openSharesFactory(F)).build(); // local construction, one party only
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> SecureTrain.attach(conf, ctx));
             assertTrue(e.getMessage().contains("configHash"), e.getMessage());
         }

@@ -20,7 +20,7 @@ class SharedDataSetIteratorTest {
     static final int F = 16;
 
     private static SecurePartyContext ctx(Session s) {
-        return SecurePartyContext.builder().session(s).fracBits(F).backend(TwoPartyHarness.backendFactory(F)).build();
+        return SecurePartyContext.builder().session(s).fracBits(F).backend(TwoPartyHarness.openSharesFactory(F)) /* the iterators use no backend */.build();
     }
 
     /** Two epochs through DL4J's own pattern (hasNext/next, reset) with a smaller last batch. */

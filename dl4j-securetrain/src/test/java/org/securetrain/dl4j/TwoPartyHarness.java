@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -22,11 +23,13 @@ final class TwoPartyHarness {
     private TwoPartyHarness() {
     }
 
-    /**
-     * The backend both parties use. THE line to change when the secure backend lands:
-     * {@code return s -> new TwoPartyBackend(s, ...)}. Until then, the insecure open-shares test backend.
-     */
+    /** The secure two-party backend (HE products, garbled ReLU/max, OT truncation and bit-times-share). */
     static Function<Session, Backend> backendFactory(int fracBits) {
+        return s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits));
+    }
+
+    /** TEST ONLY, INSECURE: opens every value; fast, and checks the declared share kinds (see the class). */
+    static Function<Session, Backend> openSharesFactory(int fracBits) {
         return s -> new OpenSharesTestBackend(s, FixedPoint.of(fracBits));
     }
 
@@ -42,24 +45,31 @@ final class TwoPartyHarness {
                 SessionOptions.builder(Role.DATA_OWNER).configHash(SecureTrain.configHash(conf1, f)).build());
     }
 
-    static Result run(MultiLayerConfiguration conf, int f, ToyBlobs data, int batch, int epochs, LossVisibility vis) {
+    static Result run(Function<Session, Backend> backends, MultiLayerConfiguration conf, int f, ToyBlobs data,
+            int batch, int epochs, LossVisibility vis) {
         try (InMemoryTransport.Pair pair = sessions(conf, conf, f)) {
             TwoPartyRunner.Results<PartyResult, PartyResult> r = TwoPartyRunner.run(
-                    pair.party(0), s -> party(s, conf, f, null, batch, epochs, vis),
-                    pair.party(1), s -> party(s, conf, f, data, batch, epochs, vis));
+                    pair.party(0), s -> party(s, backends, conf, f, null, batch, epochs, vis),
+                    pair.party(1), s -> party(s, backends, conf, f, data, batch, epochs, vis));
             return new Result(r.party0(), r.party1());
         }
     }
 
     /** One party's program: identical at both, except that only the data owner has data. */
-    static PartyResult party(Session s, MultiLayerConfiguration conf, int f, ToyBlobs dataOrNull, int batch, int epochs,
-            LossVisibility vis) {
-        SecurePartyContext ctx = SecurePartyContext.builder()
+    static PartyResult party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf, int f,
+            ToyBlobs dataOrNull, int batch, int epochs, LossVisibility vis) {
+        try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
                 .fracBits(f)
-                .backend(backendFactory(f))
+                .backend(backends)
                 .lossVisibility(vis)
-                .build();
+                .build()) {
+            return party(s, ctx, conf, dataOrNull, batch, epochs);
+        }
+    }
+
+    private static PartyResult party(Session s, SecurePartyContext ctx, MultiLayerConfiguration conf,
+            ToyBlobs dataOrNull, int batch, int epochs) {
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
         net.setListeners(scores);

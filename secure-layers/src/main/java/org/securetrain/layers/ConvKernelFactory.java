@@ -2,11 +2,7 @@ package org.securetrain.layers;
 
 import org.securetrain.kernels.ParameterShare;
 
-/**
- * Creates secure convolution kernels. Found with {@link java.util.ServiceLoader} (a
- * {@code META-INF/services/org.securetrain.layers.ConvKernelFactory} entry) or installed explicitly with
- * {@link ConvKernels#install}. Until one exists, {@link SecureConvolutionLayer} refuses to instantiate.
- */
+/** Creates secure convolution kernels for {@link SecureConvolutionLayerImpl}; see {@link ConvKernels}. */
 public interface ConvKernelFactory {
 
     /**

@@ -17,8 +17,8 @@ import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
- * dilation, activation {@link SecureReLU} (fused) or identity. The kernel comes from {@link ConvKernels};
- * while none is available, instantiation fails with {@link ConvKernels#notYetSupported()}.
+ * dilation, activation {@link SecureReLU} (fused) or identity. The kernel comes from {@link ConvKernels}
+ * (by default {@link org.securetrain.kernels.Conv2dKernel}).
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
 
@@ -48,9 +48,6 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
         String why = whyUnsupported(this);
         if (why != null) {
             throw new IllegalStateException(id + ": " + why);
-        }
-        if (ConvKernels.factory().isEmpty()) {
-            throw new UnsupportedOperationException(id + ": " + ConvKernels.notYetSupported());
         }
         LayerSupport.fusedRelu(getActivationFn(), id);
         SecureUpdaters.toSgdConfig(getIUpdater(), id);

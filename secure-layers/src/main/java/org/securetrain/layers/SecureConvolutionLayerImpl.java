@@ -113,9 +113,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
                     + " is not covered exactly by kernel " + Arrays.toString(k) + " stride " + Arrays.toString(s));
         }
         if (kernel == null || !g.equals(geometry)) {
-            ConvKernelFactory f = ConvKernels.factory()
-                    .orElseThrow(() -> new UnsupportedOperationException(id() + ": " + ConvKernels.notYetSupported()));
-            kernel = f.create(kernelName(), g, LayerSupport.fusedRelu(c.getActivationFn(), id()), weights, bias);
+            kernel = ConvKernels.factory().create(kernelName(), g, LayerSupport.fusedRelu(c.getActivationFn(), id()), weights, bias);
             geometry = g;
         }
         return kernel;

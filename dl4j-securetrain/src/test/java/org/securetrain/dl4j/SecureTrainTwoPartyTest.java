@@ -102,6 +102,23 @@ class SecureTrainTwoPartyTest {
                 "model owner must not see the loss: " + r.modelOwner().scores());
     }
 
+    @Test
+    void twoPartyConvNetMatchesPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(40, 64, 3, 4, 3.0);
+        MultiLayerConfiguration conf = SecureConvolutionLayerTest.convNet();
+        ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
+        MultiLayerNetwork plain = plainTrained(conf, data, 20, 2, plainScores);
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.backendFactory(F), conf, F, data, 20, 2,
+                LossVisibility.BOTH_PARTIES);
+        double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
+        double w = plain.params().sub(r.modelOwner().revealed().params()).amaxNumber().doubleValue();
+        System.out.printf("two-party conv net: %d iterations, max relative loss difference %.3e, max weight "
+                + "difference %.2e; data owner traffic %s%n", plainScores.scores.size(), rel, w,
+                r.dataOwner().traffic().total());
+        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
+        assertTrue(w < 1e-4, "revealed weights differ by " + w);
+    }
+
     /**
      * On the open-shares test backend, which checks on every product that a share declared zero (the model
      * owner's share of the data owner's features, (0, X)) really is zero at that party.

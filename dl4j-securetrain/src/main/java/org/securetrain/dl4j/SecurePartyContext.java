@@ -155,8 +155,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         if (session == null || cause instanceof SessionException || !session.isOpen()) {
             return; // nothing to tell, or the session already failed and the peer knows
         }
-        String reason = "party " + role + " failed in " + where + ": " + cause;
-        log.error("{}; ending the session so the peer stops too", reason, cause);
+        // the peer learns where and what kind of failure, not the message: messages may quote private values
+        String reason = "party " + role + " failed in " + where + ": " + cause.getClass().getName();
+        log.error("{} ({}); ending the session so the peer stops too", reason, cause.getMessage(), cause);
         session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
     }
 

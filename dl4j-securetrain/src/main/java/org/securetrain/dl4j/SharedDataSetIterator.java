@@ -22,7 +22,8 @@ import org.securetrain.runtime.TrafficStats;
  *   <li>{@code BATCH, rank(X), shape(X)..., rank(Y), shape(Y)...}: the data owner prefetched a batch;</li>
  *   <li>{@code END, batches}: the epoch is over (with the count, which the model owner checks);</li>
  *   <li>{@code RESET}: sent by {@code reset()}, the synchronised epoch boundary;</li>
- *   <li>{@code ERROR} then a UTF-8 byte message: the data owner's iterator failed; both sides throw.</li>
+ *   <li>{@code ERROR} then the exception's class name (UTF-8): the data owner's iterator failed; both sides
+ *   throw (the message, which may quote data, stays at the data owner).</li>
  * </ul>
  * The model owner learns the shapes and counts (documented leakage), nothing else. Features are shared as
  * (0, X): the data owner's share is the fixed-point encoding of X, the model owner's is zero; labels never
@@ -242,9 +243,8 @@ final class SharedDataSetIterator implements DataSetIterator {
         }
         try (TrafficStats.Scope s = channel.step("dl4j.data")) {
             channel.sendLongs(new long[] {ERROR});
-            String text = String.valueOf(e.getMessage());
-            channel.send((e.getClass().getSimpleName() + ": " + (text.length() > 900 ? text.substring(0, 900) : text))
-                    .getBytes(StandardCharsets.UTF_8));
+            // the exception's class only: its message may quote the data owner's values (it stays local)
+            channel.send(e.getClass().getName().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException ignored) {
             // the session is already broken; the peer fails on its own
             e.addSuppressed(ignored);
@@ -256,7 +256,8 @@ final class SharedDataSetIterator implements DataSetIterator {
             long[] m = channel.receiveLongs();
             if (m.length == 1 && m[0] == ERROR) {
                 String why = new String(channel.receive(), StandardCharsets.UTF_8);
-                throw new PeerReportedFailure("the data owner's iterator failed: " + why);
+                throw new PeerReportedFailure("the data owner's iterator failed (" + why + "; details in the data "
+                        + "owner's log)");
             }
             return m;
         }

@@ -169,7 +169,7 @@ class SecureTrainTwoPartyTest {
                 assertNotNull(seen[0], "model owner must fail too");
                 assertNotNull(seen[1]);
                 assertTrue(seen[1].getMessage().contains("disk on fire"), seen[1].getMessage());
-                assertTrue(seen[0].getMessage().contains("disk on fire"), "model owner learns why: " + seen[0]);
+                assertTrue(seen[0].getMessage().contains("IllegalStateException"), "model owner learns what: " + seen[0]);
             }
         });
     }
@@ -206,7 +206,9 @@ class SecureTrainTwoPartyTest {
                         pair.party(1), s -> failingFit(s, conf, data, seen, 1)));
                 assertTrue(seen[1].getMessage().contains("labels must be"), seen[1].getMessage());
                 assertInstanceOf(SessionException.class, seen[0], "model owner sees the aborted session: " + seen[0]);
-                assertTrue(seen[0].getMessage().contains("labels must be"), seen[0].getMessage());
+                assertTrue(seen[0].getMessage().contains("layer 1 (SecureOutputLayer")
+                        && seen[0].getMessage().contains("IllegalArgumentException"), seen[0].getMessage());
+                assertFalse(seen[0].getMessage().contains("labels must be"), "the message stays local");
                 assertNotNull(e);
             }
         });

@@ -88,7 +88,8 @@ class SharedDataSetIteratorTest {
                     pair.party(0), s -> record(msgs, 0, ctx(s).sharedIterator(null)),
                     pair.party(1), s -> record(msgs, 1, ctx(s).sharedIterator(data.iterator(4)))));
             assertTrue(msgs[1].contains("cannot be encoded") && msgs[1].contains("batch 1 ") && msgs[1].contains("element 6 "), msgs[1]);
-            assertTrue(msgs[0].contains("cannot be encoded"), msgs[0]);
+            assertTrue(msgs[0].contains("the data owner's iterator failed (java.lang.IllegalArgumentException"), msgs[0]);
+            assertFalse(msgs[0].contains("NaN"), "the offending value stays at the data owner: " + msgs[0]);
         }
     }
 

@@ -27,7 +27,6 @@ final class OpenSharesTestBackend implements Backend {
     private final InsecurePlaintextBackend plain;
     private final Channel ch;
     private final SplittableRandom masks = new SplittableRandom(0x5EC2E7L); // same stream at both parties
-    long productsChecked;
 
     OpenSharesTestBackend(Session session, FixedPoint fp) {
         this.me = session.party();
@@ -102,7 +101,6 @@ final class OpenSharesTestBackend implements Backend {
     public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
         checkKind(a, purpose);
         checkKind(b, purpose);
-        productsChecked++;
         long[] av = open(a.share());
         long[] bv = open(b.share());
         return reshare(plain.multiply(new Operand(av, a.transposed(), ShareKind.BOTH),

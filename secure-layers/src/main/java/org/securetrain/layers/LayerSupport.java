@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.securetrain.kernels.Backend;
 
 /** Small pieces shared by the secure layer implementations. */
 final class LayerSupport {
@@ -68,9 +67,5 @@ final class LayerSupport {
             throw new IllegalArgumentException(layerId + ": " + what + " " + n + " out of range");
         }
         return (int) n;
-    }
-
-    static Backend backend(SecureLayerContext ctx) {
-        return ctx.backend();
     }
 }

@@ -59,8 +59,4 @@ public final class Shares {
         double[] out = a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         return out.length == a.length() ? out : Arrays.copyOf(out, (int) a.length());
     }
-
-    static long[] shape(INDArray a) {
-        return a.shape().clone();
-    }
 }

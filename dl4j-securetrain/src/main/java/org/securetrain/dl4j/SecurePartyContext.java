@@ -1,0 +1,305 @@
+package org.securetrain.dl4j;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.InsecurePlaintextBackend;
+import org.securetrain.layers.SecureLayerContext;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionException;
+import org.securetrain.runtime.TrafficStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one party brings to secure training: its role, the session with the peer, the two-party
+ * backend, the fixed-point precision and the loss-visibility choice. Attach it to a network with
+ * {@link SecureTrain#attach}; it is never stored in a configuration.
+ *
+ * <pre>{@code
+ * SecurePartyContext ctx = SecurePartyContext.builder()
+ *         .session(session)                       // role taken from the session
+ *         .fracBits(20)
+ *         .backend(s -> new TwoPartyBackend(s, ...))
+ *         .lossVisibility(LossVisibility.BOTH_PARTIES)   // decided by the data owner
+ *         .build();
+ * }</pre>
+ *
+ * <p>For tests only, {@link Builder#insecurePlaintextReferenceForTests()} selects the INSECURE single-process
+ * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
+ * refuses to be combined with a session.
+ */
+public final class SecurePartyContext implements SecureLayerContext, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SecurePartyContext.class);
+
+    /** Channel on which the data owner sends each loss value to the model owner. */
+    public static final String SCORE_CHANNEL = "securetrain.score";
+    /** Prefix of the channels of the shared-data iterators (one per iterator, numbered in creation order). */
+    public static final String DATA_CHANNEL_PREFIX = "securetrain.data.";
+
+    private final Role role;
+    private final Session session;
+    private final Backend backend;
+    private final FixedPoint fixedPoint;
+    private final LossVisibility lossVisibility;
+    private final boolean debugRevealWeights;
+    private final boolean ownsBackend;
+    private final AtomicInteger iterators = new AtomicInteger();
+
+    private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
+            boolean debugRevealWeights, boolean ownsBackend) {
+        this.ownsBackend = ownsBackend;
+        this.role = role;
+        this.session = session;
+        this.backend = backend;
+        this.fixedPoint = backend.fixedPoint();
+        this.lossVisibility = lossVisibility;
+        this.debugRevealWeights = debugRevealWeights;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This party's role; null for the insecure reference, which acts for both. */
+    public Role role() {
+        return role;
+    }
+
+    /** The session with the peer; null for the insecure reference. */
+    public Session session() {
+        return session;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    public FixedPoint fixedPoint() {
+        return fixedPoint;
+    }
+
+    public int fracBits() {
+        return fixedPoint.fracBits();
+    }
+
+    public LossVisibility lossVisibility() {
+        return lossVisibility;
+    }
+
+    /** True for the insecure single-process reference. */
+    public boolean isInsecureReference() {
+        return backend.isInsecureReference();
+    }
+
+    /** Whether this context acts for {@code r} (the reference acts for both). */
+    public boolean actsFor(Role r) {
+        return backend.actsFor(r.id());
+    }
+
+    /** Whether this party holds the training data (the data owner, or the reference). */
+    public boolean isDataOwner() {
+        return actsFor(Role.DATA_OWNER);
+    }
+
+    /**
+     * The iterator to hand to {@code fit} / {@code evaluate} at this party. The data owner passes its real
+     * iterator: each batch's features become its share (0 at the model owner, X at the data owner) as a LONG
+     * array of fixed-point values, labels stay with it, and the batch shapes and end of each epoch are sent
+     * to the model owner. The model owner passes null and gets zero features and dummy labels of the same
+     * shapes. Both parties must create their shared iterators in the same order (each gets its own channel).
+     */
+    public DataSetIterator sharedIterator(DataSetIterator dataOwnersIteratorOrNull) {
+        boolean dataOwner = isDataOwner();
+        if (dataOwner && dataOwnersIteratorOrNull == null) {
+            throw new IllegalArgumentException("the data owner must pass its data iterator");
+        }
+        if (!dataOwner && dataOwnersIteratorOrNull != null) {
+            throw new IllegalArgumentException("the model owner holds no training data: pass null "
+                    + "(it receives the batch shapes from the data owner)");
+        }
+        String name = DATA_CHANNEL_PREFIX + iterators.getAndIncrement();
+        Channel ch = session == null ? null : session.channel(name);
+        return new SharedDataSetIterator(this, dataOwnersIteratorOrNull, ch);
+    }
+
+    @Override
+    public double exchangeScore(double lossAtDataOwner) {
+        if (session == null) {
+            return lossAtDataOwner; // the reference is both parties
+        }
+        Channel ch = session.channel(SCORE_CHANNEL);
+        try (TrafficStats.Scope s = ch.step("dl4j.score")) {
+            if (role == Role.DATA_OWNER) {
+                double sent = lossVisibility == LossVisibility.BOTH_PARTIES ? lossAtDataOwner : Double.NaN;
+                ch.sendLong(Double.doubleToRawLongBits(sent));
+                return lossAtDataOwner;
+            }
+            return Double.longBitsToDouble(ch.receiveLong());
+        }
+    }
+
+    @Override
+    public boolean debugRevealWeights() {
+        return debugRevealWeights;
+    }
+
+    @Override
+    public void failed(String where, RuntimeException cause) {
+        if (session == null || cause instanceof SessionException || !session.isOpen()) {
+            return; // nothing to tell, or the session already failed and the peer knows
+        }
+        // the peer learns where and what kind of failure, not the message: messages may quote private values
+        String reason = "party " + role + " failed in " + where + ": " + cause.getClass().getName();
+        log.error("{} ({}); ending the session so the peer stops too", reason, cause.getMessage(), cause);
+        session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
+    }
+
+    /**
+     * Releases the backend if this context built it with the factory (an explicitly given backend belongs to
+     * the caller). The session is the caller's and stays open.
+     */
+    @Override
+    public void close() {
+        if (ownsBackend && backend instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the backend failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecurePartyContext{" + (isInsecureReference() ? "INSECURE plaintext reference" : "role=" + role)
+                + ", f=" + fracBits() + ", loss=" + lossVisibility + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
+    }
+
+    public static final class Builder {
+        private Role role;
+        private Session session;
+        private Integer fracBits;
+        private Backend backend;
+        private Function<Session, Backend> backendFactory;
+        private boolean insecureReference;
+        private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
+        private boolean debugRevealWeights;
+
+        private Builder() {
+        }
+
+        /** This party's role; defaults to the session's role (and must agree with it). */
+        public Builder role(Role role) {
+            this.role = Objects.requireNonNull(role, "role");
+            return this;
+        }
+
+        /** The handshaken session with the peer (its config hash must come from {@link SecureTrain#configHash}). */
+        public Builder session(Session session) {
+            this.session = Objects.requireNonNull(session, "session");
+            return this;
+        }
+
+        /** Fixed-point fractional bits; must equal the backend's. */
+        public Builder fracBits(int fracBits) {
+            FixedPoint.of(fracBits); // range check
+            this.fracBits = fracBits;
+            return this;
+        }
+
+        /** An explicit two-party backend acting for this party. */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /** A factory building the two-party backend from the session (called once, in {@link #build()}). */
+        public Builder backend(Function<Session, Backend> factory) {
+            this.backendFactory = Objects.requireNonNull(factory, "backend factory");
+            return this;
+        }
+
+        /**
+         * Set by the data owner: whether the model owner sees the loss values. The model owner's value is
+         * ignored (see {@link LossVisibility}).
+         */
+        public Builder lossVisibility(LossVisibility v) {
+            this.lossVisibility = Objects.requireNonNull(v, "lossVisibility");
+            return this;
+        }
+
+        /**
+         * INSECURE debugging aid: reveal the weights to both parties after every update and show them in
+         * DL4J's parameter view (UI, {@code params()}). Reveals the model to the data owner. Both parties must
+         * set it alike.
+         */
+        public Builder insecureDebugRevealWeights() {
+            this.debugRevealWeights = true;
+            return this;
+        }
+
+        /**
+         * INSECURE. Selects the single-process plaintext reference backend: one network plays both parties
+         * with identical fixed-point semantics and no session. For tests and accuracy baselines only.
+         */
+        public Builder insecurePlaintextReferenceForTests() {
+            this.insecureReference = true;
+            return this;
+        }
+
+        public SecurePartyContext build() {
+            if (insecureReference) {
+                if (session != null || backend != null || backendFactory != null || role != null) {
+                    throw new IllegalStateException("the insecure plaintext reference acts for both parties in one "
+                            + "process: it takes no session, role or other backend");
+                }
+                if (fracBits == null) {
+                    throw new IllegalStateException("set fracBits for the plaintext reference");
+                }
+                log.warn("INSECURE: SecurePartyContext uses the plaintext reference backend (both parties in one "
+                        + "process, every value in the clear). For tests only; it protects nothing.");
+                return new SecurePartyContext(null, null, new InsecurePlaintextBackend(FixedPoint.of(fracBits)),
+                        lossVisibility, debugRevealWeights, false);
+            }
+            if (session == null) {
+                throw new IllegalStateException("a two-party context needs the session with the peer "
+                        + "(or, in tests only, insecurePlaintextReferenceForTests())");
+            }
+            if (role != null && role != session.role()) {
+                throw new IllegalStateException("role " + role + " disagrees with the session's role " + session.role());
+            }
+            Role r = session.role();
+            if ((backend == null) == (backendFactory == null)) {
+                throw new IllegalStateException("give exactly one of backend(Backend) or backend(Function<Session, Backend>)");
+            }
+            Backend be = backend != null ? backend : backendFactory.apply(session);
+            if (be == null) {
+                throw new IllegalStateException("the backend factory returned null");
+            }
+            if (be.isInsecureReference()) {
+                throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
+                        + "session: it would compute on this party's share alone and protects nothing");
+            }
+            if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
+                throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
+            }
+            if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
+                throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
+                        + be.fixedPoint().fracBits());
+            }
+            if (debugRevealWeights) {
+                log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
+            }
+            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+        }
+    }
+}

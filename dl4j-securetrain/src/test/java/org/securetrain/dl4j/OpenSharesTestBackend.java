@@ -1,0 +1,145 @@
+package org.securetrain.dl4j;
+
+import java.util.SplittableRandom;
+import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.Bits;
+import org.securetrain.kernels.InsecurePlaintextBackend;
+import org.securetrain.kernels.Operand;
+import org.securetrain.kernels.ShareKind;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.Session;
+
+/**
+ * TEST ONLY, INSECURE. A genuinely two-party {@link Backend} with no protection at all: every operation
+ * opens its operands to both parties over the session (each sends its share, both add), computes with the
+ * plaintext reference semantics and re-shares the result with masks from a PRG both parties seed alike.
+ *
+ * <p>It exists so that the DL4J integration can be tested as two parties in one JVM now, before the real
+ * {@code TwoPartyBackend} lands: both networks hold real additive shares, call the backend in the same order
+ * with the same shapes (a mismatch breaks the exchange), and the model owner's (0, X) inputs really are zero
+ * (checked on every product against the declared {@link ShareKind}). It reports {@code
+ * isInsecureReference() == false} only so that a two-party context accepts it; it protects nothing.
+ */
+final class OpenSharesTestBackend implements Backend {
+    private final int me;
+    private final FixedPoint fp;
+    private final InsecurePlaintextBackend plain;
+    private final Channel ch;
+    private final SplittableRandom masks = new SplittableRandom(0x5EC2E7L); // same stream at both parties
+
+    OpenSharesTestBackend(Session session, FixedPoint fp) {
+        this.me = session.party();
+        this.fp = fp;
+        this.plain = new InsecurePlaintextBackend(fp);
+        this.ch = session.channel("test.open-shares");
+    }
+
+    @Override
+    public FixedPoint fixedPoint() {
+        return fp;
+    }
+
+    @Override
+    public boolean actsFor(int p) {
+        return p == me;
+    }
+
+    @Override
+    public boolean isInsecureReference() {
+        return false;
+    }
+
+    private long[] open(long[] share) {
+        ch.sendLongs(share);
+        long[] other = ch.receiveLongs();
+        if (other.length != share.length) {
+            throw new IllegalStateException("parties disagree on a tensor size: " + share.length + " vs " + other.length);
+        }
+        long[] v = new long[share.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = share[i] + other[i];
+        }
+        return v;
+    }
+
+    private long[] openBits(long[] bits) {
+        ch.sendLongs(bits);
+        return Bits.xor(bits, ch.receiveLongs());
+    }
+
+    private long[] reshare(long[] v) {
+        long[] s = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            long r = masks.nextLong();
+            s[i] = me == 1 ? r : v[i] - r;
+        }
+        return s;
+    }
+
+    private long[] reshareBits(long[] bits) {
+        long[] s = new long[bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            long r = masks.nextLong();
+            s[i] = me == 1 ? r : bits[i] ^ r;
+        }
+        return s;
+    }
+
+    private void checkKind(Operand o, String purpose) {
+        if (o.kind().isZeroAt(me)) {
+            for (long v : o.share()) {
+                if (v != 0) {
+                    throw new IllegalStateException(purpose + ": operand declared " + o.kind() + " but party " + me
+                            + "'s share is not zero");
+                }
+            }
+        }
+    }
+
+    @Override
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+        checkKind(a, purpose);
+        checkKind(b, purpose);
+        long[] av = open(a.share());
+        long[] bv = open(b.share());
+        return reshare(plain.multiply(new Operand(av, a.transposed(), ShareKind.BOTH),
+                new Operand(bv, b.transposed(), ShareKind.BOTH), m, k, n, purpose));
+    }
+
+    @Override
+    public ReluOutput reluTruncate(long[] z, String purpose) {
+        ReluOutput r = plain.reluTruncate(open(z), purpose);
+        return new ReluOutput(reshare(r.y()), reshareBits(r.bits()));
+    }
+
+    @Override
+    public long[] truncate(long[] x, int bits, String purpose) {
+        return reshare(plain.truncate(open(x), bits, purpose));
+    }
+
+    @Override
+    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+        return reshare(plain.bitTimesShare(openBits(bits), open(x), purpose));
+    }
+
+    @Override
+    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+        MaxOutput m = plain.maxWithArgmax(open(values), k, purpose);
+        return new MaxOutput(reshare(m.max()), reshareBits(m.argmaxBits()));
+    }
+
+    @Override
+    public long[] revealTo(int receiver, long[] share, String purpose) {
+        if (receiver != me) {
+            ch.sendLongs(share);
+            return null;
+        }
+        long[] other = ch.receiveLongs();
+        long[] v = new long[share.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = share[i] + other[i];
+        }
+        return v;
+    }
+}

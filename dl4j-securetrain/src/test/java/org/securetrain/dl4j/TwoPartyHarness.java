@@ -1,0 +1,81 @@
+package org.securetrain.dl4j;
+
+import java.util.List;
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.TwoPartyBackend;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.TrafficStats;
+import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
+
+/**
+ * Runs the user's program at both parties in one JVM over the in-memory transport: attach, fit on the
+ * shared iterator, evaluate, reveal to the model owner.
+ */
+final class TwoPartyHarness {
+    private TwoPartyHarness() {
+    }
+
+    /** The secure two-party backend (HE products, garbled ReLU/max, OT truncation and bit-times-share). */
+    static Function<Session, Backend> backendFactory(int fracBits) {
+        return s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits));
+    }
+
+    /** TEST ONLY, INSECURE: opens every value; fast, and checks the declared share kinds (see the class). */
+    static Function<Session, Backend> openSharesFactory(int fracBits) {
+        return s -> new OpenSharesTestBackend(s, FixedPoint.of(fracBits));
+    }
+
+    record PartyResult(List<Double> scores, Evaluation evaluation, MultiLayerNetwork revealed, TrafficStats.Snapshot traffic) {
+    }
+
+    record Result(PartyResult modelOwner, PartyResult dataOwner) {
+    }
+
+    static InMemoryTransport.Pair sessions(MultiLayerConfiguration conf0, MultiLayerConfiguration conf1, int f) {
+        return InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(SecureTrain.configHash(conf0, f)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(SecureTrain.configHash(conf1, f)).build());
+    }
+
+    static Result run(Function<Session, Backend> backends, MultiLayerConfiguration conf, int f, ToyBlobs data,
+            int batch, int epochs, LossVisibility vis) {
+        try (InMemoryTransport.Pair pair = sessions(conf, conf, f)) {
+            TwoPartyRunner.Results<PartyResult, PartyResult> r = TwoPartyRunner.run(
+                    pair.party(0), s -> party(s, backends, conf, f, null, batch, epochs, vis),
+                    pair.party(1), s -> party(s, backends, conf, f, data, batch, epochs, vis));
+            return new Result(r.party0(), r.party1());
+        }
+    }
+
+    /** One party's program: identical at both, except that only the data owner has data. */
+    static PartyResult party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf, int f,
+            ToyBlobs dataOrNull, int batch, int epochs, LossVisibility vis) {
+        try (SecurePartyContext ctx = SecurePartyContext.builder()
+                .session(s)
+                .fracBits(f)
+                .backend(backends)
+                .lossVisibility(vis)
+                .build()) {
+            return party(s, ctx, conf, dataOrNull, batch, epochs);
+        }
+    }
+
+    private static PartyResult party(Session s, SecurePartyContext ctx, MultiLayerConfiguration conf,
+            ToyBlobs dataOrNull, int batch, int epochs) {
+        MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
+        ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
+        net.setListeners(scores);
+        net.fit(ctx.sharedIterator(dataOrNull == null ? null : dataOrNull.iterator(batch)), epochs);
+        Evaluation eval = SecureTrain.evaluate(net, ctx, ctx.sharedIterator(dataOrNull == null ? null : dataOrNull.iterator(32)));
+        MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
+        return new PartyResult(scores.scores, eval, revealed, s.traffic().snapshot());
+    }
+}

@@ -1,0 +1,91 @@
+package org.securetrain.layers;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
+ * dilation, activation {@link SecureReLU} (fused) or identity. The kernel comes from {@link ConvKernels}
+ * (by default {@link org.securetrain.kernels.Conv2dKernel}).
+ */
+public class SecureConvolutionLayer extends ConvolutionLayer {
+
+    public SecureConvolutionLayer() {
+        super();
+    }
+
+    /** Null when the convolution's geometry is supported on shares, else why not. */
+    public static String whyUnsupported(ConvolutionLayer c) {
+        if (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict) {
+            return "convolution mode " + c.getConvolutionMode() + " is not supported (Truncate or Strict only)";
+        }
+        if (c.getDilation() != null && Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) {
+            return "dilation " + Arrays.toString(c.getDilation()) + " is not supported";
+        }
+        if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            return "data format " + c.getCnn2dDataFormat() + " is not supported (NCHW only)";
+        }
+        return null;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        String id = "layer " + layerIndex + " (SecureConvolutionLayer)";
+        String why = whyUnsupported(this);
+        if (why != null) {
+            throw new IllegalStateException(id + ": " + why);
+        }
+        LayerSupport.fusedRelu(getActivationFn(), id);
+        SecureUpdaters.toSgdConfig(getIUpdater(), id);
+        if (getBiasUpdater() != null) {
+            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
+        }
+        SecureConvolutionLayerImpl ret = new SecureConvolutionLayerImpl(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return new NoOp();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureConvolutionLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureConvolutionLayer;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + 17;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

@@ -9,7 +9,11 @@ public class HandshakeException extends SessionException {
         this.field = field;
     }
 
-    /** The mismatching field: magic, protocolVersion, role, sessionId, configHash. */
+    /**
+     * The mismatching field: magic, protocolVersion, role, sessionId, configHash, maxFrameBytes; over TLS
+     * also peerCertificate (the peer's certificate is not the pinned one) and tls (the TLS connection
+     * failed during the handshake, e.g. the peer rejected this party's certificate).
+     */
     public String field() {
         return field;
     }

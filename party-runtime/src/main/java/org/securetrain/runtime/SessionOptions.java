@@ -91,7 +91,7 @@ public final class SessionOptions {
         private String sessionId = "default";
         private byte[] configHash = new byte[32];
         private int maxFrameBytes = 8 << 20;
-        private long maxMessageBytes = 1L << 31;
+        private long maxMessageBytes = Integer.MAX_VALUE - 64; // the largest Java array, about 2 GiB
         private Duration receiveTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(30);

@@ -87,6 +87,25 @@ public class TlsThroughputBenchmark {
         }
     }
 
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private long cpu0;
+    private long bytes;
+
+    /** CPU cost per payload byte, independent of how busy the shared machine is: printed per iteration. */
+    @Setup(org.openjdk.jmh.annotations.Level.Iteration)
+    public void startCpu() {
+        cpu0 = OS.getProcessCpuTime();
+        bytes = 0;
+    }
+
+    @TearDown(org.openjdk.jmh.annotations.Level.Iteration)
+    public void reportCpu() {
+        double gb = bytes / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "  [%s %d MiB] %.2f CPU-seconds per GB of payload (both parties)%n",
+                transport, messageMib, (OS.getProcessCpuTime() - cpu0) / 1e9 / gb);
+    }
+
     @TearDown
     public void tearDown() throws Exception {
         if (tls != null) {
@@ -110,6 +129,7 @@ public class TlsThroughputBenchmark {
     @OperationsPerInvocation(PER_INVOCATION_MIB)
     public long sendSixtyFourMiB() throws IOException {
         int messages = PER_INVOCATION_MIB / messageMib;
+        bytes += (long) PER_INVOCATION_MIB << 20;
         if (tls != null) {
             for (int m = 0; m < messages; m++) {
                 send.sendLongs(payload);

@@ -212,6 +212,16 @@ public final class TlsTransport {
     TlsSession openSession(SessionCore core, NettyFrameTransport t, EventLoopGroup group) {
         t.activate();
         t.ownGroup(group);
+        // belt and braces: BoringSSL does not let TLS 1.3 suites be restricted, so check what was agreed
+        javax.net.ssl.SSLSession tls = t.channel().pipeline().get(SslHandler.class).engine().getSession();
+        if (!TlsEngine.PROTOCOL.equals(tls.getProtocol()) || !TlsEngine.CIPHERS.contains(tls.getCipherSuite())) {
+            HandshakeException e = new HandshakeException("tls", "negotiated " + tls.getProtocol() + " "
+                    + tls.getCipherSuite() + " with " + t.peerLabel + "; only " + TlsEngine.PROTOCOL + " with "
+                    + TlsEngine.CIPHERS + " is allowed (BoringSSL prefers ChaCha20 on CPUs without AES"
+                    + " instructions; TlsEngine.JDK enforces the AES-GCM list)");
+            core.onTransportClosed(e);
+            throw e;
+        }
         core.handshake(); // on failure the core has already failed and aborted the transport
         t.sessionOpened();
         TlsSession s = new TlsSession(core, t, engine);

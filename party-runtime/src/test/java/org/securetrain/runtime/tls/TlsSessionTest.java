@@ -47,6 +47,28 @@ class TlsSessionTest {
         }
     }
 
+    @Test
+    void abortAndCloseReachThePeerWithTheirReason() throws Exception {
+        try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
+            CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> o.connector().channel("x").receive());
+            o.listener().abort("layer 3: weight shape 4x5 does not match input 6");
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> rx.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(org.securetrain.runtime.PeerAbortedException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("weight shape 4x5"), e.getCause().getMessage());
+        }
+        try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
+            CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> o.listener().channel("x").receive());
+            o.connector().channel("x").send(new byte[] {5}); // flushed before the goodbye
+            o.connector().close();
+            assertArrayEquals(new byte[] {5}, rx.get(10, TimeUnit.SECONDS));
+            org.securetrain.runtime.PeerDisconnectedException d = assertThrows(
+                    org.securetrain.runtime.PeerDisconnectedException.class, () -> o.listener().channel("x").receive());
+            assertTrue(d.getMessage().contains("peer closed the session"), d.getMessage());
+            assertFalse(o.listener().isOpen());
+        }
+    }
+
     /** Party 0 sends first on every stream, party 1 echoes a transformed copy back. */
     private static void exchange(Session s, int sid, boolean first) {
         Channel c = s.channel("s" + sid);

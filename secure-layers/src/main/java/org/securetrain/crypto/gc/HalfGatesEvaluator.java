@@ -1,6 +1,9 @@
 package org.securetrain.crypto.gc;
 
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
@@ -21,6 +24,10 @@ final class HalfGatesEvaluator {
     /** Hash inputs σ(W_a), σ(W_b) and outputs, one array per stream; table rows; signal masks. */
     private final byte[][] in = new byte[2][0];
     private final byte[][] out = new byte[2][0];
+    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
+    private final LongBuffer[] outView = new LongBuffer[2];
+    private final long[][] hashed = new long[2][0];
+    private long[] scratch = new long[0];
     private long[] rowG = new long[0];
     private long[] rowE = new long[0];
     private long[] maskA = new long[0];
@@ -97,9 +104,12 @@ final class HalfGatesEvaluator {
             for (int i = 0; i < 2; i++) {
                 in[i] = new byte[16 * m];
                 out[i] = new byte[16 * m];
+                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+                hashed[i] = new long[2 * m];
             }
             rowG = new long[2 * m];
             rowE = new long[2 * m];
+            scratch = new long[2 * m];
             maskA = new long[2 * m];
             maskB = new long[2 * m];
         }
@@ -121,42 +131,43 @@ final class HalfGatesEvaluator {
     private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         int n2 = 2 * m;
         int len = n2 << 3;
-        byte[] ia = in[0];
-        byte[] ib = in[1];
-        byte[] ua = out[0];
-        byte[] ub = out[1];
         long[] sa = maskA;
         long[] sb = maskB;
         long[] tg = rowG;
         long[] te = rowE;
-        sigmaInto(la, ia, n2);
-        sigmaInto(lb, ib, n2);
-        GateHash.ecb(cg, ia, 0, len, ua, 0);
-        GateHash.ecb(ce, ib, 0, len, ub, 0);
+        long[] x = scratch;
+        sigmaInto(la, in[0], n2);
+        sigmaInto(lb, in[1], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(ce, in[1], 0, len, out[1], 0);
+        long[] ha = hashed[0];
+        long[] hb = hashed[1];
+        outView[0].get(0, ha, 0, n2);
+        outView[1].get(0, hb, 0, n2);
         Lanes.signalMasks(la, sa, m);
         Lanes.signalMasks(lb, sb, m);
         System.arraycopy(tbl, t, tg, 0, n2);
         System.arraycopy(tbl, t + n2, te, 0, n2);
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            lo[j] = (long) LE.get(ua, o) ^ (long) LE.get(ia, o) ^ (sa[j] & tg[j])
-                    ^ (long) LE.get(ub, o) ^ (long) LE.get(ib, o) ^ (sb[j] & (te[j] ^ la[j]));
+            x[j] = ha[j] ^ Lanes.sigma(la[j]) ^ (sa[j] & tg[j]);
+        }
+        for (int j = 0; j < n2; j++) {
+            lo[j] = x[j] ^ hb[j] ^ Lanes.sigma(lb[j]) ^ (sb[j] & (te[j] ^ la[j]));
         }
     }
 
     private void andHalf(long[] la, long[] lo, int m, Cipher cg, long[] tbl, int t) {
         int n2 = 2 * m;
-        byte[] ia = in[0];
-        byte[] ua = out[0];
         long[] sa = maskA;
         long[] tg = rowG;
-        sigmaInto(la, ia, n2);
-        GateHash.ecb(cg, ia, 0, n2 << 3, ua, 0);
+        long[] ha = hashed[0];
+        sigmaInto(la, in[0], n2);
+        GateHash.ecb(cg, in[0], 0, n2 << 3, out[0], 0);
+        outView[0].get(0, ha, 0, n2);
         Lanes.signalMasks(la, sa, m);
         System.arraycopy(tbl, t, tg, 0, n2);
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            lo[j] = (long) LE.get(ua, o) ^ (long) LE.get(ia, o) ^ (sa[j] & tg[j]);
+            lo[j] = ha[j] ^ Lanes.sigma(la[j]) ^ (sa[j] & tg[j]);
         }
     }
 

@@ -1,6 +1,9 @@
 package org.securetrain.crypto.gc;
 
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
@@ -38,6 +41,10 @@ final class HalfGatesGarbler {
     /** Hash inputs / outputs of one gate, one array per stream: σA, σA ⊕ σΔ, σB, σB ⊕ σΔ (m blocks each). */
     private byte[][] in = new byte[4][0];
     private byte[][] out = new byte[4][0];
+    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
+    private final LongBuffer[] outView = new LongBuffer[4];
+    private final long[][] hashed = new long[4][0];
+    private long[] scratch = new long[0];
     /** Table rows T_G and T_E of one gate (2m lanes each). */
     private long[] rowG = new long[0];
     private long[] rowE = new long[0];
@@ -153,9 +160,12 @@ final class HalfGatesGarbler {
             for (int i = 0; i < 4; i++) {
                 in[i] = new byte[16 * m];
                 out[i] = new byte[16 * m];
+                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+                hashed[i] = new long[2 * m];
             }
             rowG = new long[2 * m];
             rowE = new long[2 * m];
+            scratch = new long[2 * m];
             deltaLanes = Lanes.pattern(dLo, dHi, m);
             sigmaDeltaLanes = Lanes.pattern(Lanes.sigma(dLo), Lanes.sigma(dHi), m);
             maskA = new long[2 * m];
@@ -204,36 +214,35 @@ final class HalfGatesGarbler {
         long[] pb = maskB;
         long[] tg = rowG;
         long[] te = rowE;
-        byte[] ia0 = in[0];
-        byte[] ia1 = in[1];
-        byte[] ib0 = in[2];
-        byte[] ib1 = in[3];
-        byte[] ua0 = out[0];
-        byte[] ua1 = out[1];
-        byte[] ub0 = out[2];
-        byte[] ub1 = out[3];
-        sigmaPair(la, ia0, ia1, n2);
-        sigmaPair(lb, ib0, ib1, n2);
-        GateHash.ecb(cg, ia0, 0, len, ua0, 0);
-        GateHash.ecb(cg, ia1, 0, len, ua1, 0);
-        GateHash.ecb(ce, ib0, 0, len, ub0, 0);
-        GateHash.ecb(ce, ib1, 0, len, ub1, 0);
+        long[] x = scratch;
+        sigmaPair(la, in[0], in[1], n2);
+        sigmaPair(lb, in[2], in[3], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
+        GateHash.ecb(ce, in[2], 0, len, out[2], 0);
+        GateHash.ecb(ce, in[3], 0, len, out[3], 0);
+        long[] a0 = hashed[0];
+        long[] a1 = hashed[1];
+        long[] b0 = hashed[2];
+        long[] b1 = hashed[3];
+        for (int i = 0; i < 4; i++) {
+            outView[i].get(0, hashed[i], 0, n2);
+        }
         Lanes.signalMasks(la, pa, m);
         Lanes.signalMasks(lb, pb, m);
         // H(x) = π(σx) ⊕ σx; σA cancels in T_G = H(A) ⊕ H(A⊕Δ) ⊕ p_b·Δ, σB in T_E.
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            tg[j] = (long) LE.get(ua0, o) ^ (long) LE.get(ua1, o) ^ sd[j] ^ (pb[j] & d[j]);
+            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (pb[j] & d[j]);
         }
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            te[j] = (long) LE.get(ub0, o) ^ (long) LE.get(ub1, o) ^ sd[j] ^ la[j];
+            te[j] = b0[j] ^ b1[j] ^ sd[j] ^ la[j];
         }
         // C = W_G ⊕ W_E = H(A) ⊕ p_a·T_G ⊕ H(B) ⊕ p_b·(T_E ⊕ A); lo may be la or lb (same lane only).
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            lo[j] = (long) LE.get(ua0, o) ^ (long) LE.get(ia0, o) ^ (pa[j] & tg[j])
-                    ^ (long) LE.get(ub0, o) ^ (long) LE.get(ib0, o) ^ (pb[j] & (te[j] ^ la[j]));
+            x[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
+        }
+        for (int j = 0; j < n2; j++) {
+            lo[j] = x[j] ^ b0[j] ^ Lanes.sigma(lb[j]) ^ (pb[j] & (te[j] ^ la[j]));
         }
         System.arraycopy(tg, 0, tbl, t, n2);
         System.arraycopy(te, 0, tbl, t + n2, n2);
@@ -247,22 +256,20 @@ final class HalfGatesGarbler {
         long[] pa = maskA;
         long[] kb = maskB;
         long[] tg = rowG;
-        byte[] ia0 = in[0];
-        byte[] ia1 = in[1];
-        byte[] ua0 = out[0];
-        byte[] ua1 = out[1];
-        sigmaPair(la, ia0, ia1, n2);
-        GateHash.ecb(cg, ia0, 0, len, ua0, 0);
-        GateHash.ecb(cg, ia1, 0, len, ua1, 0);
+        sigmaPair(la, in[0], in[1], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
+        long[] a0 = hashed[0];
+        long[] a1 = hashed[1];
+        outView[0].get(0, a0, 0, n2);
+        outView[1].get(0, a1, 0, n2);
         Lanes.signalMasks(la, pa, m);
         Lanes.bitMasks(known, ko, kb, m);
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            tg[j] = (long) LE.get(ua0, o) ^ (long) LE.get(ua1, o) ^ sd[j] ^ (kb[j] & d[j]);
+            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (kb[j] & d[j]);
         }
         for (int j = 0; j < n2; j++) {
-            int o = j << 3;
-            lo[j] = (long) LE.get(ua0, o) ^ (long) LE.get(ia0, o) ^ (pa[j] & tg[j]);
+            lo[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
         }
         System.arraycopy(tg, 0, tbl, t, n2);
     }

@@ -266,7 +266,8 @@ public final class GcProtocol {
         int words = BitPlanes.words(n);
         int nG = p.garblerInputs;
         int nE = p.evaluatorInputs;
-        ChannelSink sink = new ChannelSink(ch);
+        long perChunk = (long) p.tableLongsPerElement * chunk + (long) p.outputs * BitPlanes.words(chunk);
+        ChannelSink sink = new ChannelSink(ch, (int) Math.max(1024, Math.min(SINK_LONGS, perChunk)));
         long[] gbits = new long[nG * BitPlanes.words(chunk)];
         try (var st = ch.step("gc.tables")) {
             for (int start = 0; start < n; start += chunk) {
@@ -489,12 +490,13 @@ public final class GcProtocol {
      */
     private static final class ChannelSink implements TableSink {
         private final Channel ch;
-        private long[] buf = new long[SINK_LONGS];
+        private long[] buf;
         private int pos;
         private CompletableFuture<Void> last;
 
-        ChannelSink(Channel ch) {
+        ChannelSink(Channel ch, int capacity) {
             this.ch = ch;
+            this.buf = new long[capacity];
         }
 
         @Override

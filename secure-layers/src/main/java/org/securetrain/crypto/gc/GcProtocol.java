@@ -228,8 +228,10 @@ public final class GcProtocol {
         try {
             return garbler ? garble(c, n, chunk, inputs) : evaluate(c, n, chunk, inputs);
         } catch (RuntimeException | Error e) {
+            // Mid-run the two sides are out of step: end the session so the peer fails at once instead of
+            // waiting for tables or OT messages until its receive timeout.
             broken = true;
-            if (!(e instanceof SessionException)) {
+            if (session.isOpen()) {
                 try {
                     session.abort("garbled-circuit run of '" + c.name() + "' on stream '" + ch.name() + "' failed: " + e);
                 } catch (RuntimeException ignored) {

@@ -79,7 +79,7 @@ class MaxPoolCircuitProtocolTest {
     @Test
     void sharesAreUniform() {
         SplittableRandom rnd = new SplittableRandom(42);
-        int n = 4096;
+        int n = 2048;
         long[] v = new long[4 * n]; // all zero: a leaky share would be constant
         MaxPoolCircuitProtocol.Result[] r = pool(v, 4, rnd, 0);
         double sigma = Math.sqrt(n) / 2;

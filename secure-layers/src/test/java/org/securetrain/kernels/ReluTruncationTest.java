@@ -116,8 +116,19 @@ class ReluTruncationTest {
             big[i] = (1L << 40) + i;
         }
         double sigma = Math.sqrt(n) / 2;
+        int[][] evaluatorOnes = new int[2][65];
+        int run = 0;
         for (long[] z : new long[][] {zeros, big}) {
             ReluTruncation.Result[] r = relu(share(z, rnd), 16, "relu.uniform", 0);
+            for (int bit = 0; bit < 64; bit++) {
+                for (long v : r[1].yShare()) {
+                    evaluatorOnes[run][bit] += (int) (v >>> bit) & 1;
+                }
+            }
+            for (long w : r[1].dBits()) {
+                evaluatorOnes[run][64] += Long.bitCount(w);
+            }
+            run++;
             for (int party = 0; party < 2; party++) {
                 long[] y = r[party].yShare();
                 for (int bit = 0; bit < 64; bit++) {
@@ -134,6 +145,13 @@ class ReluTruncationTest {
                 assertTrue(Math.abs(dOnes - n / 2.0) < 6 * sigma, "party " + party + " d-share ones: " + dOnes);
             }
             checkExact(z, r, 16);
+        }
+        // Same distribution for both z: per-bit one-counts of what the evaluator decoded agree within 6 sigma
+        // of the difference of two independent binomials.
+        for (int bit = 0; bit <= 64; bit++) {
+            int diff = evaluatorOnes[0][bit] - evaluatorOnes[1][bit];
+            assertTrue(Math.abs(diff) < 6 * Math.sqrt(n / 2.0), "evaluator's decoded bit " + bit + " depends on z: "
+                    + evaluatorOnes[0][bit] + " vs " + evaluatorOnes[1][bit]);
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,8 +36,8 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * The ReLU-with-truncation kernel (and the GC truncation) end to end: both parties in one process
  * over the in-memory transport, each on its own thread, including the IKNP OT extension for the
  * evaluator's 64 input bits per element (the base OTs are set up once, outside the measurement).
- * Reports time per call of n elements; the aux counters give elements/s and AND gates/s, and the
- * tear-down prints bytes and rounds per call from the traffic accounting.
+ * Reports time per call of n elements; the per-iteration tear-down prints elements/s, AND gates/s,
+ * bytes per element and rounds per call from the traffic accounting.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar ReluKernelBench -f 1 -wi 2 -i 3}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -63,13 +62,8 @@ public class ReluKernelBench {
     private TrafficStats.Snapshot start0;
     private TrafficStats.Snapshot start1;
     private long calls;
-
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        public long elements;
-        public long ands;
-    }
+    private long nanos;
+    private long andsPerCall;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -99,6 +93,7 @@ public class ReluKernelBench {
         start0 = pair.party(0).traffic().snapshot();
         start1 = pair.party(1).traffic().snapshot();
         calls = 0;
+        nanos = 0;
     }
 
     @TearDown(Level.Iteration)
@@ -111,10 +106,12 @@ public class ReluKernelBench {
         Traffic gcT = d0.stepsWithPrefix("gc.");
         Traffic otT = d1.stepsWithPrefix("ot.");
         long total = d0.total().bytesSent() + d1.total().bytesSent();
-        System.out.printf("%n  per call of n=%d: %.1f B/element total (GC %.1f garbler->evaluator, OT %.1f evaluator->garbler),"
-                        + " GC rounds %.1f, OT rounds %.1f, messages %.1f%n", n,
+        double seconds = nanos / 1e9 / calls;
+        System.out.printf("%n  per call of n=%d: %.1f ms, %.2f M elements/s, %.1f M AND/s; %.1f B/element total"
+                        + " (GC %.1f garbler->evaluator, OT %.1f evaluator->garbler), GC rounds %.1f, OT rounds %.1f,"
+                        + " messages %.1f%n", n, seconds * 1e3, n / seconds / 1e6, andsPerCall / seconds / 1e6,
                 total / (double) calls / n, gcT.bytesSent() / (double) calls / n, otT.bytesSent() / (double) calls / n,
-                (gcT.rounds()) / (double) calls, otT.rounds() / (double) calls,
+                gcT.rounds() / (double) calls, otT.rounds() / (double) calls,
                 (d0.total().messagesSent() + d1.total().messagesSent()) / (double) calls);
     }
 
@@ -124,27 +121,27 @@ public class ReluKernelBench {
         pair.close();
     }
 
-    private <T> T both(java.util.function.Supplier<T> party0, java.util.function.Supplier<?> party1) throws Exception {
+    private <T> T both(java.util.function.Supplier<T> party0, java.util.function.Supplier<?> party1, long ands)
+            throws Exception {
+        long t0 = System.nanoTime();
         Future<?> other = peer.submit(party1::get);
         T mine = party0.get();
         other.get();
+        nanos += System.nanoTime() - t0;
         calls++;
+        andsPerCall = ands;
         return mine;
     }
 
     @Benchmark
-    public ReluTruncation.Result relu(Counters c) throws Exception {
-        ReluTruncation.Result r = both(() -> ReluTruncation.run(gc0, z0, f), () -> ReluTruncation.run(gc1, z1, f));
-        c.elements += n;
-        c.ands += (long) ReluTruncation.circuit(f).andCount() * n;
-        return r;
+    public ReluTruncation.Result relu() throws Exception {
+        return both(() -> ReluTruncation.run(gc0, z0, f), () -> ReluTruncation.run(gc1, z1, f),
+                (long) ReluTruncation.circuit(f).andCount() * n);
     }
 
     @Benchmark
-    public long[] truncation(Counters c) throws Exception {
-        long[] r = both(() -> Truncation.run(gc0, z0, f), () -> Truncation.run(gc1, z1, f));
-        c.elements += n;
-        c.ands += (long) Truncation.circuit(f).andCount() * n;
-        return r;
+    public long[] truncation() throws Exception {
+        return both(() -> Truncation.run(gc0, z0, f), () -> Truncation.run(gc1, z1, f),
+                (long) Truncation.circuit(f).andCount() * n);
     }
 }

@@ -12,18 +12,19 @@ import org.securetrain.crypto.prg.LongBytes;
  * The hash of the half-gates scheme: a multi-instance tweakable circular correlation-robust hash
  * (MITCCRH, Guo, Katz, Wang, Weng, Yu, "Better Concrete Security for Half-Gates Garbling (in the
  * Multi-Instance Setting)", CRYPTO 2020), H_k(x) = π_k(σ(x)) ⊕ σ(x), where π_k is AES-128 under key k
- * and σ(x_L ‖ x_R) = (x_L ⊕ x_R) ‖ x_L is the linear orthomorphism of Guo, Katz, Wang, Yu (S&amp;P 2020;
- * same σ as {@link CrHash#ccr}). The tweak is the key: every (AND gate, half) of a circuit has its own
- * AES key, and a key is retired after it has hashed {@link #POINTS_PER_KEY} points, so no key ever
- * sees more than 2^16 inputs however long the session runs (see docs/security/gc.md for the bound).
+ * and σ is a linear orthomorphism (Guo, Katz, Wang, Yu, S&amp;P 2020); the engines use the lane-local
+ * σ of {@link Lanes} (doubling in GF(2^64) per 64-bit half) and pass σ(x) to this class, which
+ * applies π_k in bulk. The tweak is the key: every (AND gate, half) of a circuit has its own AES key,
+ * and a key is retired after it has hashed {@link #POINTS_PER_KEY} points, so no key ever sees more
+ * than 2^16 inputs however long the session runs (see docs/security/gc.md for the bound).
  *
  * <p>Keys: k = AES_F(seed ⊕ (index ‖ generation)), F the project's fixed public key, seed a 128-bit
  * value the garbler draws once per {@link GcProtocol} instance and sends in the clear, index = 2·gate
  * + half. Keys are public (they only need to be distinct); the derivation through AES keeps them
  * unrelated. Expanded keys are cached per (gate, half), so re-keying costs one {@code Cipher.init}
- * (about 1 µs) per 2^16 hashed points; the hashing itself is one ECB call over all elements of a chunk.
+ * (about 1 µs) per 2^16 hashed points; the hashing itself is one ECB call per stream over a pass.
  *
- * <p>Both parties charge the same number of points per use ({@code 2m} for a chunk of m elements,
+ * <p>Both parties charge the same number of points per use ({@code 2m} for a pass of m elements,
  * the garbler's count), so their key schedules stay identical.
  */
 final class GateHash {

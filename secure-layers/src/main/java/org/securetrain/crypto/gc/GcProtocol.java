@@ -46,15 +46,18 @@ import org.securetrain.runtime.SessionException;
  * clean parameter mismatch, the session) is unusable.
  */
 public final class GcProtocol {
-    /** Default elements per chunk: bounded memory, and 2·4096 AES blocks per bulk cipher call. */
+    /**
+     * Default elements per chunk: one OT batch, one decoding message and one flow-control step each
+     * (the engine garbles a chunk in cache-sized passes of 512 elements).
+     */
     public static final int DEFAULT_MAX_CHUNK = 4096;
-    /** Largest allowed chunk: keeps every hash key under its 2^16-point budget per chunk. */
-    public static final int MAX_CHUNK = GateHash.POINTS_PER_KEY / 2;
+    /** Largest allowed chunk (elements per OT batch and per decoding message). */
+    public static final int MAX_CHUNK = 1 << 16;
     /** Garbler party when not given: the model owner. */
     public static final int DEFAULT_GARBLER = 0;
 
     static final int SINK_LONGS = 1 << 19; // 4 MiB messages
-    private static final long LABEL_BUDGET_BYTES = 96L << 20; // label memory per chunk and party
+    private static final long LABEL_BUDGET_BYTES = 64L << 20; // OT-label memory per chunk and party
     private static final int MAGIC = 0x47433031; // "GC01"
     private static final int VERSION = 1;
     private static final long[] EMPTY = new long[0];
@@ -178,10 +181,13 @@ public final class GcProtocol {
         return maxChunk;
     }
 
-    /** Elements per chunk this instance uses for circuit c over n elements (both parties compute the same). */
+    /**
+     * Elements per chunk this instance uses for circuit c over n elements (both parties compute the
+     * same): {@code maxChunk}, lowered so that one chunk's OT labels (16 bytes per evaluator input bit)
+     * stay within 64 MiB, and never more than n.
+     */
     public int chunkFor(Circuit c, int n) {
-        GcPlan p = c.plan();
-        long perElement = 16L * Math.max(1, p.labelSlots) + 64;
+        long perElement = 16L * Math.max(1, c.evaluatorInputCount()) + 16L * c.outputCount() / 64 + 64;
         long byMemory = Math.max(64, (LABEL_BUDGET_BYTES / perElement) & ~63L);
         int chunk = (int) Math.min(maxChunk, byMemory);
         return n <= chunk ? Math.max(n, 1) : chunk;
@@ -222,8 +228,10 @@ public final class GcProtocol {
         try {
             return garbler ? garble(c, n, chunk, inputs) : evaluate(c, n, chunk, inputs);
         } catch (RuntimeException | Error e) {
+            // Mid-run the two sides are out of step: end the session so the peer fails at once instead of
+            // waiting for tables or OT messages until its receive timeout.
             broken = true;
-            if (!(e instanceof SessionException)) {
+            if (session.isOpen()) {
                 try {
                     session.abort("garbled-circuit run of '" + c.name() + "' on stream '" + ch.name() + "' failed: " + e);
                 } catch (RuntimeException ignored) {
@@ -260,7 +268,8 @@ public final class GcProtocol {
         int words = BitPlanes.words(n);
         int nG = p.garblerInputs;
         int nE = p.evaluatorInputs;
-        ChannelSink sink = new ChannelSink(ch);
+        long perChunk = (long) p.tableLongsPerElement * chunk + (long) p.outputs * BitPlanes.words(chunk);
+        ChannelSink sink = new ChannelSink(ch, (int) Math.max(1024, Math.min(SINK_LONGS, perChunk)));
         long[] gbits = new long[nG * BitPlanes.words(chunk)];
         try (var st = ch.step("gc.tables")) {
             for (int start = 0; start < n; start += chunk) {
@@ -483,12 +492,13 @@ public final class GcProtocol {
      */
     private static final class ChannelSink implements TableSink {
         private final Channel ch;
-        private long[] buf = new long[SINK_LONGS];
+        private long[] buf;
         private int pos;
         private CompletableFuture<Void> last;
 
-        ChannelSink(Channel ch) {
+        ChannelSink(Channel ch, int capacity) {
             this.ch = ch;
+            this.buf = new long[capacity];
         }
 
         @Override

@@ -1,13 +1,14 @@
 package org.securetrain.crypto.gc;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
- * Evaluator of the half-gates scheme ({@link HalfGatesGarbler}), SIMD over a chunk of m elements.
- * Holding one label W per wire with signal bit s = lsb(W), an AND is
+ * Evaluator of the half-gates scheme ({@link HalfGatesGarbler}), SIMD over a chunk of m elements
+ * with lane-wise loops ({@link Lanes}). Holding one label W per wire with signal bit s = lsb(W), an AND is
  * <pre>
  *   W_c = H_g(W_a) ⊕ s_a·T_G ⊕ H_e(W_b) ⊕ s_b·(T_E ⊕ W_a)
  * </pre>
@@ -17,11 +18,22 @@ import javax.crypto.Cipher;
  * Not thread-safe.
  */
 final class HalfGatesEvaluator {
-    private static final VarHandle LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE = Lanes.LE;
 
     private long[][] lab = new long[0][];
-    private byte[] hin = new byte[0];
-    private byte[] hout = new byte[0];
+    /** Hash inputs σ(W_a), σ(W_b) and outputs, one array per stream; table rows; signal masks. */
+    private final byte[][] in = new byte[2][0];
+    private final byte[][] out = new byte[2][0];
+    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
+    private final LongBuffer[] outView = new LongBuffer[2];
+    private final long[][] hashed = new long[2][0];
+    private long[] scratch = new long[0];
+    private long[] rowG = new long[0];
+    private long[] rowE = new long[0];
+    private long[] maskA = new long[0];
+    private long[] maskB = new long[0];
+    /** Signal bits of the output labels over the chunk, one plane per output. */
+    private long[] signals = new long[0];
 
     /**
      * Evaluates one chunk of m elements and decodes its outputs.
@@ -34,11 +46,29 @@ final class HalfGatesEvaluator {
      */
     void evaluateChunk(GcPlan p, GateHash hash, int m, long[] evalIn, TableSource src, long[] out, long outBit,
             int outWords) {
-        int m2 = 2 * m;
-        ensure(p, m);
+        int wm = BitPlanes.words(m);
+        ensure(p, Math.min(m, Lanes.PASS));
+        if (signals.length < p.outputs * wm) {
+            signals = new long[p.outputs * wm];
+        }
+        for (int s0 = 0; s0 < m; s0 += Lanes.PASS) {
+            int ms = Math.min(Lanes.PASS, m - s0);
+            pass(p, hash, m, s0, ms, evalIn, src);
+            for (int i = 0; i < p.outputs; i++) {
+                if (p.outKind[i] == GcPlan.OUT_LABEL) {
+                    Lanes.signalBits(lab[p.outSlot[i]], ms, signals, (long) i * wm * 64 + s0);
+                }
+            }
+        }
+        decode(p, m, src, out, outBit, outWords);
+    }
+
+    /** Evaluates every gate for the chunk's elements [s0, s0 + ms). */
+    private void pass(GcPlan p, GateHash hash, int m, int s0, int ms, long[] evalIn, TableSource src) {
+        int m2 = 2 * ms;
         long[][] l = lab;
         for (int i = 0; i < p.evaluatorInputs; i++) {
-            System.arraycopy(evalIn, i * m2, l[i], 0, m2);
+            System.arraycopy(evalIn, 2 * (i * m + s0), l[i], 0, m2);
         }
         byte[] ops = p.op;
         for (int g = 0; g < ops.length; g++) {
@@ -52,13 +82,13 @@ final class HalfGatesEvaluator {
                     }
                 }
                 case GcPlan.L_AND -> {
-                    int t = src.take(4 * m);
-                    andFull(l[a], l[p.b[g]], l[o], m, hash.cipher(p.key[g], 0, m2),
+                    int t = src.take(4 * ms);
+                    andFull(l[a], l[p.b[g]], l[o], ms, hash.cipher(p.key[g], 0, m2),
                             hash.cipher(p.key[g], 1, m2), src.buffer(), t);
                 }
                 case GcPlan.LK_AND -> {
-                    int t = src.take(2 * m);
-                    andHalf(l[a], l[o], m, hash.cipher(p.key[g], 0, m2), src.buffer(), t);
+                    int t = src.take(2 * ms);
+                    andHalf(l[a], l[o], ms, hash.cipher(p.key[g], 0, m2), src.buffer(), t);
                 }
                 case GcPlan.K_XOR, GcPlan.K_AND, GcPlan.K_NOT -> {
                     // garbler-only plaintext
@@ -66,14 +96,22 @@ final class HalfGatesEvaluator {
                 default -> throw new IllegalStateException("bad op " + ops[g]);
             }
         }
-        decode(p, m, src, out, outBit, outWords);
     }
 
     private void ensure(GcPlan p, int m) {
         lab = LabelSlots.ensure(lab, p.labelSlots, 2 * m);
-        if (hin.length < 32 * m) {
-            hin = new byte[32 * m];
-            hout = new byte[32 * m];
+        if (maskA.length < 2 * m) {
+            for (int i = 0; i < 2; i++) {
+                in[i] = new byte[16 * m];
+                out[i] = new byte[16 * m];
+                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+                hashed[i] = new long[2 * m];
+            }
+            rowG = new long[2 * m];
+            rowE = new long[2 * m];
+            scratch = new long[2 * m];
+            maskA = new long[2 * m];
+            maskB = new long[2 * m];
         }
     }
 
@@ -83,63 +121,57 @@ final class HalfGatesEvaluator {
         }
     }
 
-    private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
-        byte[] in = hin;
-        byte[] out = hout;
-        int half = m << 4;
-        for (int e = 0; e < m; e++) {
-            int p = e << 4;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            LE.set(in, p, aHi);
-            LE.set(in, p + 8, aHi ^ aLo);
-            long bLo = lb[2 * e];
-            long bHi = lb[2 * e + 1];
-            LE.set(in, half + p, bHi);
-            LE.set(in, half + p + 8, bHi ^ bLo);
+    /** Lane-indexed loops only, so that C2 vectorizes them (see HalfGatesGarbler). */
+    private static void sigmaInto(long[] x, byte[] s, int n2) {
+        for (int j = 0; j < n2; j++) {
+            LE.set(s, j << 3, Lanes.sigma(x[j]));
         }
-        GateHash.ecb(cg, in, 0, half, out, 0);
-        GateHash.ecb(ce, in, half, half, out, half);
-        for (int e = 0; e < m; e++) {
-            int p = e << 4;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long bLo = lb[2 * e];
-            long bHi = lb[2 * e + 1];
-            long haLo = (long) LE.get(out, p) ^ aHi;
-            long haHi = (long) LE.get(out, p + 8) ^ aHi ^ aLo;
-            long hbLo = (long) LE.get(out, half + p) ^ bHi;
-            long hbHi = (long) LE.get(out, half + p + 8) ^ bHi ^ bLo;
-            long sa = -(aLo & 1);
-            long sb = -(bLo & 1);
-            int q = t + 4 * e;
-            lo[2 * e] = haLo ^ (sa & tbl[q]) ^ hbLo ^ (sb & (tbl[q + 2] ^ aLo));
-            lo[2 * e + 1] = haHi ^ (sa & tbl[q + 1]) ^ hbHi ^ (sb & (tbl[q + 3] ^ aHi));
+    }
+
+    private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
+        int n2 = 2 * m;
+        int len = n2 << 3;
+        long[] sa = maskA;
+        long[] sb = maskB;
+        long[] tg = rowG;
+        long[] te = rowE;
+        long[] x = scratch;
+        sigmaInto(la, in[0], n2);
+        sigmaInto(lb, in[1], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(ce, in[1], 0, len, out[1], 0);
+        long[] ha = hashed[0];
+        long[] hb = hashed[1];
+        outView[0].get(0, ha, 0, n2);
+        outView[1].get(0, hb, 0, n2);
+        Lanes.signalMasks(la, sa, m);
+        Lanes.signalMasks(lb, sb, m);
+        System.arraycopy(tbl, t, tg, 0, n2);
+        System.arraycopy(tbl, t + n2, te, 0, n2);
+        for (int j = 0; j < n2; j++) {
+            x[j] = ha[j] ^ Lanes.sigma(la[j]) ^ (sa[j] & tg[j]);
+        }
+        for (int j = 0; j < n2; j++) {
+            lo[j] = x[j] ^ hb[j] ^ Lanes.sigma(lb[j]) ^ (sb[j] & (te[j] ^ la[j]));
         }
     }
 
     private void andHalf(long[] la, long[] lo, int m, Cipher cg, long[] tbl, int t) {
-        byte[] in = hin;
-        byte[] out = hout;
-        int len = m << 4;
-        for (int e = 0; e < m; e++) {
-            int p = e << 4;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            LE.set(in, p, aHi);
-            LE.set(in, p + 8, aHi ^ aLo);
-        }
-        GateHash.ecb(cg, in, 0, len, out, 0);
-        for (int e = 0; e < m; e++) {
-            int p = e << 4;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long sa = -(aLo & 1);
-            lo[2 * e] = (long) LE.get(out, p) ^ aHi ^ (sa & tbl[t + 2 * e]);
-            lo[2 * e + 1] = (long) LE.get(out, p + 8) ^ aHi ^ aLo ^ (sa & tbl[t + 2 * e + 1]);
+        int n2 = 2 * m;
+        long[] sa = maskA;
+        long[] tg = rowG;
+        long[] ha = hashed[0];
+        sigmaInto(la, in[0], n2);
+        GateHash.ecb(cg, in[0], 0, n2 << 3, out[0], 0);
+        outView[0].get(0, ha, 0, n2);
+        Lanes.signalMasks(la, sa, m);
+        System.arraycopy(tbl, t, tg, 0, n2);
+        for (int j = 0; j < n2; j++) {
+            lo[j] = ha[j] ^ Lanes.sigma(la[j]) ^ (sa[j] & tg[j]);
         }
     }
 
+    /** Output bits: signal bit ⊕ decoding bit (label outputs), the sent value (garbler-known), or the constant. */
     private void decode(GcPlan p, int m, TableSource src, long[] out, long outBit, int outWords) {
         int wm = BitPlanes.words(m);
         int d = src.take(p.outputs * wm);
@@ -150,15 +182,8 @@ final class HalfGatesEvaluator {
             int base = d + i * wm;
             switch (p.outKind[i]) {
                 case GcPlan.OUT_LABEL -> {
-                    long[] so = lab[p.outSlot[i]];
                     for (int w = 0; w < wm; w++) {
-                        long v = 0;
-                        int e0 = w << 6;
-                        int cnt = Math.min(64, m - e0);
-                        for (int j = 0; j < cnt; j++) {
-                            v |= (so[2 * (e0 + j)] & 1) << j;
-                        }
-                        bits[w] = v ^ dec[base + w];
+                        bits[w] = signals[i * wm + w] ^ dec[base + w];
                     }
                 }
                 case GcPlan.OUT_KNOWN -> System.arraycopy(dec, base, bits, 0, wm);

@@ -1,44 +1,59 @@
 package org.securetrain.crypto.gc;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
  * Garbler of the half-gates scheme with free XOR (Zahur, Rosulek, Evans, EUROCRYPT 2015), run SIMD
  * over a chunk of m elements: the circuit is garbled gate by gate, and each gate is garbled for all m
  * elements at once, so every AND costs two bulk AES calls (one per half, 2m blocks each) instead of
- * 4m single-block calls.
+ * 4m single-block calls, and the surrounding arithmetic runs in lane-wise loops that C2 vectorizes
+ * (see {@link Lanes}).
  *
  * <p>Labels: 128 bits as (lo, hi) longs; a label slot holds m labels contiguously (2m longs). The
  * 0-label of a wire is stored; its 1-label is 0-label ⊕ Δ with the global offset Δ (lsb(Δ) = 1, so the
- * point-and-permute bit of a label is its lowest bit). Garbled AND, 0-labels A, B, p_a = lsb(A),
- * p_b = lsb(B), H_g / H_e the two {@link GateHash} instances of the gate:
+ * point-and-permute bit of a label is its lowest bit). With H_k(x) = π_k(σ(x)) ⊕ σ(x) ({@link GateHash},
+ * σ from {@link Lanes}) and H_g / H_e the two keys of the gate, a garbled AND with 0-labels A, B,
+ * p_a = lsb(A), p_b = lsb(B) is
  * <pre>
  *   T_G = H_g(A) ⊕ H_g(A⊕Δ) ⊕ p_b·Δ        W_G = H_g(A) ⊕ p_a·T_G
  *   T_E = H_e(B) ⊕ H_e(B⊕Δ) ⊕ A            W_E = H_e(B) ⊕ p_b·(T_E ⊕ A)
  *   C   = W_G ⊕ W_E,  table (T_G, T_E)
  * </pre>
  * A generator half-gate (input b known to the garbler as bit k) is T = H_g(A) ⊕ H_g(A⊕Δ) ⊕ k·Δ,
- * C = H_g(A) ⊕ p_a·T, table T.
+ * C = H_g(A) ⊕ p_a·T, table T. Table layout per gate and chunk: all m T_G blocks, then all m T_E
+ * blocks (so both are lane-contiguous).
  *
  * <p>No objects are allocated per gate or per element; buffers grow to the largest chunk seen and are
  * reused. Not thread-safe.
  */
 final class HalfGatesGarbler {
-    private static final VarHandle LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE = Lanes.LE;
 
     private final long dLo;
     private final long dHi;
-    /** σ(Δ): σ is linear, so σ(A ⊕ Δ) = σ(A) ⊕ σ(Δ). */
-    private final long sdLo;
-    private final long sdHi;
     /** Label slots: slot s holds the 0-labels of one wire for the chunk's elements, 2m longs (lo, hi). */
     private long[][] lab = new long[0][];
     private long[] known = new long[0];
-    private byte[] hin = new byte[0];
-    private byte[] hout = new byte[0];
+    /** Hash inputs / outputs of one gate, one array per stream: σA, σA ⊕ σΔ, σB, σB ⊕ σΔ (m blocks each). */
+    private byte[][] in = new byte[4][0];
+    private byte[][] out = new byte[4][0];
+    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
+    private final LongBuffer[] outView = new LongBuffer[4];
+    private final long[][] hashed = new long[4][0];
+    private long[] scratch = new long[0];
+    /** Table rows T_G and T_E of one gate (2m lanes each). */
+    private long[] rowG = new long[0];
+    private long[] rowE = new long[0];
+    /** Per-lane Δ and σ(Δ) (σ is linear: σ(A ⊕ Δ) = σ(A) ⊕ σ(Δ)), and signal masks. */
+    private long[] deltaLanes = new long[0];
+    private long[] sigmaDeltaLanes = new long[0];
+    private long[] maskA = new long[0];
+    private long[] maskB = new long[0];
+    private long[] decode = new long[0];
 
     HalfGatesGarbler(long deltaLo, long deltaHi) {
         if ((deltaLo & 1) == 0) {
@@ -46,8 +61,6 @@ final class HalfGatesGarbler {
         }
         this.dLo = deltaLo;
         this.dHi = deltaHi;
-        this.sdLo = deltaHi;
-        this.sdHi = deltaHi ^ deltaLo;
     }
 
     /**
@@ -61,14 +74,38 @@ final class HalfGatesGarbler {
      *                    garbler-known output)
      */
     void garbleChunk(GcPlan p, GateHash hash, int m, long[] evalIn0, long[] garblerBits, TableSink sink) {
-        int m2 = 2 * m;
         int wm = BitPlanes.words(m);
-        ensure(p, m);
+        ensure(p, Math.min(m, Lanes.PASS));
+        long[] dec = decodeBuffer(p.outputs * wm);
+        for (int s0 = 0; s0 < m; s0 += Lanes.PASS) {
+            int ms = Math.min(Lanes.PASS, m - s0);
+            pass(p, hash, m, s0, ms, evalIn0, garblerBits, wm, sink);
+            collectDecoding(p, ms, dec, wm, s0);
+        }
+        int d = sink.reserve(p.outputs * wm);
+        System.arraycopy(dec, 0, sink.buffer(), d, p.outputs * wm);
+    }
+
+    private long[] decodeBuffer(int words) {
+        if (decode.length < words) {
+            decode = new long[words];
+        }
+        java.util.Arrays.fill(decode, 0, words, 0L);
+        return decode;
+    }
+
+    /** Garbles every gate for the chunk's elements [s0, s0 + ms): one cache-sized SIMD pass. */
+    private void pass(GcPlan p, GateHash hash, int m, int s0, int ms, long[] evalIn0, long[] garblerBits, int wChunk,
+            TableSink sink) {
+        int m2 = 2 * ms;
+        int wm = BitPlanes.words(ms);
         long[][] l = lab;
         for (int i = 0; i < p.evaluatorInputs; i++) {
-            System.arraycopy(evalIn0, i * m2, l[i], 0, m2);
+            System.arraycopy(evalIn0, 2 * (i * m + s0), l[i], 0, m2);
         }
-        System.arraycopy(garblerBits, 0, known, 0, p.garblerInputs * wm);
+        for (int i = 0; i < p.garblerInputs; i++) {
+            BitPlanes.copyBits(garblerBits, (long) i * wChunk * 64 + s0, known, (long) i * wm * 64, ms);
+        }
         byte[] ops = p.op;
         for (int g = 0; g < ops.length; g++) {
             int a = p.a[g];
@@ -76,16 +113,19 @@ final class HalfGatesGarbler {
             int o = p.o[g];
             switch (ops[g]) {
                 case GcPlan.L_XOR -> xorLabels(l[a], l[b], l[o], m2);
-                case GcPlan.L_NOT -> flipAll(l[a], l[o], m);
-                case GcPlan.LK_XOR -> flipWhere(l[a], b * wm, l[o], m);
+                case GcPlan.L_NOT -> xorLabels(l[a], deltaLanes, l[o], m2);
+                case GcPlan.LK_XOR -> {
+                    Lanes.bitMasks(known, b * wm, maskB, ms);
+                    flipWhere(l[a], maskB, l[o], m2);
+                }
                 case GcPlan.L_AND -> {
-                    int t = sink.reserve(4 * m);
-                    andFull(l[a], l[b], l[o], m, hash.cipher(p.key[g], 0, m2), hash.cipher(p.key[g], 1, m2),
+                    int t = sink.reserve(4 * ms);
+                    andFull(l[a], l[b], l[o], ms, hash.cipher(p.key[g], 0, m2), hash.cipher(p.key[g], 1, m2),
                             sink.buffer(), t);
                 }
                 case GcPlan.LK_AND -> {
-                    int t = sink.reserve(2 * m);
-                    andHalf(l[a], b * wm, l[o], m, hash.cipher(p.key[g], 0, m2), sink.buffer(), t);
+                    int t = sink.reserve(2 * ms);
+                    andHalf(l[a], b * wm, l[o], ms, hash.cipher(p.key[g], 0, m2), sink.buffer(), t);
                 }
                 case GcPlan.K_XOR -> {
                     for (int w = 0; w < wm; w++) {
@@ -105,7 +145,6 @@ final class HalfGatesGarbler {
                 default -> throw new IllegalStateException("bad op " + ops[g]);
             }
         }
-        writeDecoding(p, m, sink);
     }
 
     private void ensure(GcPlan p, int m) {
@@ -117,9 +156,20 @@ final class HalfGatesGarbler {
         if (known.length < knownNeed) {
             known = new long[(int) knownNeed];
         }
-        if (hin.length < 64 * m) {
-            hin = new byte[64 * m];
-            hout = new byte[64 * m];
+        if (deltaLanes.length < 2 * m) {
+            for (int i = 0; i < 4; i++) {
+                in[i] = new byte[16 * m];
+                out[i] = new byte[16 * m];
+                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+                hashed[i] = new long[2 * m];
+            }
+            rowG = new long[2 * m];
+            rowE = new long[2 * m];
+            scratch = new long[2 * m];
+            deltaLanes = Lanes.pattern(dLo, dHi, m);
+            sigmaDeltaLanes = Lanes.pattern(Lanes.sigma(dLo), Lanes.sigma(dHi), m);
+            maskA = new long[2 * m];
+            maskB = new long[2 * m];
         }
     }
 
@@ -130,153 +180,113 @@ final class HalfGatesGarbler {
         }
     }
 
-    private void flipAll(long[] x, long[] z, int m) {
-        for (int i = 0; i < 2 * m; i += 2) {
-            z[i] = x[i] ^ dLo;
-            z[i + 1] = x[i + 1] ^ dHi;
+    /** z = x ⊕ k·Δ per lane, k the garbler-known bit's mask. */
+    private void flipWhere(long[] x, long[] k, long[] z, int len) {
+        long[] d = deltaLanes;
+        for (int j = 0; j < len; j++) {
+            z[j] = x[j] ^ (k[j] & d[j]);
         }
     }
 
-    /** z = x ⊕ k·Δ per element, k the garbler-known bit. */
-    private void flipWhere(long[] x, int ko, long[] z, int m) {
-        long[] k = known;
-        for (int e = 0; e < m; e++) {
-            long mask = -((k[ko + (e >>> 6)] >>> e) & 1);
-            z[2 * e] = x[2 * e] ^ (mask & dLo);
-            z[2 * e + 1] = x[2 * e + 1] ^ (mask & dHi);
+    /*
+     * The AND loops below are written for C2's auto-vectorizer: every array is indexed by the loop
+     * variable alone (no per-gate offsets into a shared array, which would look like a possible
+     * loop-carried dependence), so hash inputs/outputs live in separate arrays per stream and table
+     * rows go through lane-indexed scratch arrays that are then copied into the sink.
+     */
+
+    /** σ(x) and σ(x) ⊕ σ(Δ) for every lane of x: the two hash inputs of one gate half. */
+    private void sigmaPair(long[] x, byte[] s0, byte[] s1, int n2) {
+        long[] sd = sigmaDeltaLanes;
+        for (int j = 0; j < n2; j++) {
+            long s = Lanes.sigma(x[j]);
+            LE.set(s0, j << 3, s);
+            LE.set(s1, j << 3, s ^ sd[j]);
         }
     }
 
     private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
-        byte[] in = hin;
-        byte[] out = hout;
-        int half = m << 5; // bytes of one half: 2m blocks
-        for (int e = 0; e < m; e++) {
-            int p = e << 5;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long sLo = aHi;
-            long sHi = aHi ^ aLo;
-            LE.set(in, p, sLo);
-            LE.set(in, p + 8, sHi);
-            LE.set(in, p + 16, sLo ^ sdLo);
-            LE.set(in, p + 24, sHi ^ sdHi);
-            long bLo = lb[2 * e];
-            long bHi = lb[2 * e + 1];
-            sLo = bHi;
-            sHi = bHi ^ bLo;
-            LE.set(in, half + p, sLo);
-            LE.set(in, half + p + 8, sHi);
-            LE.set(in, half + p + 16, sLo ^ sdLo);
-            LE.set(in, half + p + 24, sHi ^ sdHi);
+        int n2 = 2 * m;
+        int len = n2 << 3;
+        long[] sd = sigmaDeltaLanes;
+        long[] d = deltaLanes;
+        long[] pa = maskA;
+        long[] pb = maskB;
+        long[] tg = rowG;
+        long[] te = rowE;
+        long[] x = scratch;
+        sigmaPair(la, in[0], in[1], n2);
+        sigmaPair(lb, in[2], in[3], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
+        GateHash.ecb(ce, in[2], 0, len, out[2], 0);
+        GateHash.ecb(ce, in[3], 0, len, out[3], 0);
+        long[] a0 = hashed[0];
+        long[] a1 = hashed[1];
+        long[] b0 = hashed[2];
+        long[] b1 = hashed[3];
+        for (int i = 0; i < 4; i++) {
+            outView[i].get(0, hashed[i], 0, n2);
         }
-        GateHash.ecb(cg, in, 0, half, out, 0);
-        GateHash.ecb(ce, in, half, half, out, half);
-        for (int e = 0; e < m; e++) {
-            int p = e << 5;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long bLo = lb[2 * e];
-            long bHi = lb[2 * e + 1];
-            // H(x) = π(σx) ⊕ σx; the σ values are the cipher inputs, recomputed from the labels.
-            long saLo = aHi;
-            long saHi = aHi ^ aLo;
-            long ha0Lo = (long) LE.get(out, p) ^ saLo;
-            long ha0Hi = (long) LE.get(out, p + 8) ^ saHi;
-            long ha1Lo = (long) LE.get(out, p + 16) ^ saLo ^ sdLo;
-            long ha1Hi = (long) LE.get(out, p + 24) ^ saHi ^ sdHi;
-            long sbLo = bHi;
-            long sbHi = bHi ^ bLo;
-            long hb0Lo = (long) LE.get(out, half + p) ^ sbLo;
-            long hb0Hi = (long) LE.get(out, half + p + 8) ^ sbHi;
-            long hb1Lo = (long) LE.get(out, half + p + 16) ^ sbLo ^ sdLo;
-            long hb1Hi = (long) LE.get(out, half + p + 24) ^ sbHi ^ sdHi;
-            long pa = -(aLo & 1);
-            long pb = -(bLo & 1);
-            long tgLo = ha0Lo ^ ha1Lo ^ (pb & dLo);
-            long tgHi = ha0Hi ^ ha1Hi ^ (pb & dHi);
-            long teLo = hb0Lo ^ hb1Lo ^ aLo;
-            long teHi = hb0Hi ^ hb1Hi ^ aHi;
-            long cLo = ha0Lo ^ (pa & tgLo) ^ hb0Lo ^ (pb & (hb0Lo ^ hb1Lo));
-            long cHi = ha0Hi ^ (pa & tgHi) ^ hb0Hi ^ (pb & (hb0Hi ^ hb1Hi));
-            int q = t + 4 * e;
-            tbl[q] = tgLo;
-            tbl[q + 1] = tgHi;
-            tbl[q + 2] = teLo;
-            tbl[q + 3] = teHi;
-            lo[2 * e] = cLo;
-            lo[2 * e + 1] = cHi;
+        Lanes.signalMasks(la, pa, m);
+        Lanes.signalMasks(lb, pb, m);
+        // H(x) = π(σx) ⊕ σx; σA cancels in T_G = H(A) ⊕ H(A⊕Δ) ⊕ p_b·Δ, σB in T_E.
+        for (int j = 0; j < n2; j++) {
+            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (pb[j] & d[j]);
         }
+        for (int j = 0; j < n2; j++) {
+            te[j] = b0[j] ^ b1[j] ^ sd[j] ^ la[j];
+        }
+        // C = W_G ⊕ W_E = H(A) ⊕ p_a·T_G ⊕ H(B) ⊕ p_b·(T_E ⊕ A); lo may be la or lb (same lane only).
+        for (int j = 0; j < n2; j++) {
+            x[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
+        }
+        for (int j = 0; j < n2; j++) {
+            lo[j] = x[j] ^ b0[j] ^ Lanes.sigma(lb[j]) ^ (pb[j] & (te[j] ^ la[j]));
+        }
+        System.arraycopy(tg, 0, tbl, t, n2);
+        System.arraycopy(te, 0, tbl, t + n2, n2);
     }
 
     private void andHalf(long[] la, int ko, long[] lo, int m, Cipher cg, long[] tbl, int t) {
-        long[] k = known;
-        byte[] in = hin;
-        byte[] out = hout;
-        int len = m << 5;
-        for (int e = 0; e < m; e++) {
-            int p = e << 5;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long sLo = aHi;
-            long sHi = aHi ^ aLo;
-            LE.set(in, p, sLo);
-            LE.set(in, p + 8, sHi);
-            LE.set(in, p + 16, sLo ^ sdLo);
-            LE.set(in, p + 24, sHi ^ sdHi);
+        int n2 = 2 * m;
+        int len = n2 << 3;
+        long[] sd = sigmaDeltaLanes;
+        long[] d = deltaLanes;
+        long[] pa = maskA;
+        long[] kb = maskB;
+        long[] tg = rowG;
+        sigmaPair(la, in[0], in[1], n2);
+        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
+        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
+        long[] a0 = hashed[0];
+        long[] a1 = hashed[1];
+        outView[0].get(0, a0, 0, n2);
+        outView[1].get(0, a1, 0, n2);
+        Lanes.signalMasks(la, pa, m);
+        Lanes.bitMasks(known, ko, kb, m);
+        for (int j = 0; j < n2; j++) {
+            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (kb[j] & d[j]);
         }
-        GateHash.ecb(cg, in, 0, len, out, 0);
-        for (int e = 0; e < m; e++) {
-            int p = e << 5;
-            long aLo = la[2 * e];
-            long aHi = la[2 * e + 1];
-            long saLo = aHi;
-            long saHi = aHi ^ aLo;
-            long h0Lo = (long) LE.get(out, p) ^ saLo;
-            long h0Hi = (long) LE.get(out, p + 8) ^ saHi;
-            long h1Lo = (long) LE.get(out, p + 16) ^ saLo ^ sdLo;
-            long h1Hi = (long) LE.get(out, p + 24) ^ saHi ^ sdHi;
-            long kb = -((k[ko + (e >>> 6)] >>> e) & 1);
-            long pa = -(aLo & 1);
-            long tLo = h0Lo ^ h1Lo ^ (kb & dLo);
-            long tHi = h0Hi ^ h1Hi ^ (kb & dHi);
-            tbl[t + 2 * e] = tLo;
-            tbl[t + 2 * e + 1] = tHi;
-            lo[2 * e] = h0Lo ^ (pa & tLo);
-            lo[2 * e + 1] = h0Hi ^ (pa & tHi);
+        for (int j = 0; j < n2; j++) {
+            lo[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
         }
+        System.arraycopy(tg, 0, tbl, t, n2);
     }
 
-    private void writeDecoding(GcPlan p, int m, TableSink sink) {
-        int wm = BitPlanes.words(m);
-        int d = sink.reserve(p.outputs * wm);
-        long[] buf = sink.buffer();
-        long last = BitPlanes.lastWordMask(m);
+    /**
+     * Output-decoding bits of the pass's elements into the chunk buffer at bit s0: the signal bit of the
+     * output's 0-label, the value of a garbler-known output, nothing for constants.
+     */
+    private void collectDecoding(GcPlan p, int ms, long[] dec, int wChunk, int s0) {
+        int wm = BitPlanes.words(ms);
         for (int i = 0; i < p.outputs; i++) {
-            int base = d + i * wm;
+            long pos = (long) i * wChunk * 64 + s0;
             switch (p.outKind[i]) {
-                case GcPlan.OUT_LABEL -> {
-                    long[] so = lab[p.outSlot[i]];
-                    for (int w = 0; w < wm; w++) {
-                        long bits = 0;
-                        int e0 = w << 6;
-                        int cnt = Math.min(64, m - e0);
-                        for (int j = 0; j < cnt; j++) {
-                            bits |= (so[2 * (e0 + j)] & 1) << j;
-                        }
-                        buf[base + w] = bits;
-                    }
-                }
-                case GcPlan.OUT_KNOWN -> {
-                    int ko = p.outSlot[i] * wm;
-                    for (int w = 0; w < wm; w++) {
-                        buf[base + w] = known[ko + w] & (w == wm - 1 ? last : -1L);
-                    }
-                }
+                case GcPlan.OUT_LABEL -> Lanes.signalBits(lab[p.outSlot[i]], ms, dec, pos);
+                case GcPlan.OUT_KNOWN -> BitPlanes.copyBits(known, (long) p.outSlot[i] * wm * 64, dec, pos, ms);
                 default -> {
-                    for (int w = 0; w < wm; w++) {
-                        buf[base + w] = 0; // constants: the evaluator knows them
-                    }
+                    // constants: the evaluator knows them
                 }
             }
         }

@@ -186,6 +186,33 @@ class GcProtocolTest {
         }
     }
 
+    /** A party dying in the middle of a run makes the other fail promptly (no wait for the receive timeout). */
+    @Test
+    void peerFailureMidRunFailsFast() throws Exception {
+        GeneratorCases.Case c = named("relu16");
+        int n = 200_000;
+        long[][] in = c.inputs(new SplittableRandom(27), n);
+        try (OtTestPair local = OtTestPair.open(OtEngine.DEFAULT_CHUNK)) {
+            Thread killer = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                local.pair.kill(0);
+            });
+            long t0 = System.nanoTime();
+            killer.start();
+            var r = local.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.kill").run(c.circuit(), n, in[0])),
+                    e -> attempt(() -> GcProtocol.open(e.session(), e, "t.kill").run(c.circuit(), n, in[1])));
+            killer.join();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertInstanceOf(RuntimeException.class, r.party0());
+            assertInstanceOf(RuntimeException.class, r.party1());
+            assertTrue(seconds < 30, "took " + seconds + " s");
+        }
+    }
+
     @Test
     void sessionsAreCheckedBeforeUse() {
         var r = TwoPartyRunner.run(ot.pair.party(0), s -> attempt(() -> GcProtocol.open(s, ot.e1, "x")),

@@ -77,7 +77,9 @@ public final class TwoPartyRunner {
         try {
             return body.apply(s);
         } catch (RuntimeException | Error e) {
-            if (!(e instanceof SessionException)) {
+            // Any failure, a protocol violation included, ends the session so the peer fails at once;
+            // abort is a no-op when the session has already failed or closed.
+            if (s.isOpen()) {
                 s.abort("party " + s.party() + " failed: " + e);
             }
             throw e;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -25,7 +26,7 @@ import org.securetrain.runtime.Role;
  *   the epoch, fixed-point bits, configuration hash;</li>
  *   <li>{@value #SHARES_ENTRY}: this party's {@link SecureNetworkState} (weight and momentum shares, long[]).</li>
  * </ul>
- * Zip's CRC-32 per entry catches a truncated or damaged file; a torn write cannot happen because
+ * The CRC-32 of each entry (checked on read) catches a truncated or damaged file; a torn write cannot happen because
  * {@link Checkpoints} writes to a temporary file and renames it atomically.
  */
 public final class SecureCheckpoint {
@@ -138,9 +139,18 @@ public final class SecureCheckpoint {
                     throw new CheckpointException("checkpoint " + file + " is damaged or not a SecureTrain checkpoint: "
                             + "entry '" + name + "' is missing");
                 }
+                byte[] data;
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.put(name, in.readAllBytes()); // the CRC is checked when the entry is read to its end
+                    data = in.readAllBytes();
                 }
+                // ZipFile (unlike ZipInputStream) does not check the CRC itself
+                CRC32 crc = new CRC32();
+                crc.update(data);
+                if (e.getCrc() == -1 || crc.getValue() != e.getCrc() || (e.getSize() != -1 && e.getSize() != data.length)) {
+                    throw new CheckpointException("checkpoint " + file + " is damaged: entry '" + name
+                            + "' fails its CRC-32 check");
+                }
+                entries.put(name, data);
             }
         } catch (IOException e) {
             throw new CheckpointException("checkpoint " + file + " is unreadable, truncated or damaged (" + e + ")", e);

@@ -95,6 +95,27 @@ class SecureTrainTlsTest {
         assertNull(r.dataOwner().revealed());
     }
 
+    /** Over TLS too, parties with different configurations fail at the handshake, before any data flows. */
+    @Test
+    @Timeout(60)
+    void differentConfigurationsFailAtTheTlsHandshake() throws Exception {
+        MultiLayerConfiguration mine = conf();
+        MultiLayerConfiguration other = TestConfs.mlp(new Nesterovs(0.05, 0.9), 21); // another learning rate
+        TlsIdentity alice = TlsIdentity.generate("model-owner");
+        TlsIdentity bob = TlsIdentity.generate("data-owner");
+        try (TlsListener l = TlsTransport.builder().options(options(Role.MODEL_OWNER, mine, IDLE_MS)).identity(alice)
+                .pinnedPeer(bob.fingerprint()).listen(new InetSocketAddress("127.0.0.1", 0))) {
+            CompletableFuture<TlsSession> accepted = CompletableFuture.supplyAsync(l::accept);
+            org.securetrain.runtime.HandshakeException e = assertThrows(
+                    org.securetrain.runtime.HandshakeException.class,
+                    () -> TlsTransport.builder().options(options(Role.DATA_OWNER, other, IDLE_MS)).identity(bob)
+                            .pinnedPeer(alice.fingerprint()).connect(new InetSocketAddress("127.0.0.1", l.port())));
+            assertTrue(e.getMessage().toLowerCase().contains("config"), e.getMessage());
+            ExecutionException a = assertThrows(ExecutionException.class, () -> accepted.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(SessionException.class, a.getCause());
+        }
+    }
+
     @TempDir
     Path dir;
 

@@ -219,7 +219,7 @@ public final class Checkpoints {
         }
         if (chosen == null) {
             throw new CheckpointException("no common checkpoint step: this party (" + ctx.role() + ") has steps "
-                    + steps(myList) + ", the " + peer + " has steps " + steps(theirs)
+                    + steps(myList) + (mine.isEmpty() ? " (no checkpoint in " + dir + ")" : "") + ", the " + peer + " has steps " + steps(theirs)
                     + " (both parties must checkpoint at the same interval; each keeps the last " + KEEP + ")");
         }
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
@@ -253,10 +253,7 @@ public final class Checkpoints {
             }
             out.add(c);
         }
-        if (out.isEmpty()) {
-            throw new CheckpointException("no checkpoint in " + dir + " for the " + role);
-        }
-        return out;
+        return out; // possibly empty: the exchange then fails naming both parties' steps
     }
 
     /** [hash as 4 longs, count, (step, epoch, batch)...]. */

@@ -119,6 +119,11 @@ class CheckpointResumeTest {
             assertTrue(e.getMessage().contains("no common checkpoint step") && e.getMessage().contains("[8]")
                     && e.getMessage().contains("[4]"), e.getMessage());
         }
+        // a party without any checkpoint (e.g. a wrong directory): same rule, same message
+        Path empty = Files.createDirectories(tmp.resolve("resume-none/empty"));
+        RuntimeException[] none = failingResume(CONF, new Path[] {dirs[0], empty});
+        assertTrue(none[0].getMessage().contains("has steps [8], the DATA_OWNER has steps []"), none[0].getMessage());
+        assertTrue(none[1].getMessage().contains("has steps [] (no checkpoint in " + empty), none[1].getMessage());
     }
 
     @Test

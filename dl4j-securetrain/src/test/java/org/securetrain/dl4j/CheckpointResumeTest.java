@@ -92,6 +92,25 @@ class CheckpointResumeTest {
         // the resumed run goes on writing checkpoints at the same interval
         assertEquals(List.of("checkpoint-000000000008.zip", "checkpoint-000000000012.zip"),
                 Checkpoints.list(dirs[0]).stream().map(p -> p.getFileName().toString()).toList());
+
+        // step 12 was the last batch of epoch 1: resuming from it starts epoch 2 with a full, reset epoch
+        RunResult more = runBoth(CONF, s -> resumeAtEpochEnd(s, dirs[0]), s -> resumeAtEpochEnd(s, dirs[1]));
+        assertEquals(6, more.dataOwnerScores.size(), "one more full epoch");
+    }
+
+    static PartyOut resumeAtEpochEnd(Session s, Path dir) {
+        SecurePartyContext ctx = context(s);
+        ResumedTraining r = SecureTrain.resume(CONF, ctx, dir, s.party() == 1 ? DATA.iterator(BATCH) : null);
+        assertEquals(12, r.step());
+        assertEquals(6, r.checkpoint().batchInEpoch());
+        assertEquals(2, r.epoch(), "the checkpointed epoch was complete");
+        assertEquals(0, r.remainingEpochs(2));
+        ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
+        r.network().setListeners(scores);
+        r.network().fit(r.sharedIterator(), r.remainingEpochs(3));
+        assertEquals(3, r.network().getLayerWiseConfigurations().getEpochCount());
+        assertEquals(18, r.network().getLayerWiseConfigurations().getIterationCount());
+        return new PartyOut(scores.scores, SecureTrain.reveal(r.network(), ctx));
     }
 
     @Test

@@ -171,6 +171,29 @@ class CheckpointResumeTest {
         assertFalse(seen[1].getMessage().contains(f.toString()), "local paths stay local");
     }
 
+    /** A write that fails half-way (here: the temporary file cannot be created) never touches the existing files. */
+    @Test
+    void failedWriteLeavesThePreviousCheckpointsIntact() throws IOException {
+        Path[] dirs = copyOf(crashedDirs, "failed-write");
+        Path eight = dirs[0].resolve("checkpoint-000000000008.zip");
+        byte[] before = Files.readAllBytes(eight);
+        SecureCheckpoint c = SecureCheckpoint.read(eight);
+        Files.createDirectories(dirs[0].resolve("checkpoint-000000000008.zip.tmp/blocker"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.write(c, dirs[0]));
+        assertTrue(e.getMessage().contains(eight.toString()), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(eight));
+        assertEquals(2, Checkpoints.list(dirs[0]).size());
+        // and a successful rewrite produces an identical, readable file
+        Path other = Files.createDirectories(tmp.resolve("failed-write/rewrite"));
+        Checkpoints.write(c, other);
+        SecureCheckpoint again = SecureCheckpoint.read(other.resolve(eight.getFileName()));
+        assertEquals(c.step(), again.step());
+        assertEquals(c.batchInEpoch(), again.batchInEpoch());
+        assertArrayEquals(c.state().layer(0).get("W"), again.state().layer(0).get("W"));
+        assertArrayEquals(c.state().layer(0).get("W.velocity"), again.state().layer(0).get("W.velocity"),
+                "momentum state is checkpointed");
+    }
+
     @Test
     void checkpointOfAnotherConfigurationIsRefused() throws IOException {
         Path[] dirs = copyOf(crashedDirs, "resume-otherconf");

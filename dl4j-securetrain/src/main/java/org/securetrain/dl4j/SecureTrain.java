@@ -201,6 +201,25 @@ public final class SecureTrain {
         return plain;
     }
 
+    /**
+     * Writes this party's checkpoint (shares, momentum, step, epoch, batch position, configuration) into
+     * {@code dir}; see {@link Checkpoints}. Local; both parties call it at the same step
+     * (or use {@link Checkpoints#listener}).
+     */
+    public static java.nio.file.Path checkpoint(MultiLayerNetwork net, SecurePartyContext ctx,
+            DataSetIterator sharedIterator, java.nio.file.Path dir) {
+        return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /**
+     * Resumes after a crash from the newest checkpoint step both parties hold (they agree over the session);
+     * see {@link Checkpoints#resume}. The data owner passes its (deterministic) data iterator, the model owner null.
+     */
+    public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, java.nio.file.Path dir,
+            DataSetIterator dataOwnersIteratorOrNull) {
+        return Checkpoints.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
+    }
+
     private static void checkSessionHash(MultiLayerConfiguration conf, SecurePartyContext ctx) {
         if (ctx.session() == null) {
             return;

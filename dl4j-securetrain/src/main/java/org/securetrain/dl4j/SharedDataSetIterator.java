@@ -22,6 +22,8 @@ import org.securetrain.runtime.TrafficStats;
  *   <li>{@code BATCH, rank(X), shape(X)..., rank(Y), shape(Y)...}: the data owner prefetched a batch;</li>
  *   <li>{@code END, batches}: the epoch is over (with the count, which the model owner checks);</li>
  *   <li>{@code RESET}: sent by {@code reset()}, the synchronised epoch boundary;</li>
+ *   <li>{@code SKIP, batches, exhausted}: on resume from a checkpoint, the data owner skipped the epoch's first
+ *   batches (see {@link #skipForResume});</li>
  *   <li>{@code ERROR} then the exception's class name (UTF-8): the data owner's iterator failed; both sides
  *   throw (the message, which may quote data, stays at the data owner).</li>
  * </ul>
@@ -35,6 +37,7 @@ final class SharedDataSetIterator implements DataSetIterator {
     private static final long END = 2;
     private static final long RESET = 3;
     private static final long ERROR = 4;
+    private static final long SKIP = 5;
 
     private final SecurePartyContext ctx;
     private final DataSetIterator inner; // data owner only
@@ -196,6 +199,55 @@ final class SharedDataSetIterator implements DataSetIterator {
         pending = null;
         batchesThisEpoch++;
         return ds;
+    }
+
+    /** Batches handed out in the current epoch so far (including skipped ones): the checkpoint position. */
+    int batchesThisEpoch() {
+        return batchesThisEpoch;
+    }
+
+    /**
+     * Resume support, called at both parties on a fresh iterator before any batch: the data owner draws and
+     * discards the first {@code batches} batches of the epoch from its (deterministic) iterator and tells the
+     * model owner whether the epoch is thereby exhausted. Returns that flag at both parties; if true the
+     * epoch counts as ended (the next {@code fit} resets the iterator, as after a full epoch).
+     */
+    boolean skipForResume(int batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("shared iterator: negative batch position " + batches);
+        }
+        if (pending != null || epochEnded || batchesThisEpoch != 0) {
+            throw new IllegalStateException("shared iterator: skipping for resume must come before any batch");
+        }
+        boolean exhausted;
+        if (dataOwner) {
+            try {
+                for (int i = 0; i < batches; i++) {
+                    if (!inner.hasNext()) {
+                        throw new IllegalStateException("shared iterator: the checkpoint is at batch " + batches
+                                + " of its epoch but the data owner's iterator has only " + i + " batches: the "
+                                + "data must be the same, in the same (deterministic) order, as when it was saved");
+                    }
+                    inner.next();
+                }
+                exhausted = !inner.hasNext();
+            } catch (RuntimeException e) {
+                sendError(e);
+                throw e;
+            }
+            send(new long[] {SKIP, batches, exhausted ? 1 : 0});
+        } else {
+            long[] m = receive();
+            if (m.length != 3 || m[0] != SKIP || m[1] != batches || (m[2] != 0 && m[2] != 1)) {
+                IllegalStateException e = unexpected(m, "the skip to batch " + batches + " of the resumed epoch");
+                ctx.failed("shared iterator", e);
+                throw e;
+            }
+            exhausted = m[2] == 1;
+        }
+        batchesThisEpoch = batches;
+        epochEnded = exhausted;
+        return exhausted;
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * accuracy of the secure model (revealed to the model owner) next to plaintext DL4J trained on the same
  * configuration, seed and minibatches, and time, bytes and rounds per party.
  *
- * <p>Options ({@code key=value}): {@code train=1024 test=1000 batch=64 epochs=1 hidden=64 lr=0.01 fracBits=24}.
+ * <p>Options ({@code key=value}): {@code train=4000 test=1000 batch=64 epochs=2 hidden=128 lr=0.01 fracBits=24}.
  */
 public final class FashionMnistMlp {
     private static final Logger log = LoggerFactory.getLogger(FashionMnistMlp.class);
@@ -28,11 +28,11 @@ public final class FashionMnistMlp {
 
     public static void main(String[] args) {
         SampleArgs a = new SampleArgs(args);
-        int train = a.integer("train", 1024);
+        int train = a.integer("train", 4000);
         int test = a.integer("test", 1000);
         int batch = a.integer("batch", 64);
-        int epochs = a.integer("epochs", 1);
-        int hidden = a.integer("hidden", 64);
+        int epochs = a.integer("epochs", 2);
+        int hidden = a.integer("hidden", 128);
         double lr = a.real("lr", 0.01);
         int f = a.integer("fracBits", 24);
         a.done();

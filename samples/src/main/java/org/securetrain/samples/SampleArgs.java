@@ -45,6 +45,11 @@ final class SampleArgs {
         }
     }
 
+    String string(String key, String def) {
+        String v = values.remove(key);
+        return v == null ? def : v;
+    }
+
     void done() {
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): " + values.keySet());

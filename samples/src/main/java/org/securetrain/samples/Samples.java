@@ -21,6 +21,7 @@ public final class Samples {
             switch (args[0]) {
                 case "mlp" -> FashionMnistMlp.main(rest);
                 case "cnn" -> FashionMnistCnn.main(rest);
+                case "inference" -> SecureInference.main(rest);
                 case "train" -> org.securetrain.dl4j.cli.SecureTrainCli.main(rest);
                 default -> {
                     System.err.println("unknown sample '" + args[0] + "'");

@@ -32,6 +32,11 @@ public final class Samples {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
+        } catch (RuntimeException e) {
+            // exit rather than wait on the transport's non-daemon threads
+            e.printStackTrace();
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
         }
         System.exit(0);
     }

@@ -85,7 +85,7 @@ public final class PartyTraining {
                 .session(s)
                 .fracBits(fracBits)
                 .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(fracBits)))
-                .lossVisibility(LossVisibility.BOTH_PARTIES)
+                .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";

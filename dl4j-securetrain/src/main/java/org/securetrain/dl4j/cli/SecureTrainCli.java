@@ -1,0 +1,274 @@
+package org.securetrain.dl4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.securetrain.data.FashionMnist;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.tls.TlsIdentity;
+import org.securetrain.runtime.tls.TlsListener;
+import org.securetrain.runtime.tls.TlsSession;
+import org.securetrain.runtime.tls.TlsTransport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Launcher of one party of a two-party secure training run on Fashion-MNIST: run it once per party, one
+ * with {@code --listen}, the other with {@code --connect}. Keys and fingerprints come from
+ * {@code PartyCli keygen}. The data owner reads the training (and test) images; the model owner chooses the
+ * model and receives the trained weights ({@code --out}).
+ *
+ * <p>Exit codes: 0 success, 1 the run failed (peer unreachable, wrong certificate, mismatched model, port in
+ * use, ...), 2 misuse (bad option, missing file, data that is not IDX).
+ */
+@Command(name = "securetrain-train", mixinStandardHelpOptions = true, version = "SecureTrain 0.1",
+        description = "One party of a two-party secure DL4J training run on Fashion-MNIST over TLS.")
+public final class SecureTrainCli implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "model-owner or data-owner")
+    String role;
+
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Endpoint endpoint;
+
+    static final class Endpoint {
+        @Option(names = "--listen", paramLabel = "HOST:PORT", description = "wait for the peer on this address")
+        String listen;
+
+        @Option(names = "--connect", paramLabel = "HOST:PORT",
+                description = "connect to the listening peer (retried until --timeout)")
+        String connect;
+    }
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "this party's private key (PEM)")
+    Path key;
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE", description = "this party's certificate (PEM)")
+    Path cert;
+
+    @Option(names = "--peer-fingerprint", required = true, paramLabel = "HEX",
+            description = "SHA-256 fingerprint of the peer's certificate (from its keygen)")
+    String peerFingerprint;
+
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "MODEL",
+            description = "mlp (784-64-10), cnn (LeNet-style) or a DL4J MultiLayerConfiguration JSON file; both parties "
+                    + "must give the same (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--data", defaultValue = "bundled", paramLabel = "DATA",
+            description = "data owner: 'bundled' (the subset shipped in the jar) or a directory with Fashion-MNIST IDX "
+                    + "files, e.g. /usr/share/datasets/fashion-mnist (default ${DEFAULT-VALUE}); ignored by the model owner")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N") int epochs;
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "N") int batch;
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
+    double lr;
+    @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
+    int fracBits;
+    @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
+    int limit;
+    @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
+    int testLimit;
+    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for the peer (default ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+    @Option(names = "--out", paramLabel = "FILE", description = "model owner: save the trained (revealed) model here (DL4J zip)")
+    Path out;
+    @Option(names = "--plain-progress", description = "log lines instead of a progress bar")
+    boolean plainProgress;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests call {@code execute} on it directly). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SecureTrainCli());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof CommandLine.ParameterException pe) {
+                err.println("error: " + pe.getMessage());
+                err.println("(see '" + commandLine.getCommandSpec().qualifiedName() + " --help')");
+                err.flush();
+                return 2;
+            }
+            Throwable c = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            err.println("error: " + (c.getMessage() == null ? c.toString() : c.getMessage()));
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    private CommandLine.ParameterException misuse(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    @Override
+    public Integer call() {
+        Role r = switch (role.toLowerCase(Locale.ROOT)) {
+            case "model-owner", "0" -> Role.MODEL_OWNER;
+            case "data-owner", "1" -> Role.DATA_OWNER;
+            default -> throw misuse("--role must be model-owner or data-owner, got '" + role + "'");
+        };
+        String pinned;
+        try {
+            pinned = TlsIdentity.parseFingerprint(peerFingerprint);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--peer-fingerprint: " + e.getMessage());
+        }
+        positive("--epochs", epochs);
+        positive("--batch", batch);
+        positive("--limit", limit);
+        positive("--timeout", timeoutSeconds);
+        if (testLimit < 0) {
+            throw misuse("--test-limit must be >= 0");
+        }
+        if (!(lr > 0)) {
+            throw misuse("--lr must be positive, got " + lr);
+        }
+        InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
+                endpoint.listen != null ? "--listen" : "--connect");
+        TlsIdentity id = identity();
+        MultiLayerConfiguration conf = modelConf();
+        try {
+            PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
+            org.securetrain.ring.FixedPoint.of(fracBits);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--frac-bits: " + e.getMessage());
+        }
+        DataSet train = null;
+        DataSet test = null;
+        if (r == Role.DATA_OWNER) {
+            train = load(FashionMnist.Split.TRAIN, limit);
+            test = testLimit == 0 ? null : load(FashionMnist.Split.TEST, testLimit);
+        } else if (out != null && Files.isDirectory(out)) {
+            throw misuse("--out " + out + " is a directory; give a file name");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        PartyTraining.oneNativeThread();
+        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
+                .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
+                .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
+        TlsSession s;
+        if (endpoint.listen != null) {
+            try (TlsListener l = t.listen(addr)) {
+                o.println(r + " listening on " + l.address().getHostString() + ":" + l.port()
+                        + "; this party's fingerprint " + id.fingerprint());
+                o.flush();
+                s = l.accept();
+            }
+        } else {
+            o.println(r + " connecting to " + addr.getHostString() + ":" + addr.getPort());
+            o.flush();
+            s = t.connect(addr);
+        }
+        try (TlsSession session = s) {
+            o.println("connected over " + session.protocol() + " " + session.cipherSuite());
+            o.flush();
+            boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
+            PartyTraining.Result res = PartyTraining.train(session, conf, fracBits, train, batch, epochs,
+                    train == null ? 0 : train.numExamples(), true, tty, test);
+            if (res.testAccuracyOrNaN() == res.testAccuracyOrNaN()) {
+                o.printf(Locale.ROOT, "test accuracy of the secure model on %d images: %.2f %%%n", test.numExamples(),
+                        100 * res.testAccuracyOrNaN());
+            }
+            o.println(res.summary());
+            MultiLayerNetwork m = res.revealedOrNull();
+            if (m != null && out != null) {
+                try {
+                    ModelSerializer.writeModel(m, out.toFile(), false);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot write the trained model to " + out + ": " + e.getMessage(), e);
+                }
+                o.println("trained model (revealed to the model owner) saved to " + out);
+            }
+            o.flush();
+        }
+        return 0;
+    }
+
+    private void positive(String name, int v) {
+        if (v < 1) {
+            throw misuse(name + " must be at least 1, got " + v);
+        }
+    }
+
+    private InetSocketAddress hostPort(String value, String option) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw misuse(option + ": expected HOST:PORT (e.g. 127.0.0.1:7000), got '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw misuse(option + ": port in '" + value + "' is not a number");
+        }
+        if (port < 0 || port > 65535) {
+            throw misuse(option + ": port " + port + " is outside 0..65535");
+        }
+        InetSocketAddress a = new InetSocketAddress(host, port);
+        if (a.isUnresolved()) {
+            throw misuse(option + ": cannot resolve host '" + host + "'");
+        }
+        return a;
+    }
+
+    private TlsIdentity identity() {
+        for (Path p : new Path[] {key, cert}) {
+            if (!Files.isRegularFile(p)) {
+                throw misuse((p == key ? "--key" : "--cert") + " file " + p + " does not exist");
+            }
+        }
+        try {
+            return TlsIdentity.load(key, cert);
+        } catch (IOException | RuntimeException e) {
+            throw misuse("cannot load the TLS identity from " + key + " and " + cert + ": " + e.getMessage());
+        }
+    }
+
+    private MultiLayerConfiguration modelConf() {
+        switch (model) {
+            case "mlp":
+                return Models.mlp(64, lr, 42);
+            case "cnn":
+                return Models.cnn(4, 8, 32, lr, 7);
+            default:
+                try {
+                    return Models.fromJson(Path.of(model));
+                } catch (IOException e) {
+                    throw misuse("--model: " + e.getMessage());
+                }
+        }
+    }
+
+    private DataSet load(FashionMnist.Split split, int n) {
+        if ("bundled".equals(data)) {
+            return FashionMnist.bundled(split, n);
+        }
+        Path dir = Path.of(data);
+        try {
+            return FashionMnist.load(dir, split, n);
+        } catch (IOException | RuntimeException e) {
+            throw misuse("--data " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.securetrain.samples;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code key=value} arguments of the samples, failing with a message naming the bad one. */
+final class SampleArgs {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    SampleArgs(String[] args) {
+        for (String s : args) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, got '" + s + "'");
+            }
+            values.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+    }
+
+    int integer(String key, int def) {
+        String v = values.remove(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < 1) {
+                throw new IllegalArgumentException(key + " must be positive, got " + v);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    double real(String key, double def) {
+        String v = values.remove(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    String string(String key, String def) {
+        String v = values.remove(key);
+        return v == null ? def : v;
+    }
+
+    void done() {
+        if (!values.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): " + values.keySet());
+        }
+    }
+}

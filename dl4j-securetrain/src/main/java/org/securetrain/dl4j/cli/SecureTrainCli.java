@@ -15,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.data.FashionMnist;
 import org.securetrain.runtime.Role;
+import org.securetrain.runtime.cli.HostPort;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsSession;
@@ -208,28 +209,11 @@ public final class SecureTrainCli implements Callable<Integer> {
     }
 
     private InetSocketAddress hostPort(String value, String option) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw misuse(option + ": expected HOST:PORT (e.g. 127.0.0.1:7000), got '" + value + "'");
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
         try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw misuse(option + ": port in '" + value + "' is not a number");
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw misuse(option + ": " + e.getMessage());
         }
-        if (port < 0 || port > 65535) {
-            throw misuse(option + ": port " + port + " is outside 0..65535");
-        }
-        InetSocketAddress a = new InetSocketAddress(host, port);
-        if (a.isUnresolved()) {
-            throw misuse(option + ": cannot resolve host '" + host + "'");
-        }
-        return a;
     }
 
     private TlsIdentity identity() {

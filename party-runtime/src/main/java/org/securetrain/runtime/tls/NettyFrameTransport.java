@@ -2,6 +2,7 @@ package org.securetrain.runtime.tls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,6 +54,7 @@ final class NettyFrameTransport implements FrameTransport {
     private volatile boolean active;
     private volatile boolean sessionOpen;
     private volatile EventLoopGroup ownedGroup;
+    private volatile SslHandler ssl;
 
     NettyFrameTransport(Channel ch, FrameListener listener, SessionOptions options, String localFingerprint,
             String peerLabel) {
@@ -65,6 +67,18 @@ final class NettyFrameTransport implements FrameTransport {
 
     Channel channel() {
         return ch;
+    }
+
+    /**
+     * The connection's TLS handler, kept from pipeline set-up: when the connection ends Netty removes the
+     * handlers from the pipeline, so a later pipeline look-up would find none.
+     */
+    SslHandler sslHandler() {
+        return ssl;
+    }
+
+    void sslHandler(SslHandler h) {
+        this.ssl = h;
     }
 
     SessionOptions options() {

@@ -25,7 +25,7 @@ public final class TlsSession implements Session {
     TlsSession(SessionCore core, NettyFrameTransport transport, TlsEngine engine) {
         this.core = core;
         this.transport = transport;
-        SslHandler ssl = transport.channel().pipeline().get(SslHandler.class);
+        SslHandler ssl = transport.sslHandler();
         SSLSession s = ssl.engine().getSession();
         this.protocol = s.getProtocol();
         this.cipherSuite = s.getCipherSuite();

@@ -196,6 +196,7 @@ public final class TlsTransport {
     /** Installs idle detection, TLS and the frame decoder; returns the session-facing transport. */
     NettyFrameTransport initPipeline(SocketChannel ch, SslHandler ssl, SessionCore core, String peerLabel) {
         NettyFrameTransport t = new NettyFrameTransport(ch, core, options, identity.fingerprint(), peerLabel);
+        t.sslHandler(ssl);
         core.attach(t);
         long idle = options.idleTimeout().toMillis();
         ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
@@ -213,7 +214,7 @@ public final class TlsTransport {
         t.activate();
         t.ownGroup(group);
         // belt and braces: BoringSSL does not let TLS 1.3 suites be restricted, so check what was agreed
-        javax.net.ssl.SSLSession tls = t.channel().pipeline().get(SslHandler.class).engine().getSession();
+        javax.net.ssl.SSLSession tls = t.sslHandler().engine().getSession();
         if (!TlsEngine.PROTOCOL.equals(tls.getProtocol()) || !TlsEngine.CIPHERS.contains(tls.getCipherSuite())) {
             HandshakeException e = new HandshakeException("tls", "negotiated " + tls.getProtocol() + " "
                     + tls.getCipherSuite() + " with " + t.peerLabel + "; only " + TlsEngine.PROTOCOL + " with "
@@ -303,7 +304,7 @@ public final class TlsTransport {
                             last);
                 }
                 NettyFrameTransport t = holder[0];
-                SslHandler ssl = cf.channel().pipeline().get(SslHandler.class);
+                SslHandler ssl = t.sslHandler();
                 Future<io.netty.channel.Channel> hs = ssl.handshakeFuture();
                 hs.awaitUninterruptibly(options.handshakeTimeout().toMillis() + 1000);
                 if (!hs.isSuccess()) {

@@ -1,7 +1,6 @@
 package org.securetrain.layers;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -152,10 +151,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
             }
             boolean first = getIndex() == 0;
             long[] dx = kernel.backward(be, Shares.toLongs(epsilon, id() + " epsilon"), ShareKind.BOTH, !first);
-            shared.applySgd(be, lastBatch);
-            if (ctx.debugRevealWeights()) {
-                shared.writeMonitor(params, be);
-            }
+            shared.applySgdAndMonitor(be, lastBatch, ctx, params);
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
             return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
@@ -179,9 +175,6 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
     @Override
     public Map<String, double[]> revealParams(int receiver) {
         Backend be = ready();
-        return LayerSupport.guarded(ctx, id() + " reveal", () -> {
-            Map<String, double[]> m = shared.reveal(be, receiver);
-            return m == null ? null : Collections.unmodifiableMap(m);
-        });
+        return LayerSupport.guarded(ctx, id() + " reveal", () -> shared.reveal(be, receiver));
     }
 }

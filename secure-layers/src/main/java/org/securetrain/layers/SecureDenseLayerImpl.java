@@ -1,6 +1,5 @@
 package org.securetrain.layers;
 
-import java.util.Collections;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -132,10 +131,7 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
             long[] dy = Shares.toLongs(epsilon, id() + " epsilon");
             boolean first = getIndex() == 0;
             long[] dx = kernel.backward(be, dy, ShareKind.BOTH, !first);
-            shared.applySgd(be, lastBatch);
-            if (ctx.debugRevealWeights()) {
-                shared.writeMonitor(params, be);
-            }
+            shared.applySgdAndMonitor(be, lastBatch, ctx, params);
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             // the first layer's input gradient is never used (DL4J may still hand it to a preprocessor): zeros
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
@@ -160,9 +156,6 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
     @Override
     public Map<String, double[]> revealParams(int receiver) {
         Backend be = ready();
-        return LayerSupport.guarded(ctx, id() + " reveal", () -> {
-            Map<String, double[]> m = shared.reveal(be, receiver);
-            return m == null ? null : Collections.unmodifiableMap(m);
-        });
+        return LayerSupport.guarded(ctx, id() + " reveal", () -> shared.reveal(be, receiver));
     }
 }

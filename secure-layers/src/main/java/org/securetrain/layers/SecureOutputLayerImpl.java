@@ -1,7 +1,6 @@
 package org.securetrain.layers;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -182,10 +181,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             SoftmaxCrossEntropy.Result r = loss(be, logits(be));
             boolean first = getIndex() == 0;
             long[] dx = kernel.backward(be, r.delta(), r.deltaKind(), !first);
-            shared.applySgd(be, batch()); // after dX, which used the pre-update W (see class comment)
-            if (ctx.debugRevealWeights()) {
-                shared.writeMonitor(params, be);
-            }
+            shared.applySgdAndMonitor(be, batch(), ctx, params); // after dX, which used the pre-update W (see class comment)
             Gradient g = LayerSupport.zeroGradient(gradientViews);
             INDArray eps = Shares.toIndArray(first ? new long[(int) input.length()] : dx, input.shape());
             return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, eps));
@@ -304,9 +300,6 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     @Override
     public Map<String, double[]> revealParams(int receiver) {
         Backend be = ready();
-        return LayerSupport.guarded(ctx, id() + " reveal", () -> {
-            Map<String, double[]> m = shared.reveal(be, receiver);
-            return m == null ? null : Collections.unmodifiableMap(m);
-        });
+        return LayerSupport.guarded(ctx, id() + " reveal", () -> shared.reveal(be, receiver));
     }
 }

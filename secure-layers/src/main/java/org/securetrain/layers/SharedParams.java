@@ -1,5 +1,6 @@
 package org.securetrain.layers;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -106,7 +107,18 @@ final class SharedParams {
         return v == null ? null : v.clone();
     }
 
-    /** Plaintext parameters at {@code receiver}, null at the other party; both parties must call it. */
+    /**
+     * The step at the end of a layer's backward: SGD on the shares, then, only in the explicit insecure
+     * debug mode, the monitor refresh.
+     */
+    void applySgdAndMonitor(Backend be, int batch, SecureLayerContext ctx, Map<String, INDArray> paramTable) {
+        applySgd(be, batch);
+        if (ctx.debugRevealWeights()) {
+            writeMonitor(paramTable, be);
+        }
+    }
+
+    /** Plaintext parameters (unmodifiable) at {@code receiver}, null at the other party; both parties must call it. */
     Map<String, double[]> reveal(Backend be, int receiver) {
         FixedPoint fp = be.fixedPoint();
         long[] w = be.revealTo(receiver, weights.value(), name + ".W.reveal");
@@ -119,7 +131,7 @@ final class SharedParams {
         if (hasBias) {
             m.put(B, fp.decode(b));
         }
-        return m;
+        return Collections.unmodifiableMap(m);
     }
 
     /**

@@ -51,8 +51,9 @@ public final class FashionMnistMlp {
         boolean tty = TrainingProgress.interactiveTerminal();
         long t0 = System.nanoTime();
         var r = LocalTlsParties.run(conf, f,
-                s -> PartyTraining.train(s, conf, f, null, batch, epochs, n, false, tty),
-                s -> PartyTraining.train(s, conf, f, trainSet, batch, epochs, n, true, tty));
+                s -> PartyTraining.spec(conf).fracBits(f).batch(batch).epochs(epochs).run(s),
+                s -> PartyTraining.spec(conf).fracBits(f).train(trainSet).batch(batch).epochs(epochs)
+                        .progress(true, tty).run(s));
         double total = (System.nanoTime() - t0) / 1e9;
         MultiLayerNetwork secure = r.modelOwner().revealedOrNull();
 

@@ -1,6 +1,10 @@
 package org.securetrain.dl4j.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.ViewIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -61,43 +65,100 @@ public final class PartyTraining {
         return new ViewIterator(data, batch);
     }
 
-    /**
-     * Runs training at this party.
-     *
-     * @param trainOrNull the data owner's training set; null at the model owner
-     * @param progress show progress (bar or log lines) at this party
-     */
-    public static Result train(Session s, MultiLayerConfiguration conf, int fracBits, DataSet trainOrNull, int batch,
-            int epochs, int examples, boolean progress, boolean interactive) {
-        return train(s, conf, fracBits, trainOrNull, batch, epochs, examples, progress, interactive, null);
+    /** What to run at one party; the same configuration at both. Build with {@link #spec}. */
+    public static final class Spec {
+        final MultiLayerConfiguration conf;
+        int fracBits = FixedPoint.DEFAULT_FRAC_BITS;
+        DataSet trainOrNull;
+        DataSet testOrNull;
+        int batch = 64;
+        int epochs = 1;
+        boolean progress;
+        boolean interactive;
+        final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Spec(MultiLayerConfiguration conf) {
+            this.conf = Objects.requireNonNull(conf, "conf");
+        }
+
+        public Spec fracBits(int f) {
+            this.fracBits = f;
+            return this;
+        }
+
+        /** The data owner's training set (null, the default, at the model owner). */
+        public Spec train(DataSet trainOrNull) {
+            this.trainOrNull = trainOrNull;
+            return this;
+        }
+
+        /**
+         * The data owner's test set: after training, a secure evaluation on it gives the data owner's accuracy
+         * from logits revealed to it only. The data owner tells the model owner whether one follows (one byte).
+         */
+        public Spec test(DataSet testOrNull) {
+            this.testOrNull = testOrNull;
+            return this;
+        }
+
+        public Spec batch(int batch) {
+            this.batch = batch;
+            return this;
+        }
+
+        public Spec epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Show progress at this party: a bar when {@code interactive}, log lines otherwise. */
+        public Spec progress(boolean progress, boolean interactive) {
+            this.progress = progress;
+            this.interactive = interactive;
+            return this;
+        }
+
+        /** Further DL4J listeners on the secure network (they see only what this party may see). */
+        public Spec listener(TrainingListener l) {
+            listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        public Result run(Session s) {
+            return PartyTraining.run(s, this);
+        }
     }
 
-    /**
-     * As above, then (if the data owner passes a test set) a secure evaluation on it: the data owner's
-     * accuracy, computed from logits revealed to it only; NaN at the model owner and when there is no test set.
-     * The data owner tells the model owner first whether an evaluation follows (one byte).
-     */
-    public static Result train(Session s, MultiLayerConfiguration conf, int fracBits, DataSet trainOrNull, int batch,
-            int epochs, int examples, boolean progress, boolean interactive, DataSet testOrNull) {
+    public static Spec spec(MultiLayerConfiguration conf) {
+        return new Spec(conf);
+    }
+
+    /** Runs training at this party as {@code spec} says, then the optional evaluation and the reveal. */
+    static Result run(Session s, Spec spec) {
         Role role = s.role();
+        DataSet trainOrNull = spec.trainOrNull;
+        int batch = spec.batch;
+        int examples = trainOrNull == null ? 0 : trainOrNull.numExamples();
         int stepsPerEpoch = examples <= 0 ? 0 : (examples + batch - 1) / batch; // 0: unknown (model owner)
         try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
-                .fracBits(fracBits)
-                .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(fracBits)))
+                .fracBits(spec.fracBits)
+                .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(spec.fracBits)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
-            MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
+            MultiLayerNetwork net = SecureTrain.attach(spec.conf, ctx);
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
-            TrainingProgress bar = progress
-                    ? new TrainingProgress(who, stepsPerEpoch, () -> s.traffic().total().bytesSent(), interactive)
+            TrainingProgress bar = spec.progress
+                    ? new TrainingProgress(who, stepsPerEpoch, () -> s.traffic().total().bytesSent(), spec.interactive)
                     : null;
+            List<TrainingListener> listeners = new ArrayList<>(spec.listeners);
             if (bar != null) {
-                net.setListeners(bar);
+                listeners.add(0, bar);
             }
+            net.setListeners(listeners);
             long t0 = System.nanoTime();
             try {
-                net.fit(ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch)), epochs);
+                net.fit(ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch)), spec.epochs);
             } finally {
                 if (bar != null) {
                     bar.close();
@@ -108,7 +169,7 @@ public final class PartyTraining {
             var ch = s.channel(EVAL_CHANNEL);
             boolean evaluate;
             if (role == Role.DATA_OWNER) {
-                evaluate = testOrNull != null;
+                evaluate = spec.testOrNull != null;
                 ch.send(new byte[] {(byte) (evaluate ? 1 : 0)});
             } else {
                 byte[] m = ch.receive();
@@ -118,15 +179,15 @@ public final class PartyTraining {
                 evaluate = m[0] == 1;
             }
             if (evaluate) {
-                Evaluation e = SecureTrain.evaluate(net, ctx, ctx.sharedIterator(testOrNull == null ? null
-                        : batches(testOrNull, 250)));
+                Evaluation e = SecureTrain.evaluate(net, ctx, ctx.sharedIterator(spec.testOrNull == null ? null
+                        : batches(spec.testOrNull, 250)));
                 if (e != null) {
                     acc = e.accuracy();
                 }
             }
             MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
             log.debug("{} done", who);
-            return new Result(role, revealed, stepsPerEpoch * epochs, secs, s.traffic().snapshot(), acc);
+            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc);
         }
     }
 

@@ -181,8 +181,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Result res = PartyTraining.train(session, conf, fracBits, train, batch, epochs,
-                    train == null ? 0 : train.numExamples(), true, tty, test);
+            PartyTraining.Result res = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
+                    .batch(batch).epochs(epochs).progress(true, tty).run(session);
             if (res.testAccuracyOrNaN() == res.testAccuracyOrNaN()) {
                 o.printf(Locale.ROOT, "test accuracy of the secure model on %d images: %.2f %%%n", test.numExamples(),
                         100 * res.testAccuracyOrNaN());

@@ -38,9 +38,17 @@ public final class PartyTraining {
     private PartyTraining() {
     }
 
-    /** What one party ends with. */
+    /**
+     * What one party ends with; {@code figures}: this party's time per kernel and traffic per protocol step over
+     * the whole session (set-up, training, evaluation, reveal).
+     */
     public record Result(Role role, MultiLayerNetwork revealedOrNull, int steps, double seconds,
-            TrafficStats.Snapshot traffic, double testAccuracyOrNaN) {
+            TrafficStats.Snapshot traffic, double testAccuracyOrNaN, ProtocolFigures figures) {
+        /** Per-protocol tables (time per kernel, bytes/messages/rounds per step) for the final summary. */
+        public String protocolTable() {
+            return figures.table();
+        }
+
         public String summary() {
             var t = traffic.total();
             return String.format(Locale.ROOT, "%s: %d steps in %.1f s (%.2f s/step), sent %s, received %s, %d rounds",
@@ -187,7 +195,8 @@ public final class PartyTraining {
             }
             MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
             log.debug("{} done", who);
-            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc);
+            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc,
+                    ProtocolFigures.of(ctx, net.getIterationCount(), secs));
         }
     }
 

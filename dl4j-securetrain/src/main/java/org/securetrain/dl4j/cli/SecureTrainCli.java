@@ -90,6 +90,16 @@ public final class SecureTrainCli implements Callable<Integer> {
     Path out;
     @Option(names = "--plain-progress", description = "log lines instead of a progress bar")
     boolean plainProgress;
+    @Option(names = "--ui", description = "show this party's training in DL4J's training UI on 127.0.0.1 (the loss "
+            + "only where this party may see it, plus the protocol figures page /securetrain); the URLs are printed")
+    boolean ui;
+    @Option(names = "--ui-port", defaultValue = "9000", paramLabel = "PORT",
+            description = "port of the training UI (default ${DEFAULT-VALUE}; 0 = any free port); two parties on one "
+                    + "machine need two ports")
+    int uiPort;
+
+    /** The training UI while this run has one (closed when {@link #call} ends). */
+    private TrainingUi trainingUi;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -120,6 +130,16 @@ public final class SecureTrainCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return run();
+        } finally {
+            if (trainingUi != null) {
+                trainingUi.close();
+            }
+        }
+    }
+
+    private Integer run() {
         Role r = switch (role.toLowerCase(Locale.ROOT)) {
             case "model-owner", "0" -> Role.MODEL_OWNER;
             case "data-owner", "1" -> Role.DATA_OWNER;
@@ -161,6 +181,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PartyTraining.oneNativeThread();
+        startUi(r, o); // before the peer connects: a busy port fails here, not in the middle of a run
         TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
@@ -181,13 +202,21 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Result res = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
-                    .batch(batch).epochs(epochs).progress(true, tty).run(session);
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
+                    .batch(batch).epochs(epochs).progress(true, tty);
+            if (trainingUi != null) {
+                training.listener(trainingUi.listener(r));
+            }
+            PartyTraining.Result res = training.run(session);
             if (res.testAccuracyOrNaN() == res.testAccuracyOrNaN()) {
                 o.printf(Locale.ROOT, "test accuracy of the secure model on %d images: %.2f %%%n", test.numExamples(),
                         100 * res.testAccuracyOrNaN());
             }
             o.println(res.summary());
+            o.print(res.protocolTable());
+            if (trainingUi != null) {
+                trainingUi.publish(res.figures()); // the final figures, with evaluation and reveal
+            }
             MultiLayerNetwork m = res.revealedOrNull();
             if (m != null && out != null) {
                 try {
@@ -199,7 +228,33 @@ public final class SecureTrainCli implements Callable<Integer> {
             }
             o.flush();
         }
+        keepUiOpen(o);
         return 0;
+    }
+
+    /** With {@code --ui}: starts DL4J's training UI on 127.0.0.1 and prints its addresses. */
+    private void startUi(Role r, PrintWriter o) {
+        if (!ui) {
+            return;
+        }
+        if (uiPort < 0 || uiPort > 65535) {
+            throw misuse("--ui-port must be 0..65535, got " + uiPort);
+        }
+        trainingUi = TrainingUi.start(uiPort);
+        o.println("training UI (127.0.0.1 only): " + trainingUi.overviewUri() + " (loss chart"
+                + (r == Role.MODEL_OWNER ? ": empty here, the model owner may not see the loss)" : ")")
+                + " and " + trainingUi.figuresUri() + " (time, bytes and rounds per protocol)");
+        o.flush();
+    }
+
+    /** On a terminal, the UI stays up after training until Enter (it closes with this process). */
+    private void keepUiOpen(PrintWriter o) {
+        if (trainingUi == null || System.console() == null) {
+            return;
+        }
+        o.println("the training UI stays up at " + trainingUi.overviewUri() + "; press Enter to close it and exit");
+        o.flush();
+        System.console().readLine();
     }
 
     private void positive(String name, int v) {

@@ -90,7 +90,7 @@ public record ProtocolFigures(Role role, int iterations, double trainSeconds, Tr
         sb.append("  traffic per protocol step (counted per message by the runtime, no TLS overhead):\n");
         sb.append(String.format(Locale.ROOT, "    %-28s %12s %12s %9s %9s%n", "step", "sent", "received", "messages",
                 "rounds"));
-        traffic.steps().forEach((name, s) -> sb.append(String.format(Locale.ROOT, "    %-28s %12s %12s %9d %9d%n",
+        usedSteps().forEach((name, s) -> sb.append(String.format(Locale.ROOT, "    %-28s %12s %12s %9d %9d%n",
                 name, Traffic.human(s.bytesSent()), Traffic.human(s.bytesReceived()),
                 s.messagesSent() + s.messagesReceived(), s.rounds())));
         return sb.toString();
@@ -101,25 +101,25 @@ public record ProtocolFigures(Role role, int iterations, double trainSeconds, Tr
         StringBuilder sb = new StringBuilder();
         Traffic t = traffic.total();
         sb.append("<h2 id=\"party-").append(role.name().toLowerCase(Locale.ROOT)).append("\">")
-                .append(esc(role.toString())).append("</h2>\n");
+                .append(role == Role.MODEL_OWNER ? "Model owner (party 0)" : "Data owner (party 1)").append("</h2>\n");
         sb.append(String.format(Locale.ROOT, "<p class=\"totals\">%d training steps in %.1f s (%.2f s/step); "
                 + "session total: sent <b>%s</b> (%d bytes), received <b>%s</b>, %d messages sent, <b>%d rounds</b></p>%n",
                 iterations, trainSeconds, iterations == 0 ? 0.0 : trainSeconds / iterations,
                 Traffic.human(t.bytesSent()), t.bytesSent(), Traffic.human(t.bytesReceived()), t.messagesSent(),
                 t.rounds()));
         if (!kernels.isEmpty()) {
-            sb.append("<table class=\"kernels\"><caption>Time per kernel: wall clock at this party around each call, "
-                    + "including waiting for the peer</caption>\n<tr><th>kernel</th><th>calls</th><th>seconds</th>"
+            sb.append("<p class=\"caption\">Time per kernel: wall clock at this party around each call, including "
+                    + "waiting for the peer</p>\n<table class=\"kernels\">\n<tr><th>kernel</th><th>calls</th><th>seconds</th>"
                     + "<th>ms/call</th></tr>\n");
             kernels.forEach((kind, kt) -> sb.append(String.format(Locale.ROOT,
                     "<tr><td>%s</td><td>%d</td><td>%.3f</td><td>%.2f</td></tr>%n", esc(kind.name()), kt.calls(),
                     kt.seconds(), 1000 * kt.seconds() / kt.calls())));
             sb.append("</table>\n");
         }
-        sb.append("<table class=\"traffic\"><caption>Traffic per protocol step: counted per message by the runtime "
-                + "(frame headers and payloads, no TLS overhead); a round is one flight this party sent</caption>\n"
+        sb.append("<p class=\"caption\">Traffic per protocol step: counted per message by the runtime (frame headers "
+                + "and payloads, no TLS overhead); a round is one flight this party sent</p>\n<table class=\"traffic\">\n"
                 + "<tr><th>step</th><th>bytes sent</th><th>bytes received</th><th>messages</th><th>rounds</th></tr>\n");
-        traffic.steps().forEach((name, s) -> sb.append(String.format(Locale.ROOT,
+        usedSteps().forEach((name, s) -> sb.append(String.format(Locale.ROOT,
                 "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>%n", esc(name), s.bytesSent(),
                 s.bytesReceived(), s.messagesSent() + s.messagesReceived(), s.rounds())));
         sb.append("</table>\n");
@@ -146,6 +146,17 @@ public record ProtocolFigures(Role role, int iterations, double trainSeconds, Tr
             sep = ",";
         }
         return sb.append("}}").toString();
+    }
+
+    /** Steps with any traffic (the runtime also lists scopes that stayed empty). */
+    private Map<String, Traffic> usedSteps() {
+        Map<String, Traffic> out = new java.util.TreeMap<>();
+        traffic.steps().forEach((k, v) -> {
+            if (!v.equals(Traffic.ZERO)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private static String json(Traffic t) {

@@ -56,7 +56,7 @@ public final class SecureTrainUiModule implements UIModule {
                 + "<title>SecureTrain: protocol figures</title><style>"
                 + "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin:0.8em 0}"
                 + "td,th{border:1px solid #bbb;padding:2px 8px;text-align:right}td:first-child,th:first-child"
-                + "{text-align:left}caption{text-align:left;font-style:italic;color:#444}</style></head><body>\n"
+                + "{text-align:left}p.caption{font-style:italic;color:#444;margin:0.8em 0 0 0}</style></head><body>\n"
                 + "<h1>SecureTrain: protocol figures</h1>\n<p>Cumulative since the session started, refreshed "
                 + "after every training step. The loss chart is on <a href=\"/train/overview\">DL4J's overview</a> "
                 + "(only where this party may see the loss).</p>\n");

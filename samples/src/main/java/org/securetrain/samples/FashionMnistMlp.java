@@ -9,6 +9,8 @@ import org.securetrain.dl4j.cli.LocalTlsParties;
 import org.securetrain.dl4j.cli.Models;
 import org.securetrain.dl4j.cli.PartyTraining;
 import org.securetrain.dl4j.cli.TrainingProgress;
+import org.securetrain.dl4j.cli.TrainingUi;
+import org.securetrain.runtime.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * accuracy of the secure model (revealed to the model owner) next to plaintext DL4J trained on the same
  * configuration, seed and minibatches, and time, bytes and rounds per party.
  *
- * <p>Options ({@code key=value}): {@code train=4000 test=1000 batch=64 epochs=2 hidden=128 lr=0.01 fracBits=24}.
+ * <p>Options ({@code key=value}): {@code train=4000 test=1000 batch=64 epochs=2 hidden=128 lr=0.01 fracBits=24
+ * ui=false uiPort=9000}. {@code ui=true}: DL4J's training UI on 127.0.0.1:uiPort ({@link TrainingUi}), the data
+ * owner's loss chart and both parties' protocol figures; on a terminal it stays up after the run until Enter.
  */
 public final class FashionMnistMlp {
     private static final Logger log = LoggerFactory.getLogger(FashionMnistMlp.class);
@@ -35,13 +39,38 @@ public final class FashionMnistMlp {
         int hidden = a.integer("hidden", 128);
         double lr = a.real("lr", 0.01);
         int f = a.integer("fracBits", 24);
+        String ui = a.string("ui", "false");
+        if (!ui.equals("true") && !ui.equals("false")) {
+            throw new IllegalArgumentException("ui must be true or false, got '" + ui + "'");
+        }
+        int uiPort = a.integer("uiPort", TrainingUi.DEFAULT_PORT);
         a.done();
         MultiLayerConfiguration conf = Models.mlp(hidden, lr, 42);
-        run("MLP 784-" + hidden + "-10", conf, f, train, test, batch, epochs);
+        if (ui.equals("false")) {
+            run("MLP 784-" + hidden + "-10", conf, f, train, test, batch, epochs);
+            return;
+        }
+        try (TrainingUi trainingUi = TrainingUi.start(uiPort)) {
+            System.out.println("training UI (127.0.0.1 only): " + trainingUi.overviewUri() + " (the data owner's loss) and "
+                    + trainingUi.figuresUri() + " (time, bytes and rounds per protocol, both parties)");
+            run("MLP 784-" + hidden + "-10", conf, f, train, test, batch, epochs, trainingUi);
+            if (System.console() != null) {
+                System.out.println("the training UI stays up at " + trainingUi.overviewUri() + "; press Enter to close it");
+                System.console().readLine();
+            }
+        }
     }
 
-    /** Secure two-party training and the plaintext baseline, with the summary. Shared by the CNN sample. */
     static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs) {
+        run(name, conf, f, train, test, batch, epochs, null);
+    }
+
+    /**
+     * Secure two-party training and the plaintext baseline, with the summary. Shared by the CNN sample.
+     * {@code uiOrNull}: both parties' networks report to this training UI.
+     */
+    static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs,
+            TrainingUi uiOrNull) {
         PartyTraining.oneNativeThread();
         DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, train);
         DataSet testSet = FashionMnist.bundled(FashionMnist.Split.TEST, test);
@@ -51,9 +80,9 @@ public final class FashionMnistMlp {
         boolean tty = TrainingProgress.interactiveTerminal();
         long t0 = System.nanoTime();
         var r = LocalTlsParties.run(conf, f,
-                s -> PartyTraining.spec(conf).fracBits(f).batch(batch).epochs(epochs).run(s),
-                s -> PartyTraining.spec(conf).fracBits(f).train(trainSet).batch(batch).epochs(epochs)
-                        .progress(true, tty).run(s));
+                s -> withUi(PartyTraining.spec(conf).fracBits(f).batch(batch).epochs(epochs), uiOrNull, s).run(s),
+                s -> withUi(PartyTraining.spec(conf).fracBits(f).train(trainSet).batch(batch).epochs(epochs)
+                        .progress(true, tty), uiOrNull, s).run(s));
         double total = (System.nanoTime() - t0) / 1e9;
         MultiLayerNetwork secure = r.modelOwner().revealedOrNull();
 
@@ -77,5 +106,15 @@ public final class FashionMnistMlp {
         System.out.println("  " + r.modelOwner().summary());
         System.out.println("  " + r.dataOwner().summary());
         System.out.println(line);
+        System.out.print(r.modelOwner().protocolTable());
+        System.out.print(r.dataOwner().protocolTable());
+        if (uiOrNull != null) { // the final figures, with evaluation and reveal
+            uiOrNull.publish(r.modelOwner().figures());
+            uiOrNull.publish(r.dataOwner().figures());
+        }
+    }
+
+    private static PartyTraining.Spec withUi(PartyTraining.Spec spec, TrainingUi uiOrNull, Session s) {
+        return uiOrNull == null ? spec : spec.listener(uiOrNull.listener(s.role()));
     }
 }

@@ -88,9 +88,9 @@ public record ProtocolFigures(Role role, int iterations, double trainSeconds, Tr
                     kt.calls(), kt.seconds(), 1000 * kt.seconds() / kt.calls())));
         }
         sb.append("  traffic per protocol step (counted per message by the runtime, no TLS overhead):\n");
-        sb.append(String.format(Locale.ROOT, "    %-28s %12s %12s %9s %9s%n", "step", "sent", "received", "messages",
+        sb.append(String.format(Locale.ROOT, "    %-34s %12s %12s %9s %9s%n", "step", "sent", "received", "messages",
                 "rounds"));
-        usedSteps().forEach((name, s) -> sb.append(String.format(Locale.ROOT, "    %-28s %12s %12s %9d %9d%n",
+        usedSteps().forEach((name, s) -> sb.append(String.format(Locale.ROOT, "    %-34s %12s %12s %9d %9d%n",
                 name, Traffic.human(s.bytesSent()), Traffic.human(s.bytesReceived()),
                 s.messagesSent() + s.messagesReceived(), s.rounds())));
         return sb.toString();

@@ -1,5 +1,6 @@
 package org.securetrain.dl4j.cli;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.Collection;
@@ -103,6 +104,7 @@ public final class TrainingUi implements AutoCloseable {
         try {
             deployed.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            s.stop(Promise.promise()); // marks DL4J's singleton stopped, so DL4J never hands out this dead instance
             vx.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

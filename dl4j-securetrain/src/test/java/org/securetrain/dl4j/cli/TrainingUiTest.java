@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -44,7 +47,8 @@ class TrainingUiTest {
 
     /** A short run's output, with the UI still up. */
     record Run(TrainingUi ui, TrainingUi.PartyListener modelOwner, TrainingUi.PartyListener dataOwner,
-            List<Double> dataOwnerLosses, List<Double> modelOwnerScores, PartyTraining.Result dataOwnerResult) {
+            List<Double> dataOwnerLosses, List<Double> modelOwnerScores, PartyTraining.Result dataOwnerResult,
+            Set<Integer> liveSteps) {
     }
 
     /** Starts the UI on a free loopback port and runs 4 secure steps of a 784-16-10 MLP on 64 bundled images. */
@@ -58,11 +62,35 @@ class TrainingUiTest {
             TrainingUi.PartyListener l1 = ui.listener(Role.DATA_OWNER);
             Scores s0 = new Scores();
             Scores s1 = new Scores();
-            var r = TwoPartyRunner.run(
-                    pair.party(0), s -> PartyTraining.spec(conf).fracBits(F).batch(16).listener(s0).listener(l0).run(s),
-                    pair.party(1), s -> PartyTraining.spec(conf).fracBits(F).train(train).batch(16).listener(s1)
-                            .listener(l1).run(s));
-            return new Run(ui, l0, l1, s1.scores, s0.scores, r.party1());
+            // while training runs, a client polls the figures page's data as the page itself does
+            Set<Integer> live = new ConcurrentSkipListSet<>();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread poller = new Thread(() -> {
+                while (!done.get()) {
+                    try {
+                        JsonArray parties = new JsonObject(get(ui, "/securetrain/data").body()).getJsonArray("parties");
+                        for (int i = 0; i < parties.size(); i++) {
+                            if (parties.getJsonObject(i).getString("role").equals("DATA_OWNER")) {
+                                live.add(parties.getJsonObject(i).getInteger("iterations"));
+                            }
+                        }
+                        Thread.sleep(100);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "ui-poller");
+            poller.setDaemon(true);
+            poller.start();
+            try {
+                var r = TwoPartyRunner.run(
+                        pair.party(0), s -> PartyTraining.spec(conf).fracBits(F).batch(16).listener(s0).listener(l0).run(s),
+                        pair.party(1), s -> PartyTraining.spec(conf).fracBits(F).train(train).batch(16).listener(s1)
+                                .listener(l1).run(s));
+                return new Run(ui, l0, l1, s1.scores, s0.scores, r.party1(), live);
+            } finally {
+                done.set(true);
+            }
         } catch (RuntimeException e) {
             ui.close();
             throw e;
@@ -79,6 +107,8 @@ class TrainingUiTest {
             run.modelOwnerScores().forEach(l -> assertTrue(Double.isNaN(l), "model owner may not see the loss: " + l));
             assertEquals(4, run.dataOwner().stepsShown());
             assertEquals(0, run.modelOwner().stepsShown(), "a hidden (NaN) loss must not reach DL4J, which draws it as 0");
+            // the figures page followed the run step by step (a secure step takes far longer than a poll)
+            assertTrue(run.liveSteps().stream().anyMatch(n -> n >= 1 && n < 4), "steps seen live: " + run.liveSteps());
 
             // the data the overview page's score chart polls
             JsonObject overview = new JsonObject(waitForScores(ui, run.dataOwner().sessionId(), 4));

@@ -170,7 +170,14 @@ public final class SessionCore implements Session, FrameListener {
 
     @Override
     public Channel channel(String name) {
-        checkUsable();
+        SessionException f = failure.get();
+        if (f != null && (closed || !hasBuffered(streamId(name)))) {
+            throw rethrow(f);
+        }
+        // A peer's orderly close may overtake a local channel() call: what it sent before is still readable.
+        if (closed) {
+            throw new SessionException("session closed");
+        }
         return channels.computeIfAbsent(name, n -> {
             int id = streamId(n);
             Inbox box = inboxes.computeIfAbsent(id, k -> new Inbox(k, n));
@@ -184,6 +191,16 @@ public final class SessionCore implements Session, FrameListener {
             }
             return new ChannelImpl(this, n, id, box);
         });
+    }
+
+    private boolean hasBuffered(int id) {
+        Inbox box = inboxes.get(id);
+        if (box == null) {
+            return false;
+        }
+        synchronized (box) {
+            return !box.ready.isEmpty();
+        }
     }
 
     /** Stable 31-bit id from the name (SHA-256 prefix), never the control stream. */

@@ -67,6 +67,21 @@ class TlsSessionTest {
             assertTrue(d.getMessage().contains("peer closed the session"), d.getMessage());
             assertFalse(o.listener().isOpen());
         }
+        // The goodbye overtakes the receiver's first channel() call: what was sent before it is still delivered.
+        try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
+            o.connector().channel("y").send(new byte[] {7});
+            o.connector().close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (o.listener().isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertFalse(o.listener().isOpen(), "the peer's close did not arrive");
+            assertArrayEquals(new byte[] {7}, o.listener().channel("y").receive());
+            assertThrows(org.securetrain.runtime.PeerDisconnectedException.class,
+                    () -> o.listener().channel("y").receive());
+            assertThrows(org.securetrain.runtime.PeerDisconnectedException.class,
+                    () -> o.listener().channel("never-used"));
+        }
     }
 
     /** Party 0 sends first on every stream, party 1 echoes a transformed copy back. */

@@ -46,13 +46,6 @@ final class RunAgreement {
         if (theirs.length != 4 || theirs[0] != MAGIC || (theirs[3] & ~1L) != 0) {
             throw new IllegalStateException("the " + peer + " runs an incompatible launcher version (malformed run plan)");
         }
-        if (problemOrNull != null) {
-            throw new IllegalStateException(problemOrNull.local());
-        }
-        if (theirProblem.length > 0) {
-            throw new IllegalStateException("the " + peer + " cannot start: "
-                    + new String(theirProblem, StandardCharsets.UTF_8));
-        }
         boolean theyResume = theirs[3] == 1;
         if (theyResume != mine.resume()) {
             Role resuming = mine.resume() ? me : me.peer();
@@ -67,6 +60,14 @@ final class RunAgreement {
         if (theirs[1] != mine.epochs()) {
             throw new IllegalStateException("the parties train for different numbers of epochs: " + me + " "
                     + mine.epochs() + ", " + peer + " " + theirs[1] + " (--epochs must be the same)");
+        }
+        // differing plans first (the usual misuse, and the same message at both), then each party's own problem
+        if (problemOrNull != null) {
+            throw new IllegalStateException(problemOrNull.local());
+        }
+        if (theirProblem.length > 0) {
+            throw new IllegalStateException("the " + peer + " cannot start: "
+                    + new String(theirProblem, StandardCharsets.UTF_8));
         }
     }
 

@@ -42,6 +42,7 @@ public final class FashionMnistMlp {
 
     /** Secure two-party training and the plaintext baseline, with the summary. Shared by the CNN sample. */
     static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs) {
+        org.securetrain.ring.FixedPoint.of(f); // a bad fracBits fails here, before any party starts
         PartyTraining.oneNativeThread();
         DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, train);
         DataSet testSet = FashionMnist.bundled(FashionMnist.Split.TEST, test);

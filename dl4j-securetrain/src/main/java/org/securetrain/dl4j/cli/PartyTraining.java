@@ -215,16 +215,18 @@ public final class PartyTraining {
             TrainingProgress bar = spec.progress
                     ? new TrainingProgress(who, stepsPerEpoch, () -> s.traffic().total().bytesSent(), spec.interactive)
                     : null;
-            List<TrainingListener> listeners = new ArrayList<>(spec.listeners);
+            List<TrainingListener> listeners = new ArrayList<>();
             if (bar != null) {
-                listeners.add(0, bar);
+                listeners.add(bar);
                 if (resumedFrom >= 0) {
                     bar.resumeAt(resumedEpoch, resumedBatchInEpoch);
                 }
             }
             if (spec.checkpointDirOrNull != null) {
+                // before the caller's listeners: a failing listener must not cost the step's checkpoint
                 listeners.add(Checkpoints.listener(ctx, shared, spec.checkpointDirOrNull, spec.checkpointEvery));
             }
+            listeners.addAll(spec.listeners);
             net.setListeners(listeners);
             long t0 = System.nanoTime();
             try {

@@ -38,8 +38,32 @@ final class CheckpointDirectory {
     record Problem(String local, String forPeer) {
     }
 
-    /** What the run that wrote the checkpoints was, as far as the resumed run must match it. */
-    record RunDescription(Role role, byte[] configHash, int batch, int trainExamples) {
+    /**
+     * What the run that wrote the checkpoints was, as far as the resumed run must match it. {@code trainDigest}
+     * (SHA-256 of the data owner's training features and labels, hex; empty at the model owner) catches other
+     * data of the same size, which would silently change the minibatches a resume skips and continues with.
+     */
+    record RunDescription(Role role, byte[] configHash, int batch, int trainExamples, String trainDigest) {
+    }
+
+    /** SHA-256 over the training set's features and labels (hex), or "" without one (the model owner). */
+    static String digest(org.nd4j.linalg.dataset.DataSet trainOrNull) {
+        if (trainOrNull == null) {
+            return "";
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (org.nd4j.linalg.api.ndarray.INDArray a : new org.nd4j.linalg.api.ndarray.INDArray[] {
+                    trainOrNull.getFeatures(), trainOrNull.getLabels()}) {
+                // the buffer as it is in memory (no copy) unless the array is a view of a larger one
+                org.nd4j.linalg.api.ndarray.INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+                md.update(c.data().asNio());
+                md.update(java.util.Arrays.toString(c.shape()).getBytes(StandardCharsets.UTF_8));
+            }
+            return Hex.of(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -121,6 +145,11 @@ final class CheckpointDirectory {
             return new Problem("--resume: cannot read " + dir.resolve(RUN_FILE) + ": " + e.getMessage(),
                     "its run description (" + RUN_FILE + ") is unreadable");
         }
+        if (then != null && then.role() != now.role()) {
+            return new Problem("--resume: " + dir.resolve(RUN_FILE) + " describes the " + then.role() + "'s run, but this "
+                    + "party is the " + now.role() + " (wrong --checkpoint-dir?)", "its checkpoint directory holds the "
+                    + then.role() + "'s checkpoints");
+        }
         if (then != null && now.role() == Role.DATA_OWNER
                 && (then.batch() != now.batch() || then.trainExamples() != now.trainExamples())) {
             return new Problem("--resume: the checkpoints were written with --batch " + then.batch() + " on "
@@ -128,6 +157,12 @@ final class CheckpointDirectory {
                     + now.trainExamples() + ": resume with the same batch size and data (the same minibatches in the "
                     + "same order)", "the data owner's batch size or training data differ from the run that wrote "
                     + "the checkpoints");
+        }
+        if (then != null && now.role() == Role.DATA_OWNER && !then.trainDigest().equals(now.trainDigest())) {
+            return new Problem("--resume: the training data differ from those the checkpoints were written with (same "
+                    + "size, different images or labels; SHA-256 " + shortHex(then.trainDigest()) + "... then, "
+                    + shortHex(now.trainDigest()) + "... now): resume with the same --data and --limit",
+                    "the data owner's training data differ from the run that wrote the checkpoints");
         }
         return null;
     }
@@ -139,6 +174,7 @@ final class CheckpointDirectory {
         p.setProperty("configHash", Hex.of(run.configHash()));
         p.setProperty("batch", Integer.toString(run.batch()));
         p.setProperty("trainExamples", Integer.toString(run.trainExamples()));
+        p.setProperty("trainDigest", run.trainDigest());
         Path tmp = dir.resolve(RUN_FILE + ".tmp");
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -162,7 +198,8 @@ final class CheckpointDirectory {
         }
         try {
             return new RunDescription(Role.valueOf(p.getProperty("role")), Hex.parse(p.getProperty("configHash")),
-                    Integer.parseInt(p.getProperty("batch")), Integer.parseInt(p.getProperty("trainExamples")));
+                    Integer.parseInt(p.getProperty("batch")), Integer.parseInt(p.getProperty("trainExamples")),
+                    p.getProperty("trainDigest", ""));
         } catch (RuntimeException e) {
             throw new IOException("malformed " + RUN_FILE + " (" + e + ")", e);
         }
@@ -195,6 +232,10 @@ final class CheckpointDirectory {
     static long stepOf(Path checkpointFile) {
         String n = checkpointFile.getFileName().toString();
         return Long.parseLong(n.substring("checkpoint-".length(), n.length() - ".zip".length()));
+    }
+
+    private static String shortHex(String hex) {
+        return hex.length() <= 12 ? hex : hex.substring(0, 12);
     }
 
     private static String names(List<Path> files) {

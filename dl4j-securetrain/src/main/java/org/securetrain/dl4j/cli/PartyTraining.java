@@ -271,8 +271,9 @@ public final class PartyTraining {
      * resume flags, stop both parties with the cause. A fresh run with checkpoints then records its run description.
      */
     private static void agreeOnTheRun(Session s, Spec spec, int examples) {
-        CheckpointDirectory.RunDescription run = new CheckpointDirectory.RunDescription(s.role(),
-                SecureTrain.configHash(spec.conf, spec.fracBits), spec.batch, examples);
+        CheckpointDirectory.RunDescription run = spec.checkpointDirOrNull == null ? null
+                : new CheckpointDirectory.RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits),
+                        spec.batch, examples, CheckpointDirectory.digest(spec.trainOrNull));
         CheckpointDirectory.Problem problem = spec.checkpointDirOrNull == null ? null
                 : CheckpointDirectory.check(spec.checkpointDirOrNull, spec.resume, run);
         RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);

@@ -115,6 +115,31 @@ class PartyTrainingResumeTest {
         assertEquals(STEPS, again.party1().resumedFromStep());
         assertEquals(STEPS, again.party1().steps());
         assertTrue(again.party1().summary().contains("0 steps in this run"), again.party1().summary());
+
+        // other images of the same number: the minibatches skipped and continued with would differ; both stop
+        DataSet other = FashionMnist.bundled(FashionMnist.Split.TEST, BATCH * STEPS);
+        RuntimeException[] seen = new RuntimeException[2];
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F))) {
+            assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
+                    pair.party(0), s -> failing(seen, 0, () -> spec(dirs[0], true, -1).run(s)),
+                    pair.party(1), s -> failing(seen, 1, () -> spec(dirs[1], true, -1).train(other).run(s))));
+        }
+        assertTrue(seen[1].getMessage().contains("the training data differ from those the checkpoints were written "
+                + "with"), seen[1].getMessage());
+        assertTrue(seen[0].getMessage().contains("the DATA_OWNER cannot start: the data owner's training data differ"),
+                seen[0].getMessage());
+        assertEquals(step6And8, names(dirs[1]), "a refused resume leaves the checkpoints alone");
+    }
+
+    private static PartyTraining.Result failing(RuntimeException[] seen, int party,
+            java.util.function.Supplier<PartyTraining.Result> run) {
+        try {
+            return run.get();
+        } catch (RuntimeException e) {
+            seen[party] = e;
+            throw e;
+        }
     }
 
     @Test

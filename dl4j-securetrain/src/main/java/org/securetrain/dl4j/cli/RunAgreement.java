@@ -66,9 +66,14 @@ final class RunAgreement {
             throw new IllegalStateException(problemOrNull.local());
         }
         if (theirProblem.length > 0) {
-            throw new IllegalStateException("the " + peer + " cannot start: "
-                    + new String(theirProblem, StandardCharsets.UTF_8));
+            throw new IllegalStateException("the " + peer + " cannot start: " + printable(theirProblem));
         }
+    }
+
+    /** The peer's sentence, shortened and without control characters: it is shown to this party's user. */
+    private static String printable(byte[] text) {
+        String t = new String(text, 0, Math.min(text.length, 400), StandardCharsets.UTF_8);
+        return t.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String every(long n) {

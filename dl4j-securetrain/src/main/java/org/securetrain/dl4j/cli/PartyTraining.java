@@ -181,6 +181,10 @@ public final class PartyTraining {
             throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
         }
         agreeOnTheRun(s, spec, examples);
+        // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
+        // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
+        // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
+        var ch = s.channel(EVAL_CHANNEL);
         try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
                 .fracBits(spec.fracBits)
@@ -240,7 +244,6 @@ public final class PartyTraining {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double acc = Double.NaN;
-            var ch = s.channel(EVAL_CHANNEL);
             boolean evaluate;
             if (role == Role.DATA_OWNER) {
                 evaluate = spec.testOrNull != null;

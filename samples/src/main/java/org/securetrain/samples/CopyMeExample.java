@@ -25,6 +25,7 @@ import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.cli.HostPort;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsSession;
@@ -45,23 +46,31 @@ import org.securetrain.runtime.tls.TlsTransport;
  * java -cp "samples/target/securetrain-samples.jar:samples/target/lib/*" org.securetrain.samples.CopyMeExample \
  *     data-owner 127.0.0.1:7000 keys/data-owner.key.pem keys/data-owner.crt.pem MODEL_OWNER_FINGERPRINT
  * </pre>
+ *
+ * Optional arguments follow the five: the number of training and test images the data owner uses (default 2048
+ * and 500; a quick try: 128 100) and the file the model owner saves the trained model to (default
+ * trained-model.zip).
  */
 public final class CopyMeExample {
     private CopyMeExample() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: CopyMeExample model-owner|data-owner HOST:PORT KEY.pem CERT.pem PEER_FINGERPRINT");
+        if (args.length < 5 || args.length > 8) {
+            System.err.println("usage: CopyMeExample model-owner|data-owner HOST:PORT KEY.pem CERT.pem PEER_FINGERPRINT "
+                    + "[TRAIN_IMAGES [TEST_IMAGES [MODEL_FILE]]]");
             System.exit(2);
         }
         Role role = switch (args[0]) {
             case "model-owner" -> Role.MODEL_OWNER;
             case "data-owner" -> Role.DATA_OWNER;
-            default -> throw new IllegalArgumentException("first argument must be model-owner or data-owner");
+            default -> throw new IllegalArgumentException("first argument must be model-owner or data-owner, got '"
+                    + args[0] + "'");
         };
-        String[] hp = args[1].split(":");
-        InetSocketAddress address = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        InetSocketAddress address = HostPort.parse(args[1]); // "expected HOST:PORT" errors name the bad part
+        int trainImages = args.length > 5 ? positive("TRAIN_IMAGES", args[5]) : 2048;
+        int testImages = args.length > 6 ? positive("TEST_IMAGES", args[6]) : 500;
+        String modelFile = args.length > 7 ? args[7] : "trained-model.zip";
 
         // Two parties share the CPU of a laptop demo: one native (OpenMP) thread for ND4J is faster here.
         Nd4j.getEnvironment().setMaxMasterThreads(1);
@@ -121,8 +130,8 @@ public final class CopyMeExample {
             DataSetIterator train = null;
             DataSetIterator test = null;
             if (role == Role.DATA_OWNER) {
-                DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, 2048);
-                DataSet testSet = FashionMnist.bundled(FashionMnist.Split.TEST, 500);
+                DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, trainImages);
+                DataSet testSet = FashionMnist.bundled(FashionMnist.Split.TEST, testImages);
                 train = new ViewIterator(trainSet, 64);
                 test = new ViewIterator(testSet, 250);
             }
@@ -141,10 +150,22 @@ public final class CopyMeExample {
             //    data owner. (Or keep the shares and run secure inference: see SecureInference.)
             MultiLayerNetwork trained = SecureTrain.reveal(net, ctx);
             if (trained != null) {
-                ModelSerializer.writeModel(trained, "trained-model.zip", false);
-                System.out.println("model owner: trained model saved to trained-model.zip");
+                ModelSerializer.writeModel(trained, modelFile, false);
+                System.out.println("model owner: trained model saved to " + modelFile);
             }
             System.out.println(role + " traffic: " + session.traffic().total());
         }
+    }
+
+    private static int positive(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a positive integer, got '" + value + "'");
     }
 }

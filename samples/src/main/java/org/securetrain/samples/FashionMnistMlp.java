@@ -71,6 +71,7 @@ public final class FashionMnistMlp {
      */
     static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs,
             TrainingUi uiOrNull) {
+        org.securetrain.ring.FixedPoint.of(f); // a bad fracBits fails here, before any party starts
         PartyTraining.oneNativeThread();
         DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, train);
         DataSet testSet = FashionMnist.bundled(FashionMnist.Split.TEST, test);

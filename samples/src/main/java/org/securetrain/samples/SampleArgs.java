@@ -3,7 +3,7 @@ package org.securetrain.samples;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code key=value} arguments of the samples, failing with a message naming the bad one. */
+/** {@code key=value} arguments of the samples, failing with a message naming the bad one (integers and reals must be positive). */
 final class SampleArgs {
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -13,7 +13,9 @@ final class SampleArgs {
             if (eq <= 0) {
                 throw new IllegalArgumentException("expected key=value, got '" + s + "'");
             }
-            values.put(s.substring(0, eq), s.substring(eq + 1));
+            if (values.put(s.substring(0, eq), s.substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("option '" + s.substring(0, eq) + "' is given twice");
+            }
         }
     }
 
@@ -38,11 +40,16 @@ final class SampleArgs {
         if (v == null) {
             return def;
         }
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
         }
+        if (!(d > 0) || Double.isInfinite(d)) { // the only real option is the learning rate
+            throw new IllegalArgumentException(key + " must be a positive number, got '" + v + "'");
+        }
+        return d;
     }
 
     String string(String key, String def) {

@@ -46,6 +46,7 @@ public final class SecureInference {
         int f = a.integer("fracBits", 24);
         String modelFile = a.string("model", null);
         a.done();
+        FixedPoint.of(f); // a bad fracBits fails here, before any party starts
         PartyTraining.oneNativeThread();
 
         MultiLayerNetwork model;

@@ -1,5 +1,6 @@
 package org.securetrain.dl4j.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.securetrain.dl4j.Checkpoints;
 import org.securetrain.dl4j.LossVisibility;
+import org.securetrain.dl4j.ResumedTraining;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
 import org.securetrain.kernels.TwoPartyBackend;
@@ -39,11 +42,13 @@ public final class PartyTraining {
     }
 
     /**
-     * What one party ends with; {@code figures}: this party's time per kernel and traffic per protocol step over
-     * the whole session (set-up, training, evaluation, reveal).
+     * What one party ends with. {@code steps} counts all training steps of the run, those before a resume
+     * included; {@code resumedFromStep} is the checkpoint step a resumed run started from, -1 for a fresh run;
+     * {@code figures}: this party's time per kernel and traffic per protocol step over the whole session (set-up,
+     * training, evaluation, reveal).
      */
     public record Result(Role role, MultiLayerNetwork revealedOrNull, int steps, double seconds,
-            TrafficStats.Snapshot traffic, double testAccuracyOrNaN, ProtocolFigures figures) {
+            TrafficStats.Snapshot traffic, double testAccuracyOrNaN, long resumedFromStep, ProtocolFigures figures) {
         /** Per-protocol tables (time per kernel, bytes/messages/rounds per step) for the final summary. */
         public String protocolTable() {
             return figures.table();
@@ -51,9 +56,13 @@ public final class PartyTraining {
 
         public String summary() {
             var t = traffic.total();
-            return String.format(Locale.ROOT, "%s: %d steps in %.1f s (%.2f s/step), sent %s, received %s, %d rounds",
-                    role, steps, seconds, steps == 0 ? 0.0 : seconds / steps, TrainingProgress.Bytes.format(t.bytesSent()),
-                    TrainingProgress.Bytes.format(t.bytesReceived()), t.rounds());
+            long now = resumedFromStep < 0 ? steps : steps - resumedFromStep;
+            String resumed = resumedFromStep < 0 ? "" : " (resumed from checkpoint step " + resumedFromStep + ": " + now
+                    + " steps in this run)";
+            return String.format(Locale.ROOT, "%s: %d steps%s in %.1f s (%.2f s/step), sent %s, received %s, %d rounds",
+                    role, steps, resumed, seconds, now == 0 ? 0.0 : seconds / now,
+                    TrainingProgress.Bytes.format(t.bytesSent()), TrainingProgress.Bytes.format(t.bytesReceived()),
+                    t.rounds());
         }
     }
 
@@ -84,6 +93,9 @@ public final class PartyTraining {
         boolean progress;
         boolean interactive;
         final List<TrainingListener> listeners = new ArrayList<>();
+        Path checkpointDirOrNull;
+        int checkpointEvery;
+        boolean resume;
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -132,6 +144,30 @@ public final class PartyTraining {
             return this;
         }
 
+        /**
+         * Writes this party's checkpoints into {@code dir} after every {@code everySteps}-th step (the last two are
+         * kept; see {@link Checkpoints}). Both parties must give the same interval; the run checks it with the peer
+         * before training. A fresh run refuses a directory that already holds checkpoints.
+         */
+        public Spec checkpoints(Path dir, int everySteps) {
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("checkpoint interval must be at least 1 step, got " + everySteps);
+            }
+            this.checkpointDirOrNull = Objects.requireNonNull(dir, "checkpoint directory");
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * Continues from the newest checkpoint step both parties hold instead of starting fresh (both parties
+         * must resume): the steps already done are skipped, the data owner's minibatches continue in the same
+         * order, and the run ends after the same number of epochs as an uninterrupted one. Needs {@link #checkpoints}.
+         */
+        public Spec resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
         public Result run(Session s) {
             return PartyTraining.run(s, this);
         }
@@ -148,25 +184,66 @@ public final class PartyTraining {
         int batch = spec.batch;
         int examples = trainOrNull == null ? 0 : trainOrNull.numExamples();
         int stepsPerEpoch = examples <= 0 ? 0 : (examples + batch - 1) / batch; // 0: unknown (model owner)
+        if (spec.resume && spec.checkpointDirOrNull == null) {
+            throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
+        }
+        agreeOnTheRun(s, spec, examples);
+        // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
+        // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
+        // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
+        var ch = s.channel(EVAL_CHANNEL);
         try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
                 .fracBits(spec.fracBits)
                 .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(spec.fracBits)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
-            MultiLayerNetwork net = SecureTrain.attach(spec.conf, ctx);
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
+            MultiLayerNetwork net;
+            DataSetIterator shared;
+            int epochsToRun = spec.epochs;
+            long resumedFrom = -1;
+            int resumedEpoch = 0;
+            int resumedBatchInEpoch = 0;
+            if (spec.resume) {
+                ResumedTraining r = SecureTrain.resume(spec.conf, ctx, spec.checkpointDirOrNull,
+                        trainOrNull == null ? null : batches(trainOrNull, batch));
+                net = r.network();
+                shared = r.sharedIterator();
+                epochsToRun = r.remainingEpochs(spec.epochs);
+                resumedFrom = r.step();
+                resumedEpoch = r.epoch();
+                // a checkpoint after an epoch's last batch resumes at the start of the next epoch
+                resumedBatchInEpoch = r.epoch() == r.checkpoint().epoch() ? r.checkpoint().batchInEpoch() : 0;
+                List<Path> aside = CheckpointDirectory.setAsideNewerThan(spec.checkpointDirOrNull, r.step());
+                log.info("{}: resumed from checkpoint step {} (epoch {}, {} batches of it done){}", who, r.step(),
+                        r.checkpoint().epoch() + 1, r.checkpoint().batchInEpoch(), aside.isEmpty() ? ""
+                                : "; this party's later checkpoints " + aside + " were set aside (the peer lacks them)");
+            } else {
+                net = SecureTrain.attach(spec.conf, ctx);
+                shared = ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch));
+            }
             TrainingProgress bar = spec.progress
                     ? new TrainingProgress(who, stepsPerEpoch, () -> s.traffic().total().bytesSent(), spec.interactive)
                     : null;
-            List<TrainingListener> listeners = new ArrayList<>(spec.listeners);
+            List<TrainingListener> listeners = new ArrayList<>();
             if (bar != null) {
-                listeners.add(0, bar);
+                listeners.add(bar);
+                if (resumedFrom >= 0) {
+                    bar.resumeAt(resumedEpoch, resumedBatchInEpoch);
+                }
             }
+            if (spec.checkpointDirOrNull != null) {
+                // before the caller's listeners: a failing listener must not cost the step's checkpoint
+                listeners.add(Checkpoints.listener(ctx, shared, spec.checkpointDirOrNull, spec.checkpointEvery));
+            }
+            listeners.addAll(spec.listeners);
             net.setListeners(listeners);
             long t0 = System.nanoTime();
             try {
-                net.fit(ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch)), spec.epochs);
+                if (epochsToRun > 0) {
+                    net.fit(shared, epochsToRun);
+                }
             } finally {
                 if (bar != null) {
                     bar.close();
@@ -174,7 +251,6 @@ public final class PartyTraining {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double acc = Double.NaN;
-            var ch = s.channel(EVAL_CHANNEL);
             boolean evaluate;
             if (role == Role.DATA_OWNER) {
                 evaluate = spec.testOrNull != null;
@@ -195,8 +271,25 @@ public final class PartyTraining {
             }
             MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
             log.debug("{} done", who);
-            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc,
+            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc, resumedFrom,
                     ProtocolFigures.of(ctx, net.getIterationCount(), secs));
+        }
+    }
+
+    /**
+     * Before any secure computation: checks this party's checkpoint directory, then exchanges the plan with the
+     * peer (see {@link RunAgreement}) so a problem at either party, or differing epochs, checkpoint intervals or
+     * resume flags, stop both parties with the cause. A fresh run with checkpoints then records its run description.
+     */
+    private static void agreeOnTheRun(Session s, Spec spec, int examples) {
+        CheckpointDirectory.RunDescription run = spec.checkpointDirOrNull == null ? null
+                : new CheckpointDirectory.RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits),
+                        spec.batch, examples, CheckpointDirectory.digest(spec.trainOrNull));
+        CheckpointDirectory.Problem problem = spec.checkpointDirOrNull == null ? null
+                : CheckpointDirectory.check(spec.checkpointDirOrNull, spec.resume, run);
+        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);
+        if (spec.checkpointDirOrNull != null && !spec.resume) {
+            CheckpointDirectory.writeRun(spec.checkpointDirOrNull, run);
         }
     }
 

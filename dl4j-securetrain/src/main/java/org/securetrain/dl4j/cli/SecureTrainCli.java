@@ -100,6 +100,17 @@ public final class SecureTrainCli implements Callable<Integer> {
 
     /** The training UI while this run has one (closed when {@link #call} ends). */
     private TrainingUi trainingUi;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write this party's checkpoints here (the "
+            + "last two are kept); each party has its own directory, both give --checkpoint-dir or neither")
+    Path checkpointDir;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint after every STEPS training "
+            + "steps; both parties must give the same (default " + DEFAULT_CHECKPOINT_EVERY + ")")
+    Integer checkpointEvery;
+    @Option(names = "--resume", description = "continue from the newest checkpoint both parties hold in their "
+            + "--checkpoint-dir (both parties give --resume); the run ends where an uninterrupted one would")
+    boolean resume;
+
+    static final int DEFAULT_CHECKPOINT_EVERY = 10;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -161,6 +172,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         if (!(lr > 0)) {
             throw misuse("--lr must be positive, got " + lr);
         }
+        checkCheckpointOptions();
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
@@ -207,10 +219,18 @@ public final class SecureTrainCli implements Callable<Integer> {
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));
             }
+            if (checkpointDir != null) {
+                training.checkpoints(checkpointDir, checkpointEvery == null ? DEFAULT_CHECKPOINT_EVERY : checkpointEvery)
+                        .resume(resume);
+            }
             PartyTraining.Result res = training.run(session);
             if (res.testAccuracyOrNaN() == res.testAccuracyOrNaN()) {
                 o.printf(Locale.ROOT, "test accuracy of the secure model on %d images: %.2f %%%n", test.numExamples(),
                         100 * res.testAccuracyOrNaN());
+            }
+            if (res.resumedFromStep() >= 0) {
+                o.println("resumed from checkpoint step " + res.resumedFromStep() + "; training finished at step "
+                        + res.steps());
             }
             o.println(res.summary());
             o.print(res.protocolTable());
@@ -255,6 +275,22 @@ public final class SecureTrainCli implements Callable<Integer> {
         o.println("the training UI stays up at " + trainingUi.overviewUri() + "; press Enter to close it and exit");
         o.flush();
         System.console().readLine();
+    }
+
+    /** Option-level checks; the directory's content is checked after connecting, so both parties learn of it. */
+    private void checkCheckpointOptions() {
+        if (resume && checkpointDir == null) {
+            throw misuse("--resume needs --checkpoint-dir (the directory this party's checkpoints were written to)");
+        }
+        if (checkpointEvery != null && checkpointDir == null) {
+            throw misuse("--checkpoint-every needs --checkpoint-dir");
+        }
+        if (checkpointEvery != null) {
+            positive("--checkpoint-every", checkpointEvery);
+        }
+        if (checkpointDir != null && Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+            throw misuse("--checkpoint-dir " + checkpointDir + " is a file, not a directory");
+        }
     }
 
     private void positive(String name, int v) {

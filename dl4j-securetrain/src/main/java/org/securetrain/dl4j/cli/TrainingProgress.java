@@ -25,6 +25,7 @@ public final class TrainingProgress extends BaseTrainingListener implements Auto
     private ProgressBar pb;
     private int stepInEpoch;
     private int epoch;
+    private int resumeStepInEpoch = -1;
     private long startNanos = System.nanoTime();
     private long lastNanos = startNanos;
 
@@ -46,13 +47,21 @@ public final class TrainingProgress extends BaseTrainingListener implements Auto
         return System.console() != null && !"dumb".equals(System.getenv("TERM"));
     }
 
+    /** A resumed run: the first epoch fit runs is {@code epoch} (0-based), {@code stepsDone} of its steps done. */
+    public void resumeAt(int epoch, int stepsDone) {
+        this.epoch = epoch;
+        this.resumeStepInEpoch = stepsDone;
+    }
+
     @Override
     public void onEpochStart(Model model) {
-        stepInEpoch = 0;
+        stepInEpoch = Math.max(0, resumeStepInEpoch);
+        resumeStepInEpoch = -1;
         if (bar && stepsPerEpoch > 0) {
             pb = new ProgressBarBuilder().setTaskName(who + " epoch " + (epoch + 1)).setInitialMax(stepsPerEpoch)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
                     .setUnit(" st", 1).continuousUpdate().build();
+            pb.stepTo(stepInEpoch);
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.Arrays;
  */
 final class ProductEvaluator {
     private static final int MAX_LAZY_TERMS = 1 << 16;
+    /** Terms buffered before they are folded into the full-size accumulators. */
+    private static final int PENDING_TERMS = 32;
+    /** Coefficients per tile of the fused product loop: 4 accumulators of 2 KiB stay in L1. */
+    private static final int CHUNK = 256;
 
     private final HeParameters params;
     private final RnsBase base;
@@ -45,6 +49,17 @@ final class ProductEvaluator {
     private final long[] t64Shoup;
     private final long[] two128ModP;
     private final long[] two128Shoup;
+    // terms whose products are not yet in the accumulators: read at the next flush (see multiplyAccumulate)
+    private final long[][] pendingC0 = new long[PENDING_TERMS + 1][];
+    private final long[][] pendingC1 = new long[PENDING_TERMS + 1][];
+    private final long[][] pendingPt = new long[PENDING_TERMS + 1][];
+    private int pending;
+    // per-chunk 128-bit accumulators of the fused product loop (L1-resident)
+    private final long[] chunk0Hi = new long[CHUNK];
+    private final long[] chunk0Lo = new long[CHUNK];
+    private final long[] chunk1Hi = new long[CHUNK];
+    private final long[] chunk1Lo = new long[CHUNK];
+    private boolean accumulatorsInUse;
     private int terms;
 
     ProductEvaluator(HeParameters params, PublicKey peerPk, SecureRandom rnd) {
@@ -74,35 +89,139 @@ final class ProductEvaluator {
     }
 
     void clear() {
-        Arrays.fill(acc0Hi, 0);
-        Arrays.fill(acc0Lo, 0);
-        Arrays.fill(acc1Hi, 0);
-        Arrays.fill(acc1Lo, 0);
+        if (accumulatorsInUse) {
+            Arrays.fill(acc0Hi, 0);
+            Arrays.fill(acc0Lo, 0);
+            Arrays.fill(acc1Hi, 0);
+            Arrays.fill(acc1Lo, 0);
+            accumulatorsInUse = false;
+        }
+        Arrays.fill(pendingC0, null);
+        Arrays.fill(pendingC1, null);
+        Arrays.fill(pendingPt, null);
+        pending = 0;
         terms = 0;
     }
 
-    /** acc += (ct0, ct1) * pt, all NTT form with values in [0, p). */
+    /**
+     * acc += (ct0, ct1) * pt, all NTT form with values in [0, p). The product is computed lazily: the
+     * three arrays are only referenced here and read at the next flush (at the latest in {@link #finish}),
+     * so the caller must not modify them before then. Deferring lets one pass over the coefficients sum
+     * up to {@value #PENDING_TERMS} terms in L1-resident accumulators instead of streaming four full-size
+     * 128-bit accumulator arrays through the cache once per term (the product was memory-bound).
+     */
     void multiplyAccumulate(long[] ct0, long[] ct1, long[] pt) {
+        if (ct0.length != len || ct1.length != len || pt.length != len) {
+            throw new IllegalArgumentException("product operands must have " + len + " words, got " + ct0.length + ", "
+                    + ct1.length + ", " + pt.length);
+        }
         if (++terms > MAX_LAZY_TERMS) {
+            flushPending();
             foldAccumulators();
             terms = 1;
         }
-        mac(ct0, pt, acc0Hi, acc0Lo);
-        mac(ct1, pt, acc1Hi, acc1Lo);
-    }
-
-    private void mac(long[] x, long[] y, long[] hi, long[] lo) {
-        for (int j = 0; j < len; j++) {
-            long a = x[j];
-            long b = y[j];
-            long pl = a * b;
-            long ph = Math.multiplyHigh(a, b);
-            long l = lo[j] + pl;
-            hi[j] += ph + (Long.compareUnsigned(l, pl) < 0 ? 1 : 0);
-            lo[j] = l;
+        pendingC0[pending] = ct0;
+        pendingC1[pending] = ct1;
+        pendingPt[pending] = pt;
+        if (++pending == PENDING_TERMS) {
+            flushPending();
         }
     }
 
+    /** Adds the pending terms' products into the full-size accumulators. */
+    private void flushPending() {
+        if (pending == 0) {
+            return;
+        }
+        fusedProducts(false);
+    }
+
+    /**
+     * One pass over the coefficients in tiles of {@value #CHUNK}: per tile, the 128-bit sums of all
+     * pending terms (plus the full-size accumulators if they are in use) are formed in the tile
+     * accumulators; then either stored back to the full-size accumulators ({@code reduce} false) or reduced
+     * mod p_i into c0/c1 ({@code reduce} true). Exact: every product is below 2^110 and at most
+     * {@value #MAX_LAZY_TERMS} products are summed before a reduction (see {@link #multiplyAccumulate}).
+     */
+    private void fusedProducts(boolean reduce) {
+        final int count = pending;
+        final boolean fromAcc = accumulatorsInUse;
+        final long[] h0 = chunk0Hi;
+        final long[] l0 = chunk0Lo;
+        final long[] h1 = chunk1Hi;
+        final long[] l1 = chunk1Lo;
+        for (int start = 0; start < len; start += CHUNK) {
+            final int width = Math.min(CHUNK, len - start);
+            if (fromAcc) {
+                System.arraycopy(acc0Hi, start, h0, 0, width);
+                System.arraycopy(acc0Lo, start, l0, 0, width);
+                System.arraycopy(acc1Hi, start, h1, 0, width);
+                System.arraycopy(acc1Lo, start, l1, 0, width);
+            } else {
+                Arrays.fill(h0, 0, width, 0);
+                Arrays.fill(l0, 0, width, 0);
+                Arrays.fill(h1, 0, width, 0);
+                Arrays.fill(l1, 0, width, 0);
+            }
+            for (int t = 0; t < count; t++) {
+                macChunk(pendingC0[t], pendingC1[t], pendingPt[t], start, width, h0, l0, h1, l1);
+            }
+            if (reduce) {
+                // a tile never straddles two primes: CHUNK divides N
+                int i = start / n;
+                reduceChunk(i, h0, l0, c0, start, width);
+                reduceChunk(i, h1, l1, c1, start, width);
+            } else {
+                System.arraycopy(h0, 0, acc0Hi, start, width);
+                System.arraycopy(l0, 0, acc0Lo, start, width);
+                System.arraycopy(h1, 0, acc1Hi, start, width);
+                System.arraycopy(l1, 0, acc1Lo, start, width);
+            }
+        }
+        Arrays.fill(pendingC0, null);
+        Arrays.fill(pendingC1, null);
+        Arrays.fill(pendingPt, null);
+        pending = 0;
+        accumulatorsInUse = !reduce;
+    }
+
+    /** (h0:l0, h1:l1)[0 .. width) += (x0, x1)[start ..) * y[start ..), 128-bit exact. */
+    private static void macChunk(long[] x0, long[] x1, long[] y, int start, int width, long[] h0, long[] l0, long[] h1,
+            long[] l1) {
+        for (int j = 0; j < width; j++) {
+            long b = y[start + j];
+            long a0 = x0[start + j];
+            long a1 = x1[start + j];
+            long p0 = a0 * b;
+            long p1 = a1 * b;
+            long u0 = l0[j] + p0;
+            long u1 = l1[j] + p1;
+            h0[j] += Math.multiplyHigh(a0, b) + (Long.compareUnsigned(u0, p0) < 0 ? 1 : 0);
+            h1[j] += Math.multiplyHigh(a1, b) + (Long.compareUnsigned(u1, p1) < 0 ? 1 : 0);
+            l0[j] = u0;
+            l1[j] = u1;
+        }
+    }
+
+    /** out[start .. start+width) = (hi:lo)[0 .. width) mod p_i. */
+    private void reduceChunk(int i, long[] hi, long[] lo, long[] out, int start, int width) {
+        final long p = base.p[i];
+        final long t64 = base.two64ModP[i];
+        final long t64s = t64Shoup[i];
+        final long os = base.oneShoup[i];
+        for (int j = 0; j < width; j++) {
+            long h = hi[j];
+            long l = lo[j];
+            long r1 = t64 * h - ModArith.umulhi(t64s, h) * p; // [0, 2p)
+            long r2 = l - ModArith.umulhi(os, l) * p; // [0, 2p)
+            long r = r1 + r2 - 2 * p;
+            r += (r >> 63) & (2 * p);
+            r -= p;
+            out[start + j] = r + ((r >> 63) & p);
+        }
+    }
+
+    /** Reduces the full-size accumulators mod p in place (keeps 2^16 further products exact). */
     private void foldAccumulators() {
         reduceInto(acc0Hi, acc0Lo, c0);
         reduceInto(acc1Hi, acc1Lo, c1);
@@ -110,6 +229,7 @@ final class ProductEvaluator {
         Arrays.fill(acc1Hi, 0);
         System.arraycopy(c0, 0, acc0Lo, 0, len);
         System.arraycopy(c1, 0, acc1Lo, 0, len);
+        accumulatorsInUse = true;
     }
 
     private void reduceInto(long[] hi, long[] lo, long[] out) {
@@ -191,10 +311,16 @@ final class ProductEvaluator {
         prg.ternary(small, 0, n);
         base.fromSmall(small, uNtt);
         base.forward(uNtt);
-        mac(peerPk.bNtt, uNtt, acc0Hi, acc0Lo);
-        mac(peerPk.aNtt, uNtt, acc1Hi, acc1Lo);
-        reduceInto(acc0Hi, acc0Lo, c0);
-        reduceInto(acc1Hi, acc1Lo, c1);
+        if (terms + 1 > MAX_LAZY_TERMS) {
+            flushPending();
+            foldAccumulators();
+        }
+        // the term (pk.b, pk.a) * u joins the pending products; one fused pass reduces everything into c0/c1
+        pendingC0[pending] = peerPk.bNtt;
+        pendingC1[pending] = peerPk.aNtt;
+        pendingPt[pending] = uNtt;
+        pending++;
+        fusedProducts(true);
         clear();
         base.inverse(c0);
         base.inverse(c1);

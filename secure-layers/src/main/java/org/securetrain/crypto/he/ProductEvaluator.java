@@ -20,16 +20,16 @@ import java.util.Arrays;
  *   <li>masking: the output coefficients get R * 2^(k-64) subtracted (exactly, mod 2^k), R uniform, so
  *       the key owner decrypts A*m - R and the multiplier keeps R.</li>
  * </ol>
- * Products are accumulated exactly as 128-bit integers (both factors are below 2^55, so up to 2^16
- * products fit) and reduced once, which needs no per-plaintext Shoup precomputation.
+ * Products are accumulated exactly, without carries, in base 2^56 (both factors are below 2^55): see
+ * {@link #multiplyAccumulate}.
  * Not thread-safe; one instance per thread.
  */
 final class ProductEvaluator {
-    private static final int MAX_LAZY_TERMS = 1 << 16;
-    /** Terms buffered before they are folded into the full-size accumulators. */
-    private static final int PENDING_TERMS = 32;
-    /** Coefficients per tile of the fused product loop: 4 accumulators of 2 KiB stay in L1. */
-    private static final int CHUNK = 256;
+    /** Terms summed per pass over the accumulators (the multiply-accumulate was memory-bound per term). */
+    private static final int GROUP = 4;
+    /** Terms the base-2^56 accumulators take before they are reduced mod p (lo &lt; 2^63, hi &lt; 2^61). */
+    private static final int MAX_ACC_TERMS = 120;
+    private static final long LOW56 = (1L << 56) - 1;
 
     private final HeParameters params;
     private final RnsBase base;
@@ -38,10 +38,6 @@ final class ProductEvaluator {
     private final RnsRounding switchRounding;
     private final int n;
     private final int len;
-    private final long[] acc0Hi;
-    private final long[] acc0Lo;
-    private final long[] acc1Hi;
-    private final long[] acc1Lo;
     private final long[] c0;
     private final long[] c1;
     private final long[] small;
@@ -49,18 +45,19 @@ final class ProductEvaluator {
     private final long[] t64Shoup;
     private final long[] two128ModP;
     private final long[] two128Shoup;
-    // terms whose products are not yet in the accumulators: read at the next flush (see multiplyAccumulate)
-    private final long[][] pendingC0 = new long[PENDING_TERMS + 1][];
-    private final long[][] pendingC1 = new long[PENDING_TERMS + 1][];
-    private final long[][] pendingPt = new long[PENDING_TERMS + 1][];
+    private final long[] two56ModP;
+    private final long[] two56Shoup;
+    // accumulated products, value = hi * 2^56 + lo per coefficient (no carries to propagate)
+    private final long[] acc0Hi;
+    private final long[] acc0Lo;
+    private final long[] acc1Hi;
+    private final long[] acc1Lo;
+    private int accTerms;
+    // terms not yet added to the accumulators: read at the next flush (see multiplyAccumulate)
+    private final long[][] pendingC0 = new long[GROUP][];
+    private final long[][] pendingC1 = new long[GROUP][];
+    private final long[][] pendingPt = new long[GROUP][];
     private int pending;
-    // per-chunk 128-bit accumulators of the fused product loop (L1-resident)
-    private final long[] chunk0Hi = new long[CHUNK];
-    private final long[] chunk0Lo = new long[CHUNK];
-    private final long[] chunk1Hi = new long[CHUNK];
-    private final long[] chunk1Lo = new long[CHUNK];
-    private boolean accumulatorsInUse;
-    private int terms;
 
     ProductEvaluator(HeParameters params, PublicKey peerPk, SecureRandom rnd) {
         this.params = params;
@@ -70,179 +67,159 @@ final class ProductEvaluator {
         this.switchRounding = new RnsRounding(base, params.switchBits());
         this.n = base.n;
         this.len = base.polyLength();
+        c0 = new long[len];
+        c1 = new long[len];
         acc0Hi = new long[len];
         acc0Lo = new long[len];
         acc1Hi = new long[len];
         acc1Lo = new long[len];
-        c0 = new long[len];
-        c1 = new long[len];
         small = new long[n];
         uNtt = new long[len];
         t64Shoup = new long[base.count];
         two128ModP = new long[base.count];
         two128Shoup = new long[base.count];
+        two56ModP = new long[base.count];
+        two56Shoup = new long[base.count];
         for (int i = 0; i < base.count; i++) {
             t64Shoup[i] = ModArith.shoup(base.two64ModP[i], base.p[i]);
             two128ModP[i] = BigInteger.ONE.shiftLeft(128).mod(BigInteger.valueOf(base.p[i])).longValue();
             two128Shoup[i] = ModArith.shoup(two128ModP[i], base.p[i]);
+            two56ModP[i] = (1L << 56) % base.p[i];
+            two56Shoup[i] = ModArith.shoup(two56ModP[i], base.p[i]);
         }
     }
 
     void clear() {
-        if (accumulatorsInUse) {
-            Arrays.fill(acc0Hi, 0);
-            Arrays.fill(acc0Lo, 0);
-            Arrays.fill(acc1Hi, 0);
-            Arrays.fill(acc1Lo, 0);
-            accumulatorsInUse = false;
-        }
         Arrays.fill(pendingC0, null);
         Arrays.fill(pendingC1, null);
         Arrays.fill(pendingPt, null);
         pending = 0;
-        terms = 0;
+        accTerms = 0; // the next flush starts from zero
     }
 
     /**
-     * acc += (ct0, ct1) * pt, all NTT form with values in [0, p). The product is computed lazily: the
-     * three arrays are only referenced here and read at the next flush (at the latest in {@link #finish}),
-     * so the caller must not modify them before then. Deferring lets one pass over the coefficients sum
-     * up to {@value #PENDING_TERMS} terms in L1-resident accumulators instead of streaming four full-size
-     * 128-bit accumulator arrays through the cache once per term (the product was memory-bound).
+     * acc += (ct0, ct1) * pt, all NTT form with values below 2^55 (in [0, p)). Terms are buffered and
+     * added {@value #GROUP} at a time, so the three arrays are only referenced here and read at the next
+     * flush (at the latest in {@link #finish}): the caller must not modify them before then.
+     *
+     * <p>Why: the former loop added one term per pass over four full-size 128-bit accumulator arrays
+     * (48 bytes of memory traffic per coefficient product, memory-bound, worse when the other party and
+     * other processes share the caches) and propagated a data-dependent carry, which the JIT compiled to
+     * a mispredicted branch on some runs. Now each product a*b &lt; 2^110 is split as H * 2^56 + L with
+     * L &lt; 2^56 and H &lt; 2^54 and summed carry-free, four terms per pass (24 bytes per product).
      */
     void multiplyAccumulate(long[] ct0, long[] ct1, long[] pt) {
         if (ct0.length != len || ct1.length != len || pt.length != len) {
             throw new IllegalArgumentException("product operands must have " + len + " words, got " + ct0.length + ", "
                     + ct1.length + ", " + pt.length);
         }
-        if (++terms > MAX_LAZY_TERMS) {
-            flushPending();
-            foldAccumulators();
-            terms = 1;
-        }
         pendingC0[pending] = ct0;
         pendingC1[pending] = ct1;
         pendingPt[pending] = pt;
-        if (++pending == PENDING_TERMS) {
-            flushPending();
+        if (++pending == GROUP) {
+            flush();
         }
     }
 
-    /** Adds the pending terms' products into the full-size accumulators. */
-    private void flushPending() {
-        if (pending == 0) {
+    /** Adds the pending terms into the accumulators (one pass per component). */
+    private void flush() {
+        final int k = pending;
+        if (k == 0) {
             return;
         }
-        fusedProducts(false);
-    }
-
-    /**
-     * One pass over the coefficients in tiles of {@value #CHUNK}: per tile, the 128-bit sums of all
-     * pending terms (plus the full-size accumulators if they are in use) are formed in the tile
-     * accumulators; then either stored back to the full-size accumulators ({@code reduce} false) or reduced
-     * mod p_i into c0/c1 ({@code reduce} true). Exact: every product is below 2^110 and at most
-     * {@value #MAX_LAZY_TERMS} products are summed before a reduction (see {@link #multiplyAccumulate}).
-     */
-    private void fusedProducts(boolean reduce) {
-        final int count = pending;
-        final boolean fromAcc = accumulatorsInUse;
-        final long[] h0 = chunk0Hi;
-        final long[] l0 = chunk0Lo;
-        final long[] h1 = chunk1Hi;
-        final long[] l1 = chunk1Lo;
-        for (int start = 0; start < len; start += CHUNK) {
-            final int width = Math.min(CHUNK, len - start);
-            if (fromAcc) {
-                System.arraycopy(acc0Hi, start, h0, 0, width);
-                System.arraycopy(acc0Lo, start, l0, 0, width);
-                System.arraycopy(acc1Hi, start, h1, 0, width);
-                System.arraycopy(acc1Lo, start, l1, 0, width);
-            } else {
-                Arrays.fill(h0, 0, width, 0);
-                Arrays.fill(l0, 0, width, 0);
-                Arrays.fill(h1, 0, width, 0);
-                Arrays.fill(l1, 0, width, 0);
-            }
-            for (int t = 0; t < count; t++) {
-                macChunk(pendingC0[t], pendingC1[t], pendingPt[t], start, width, h0, l0, h1, l1);
-            }
-            if (reduce) {
-                // a tile never straddles two primes: CHUNK divides N
-                int i = start / n;
-                reduceChunk(i, h0, l0, c0, start, width);
-                reduceChunk(i, h1, l1, c1, start, width);
-            } else {
-                System.arraycopy(h0, 0, acc0Hi, start, width);
-                System.arraycopy(l0, 0, acc0Lo, start, width);
-                System.arraycopy(h1, 0, acc1Hi, start, width);
-                System.arraycopy(l1, 0, acc1Lo, start, width);
-            }
+        if (accTerms + k > MAX_ACC_TERMS) {
+            // reduce in place: the residue (< 2^55) counts as one more term
+            reduceAcc(acc0Hi, acc0Lo, acc0Lo);
+            reduceAcc(acc1Hi, acc1Lo, acc1Lo);
+            Arrays.fill(acc0Hi, 0);
+            Arrays.fill(acc1Hi, 0);
+            accTerms = 1;
         }
+        if (accTerms == 0) {
+            Arrays.fill(acc0Hi, 0);
+            Arrays.fill(acc0Lo, 0);
+            Arrays.fill(acc1Hi, 0);
+            Arrays.fill(acc1Lo, 0);
+        }
+        addTerms(pendingC0, k, acc0Hi, acc0Lo);
+        addTerms(pendingC1, k, acc1Hi, acc1Lo);
+        accTerms += k;
         Arrays.fill(pendingC0, null);
         Arrays.fill(pendingC1, null);
         Arrays.fill(pendingPt, null);
         pending = 0;
-        accumulatorsInUse = !reduce;
     }
 
-    /** (h0:l0, h1:l1)[0 .. width) += (x0, x1)[start ..) * y[start ..), 128-bit exact. */
-    private static void macChunk(long[] x0, long[] x1, long[] y, int start, int width, long[] h0, long[] l0, long[] h1,
-            long[] l1) {
-        for (int j = 0; j < width; j++) {
-            long b = y[start + j];
-            long a0 = x0[start + j];
-            long a1 = x1[start + j];
-            long p0 = a0 * b;
-            long p1 = a1 * b;
-            long u0 = l0[j] + p0;
-            long u1 = l1[j] + p1;
-            h0[j] += Math.multiplyHigh(a0, b) + (Long.compareUnsigned(u0, p0) < 0 ? 1 : 0);
-            h1[j] += Math.multiplyHigh(a1, b) + (Long.compareUnsigned(u1, p1) < 0 ? 1 : 0);
-            l0[j] = u0;
-            l1[j] = u1;
+    private void addTerms(long[][] xs, int k, long[] hi, long[] lo) {
+        final long[][] ys = pendingPt;
+        int t = 0;
+        for (; t + 4 <= k; t += 4) {
+            mac4(xs[t], ys[t], xs[t + 1], ys[t + 1], xs[t + 2], ys[t + 2], xs[t + 3], ys[t + 3], hi, lo);
+        }
+        for (; t + 2 <= k; t += 2) {
+            mac2(xs[t], ys[t], xs[t + 1], ys[t + 1], hi, lo);
+        }
+        if (t < k) {
+            mac1(xs[t], ys[t], hi, lo);
         }
     }
 
-    /** out[start .. start+width) = (hi:lo)[0 .. width) mod p_i. */
-    private void reduceChunk(int i, long[] hi, long[] lo, long[] out, int start, int width) {
-        final long p = base.p[i];
-        final long t64 = base.two64ModP[i];
-        final long t64s = t64Shoup[i];
-        final long os = base.oneShoup[i];
-        for (int j = 0; j < width; j++) {
-            long h = hi[j];
-            long l = lo[j];
-            long r1 = t64 * h - ModArith.umulhi(t64s, h) * p; // [0, 2p)
-            long r2 = l - ModArith.umulhi(os, l) * p; // [0, 2p)
-            long r = r1 + r2 - 2 * p;
-            r += (r >> 63) & (2 * p);
-            r -= p;
-            out[start + j] = r + ((r >> 63) & p);
+    /** (hi, lo) += a*b + c*d + e*f + g*k per coefficient, base 2^56. */
+    private void mac4(long[] a, long[] b, long[] c, long[] d, long[] e, long[] f, long[] g, long[] k, long[] hi,
+            long[] lo) {
+        for (int j = 0; j < len; j++) {
+            long a1 = a[j];
+            long b1 = b[j];
+            long a2 = c[j];
+            long b2 = d[j];
+            long a3 = e[j];
+            long b3 = f[j];
+            long a4 = g[j];
+            long b4 = k[j];
+            long p1 = a1 * b1;
+            long p2 = a2 * b2;
+            long p3 = a3 * b3;
+            long p4 = a4 * b4;
+            lo[j] += (p1 & LOW56) + (p2 & LOW56) + (p3 & LOW56) + (p4 & LOW56);
+            hi[j] += ((Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56)) + ((Math.multiplyHigh(a2, b2) << 8) | (p2 >>> 56))
+                    + ((Math.multiplyHigh(a3, b3) << 8) | (p3 >>> 56)) + ((Math.multiplyHigh(a4, b4) << 8) | (p4 >>> 56));
         }
     }
 
-    /** Reduces the full-size accumulators mod p in place (keeps 2^16 further products exact). */
-    private void foldAccumulators() {
-        reduceInto(acc0Hi, acc0Lo, c0);
-        reduceInto(acc1Hi, acc1Lo, c1);
-        Arrays.fill(acc0Hi, 0);
-        Arrays.fill(acc1Hi, 0);
-        System.arraycopy(c0, 0, acc0Lo, 0, len);
-        System.arraycopy(c1, 0, acc1Lo, 0, len);
-        accumulatorsInUse = true;
+    private void mac2(long[] a, long[] b, long[] c, long[] d, long[] hi, long[] lo) {
+        for (int j = 0; j < len; j++) {
+            long a1 = a[j];
+            long b1 = b[j];
+            long a2 = c[j];
+            long b2 = d[j];
+            long p1 = a1 * b1;
+            long p2 = a2 * b2;
+            lo[j] += (p1 & LOW56) + (p2 & LOW56);
+            hi[j] += ((Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56)) + ((Math.multiplyHigh(a2, b2) << 8) | (p2 >>> 56));
+        }
     }
 
-    private void reduceInto(long[] hi, long[] lo, long[] out) {
+    private void mac1(long[] a, long[] b, long[] hi, long[] lo) {
+        for (int j = 0; j < len; j++) {
+            long a1 = a[j];
+            long b1 = b[j];
+            long p1 = a1 * b1;
+            lo[j] += p1 & LOW56;
+            hi[j] += (Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56);
+        }
+    }
+
+    /** out = (hi * 2^56 + lo) mod p_i per coefficient, for hi, lo in [0, 2^63); out may be lo. */
+    private void reduceAcc(long[] hi, long[] lo, long[] out) {
         for (int i = 0; i < base.count; i++) {
             final long p = base.p[i];
-            final long t64 = base.two64ModP[i];
-            final long t64s = t64Shoup[i];
+            final long t56 = two56ModP[i];
+            final long t56s = two56Shoup[i];
             final long os = base.oneShoup[i];
-            final int off = i * n;
-            for (int j = off; j < off + n; j++) {
+            for (int j = i * n, end = j + n; j < end; j++) {
                 long h = hi[j];
                 long l = lo[j];
-                long r1 = t64 * h - ModArith.umulhi(t64s, h) * p; // [0, 2p)
+                long r1 = t56 * h - ModArith.umulhi(t56s, h) * p; // [0, 2p)
                 long r2 = l - ModArith.umulhi(os, l) * p; // [0, 2p)
                 long r = r1 + r2 - 2 * p;
                 r += (r >> 63) & (2 * p);
@@ -311,16 +288,17 @@ final class ProductEvaluator {
         prg.ternary(small, 0, n);
         base.fromSmall(small, uNtt);
         base.forward(uNtt);
-        if (terms + 1 > MAX_LAZY_TERMS) {
-            flushPending();
-            foldAccumulators();
+        // the term (pk.b, pk.a) * u joins the pending products; then everything is reduced into c0/c1
+        if (pending == GROUP) {
+            flush();
         }
-        // the term (pk.b, pk.a) * u joins the pending products; one fused pass reduces everything into c0/c1
         pendingC0[pending] = peerPk.bNtt;
         pendingC1[pending] = peerPk.aNtt;
         pendingPt[pending] = uNtt;
         pending++;
-        fusedProducts(true);
+        flush();
+        reduceAcc(acc0Hi, acc0Lo, c0);
+        reduceAcc(acc1Hi, acc1Lo, c1);
         clear();
         base.inverse(c0);
         base.inverse(c1);

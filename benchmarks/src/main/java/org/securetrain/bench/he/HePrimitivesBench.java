@@ -22,7 +22,7 @@ import org.securetrain.crypto.he.NoiseBudget;
  * Single-polynomial HE primitives at N = 8192: forward/inverse NTT (one 55-bit prime), pointwise Shoup
  * multiply (for comparison with PERFORMANCE-NOTES), and the per-polynomial steps of a product:
  * encrypting one ciphertext, encoding one plaintext (4 NTTs), one plaintext-ciphertext product
- * (both components, 4 primes, exact accumulation; amortised over the evaluator's groups of four terms),
+ * (both components, 4 primes, exact accumulation; amortised over the evaluator's groups of terms),
  * finishing one output ciphertext (re-randomise, flood, switch, extract 64 coefficients) and decrypting
  * it. Two benchmarks follow the hotspot pass of docs/PROFILING.md: encoding a coefficient-encoded
  * plaintext block of the 128x784 by 784x128 product (blocks 8x32x32: 8 runs of 32 non-zeros, pruned

@@ -119,7 +119,7 @@ public final class HePrimitives {
 
     /**
      * One plaintext-ciphertext product accumulated into the evaluator (both components, all primes); the
-     * evaluator buffers terms and adds them four at a time, so a single call is timed as an average.
+     * evaluator buffers terms and adds them in groups, so a single call is timed as an average.
      */
     public void multiplyAccumulate(long[] c0, long[] c1, long[] pt) {
         evaluator.multiplyAccumulate(c0, c1, pt);

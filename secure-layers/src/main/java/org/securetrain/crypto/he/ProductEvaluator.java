@@ -25,8 +25,11 @@ import java.util.Arrays;
  * Not thread-safe; one instance per thread.
  */
 final class ProductEvaluator {
-    /** Terms summed per pass over the accumulators (the multiply-accumulate was memory-bound per term). */
-    private static final int GROUP = 4;
+    /**
+     * Terms summed per pass over the accumulators (the one-term loop was memory-bound); 2 measured faster
+     * than 4 in the evaluator (docs/PROFILING.md).
+     */
+    private static final int GROUP = 2;
     /** Terms the base-2^56 accumulators take before they are reduced mod p (lo &lt; 2^63, hi &lt; 2^61). */
     private static final int MAX_ACC_TERMS = 120;
     private static final long LOW56 = (1L << 56) - 1;
@@ -104,9 +107,11 @@ final class ProductEvaluator {
      *
      * <p>Why: the former loop added one term per pass over four full-size 128-bit accumulator arrays
      * (48 bytes of memory traffic per coefficient product, memory-bound, worse when the other party and
-     * other processes share the caches) and propagated a data-dependent carry, which the JIT compiled to
-     * a mispredicted branch on some runs. Now each product a*b &lt; 2^110 is split as H * 2^56 + L with
-     * L &lt; 2^56 and H &lt; 2^54 and summed carry-free, four terms per pass (24 bytes per product).
+     * other processes share the caches) and propagated a data-dependent carry; its speed varied 2-4x
+     * between JVM runs (bimodal, consistent with the JIT sometimes compiling the carry compare to a
+     * mispredicted branch). Now each product a*b &lt; 2^110 is split as H * 2^56 + L with
+     * L &lt; 2^56 and H &lt; 2^54 and summed carry-free, {@value #GROUP} terms per pass (32 bytes of memory
+     * traffic per product).
      */
     void multiplyAccumulate(long[] ct0, long[] ct1, long[] pt) {
         if (ct0.length != len || ct1.length != len || pt.length != len) {
@@ -153,9 +158,6 @@ final class ProductEvaluator {
     private void addTerms(long[][] xs, int k, long[] hi, long[] lo) {
         final long[][] ys = pendingPt;
         int t = 0;
-        for (; t + 4 <= k; t += 4) {
-            mac4(xs[t], ys[t], xs[t + 1], ys[t + 1], xs[t + 2], ys[t + 2], xs[t + 3], ys[t + 3], hi, lo);
-        }
         for (; t + 2 <= k; t += 2) {
             mac2(xs[t], ys[t], xs[t + 1], ys[t + 1], hi, lo);
         }
@@ -164,28 +166,7 @@ final class ProductEvaluator {
         }
     }
 
-    /** (hi, lo) += a*b + c*d + e*f + g*k per coefficient, base 2^56. */
-    private void mac4(long[] a, long[] b, long[] c, long[] d, long[] e, long[] f, long[] g, long[] k, long[] hi,
-            long[] lo) {
-        for (int j = 0; j < len; j++) {
-            long a1 = a[j];
-            long b1 = b[j];
-            long a2 = c[j];
-            long b2 = d[j];
-            long a3 = e[j];
-            long b3 = f[j];
-            long a4 = g[j];
-            long b4 = k[j];
-            long p1 = a1 * b1;
-            long p2 = a2 * b2;
-            long p3 = a3 * b3;
-            long p4 = a4 * b4;
-            lo[j] += (p1 & LOW56) + (p2 & LOW56) + (p3 & LOW56) + (p4 & LOW56);
-            hi[j] += ((Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56)) + ((Math.multiplyHigh(a2, b2) << 8) | (p2 >>> 56))
-                    + ((Math.multiplyHigh(a3, b3) << 8) | (p3 >>> 56)) + ((Math.multiplyHigh(a4, b4) << 8) | (p4 >>> 56));
-        }
-    }
-
+    /** (hi, lo) += a*b + c*d per coefficient, base 2^56. */
     private void mac2(long[] a, long[] b, long[] c, long[] d, long[] hi, long[] lo) {
         for (int j = 0; j < len; j++) {
             long a1 = a[j];

@@ -30,8 +30,10 @@ import org.securetrain.runtime.tls.TlsTransport;
  * both parties in one process, with time, bytes and rounds split per protocol kind. A step is seconds,
  * so this is a plain harness (warm-up steps, then measured steps) rather than a JMH benchmark.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.securetrain.bench.kernels.MlpStepBenchmark [steps]}.
- * It runs twice: over the in-memory transport, then over TLS 1.3 on 127.0.0.1.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.securetrain.bench.kernels.MlpStepBenchmark [steps] [in-memory]}.
+ * It runs twice: over the in-memory transport, then over TLS 1.3 on 127.0.0.1 (skipped with the second
+ * argument {@code in-memory}). Besides wall time it prints the process CPU time per step, which is less
+ * sensitive than wall time to other load on a shared machine.
  */
 public final class MlpStepBenchmark {
     static final int[] SIZES = {784, 128, 128, 10};
@@ -41,17 +43,22 @@ public final class MlpStepBenchmark {
     }
 
     /** Per-party result of the measured steps. */
-    record PartyFigures(double seconds, TrafficStats.Snapshot traffic, Map<KernelTimings.Kind, Double> kernelSeconds) {
+    record PartyFigures(double seconds, double processCpuSeconds, TrafficStats.Snapshot traffic,
+            Map<KernelTimings.Kind, Double> kernelSeconds) {
     }
 
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        boolean inMemoryOnly = args.length > 1 && args[1].equals("in-memory");
         FixedPoint fp = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
         SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
         SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
         try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
             var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, steps), p.party(1), s -> run(s, fp, steps));
             report("in-memory transport", steps, r.party0(), r.party1());
+        }
+        if (inMemoryOnly) {
+            return;
         }
         TlsIdentity id0 = TlsIdentity.generate("model-owner");
         TlsIdentity id1 = TlsIdentity.generate("data-owner");
@@ -70,6 +77,8 @@ public final class MlpStepBenchmark {
         System.out.printf("%n## MLP 784-128-128-10, batch %d, one training step, %s (f=%d)%n%n", BATCH, transport,
                 FixedPoint.DEFAULT_FRAC_BITS);
         System.out.printf("time per step: %.3f s (party 0), %.3f s (party 1)%n", p0.seconds / steps, p1.seconds / steps);
+        System.out.printf("process CPU per step (both parties, all threads, during party 0's measured steps): %.3f s%n",
+                p0.processCpuSeconds / steps);
         Traffic t0 = p0.traffic.total(), t1 = p1.traffic.total();
         System.out.printf("bytes per step: party 0 sends %s, party 1 sends %s; rounds per step (flights): %d + %d%n%n",
                 Traffic.human(t0.bytesSent() / steps), Traffic.human(t1.bytesSent() / steps), t0.rounds() / steps,
@@ -114,16 +123,27 @@ public final class MlpStepBenchmark {
             step(be, layers, x, labels);
             TrafficStats.Snapshot before = s.traffic().snapshot();
             Map<KernelTimings.Kind, Double> k0 = be.timings().seconds();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 step(be, layers, x, labels);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
             Map<KernelTimings.Kind, Double> k1 = be.timings().seconds();
             Map<KernelTimings.Kind, Double> diff = new java.util.EnumMap<>(KernelTimings.Kind.class);
             k1.forEach((k, v) -> diff.put(k, v - k0.get(k)));
-            return new PartyFigures(secs, s.traffic().snapshot().minus(before), diff);
+            return new PartyFigures(secs, cpuSecs, s.traffic().snapshot().minus(before), diff);
         }
+    }
+
+    /** CPU time of the whole process (both parties share it when they run in one JVM), -1e9 if unknown. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1_000_000_000L;
     }
 
     static void step(Backend be, DenseKernel[] layers, long[] x, double[] labels) {

@@ -106,7 +106,21 @@ public final class HePrimitives {
         return x;
     }
 
-    /** One plaintext-ciphertext product accumulated into the evaluator (both components, all primes). */
+    /**
+     * A coefficient-encoded plaintext block (mostly zero, as the matrix-product encoder builds them) in NTT
+     * form via the pruned transform the multiplier uses.
+     */
+    public long[] sparsePlaintextNtt(long[] signedCoefficients) {
+        long[] x = new long[base.polyLength()];
+        base.fromSigned(signedCoefficients, 0, x);
+        base.forwardSparse(x);
+        return x;
+    }
+
+    /**
+     * One plaintext-ciphertext product accumulated into the evaluator (both components, all primes); the
+     * evaluator buffers terms and adds them in groups, so a single call is timed as an average.
+     */
     public void multiplyAccumulate(long[] c0, long[] c1, long[] pt) {
         evaluator.multiplyAccumulate(c0, c1, pt);
     }

@@ -60,46 +60,77 @@ final class Ntt {
         forwardFrom(a, off, 1, n);
     }
 
+    /** Coefficients per zero-tracking granule of {@link #forwardSparse}. */
+    private static final int GRANULE = 16;
+
     /**
      * Forward transform for sparse inputs (coefficient-encoded plaintext blocks: r_w*k_w non-zeros in
-     * runs of k_w). In the stages with butterfly distance t &gt;= 16 it looks at chunks of min(t, 64)
-     * butterflies: if both halves are zero the outputs are zero (skipped); if only the second half is
-     * zero the butterfly (x, y) -&gt; (x + w y, x - w y) is a copy (x, x) (no multiplication; values stay
-     * below 4p, the lazy bound). The other stages run as in {@link #forward}. Same result as
-     * {@link #forward} for every input in [0, 4p).
+     * runs of k_w). One pass marks which granules of {@value #GRANULE} coefficients may be non-zero; in
+     * the stages with butterfly distance t &gt;= {@value #GRANULE} the butterflies of a granule pair
+     * (x, y) are skipped when both are zero, replaced by a copy (x, x) when only y is zero (no
+     * multiplication; values stay below 4p, the lazy bound, and are congruent to the true outputs), and
+     * computed otherwise, updating the marks. The other stages run as in {@link #forward}. Same result as
+     * {@link #forward} for every input in [0, 4p). The marks replace a scan of the whole polynomial in
+     * every pruned stage (the earlier version), which cost about as much as the skipped arithmetic.
      */
     void forwardSparse(long[] a, int off) {
+        final int g = GRANULE;
+        if (n < 2 * g) {
+            forward(a, off);
+            return;
+        }
         final long p = this.p;
         final long twoP = this.twoP;
         final long[] w = psiRev;
         final long[] ws = psiRevShoup;
+        final int granules = n / g;
+        final boolean[] nz = new boolean[granules];
+        boolean any = false;
+        for (int k = 0, j = off; k < granules; k++) {
+            long or = 0;
+            for (int e = j + g; j < e; j++) {
+                or |= a[j];
+            }
+            nz[k] = or != 0;
+            any |= or != 0;
+        }
+        if (!any) {
+            return; // the transform of zero is zero (and fully reduced)
+        }
         int t = n;
         int m = 1;
         for (; m < n; m <<= 1) {
             t >>= 1;
-            if (t < 16) {
+            if (t < g) {
                 break;
             }
-            final int chunk = Math.min(t, 64);
+            final int gt = t / g; // granules per half block
             for (int i = 0; i < m; i++) {
+                final int gx0 = 2 * i * gt;
+                int c = 0;
+                // skip leading granule pairs that are zero on both sides without touching the twiddles
+                while (c < gt && !nz[gx0 + c] && !nz[gx0 + c + gt]) {
+                    c++;
+                }
+                if (c == gt) {
+                    continue;
+                }
                 final long wi = w[m + i];
                 final long wsi = ws[m + i];
                 final long wsiSign = wsi >> 63;
-                final int j1 = off + 2 * i * t;
-                for (int c = j1; c < j1 + t; c += chunk) {
-                    long anyX = 0;
-                    long anyY = 0;
-                    for (int j = c; j < c + chunk; j++) {
-                        anyX |= a[j];
-                        anyY |= a[j + t];
-                    }
-                    if (anyY == 0) {
-                        if (anyX != 0) {
-                            System.arraycopy(a, c, a, c + t, chunk);
+                for (; c < gt; c++) {
+                    final int gx = gx0 + c;
+                    final int gy = gx + gt;
+                    if (!nz[gy]) {
+                        if (nz[gx]) {
+                            System.arraycopy(a, off + gx * g, a, off + gy * g, g);
+                            nz[gy] = true;
                         }
                         continue;
                     }
-                    for (int j = c; j < c + chunk; j++) {
+                    nz[gx] = true;
+                    final int j0 = off + gx * g;
+                    for (int j = j0; j < j0 + g; j++) {
                         long x = a[j] - twoP;
                         x += (x >> 63) & twoP;
                         long y = a[j + t];

@@ -20,12 +20,19 @@ import java.util.Arrays;
  *   <li>masking: the output coefficients get R * 2^(k-64) subtracted (exactly, mod 2^k), R uniform, so
  *       the key owner decrypts A*m - R and the multiplier keeps R.</li>
  * </ol>
- * Products are accumulated exactly as 128-bit integers (both factors are below 2^55, so up to 2^16
- * products fit) and reduced once, which needs no per-plaintext Shoup precomputation.
+ * Products are accumulated exactly, without carries, in base 2^56 (both factors are below 2^55): see
+ * {@link #multiplyAccumulate}.
  * Not thread-safe; one instance per thread.
  */
 final class ProductEvaluator {
-    private static final int MAX_LAZY_TERMS = 1 << 16;
+    /**
+     * Terms summed per pass over the accumulators (the one-term loop was memory-bound); 2 measured faster
+     * than 4 in the evaluator (docs/PROFILING.md).
+     */
+    private static final int GROUP = 2;
+    /** Terms the base-2^56 accumulators take before they are reduced mod p (lo &lt; 2^63, hi &lt; 2^61). */
+    private static final int MAX_ACC_TERMS = 120;
+    private static final long LOW56 = (1L << 56) - 1;
 
     private final HeParameters params;
     private final RnsBase base;
@@ -34,10 +41,6 @@ final class ProductEvaluator {
     private final RnsRounding switchRounding;
     private final int n;
     private final int len;
-    private final long[] acc0Hi;
-    private final long[] acc0Lo;
-    private final long[] acc1Hi;
-    private final long[] acc1Lo;
     private final long[] c0;
     private final long[] c1;
     private final long[] small;
@@ -45,7 +48,19 @@ final class ProductEvaluator {
     private final long[] t64Shoup;
     private final long[] two128ModP;
     private final long[] two128Shoup;
-    private int terms;
+    private final long[] two56ModP;
+    private final long[] two56Shoup;
+    // accumulated products, value = hi * 2^56 + lo per coefficient (no carries to propagate)
+    private final long[] acc0Hi;
+    private final long[] acc0Lo;
+    private final long[] acc1Hi;
+    private final long[] acc1Lo;
+    private int accTerms;
+    // terms not yet added to the accumulators: read at the next flush (see multiplyAccumulate)
+    private final long[][] pendingC0 = new long[GROUP][];
+    private final long[][] pendingC1 = new long[GROUP][];
+    private final long[][] pendingPt = new long[GROUP][];
+    private int pending;
 
     ProductEvaluator(HeParameters params, PublicKey peerPk, SecureRandom rnd) {
         this.params = params;
@@ -55,74 +70,137 @@ final class ProductEvaluator {
         this.switchRounding = new RnsRounding(base, params.switchBits());
         this.n = base.n;
         this.len = base.polyLength();
+        c0 = new long[len];
+        c1 = new long[len];
         acc0Hi = new long[len];
         acc0Lo = new long[len];
         acc1Hi = new long[len];
         acc1Lo = new long[len];
-        c0 = new long[len];
-        c1 = new long[len];
         small = new long[n];
         uNtt = new long[len];
         t64Shoup = new long[base.count];
         two128ModP = new long[base.count];
         two128Shoup = new long[base.count];
+        two56ModP = new long[base.count];
+        two56Shoup = new long[base.count];
         for (int i = 0; i < base.count; i++) {
             t64Shoup[i] = ModArith.shoup(base.two64ModP[i], base.p[i]);
             two128ModP[i] = BigInteger.ONE.shiftLeft(128).mod(BigInteger.valueOf(base.p[i])).longValue();
             two128Shoup[i] = ModArith.shoup(two128ModP[i], base.p[i]);
+            two56ModP[i] = (1L << 56) % base.p[i];
+            two56Shoup[i] = ModArith.shoup(two56ModP[i], base.p[i]);
         }
     }
 
     void clear() {
-        Arrays.fill(acc0Hi, 0);
-        Arrays.fill(acc0Lo, 0);
-        Arrays.fill(acc1Hi, 0);
-        Arrays.fill(acc1Lo, 0);
-        terms = 0;
+        Arrays.fill(pendingC0, null);
+        Arrays.fill(pendingC1, null);
+        Arrays.fill(pendingPt, null);
+        pending = 0;
+        accTerms = 0; // the next flush starts from zero
     }
 
-    /** acc += (ct0, ct1) * pt, all NTT form with values in [0, p). */
+    /**
+     * acc += (ct0, ct1) * pt, all NTT form with values below 2^55 (in [0, p)). Terms are buffered and
+     * added {@value #GROUP} at a time, so the three arrays are only referenced here and read at the next
+     * flush (at the latest in {@link #finish}): the caller must not modify them before then.
+     *
+     * <p>Why: the former loop added one term per pass over four full-size 128-bit accumulator arrays
+     * (48 bytes of memory traffic per coefficient product, memory-bound, worse when the other party and
+     * other processes share the caches) and propagated a data-dependent carry; its speed varied 2-4x
+     * between JVM runs (bimodal, consistent with the JIT sometimes compiling the carry compare to a
+     * mispredicted branch). Now each product a*b &lt; 2^110 is split as H * 2^56 + L with
+     * L &lt; 2^56 and H &lt; 2^54 and summed carry-free, {@value #GROUP} terms per pass (32 bytes of memory
+     * traffic per product).
+     */
     void multiplyAccumulate(long[] ct0, long[] ct1, long[] pt) {
-        if (++terms > MAX_LAZY_TERMS) {
-            foldAccumulators();
-            terms = 1;
+        if (ct0.length != len || ct1.length != len || pt.length != len) {
+            throw new IllegalArgumentException("product operands must have " + len + " words, got " + ct0.length + ", "
+                    + ct1.length + ", " + pt.length);
         }
-        mac(ct0, pt, acc0Hi, acc0Lo);
-        mac(ct1, pt, acc1Hi, acc1Lo);
+        pendingC0[pending] = ct0;
+        pendingC1[pending] = ct1;
+        pendingPt[pending] = pt;
+        if (++pending == GROUP) {
+            flush();
+        }
     }
 
-    private void mac(long[] x, long[] y, long[] hi, long[] lo) {
+    /** Adds the pending terms into the accumulators (one pass per component). */
+    private void flush() {
+        final int k = pending;
+        if (k == 0) {
+            return;
+        }
+        if (accTerms + k > MAX_ACC_TERMS) {
+            // reduce in place: the residue (< 2^55) counts as one more term
+            reduceAcc(acc0Hi, acc0Lo, acc0Lo);
+            reduceAcc(acc1Hi, acc1Lo, acc1Lo);
+            Arrays.fill(acc0Hi, 0);
+            Arrays.fill(acc1Hi, 0);
+            accTerms = 1;
+        }
+        if (accTerms == 0) {
+            Arrays.fill(acc0Hi, 0);
+            Arrays.fill(acc0Lo, 0);
+            Arrays.fill(acc1Hi, 0);
+            Arrays.fill(acc1Lo, 0);
+        }
+        addTerms(pendingC0, k, acc0Hi, acc0Lo);
+        addTerms(pendingC1, k, acc1Hi, acc1Lo);
+        accTerms += k;
+        Arrays.fill(pendingC0, null);
+        Arrays.fill(pendingC1, null);
+        Arrays.fill(pendingPt, null);
+        pending = 0;
+    }
+
+    private void addTerms(long[][] xs, int k, long[] hi, long[] lo) {
+        final long[][] ys = pendingPt;
+        int t = 0;
+        for (; t + 2 <= k; t += 2) {
+            mac2(xs[t], ys[t], xs[t + 1], ys[t + 1], hi, lo);
+        }
+        if (t < k) {
+            mac1(xs[t], ys[t], hi, lo);
+        }
+    }
+
+    /** (hi, lo) += a*b + c*d per coefficient, base 2^56. */
+    private void mac2(long[] a, long[] b, long[] c, long[] d, long[] hi, long[] lo) {
         for (int j = 0; j < len; j++) {
-            long a = x[j];
-            long b = y[j];
-            long pl = a * b;
-            long ph = Math.multiplyHigh(a, b);
-            long l = lo[j] + pl;
-            hi[j] += ph + (Long.compareUnsigned(l, pl) < 0 ? 1 : 0);
-            lo[j] = l;
+            long a1 = a[j];
+            long b1 = b[j];
+            long a2 = c[j];
+            long b2 = d[j];
+            long p1 = a1 * b1;
+            long p2 = a2 * b2;
+            lo[j] += (p1 & LOW56) + (p2 & LOW56);
+            hi[j] += ((Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56)) + ((Math.multiplyHigh(a2, b2) << 8) | (p2 >>> 56));
         }
     }
 
-    private void foldAccumulators() {
-        reduceInto(acc0Hi, acc0Lo, c0);
-        reduceInto(acc1Hi, acc1Lo, c1);
-        Arrays.fill(acc0Hi, 0);
-        Arrays.fill(acc1Hi, 0);
-        System.arraycopy(c0, 0, acc0Lo, 0, len);
-        System.arraycopy(c1, 0, acc1Lo, 0, len);
+    private void mac1(long[] a, long[] b, long[] hi, long[] lo) {
+        for (int j = 0; j < len; j++) {
+            long a1 = a[j];
+            long b1 = b[j];
+            long p1 = a1 * b1;
+            lo[j] += p1 & LOW56;
+            hi[j] += (Math.multiplyHigh(a1, b1) << 8) | (p1 >>> 56);
+        }
     }
 
-    private void reduceInto(long[] hi, long[] lo, long[] out) {
+    /** out = (hi * 2^56 + lo) mod p_i per coefficient, for hi, lo in [0, 2^63); out may be lo. */
+    private void reduceAcc(long[] hi, long[] lo, long[] out) {
         for (int i = 0; i < base.count; i++) {
             final long p = base.p[i];
-            final long t64 = base.two64ModP[i];
-            final long t64s = t64Shoup[i];
+            final long t56 = two56ModP[i];
+            final long t56s = two56Shoup[i];
             final long os = base.oneShoup[i];
-            final int off = i * n;
-            for (int j = off; j < off + n; j++) {
+            for (int j = i * n, end = j + n; j < end; j++) {
                 long h = hi[j];
                 long l = lo[j];
-                long r1 = t64 * h - ModArith.umulhi(t64s, h) * p; // [0, 2p)
+                long r1 = t56 * h - ModArith.umulhi(t56s, h) * p; // [0, 2p)
                 long r2 = l - ModArith.umulhi(os, l) * p; // [0, 2p)
                 long r = r1 + r2 - 2 * p;
                 r += (r >> 63) & (2 * p);
@@ -191,10 +269,17 @@ final class ProductEvaluator {
         prg.ternary(small, 0, n);
         base.fromSmall(small, uNtt);
         base.forward(uNtt);
-        mac(peerPk.bNtt, uNtt, acc0Hi, acc0Lo);
-        mac(peerPk.aNtt, uNtt, acc1Hi, acc1Lo);
-        reduceInto(acc0Hi, acc0Lo, c0);
-        reduceInto(acc1Hi, acc1Lo, c1);
+        // the term (pk.b, pk.a) * u joins the pending products; then everything is reduced into c0/c1
+        if (pending == GROUP) {
+            flush();
+        }
+        pendingC0[pending] = peerPk.bNtt;
+        pendingC1[pending] = peerPk.aNtt;
+        pendingPt[pending] = uNtt;
+        pending++;
+        flush();
+        reduceAcc(acc0Hi, acc0Lo, c0);
+        reduceAcc(acc1Hi, acc1Lo, c1);
         clear();
         base.inverse(c0);
         base.inverse(c1);

@@ -155,6 +155,59 @@ class RlweSchemeTest {
     }
 
     @Test
+    void manyAccumulatedTermsStayExactAcrossAccumulatorReductions() {
+        // more terms than the evaluator's accumulators take before an intermediate reduction mod p (and not a
+        // multiple of its group size), with full-range NTT-domain operands: the sums must stay exact
+        SecretKey sk = new SecretKey(PARAMS, RND);
+        PublicKey pk = sk.makePublicKey(RND);
+        RnsBase base = PARAMS.base();
+        int n = base.n;
+        SplittableRandom r = new SplittableRandom(15);
+        int terms = 251;
+        byte[] seed = new byte[16];
+        RND.nextBytes(seed);
+        ProductEvaluator ev = new ProductEvaluator(PARAMS, pk, RND);
+        HePrg noise = HePrg.fresh(RND);
+        long[] expected = new long[n];
+        for (int t = 0; t < terms; t++) {
+            long[] m = randomPoly(r, n);
+            // a plaintext with two full-range coefficients: the product is two signed shifts of m
+            long[] pt = new long[n];
+            int k1 = r.nextInt(n);
+            int k2 = (k1 + 1 + r.nextInt(n - 1)) % n;
+            pt[k1] = r.nextLong();
+            pt[k2] = r.nextLong();
+            for (int k : new int[] {k1, k2}) {
+                for (int j = 0; j < n; j++) {
+                    int d = j + k;
+                    long v = pt[k] * m[j];
+                    if (d < n) {
+                        expected[d] += v;
+                    } else {
+                        expected[d - n] -= v;
+                    }
+                }
+            }
+            long[] c0 = sk.encrypt(m, 0, seed, t, noise);
+            long[] c1 = new long[base.polyLength()];
+            SeededUniform.expand(base, seed, t, c1);
+            ev.multiplyAccumulate(c0, c1, ptNtt(base, pt));
+        }
+        int[] all = new int[n];
+        for (int j = 0; j < n; j++) {
+            all[j] = j;
+        }
+        long[] masks = randomPoly(r, n);
+        long[] wire = new long[ProductEvaluator.wireWords(PARAMS, n)];
+        ev.finish(all, NoiseBudget.floodBits(PARAMS, 2L * terms, n), masks, 0, wire, 0);
+        long[] got = new long[n];
+        sk.decryptSwitched(wire, 0, all, got, 0);
+        for (int j = 0; j < n; j++) {
+            assertEquals(expected[j] - masks[j], got[j], "coefficient " + j);
+        }
+    }
+
+    @Test
     void bitPackingRoundTrips() {
         SplittableRandom r = new SplittableRandom(14);
         for (int bits : new int[] {1, 16, 54, 55, 63, 64}) {

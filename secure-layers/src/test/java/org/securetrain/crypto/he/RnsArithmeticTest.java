@@ -154,6 +154,37 @@ class RnsArithmeticTest {
     }
 
     @Test
+    void sparseForwardEqualsForwardOnPlannerEncodingsZeroAndLazyInputs() {
+        RnsBase base = PARAMS.base();
+        SplittableRandom rnd = new SplittableRandom(17);
+        int n = base.n;
+        // (rows, kw, cw) of plans the planner picks for MLP layers, incl. runs not aligned to powers of two
+        int[][] blocks = {{8, 32, 32}, {38, 5, 43}, {16, 8, 64}, {2, 32, 128}, {32, 2, 128}, {1, 1, 1}, {3, 7, 11}};
+        for (int trial = 0; trial < blocks.length + 2; trial++) {
+            int pi = trial % base.count;
+            long p = base.p[pi];
+            long[] a = new long[n];
+            if (trial < blocks.length) {
+                int rw = blocks[trial][0];
+                int kw = blocks[trial][1];
+                int stride = kw * blocks[trial][2];
+                for (int i = 0; i < rw; i++) {
+                    for (int l = 0; l < kw; l++) {
+                        // lazy values below 4p are valid inputs, as in the dense transform
+                        a[i * stride + l] = rnd.nextLong(p) + p * rnd.nextInt(4);
+                    }
+                }
+            } else if (trial == blocks.length + 1) {
+                a[n - 1] = 3 * p + 5; // a single lazy coefficient at the very end
+            } // else: all zero
+            long[] b = a.clone();
+            base.ntt[pi].forward(a, 0);
+            base.ntt[pi].forwardSparse(b, 0);
+            assertArrayEquals(a, b, "trial " + trial);
+        }
+    }
+
+    @Test
     void forwardAcceptsLazyInputsBelowFourP() {
         RnsBase base = PARAMS.base();
         SplittableRandom rnd = new SplittableRandom(3);

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.kernels.SgdConfig;
+import org.securetrain.layers.ReluMaxPoolFusion;
 import org.securetrain.layers.SecureLayer;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
@@ -70,7 +71,12 @@ public final class SecureTrain {
                 "constantBits=" + SgdConfig.CONSTANT_BITS);
     }
 
-    /** Builds and initialises the secure network; initial weights from DL4J's initialiser (conf's seed). */
+    /**
+     * Builds and initialises the secure network; initial weights from DL4J's initialiser (conf's seed).
+     * A convolution with ReLU directly followed by max pooling applies its ReLU after the pooling
+     * ({@link ReluMaxPoolFusion}: the same result, a quarter of the garbled ReLUs for 2x2 pooling), decided
+     * from the configuration alone, so both parties do the same and the config hash still binds them.
+     */
     public static MultiLayerNetwork attach(MultiLayerConfiguration conf, SecurePartyContext ctx) {
         return attach(conf, ctx, null);
     }
@@ -100,6 +106,7 @@ public final class SecureTrain {
         for (SecureLayer l : secureLayers(net)) {
             l.initShares(ctx);
         }
+        ReluMaxPoolFusion.apply(net);
         return net;
     }
 
@@ -119,6 +126,7 @@ public final class SecureTrain {
         for (SecureLayer l : layers) {
             l.bind(ctx);
         }
+        ReluMaxPoolFusion.apply(net);
     }
 
     /** Binds {@code ctx} and installs this party's shares from {@code state} (clone, restore, checkpoint). */
@@ -138,6 +146,7 @@ public final class SecureTrain {
             layers.get(i).initShares(ctx);
             layers.get(i).importShares(state.layer(i));
         }
+        ReluMaxPoolFusion.apply(net);
     }
 
     /** This party's shares of the network (local, no communication). */

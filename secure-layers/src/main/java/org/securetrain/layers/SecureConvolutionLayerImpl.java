@@ -30,6 +30,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
     private ConvKernel kernel;
     private ConvGeometry geometry;
     private int lastBatch = -1;
+    private boolean reluDeferred; // the ReLU runs in the following max-pool layer, see ReluMaxPoolFusion
 
     public SecureConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -87,6 +88,31 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
         return weights != null;
     }
 
+    /**
+     * Set by {@link ReluMaxPoolFusion} from the public configuration: this layer's ReLU is applied by the
+     * following max-pool layer after pooling, so this layer outputs its raw product + bias (scale 2f, no
+     * truncation) and its backward has no ReLU derivative. Holds no state across steps.
+     */
+    void setReluDeferred(boolean deferred) {
+        if (deferred && !LayerSupport.fusedRelu(layerConf().getActivationFn(), id())) {
+            throw new IllegalStateException(id() + ": only a ReLU can be deferred to the max-pool layer");
+        }
+        if (deferred != reluDeferred) {
+            reluDeferred = deferred;
+            kernel = null;
+        }
+    }
+
+    /** Whether this layer's ReLU runs after the following max-pool (see {@link ReluMaxPoolFusion}). */
+    public boolean reluDeferred() {
+        return reluDeferred;
+    }
+
+    /** The ReLU this layer applies itself: its configured one unless deferred to the max-pool layer. */
+    private boolean ownRelu() {
+        return LayerSupport.fusedRelu(layerConf().getActivationFn(), id()) && !reluDeferred;
+    }
+
     private Backend ready() {
         LayerSupport.requireContext(ctx, id());
         if (weights == null) {
@@ -112,7 +138,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
                     + " is not covered exactly by kernel " + Arrays.toString(k) + " stride " + Arrays.toString(s));
         }
         if (kernel == null || !g.equals(geometry)) {
-            kernel = ConvKernels.factory().create(kernelName(), g, LayerSupport.fusedRelu(c.getActivationFn(), id()), weights, bias);
+            kernel = ConvKernels.factory().create(kernelName(), g, ownRelu(), weights, bias);
             geometry = g;
         }
         return kernel;
@@ -132,9 +158,9 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
             int batch = LayerSupport.toIntSize(shape[0], "batch size", id());
             ShareKind kind = getIndex() == 0 ? ctx.inputKind() : ShareKind.BOTH;
             long[] y = k.forward(be, Shares.toLongs(input, id()), kind, batch);
-            if (!LayerSupport.fusedRelu(layerConf().getActivationFn(), id())) {
+            if (!ownRelu() && !reluDeferred) {
                 y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
-            }
+            } // deferred: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU
             lastBatch = batch;
             return workspaceMgr.dup(ArrayType.ACTIVATIONS,
                     Shares.toIndArray(y, batch, geometry.outChannels(), geometry.outHeight(), geometry.outWidth()));

@@ -24,6 +24,7 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
     private transient SecureLayerContext ctx;
     private MaxPoolKernel kernel;
     private long[] kernelInputShape; // [C, H, W] the kernel was built for
+    private boolean reluAfter;       // fused with the preceding conv's ReLU, see ReluMaxPoolFusion
 
     public SecureSubsamplingLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -68,6 +69,23 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
         return true;
     }
 
+    /**
+     * Set by {@link ReluMaxPoolFusion} from the public configuration: this layer's input is the preceding
+     * convolution's raw output (scale 2f, no ReLU) and this layer applies that ReLU (with truncation) to
+     * the pooled values. Set before the first forward; never changes the layer's (empty) state.
+     */
+    void setReluAfter(boolean reluAfter) {
+        if (reluAfter != this.reluAfter) {
+            this.reluAfter = reluAfter;
+            this.kernel = null;
+        }
+    }
+
+    /** Whether the preceding convolution's ReLU runs here, after the max (see {@link ReluMaxPoolFusion}). */
+    public boolean reluAfter() {
+        return reluAfter;
+    }
+
     private MaxPoolKernel kernelFor(long[] shape) {
         long[] chw = {shape[1], shape[2], shape[3]};
         if (kernel == null || !Arrays.equals(chw, kernelInputShape)) {
@@ -80,7 +98,7 @@ public class SecureSubsamplingLayerImpl extends AbstractLayer<SecureSubsamplingL
                         + " is not covered exactly by kernel " + Arrays.toString(k) + " stride " + Arrays.toString(s));
             }
             kernel = new MaxPoolKernel("layer" + getIndex() + ".maxpool", (int) chw[0], (int) chw[1], (int) chw[2],
-                    k[0], k[1], s[0], s[1]);
+                    k[0], k[1], s[0], s[1], reluAfter);
             kernelInputShape = chw;
         }
         return kernel;

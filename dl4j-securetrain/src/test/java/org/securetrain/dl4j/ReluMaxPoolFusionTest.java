@@ -1,0 +1,166 @@
+package org.securetrain.dl4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.Operand;
+import org.securetrain.layers.SecureConvolutionLayerImpl;
+import org.securetrain.layers.SecureSubsamplingLayerImpl;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
+
+/**
+ * The ReLU-after-max-pool reorder as the user gets it through {@link SecureTrain#attach}: decided from the
+ * configuration (conv with ReLU directly followed by max pooling, nothing else), invisible in the
+ * configuration, its JSON and hash, re-applied on reattach, and it really removes 3/4 of the garbled ReLUs.
+ */
+@Timeout(300)
+class ReluMaxPoolFusionTest {
+    static final int F = 20;
+
+    /** conv(ReLU) -> conv(ReLU) -> max-pool -> dense(ReLU) -> output: only the second conv fuses. */
+    static MultiLayerConfiguration convConvPoolNet() {
+        return new NeuralNetConfiguration.Builder()
+                .seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.05)).weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(10, 10, 1))
+                .build();
+    }
+
+    static SecureConvolutionLayerImpl conv(MultiLayerNetwork n, int i) {
+        return assertInstanceOf(SecureConvolutionLayerImpl.class, n.getLayer(i));
+    }
+
+    static SecureSubsamplingLayerImpl pool(MultiLayerNetwork n, int i) {
+        return assertInstanceOf(SecureSubsamplingLayerImpl.class, n.getLayer(i));
+    }
+
+    @Test
+    void fusesExactlyConvReluFollowedByMaxPoolAndKeepsTheConfiguration() {
+        SecurePartyContext ctx = SecurePartyContext.builder().fracBits(F).insecurePlaintextReferenceForTests().build();
+        // SecureConvolutionLayerTest.convNet: conv(ReLU) -> max-pool -> conv(identity) -> dense -> output
+        MultiLayerConfiguration conf = SecureConvolutionLayerTest.convNet();
+        String jsonBefore = conf.toJson();
+        byte[] hashBefore = SecureTrain.configHash(conf, F);
+        MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
+        assertTrue(conv(net, 0).reluDeferred());
+        assertTrue(pool(net, 1).reluAfter());
+        assertFalse(conv(net, 2).reluDeferred());
+        assertEquals(jsonBefore, conf.toJson(), "the user's configuration is untouched");
+        // the attached network's configuration hashes as the user's (nothing of the fusion is in it)
+        assertArrayEquals(hashBefore, SecureTrain.configHash(net.getLayerWiseConfigurations(), F));
+
+        MultiLayerNetwork other = SecureTrain.attach(convConvPoolNet(), ctx);
+        assertFalse(conv(other, 0).reluDeferred(), "conv(ReLU) followed by a convolution is not fused");
+        assertTrue(conv(other, 1).reluDeferred());
+        assertTrue(pool(other, 2).reluAfter());
+
+        // a restored/cloned network (fresh layer objects) gets the same decision on reattach
+        MultiLayerNetwork fresh = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+        fresh.init();
+        assertFalse(conv(fresh, 0).reluDeferred());
+        SecureTrain.reattach(fresh, ctx, SecureTrain.exportState(net));
+        assertTrue(conv(fresh, 0).reluDeferred());
+        assertTrue(pool(fresh, 1).reluAfter());
+    }
+
+    /** Forwards everything, counts the elements given to the garbled ReLU. */
+    static final class CountingBackend implements Backend {
+        final Backend inner;
+        long reluElements;
+
+        CountingBackend(Backend inner) {
+            this.inner = inner;
+        }
+
+        public FixedPoint fixedPoint() {
+            return inner.fixedPoint();
+        }
+
+        public boolean actsFor(int p) {
+            return inner.actsFor(p);
+        }
+
+        public boolean isInsecureReference() {
+            return inner.isInsecureReference();
+        }
+
+        public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+            return inner.multiply(a, b, m, k, n, purpose);
+        }
+
+        public ReluOutput reluTruncate(long[] z, String purpose) {
+            reluElements += z.length;
+            return inner.reluTruncate(z, purpose);
+        }
+
+        public long[] truncate(long[] x, int bits, String purpose) {
+            return inner.truncate(x, bits, purpose);
+        }
+
+        public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+            return inner.bitTimesShare(bits, x, purpose);
+        }
+
+        public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+            return inner.maxWithArgmax(values, k, purpose);
+        }
+
+        public long[] revealTo(int receiver, long[] share, String purpose) {
+            return inner.revealTo(receiver, share, purpose);
+        }
+    }
+
+    /**
+     * Two parties (open-shares test backend: fast, real messages) train one batch of the conv net: the garbled
+     * ReLU sees the pooled conv outputs (4x4x4 per sample) and the dense layer's 12, not the 8x8x4 conv outputs.
+     */
+    @Test
+    void twoPartyTrainingStepRunsTheReluOnThePooledValuesOnly() {
+        MultiLayerConfiguration conf = SecureConvolutionLayerTest.convNet();
+        ToyBlobs data = new ToyBlobs(20, 64, 3, 4, 3.0);
+        int batch = 20;
+        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
+            var r = TwoPartyRunner.run(pair.party(0), s -> oneStep(s, conf, null, batch),
+                    pair.party(1), s -> oneStep(s, conf, data, batch));
+            long perSampleFused = 4 * 4 * 4 + 12, perSampleUnfused = 4 * 8 * 8 + 12;
+            assertEquals(batch * perSampleFused, r.party0());
+            assertEquals(batch * perSampleFused, r.party1());
+            assertTrue(perSampleUnfused > 3 * perSampleFused);
+        }
+    }
+
+    static long oneStep(Session s, MultiLayerConfiguration conf, ToyBlobs dataOrNull, int batch) {
+        Function<Session, Backend> base = TwoPartyHarness.openSharesFactory(F);
+        CountingBackend be = new CountingBackend(base.apply(s));
+        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).backend(be).build()) {
+            MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
+            net.fit(ctx.sharedIterator(dataOrNull == null ? null : dataOrNull.iterator(batch)), 1);
+            return be.reluElements;
+        }
+    }
+}

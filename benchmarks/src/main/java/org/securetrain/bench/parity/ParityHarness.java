@@ -81,6 +81,10 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--timeout-minutes", description = "limit of each secure run (default: 10 + 2 per step)")
     Integer timeoutMinutes;
 
+    @Option(names = "--plaintext-only", description = "only the plaintext runs (DL4J float/double, reference): "
+            + "their step CSVs, no secure run and no report")
+    boolean plaintextOnly;
+
     private final List<String> commandLine = new ArrayList<>();
 
     public static void main(String[] args) {
@@ -165,25 +169,35 @@ public final class ParityHarness implements Callable<Integer> {
         List<String> loads = new ArrayList<>();
         loads.add("start " + loadAvg());
         say("plaintext DL4J (float32) ...");
-        PlaintextRuns.Run f = PlaintextRuns.dl4jFloat(s, trainSet, testSet);
+        PlaintextRuns.Run f = PlaintextRuns.dl4j(s, trainSet, testSet, DataType.FLOAT);
         say(String.format(Locale.ROOT, "  %d steps, %.4f s/step, final loss %.5f, test accuracy %s", f.steps().size(),
                 ParityReport.meanSeconds(f.steps(), 1), last(f), ParityReport.pct(f.testAccuracy())));
-        loads.add("after DL4J " + loadAvg());
+        loads.add("after DL4J float " + loadAvg());
+        say("plaintext DL4J (float64, for comparison: what float rounding alone does) ...");
+        PlaintextRuns.Run d = PlaintextRuns.dl4j(s, trainSet, testSet, DataType.DOUBLE);
+        say(String.format(Locale.ROOT, "  %d steps, %.4f s/step, final loss %.5f, test accuracy %s, max relative loss "
+                + "difference vs float32 %.2e", d.steps().size(), ParityReport.meanSeconds(d.steps(), 1), last(d),
+                ParityReport.pct(d.testAccuracy()), ParityReport.maxRelDiff(d.steps(), f.steps())));
+        writeSteps(out.resolve(s.model() + "-dl4j-float-steps.csv"), f.steps());
+        writeSteps(out.resolve(s.model() + "-dl4j-double-steps.csv"), d.steps());
         say("fixed-point reference (INSECURE plaintext backend, one process) ...");
         PlaintextRuns.ReferenceRun r = PlaintextRuns.fixedPointReference(s, trainSet, testSet);
         say(String.format(Locale.ROOT, "  %d steps, %.4f s/step, final loss %.5f, test accuracy %s, truncation "
                 + "inputs beyond 2^62: %d", r.run().steps().size(), ParityReport.meanSeconds(r.run().steps(), 1),
                 last(r.run()), ParityReport.pct(r.run().testAccuracy()), r.all().beyondBound()));
         loads.add("after reference " + loadAvg());
-        writeSteps(out.resolve(s.model() + "-dl4j-float-steps.csv"), f.steps());
         writeSteps(out.resolve(s.model() + "-reference-steps.csv"), r.run().steps());
+        if (plaintextOnly) {
+            say("--plaintext-only: no secure run; step files written");
+            return "";
+        }
         say("secure two-party run (2 JVMs, TLS on 127.0.0.1) ...");
         int minutes = timeoutMinutes != null ? timeoutMinutes : 10 + 2 * s.totalSteps();
         SecureRun.Result sec = SecureRun.run(s, out.resolve("secure-" + s.model()), childHeap,
                 Duration.ofMinutes(minutes), ParityHarness::say);
         loads.add("after secure " + loadAvg());
         int n = f.steps().size();
-        if (r.run().steps().size() != n || sec.dataOwnerSteps().size() != n || sec.modelOwnerSteps().size() != n) {
+        if (d.steps().size() != n || r.run().steps().size() != n || sec.dataOwnerSteps().size() != n || sec.modelOwnerSteps().size() != n) {
             throw new IllegalStateException("the runs made different numbers of steps: DL4J " + n + ", reference "
                     + r.run().steps().size() + ", secure " + sec.modelOwnerSteps().size() + "/"
                     + sec.dataOwnerSteps().size());
@@ -191,7 +205,7 @@ public final class ParityHarness implements Callable<Integer> {
         MultiLayerNetwork revealed = sec.revealed();
         double revealedAcc = testSet == null ? Double.NaN
                 : PlaintextRuns.accuracy(revealed, testSet, revealed.getLayerWiseConfigurations().getDataType());
-        var e = new ParityReport.Experiment(s, f, r, sec, revealedAcc, loads);
+        var e = new ParityReport.Experiment(s, f, d, r, sec, revealedAcc, loads);
         say(String.format(Locale.ROOT, "  secure: %.3f s/step (data owner), final loss %.5f, test accuracy %s "
                 + "(revealed model %s); max relative loss difference vs DL4J float %.2e",
                 ParityReport.meanSeconds(sec.dataOwnerSteps(), 1), sec.dataOwnerSteps().get(n - 1).loss(),

@@ -30,7 +30,8 @@ public final class ParityReport {
     }
 
     /** Everything measured in one experiment. {@code loads} are /proc/loadavg lines around each run. */
-    public record Experiment(ParitySetup setup, PlaintextRuns.Run dl4j, PlaintextRuns.ReferenceRun reference,
+    public record Experiment(ParitySetup setup, PlaintextRuns.Run dl4j, PlaintextRuns.Run dl4jDouble,
+            PlaintextRuns.ReferenceRun reference,
             SecureRun.Result secure, double revealedAccuracy, List<String> loads) {
         int steps() {
             return dl4j.steps().size();
@@ -87,11 +88,13 @@ public final class ParityReport {
         ParitySetup s = e.setup();
         String m = s.model();
         List<StepRecord> f = e.dl4j().steps();
+        List<StepRecord> dd = e.dl4jDouble().steps();
         List<StepRecord> ref = e.reference().run().steps();
         List<StepRecord> p0 = e.secure().modelOwnerSteps();
         List<StepRecord> p1 = e.secure().dataOwnerSteps();
-        writeCsv(out.resolve(m + "-steps.csv"), f, ref, p0, p1);
+        writeCsv(out.resolve(m + "-steps.csv"), f, dd, ref, p0, p1);
         plotLoss(out.resolve(m + "-loss.png"), s, f, ref, p1);
+        plotLossDiff(out.resolve(m + "-loss-diff.png"), s, f, dd, ref, p1);
         plotTimeSplit(out.resolve(m + "-time-split.png"), s, p0, p1);
         plotStepTimes(out.resolve(m + "-step-time.png"), s, f, ref, p1);
 
@@ -110,6 +113,7 @@ public final class ParityReport {
                 s.train(), s.test(), s.seed(), s.lr()));
         md.append("| run | mean s/step (after step 1) | step 1 s | final loss | test accuracy |\n|---|---|---|---|---|\n");
         md.append(row("plaintext DL4J (float32)", f, e.dl4j().testAccuracy()));
+        md.append(row("plaintext DL4J (float64, for comparison)", dd, e.dl4jDouble().testAccuracy()));
         md.append(row("fixed-point reference (INSECURE, one process)", ref, e.reference().run().testAccuracy()));
         md.append(row("secure two-party, data owner (TLS, 2 processes)", p1, e.secure().secureTestAccuracy()));
         md.append(String.format(Locale.ROOT, "| secure two-party, model owner | %.3f | %.3f | hidden | revealed "
@@ -123,8 +127,11 @@ public final class ParityReport {
                 + "secure test evaluation and reveal: %.1f s wall.%n", e.secure().setupSeconds(0),
                 e.secure().setupSeconds(1), e.secure().wallSeconds()));
         md.append(String.format(Locale.ROOT, "- **Max per-step relative loss difference**: secure vs DL4J float "
-                + "%.2e, secure vs fixed-point reference %.2e, reference vs DL4J float %.2e (target 1e-3).%n",
-                maxRelDiff(p1, f), maxRelDiff(p1, ref), maxRelDiff(ref, f)));
+                + "%.2e (target 1e-3), secure vs fixed-point reference %.2e, secure vs DL4J float64 %.2e; for "
+                + "scale, DL4J float64 vs float32 %.2e and reference vs DL4J float32 %.2e. Over the first 10 steps: "
+                + "secure vs DL4J float %.2e.%n",
+                maxRelDiff(p1, f), maxRelDiff(p1, ref), maxRelDiff(p1, dd), maxRelDiff(dd, f), maxRelDiff(ref, f),
+                maxRelDiff(p1.subList(0, Math.min(10, p1.size())), f)));
         md.append(String.format(Locale.ROOT, "- **Test accuracy difference** secure - DL4J float: %+.2f points "
                 + "(target: within 0.2).%n", 100 * (e.secure().secureTestAccuracy() - e.dl4j().testAccuracy())));
         md.append(String.format(Locale.ROOT, "- Traffic per step (mean over all steps): model owner sends %s, data "
@@ -144,8 +151,9 @@ public final class ParityReport {
                 all.maxReluLog2(), Double.isInfinite(all.maxPoolLog2()) ? "none" : String.format(Locale.ROOT, "2^%.1f",
                         all.maxPoolLog2())));
 
-        md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n![time per protocol](%s%s-time-split.png)"
-                + "%n![step times](%s%s-step-time.png)%n%n", imgPrefix, m, imgPrefix, m, imgPrefix, m));
+        md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n![relative loss difference](%s%s-loss-diff.png)"
+                + "%n![time per protocol](%s%s-time-split.png)%n![step times](%s%s-step-time.png)%n%n", imgPrefix, m,
+                imgPrefix, m, imgPrefix, m, imgPrefix, m));
 
         md.append("Secure step time per protocol (mean s/step after step 1; 'local' is the rest of the step: DL4J, "
                 + "ring arithmetic, sharing the minibatch, the loss at the data owner):\n\n");
@@ -209,11 +217,12 @@ public final class ParityReport {
         return Double.isNaN(a) ? "n/a" : String.format(Locale.ROOT, "%.2f %%", 100 * a);
     }
 
-    private static void writeCsv(Path file, List<StepRecord> f, List<StepRecord> ref, List<StepRecord> p0,
-            List<StepRecord> p1) throws IOException {
+    private static void writeCsv(Path file, List<StepRecord> f, List<StepRecord> dd, List<StepRecord> ref,
+            List<StepRecord> p0, List<StepRecord> p1) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            StringBuilder h = new StringBuilder("step,loss_dl4j_float,loss_reference,loss_secure,"
-                    + "rel_diff_secure_vs_float,rel_diff_secure_vs_reference,s_dl4j_float,s_reference,s_secure_p0,"
+            StringBuilder h = new StringBuilder("step,loss_dl4j_float,loss_dl4j_double,loss_reference,loss_secure,"
+                    + "rel_diff_secure_vs_float,rel_diff_secure_vs_reference,s_dl4j_float,s_dl4j_double,s_reference,"
+                    + "s_secure_p0,"
                     + "s_secure_p1,bytes_sent_p0,bytes_sent_p1,rounds_p0,rounds_p1");
             for (String p : new String[] {"p0", "p1"}) {
                 for (KernelTimings.Kind k : StepRecord.KINDS) {
@@ -226,9 +235,10 @@ public final class ParityReport {
                 double lr = ref.get(i).loss();
                 double ls = p1.get(i).loss();
                 StringBuilder sb = new StringBuilder();
-                sb.append(i + 1).append(',').append(lf).append(',').append(lr).append(',').append(ls).append(',')
-                        .append(Math.abs(ls - lf) / Math.abs(lf)).append(',').append(Math.abs(ls - lr) / Math.abs(lr))
-                        .append(',').append(f.get(i).seconds()).append(',').append(ref.get(i).seconds()).append(',')
+                sb.append(i + 1).append(',').append(lf).append(',').append(dd.get(i).loss()).append(',').append(lr)
+                        .append(',').append(ls).append(',').append(Math.abs(ls - lf) / Math.abs(lf)).append(',')
+                        .append(Math.abs(ls - lr) / Math.abs(lr)).append(',').append(f.get(i).seconds()).append(',')
+                        .append(dd.get(i).seconds()).append(',').append(ref.get(i).seconds()).append(',')
                         .append(p0.get(i).seconds()).append(',').append(p1.get(i).seconds()).append(',')
                         .append(p0.get(i).bytesSent()).append(',').append(p1.get(i).bytesSent()).append(',')
                         .append(p0.get(i).rounds()).append(',').append(p1.get(i).rounds());
@@ -263,16 +273,53 @@ public final class ParityReport {
         c.getStyler().setMarkerSize(5);
         XYSeries a = c.addSeries("plaintext DL4J (float32)", steps(f), values(f, StepRecord::loss));
         a.setMarker(SeriesMarkers.NONE);
-        a.setLineWidth(5f);
+        a.setLineWidth(6f);
+        a.setLineColor(new java.awt.Color(120, 170, 230));
         XYSeries b = c.addSeries("fixed-point reference (insecure, f=" + s.fracBits() + ")", steps(ref),
                 values(ref, StepRecord::loss));
         b.setMarker(SeriesMarkers.NONE);
         b.setLineStyle(SeriesLines.DASH_DASH);
-        b.setLineWidth(2.5f);
+        b.setLineWidth(3f);
+        b.setLineColor(new java.awt.Color(230, 140, 20));
         XYSeries d = c.addSeries("secure two-party (data owner's view)", steps(sec), values(sec, StepRecord::loss));
         d.setMarker(sec.size() <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         d.setLineStyle(SeriesLines.DOT_DOT);
         d.setLineWidth(1.5f);
+        d.setLineColor(new java.awt.Color(170, 0, 0));
+        d.setMarkerColor(new java.awt.Color(170, 0, 0));
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Relative loss differences per step on a log axis: where the overlaid curves cannot be told apart. */
+    private static void plotLossDiff(Path file, ParitySetup s, List<StepRecord> f, List<StepRecord> dd,
+            List<StepRecord> ref, List<StepRecord> sec) throws IOException {
+        XYChart c = new XYChartBuilder().width(1000).height(560)
+                .title(s.modelName() + ": relative loss difference per step (log scale)").xAxisTitle("step")
+                .yAxisTitle("|a - b| / |b|").build();
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        Object[][] pairs = {{"secure vs DL4J float32", sec, f}, {"secure vs fixed-point reference", sec, ref},
+            {"DL4J float64 vs float32 (float rounding alone)", dd, f}};
+        for (Object[] pr : pairs) {
+            @SuppressWarnings("unchecked")
+            List<StepRecord> a = (List<StepRecord>) pr[1];
+            @SuppressWarnings("unchecked")
+            List<StepRecord> b = (List<StepRecord>) pr[2];
+            double[] y = new double[a.size()];
+            for (int i = 0; i < y.length; i++) {
+                double v = Math.abs(a.get(i).loss() - b.get(i).loss()) / Math.abs(b.get(i).loss());
+                y[i] = Math.max(v, 1e-12); // log axis: an exact match is drawn at 1e-12
+            }
+            c.addSeries((String) pr[0], steps(a), y).setMarker(a.size() <= 60 ? SeriesMarkers.CIRCLE
+                    : SeriesMarkers.NONE);
+        }
+        double[] x = steps(sec);
+        double[] target = new double[x.length];
+        java.util.Arrays.fill(target, 1e-3);
+        XYSeries t = c.addSeries("target 1e-3", x, target);
+        t.setMarker(SeriesMarkers.NONE);
+        t.setLineStyle(SeriesLines.DASH_DASH);
+        t.setLineColor(java.awt.Color.GRAY);
         BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

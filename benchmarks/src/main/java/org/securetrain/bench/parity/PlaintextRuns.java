@@ -29,22 +29,23 @@ public final class PlaintextRuns {
     }
 
     /**
-     * Plaintext DL4J with {@link DataType#FLOAT} as the network's data type. The float network gets the double
-     * network's initial parameters (rounded to float), so the start is the secure run's whatever DL4J's
+     * Plaintext DL4J with {@code dt} ({@link DataType#FLOAT} for the baseline, {@link DataType#DOUBLE} to show
+     * how far float rounding alone moves the loss) as the network's data type. The network gets the double
+     * network's initial parameters (rounded to {@code dt}), so the start is the secure run's whatever DL4J's
      * random streams do per data type.
      */
-    public static Run dl4jFloat(ParitySetup setup, DataSet train, DataSet testOrNull) {
+    public static Run dl4j(ParitySetup setup, DataSet train, DataSet testOrNull, DataType dt) {
         MultiLayerNetwork init = new MultiLayerNetwork(setup.conf(DataType.DOUBLE));
         init.init();
-        MultiLayerNetwork net = new MultiLayerNetwork(setup.conf(DataType.FLOAT));
+        MultiLayerNetwork net = new MultiLayerNetwork(setup.conf(dt));
         net.init();
-        net.setParams(init.params().castTo(DataType.FLOAT));
-        DataSet trainF = cast(train, DataType.FLOAT);
+        net.setParams(init.params().castTo(dt));
+        DataSet trainT = cast(train, dt);
         StepRecorder rec = new StepRecorder(null, null);
         net.setListeners(rec);
         rec.start(net);
-        net.fit(PartyTraining.batches(trainF, setup.batch()), setup.epochs());
-        double acc = testOrNull == null ? Double.NaN : accuracy(net, testOrNull, DataType.FLOAT);
+        net.fit(PartyTraining.batches(trainT, setup.batch()), setup.epochs());
+        double acc = testOrNull == null ? Double.NaN : accuracy(net, testOrNull, dt);
         return new Run(rec.records(), acc, net);
     }
 

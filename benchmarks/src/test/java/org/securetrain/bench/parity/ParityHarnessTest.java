@@ -52,6 +52,7 @@ class ParityHarnessTest {
         }
         // the per-run step files of the three runs have the same number of steps
         assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-float-steps.csv")).size());
+        assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-double-steps.csv")).size());
         assertEquals(3, StepRecord.read(dir.resolve("mlp-reference-steps.csv")).size());
         assertEquals(3, StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).size());
         List<StepRecord> p1 = StepRecord.read(dir.resolve("secure-mlp/party1-steps.csv"));
@@ -60,7 +61,8 @@ class ParityHarnessTest {
         assertTrue(Double.isNaN(StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).get(0).loss()),
                 "the model owner does not see the loss by default");
 
-        for (String png : List.of("mlp-loss.png", "mlp-time-split.png", "mlp-step-time.png")) {
+        for (String png : List.of("mlp-loss.png", "mlp-loss-diff.png", "mlp-time-split.png",
+                "mlp-step-time.png")) {
             byte[] b = Files.readAllBytes(dir.resolve(png));
             assertTrue(b.length > 5000, png + " is " + b.length + " bytes");
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(b, 4), png + " is not a PNG");

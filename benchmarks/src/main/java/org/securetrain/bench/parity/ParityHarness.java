@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * The end-to-end parity harness: trains the same model from the same seed on the same minibatches three
  * ways — plaintext DL4J in float32, the INSECURE fixed-point plaintext reference (one process), and the
- * real two-party secure run (two JVMs over TLS 1.3 on 127.0.0.1) — and reports per step the loss of each,
+ * real two-party secure run (two JVMs over TLS 1.3 on 127.0.0.1), plus DL4J in float64 to show what float
+ * rounding alone does — and reports per step the loss of each,
  * time per step, bytes and rounds, the secure step's time per protocol, and at the end the test accuracy of
  * each. Writes {@code results.md}, {@code <model>-steps.csv} and PNG plots into {@code --out}.
  *
@@ -178,6 +179,7 @@ public final class ParityHarness implements Callable<Integer> {
         say(String.format(Locale.ROOT, "  %d steps, %.4f s/step, final loss %.5f, test accuracy %s, max relative loss "
                 + "difference vs float32 %.2e", d.steps().size(), ParityReport.meanSeconds(d.steps(), 1), last(d),
                 ParityReport.pct(d.testAccuracy()), ParityReport.maxRelDiff(d.steps(), f.steps())));
+        loads.add("after DL4J double " + loadAvg());
         writeSteps(out.resolve(s.model() + "-dl4j-float-steps.csv"), f.steps());
         writeSteps(out.resolve(s.model() + "-dl4j-double-steps.csv"), d.steps());
         say("fixed-point reference (INSECURE plaintext backend, one process) ...");
@@ -256,10 +258,13 @@ public final class ParityHarness implements Callable<Integer> {
     static final String HOW_COUNTED = """
             ## How the figures are measured
 
-            - **Same start, same batches.** All three runs build the model from the same DL4J configuration and
-              seed; the secure and reference networks start from DL4J's own initial weights (double), the float
-              network from the same weights rounded to float. Minibatches are the first N images in file order
-              (DL4J `ViewIterator`, no shuffling), as the data owner feeds them in `PartyTraining`.
+            - **Same start, same batches.** All runs build the model from the same DL4J configuration and seed;
+              the secure, reference and DL4J float64 networks start from DL4J's own initial weights (double),
+              the float32 network from the same weights rounded to float. Minibatches are the first N images in
+              file order (DL4J `ViewIterator`, no shuffling), as the data owner feeds them in `PartyTraining`.
+            - **Why a DL4J float64 run.** Training amplifies any perturbation over the steps; the float64 run
+              against the float32 run shows how far rounding alone (no fixed point, no cryptography) moves the
+              per-step loss, the scale against which the secure run's differences can be read.
             - **Step time** runs from the end of one step to the end of the next (the first from the start of the
               epoch, after session set-up), so it includes fetching and secret-sharing the minibatch. Means skip
               step 1 (warm-up). The secure figures are per party; the ratio uses the slower party.

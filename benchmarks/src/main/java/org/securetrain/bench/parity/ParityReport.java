@@ -151,9 +151,10 @@ public final class ParityReport {
                 all.maxReluLog2(), Double.isInfinite(all.maxPoolLog2()) ? "none" : String.format(Locale.ROOT, "2^%.1f",
                         all.maxPoolLog2())));
 
-        md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n![relative loss difference](%s%s-loss-diff.png)"
-                + "%n![time per protocol](%s%s-time-split.png)%n![step times](%s%s-step-time.png)%n%n", imgPrefix, m,
-                imgPrefix, m, imgPrefix, m, imgPrefix, m));
+        md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n"
+                + "![relative loss difference](%s%s-loss-diff.png)%n"
+                + "![time per protocol](%s%s-time-split.png)%n"
+                + "![step times](%s%s-step-time.png)%n%n", imgPrefix, m, imgPrefix, m, imgPrefix, m, imgPrefix, m));
 
         md.append("Secure step time per protocol (mean s/step after step 1; 'local' is the rest of the step: DL4J, "
                 + "ring arithmetic, sharing the minibatch, the loss at the data owner):\n\n");
@@ -186,9 +187,9 @@ public final class ParityReport {
         md.append('\n');
 
         int every = Math.max(1, e.steps() / 25);
-        md.append(String.format(Locale.ROOT, "Per-step figures%s (all steps in `%s-steps.csv`); secure time and traffic "
-                + "are the data owner's, bytes are both parties' sends:%n%n", every > 1 ? " (every " + every
-                + "th step and the last)" : "", m));
+        md.append(String.format(Locale.ROOT, "Per-step figures%s; all steps in `%s-steps.csv`. Secure time and "
+                + "rounds are the data owner's, bytes are both parties' sends:%n%n", every > 1 ? ", every " + every
+                + "th step and the last" : "", m));
         md.append("| step | loss DL4J float | loss reference | loss secure | rel. diff secure/float | s DL4J | "
                 + "s reference | s secure | bytes sent (both) | rounds (data owner) |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -326,7 +327,8 @@ public final class ParityReport {
     private static void plotTimeSplit(Path file, ParitySetup s, List<StepRecord> p0, List<StepRecord> p1)
             throws IOException {
         CategoryChart c = new CategoryChartBuilder().width(900).height(560)
-                .title(s.modelName() + ": secure step time per protocol (mean after step 1)").xAxisTitle("party")
+                .title((s.model().equals("mlp") ? s.modelName() : "LeNet-style CNN")
+                        + ": secure step time per protocol (mean after step 1)").xAxisTitle("party")
                 .yAxisTitle("seconds per step").build();
         c.getStyler().setStacked(true);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);

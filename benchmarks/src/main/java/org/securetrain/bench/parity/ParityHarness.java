@@ -82,6 +82,12 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--timeout-minutes", description = "limit of each secure run (default: 10 + 2 per step)")
     Integer timeoutMinutes;
 
+    @Option(names = "--audit-secure-truncations", description = "INSECURE measurement: both secure parties dump "
+            + "their truncation shares, the harness reconstructs them and counts wrap-arounds of the secure run "
+            + "itself, then deletes the dumps (~16 bytes per truncated value per party: 250 MB per party for the "
+            + "quick MLP)")
+    boolean auditSecure;
+
     @Option(names = "--plaintext-only", description = "only the plaintext runs (DL4J float/double, reference): "
             + "their step CSVs, no secure run and no report")
     boolean plaintextOnly;
@@ -196,7 +202,7 @@ public final class ParityHarness implements Callable<Integer> {
         say("secure two-party run (2 JVMs, TLS on 127.0.0.1) ...");
         int minutes = timeoutMinutes != null ? timeoutMinutes : 10 + 2 * s.totalSteps();
         SecureRun.Result sec = SecureRun.run(s, out.resolve("secure-" + s.model()), childHeap,
-                Duration.ofMinutes(minutes), ParityHarness::say);
+                Duration.ofMinutes(minutes), auditSecure, ParityHarness::say);
         loads.add("after secure " + loadAvg());
         int n = f.steps().size();
         if (d.steps().size() != n || r.run().steps().size() != n || sec.dataOwnerSteps().size() != n || sec.modelOwnerSteps().size() != n) {
@@ -285,8 +291,11 @@ public final class ParityHarness implements Callable<Integer> {
               (`TruncationHeadroomAudit`) to check every value entering a truncation in the clear. The reference
               computes the same fixed-point values as the secure run up to the secure truncation's one-ulp
               differences, so a count of 0 with many bits of headroom means the secure run's values stayed far
-              from the bound too. It is a count on the twin run, not on the secure run's shares; independent
-              evidence from the secure run itself is that its per-step loss stays within the reported relative
-              difference of the reference (a wrap-around would move a value by ~2^(64-k-f) in real units).
+              from the bound too. That is a count on the twin run. With `--audit-secure-truncations` the secure
+              run is counted directly as well (INSECURE measurement mode): each party writes the input and
+              output shares of every faithful truncation to a file (`TruncationShareDump`), and the harness
+              reconstructs each value afterwards and classifies the result as exact, one ulp below the floor
+              (the documented error) or a wrap-around, then deletes the files. A wrap-around would also show in
+              the loss: it moves a value by about 2^(64-k-f) in real units.
             """;
 }

@@ -146,11 +146,21 @@ public final class ParityReport {
                 + "truncation's bound |x| < 2^62 in the fixed-point reference run (%d during training, out of %d "
                 + "values in %d truncations; the rest during the test evaluation). Largest |x| entering a "
                 + "truncation: 2^%.1f (headroom %.1f bits); largest |z| entering ReLU: 2^%.1f; entering max-pool: %s. "
-                + "See 'How wrap-arounds are counted' below.%n%n", all.beyondBound(), fig.beyondBound(),
+                + "See 'How wrap-arounds are counted' below.%n", all.beyondBound(), fig.beyondBound(),
                 fig.truncatedValues(), fig.truncationCalls(), all.maxTruncationLog2(), 62 - all.maxTruncationLog2(),
                 all.maxReluLog2(), Double.isInfinite(all.maxPoolLog2()) ? "none" : String.format(Locale.ROOT, "2^%.1f",
                         all.maxPoolLog2())));
 
+        TruncationShareDump.Audit sa = e.secure().truncationAuditOrNull();
+        if (sa != null) {
+            md.append(String.format(Locale.ROOT, "- **Wrap-arounds counted on the secure run's own shares "
+                    + "(--audit-secure-truncations): %d** of %d values in %d faithful truncations (training and "
+                    + "test evaluation); %d exact, %d one ulp below the floor (the documented error).%n%n",
+                    sa.wrapArounds(), sa.values(), sa.truncations(), sa.exact(), sa.offByOne()));
+        } else {
+            md.append("- The secure run's own truncations were not audited (run with --audit-secure-truncations "
+                    + "to count wrap-arounds on its shares too).\n\n");
+        }
         md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n"
                 + "![relative loss difference](%s%s-loss-diff.png)%n"
                 + "![time per protocol](%s%s-time-split.png)%n"

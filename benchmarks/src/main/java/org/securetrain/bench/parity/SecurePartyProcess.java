@@ -54,6 +54,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
     @Option(names = "--out-dir", required = true) Path outDir;
     @Option(names = "--timeout-seconds", defaultValue = "120", description = "accept/connect timeout")
     int timeoutSeconds;
+    @Option(names = "--audit-truncations", description = "INSECURE: dump this party's truncation shares for the "
+            + "harness's wrap-around audit") boolean auditTruncations;
     @Parameters(description = "the experiment setup as key=value (ParitySetup.toArgs)") List<String> setupArgs;
 
     public static void main(String[] args) {
@@ -117,6 +119,10 @@ public final class SecurePartyProcess implements Callable<Integer> {
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {
                 spec.train(train).test(test);
+            }
+            if (auditTruncations) {
+                Path dump = outDir.resolve("party" + me + "-truncations.bin");
+                spec.backendDecorator(be -> new TruncationShareDump(be, dump));
             }
             PartyTraining.Result res = spec.run(s);
             double total = (System.nanoTime() - t0) / 1e9;

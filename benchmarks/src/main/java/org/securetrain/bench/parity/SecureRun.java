@@ -33,7 +33,8 @@ public final class SecureRun {
     /** What the two parties wrote. */
     public record Result(List<StepRecord> modelOwnerSteps, List<StepRecord> dataOwnerSteps,
             Map<String, Traffic> modelOwnerTraffic, Map<String, Traffic> dataOwnerTraffic, Properties modelOwner,
-            Properties dataOwner, MultiLayerNetwork revealed, double wallSeconds) {
+            Properties dataOwner, MultiLayerNetwork revealed, double wallSeconds,
+            TruncationShareDump.Audit truncationAuditOrNull) {
         public double secureTestAccuracy() {
             return Double.parseDouble(dataOwner.getProperty("testAccuracy", "NaN"));
         }
@@ -50,11 +51,12 @@ public final class SecureRun {
         }
     }
 
-    public static Result run(ParitySetup setup, Path dir, String childHeap, Duration timeout, Consumer<String> progress)
-            throws IOException, InterruptedException {
+    public static Result run(ParitySetup setup, Path dir, String childHeap, Duration timeout, boolean auditTruncations,
+            Consumer<String> progress) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         for (String f : List.of("port", "party0-steps.csv", "party1-steps.csv", "party0-result.properties",
-                "party1-result.properties", "party0-model.zip", "party0-traffic.csv", "party1-traffic.csv")) {
+                "party1-result.properties", "party0-model.zip", "party0-traffic.csv", "party1-traffic.csv",
+                "party0-truncations.bin", "party1-truncations.bin")) {
             Files.deleteIfExists(dir.resolve(f));
         }
         Path keys = Files.createDirectories(dir.resolve("keys"));
@@ -69,8 +71,9 @@ public final class SecureRun {
         Thread killer = new Thread(() -> started.forEach(Process::destroyForcibly), "parity-children-cleanup");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
-            Process p0 = start(command(childHeap, "model-owner", List.of("--port-file", portFile.toString()),
-                    keys, "model-owner", dOwner.fingerprint(), dir, setup), dir.resolve("party0.log"));
+            List<String> audit = auditTruncations ? List.of("--audit-truncations") : List.of();
+            Process p0 = start(command(childHeap, "model-owner", concat(List.of("--port-file", portFile.toString()),
+                    audit), keys, "model-owner", dOwner.fingerprint(), dir, setup), dir.resolve("party0.log"));
             started.add(p0);
             long portDeadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(180));
             while (!Files.exists(portFile)) {
@@ -84,8 +87,8 @@ public final class SecureRun {
                 Thread.sleep(100);
             }
             String port = Files.readString(portFile).trim();
-            Process p1 = start(command(childHeap, "data-owner", List.of("--port", port), keys, "data-owner",
-                    mo.fingerprint(), dir, setup), dir.resolve("party1.log"));
+            Process p1 = start(command(childHeap, "data-owner", concat(List.of("--port", port), audit), keys,
+                    "data-owner", mo.fingerprint(), dir, setup), dir.resolve("party1.log"));
             started.add(p1);
             progress.accept("secure run: model owner pid " + p0.pid() + " listening on 127.0.0.1:" + port
                     + ", data owner pid " + p1.pid());
@@ -104,12 +107,21 @@ public final class SecureRun {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        TruncationShareDump.Audit audit = null;
+        if (auditTruncations) {
+            Path d0 = dir.resolve("party0-truncations.bin");
+            Path d1 = dir.resolve("party1-truncations.bin");
+            progress.accept("auditing the secure run's truncations (" + (Files.size(d0) >> 20) + " MiB per party)");
+            audit = TruncationShareDump.audit(d0, d1);
+            Files.delete(d0); // together the two dumps are plaintext
+            Files.delete(d1);
+        }
         MultiLayerNetwork revealed = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("party0-model.zip").toFile(),
                 false);
         return new Result(StepRecord.read(dir.resolve("party0-steps.csv")),
                 StepRecord.read(dir.resolve("party1-steps.csv")), readTraffic(dir.resolve("party0-traffic.csv")),
                 readTraffic(dir.resolve("party1-traffic.csv")), props(dir.resolve("party0-result.properties")),
-                props(dir.resolve("party1-result.properties")), revealed, wall);
+                props(dir.resolve("party1-result.properties")), revealed, wall, audit);
     }
 
     private static void waitForBoth(Process p0, Process p1, Path dir, long deadline, int steps,
@@ -143,6 +155,12 @@ public final class SecureRun {
                         + p.exitValue(), dir);
             }
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static String lastStep(Path csv, int steps) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.securetrain.kernels.Backend;
 import org.securetrain.kernels.KernelTimings;
 import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.layers.SecureLayer;
@@ -48,9 +49,14 @@ public final class StepRecorder extends BaseTrainingListener {
             return;
         }
         if (model instanceof MultiLayerNetwork net && net.getLayers() != null && net.getLayers().length > 0
-                && net.getLayer(0) instanceof SecureLayer sl && sl.context() != null
-                && sl.context().backend() instanceof TwoPartyBackend tpb) {
-            timings = tpb.timings();
+                && net.getLayer(0) instanceof SecureLayer sl && sl.context() != null) {
+            Backend be = sl.context().backend();
+            if (be instanceof TruncationShareDump d) {
+                be = d.inner();
+            }
+            if (be instanceof TwoPartyBackend tpb) {
+                timings = tpb.timings();
+            }
         }
         prevKindNanos = kindNanos();
         if (sessionOrNull != null) {

@@ -26,7 +26,8 @@ class ParityHarnessTest {
     void tinyRunWritesConsistentResults() throws Exception {
         StringWriter err = new StringWriter();
         int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--mlp-hidden", "16", "--train",
-                "96", "--batch", "32", "--test", "100", "--child-heap", "1g", "--out", dir.toString());
+                "96", "--batch", "32", "--test", "100", "--child-heap", "1g", "--audit-secure-truncations", "--out",
+                dir.toString());
         assertEquals(0, code, "harness failed: " + err);
 
         List<String> csv = Files.readAllLines(dir.resolve("mlp-steps.csv"));
@@ -70,6 +71,8 @@ class ParityHarnessTest {
         String md = Files.readString(dir.resolve("results.md"));
         assertTrue(md.contains("## MLP 784-16-10, batch 32, 3 steps"), md);
         assertTrue(md.contains("**Wrap-arounds: 0**"), md);
+        assertTrue(md.contains("own shares (--audit-secure-truncations): 0** of "), md);
+        assertFalse(Files.exists(dir.resolve("secure-mlp/party0-truncations.bin")), "the dumps are deleted");
         assertTrue(md.contains("Time ratio secure / plaintext DL4J float"), md);
         assertTrue(md.contains("| HE_PRODUCT |"), md);
         assertTrue(md.contains("![loss curves](mlp-loss.png)"), md);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.ViewIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.kernels.Backend;
 import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -76,6 +78,7 @@ public final class PartyTraining {
         boolean progress;
         boolean interactive;
         final List<TrainingListener> listeners = new ArrayList<>();
+        UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -124,6 +127,15 @@ public final class PartyTraining {
             return this;
         }
 
+        /**
+         * Wraps this party's two-party backend, e.g. to instrument it (the parity harness's truncation audit).
+         * The wrapper must delegate every operation; the context still refuses an insecure reference.
+         */
+        public Spec backendDecorator(UnaryOperator<Backend> decorator) {
+            this.backendDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
         public Result run(Session s) {
             return PartyTraining.run(s, this);
         }
@@ -143,7 +155,8 @@ public final class PartyTraining {
         try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
                 .fracBits(spec.fracBits)
-                .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(spec.fracBits)))
+                .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
+                        FixedPoint.of(spec.fracBits))))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             MultiLayerNetwork net = SecureTrain.attach(spec.conf, ctx);

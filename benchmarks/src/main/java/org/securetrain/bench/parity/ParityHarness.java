@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * each. Writes {@code results.md}, {@code <model>-steps.csv} and PNG plots into {@code --out}.
  *
  * <pre>
- * java -cp "benchmarks/target/benchmarks.jar" org.securetrain.bench.parity.ParityHarness --model both --quick
+ * java -Xmx6g -cp benchmarks/target/benchmarks.jar org.securetrain.bench.parity.ParityHarness --model both --quick
  * </pre>
  *
  * <p>The runs go one after the other, never concurrently, so each has the machine to itself; the secure run's
@@ -205,7 +205,8 @@ public final class ParityHarness implements Callable<Integer> {
                 Duration.ofMinutes(minutes), auditSecure, ParityHarness::say);
         loads.add("after secure " + loadAvg());
         int n = f.steps().size();
-        if (d.steps().size() != n || r.run().steps().size() != n || sec.dataOwnerSteps().size() != n || sec.modelOwnerSteps().size() != n) {
+        if (d.steps().size() != n || r.run().steps().size() != n || sec.dataOwnerSteps().size() != n
+                || sec.modelOwnerSteps().size() != n) {
             throw new IllegalStateException("the runs made different numbers of steps: DL4J " + n + ", reference "
                     + r.run().steps().size() + ", secure " + sec.modelOwnerSteps().size() + "/"
                     + sec.dataOwnerSteps().size());
@@ -258,7 +259,8 @@ public final class ParityHarness implements Callable<Integer> {
         return String.format(Locale.ROOT, "Machine: %d CPU(s) (%s), %.1f GiB max heap in the harness, Java %s, "
                 + "ND4J native %s. The secure run's two party processes share these cores.", Runtime.getRuntime()
                 .availableProcessors(), cpu, Runtime.getRuntime().maxMemory() / (1024.0 * 1024 * 1024),
-                System.getProperty("java.version"), org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+                System.getProperty("java.version"),
+                org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
     }
 
     static final String HOW_COUNTED = """

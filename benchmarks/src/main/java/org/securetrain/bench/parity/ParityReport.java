@@ -109,9 +109,11 @@ public final class ParityReport {
                 s.modelName(), s.batch(), e.steps(), s.train(), s.epochs(), s.fracBits()));
         md.append(String.format(Locale.ROOT, "Data: %s (first %d training and %d test images, file order, no "
                 + "shuffling). Seed %d, Nesterov momentum 0.9, learning rate %s, Xavier initialisation.%n%n",
-                s.data().equals(ParitySetup.BUNDLED) ? "bundled Fashion-MNIST subset" : "Fashion-MNIST from " + s.data(),
+                s.data().equals(ParitySetup.BUNDLED) ? "bundled Fashion-MNIST subset"
+                        : "Fashion-MNIST from " + s.data(),
                 s.train(), s.test(), s.seed(), s.lr()));
-        md.append("| run | mean s/step (after step 1) | step 1 s | final loss | test accuracy |\n|---|---|---|---|---|\n");
+        md.append("| run | mean s/step (after step 1) | step 1 s | final loss | test accuracy |\n");
+        md.append("|---|---|---|---|---|\n");
         md.append(row("plaintext DL4J (float32)", f, e.dl4j().testAccuracy()));
         md.append(row("plaintext DL4J (float64, for comparison)", dd, e.dl4jDouble().testAccuracy()));
         md.append(row("fixed-point reference (INSECURE, one process)", ref, e.reference().run().testAccuracy()));
@@ -186,7 +188,8 @@ public final class ParityReport {
         md.append(String.format(Locale.ROOT, "| **step** | **%.3f** | 100 | **%.3f** | 100 |%n%n", t0, t1));
 
         md.append("Traffic per protocol step over the training steps (model owner's view; per training step):\n\n");
-        md.append("| protocol step | model owner sends | data owner sends | rounds (model owner) |\n|---|---|---|---|\n");
+        md.append("| protocol step | model owner sends | data owner sends | rounds (model owner) |\n");
+        md.append("|---|---|---|---|\n");
         int n = e.steps();
         for (Map.Entry<String, Traffic> t : e.secure().modelOwnerTraffic().entrySet()) {
             Traffic t0t = t.getValue();

@@ -191,6 +191,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private Backend backend;
         private Function<Session, Backend> backendFactory;
         private boolean insecureReference;
+        private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
         private boolean debugRevealWeights;
 
@@ -256,6 +257,22 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return this;
         }
 
+        /**
+         * INSECURE. As {@link #insecurePlaintextReferenceForTests()}, with a given reference backend, e.g. the
+         * plaintext reference wrapped to count or audit values (the parity harness counts pre-truncation
+         * magnitudes this way). It must itself be an insecure reference acting for both parties; its
+         * fixed-point precision is the context's.
+         */
+        public Builder insecurePlaintextReferenceForTests(Backend reference) {
+            Objects.requireNonNull(reference, "reference backend");
+            if (!reference.isInsecureReference() || !reference.actsFor(0) || !reference.actsFor(1)) {
+                throw new IllegalArgumentException("not a single-process plaintext reference backend: " + reference);
+            }
+            this.insecureReference = true;
+            this.referenceBackend = reference;
+            return this;
+        }
+
         public SecurePartyContext build() {
             if (insecureReference) {
                 if (session != null || backend != null || backendFactory != null || role != null) {
@@ -263,11 +280,20 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                             + "process: it takes no session, role or other backend");
                 }
                 if (fracBits == null) {
+                    fracBits = referenceBackend == null ? null : referenceBackend.fixedPoint().fracBits();
+                }
+                if (fracBits == null) {
                     throw new IllegalStateException("set fracBits for the plaintext reference");
+                }
+                if (referenceBackend != null && referenceBackend.fixedPoint().fracBits() != fracBits) {
+                    throw new IllegalStateException("fracBits " + fracBits + " disagrees with the reference backend's "
+                            + referenceBackend.fixedPoint().fracBits());
                 }
                 log.warn("INSECURE: SecurePartyContext uses the plaintext reference backend (both parties in one "
                         + "process, every value in the clear). For tests only; it protects nothing.");
-                return new SecurePartyContext(null, null, new InsecurePlaintextBackend(FixedPoint.of(fracBits)),
+                Backend ref = referenceBackend != null ? referenceBackend
+                        : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
+                return new SecurePartyContext(null, null, ref,
                         lossVisibility, debugRevealWeights, false);
             }
             if (session == null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.ViewIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -18,6 +19,7 @@ import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.ResumedTraining;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.kernels.Backend;
 import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -96,6 +98,7 @@ public final class PartyTraining {
         Path checkpointDirOrNull;
         int checkpointEvery;
         boolean resume;
+        UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -168,6 +171,15 @@ public final class PartyTraining {
             return this;
         }
 
+        /**
+         * Wraps this party's two-party backend, e.g. to instrument it (the parity harness's truncation audit).
+         * The wrapper must delegate every operation; the context still refuses an insecure reference.
+         */
+        public Spec backendDecorator(UnaryOperator<Backend> decorator) {
+            this.backendDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
         public Result run(Session s) {
             return PartyTraining.run(s, this);
         }
@@ -195,7 +207,8 @@ public final class PartyTraining {
         try (SecurePartyContext ctx = SecurePartyContext.builder()
                 .session(s)
                 .fracBits(spec.fracBits)
-                .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(spec.fracBits)))
+                .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
+                        FixedPoint.of(spec.fracBits))))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";

@@ -1,0 +1,124 @@
+package org.securetrain.bench.parity;
+
+import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.FaithfulTruncation;
+import org.securetrain.kernels.InsecurePlaintextBackend;
+import org.securetrain.kernels.Operand;
+import org.securetrain.ring.FixedPoint;
+
+/**
+ * INSECURE, for the fixed-point reference run only: the plaintext reference backend, wrapped to look at every
+ * value that enters a truncation. The secure faithful truncation is correct (at most one ulp off) only while
+ * the pre-truncation value satisfies |x| &lt; 2^62 ({@link FaithfulTruncation#MAGNITUDE_LIMIT}); a value at or
+ * beyond it is where the secure run would suffer a wrap-around. The reference computes, in the clear, the same
+ * fixed-point values the secure run computes on shares (up to the secure truncation's one-ulp differences), so
+ * counting the values at or beyond the bound here, and the largest magnitude seen (the headroom), tells whether
+ * the secure run came near a wrap-around. The ReLU and max-pool inputs are watched too: their garbled circuits
+ * reconstruct the value mod 2^64, so they would only go wrong past |z| &gt;= 2^63.
+ */
+public final class TruncationHeadroomAudit implements Backend {
+    private final Backend reference;
+    private long truncatedValues;
+    private long truncationCalls;
+    private long beyondBound;
+    private long maxTruncationInput;
+    private long reluValues;
+    private long maxReluInput;
+    private long maxPoolInput;
+
+    public TruncationHeadroomAudit(FixedPoint fp) {
+        this.reference = new InsecurePlaintextBackend(fp);
+    }
+
+    @Override
+    public FixedPoint fixedPoint() {
+        return reference.fixedPoint();
+    }
+
+    @Override
+    public boolean actsFor(int p) {
+        return reference.actsFor(p);
+    }
+
+    @Override
+    public boolean isInsecureReference() {
+        return true;
+    }
+
+    @Override
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+        return reference.multiply(a, b, m, k, n, purpose);
+    }
+
+    @Override
+    public ReluOutput reluTruncate(long[] z, String purpose) {
+        reluValues += z.length;
+        maxReluInput = Math.max(maxReluInput, maxAbs(z));
+        return reference.reluTruncate(z, purpose);
+    }
+
+    @Override
+    public long[] truncate(long[] x, int bits, String purpose) {
+        truncationCalls++;
+        truncatedValues += x.length;
+        long max = 0;
+        long beyond = 0;
+        for (long v : x) {
+            long a = abs(v);
+            if (a >= FaithfulTruncation.MAGNITUDE_LIMIT) {
+                beyond++;
+            }
+            max = Math.max(max, a);
+        }
+        beyondBound += beyond;
+        maxTruncationInput = Math.max(maxTruncationInput, max);
+        return reference.truncate(x, bits, purpose);
+    }
+
+    @Override
+    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+        return reference.bitTimesShare(bits, x, purpose);
+    }
+
+    @Override
+    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+        maxPoolInput = Math.max(maxPoolInput, maxAbs(values));
+        return reference.maxWithArgmax(values, k, purpose);
+    }
+
+    @Override
+    public long[] revealTo(int receiver, long[] share, String purpose) {
+        return reference.revealTo(receiver, share, purpose);
+    }
+
+    /** |v|, with Long.MIN_VALUE (|v| = 2^63, not representable) mapped to Long.MAX_VALUE. */
+    private static long abs(long v) {
+        return v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
+    }
+
+    private static long maxAbs(long[] v) {
+        long m = 0;
+        for (long x : v) {
+            m = Math.max(m, abs(x));
+        }
+        return m;
+    }
+
+    /** What the audit saw so far. */
+    public Figures figures() {
+        return new Figures(truncationCalls, truncatedValues, beyondBound, log2(maxTruncationInput), reluValues,
+                log2(maxReluInput), log2(maxPoolInput));
+    }
+
+    private static double log2(long v) {
+        return v == 0 ? Double.NEGATIVE_INFINITY : Math.log(v) / Math.log(2);
+    }
+
+    /**
+     * @param beyondBound truncation inputs with |x| &gt;= 2^62: the secure run's would-be wrap-arounds
+     * @param maxTruncationLog2 log2 of the largest |x| entering a truncation (the bound is 62)
+     */
+    public record Figures(long truncationCalls, long truncatedValues, long beyondBound, double maxTruncationLog2,
+            long reluValues, double maxReluLog2, double maxPoolLog2) {
+    }
+}

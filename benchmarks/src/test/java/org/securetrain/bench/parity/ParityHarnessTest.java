@@ -1,0 +1,102 @@
+package org.securetrain.bench.parity;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The parity harness end to end at a tiny size (MLP 784-16-10, 3 steps of 32 images): plaintext DL4J, the
+ * fixed-point reference and the secure run in two child JVMs over TLS; then the outputs are checked for
+ * existence and consistency. Plus the failure paths: a child that dies, and a missing data set.
+ */
+class ParityHarnessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void tinyRunWritesConsistentResults() throws Exception {
+        StringWriter err = new StringWriter();
+        int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--mlp-hidden", "16", "--train",
+                "96", "--batch", "32", "--test", "100", "--child-heap", "1g", "--audit-secure-truncations", "--out",
+                dir.toString());
+        assertEquals(0, code, "harness failed: " + err);
+
+        List<String> csv = Files.readAllLines(dir.resolve("mlp-steps.csv"));
+        assertEquals(1 + 3, csv.size(), "header and one line per step: " + csv);
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        int lf = header.indexOf("loss_dl4j_float");
+        int lr = header.indexOf("loss_reference");
+        int ls = header.indexOf("loss_secure");
+        int s1 = header.indexOf("s_secure_p1");
+        int b0 = header.indexOf("bytes_sent_p0");
+        int r1 = header.indexOf("rounds_p1");
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            double dl4j = Double.parseDouble(f[lf]);
+            double ref = Double.parseDouble(f[lr]);
+            double sec = Double.parseDouble(f[ls]);
+            assertTrue(dl4j > 0.5 && dl4j < 5, "a 10-class cross-entropy near ln 10 at the start: " + dl4j);
+            assertEquals(dl4j, sec, 1e-3 * dl4j, "secure vs DL4J float loss, step " + f[0]);
+            assertEquals(ref, sec, 1e-3 * ref, "secure vs reference loss, step " + f[0]);
+            assertTrue(Double.parseDouble(f[s1]) > 0, "secure step time");
+            assertTrue(Long.parseLong(f[b0]) > 100_000, "the model owner sends garbled tables and HE products");
+            assertTrue(Long.parseLong(f[r1]) > 5, "a secure step takes several rounds");
+        }
+        // the per-run step files of the three runs have the same number of steps
+        assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-float-steps.csv")).size());
+        assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-double-steps.csv")).size());
+        assertEquals(3, StepRecord.read(dir.resolve("mlp-reference-steps.csv")).size());
+        assertEquals(3, StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).size());
+        List<StepRecord> p1 = StepRecord.read(dir.resolve("secure-mlp/party1-steps.csv"));
+        assertEquals(3, p1.size());
+        assertTrue(p1.get(1).protocolSeconds() > 0, "per-protocol timings recorded");
+        assertTrue(Double.isNaN(StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).get(0).loss()),
+                "the model owner does not see the loss by default");
+
+        for (String png : List.of("mlp-loss.png", "mlp-loss-diff.png", "mlp-time-split.png",
+                "mlp-step-time.png")) {
+            byte[] b = Files.readAllBytes(dir.resolve(png));
+            assertTrue(b.length > 5000, png + " is " + b.length + " bytes");
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(b, 4), png + " is not a PNG");
+        }
+        String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("## MLP 784-16-10, batch 32, 3 steps"), md);
+        assertTrue(md.contains("**Wrap-arounds: 0**"), md);
+        assertTrue(md.contains("own shares (--audit-secure-truncations): 0** of "), md);
+        assertFalse(Files.exists(dir.resolve("secure-mlp/party0-truncations.bin")), "the dumps are deleted");
+        assertTrue(md.contains("Time ratio secure / plaintext DL4J float"), md);
+        assertTrue(md.contains("| HE_PRODUCT |"), md);
+        assertTrue(md.contains("![loss curves](mlp-loss.png)"), md);
+    }
+
+    @Test
+    @Timeout(90)
+    void aChildThatDiesFailsTheHarnessWithItsLog() {
+        StringWriter err = new StringWriter();
+        // a 1 MiB heap: the party JVMs cannot even start
+        int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--mlp-hidden", "8", "--train", "32",
+                "--batch", "32", "--test", "0", "--child-heap", "1m", "--out", dir.toString());
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("model owner process exited"), err.toString());
+        assertTrue(err.toString().contains("last lines of"), "the child's log tail is shown: " + err);
+        assertTrue(err.toString().toLowerCase().contains("heap"), "the JVM's own complaint is in the tail: " + err);
+    }
+
+    @Test
+    void missingFullDataSetNamesTheDebianPackage() {
+        StringWriter err = new StringWriter();
+        int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--full", "--data",
+                dir.resolve("no-such-dir").toString(), "--out", dir.toString());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("apt-get install dataset-fashion-mnist"), err.toString());
+    }
+}

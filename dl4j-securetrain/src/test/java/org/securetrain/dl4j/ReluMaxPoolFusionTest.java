@@ -19,10 +19,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.Operand;
+import org.securetrain.kernels.ForwardingBackend;
 import org.securetrain.layers.SecureConvolutionLayerImpl;
 import org.securetrain.layers.SecureSubsamplingLayerImpl;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -89,50 +88,18 @@ class ReluMaxPoolFusionTest {
     }
 
     /** Forwards everything, counts the elements given to the garbled ReLU. */
-    static final class CountingBackend implements Backend {
-        final Backend inner;
+    static final class CountingBackend extends ForwardingBackend {
         long reluElements;
 
         CountingBackend(Backend inner) {
-            this.inner = inner;
-        }
-
-        public FixedPoint fixedPoint() {
-            return inner.fixedPoint();
-        }
-
-        public boolean actsFor(int p) {
-            return inner.actsFor(p);
-        }
-
-        public boolean isInsecureReference() {
-            return inner.isInsecureReference();
-        }
-
-        public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-            return inner.multiply(a, b, m, k, n, purpose);
+            super(inner);
         }
 
         public ReluOutput reluTruncate(long[] z, String purpose) {
             reluElements += z.length;
-            return inner.reluTruncate(z, purpose);
+            return super.reluTruncate(z, purpose);
         }
 
-        public long[] truncate(long[] x, int bits, String purpose) {
-            return inner.truncate(x, bits, purpose);
-        }
-
-        public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-            return inner.bitTimesShare(bits, x, purpose);
-        }
-
-        public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
-            return inner.maxWithArgmax(values, k, purpose);
-        }
-
-        public long[] revealTo(int receiver, long[] share, String purpose) {
-            return inner.revealTo(receiver, share, purpose);
-        }
     }
 
     /**

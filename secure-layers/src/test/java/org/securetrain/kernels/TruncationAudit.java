@@ -37,29 +37,13 @@ final class TruncationAudit {
 
     /** Wraps a party's backend so its truncations are audited. */
     Backend audited(Backend be, int party) {
-        return new Backend() {
+        return new ForwardingBackend(be) {
             private int calls;
 
-            @Override public org.securetrain.ring.FixedPoint fixedPoint() { return be.fixedPoint(); }
-            @Override public boolean actsFor(int p) { return be.actsFor(p); }
-            @Override public boolean isInsecureReference() { return be.isInsecureReference(); }
-            @Override public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-                return be.multiply(a, b, m, k, n, purpose);
-            }
-            @Override public ReluOutput reluTruncate(long[] z, String purpose) { return be.reluTruncate(z, purpose); }
             @Override public long[] truncate(long[] x, int bits, String purpose) {
-                long[] y = be.truncate(x, bits, purpose);
+                long[] y = super.truncate(x, bits, purpose);
                 deposit(party, purpose + "#" + (calls++), bits, x.clone(), y.clone());
                 return y;
-            }
-            @Override public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-                return be.bitTimesShare(bits, x, purpose);
-            }
-            @Override public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
-                return be.maxWithArgmax(values, k, purpose);
-            }
-            @Override public long[] revealTo(int receiver, long[] share, String purpose) {
-                return be.revealTo(receiver, share, purpose);
             }
         };
     }

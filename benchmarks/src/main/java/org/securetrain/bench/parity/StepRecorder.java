@@ -7,8 +7,8 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.securetrain.kernels.Backend;
 import org.securetrain.kernels.KernelTimings;
+import org.securetrain.kernels.ForwardingBackend;
 import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.layers.SecureLayer;
 import org.securetrain.runtime.Session;
@@ -50,11 +50,8 @@ public final class StepRecorder extends BaseTrainingListener {
         }
         if (model instanceof MultiLayerNetwork net && net.getLayers() != null && net.getLayers().length > 0
                 && net.getLayer(0) instanceof SecureLayer sl && sl.context() != null) {
-            Backend be = sl.context().backend();
-            if (be instanceof TruncationShareDump d) {
-                be = d.inner();
-            }
-            if (be instanceof TwoPartyBackend tpb) {
+            TwoPartyBackend tpb = ForwardingBackend.find(sl.context().backend(), TwoPartyBackend.class);
+            if (tpb != null) {
                 timings = tpb.timings();
             }
         }

@@ -1,9 +1,8 @@
 package org.securetrain.bench.parity;
 
-import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.ForwardingBackend;
 import org.securetrain.kernels.FaithfulTruncation;
 import org.securetrain.kernels.InsecurePlaintextBackend;
-import org.securetrain.kernels.Operand;
 import org.securetrain.ring.FixedPoint;
 
 /**
@@ -16,8 +15,7 @@ import org.securetrain.ring.FixedPoint;
  * the secure run came near a wrap-around. The ReLU and max-pool inputs are watched too: their garbled circuits
  * reconstruct the value mod 2^64, so they would only go wrong past |z| &gt;= 2^63.
  */
-public final class TruncationHeadroomAudit implements Backend {
-    private final Backend reference;
+public final class TruncationHeadroomAudit extends ForwardingBackend {
     private long truncatedValues;
     private long truncationCalls;
     private long beyondBound;
@@ -27,17 +25,7 @@ public final class TruncationHeadroomAudit implements Backend {
     private long maxPoolInput;
 
     public TruncationHeadroomAudit(FixedPoint fp) {
-        this.reference = new InsecurePlaintextBackend(fp);
-    }
-
-    @Override
-    public FixedPoint fixedPoint() {
-        return reference.fixedPoint();
-    }
-
-    @Override
-    public boolean actsFor(int p) {
-        return reference.actsFor(p);
+        super(new InsecurePlaintextBackend(fp));
     }
 
     @Override
@@ -46,15 +34,10 @@ public final class TruncationHeadroomAudit implements Backend {
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-        return reference.multiply(a, b, m, k, n, purpose);
-    }
-
-    @Override
     public ReluOutput reluTruncate(long[] z, String purpose) {
         reluValues += z.length;
         maxReluInput = Math.max(maxReluInput, maxAbs(z));
-        return reference.reluTruncate(z, purpose);
+        return super.reluTruncate(z, purpose);
     }
 
     @Override
@@ -72,23 +55,13 @@ public final class TruncationHeadroomAudit implements Backend {
         }
         beyondBound += beyond;
         maxTruncationInput = Math.max(maxTruncationInput, max);
-        return reference.truncate(x, bits, purpose);
-    }
-
-    @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-        return reference.bitTimesShare(bits, x, purpose);
+        return super.truncate(x, bits, purpose);
     }
 
     @Override
     public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
         maxPoolInput = Math.max(maxPoolInput, maxAbs(values));
-        return reference.maxWithArgmax(values, k, purpose);
-    }
-
-    @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
-        return reference.revealTo(receiver, share, purpose);
+        return super.maxWithArgmax(values, k, purpose);
     }
 
     /** |v|, with Long.MIN_VALUE (|v| = 2^63, not representable) mapped to Long.MAX_VALUE. */

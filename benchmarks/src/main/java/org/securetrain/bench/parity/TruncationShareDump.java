@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.Operand;
-import org.securetrain.ring.FixedPoint;
 
 /**
  * INSECURE measurement aid for the parity harness (option {@code --audit-secure-truncations}): wraps one
@@ -23,13 +21,12 @@ import org.securetrain.ring.FixedPoint;
  * protocol itself enforces) and reconstructs each value: an output that is neither floor(x / 2^k) nor one
  * less is a wrap-around of the secure run itself, not of a twin run.
  */
-public final class TruncationShareDump implements Backend, AutoCloseable {
+public final class TruncationShareDump extends ForwardingBackend {
     private static final int MAGIC = 0x54524e43; // "TRNC"
-    private final Backend inner;
     private final DataOutputStream out;
 
     public TruncationShareDump(Backend inner, Path file) {
-        this.inner = inner;
+        super(inner);
         try {
             this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20));
             out.writeInt(MAGIC);
@@ -38,39 +35,9 @@ public final class TruncationShareDump implements Backend, AutoCloseable {
         }
     }
 
-    /** The wrapped backend (the harness reads its protocol timings). */
-    public Backend inner() {
-        return inner;
-    }
-
-    @Override
-    public FixedPoint fixedPoint() {
-        return inner.fixedPoint();
-    }
-
-    @Override
-    public boolean actsFor(int p) {
-        return inner.actsFor(p);
-    }
-
-    @Override
-    public boolean isInsecureReference() {
-        return inner.isInsecureReference();
-    }
-
-    @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-        return inner.multiply(a, b, m, k, n, purpose);
-    }
-
-    @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
-        return inner.reluTruncate(z, purpose);
-    }
-
     @Override
     public long[] truncate(long[] x, int bits, String purpose) {
-        long[] y = inner.truncate(x, bits, purpose);
+        long[] y = super.truncate(x, bits, purpose);
         try {
             out.writeInt(bits);
             out.writeInt(x.length);
@@ -89,28 +56,11 @@ public final class TruncationShareDump implements Backend, AutoCloseable {
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-        return inner.bitTimesShare(bits, x, purpose);
-    }
-
-    @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
-        return inner.maxWithArgmax(values, k, purpose);
-    }
-
-    @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
-        return inner.revealTo(receiver, share, purpose);
-    }
-
-    @Override
     public void close() throws Exception {
         try {
             out.close();
         } finally {
-            if (inner instanceof AutoCloseable c) {
-                c.close();
-            }
+            super.close();
         }
     }
 

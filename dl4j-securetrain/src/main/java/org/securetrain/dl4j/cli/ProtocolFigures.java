@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.kernels.KernelTimings;
+import org.securetrain.kernels.ForwardingBackend;
 import org.securetrain.kernels.TwoPartyBackend;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Traffic;
@@ -56,7 +57,8 @@ public record ProtocolFigures(Role role, int iterations, double trainSeconds, Tr
             throw new IllegalArgumentException("the context has no session (insecure reference backend): no traffic "
                     + "to report");
         }
-        KernelTimings t = ctx.backend() instanceof TwoPartyBackend b ? b.timings() : null;
+        TwoPartyBackend b = ForwardingBackend.find(ctx.backend(), TwoPartyBackend.class); // also when decorated
+        KernelTimings t = b == null ? null : b.timings();
         return of(ctx.role(), iterations, trainSeconds, ctx.session().traffic().snapshot(), t);
     }
 

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.dl4j.Checkpoints;
 import org.securetrain.dl4j.cli.SecureTrainCliTest.Run;
-import org.securetrain.runtime.tls.TlsIdentity;
 
 /**
  * Checkpoint and resume through the launcher: two real processes checkpoint every 2 steps, the data owner's
@@ -41,34 +40,23 @@ class SecureTrainCliResumeTest {
 
     @TempDir
     static Path dir;
-    static String moFp;
-    static String doFp;
+    static LauncherParties parties;
     static Path smallMlp;
 
     @BeforeAll
     static void identitiesAndModel() throws IOException {
-        TlsIdentity mo = TlsIdentity.generate("model-owner");
-        TlsIdentity dO = TlsIdentity.generate("data-owner");
-        mo.save(dir.resolve("mo.key"), dir.resolve("mo.crt"));
-        dO.save(dir.resolve("do.key"), dir.resolve("do.crt"));
-        moFp = mo.fingerprint();
-        doFp = dO.fingerprint();
+        parties = LauncherParties.save(dir);
         // a small MLP (784-16-10) keeps a step around half a second on two cores
         smallMlp = dir.resolve("mlp16.json");
         Files.writeString(smallMlp, Models.mlp(16, 0.01, 42).toJson());
     }
 
     static List<String> party(String role, String endpoint, Path checkpoints, String... extra) {
-        boolean mo = role.equals("model-owner");
-        String me = mo ? "mo" : "do";
-        List<String> a = new ArrayList<>(List.of("--role", role, endpoint.startsWith("l") ? "--listen" : "--connect",
-                endpoint.substring(2), "--key", dir.resolve(me + ".key").toString(), "--cert",
-                dir.resolve(me + ".crt").toString(), "--peer-fingerprint", mo ? doFp : moFp, "--plain-progress",
-                "--model", smallMlp.toString(), "--timeout", "30"));
+        List<String> a = parties.args(role, endpoint, "--model", smallMlp.toString(), "--timeout", "30");
         if (checkpoints != null) {
             a.addAll(List.of("--checkpoint-dir", checkpoints.toString()));
         }
-        if (!mo) {
+        if (role.equals("data-owner")) {
             a.addAll(List.of("--limit", Integer.toString(LIMIT), "--batch", Integer.toString(BATCH), "--test-limit", "100"));
         }
         a.addAll(List.of(extra));

@@ -30,15 +30,13 @@ class SecureTrainCliTest {
     static String moFp;
     static String doFp;
     static String otherFp;
+    static LauncherParties parties;
 
     @BeforeAll
     static void identities() throws IOException {
-        TlsIdentity mo = TlsIdentity.generate("model-owner");
-        TlsIdentity dO = TlsIdentity.generate("data-owner");
-        mo.save(dir.resolve("mo.key"), dir.resolve("mo.crt"));
-        dO.save(dir.resolve("do.key"), dir.resolve("do.crt"));
-        moFp = mo.fingerprint();
-        doFp = dO.fingerprint();
+        parties = LauncherParties.save(dir);
+        moFp = parties.moFp();
+        doFp = parties.doFp();
         otherFp = TlsIdentity.generate("stranger").fingerprint();
     }
 
@@ -49,19 +47,11 @@ class SecureTrainCliTest {
     }
 
     static List<String> modelOwner(String endpoint, String peerFp, String... extra) {
-        List<String> a = new ArrayList<>(List.of("--role", "model-owner", endpoint.startsWith("l") ? "--listen" : "--connect",
-                endpoint.substring(2), "--key", dir.resolve("mo.key").toString(), "--cert", dir.resolve("mo.crt").toString(),
-                "--peer-fingerprint", peerFp, "--plain-progress"));
-        a.addAll(List.of(extra));
-        return a;
+        return parties.argsPinning("model-owner", endpoint, peerFp, extra);
     }
 
     static List<String> dataOwner(String endpoint, String peerFp, String... extra) {
-        List<String> a = new ArrayList<>(List.of("--role", "data-owner", endpoint.startsWith("l") ? "--listen" : "--connect",
-                endpoint.substring(2), "--key", dir.resolve("do.key").toString(), "--cert", dir.resolve("do.crt").toString(),
-                "--peer-fingerprint", peerFp, "--plain-progress"));
-        a.addAll(List.of(extra));
-        return a;
+        return parties.argsPinning("data-owner", endpoint, peerFp, extra);
     }
 
     record Run(int code, String out, String err) {

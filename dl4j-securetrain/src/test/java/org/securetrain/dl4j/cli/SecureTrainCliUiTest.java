@@ -3,10 +3,10 @@ package org.securetrain.dl4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.securetrain.dl4j.cli.SecureTrainCliTest.freePort;
+import static org.securetrain.dl4j.cli.SecureTrainCliTest.inProcess;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.securetrain.runtime.tls.TlsIdentity;
-import picocli.CommandLine;
+import org.securetrain.dl4j.cli.SecureTrainCliTest.Run;
 
 /**
  * The launcher's {@code --ui}: it prints the UI's loopback addresses and the per-protocol table, closes the UI
@@ -31,45 +30,17 @@ import picocli.CommandLine;
 class SecureTrainCliUiTest {
     @TempDir
     static Path dir;
-    static String moFp;
-    static String doFp;
+    static LauncherParties parties;
 
     @BeforeAll
     static void identities() throws IOException {
-        TlsIdentity mo = TlsIdentity.generate("model-owner");
-        TlsIdentity dO = TlsIdentity.generate("data-owner");
-        mo.save(dir.resolve("mo.key"), dir.resolve("mo.crt"));
-        dO.save(dir.resolve("do.key"), dir.resolve("do.crt"));
-        moFp = mo.fingerprint();
-        doFp = dO.fingerprint();
+        parties = LauncherParties.save(dir);
     }
 
     static List<String> args(String role, String endpointOption, String hostPort, String... extra) {
-        String me = role.equals("model-owner") ? "mo" : "do";
-        List<String> a = new ArrayList<>(List.of("--role", role, endpointOption, hostPort, "--key",
-                dir.resolve(me + ".key").toString(), "--cert", dir.resolve(me + ".crt").toString(),
-                "--peer-fingerprint", me.equals("mo") ? doFp : moFp, "--plain-progress", "--timeout", "60"));
+        List<String> a = new ArrayList<>(List.of("--timeout", "60"));
         a.addAll(List.of(extra));
-        return a;
-    }
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run inProcess(List<String> args) {
-        CommandLine cl = SecureTrainCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return parties.args(role, (endpointOption.equals("--listen") ? "l " : "c ") + hostPort, a.toArray(String[]::new));
     }
 
     @Test

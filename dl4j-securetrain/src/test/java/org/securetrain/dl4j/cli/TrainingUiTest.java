@@ -180,13 +180,19 @@ class TrainingUiTest {
 
     /**
      * Selects the session as the overview page's session selector does, then polls the data the score chart
-     * loads (single-session UI: {@code /train/overview/data}) until the UI's event routing has stored {@code n}
-     * scores (it batches events).
+     * loads (single-session UI: {@code /train/overview/data}) until the UI's event routing has registered the
+     * session and stored {@code n} scores (it batches events).
      */
     static String waitForScores(TrainingUi ui, String sessionId, int n) throws Exception {
         String body = "";
         for (int i = 0; i < 100; i++) {
-            assertEquals(200, get(ui, "/train/sessions/set/" + sessionId).statusCode());
+            // the UI learns of a session through the same batched event routing: 400 until it has
+            HttpResponse<String> set = get(ui, "/train/sessions/set/" + sessionId);
+            if (set.statusCode() == 400 && i < 99) {
+                Thread.sleep(100);
+                continue;
+            }
+            assertEquals(200, set.statusCode(), set.body());
             HttpResponse<String> r = get(ui, "/train/overview/data");
             assertEquals(200, r.statusCode(), r.body());
             body = r.body();

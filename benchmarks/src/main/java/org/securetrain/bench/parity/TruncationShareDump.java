@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.securetrain.kernels.Backend;
+import org.securetrain.kernels.ForwardingBackend;
 
 /**
  * INSECURE measurement aid for the parity harness (option {@code --audit-secure-truncations}): wraps one

@@ -12,7 +12,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.kernels.SgdConfig;
+import org.securetrain.layermath.SgdConfig;
 import org.securetrain.layers.ReluMaxPoolFusion;
 import org.securetrain.layers.SecureLayer;
 import org.securetrain.runtime.Role;

@@ -1,11 +1,11 @@
 package org.securetrain.dl4j;
 
 import java.util.SplittableRandom;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.Bits;
-import org.securetrain.kernels.InsecurePlaintextBackend;
-import org.securetrain.kernels.Operand;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.Bits;
+import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.backend.Operand;
+import org.securetrain.backend.ShareKind;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;

@@ -134,7 +134,7 @@ class SecureTrainLifecycleTest {
                     .insecurePlaintextReferenceForTests().session(pair.party(0)).build());
             // the reference backend itself is refused in a two-party context
             IllegalStateException r = assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder()
-                    .session(pair.party(0)).backend(new org.securetrain.kernels.InsecurePlaintextBackend(
+                    .session(pair.party(0)).backend(new org.securetrain.backend.InsecurePlaintextBackend(
                             org.securetrain.ring.FixedPoint.of(F))).build());
             assertTrue(r.getMessage().contains("insecure"), r.getMessage());
             // fixed-point mismatch between context and backend

@@ -21,11 +21,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.data.FashionMnist;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
-import org.securetrain.kernels.TwoPartyBackend;
+import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
-import org.securetrain.runtime.cli.HostPort;
+import org.securetrain.launcher.partycli.HostPort;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsSession;
@@ -37,8 +37,8 @@ import org.securetrain.runtime.tls.TlsTransport;
  *
  * <pre>
  * # once per party: a TLS key and self-signed certificate; prints the fingerprint to give the peer
- * java -cp "samples/target/lib/*" org.securetrain.runtime.cli.PartyCli keygen --out keys --name model-owner
- * java -cp "samples/target/lib/*" org.securetrain.runtime.cli.PartyCli keygen --out keys --name data-owner
+ * java -cp "samples/target/lib/*" org.securetrain.launcher.partycli.PartyCli keygen --out keys --name model-owner
+ * java -cp "samples/target/lib/*" org.securetrain.launcher.partycli.PartyCli keygen --out keys --name data-owner
  *
  * # model owner (listens), then data owner (connects), in two terminals:
  * java -cp "samples/target/securetrain-samples.jar:samples/target/lib/*" org.securetrain.samples.CopyMeExample \

@@ -1,6 +1,6 @@
 package org.securetrain.samples;
 
-import org.securetrain.dl4j.cli.Models;
+import org.securetrain.launcher.Models;
 
 /**
  * Sample 2: a LeNet-style CNN (conv 5x5 - ReLU - max-pool 2x2 - conv 5x5 - ReLU - max-pool 2x2 - dense -

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Entry point of {@code securetrain-samples.jar}: {@code mlp}, {@code cnn}, {@code inference} (samples with
  * both parties in this JVM over TLS), {@code train} (one party of a two-machine run; see
- * {@code org.securetrain.dl4j.cli.SecureTrainCli}).
+ * {@code org.securetrain.launcher.SecureTrainCli}).
  */
 public final class Samples {
     private Samples() {
@@ -22,7 +22,7 @@ public final class Samples {
                 case "mlp" -> FashionMnistMlp.main(rest);
                 case "cnn" -> FashionMnistCnn.main(rest);
                 case "inference" -> SecureInference.main(rest);
-                case "train" -> org.securetrain.dl4j.cli.SecureTrainCli.main(rest);
+                case "train" -> org.securetrain.launcher.SecureTrainCli.main(rest);
                 default -> {
                     System.err.println("unknown sample '" + args[0] + "'");
                     usage();

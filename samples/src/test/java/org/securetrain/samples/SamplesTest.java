@@ -123,8 +123,8 @@ class SamplesTest {
     @Test
     void secureInferenceOnAModelFileAndBadFiles() throws Exception {
         // a model the model owner saved (as the launcher's --out does): a small MLP trained in plaintext
-        var conf = org.securetrain.dl4j.cli.Models.mlp(16, 0.01, 3);
-        var model = org.securetrain.dl4j.cli.PartyTraining.trainPlain(conf,
+        var conf = org.securetrain.launcher.Models.mlp(16, 0.01, 3);
+        var model = org.securetrain.launcher.PartyTraining.trainPlain(conf,
                 org.securetrain.data.FashionMnist.bundled(org.securetrain.data.FashionMnist.Split.TRAIN, 256), 64, 1);
         Path file = tmp.resolve("model.zip");
         org.deeplearning4j.util.ModelSerializer.writeModel(model, file.toFile(), false);

@@ -1,9 +1,9 @@
 package org.securetrain.layers;
 
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.Conv2dKernel;
-import org.securetrain.kernels.ParameterShare;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.Conv2dKernel;
+import org.securetrain.layermath.ParameterShare;
+import org.securetrain.backend.ShareKind;
 
 /**
  * The production convolution ({@link Conv2dKernel}: im2col over the secure product) behind the

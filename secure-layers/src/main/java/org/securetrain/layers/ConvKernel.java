@@ -1,11 +1,11 @@
 package org.securetrain.layers;
 
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.ShareKind;
 
 /**
  * The contract {@link SecureConvolutionLayerImpl} needs from a secure convolution kernel, in the style of
- * {@link org.securetrain.kernels.DenseKernel}. One instance serves one {@link ConvGeometry}; the weight and
+ * {@link org.securetrain.layermath.DenseKernel}. One instance serves one {@link ConvGeometry}; the weight and
  * bias shares belong to the layer (they are handed to the factory) so the kernel can be rebuilt for another
  * input size without losing them, and the layer runs the SGD step on them.
  */

@@ -1,6 +1,6 @@
 package org.securetrain.layers;
 
-import org.securetrain.kernels.ParameterShare;
+import org.securetrain.layermath.ParameterShare;
 
 /** Creates secure convolution kernels for {@link SecureConvolutionLayerImpl}; see {@link ConvKernels}. */
 public interface ConvKernelFactory {

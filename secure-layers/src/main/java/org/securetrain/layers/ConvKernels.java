@@ -2,7 +2,7 @@ package org.securetrain.layers;
 
 /**
  * Where {@link SecureConvolutionLayer} gets its kernel: the production
- * {@link org.securetrain.kernels.Conv2dKernel} unless another factory is installed (tests, experiments).
+ * {@link org.securetrain.layermath.Conv2dKernel} unless another factory is installed (tests, experiments).
  */
 public final class ConvKernels {
     private static volatile ConvKernelFactory installed;

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * ReLU then runs on the pooled values (k = kh*kw times fewer elements, 4x for 2x2 pooling) rather than on
  * every convolution output. An exact reorder: ReLU (with the truncation to scale f) is monotone
  * non-decreasing, so max-pool(ReLU(z)) = ReLU(max-pool(z)) bit for bit; the backward pass routes the
- * same deltas except in sub-ulp tie cases described in {@link org.securetrain.kernels.MaxPoolKernel}.
+ * same deltas except in sub-ulp tie cases described in {@link org.securetrain.layermath.MaxPoolKernel}.
  *
  * <p>The decision is a deterministic function of the public configuration only (layer types, the
  * convolution's activation, preprocessors), so both parties, holding the same configuration (bound by the

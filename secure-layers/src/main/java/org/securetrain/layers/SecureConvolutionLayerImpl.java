@@ -11,10 +11,10 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.ParameterShare;
-import org.securetrain.kernels.SgdConfig;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.SgdConfig;
+import org.securetrain.backend.ShareKind;
 
 /**
  * Implementation of {@link SecureConvolutionLayer}: same lifecycle as {@link SecureDenseLayerImpl} (secure

@@ -9,10 +9,10 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.DenseKernel;
-import org.securetrain.kernels.SgdConfig;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.DenseKernel;
+import org.securetrain.layermath.SgdConfig;
+import org.securetrain.backend.ShareKind;
 
 /**
  * Implementation of {@link SecureDenseLayer} on a {@link DenseKernel}. Activations and epsilons are this

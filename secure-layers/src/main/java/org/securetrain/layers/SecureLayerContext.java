@@ -1,7 +1,7 @@
 package org.securetrain.layers;
 
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.ShareKind;
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.ShareKind;
 
 /**
  * What a secure layer needs from the party it runs at. Attached to each secure layer at run time (never

@@ -12,11 +12,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.DenseKernel;
-import org.securetrain.kernels.SgdConfig;
-import org.securetrain.kernels.ShareKind;
-import org.securetrain.kernels.SoftmaxCrossEntropy;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.DenseKernel;
+import org.securetrain.layermath.SgdConfig;
+import org.securetrain.backend.ShareKind;
+import org.securetrain.layermath.SoftmaxCrossEntropy;
 
 /**
  * Implementation of {@link SecureOutputLayer}: a dense kernel without ReLU (logits at scale 2f) followed by

@@ -12,8 +12,8 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.MaxPoolKernel;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.MaxPoolKernel;
 
 /**
  * Implementation of {@link SecureSubsamplingLayer} on a {@link MaxPoolKernel}: forward keeps the one-hot

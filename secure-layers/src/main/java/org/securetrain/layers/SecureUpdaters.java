@@ -4,7 +4,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.securetrain.kernels.SgdConfig;
+import org.securetrain.layermath.SgdConfig;
 
 /**
  * Maps the updater of the user's configuration onto the secure SGD step (DESIGN.md 4.4). Only linear

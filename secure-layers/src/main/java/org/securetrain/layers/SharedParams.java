@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.ParameterShare;
-import org.securetrain.kernels.SgdConfig;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.SgdConfig;
 import org.securetrain.ring.FixedPoint;
 
 /**

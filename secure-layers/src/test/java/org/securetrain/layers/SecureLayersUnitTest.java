@@ -18,7 +18,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.securetrain.kernels.SgdConfig;
+import org.securetrain.layermath.SgdConfig;
 
 /** Pieces of the layers package that need no DL4J training run. */
 class SecureLayersUnitTest {

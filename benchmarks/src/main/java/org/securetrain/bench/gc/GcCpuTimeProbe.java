@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.gc.BitPlanes;
 import org.securetrain.crypto.gc.Circuit;
 import org.securetrain.crypto.gc.HalfGatesScheme;
-import org.securetrain.kernels.ReluTruncation;
+import org.securetrain.protocols.ReluTruncation;
 
 /**
  * Companion of {@link GcPrimitivesBench} for a shared, oversubscribed machine: the same three

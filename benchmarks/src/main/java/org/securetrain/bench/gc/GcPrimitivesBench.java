@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.BitPlanes;
 import org.securetrain.crypto.gc.Circuit;
 import org.securetrain.crypto.gc.HalfGatesScheme;
-import org.securetrain.kernels.ReluTruncation;
+import org.securetrain.protocols.ReluTruncation;
 
 /**
  * The garbling engine alone, one thread, next to its AES floor measured with the engine's exact

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.prg.Prg;
-import org.securetrain.kernels.BitTimesShare;
+import org.securetrain.protocols.BitTimesShare;
 
 /**
  * Bit-times-share kernel (DESIGN 4.4): nanoseconds per element for a batch of 2^20 elements, both

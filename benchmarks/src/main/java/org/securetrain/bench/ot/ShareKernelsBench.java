@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.prg.Prg;
-import org.securetrain.kernels.FaithfulTruncation;
-import org.securetrain.kernels.MaxPoolCircuitProtocol;
+import org.securetrain.protocols.FaithfulTruncation;
+import org.securetrain.protocols.MaxPoolCircuitProtocol;
 
 /**
  * The two share kernels the layer code uses most after ReLU: faithful truncation (one ring COT per

@@ -17,7 +17,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.securetrain.kernels.KernelTimings;
+import org.securetrain.backend.KernelTimings;
 import org.securetrain.runtime.Traffic;
 
 /**

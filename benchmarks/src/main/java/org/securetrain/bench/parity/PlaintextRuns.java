@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
-import org.securetrain.dl4j.cli.PartyTraining;
+import org.securetrain.launcher.PartyTraining;
 import org.securetrain.ring.FixedPoint;
 
 /**

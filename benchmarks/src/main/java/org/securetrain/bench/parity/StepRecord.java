@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.securetrain.kernels.KernelTimings;
+import org.securetrain.backend.KernelTimings;
 
 /**
  * What one run measured in one training step: wall time, the loss (NaN where this party may not see it),

@@ -1,8 +1,8 @@
 package org.securetrain.bench.parity;
 
-import org.securetrain.kernels.ForwardingBackend;
-import org.securetrain.kernels.FaithfulTruncation;
-import org.securetrain.kernels.InsecurePlaintextBackend;
+import org.securetrain.backend.ForwardingBackend;
+import org.securetrain.protocols.FaithfulTruncation;
+import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.ring.FixedPoint;
 
 /**

@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.securetrain.kernels.Backend;
-import org.securetrain.kernels.ForwardingBackend;
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.ForwardingBackend;
 
 /**
  * INSECURE measurement aid for the parity harness (option {@code --audit-secure-truncations}): wraps one

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.securetrain.kernels.InsecurePlaintextBackend;
+import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.ring.FixedPoint;
 
 /**

@@ -1,0 +1,72 @@
+package org.securetrain.launcher;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.tls.TlsIdentity;
+import org.securetrain.runtime.tls.TlsListener;
+import org.securetrain.runtime.tls.TlsSession;
+import org.securetrain.runtime.tls.TlsTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Both parties in this process, each on its own thread, connected by the real TLS transport on 127.0.0.1
+ * (fresh identities, pinned certificates, an ephemeral port): the same wire protocol as two machines.
+ */
+public final class LocalTlsParties {
+    private static final Logger log = LoggerFactory.getLogger(LocalTlsParties.class);
+
+    private LocalTlsParties() {
+    }
+
+    public record Results<A, B>(A modelOwner, B dataOwner) {
+    }
+
+    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, Function<Session, A> modelOwner,
+            Function<Session, B> dataOwner) {
+        TlsIdentity mo = TlsIdentity.generate("model-owner");
+        TlsIdentity dO = TlsIdentity.generate("data-owner");
+        log.info("fresh TLS identities: model owner {}, data owner {}", shortFp(mo), shortFp(dO));
+        try (TlsListener l = TlsTransport.builder().options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits))
+                .identity(mo).pinnedPeer(dO.fingerprint()).acceptTimeout(Duration.ofSeconds(60))
+                .listen(new InetSocketAddress("127.0.0.1", 0))) {
+            log.info("model owner listening on 127.0.0.1:{}; data owner connecting over TLS", l.port());
+            CompletableFuture<B> p1 = CompletableFuture.supplyAsync(() -> {
+                try (TlsSession s = TlsTransport.builder()
+                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits)).identity(dO)
+                        .pinnedPeer(mo.fingerprint()).connectTimeout(Duration.ofSeconds(60))
+                        .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
+                    return dataOwner.apply(s);
+                }
+            }, r -> {
+                Thread t = new Thread(r, "data-owner");
+                t.setDaemon(true);
+                t.start();
+            });
+            A a;
+            try (TlsSession s = l.accept()) {
+                log.info("connected: {} {}", s.protocol(), s.cipherSuite());
+                a = modelOwner.apply(s);
+            } catch (RuntimeException e) {
+                p1.handle((r, x) -> null).join();
+                throw e;
+            }
+            try {
+                return new Results<>(a, p1.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+    }
+
+    private static String shortFp(TlsIdentity id) {
+        String fp = id.fingerprint();
+        return fp.length() > 23 ? fp.substring(0, 23) + "..." : fp;
+    }
+}

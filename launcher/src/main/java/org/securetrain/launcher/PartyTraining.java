@@ -1,0 +1,323 @@
+package org.securetrain.launcher;
+
+import org.securetrain.launcher.ui.ProtocolFigures;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.dataset.ViewIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.securetrain.dl4j.Checkpoints;
+import org.securetrain.dl4j.LossVisibility;
+import org.securetrain.dl4j.ResumedTraining;
+import org.securetrain.dl4j.SecurePartyContext;
+import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.TrafficStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One party's secure training run, the same code at both parties: attach the secure context to the ordinary
+ * configuration, fit on the shared iterator (only the data owner has data), reveal the trained model to the
+ * model owner. Used by the launcher ({@link SecureTrainCli}) and the samples.
+ */
+public final class PartyTraining {
+    private static final Logger log = LoggerFactory.getLogger(PartyTraining.class);
+
+    /** Channel on which the data owner announces whether a secure evaluation follows training. */
+    static final String EVAL_CHANNEL = "securetrain.cli.evaluate";
+
+    private PartyTraining() {
+    }
+
+    /**
+     * What one party ends with. {@code steps} counts all training steps of the run, those before a resume
+     * included; {@code resumedFromStep} is the checkpoint step a resumed run started from, -1 for a fresh run;
+     * {@code figures}: this party's time per kernel and traffic per protocol step over the whole session (set-up,
+     * training, evaluation, reveal).
+     */
+    public record Result(Role role, MultiLayerNetwork revealedOrNull, int steps, double seconds,
+            TrafficStats.Snapshot traffic, double testAccuracyOrNaN, long resumedFromStep, ProtocolFigures figures) {
+        /** Per-protocol tables (time per kernel, bytes/messages/rounds per step) for the final summary. */
+        public String protocolTable() {
+            return figures.table();
+        }
+
+        public String summary() {
+            var t = traffic.total();
+            long now = resumedFromStep < 0 ? steps : steps - resumedFromStep;
+            String resumed = resumedFromStep < 0 ? "" : " (resumed from checkpoint step " + resumedFromStep + ": " + now
+                    + " steps in this run)";
+            return String.format(Locale.ROOT, "%s: %d steps%s in %.1f s (%.2f s/step), sent %s, received %s, %d rounds",
+                    role, steps, resumed, seconds, now == 0 ? 0.0 : seconds / now,
+                    TrainingProgress.Bytes.format(t.bytesSent()), TrainingProgress.Bytes.format(t.bytesReceived()),
+                    t.rounds());
+        }
+    }
+
+    /** Session options for a training session: the configuration hash binds both parties to the same model. */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.builder(role).sessionId("securetrain-train")
+                .configHash(SecureTrain.configHash(conf, fracBits)).build();
+    }
+
+    /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
+    public static void oneNativeThread() {
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+    }
+
+    /** The data owner's minibatches in a fixed order (no shuffling), so plaintext DL4J can see the same ones. */
+    public static DataSetIterator batches(DataSet data, int batch) {
+        return new ViewIterator(data, batch);
+    }
+
+    /** What to run at one party; the same configuration at both. Build with {@link #spec}. */
+    public static final class Spec {
+        final MultiLayerConfiguration conf;
+        int fracBits = FixedPoint.DEFAULT_FRAC_BITS;
+        DataSet trainOrNull;
+        DataSet testOrNull;
+        int batch = 64;
+        int epochs = 1;
+        boolean progress;
+        boolean interactive;
+        final List<TrainingListener> listeners = new ArrayList<>();
+        Path checkpointDirOrNull;
+        int checkpointEvery;
+        boolean resume;
+        UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
+
+        private Spec(MultiLayerConfiguration conf) {
+            this.conf = Objects.requireNonNull(conf, "conf");
+        }
+
+        public Spec fracBits(int f) {
+            this.fracBits = f;
+            return this;
+        }
+
+        /** The data owner's training set (null, the default, at the model owner). */
+        public Spec train(DataSet trainOrNull) {
+            this.trainOrNull = trainOrNull;
+            return this;
+        }
+
+        /**
+         * The data owner's test set: after training, a secure evaluation on it gives the data owner's accuracy
+         * from logits revealed to it only. The data owner tells the model owner whether one follows (one byte).
+         */
+        public Spec test(DataSet testOrNull) {
+            this.testOrNull = testOrNull;
+            return this;
+        }
+
+        public Spec batch(int batch) {
+            this.batch = batch;
+            return this;
+        }
+
+        public Spec epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Show progress at this party: a bar when {@code interactive}, log lines otherwise. */
+        public Spec progress(boolean progress, boolean interactive) {
+            this.progress = progress;
+            this.interactive = interactive;
+            return this;
+        }
+
+        /** Further DL4J listeners on the secure network (they see only what this party may see). */
+        public Spec listener(TrainingListener l) {
+            listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /**
+         * Writes this party's checkpoints into {@code dir} after every {@code everySteps}-th step (the last two are
+         * kept; see {@link Checkpoints}). Both parties must give the same interval; the run checks it with the peer
+         * before training. A fresh run refuses a directory that already holds checkpoints.
+         */
+        public Spec checkpoints(Path dir, int everySteps) {
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("checkpoint interval must be at least 1 step, got " + everySteps);
+            }
+            this.checkpointDirOrNull = Objects.requireNonNull(dir, "checkpoint directory");
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * Continues from the newest checkpoint step both parties hold instead of starting fresh (both parties
+         * must resume): the steps already done are skipped, the data owner's minibatches continue in the same
+         * order, and the run ends after the same number of epochs as an uninterrupted one. Needs {@link #checkpoints}.
+         */
+        public Spec resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Wraps this party's two-party backend, e.g. to instrument it (the parity harness's truncation audit).
+         * The wrapper must delegate every operation; the context still refuses an insecure reference.
+         */
+        public Spec backendDecorator(UnaryOperator<Backend> decorator) {
+            this.backendDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        public Result run(Session s) {
+            return PartyTraining.run(s, this);
+        }
+    }
+
+    public static Spec spec(MultiLayerConfiguration conf) {
+        return new Spec(conf);
+    }
+
+    /** Runs training at this party as {@code spec} says, then the optional evaluation and the reveal. */
+    static Result run(Session s, Spec spec) {
+        Role role = s.role();
+        DataSet trainOrNull = spec.trainOrNull;
+        int batch = spec.batch;
+        int examples = trainOrNull == null ? 0 : trainOrNull.numExamples();
+        int stepsPerEpoch = examples <= 0 ? 0 : (examples + batch - 1) / batch; // 0: unknown (model owner)
+        if (spec.resume && spec.checkpointDirOrNull == null) {
+            throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
+        }
+        agreeOnTheRun(s, spec, examples);
+        // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
+        // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
+        // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
+        var ch = s.channel(EVAL_CHANNEL);
+        try (SecurePartyContext ctx = SecurePartyContext.builder()
+                .session(s)
+                .fracBits(spec.fracBits)
+                .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
+                        FixedPoint.of(spec.fracBits))))
+                .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
+                .build()) {
+            String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
+            MultiLayerNetwork net;
+            DataSetIterator shared;
+            int epochsToRun = spec.epochs;
+            long resumedFrom = -1;
+            int resumedEpoch = 0;
+            int resumedBatchInEpoch = 0;
+            if (spec.resume) {
+                ResumedTraining r = SecureTrain.resume(spec.conf, ctx, spec.checkpointDirOrNull,
+                        trainOrNull == null ? null : batches(trainOrNull, batch));
+                net = r.network();
+                shared = r.sharedIterator();
+                epochsToRun = r.remainingEpochs(spec.epochs);
+                resumedFrom = r.step();
+                resumedEpoch = r.epoch();
+                // a checkpoint after an epoch's last batch resumes at the start of the next epoch
+                resumedBatchInEpoch = r.epoch() == r.checkpoint().epoch() ? r.checkpoint().batchInEpoch() : 0;
+                List<Path> aside = CheckpointDirectory.setAsideNewerThan(spec.checkpointDirOrNull, r.step());
+                log.info("{}: resumed from checkpoint step {} (epoch {}, {} batches of it done){}", who, r.step(),
+                        r.checkpoint().epoch() + 1, r.checkpoint().batchInEpoch(), aside.isEmpty() ? ""
+                                : "; this party's later checkpoints " + aside + " were set aside (the peer lacks them)");
+            } else {
+                net = SecureTrain.attach(spec.conf, ctx);
+                shared = ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch));
+            }
+            TrainingProgress bar = spec.progress
+                    ? new TrainingProgress(who, stepsPerEpoch, () -> s.traffic().total().bytesSent(), spec.interactive)
+                    : null;
+            List<TrainingListener> listeners = new ArrayList<>();
+            if (bar != null) {
+                listeners.add(bar);
+                if (resumedFrom >= 0) {
+                    bar.resumeAt(resumedEpoch, resumedBatchInEpoch);
+                }
+            }
+            if (spec.checkpointDirOrNull != null) {
+                // before the caller's listeners: a failing listener must not cost the step's checkpoint
+                listeners.add(Checkpoints.listener(ctx, shared, spec.checkpointDirOrNull, spec.checkpointEvery));
+            }
+            listeners.addAll(spec.listeners);
+            net.setListeners(listeners);
+            long t0 = System.nanoTime();
+            try {
+                if (epochsToRun > 0) {
+                    net.fit(shared, epochsToRun);
+                }
+            } finally {
+                if (bar != null) {
+                    bar.close();
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double acc = Double.NaN;
+            boolean evaluate;
+            if (role == Role.DATA_OWNER) {
+                evaluate = spec.testOrNull != null;
+                ch.send(new byte[] {(byte) (evaluate ? 1 : 0)});
+            } else {
+                byte[] m = ch.receive();
+                if (m.length != 1 || (m[0] & ~1) != 0) {
+                    throw new IllegalStateException("malformed evaluation flag from the data owner");
+                }
+                evaluate = m[0] == 1;
+            }
+            if (evaluate) {
+                Evaluation e = SecureTrain.evaluate(net, ctx, ctx.sharedIterator(spec.testOrNull == null ? null
+                        : batches(spec.testOrNull, 250)));
+                if (e != null) {
+                    acc = e.accuracy();
+                }
+            }
+            MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
+            log.debug("{} done", who);
+            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc, resumedFrom,
+                    ProtocolFigures.of(ctx, net.getIterationCount(), secs));
+        }
+    }
+
+    /**
+     * Before any secure computation: checks this party's checkpoint directory, then exchanges the plan with the
+     * peer (see {@link RunAgreement}) so a problem at either party, or differing epochs, checkpoint intervals or
+     * resume flags, stop both parties with the cause. A fresh run with checkpoints then records its run description.
+     */
+    private static void agreeOnTheRun(Session s, Spec spec, int examples) {
+        CheckpointDirectory.RunDescription run = spec.checkpointDirOrNull == null ? null
+                : new CheckpointDirectory.RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits),
+                        spec.batch, examples, CheckpointDirectory.digest(spec.trainOrNull));
+        CheckpointDirectory.Problem problem = spec.checkpointDirOrNull == null ? null
+                : CheckpointDirectory.check(spec.checkpointDirOrNull, spec.resume, run);
+        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);
+        if (spec.checkpointDirOrNull != null && !spec.resume) {
+            CheckpointDirectory.writeRun(spec.checkpointDirOrNull, run);
+        }
+    }
+
+    /** Plaintext DL4J on the same configuration, seed and minibatches: the accuracy baseline. */
+    public static MultiLayerNetwork trainPlain(MultiLayerConfiguration conf, DataSet train, int batch, int epochs) {
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        plain.fit(batches(train, batch), epochs);
+        return plain;
+    }
+
+    public static double accuracy(MultiLayerNetwork net, DataSet test) {
+        Evaluation e = net.evaluate(batches(test, 250));
+        return e.accuracy();
+    }
+}

@@ -1,0 +1,351 @@
+package org.securetrain.launcher;
+
+import org.securetrain.launcher.ui.TrainingUi;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.securetrain.data.FashionMnist;
+import org.securetrain.runtime.Role;
+import org.securetrain.launcher.partycli.HostPort;
+import org.securetrain.runtime.tls.TlsIdentity;
+import org.securetrain.runtime.tls.TlsListener;
+import org.securetrain.runtime.tls.TlsSession;
+import org.securetrain.runtime.tls.TlsTransport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Launcher of one party of a two-party secure training run on Fashion-MNIST: run it once per party, one
+ * with {@code --listen}, the other with {@code --connect}. Keys and fingerprints come from
+ * {@code PartyCli keygen}. The data owner reads the training (and test) images; the model owner chooses the
+ * model and receives the trained weights ({@code --out}).
+ *
+ * <p>Exit codes: 0 success, 1 the run failed (peer unreachable, wrong certificate, mismatched model, port in
+ * use, ...), 2 misuse (bad option, missing file, data that is not IDX).
+ */
+@Command(name = "securetrain-train", mixinStandardHelpOptions = true, version = "SecureTrain 0.1",
+        description = "One party of a two-party secure DL4J training run on Fashion-MNIST over TLS.")
+public final class SecureTrainCli implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "model-owner or data-owner")
+    String role;
+
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Endpoint endpoint;
+
+    static final class Endpoint {
+        @Option(names = "--listen", paramLabel = "HOST:PORT", description = "wait for the peer on this address")
+        String listen;
+
+        @Option(names = "--connect", paramLabel = "HOST:PORT",
+                description = "connect to the listening peer (retried until --timeout)")
+        String connect;
+    }
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "this party's private key (PEM)")
+    Path key;
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE", description = "this party's certificate (PEM)")
+    Path cert;
+
+    @Option(names = "--peer-fingerprint", required = true, paramLabel = "HEX",
+            description = "SHA-256 fingerprint of the peer's certificate (from its keygen)")
+    String peerFingerprint;
+
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "MODEL",
+            description = "mlp (784-64-10), cnn (LeNet-style) or a DL4J MultiLayerConfiguration JSON file; both parties "
+                    + "must give the same (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--data", defaultValue = "bundled", paramLabel = "DATA",
+            description = "data owner: 'bundled' (the subset shipped in the jar) or a directory with Fashion-MNIST IDX "
+                    + "files, e.g. /usr/share/datasets/fashion-mnist (default ${DEFAULT-VALUE}); ignored by the model owner")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N") int epochs;
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "N") int batch;
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
+    double lr;
+    @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
+    int fracBits;
+    @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
+    int limit;
+    @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
+    int testLimit;
+    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for the peer (default ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+    @Option(names = "--out", paramLabel = "FILE", description = "model owner: save the trained (revealed) model here (DL4J zip)")
+    Path out;
+    @Option(names = "--plain-progress", description = "log lines instead of a progress bar")
+    boolean plainProgress;
+    @Option(names = "--ui", description = "show this party's training in DL4J's training UI on 127.0.0.1 (the loss "
+            + "only where this party may see it, plus the protocol figures page /securetrain); the URLs are printed")
+    boolean ui;
+    @Option(names = "--ui-port", defaultValue = "9000", paramLabel = "PORT",
+            description = "port of the training UI (default ${DEFAULT-VALUE}; 0 = any free port); two parties on one "
+                    + "machine need two ports")
+    int uiPort;
+
+    /** The training UI while this run has one (closed when {@link #call} ends). */
+    private TrainingUi trainingUi;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write this party's checkpoints here (the "
+            + "last two are kept); each party has its own directory, both give --checkpoint-dir or neither")
+    Path checkpointDir;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint after every STEPS training "
+            + "steps; both parties must give the same (default " + DEFAULT_CHECKPOINT_EVERY + ")")
+    Integer checkpointEvery;
+    @Option(names = "--resume", description = "continue from the newest checkpoint both parties hold in their "
+            + "--checkpoint-dir (both parties give --resume); the run ends where an uninterrupted one would")
+    boolean resume;
+
+    static final int DEFAULT_CHECKPOINT_EVERY = 10;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests call {@code execute} on it directly). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SecureTrainCli());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof CommandLine.ParameterException pe) {
+                err.println("error: " + pe.getMessage());
+                err.println("(see '" + commandLine.getCommandSpec().qualifiedName() + " --help')");
+                err.flush();
+                return 2;
+            }
+            Throwable c = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            err.println("error: " + (c.getMessage() == null ? c.toString() : c.getMessage()));
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    private CommandLine.ParameterException misuse(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            return run();
+        } finally {
+            if (trainingUi != null) {
+                trainingUi.close();
+            }
+        }
+    }
+
+    private Integer run() {
+        Role r = switch (role.toLowerCase(Locale.ROOT)) {
+            case "model-owner", "0" -> Role.MODEL_OWNER;
+            case "data-owner", "1" -> Role.DATA_OWNER;
+            default -> throw misuse("--role must be model-owner or data-owner, got '" + role + "'");
+        };
+        String pinned;
+        try {
+            pinned = TlsIdentity.parseFingerprint(peerFingerprint);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--peer-fingerprint: " + e.getMessage());
+        }
+        positive("--epochs", epochs);
+        positive("--batch", batch);
+        positive("--limit", limit);
+        positive("--timeout", timeoutSeconds);
+        if (testLimit < 0) {
+            throw misuse("--test-limit must be >= 0");
+        }
+        if (!(lr > 0)) {
+            throw misuse("--lr must be positive, got " + lr);
+        }
+        checkCheckpointOptions();
+        InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
+                endpoint.listen != null ? "--listen" : "--connect");
+        TlsIdentity id = identity();
+        MultiLayerConfiguration conf = modelConf();
+        try {
+            PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
+            org.securetrain.ring.FixedPoint.of(fracBits);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--frac-bits: " + e.getMessage());
+        }
+        DataSet train = null;
+        DataSet test = null;
+        if (r == Role.DATA_OWNER) {
+            train = load(FashionMnist.Split.TRAIN, limit);
+            test = testLimit == 0 ? null : load(FashionMnist.Split.TEST, testLimit);
+        } else if (out != null && Files.isDirectory(out)) {
+            throw misuse("--out " + out + " is a directory; give a file name");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        PartyTraining.oneNativeThread();
+        startUi(r, o); // before the peer connects: a busy port fails here, not in the middle of a run
+        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
+                .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
+                .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
+        TlsSession s;
+        if (endpoint.listen != null) {
+            try (TlsListener l = t.listen(addr)) {
+                o.println(r + " listening on " + l.address().getHostString() + ":" + l.port()
+                        + "; this party's fingerprint " + id.fingerprint());
+                o.flush();
+                s = l.accept();
+            }
+        } else {
+            o.println(r + " connecting to " + addr.getHostString() + ":" + addr.getPort());
+            o.flush();
+            s = t.connect(addr);
+        }
+        try (TlsSession session = s) {
+            o.println("connected over " + session.protocol() + " " + session.cipherSuite());
+            o.flush();
+            boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
+                    .batch(batch).epochs(epochs).progress(true, tty);
+            if (trainingUi != null) {
+                training.listener(trainingUi.listener(r));
+            }
+            if (checkpointDir != null) {
+                training.checkpoints(checkpointDir, checkpointEvery == null ? DEFAULT_CHECKPOINT_EVERY : checkpointEvery)
+                        .resume(resume);
+            }
+            PartyTraining.Result res = training.run(session);
+            if (res.testAccuracyOrNaN() == res.testAccuracyOrNaN()) {
+                o.printf(Locale.ROOT, "test accuracy of the secure model on %d images: %.2f %%%n", test.numExamples(),
+                        100 * res.testAccuracyOrNaN());
+            }
+            if (res.resumedFromStep() >= 0) {
+                o.println("resumed from checkpoint step " + res.resumedFromStep() + "; training finished at step "
+                        + res.steps());
+            }
+            o.println(res.summary());
+            o.print(res.protocolTable());
+            if (trainingUi != null) {
+                trainingUi.publish(res.figures()); // the final figures, with evaluation and reveal
+            }
+            MultiLayerNetwork m = res.revealedOrNull();
+            if (m != null && out != null) {
+                try {
+                    ModelSerializer.writeModel(m, out.toFile(), false);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot write the trained model to " + out + ": " + e.getMessage(), e);
+                }
+                o.println("trained model (revealed to the model owner) saved to " + out);
+            }
+            o.flush();
+        }
+        keepUiOpen(o);
+        return 0;
+    }
+
+    /** With {@code --ui}: starts DL4J's training UI on 127.0.0.1 and prints its addresses. */
+    private void startUi(Role r, PrintWriter o) {
+        if (!ui) {
+            return;
+        }
+        if (uiPort < 0 || uiPort > 65535) {
+            throw misuse("--ui-port must be 0..65535, got " + uiPort);
+        }
+        trainingUi = TrainingUi.start(uiPort);
+        o.println("training UI (127.0.0.1 only): " + trainingUi.overviewUri() + " (loss chart"
+                + (r == Role.MODEL_OWNER ? ": empty here, the model owner may not see the loss)" : ")")
+                + " and " + trainingUi.figuresUri() + " (time, bytes and rounds per protocol)");
+        o.flush();
+    }
+
+    /** On a terminal, the UI stays up after training until Enter (it closes with this process). */
+    private void keepUiOpen(PrintWriter o) {
+        if (trainingUi == null || System.console() == null) {
+            return;
+        }
+        o.println("the training UI stays up at " + trainingUi.overviewUri() + "; press Enter to close it and exit");
+        o.flush();
+        System.console().readLine();
+    }
+
+    /** Option-level checks; the directory's content is checked after connecting, so both parties learn of it. */
+    private void checkCheckpointOptions() {
+        if (resume && checkpointDir == null) {
+            throw misuse("--resume needs --checkpoint-dir (the directory this party's checkpoints were written to)");
+        }
+        if (checkpointEvery != null && checkpointDir == null) {
+            throw misuse("--checkpoint-every needs --checkpoint-dir");
+        }
+        if (checkpointEvery != null) {
+            positive("--checkpoint-every", checkpointEvery);
+        }
+        if (checkpointDir != null && Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+            throw misuse("--checkpoint-dir " + checkpointDir + " is a file, not a directory");
+        }
+    }
+
+    private void positive(String name, int v) {
+        if (v < 1) {
+            throw misuse(name + " must be at least 1, got " + v);
+        }
+    }
+
+    private InetSocketAddress hostPort(String value, String option) {
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw misuse(option + ": " + e.getMessage());
+        }
+    }
+
+    private TlsIdentity identity() {
+        for (Path p : new Path[] {key, cert}) {
+            if (!Files.isRegularFile(p)) {
+                throw misuse((p == key ? "--key" : "--cert") + " file " + p + " does not exist");
+            }
+        }
+        try {
+            return TlsIdentity.load(key, cert);
+        } catch (IOException | RuntimeException e) {
+            throw misuse("cannot load the TLS identity from " + key + " and " + cert + ": " + e.getMessage());
+        }
+    }
+
+    private MultiLayerConfiguration modelConf() {
+        switch (model) {
+            case "mlp":
+                return Models.mlp(64, lr, 42);
+            case "cnn":
+                return Models.cnn(4, 8, 32, lr, 7);
+            default:
+                try {
+                    return Models.fromJson(Path.of(model));
+                } catch (IOException e) {
+                    throw misuse("--model: " + e.getMessage());
+                }
+        }
+    }
+
+    private DataSet load(FashionMnist.Split split, int n) {
+        if ("bundled".equals(data)) {
+            return FashionMnist.bundled(split, n);
+        }
+        Path dir = Path.of(data);
+        try {
+            return FashionMnist.load(dir, split, n);
+        } catch (IOException | RuntimeException e) {
+            throw misuse("--data " + dir + ": " + e.getMessage());
+        }
+    }
+}

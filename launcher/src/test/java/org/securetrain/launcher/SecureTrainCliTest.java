@@ -1,0 +1,171 @@
+package org.securetrain.launcher;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.securetrain.runtime.tls.TlsIdentity;
+import picocli.CommandLine;
+
+/**
+ * The party launcher: two real processes train on the bundled subset and both exit 0; every misuse ends
+ * with its message and a non-zero exit code (2 for bad options and files, 1 for failed runs).
+ */
+class SecureTrainCliTest {
+    @TempDir
+    static Path dir;
+    static String moFp;
+    static String doFp;
+    static String otherFp;
+    static LauncherParties parties;
+
+    @BeforeAll
+    static void identities() throws IOException {
+        parties = LauncherParties.save(dir);
+        moFp = parties.moFp();
+        doFp = parties.doFp();
+        otherFp = TlsIdentity.generate("stranger").fingerprint();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<String> modelOwner(String endpoint, String peerFp, String... extra) {
+        return parties.argsPinning("model-owner", endpoint, peerFp, extra);
+    }
+
+    static List<String> dataOwner(String endpoint, String peerFp, String... extra) {
+        return parties.argsPinning("data-owner", endpoint, peerFp, extra);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run inProcess(List<String> args) {
+        CommandLine cl = SecureTrainCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Process launch(List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SecureTrainCli.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void twoProcessesTrainOnTheBundledSubsetAndBothExitZero() throws Exception {
+        String port = "127.0.0.1:" + freePort();
+        Path model = dir.resolve("trained.zip");
+        Process p0 = launch(modelOwner("l " + port, doFp, "--out", model.toString(), "--timeout", "60"), dir.resolve("p0.log"));
+        Process p1 = launch(dataOwner("c " + port, moFp, "--limit", "128", "--batch", "64", "--test-limit", "100",
+                "--timeout", "60"), dir.resolve("p1.log"));
+        boolean done = p1.waitFor(120, TimeUnit.SECONDS) & p0.waitFor(30, TimeUnit.SECONDS);
+        String log0 = Files.readString(dir.resolve("p0.log"), StandardCharsets.UTF_8);
+        String log1 = Files.readString(dir.resolve("p1.log"), StandardCharsets.UTF_8);
+        if (!done) {
+            p0.destroyForcibly();
+            p1.destroyForcibly();
+        }
+        assertTrue(done, "processes did not finish:\n" + log0 + "\n---\n" + log1);
+        assertEquals(0, p0.exitValue(), log0);
+        assertEquals(0, p1.exitValue(), log1);
+        assertTrue(log1.contains("test accuracy of the secure model on 100 images"), log1);
+        assertTrue(log1.contains("2 steps"), log1);
+        assertTrue(log0.contains("saved to " + model), log0);
+        assertTrue(Files.size(model) > 1000);
+    }
+
+    @Test
+    void misuseIsReportedWithExitCodeTwo() throws IOException {
+        Run r = inProcess(dataOwner("c 127.0.0.1:1", moFp, "--data", dir.resolve("nowhere").toString()));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("nowhere") && r.err().contains("does not exist"), r.err());
+
+        Path junk = Files.createDirectories(dir.resolve("junk"));
+        Files.writeString(junk.resolve("train-images-idx3-ubyte"), "this is not an IDX file at all");
+        Files.writeString(junk.resolve("train-labels-idx1-ubyte"), "nor this one");
+        r = inProcess(dataOwner("c 127.0.0.1:1", moFp, "--data", junk.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--data " + junk), r.err());
+
+        r = inProcess(List.of("--role", "auditor", "--listen", "127.0.0.1:0", "--key", "k", "--cert", "c",
+                "--peer-fingerprint", moFp));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--role must be model-owner or data-owner"), r.err());
+
+        r = inProcess(modelOwner("l 127.0.0.1:0", "xyz"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--peer-fingerprint"), r.err());
+
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", dir.resolve("nomodel.json").toString()));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("nomodel.json does not exist"), r.err());
+
+        r = inProcess(modelOwner("l 127.0.0.1", doFp));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("expected HOST:PORT"), r.err());
+
+        r = inProcess(List.of("--role", "model-owner", "--listen", "127.0.0.1:0", "--key", dir.resolve("none.key").toString(),
+                "--cert", dir.resolve("mo.crt").toString(), "--peer-fingerprint", doFp));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("none.key does not exist"), r.err());
+    }
+
+    @Test
+    void unreachablePeerAndBusyPortFailWithExitCodeOne() throws IOException {
+        int port = freePort();
+        Run r = inProcess(dataOwner("c 127.0.0.1:" + port, moFp, "--timeout", "2", "--limit", "64"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("could not reach peer at 127.0.0.1:" + port), r.err());
+
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress("127.0.0.1", 0));
+            r = inProcess(modelOwner("l 127.0.0.1:" + busy.getLocalPort(), doFp, "--timeout", "2"));
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + busy.getLocalPort()), r.err());
+        }
+    }
+
+    @Test
+    void wrongCertificateAndMismatchedModelFailAtConnection() throws Exception {
+        // the model owner pins a stranger's certificate: the data owner's is refused
+        String port = "127.0.0.1:" + freePort();
+        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port, otherFp, "--timeout", "4")));
+        Run d = inProcess(dataOwner("c " + port, moFp, "--timeout", "20", "--limit", "64"));
+        Run m = mo.get(60, TimeUnit.SECONDS);
+        assertEquals(1, m.code(), m.err());
+        assertEquals(1, d.code(), d.err());
+        System.out.println("wrong certificate: model owner says: " + m.err().strip() + " | data owner says: " + d.err().strip());
+
+        // different learning rates: different configurations, refused by the handshake naming configHash
+        String port2 = "127.0.0.1:" + freePort();
+        mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port2, doFp, "--timeout", "20", "--lr", "0.02")));
+        d = inProcess(dataOwner("c " + port2, moFp, "--timeout", "20", "--limit", "64"));
+        m = mo.get(60, TimeUnit.SECONDS);
+        assertEquals(1, m.code(), m.err());
+        assertEquals(1, d.code(), d.err());
+        assertTrue(m.err().contains("configHash") || d.err().contains("configHash"), m.err() + d.err());
+    }
+}

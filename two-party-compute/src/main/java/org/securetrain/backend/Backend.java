@@ -1,0 +1,58 @@
+package org.securetrain.backend;
+
+import org.securetrain.ring.FixedPoint;
+
+/**
+ * The two-party operations the layer kernels are written against. Linear maps on shares (adding,
+ * im2col, transposing, summing) are local and need no backend; everything here either crosses the
+ * network or is non-linear. Two implementations: the real two-party backend, and
+ * {@link InsecurePlaintextBackend}, a single-process oracle with identical fixed-point semantics.
+ *
+ * <p>All values are one party's additive shares mod 2^64 unless stated otherwise. Both parties call
+ * the same operations in the same order with the same shapes; the secure backend checks this.
+ */
+public interface Backend {
+
+    FixedPoint fixedPoint();
+
+    /** Whether this backend acts for party {@code p} (the insecure reference acts for both). */
+    boolean actsFor(int p);
+
+    /** True only for the insecure single-process reference; secure sessions refuse it. */
+    boolean isInsecureReference();
+
+    /** Shares of op(A)·op(B) (m x k by k x n), exact mod 2^64, at the sum of the operands' scales. */
+    long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose);
+
+    /**
+     * Exact ReLU with truncation (DESIGN.md 4.3): from shares of z (scale 2f) returns shares of
+     * y = [z > 0] * floor(z / 2^f) (scale f) and boolean shares of d = [z > 0], packed LSB-first in longs.
+     */
+    ReluOutput reluTruncate(long[] z, String purpose);
+
+    /**
+     * Faithful truncation by {@code bits}: shares of floor(x / 2^bits) or that plus or minus one ulp,
+     * never a wrap-around. Requires |x| < 2^62.
+     */
+    long[] truncate(long[] x, int bits, String purpose);
+
+    /** Shares of d_i * x_i for boolean-shared bits d (packed) and arithmetic shares x (DESIGN.md 4.4). */
+    long[] bitTimesShare(long[] bits, long[] x, String purpose);
+
+    /**
+     * Max over windows of k values (input laid out window-major, n windows): shares of each window's
+     * max and boolean shares of the one-hot argmax (n*k bits, packed), first maximum wins ties.
+     */
+    MaxOutput maxWithArgmax(long[] values, int k, String purpose);
+
+    /** Reconstructs a shared tensor at {@code receiver} only: the value there, null at the other party. */
+    long[] revealTo(int receiver, long[] share, String purpose);
+
+    /** Shares of ReLU output and derivative bits. */
+    record ReluOutput(long[] y, long[] bits) {
+    }
+
+    /** Shares of window maxima and one-hot argmax bits. */
+    record MaxOutput(long[] max, long[] argmaxBits) {
+    }
+}

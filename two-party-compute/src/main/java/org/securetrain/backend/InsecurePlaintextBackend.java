@@ -1,0 +1,100 @@
+package org.securetrain.backend;
+
+import org.securetrain.protocols.Truncation;
+
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.ring.RingMatrix;
+
+/**
+ * INSECURE. A single process holding every value in the clear, computing each kernel with exactly the
+ * fixed-point semantics of the two-party protocols. It is the test oracle and the baseline of the
+ * error bounds; it protects nothing. It acts for both parties at once and has no session, so it
+ * cannot be plugged into a two-party run; {@link #isInsecureReference()} lets callers refuse it.
+ *
+ * <p>Truncation here is the exact floor; the secure faithful truncation may differ by one ulp.
+ */
+public final class InsecurePlaintextBackend implements Backend {
+    private final FixedPoint fp;
+
+    public InsecurePlaintextBackend(FixedPoint fp) {
+        this.fp = fp;
+    }
+
+    @Override
+    public FixedPoint fixedPoint() {
+        return fp;
+    }
+
+    @Override
+    public boolean actsFor(int p) {
+        return true;
+    }
+
+    @Override
+    public boolean isInsecureReference() {
+        return true;
+    }
+
+    @Override
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+        return RingMatrix.multiply(a.share(), a.transposed(), b.share(), b.transposed(), m, k, n);
+    }
+
+    @Override
+    public ReluOutput reluTruncate(long[] z, String purpose) {
+        int f = fp.fracBits();
+        long[] y = new long[z.length];
+        long[] d = Bits.allocate(z.length);
+        for (int i = 0; i < z.length; i++) {
+            if (z[i] > 0) {
+                y[i] = z[i] >> f;
+                Bits.set(d, i, 1);
+            }
+        }
+        return new ReluOutput(y, d);
+    }
+
+    @Override
+    public long[] truncate(long[] x, int bits, String purpose) {
+        long[] y = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] >> bits;
+        }
+        return y;
+    }
+
+    @Override
+    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+        long[] y = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Bits.get(bits, i) == 1 ? x[i] : 0;
+        }
+        return y;
+    }
+
+    @Override
+    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+        if (k < 1 || values.length % k != 0) {
+            throw new IllegalArgumentException(values.length + " values do not split into windows of " + k);
+        }
+        int n = values.length / k;
+        long[] max = new long[n];
+        long[] arg = Bits.allocate(values.length);
+        for (int w = 0; w < n; w++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                if (values[w * k + j] > values[w * k + best]) {
+                    best = j;
+                }
+            }
+            max[w] = values[w * k + best];
+            Bits.set(arg, w * k + best, 1);
+        }
+        return new MaxOutput(max, arg);
+    }
+
+    @Override
+    public long[] revealTo(int receiver, long[] share, String purpose) {
+        return share.clone();
+    }
+}

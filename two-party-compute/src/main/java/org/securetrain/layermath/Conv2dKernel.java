@@ -1,0 +1,127 @@
+package org.securetrain.layermath;
+
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.Operand;
+import org.securetrain.backend.ShareKind;
+
+import org.securetrain.ring.RingMatrix;
+
+/**
+ * A 2-D convolution layer on shares, DL4J's layout: input NCHW, weights [outC, inC, kh, kw], bias [outC].
+ * Forward is im2col (local) and one secure product W_mat (outC x K) · cols (K x P), bias added at scale 2f,
+ * then ReLU with exact truncation fused (or the raw 2f output). Backward: dZ = dY ⊙ d, dW = dZ · cols^T,
+ * db = row sums of dZ, dX = col2im(W_mat^T · dZ) truncated to scale f. Transposes are flags, not copies.
+ */
+public final class Conv2dKernel {
+    private final String name;
+    private final int inC, inH, inW, outC, kh, kw, sh, sw, ph, pw;
+    private final boolean relu;
+    private final ParameterShare weights;
+    private final ParameterShare bias;
+    private Im2col.Geometry geometry;
+    private long[] cols;
+    private ShareKind colsKind;
+    private long[] reluBits;
+
+    public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
+            int pw, boolean relu, long[] wShare, long[] bShare) {
+        // validates the shape once with batch 1
+        Im2col.Geometry g = new Im2col.Geometry(1, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
+        if (wShare.length != g.weightLength()) {
+            throw new IllegalArgumentException(name + ": weight share has " + wShare.length + " elements, expected "
+                    + outC + "x" + inC + "x" + kh + "x" + kw);
+        }
+        if (bShare.length != outC) {
+            throw new IllegalArgumentException(name + ": bias share has " + bShare.length + " elements, expected " + outC);
+        }
+        this.name = name;
+        this.inC = inC;
+        this.inH = inH;
+        this.inW = inW;
+        this.outC = outC;
+        this.kh = kh;
+        this.kw = kw;
+        this.sh = sh;
+        this.sw = sw;
+        this.ph = ph;
+        this.pw = pw;
+        this.relu = relu;
+        this.weights = new ParameterShare(name + ".W", wShare);
+        this.bias = new ParameterShare(name + ".b", bShare);
+    }
+
+    public ParameterShare weights() {
+        return weights;
+    }
+
+    public ParameterShare bias() {
+        return bias;
+    }
+
+    public Im2col.Geometry geometry(int batch) {
+        return new Im2col.Geometry(batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
+    }
+
+    /** [batch, inC, inH, inW] share (scale f) -> [batch, outC, outH, outW]: scale f with ReLU, else 2f. */
+    public long[] forward(Backend be, long[] x, ShareKind xKind, int batch) {
+        Im2col.Geometry g = geometry(batch);
+        if (x.length != g.inputLength()) {
+            throw new IllegalArgumentException(name + ": input has " + x.length + " elements, " + g + " needs "
+                    + g.inputLength());
+        }
+        int f = be.fixedPoint().fracBits();
+        int k = g.patchSize();
+        int p = g.positions();
+        long[] c = Im2col.im2col(x, g);
+        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), outC, k, p, name + ".fwd");
+        RingMatrix.addRowBias(z, outC, p, RingMatrix.scale(bias.value(), 1L << f));
+        this.geometry = g;
+        this.cols = c;
+        this.colsKind = xKind;
+        if (!relu) {
+            reluBits = null;
+            return Im2col.matToNchw(z, g);
+        }
+        Backend.ReluOutput r = be.reluTruncate(z, name + ".relu");
+        reluBits = r.bits();
+        return Im2col.matToNchw(r.y(), g);
+    }
+
+    /** dL/dY (NCHW like the output, scale f, batch sum) -> dL/dX at scale f, or null. */
+    public long[] backward(Backend be, long[] dy, ShareKind dyKind, boolean needInputGradient) {
+        Im2col.Geometry g = geometry;
+        if (g == null) {
+            throw new IllegalStateException(name + ": backward before forward");
+        }
+        if (dy.length != g.outputLength()) {
+            throw new IllegalArgumentException(name + ": output gradient has " + dy.length + " elements, " + g
+                    + " gives " + g.outputLength());
+        }
+        int f = be.fixedPoint().fracBits();
+        int k = g.patchSize();
+        int p = g.positions();
+        long[] dz = Im2col.nchwToMat(dy, g);
+        ShareKind dzKind = dyKind;
+        if (relu) {
+            dz = be.bitTimesShare(reluBits, dz, name + ".drelu");
+            dzKind = ShareKind.BOTH;
+        }
+        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), outC, p, k, name + ".dW");
+        weights.setGradient(dW, f);
+        bias.setGradient(RingMatrix.rowSums(dz, outC, p), 0);
+        long[] dx = null;
+        if (needInputGradient) {
+            long[] dCols = be.multiply(new Operand(weights.value(), true, ShareKind.BOTH), new Operand(dz, false, dzKind),
+                    k, outC, p, name + ".dX");
+            dx = be.truncate(Im2col.col2im(dCols, g), f, name + ".dX.trunc");
+        }
+        cols = null;
+        reluBits = null;
+        return dx;
+    }
+
+    public void applySgd(Backend be, SgdConfig cfg) {
+        weights.applySgd(be, cfg, geometry.batch(), name + ".W.sgd");
+        bias.applySgd(be, cfg, geometry.batch(), name + ".b.sgd");
+    }
+}

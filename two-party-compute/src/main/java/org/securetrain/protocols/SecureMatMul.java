@@ -1,0 +1,436 @@
+package org.securetrain.protocols;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.securetrain.crypto.he.EncryptedMatrix;
+import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeCrossProduct;
+import org.securetrain.crypto.he.HeMatMulPlan;
+import org.securetrain.crypto.he.MatrixView;
+import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionException;
+
+/**
+ * Secure product of two additively shared matrices over Z_2^64 (DESIGN.md 4.2): Z = A B with
+ * A = A0 + A1, B = B0 + B1, party i holding (A_i, B_i).
+ * Z = A0 B0 + A1 B1 + A0 B1 + A1 B0: the first two terms are local, each cross term is one HE round
+ * ({@link HeCrossProduct}): the holder of one factor encrypts it under its own key, the other multiplies
+ * by its plaintext share with the rotation-free coefficient encoding, masks, floods, switches and returns.
+ * Both cross terms run at the same time in opposite directions on the channels
+ * {@code he.<purpose>.p0enc} / {@code he.<purpose>.p1enc} (named by the key owner), each party using
+ * its calling thread plus one helper thread. The orientation (encrypt B and multiply by A, or encrypt
+ * A^T and multiply by B^T) and block sizes are chosen by the cost model from the public shapes.
+ * Output: this party's fresh additive share of Z (m x n, row-major) at the scale of the inputs' product
+ * (no truncation here).
+ *
+ * <p>Before any data flows the parties exchange a small header (shapes, transposition flags, zero-share
+ * flags, HE parameters, purpose) on {@code he.<purpose>.hdr}; any mismatch fails on both sides with a
+ * message that states both views.
+ */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
+public final class SecureMatMul {
+    public static final String HEADER_STEP = "he.matmul.header";
+    private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
+    private static final int KIND_PRODUCT = 1;
+    private static final int KIND_ENCRYPT_ONCE = 2;
+    private static final int KIND_CACHED = 3;
+
+    private SecureMatMul() {
+    }
+
+    /**
+     * This party's share of A*B. Both parties call it with their shares, equal logical shapes and
+     * transposition flags, and the same purpose (a channel-name component, e.g. "dense1.fwd").
+     */
+    public static long[] multiply(Session s, HeContext ctx, MatrixShare a, MatrixShare b, String purpose) {
+        checkPurpose(purpose);
+        if (a.cols() != b.rows()) {
+            throw new IllegalArgumentException("party " + s.party() + " cannot multiply " + a.describe() + " by "
+                    + b.describe() + ": inner dimensions differ");
+        }
+        int m = a.rows();
+        int k = a.cols();
+        int n = b.cols();
+        int me = s.party();
+        int peer = 1 - me;
+        long flags = (a.transposed() ? 1 : 0) | (b.transposed() ? 2 : 0) | (a.isZero() ? 4 : 0) | (b.isZero() ? 8 : 0);
+        long[] mine = {HEADER_MAGIC, KIND_PRODUCT, ctx.params().fingerprint(), purposeHash(purpose), m, k, n, flags, 0};
+        long[] theirs = exchangeHeader(s, purpose, mine);
+        long pf = theirs[7];
+        boolean peerAZero = (pf & 4) != 0;
+        boolean peerBZero = (pf & 8) != 0;
+        boolean sameShape = theirs[4] == m && theirs[5] == k && theirs[6] == n;
+        // transposition flags must agree where both shares carry a layout
+        boolean flagsAgree = (a.isZero() || peerAZero || ((pf & 1) != 0) == a.transposed())
+                && (b.isZero() || peerBZero || ((pf & 2) != 0) == b.transposed());
+        if (theirs[1] != KIND_PRODUCT || !sameShape || !flagsAgree) {
+            String peerDesc = theirs[1] != KIND_PRODUCT ? "party " + peer + " runs a different HE call"
+                    : "party " + peer + " multiplies " + theirs[4] + "x" + theirs[5] + ((pf & 1) != 0 ? "^T" : "")
+                            + " by " + theirs[5] + "x" + theirs[6] + ((pf & 2) != 0 ? "^T" : "");
+            throw new IllegalArgumentException("secure matmul '" + purpose + "' shape mismatch: " + peerDesc + ", party "
+                    + me + " expects " + m + "x" + k + (a.transposed() ? "^T" : "") + " by " + k + "x" + n
+                    + (b.transposed() ? "^T" : ""));
+        }
+
+        long[] z = new long[m * n];
+        boolean localTerm = !a.isZero() && !b.isZero();
+        // cross term A_me B_peer runs iff both shares are non-zero; A_peer B_me likewise
+        boolean crossMineA = !a.isZero() && !peerBZero;
+        boolean crossMineB = !peerAZero && !b.isZero();
+        if (!crossMineA && !crossMineB) {
+            if (localTerm) {
+                localProduct(a.view(), b.view(), MatrixView.of(z, m, n));
+            }
+            return z;
+        }
+        boolean transposedOrientation = chooseTransposedOrientation(ctx, m, k, n);
+        HeMatMulPlan plan = transposedOrientation ? HeMatMulPlan.choose(ctx.params(), n, k, m)
+                : HeMatMulPlan.choose(ctx.params(), m, k, n);
+        MatrixView zView = MatrixView.of(z, m, n);
+        // Orientation "normal": P = A, E = B, output Z. "transposed": P = B^T, E = A^T, output Z^T.
+        // As key owner I encrypt my B (normal) or my A^T (transposed); the term is A_peer B_me or A_me B_peer.
+        boolean keyOwnerActive = transposedOrientation ? crossMineA : crossMineB;
+        boolean multiplierActive = transposedOrientation ? crossMineB : crossMineA;
+        long[] zKey = keyOwnerActive ? new long[m * n] : null;
+        long[] zMul = multiplierActive ? new long[m * n] : null;
+        Channel keyCh = s.channel("he." + purpose + ".p" + me + "enc");
+        Channel mulCh = s.channel("he." + purpose + ".p" + peer + "enc");
+        Future<?> mulTask = null;
+        CompletableFuture<HeCrossProduct.Job> sharedJob = new CompletableFuture<>();
+        try {
+            if (multiplierActive && !keyOwnerActive) {
+                // the only HE role of this party: both of its threads multiply
+                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
+                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
+                if (localTerm) {
+                    localProduct(a.view(), b.view(), zView);
+                    localTerm = false;
+                }
+                HeCrossProduct.runMultiplier(mulCh, ctx, p, plan, out, ctx.helper());
+            } else if (multiplierActive) {
+                // helper thread: receive the peer's ciphertexts, multiply, send the reply; the calling thread
+                // joins the multiplication (row blocks from a shared counter) once its own ciphertexts are sent
+                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
+                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
+                mulTask = ctx.helper().submit(() -> {
+                    try (var step = mulCh.step(HeCrossProduct.STEP)) {
+                        long[] wire = mulCh.receiveLongs();
+                        HeCrossProduct.Job job = HeCrossProduct.Job.create(ctx, p,
+                                HeCrossProduct.receiveOperand(ctx, wire, plan), plan, out);
+                        sharedJob.complete(job);
+                        job.work();
+                        mulCh.sendLongs(job.awaitReply());
+                    } catch (RuntimeException | Error e) {
+                        sharedJob.completeExceptionally(e);
+                        abortQuietly(s, "party " + me + " HE multiplier failed: " + e);
+                        throw e;
+                    }
+                    return null;
+                });
+            }
+            if (keyOwnerActive) {
+                MatrixView e = transposedOrientation ? a.view().transpose() : b.view();
+                MatrixView out = transposedOrientation ? MatrixView.of(zKey, m, n).transpose() : MatrixView.of(zKey, m, n);
+                long id = ctxRandomId(ctx);
+                long[][] wire = new long[1][];
+                try (var step = keyCh.step(HeCrossProduct.STEP)) {
+                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire,
+                            multiplierActive ? null : ctx.helper());
+                    keyCh.sendLongs(wire[0]);
+                    wire[0] = null;
+                    if (localTerm) { // overlap the local term with the peer's work
+                        localProduct(a.view(), b.view(), zView);
+                        localTerm = false;
+                    }
+                    if (multiplierActive) {
+                        sharedJob.get().work(); // help with the peer's product while ours is computed
+                    }
+                    long[] reply = keyCh.receiveLongs();
+                    HeCrossProduct.decryptResult(ctx, reply, plan, id, out);
+                }
+            }
+            if (localTerm) {
+                localProduct(a.view(), b.view(), zView);
+            }
+            if (mulTask != null) {
+                mulTask.get();
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            abortQuietly(s, "party " + me + " interrupted in secure matmul");
+            throw new SessionException("interrupted in secure matmul '" + purpose + "'", ie);
+        } catch (ExecutionException ee) {
+            Throwable c = ee.getCause();
+            if (mulTask != null) {
+                mulTask.cancel(true);
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(c);
+        } catch (RuntimeException | Error e) {
+            if (mulTask != null) {
+                mulTask.cancel(true);
+            }
+            if (!(e instanceof SessionException)) {
+                abortQuietly(s, "party " + me + " secure matmul failed: " + e);
+            }
+            throw e;
+        }
+        if (zKey != null) {
+            for (int i = 0; i < z.length; i++) {
+                z[i] += zKey[i];
+            }
+        }
+        if (zMul != null) {
+            for (int i = 0; i < z.length; i++) {
+                z[i] += zMul[i];
+            }
+        }
+        return z;
+    }
+
+    /** True when encrypting A^T and multiplying by B^T is estimated cheaper than encrypting B. */
+    static boolean chooseTransposedOrientation(HeContext ctx, int m, int k, int n) {
+        HeMatMulPlan normal = null;
+        HeMatMulPlan transposed = null;
+        IllegalArgumentException first = null;
+        try {
+            normal = HeMatMulPlan.choose(ctx.params(), m, k, n);
+        } catch (IllegalArgumentException e) {
+            first = e;
+        }
+        try {
+            transposed = HeMatMulPlan.choose(ctx.params(), n, k, m);
+        } catch (IllegalArgumentException e) {
+            if (first == null) {
+                first = e;
+            }
+        }
+        if (normal == null && transposed == null) {
+            throw first;
+        }
+        if (normal == null) {
+            return true;
+        }
+        if (transposed == null) {
+            return false;
+        }
+        return transposed.estimatedCostPicos() < normal.estimatedCostPicos();
+    }
+
+    /** The plan (and orientation) a product of these shapes would use: for benchmarks and reports. */
+    public static String describePlan(HeContext ctx, int m, int k, int n) {
+        boolean t = chooseTransposedOrientation(ctx, m, k, n);
+        return (t ? "encrypt A^T, multiply by B^T: " : "encrypt B, multiply by A: ")
+                + (t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n));
+    }
+
+    // ---- cached encrypted operands ------------------------------------------------------------------
+
+    /**
+     * Party {@code owner} encrypts its matrix E (k x c) once and sends it; the other party keeps the
+     * returned {@link EncryptedMatrix} (with ciphertexts) for later {@link #multiplyCached} calls, the
+     * owner gets a handle without ciphertexts. The non-owner passes {@code MatrixShare.zero(k, c)} (only
+     * the shape is used). {@code plainRows} is the row count of the plaintext factor it will be
+     * multiplied by (it fixes the block sizes).
+     */
+    public static EncryptedMatrix encryptForReuse(Session s, HeContext ctx, int owner, MatrixShare e, int plainRows,
+            String purpose) {
+        checkPurpose(purpose);
+        if (owner != 0 && owner != 1) {
+            throw new IllegalArgumentException("owner must be 0 or 1, got " + owner);
+        }
+        int k = e.rows();
+        int c = e.cols();
+        long[] mine = {HEADER_MAGIC, KIND_ENCRYPT_ONCE, ctx.params().fingerprint(), purposeHash(purpose), plainRows, k, c,
+                owner, 0};
+        long[] theirs = exchangeHeader(s, purpose, mine);
+        if (theirs[1] != KIND_ENCRYPT_ONCE || theirs[4] != plainRows || theirs[5] != k || theirs[6] != c
+                || theirs[7] != owner) {
+            throw new IllegalArgumentException("encrypt-once '" + purpose + "' mismatch: party " + (1 - s.party())
+                    + " expects owner " + theirs[7] + " and E " + theirs[5] + "x" + theirs[6] + " for " + theirs[4]
+                    + " plaintext rows, party " + s.party() + " expects owner " + owner + " and E " + k + "x" + c + " for "
+                    + plainRows);
+        }
+        HeMatMulPlan plan = HeMatMulPlan.choose(ctx.params(), plainRows, k, c);
+        Channel ch = s.channel("he." + purpose + ".p" + owner + "enc");
+        try (var step = ch.step(HeCrossProduct.STEP)) {
+            if (s.party() == owner) {
+                if (e.isZero()) {
+                    throw new IllegalArgumentException("the owner of an encrypted operand must supply its data");
+                }
+                long[][] wire = new long[1][];
+                EncryptedMatrix handle = HeCrossProduct.encryptOperand(ctx, e.view(), plan.innerBlock, plan.colBlock,
+                        ctxRandomId(ctx), wire);
+                ch.sendLongs(wire[0]);
+                return handle;
+            }
+            return HeCrossProduct.receiveOperand(ctx, ch.receiveLongs(), plan);
+        }
+    }
+
+    /**
+     * Shares of P * E for a cached E (r x c result): the non-owner of E passes its plaintext P (r x k),
+     * the owner passes {@code MatrixShare.zero(r, k)}. One message (the reply) crosses the wire.
+     */
+    public static long[] multiplyCached(Session s, HeContext ctx, EncryptedMatrix enc, MatrixShare plain, String purpose) {
+        checkPurpose(purpose);
+        int r = plain.rows();
+        int k = plain.cols();
+        if (k != enc.rows()) {
+            throw new IllegalArgumentException("cannot multiply " + plain.describe() + " by encrypted " + enc.rows() + "x"
+                    + enc.cols());
+        }
+        boolean owner = s.party() == enc.keyOwner();
+        if (owner == enc.hasCiphertexts()) {
+            throw new IllegalStateException("encrypted matrix handle does not belong to party " + s.party());
+        }
+        long[] mine = {HEADER_MAGIC, KIND_CACHED, ctx.params().fingerprint(), purposeHash(purpose), r, k, enc.cols(),
+                enc.id(), 0};
+        long[] theirs = exchangeHeader(s, purpose, mine);
+        if (theirs[1] != KIND_CACHED || theirs[4] != r || theirs[5] != k || theirs[6] != enc.cols() || theirs[7] != enc.id()) {
+            throw new IllegalArgumentException("cached product '" + purpose + "' mismatch: party " + (1 - s.party())
+                    + " multiplies " + theirs[4] + "x" + theirs[5] + " by encrypted " + theirs[5] + "x" + theirs[6] + " (id "
+                    + Long.toHexString(theirs[7]) + "), party " + s.party() + " expects " + r + "x" + k + " by " + k + "x"
+                    + enc.cols() + " (id " + Long.toHexString(enc.id()) + ")");
+        }
+        HeMatMulPlan plan = HeMatMulPlan.chooseForEncrypted(ctx.params(), r, k, enc.cols(), enc.innerBlock(),
+                enc.colBlock());
+        long[] z = new long[r * enc.cols()];
+        MatrixView out = MatrixView.of(z, r, enc.cols());
+        Channel ch = s.channel("he." + purpose + ".p" + enc.keyOwner() + "enc");
+        if (owner) {
+            HeCrossProduct.runKeyOwnerCached(ch, ctx, enc, plan, out);
+        } else {
+            if (plain.isZero()) {
+                throw new IllegalArgumentException("the multiplying party must supply its plaintext matrix");
+            }
+            HeCrossProduct.runMultiplierCached(ch, ctx, plain.view(), enc, plan, out);
+        }
+        return z;
+    }
+
+    // ---- local ring product ------------------------------------------------------------------------
+
+    /** out += a * b over Z_2^64 (plain long arithmetic), any strides. */
+    public static void localProduct(MatrixView a, MatrixView b, MatrixView out) {
+        int m = a.rows();
+        int k = a.cols();
+        int n = b.cols();
+        if (b.rows() != k || out.rows() != m || out.cols() != n) {
+            throw new IllegalArgumentException("local product shapes " + a.rows() + "x" + a.cols() + " by " + b.rows()
+                    + "x" + b.cols() + " into " + out.rows() + "x" + out.cols());
+        }
+        long[] ad = a.data();
+        long[] bd = b.data();
+        long[] od = out.data();
+        if (b.colStride() == 1 && out.colStride() == 1) {
+            // rows of B and Z contiguous: Z[i,:] += A[i,l] * B[l,:]
+            long[] row = new long[n];
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(row, 0);
+                for (int l = 0; l < k; l++) {
+                    long ail = ad[a.offset() + i * a.rowStride() + l * a.colStride()];
+                    if (ail == 0) {
+                        continue;
+                    }
+                    int bo = b.offset() + l * b.rowStride();
+                    for (int j = 0; j < n; j++) {
+                        row[j] += ail * bd[bo + j];
+                    }
+                }
+                int oo = out.offset() + i * out.rowStride();
+                for (int j = 0; j < n; j++) {
+                    od[oo + j] += row[j];
+                }
+            }
+            return;
+        }
+        if (b.rowStride() == 1) {
+            // columns of B contiguous (B stored transposed): dot products with a gathered row of A
+            long[] arow = new long[k];
+            for (int i = 0; i < m; i++) {
+                for (int l = 0; l < k; l++) {
+                    arow[l] = ad[a.offset() + i * a.rowStride() + l * a.colStride()];
+                }
+                for (int j = 0; j < n; j++) {
+                    int bo = b.offset() + j * b.colStride();
+                    long acc = 0;
+                    for (int l = 0; l < k; l++) {
+                        acc += arow[l] * bd[bo + l];
+                    }
+                    out.add(i, j, acc);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long acc = 0;
+                for (int l = 0; l < k; l++) {
+                    acc += a.get(i, l) * b.get(l, j);
+                }
+                out.add(i, j, acc);
+            }
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private static long[] exchangeHeader(Session s, String purpose, long[] mine) {
+        Channel ch = s.channel("he." + purpose + ".hdr");
+        long[] theirs;
+        try (var step = ch.step(HEADER_STEP)) {
+            ch.sendLongs(mine);
+            theirs = ch.receiveLongs();
+        }
+        if (theirs.length != mine.length || theirs[0] != HEADER_MAGIC) {
+            throw new IllegalStateException("party " + s.party() + ": malformed HE product header from the peer on '"
+                    + purpose + "'");
+        }
+        if (theirs[2] != mine[2]) {
+            throw new IllegalStateException("party " + s.party() + ": HE parameters differ from the peer's on '" + purpose
+                    + "'");
+        }
+        if (theirs[3] != mine[3]) {
+            throw new IllegalStateException("party " + s.party() + ": the peer runs a different product on channel '"
+                    + purpose + "' (purpose hash differs)");
+        }
+        return theirs;
+    }
+
+    private static void checkPurpose(String purpose) {
+        if (purpose == null || purpose.isEmpty() || purpose.length() > 200) {
+            throw new IllegalArgumentException("secure matmul needs a non-empty purpose name (<= 200 chars)");
+        }
+    }
+
+    private static long purposeHash(String purpose) {
+        long h = 1125899906842597L;
+        for (byte c : purpose.getBytes(StandardCharsets.UTF_8)) {
+            h = 31 * h + c;
+        }
+        return h;
+    }
+
+    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
+
+    private static long ctxRandomId(HeContext ctx) {
+        return IDS.nextLong();
+    }
+
+    private static void abortQuietly(Session s, String reason) {
+        try {
+            s.abort(reason);
+        } catch (RuntimeException ignored) {
+            // already failed or closed
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.securetrain.layermath;
+
+import org.securetrain.backend.Backend;
+import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.backend.ShareKind;
+import org.securetrain.backend.TwoPartyBackend;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
+
+/** Each kernel on the two-party backend against the plaintext reference, with its stated bound. */
+@Timeout(300)
+class SecureKernelsTest {
+    static final FixedPoint FP = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
+    static InMemoryTransport.Pair pair;
+    static TwoPartyBackend[] be = new TwoPartyBackend[2];
+    static final Backend REF = new InsecurePlaintextBackend(FP);
+
+    @BeforeAll
+    static void open() {
+        pair = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(60)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(60)).build());
+        var r = TwoPartyRunner.run(pair.party(0), s -> TwoPartyBackend.open(s, FP), pair.party(1),
+                s -> TwoPartyBackend.open(s, FP));
+        be[0] = r.party0();
+        be[1] = r.party1();
+    }
+
+    @AfterAll
+    static void close() {
+        pair.close();
+    }
+
+    static <T> TwoPartyRunner.Results<T, T> both(BiFunction<Backend, Integer, T> body) {
+        return TwoPartyRunner.run(pair.party(0), s -> body.apply(be[0], 0), pair.party(1), s -> body.apply(be[1], 1));
+    }
+
+    @Test
+    void denseForwardIsBitExactAndBackwardWithinOneUlp() {
+        Random r = new Random(21);
+        int b = 5, nIn = 7, nOut = 6;
+        double[] w = new double[nIn * nOut], bias = new double[nOut], x = new double[b * nIn], dy = new double[b * nOut];
+        for (int i = 0; i < w.length; i++) w[i] = r.nextGaussian();
+        for (int i = 0; i < nOut; i++) bias[i] = r.nextGaussian() * 0.1;
+        for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
+        for (int i = 0; i < dy.length; i++) dy[i] = r.nextGaussian();
+        long[][] ws = TestShares.split(FP.encode(w), r), bs = TestShares.split(FP.encode(bias), r), xs = TestShares.split(FP.encode(x), r),
+                dys = TestShares.split(FP.encode(dy), r);
+        DenseKernel refK = new DenseKernel("d", nIn, nOut, true, FP.encode(w), FP.encode(bias));
+        long[] yRef = refK.forward(REF, FP.encode(x), ShareKind.BOTH, b);
+        long[] dxRef = refK.backward(REF, FP.encode(dy), ShareKind.BOTH, true);
+        long[] dwRef = refK.weights().gradient();
+        var res = both((bk, p) -> {
+            DenseKernel k = new DenseKernel("d", nIn, nOut, true, ws[p], bs[p]);
+            long[] y = k.forward(bk, xs[p], ShareKind.BOTH, b);
+            long[] dx = k.backward(bk, dys[p], ShareKind.BOTH, true);
+            return new long[][] {y, dx, k.weights().gradient()};
+        });
+        assertArrayEquals(yRef, TestShares.join(res.party0()[0], res.party1()[0]), "forward (HE product + garbled ReLU) is exact");
+        assertArrayEquals(dwRef, TestShares.join(res.party0()[2], res.party1()[2]), "dW (HE product of shares) is exact");
+        long[] dx = TestShares.join(res.party0()[1], res.party1()[1]);
+        for (int i = 0; i < dx.length; i++) {
+            long err = dxRef[i] - dx[i];
+            assertTrue(err == 0 || err == 1, "dX within one ulp below the floor, element " + i + " err " + err);
+        }
+    }
+
+    @Test
+    void maxPoolForwardAndBackwardAreBitExact() {
+        Random r = new Random(22);
+        int b = 2, c = 3, h = 4, w = 6;
+        long[] x = new long[b * c * h * w];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(1 << 20) - (1 << 19);
+        x[0] = x[1]; // a tie: the lower index wins everywhere
+        long[] dOut = new long[b * c * (h / 2) * (w / 2)];
+        for (int i = 0; i < dOut.length; i++) dOut[i] = r.nextLong() >> 8;
+        MaxPoolKernel refK = new MaxPoolKernel("p", c, h, w, 2, 2, 2, 2);
+        long[] yRef = refK.forward(REF, x, b);
+        long[] dRef = refK.backward(REF, dOut);
+        long[][] xs = TestShares.split(x, r), ds = TestShares.split(dOut, r);
+        var res = both((bk, p) -> {
+            MaxPoolKernel k = new MaxPoolKernel("p", c, h, w, 2, 2, 2, 2);
+            return new long[][] {k.forward(bk, xs[p], b), k.backward(bk, ds[p])};
+        });
+        assertArrayEquals(yRef, TestShares.join(res.party0()[0], res.party1()[0]));
+        assertArrayEquals(dRef, TestShares.join(res.party0()[1], res.party1()[1]));
+    }
+
+    @Test
+    void revealGoesToTheReceiverOnly() {
+        long[] x = {1, -2, 3};
+        long[][] xs = TestShares.split(x, new Random(23));
+        var res = both((bk, p) -> bk.revealTo(1, xs[p], "t"));
+        assertNull(res.party0());
+        assertArrayEquals(x, res.party1());
+    }
+
+    /** Nesterov on fixed gradients: no chaos, so the one-ulp truncation differences add up as the recurrence says. */
+    @Test
+    void nesterovUpdateTracksTheReferenceWithinAnUlpPerStep() {
+        Random r = new Random(24);
+        int n = 500, steps = 10;
+        long[] w = new long[n], g = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = FP.encode(r.nextGaussian());
+            g[i] = FP.encode(r.nextGaussian() * 4) << FP.fracBits(); // gradients arrive at scale 2f
+        }
+        SgdConfig cfg = SgdConfig.nesterov(0.1, 0.9);
+        ParameterShare ref = new ParameterShare("w", w.clone());
+        for (int s = 0; s < steps; s++) {
+            ref.setGradient(g.clone(), FP.fracBits());
+            ref.applySgd(REF, cfg, 8, "w");
+        }
+        long[][] ws = TestShares.split(w, r), gs = TestShares.split(g, r);
+        var res = both((bk, p) -> {
+            ParameterShare ps = new ParameterShare("w", ws[p].clone());
+            for (int s = 0; s < steps; s++) {
+                ps.setGradient(gs[p].clone(), FP.fracBits());
+                ps.applySgd(bk, cfg, 8, "w");
+            }
+            return ps.value();
+        });
+        // Worst case from the update's structure, each faithful truncation off by at most one ulp:
+        // v' = trunc(mu v) - trunc(lr g): e_v' <= mu e_v + 2 (+1 for the truncated gradient times lr < 1);
+        // W += trunc((1+mu) v') - trunc(mu v): e_W grows by (1+mu) e_v' + mu e_v + 2 per step.
+        double mu = cfg.momentum(), ev = 0, bound = 0;
+        for (int s = 0; s < steps; s++) {
+            double evNew = mu * ev + 3;
+            bound += (1 + mu) * evNew + mu * ev + 2;
+            ev = evNew;
+        }
+        long[] got = TestShares.join(res.party0(), res.party1());
+        long worst = 0;
+        for (int i = 0; i < n; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - ref.value()[i]));
+        }
+        assertTrue(worst <= bound, "weights differ by up to " + worst + " ulp, bound " + bound);
+        double moved = Math.abs(FP.decode(ref.value()[0]) - FP.decode(w[0]));
+        assertTrue(moved > 1e-3, "the update must move the weights");
+    }
+
+    @Test
+    void mismatchedShapesFailFastOnBothSides() {
+        InMemoryTransport.Pair q = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(60)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(60)).build());
+        long t0 = System.nanoTime();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
+                q.party(0), s -> {
+                    TwoPartyBackend t = TwoPartyBackend.open(s, FP);
+                    return new DenseKernel("d", 4, 3, true, new long[12], new long[3]).forward(t, new long[8], ShareKind.BOTH, 2);
+                },
+                q.party(1), s -> {
+                    TwoPartyBackend t = TwoPartyBackend.open(s, FP);
+                    return new DenseKernel("d", 5, 3, true, new long[15], new long[3]).forward(t, new long[10], ShareKind.BOTH, 2);
+                }));
+        assertTrue(e.getMessage().contains("2x4") || e.getMessage().contains("2x5"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "fails fast, not by timeout");
+        q.close();
+    }
+}

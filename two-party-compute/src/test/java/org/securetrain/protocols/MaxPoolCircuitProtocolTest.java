@@ -1,0 +1,131 @@
+package org.securetrain.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.securetrain.crypto.gc.BitPlanes;
+import org.securetrain.crypto.gc.GcMismatchException;
+import org.securetrain.crypto.gc.GcProtocol;
+import org.securetrain.crypto.gc.GcTestUtil;
+import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.OtTestPair;
+
+class MaxPoolCircuitProtocolTest {
+    private static OtTestPair ot;
+
+    @BeforeAll
+    static void setUp() {
+        ot = OtTestPair.open(OtEngine.DEFAULT_CHUNK);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ot.close();
+    }
+
+    private static MaxPoolCircuitProtocol.Result[] pool(long[] values, int k, SplittableRandom rnd, int garbler) {
+        long[] s0 = new long[values.length];
+        long[] s1 = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            s0[i] = rnd.nextLong();
+            s1[i] = values[i] - s0[i];
+        }
+        var r = ot.run(e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, "pool", garbler), s0, k),
+                e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, "pool", garbler), s1, k));
+        return new MaxPoolCircuitProtocol.Result[] {r.party0(), r.party1()};
+    }
+
+    private static void check(long[] values, int k, MaxPoolCircuitProtocol.Result[] r) {
+        int n = values.length / k;
+        assertEquals(n, r[0].maxShare().length);
+        for (int i = 0; i < n; i++) {
+            long best = values[i * k];
+            int arg = 0;
+            for (int j = 1; j < k; j++) {
+                if (values[i * k + j] > best) {
+                    best = values[i * k + j];
+                    arg = j;
+                }
+            }
+            assertEquals(best, r[0].maxShare()[i] + r[1].maxShare()[i], "max of window " + i);
+            for (int j = 0; j < k; j++) {
+                int bit = BitPlanes.bit(r[0].argmaxBits(), i * k + j) ^ BitPlanes.bit(r[1].argmaxBits(), i * k + j);
+                assertEquals(j == arg ? 1 : 0, bit, "argmax bit " + j + " of window " + i);
+            }
+        }
+    }
+
+    @Test
+    void maxAndOneHotArgmaxAreExact() {
+        SplittableRandom rnd = new SplittableRandom(41);
+        for (int k : new int[] {1, 2, 4, 9}) {
+            int n = k > 4 ? 400 : 1500;
+            long[] v = GcTestUtil.values(rnd, n * k, 16);
+            for (int i = 0; i < n * k; i += 5) {
+                v[i] = rnd.nextInt(3) - 1; // small values: many ties, which go to the lowest index
+            }
+            check(v, k, pool(v, k, rnd, 0));
+        }
+        long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, 5, 5, 5, 5, Long.MIN_VALUE, Long.MIN_VALUE, -1, -2};
+        check(edge, 4, pool(edge, 4, rnd, 1));
+    }
+
+    @Test
+    void sharesAreUniform() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        int n = 2048;
+        long[] v = new long[4 * n]; // all zero: a leaky share would be constant
+        MaxPoolCircuitProtocol.Result[] r = pool(v, 4, rnd, 0);
+        double sigma = Math.sqrt(n) / 2;
+        for (int party = 0; party < 2; party++) {
+            for (int bit = 0; bit < 64; bit += 3) {
+                int ones = 0;
+                for (long x : r[party].maxShare()) {
+                    ones += (int) (x >>> bit) & 1;
+                }
+                assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "max-share bit " + bit + ": " + ones);
+            }
+            int ones = 0;
+            for (long w : r[party].argmaxBits()) {
+                ones += Long.bitCount(w);
+            }
+            assertTrue(Math.abs(ones - 2.0 * n) < 6 * Math.sqrt(4.0 * n) / 2, "argmax-share ones: " + ones);
+        }
+        check(v, 4, r);
+    }
+
+    private static Object attempt(Supplier<Object> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void mismatchedWindowSizeFailsOnBothSides() {
+        long[] a = new long[24];
+        var r = ot.run(e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "pool.mismatch");
+            return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 4)),
+                    attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[10], 4))};
+        }, e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "pool.mismatch");
+            return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 3)),
+                    attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[12], 4))};
+        });
+        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
+            GcMismatchException ex = assertInstanceOf(GcMismatchException.class, side[0]);
+            assertTrue(ex.getMessage().contains("k=4") && ex.getMessage().contains("k=3"), ex.getMessage());
+        }
+        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[1]);
+        assertTrue(own.getMessage().contains("do not split"), own.getMessage());
+        assertInstanceOf(GcMismatchException.class, r.party1()[1]);
+    }
+}

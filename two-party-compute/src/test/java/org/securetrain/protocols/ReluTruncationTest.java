@@ -1,0 +1,202 @@
+package org.securetrain.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.securetrain.crypto.gc.BitPlanes;
+import org.securetrain.crypto.gc.GcMismatchException;
+import org.securetrain.crypto.gc.GcProtocol;
+import org.securetrain.crypto.gc.GcTestUtil;
+import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.OtTestPair;
+
+/** ReluTruncation and Truncation between two parties in one JVM (in-memory transport, real IKNP OT). */
+class ReluTruncationTest {
+    private static OtTestPair ot;
+
+    @BeforeAll
+    static void setUp() {
+        ot = OtTestPair.open(OtEngine.DEFAULT_CHUNK);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ot.close();
+    }
+
+    /** z at party 0 and party 1 as random shares of the given values. */
+    private static long[][] share(long[] z, SplittableRandom rnd) {
+        long[] z0 = new long[z.length];
+        long[] z1 = new long[z.length];
+        for (int i = 0; i < z.length; i++) {
+            z0[i] = rnd.nextLong();
+            z1[i] = z[i] - z0[i];
+        }
+        return new long[][] {z0, z1};
+    }
+
+    private static ReluTruncation.Result[] relu(long[][] shares, int f, String purpose, int garbler) {
+        var r = ot.run(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[0], f),
+                e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[1], f));
+        return new ReluTruncation.Result[] {r.party0(), r.party1()};
+    }
+
+    private static void checkExact(long[] z, ReluTruncation.Result[] r, int f) {
+        for (int i = 0; i < z.length; i++) {
+            long d = z[i] > 0 ? 1 : 0;
+            long y = d == 1 ? z[i] >> f : 0; // >> is floor division by 2^f in two's complement
+            int gotD = BitPlanes.bit(r[0].dBits(), i) ^ BitPlanes.bit(r[1].dBits(), i);
+            assertEquals(d, gotD, "d for z = " + z[i] + " (index " + i + ")");
+            assertEquals(y, r[0].yShare()[i] + r[1].yShare()[i], "y for z = " + z[i] + ", f = " + f);
+        }
+        int words = BitPlanes.words(z.length);
+        assertEquals(words, r[0].dBits().length);
+        long pad = ~BitPlanes.lastWordMask(z.length);
+        assertEquals(0, (r[0].dBits()[words - 1] | r[1].dBits()[words - 1]) & pad, "bits past n are zero");
+    }
+
+    @Test
+    void bitExactOnHundredThousandValuesAtSeveralScales() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int f : new int[] {0, 12, 16, 24, 40}) {
+            long[] z = GcTestUtil.values(rnd, 100_000, f);
+            checkExact(z, relu(share(z, rnd), f, "relu.t" + f, 0), f);
+        }
+    }
+
+    @Test
+    void edgeValuesSmallBatchesAndPartyOneGarbling() {
+        SplittableRandom rnd = new SplittableRandom(32);
+        for (int f : new int[] {0, 1, 16, 62}) {
+            long[] z = GcTestUtil.edgeValues(f);
+            checkExact(z, relu(share(z, rnd), f, "relu.edge", 1), f);
+            checkExact(z, relu(share(z, rnd), f, "relu.edge0", 0), f);
+        }
+        for (long v : new long[] {0, -1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            long[] z = {v};
+            checkExact(z, relu(share(z, rnd), 16, "relu.one", 0), 16);
+        }
+        ReluTruncation.Result[] empty = relu(new long[][] {new long[0], new long[0]}, 16, "relu.empty", 0);
+        assertEquals(0, empty[0].yShare().length);
+        assertEquals(0, empty[1].dBits().length);
+    }
+
+    @Test
+    void truncationIsExact() {
+        SplittableRandom rnd = new SplittableRandom(33);
+        for (int f : new int[] {0, 13, 62}) {
+            long[] x = GcTestUtil.values(rnd, 20_000, f);
+            long[][] s = share(x, rnd);
+            var r = ot.run(e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[0], f),
+                    e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[1], f));
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i] >> f, r.party0()[i] + r.party1()[i], "x = " + x[i] + ", f = " + f);
+            }
+        }
+    }
+
+    /**
+     * Fresh, uniform output shares: what the evaluator decodes (y - r, d ⊕ ρ) is bit-balanced (6 sigma)
+     * for two very different z distributions (all zero; all large positive), and the garbler's shares
+     * are balanced too. A share that leaked z would be constant or biased here.
+     */
+    @Test
+    void outputSharesAreUniformWhateverZIs() {
+        SplittableRandom rnd = new SplittableRandom(34);
+        int n = 1 << 14;
+        long[] zeros = new long[n];
+        long[] big = new long[n];
+        for (int i = 0; i < n; i++) {
+            big[i] = (1L << 40) + i;
+        }
+        double sigma = Math.sqrt(n) / 2;
+        int[][] evaluatorOnes = new int[2][65];
+        int run = 0;
+        for (long[] z : new long[][] {zeros, big}) {
+            ReluTruncation.Result[] r = relu(share(z, rnd), 16, "relu.uniform", 0);
+            for (int bit = 0; bit < 64; bit++) {
+                for (long v : r[1].yShare()) {
+                    evaluatorOnes[run][bit] += (int) (v >>> bit) & 1;
+                }
+            }
+            for (long w : r[1].dBits()) {
+                evaluatorOnes[run][64] += Long.bitCount(w);
+            }
+            run++;
+            for (int party = 0; party < 2; party++) {
+                long[] y = r[party].yShare();
+                for (int bit = 0; bit < 64; bit++) {
+                    int ones = 0;
+                    for (long v : y) {
+                        ones += (int) (v >>> bit) & 1;
+                    }
+                    assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "party " + party + " y-share bit " + bit + ": " + ones);
+                }
+                int dOnes = 0;
+                for (long w : r[party].dBits()) {
+                    dOnes += Long.bitCount(w);
+                }
+                assertTrue(Math.abs(dOnes - n / 2.0) < 6 * sigma, "party " + party + " d-share ones: " + dOnes);
+            }
+            checkExact(z, r, 16);
+        }
+        // Same distribution for both z: per-bit one-counts of what the evaluator decoded agree within 6 sigma
+        // of the difference of two independent binomials.
+        for (int bit = 0; bit <= 64; bit++) {
+            int diff = evaluatorOnes[0][bit] - evaluatorOnes[1][bit];
+            assertTrue(Math.abs(diff) < 6 * Math.sqrt(n / 2.0), "evaluator's decoded bit " + bit + " depends on z: "
+                    + evaluatorOnes[0][bit] + " vs " + evaluatorOnes[1][bit]);
+        }
+    }
+
+    private static Object attempt(Supplier<Object> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void mismatchedParametersFailClearlyOnBothSides() {
+        long[] a = new long[100];
+        long[] b = new long[101];
+        var r = ot.run(e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            Object n = attempt(() -> ReluTruncation.run(gc, a, 16));
+            Object f = attempt(() -> ReluTruncation.run(gc, a, 16));
+            Object bad = attempt(() -> ReluTruncation.run(gc, a, 63));
+            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
+            return new Object[] {n, f, bad, ok};
+        }, e -> {
+            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            Object n = attempt(() -> ReluTruncation.run(gc, b, 16));
+            Object f = attempt(() -> ReluTruncation.run(gc, a, 12));
+            Object bad = attempt(() -> ReluTruncation.run(gc, a, 16));
+            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
+            return new Object[] {n, f, bad, ok};
+        });
+        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
+            GcMismatchException n = assertInstanceOf(GcMismatchException.class, side[0]);
+            assertTrue(n.getMessage().contains("n = 100") && n.getMessage().contains("n = 101"), n.getMessage());
+            GcMismatchException f = assertInstanceOf(GcMismatchException.class, side[1]);
+            assertTrue(f.getMessage().contains("f=16") && f.getMessage().contains("f=12"), f.getMessage());
+            assertInstanceOf(ReluTruncation.Result.class, side[3]);
+        }
+        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[2]);
+        assertTrue(own.getMessage().contains("f = 63"), own.getMessage());
+        GcMismatchException peer = assertInstanceOf(GcMismatchException.class, r.party1()[2]);
+        assertTrue(peer.getMessage().contains("f = 63"), peer.getMessage());
+        ReluTruncation.Result y0 = (ReluTruncation.Result) r.party0()[3];
+        ReluTruncation.Result y1 = (ReluTruncation.Result) r.party1()[3];
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, y0.yShare()[i] + y1.yShare()[i]);
+        }
+    }
+}

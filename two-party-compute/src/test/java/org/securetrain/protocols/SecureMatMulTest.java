@@ -1,0 +1,260 @@
+package org.securetrain.protocols;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.securetrain.crypto.he.EncryptedMatrix;
+import org.securetrain.crypto.he.MatrixView;
+import org.securetrain.runtime.Traffic;
+import org.securetrain.runtime.TrafficStats;
+
+@Timeout(300)
+class SecureMatMulTest {
+    static HeTestPair pair;
+
+    @BeforeAll
+    static void open() {
+        pair = new HeTestPair();
+    }
+
+    @AfterAll
+    static void close() {
+        pair.close();
+    }
+
+    static long[] random(SplittableRandom r, int len) {
+        long[] a = new long[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = r.nextLong();
+        }
+        return a;
+    }
+
+    static long[] plainProduct(MatrixShare a, MatrixShare b) {
+        long[] z = new long[a.rows() * b.cols()];
+        SecureMatMul.localProduct(a.view(), b.view(), MatrixView.of(z, a.rows(), b.cols()));
+        return z;
+    }
+
+    static long[] sum(long[] x, long[] y) {
+        long[] z = new long[x.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = x[i] + y[i];
+        }
+        return z;
+    }
+
+    /**
+     * Random A (m x k), B (k x n) split into shares; party shares optionally zero (the other then holds
+     * the whole matrix) and optionally stored transposed. Checks the reconstruction equals A*B exactly.
+     */
+    static void check(int m, int k, int n, boolean aT, boolean bT, boolean a0Zero, boolean a1Zero, boolean b0Zero,
+            boolean b1Zero, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] aFull = random(r, m * k);
+        long[] bFull = random(r, k * n);
+        long[][] as = split(r, aFull, a0Zero, a1Zero);
+        long[][] bs = split(r, bFull, b0Zero, b1Zero);
+        MatrixShare[] a = new MatrixShare[2];
+        MatrixShare[] b = new MatrixShare[2];
+        boolean[] aZero = {a0Zero, a1Zero};
+        boolean[] bZero = {b0Zero, b1Zero};
+        for (int p = 0; p < 2; p++) {
+            a[p] = aZero[p] ? MatrixShare.zero(m, k) : share(as[p], m, k, aT);
+            b[p] = bZero[p] ? MatrixShare.zero(k, n) : share(bs[p], k, n, bT);
+        }
+        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, a[p], b[p], "t" + m + "x" + k + "x" + n));
+        long[] z = sum(res.party0(), res.party1());
+        long[] want = plainProduct(MatrixShare.of(m, k, aFull), MatrixShare.of(k, n, bFull));
+        assertArrayEquals(want, z, m + "x" + k + "x" + n + " aT=" + aT + " bT=" + bT);
+    }
+
+    /** Shares of x: zero flags put the whole value on the other party. */
+    static long[][] split(SplittableRandom r, long[] x, boolean zero0, boolean zero1) {
+        if (zero0 && zero1) {
+            return new long[][] {null, null};
+        }
+        if (zero0) {
+            return new long[][] {null, x.clone()};
+        }
+        if (zero1) {
+            return new long[][] {x.clone(), null};
+        }
+        long[] s0 = random(r, x.length);
+        long[] s1 = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            s1[i] = x[i] - s0[i];
+        }
+        return new long[][] {s0, s1};
+    }
+
+    /** A share of the logical rows x cols matrix given row-major; stored transposed if asked. */
+    static MatrixShare share(long[] rowMajor, int rows, int cols, boolean transposed) {
+        if (!transposed) {
+            return MatrixShare.of(rows, cols, rowMajor);
+        }
+        long[] t = new long[rowMajor.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = rowMajor[i * cols + j];
+            }
+        }
+        return MatrixShare.transposeOf(cols, rows, t);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "3,5,7", "17,33,9", "2,1,3", "1,40,1", "10,128,128"})
+    void sharedProductIsExact(int m, int k, int n) {
+        check(m, k, n, false, false, false, false, false, false, 100 + m * 31 + k * 7 + n);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true,false", "false,true", "true,true"})
+    void transposedOperandsAreReadThroughStrides(boolean aT, boolean bT) {
+        check(17, 33, 9, aT, bT, false, false, false, false, 7);
+        check(9, 20, 40, aT, bT, false, false, false, false, 8);
+    }
+
+    @Test
+    void zeroSharesSkipCrossTerms() {
+        // A0 = 0 (A held by party 1): only the cross term A1 B0 runs
+        check(12, 30, 7, false, false, true, false, false, false, 21);
+        // B1 = 0 (B held by party 0)
+        check(12, 30, 7, false, false, false, false, false, true, 22);
+        // A0 = 0 and B1 = 0: A1 B0 only
+        check(12, 30, 7, false, false, true, false, false, true, 23);
+        // A0 = 0 and B0 = 0 (both held by party 1): purely local
+        check(12, 30, 7, false, false, true, false, true, false, 24);
+        // A1 = 0, B0 = 0 (first layer style: X with party 0, W with party 1)
+        check(12, 30, 7, true, false, false, true, true, false, 25);
+    }
+
+    @Test
+    void zeroShareRunsExactlyOneCrossTerm() {
+        SplittableRandom r = new SplittableRandom(5);
+        int m = 10;
+        int k = 64;
+        int n = 16;
+        long[] x = random(r, m * k);
+        long[] w0 = random(r, k * n);
+        long[] w1 = random(r, k * n);
+        var before0 = pair.session(0).traffic().snapshot();
+        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx,
+                p == 0 ? MatrixShare.zero(m, k) : MatrixShare.of(m, k, x), MatrixShare.of(k, n, p == 0 ? w0 : w1), "first"));
+        var d0 = pair.session(0).traffic().snapshot().minus(before0);
+        long[] z = sum(res.party0(), res.party1());
+        assertArrayEquals(plainProduct(MatrixShare.of(m, k, x), MatrixShare.of(k, n, sum(w0, w1))), z);
+        // exactly one of the two cross-term channels carried traffic
+        boolean p0enc = d0.streams().containsKey("he.first.p0enc");
+        boolean p1enc = d0.streams().containsKey("he.first.p1enc");
+        assertTrue(p0enc ^ p1enc, "one cross term only: " + d0.streams().keySet());
+    }
+
+    @Test
+    void mismatchedShapesFailOnBothSidesWithAClearMessage() {
+        try (HeTestPair own = new HeTestPair()) {
+            long[] a = new long[4 * 6];
+            long[] b0 = new long[6 * 5];
+            long[] b1 = new long[6 * 3];
+            Throwable[] errors = new Throwable[2];
+            var res = own.both((s, ctx, p) -> {
+                try {
+                    SecureMatMul.multiply(s, ctx, MatrixShare.of(4, 6, a),
+                            p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), "bad");
+                    return "no error";
+                } catch (IllegalArgumentException e) {
+                    errors[p] = e;
+                    return e.getMessage();
+                }
+            });
+            assertTrue(res.party0().contains("party 1 multiplies 4x6 by 6x3, party 0 expects 4x6 by 6x5"), res.party0());
+            assertTrue(res.party1().contains("party 0 multiplies 4x6 by 6x5, party 1 expects 4x6 by 6x3"), res.party1());
+            // the session is still usable after a header mismatch
+            var ok = own.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {3}),
+                    MatrixShare.of(1, 1, new long[] {5}), "after"));
+            assertEquals(60, ok.party0()[0] + ok.party1()[0]); // (3+3)*(5+5)
+        }
+    }
+
+    @Test
+    void shapesBeyondTheNoiseBudgetAreRefusedOnBothSides() {
+        // 80-bit statistical flooding leaves room only for tiny products: the guard must refuse, not compute
+        try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
+                .withStatisticalSecurity(80))) {
+            var ok = strict.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {2}),
+                    MatrixShare.of(1, 1, new long[] {p + 1L}), "tiny"));
+            assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)
+            var res = strict.both((s, ctx, p) -> {
+                try {
+                    SecureMatMul.multiply(s, ctx, MatrixShare.of(3, 5, new long[15]), MatrixShare.of(5, 7, new long[35]),
+                            "big");
+                    return "no error";
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
+            assertTrue(res.party0().contains("exceeds the noise budget"), res.party0());
+            assertTrue(res.party1().contains("exceeds the noise budget"), res.party1());
+        }
+    }
+
+    @Test
+    void cachedEncryptedOperandIsReusedWithoutResending() {
+        SplittableRandom r = new SplittableRandom(9);
+        int k = 50;
+        int c = 12;
+        int rows = 8;
+        long[] e = random(r, k * c); // held by party 1 (e.g. its inputs)
+        var enc = pair.both((s, ctx, p) -> SecureMatMul.encryptForReuse(s, ctx, 1,
+                p == 1 ? MatrixShare.of(k, c, e) : MatrixShare.zero(k, c), rows, "cache"));
+        assertTrue(enc.party0().hasCiphertexts());
+        assertFalse(enc.party1().hasCiphertexts());
+        for (int round = 0; round < 2; round++) {
+            long[] pm = random(r, rows * k);
+            var before = pair.session(1).traffic().snapshot();
+            var res = pair.both((s, ctx, p) -> SecureMatMul.multiplyCached(s, ctx, p == 0 ? enc.party0() : enc.party1(),
+                    p == 0 ? MatrixShare.of(rows, k, pm) : MatrixShare.zero(rows, k), "cache"));
+            var d1 = pair.session(1).traffic().snapshot().minus(before);
+            assertArrayEquals(plainProduct(MatrixShare.of(rows, k, pm), MatrixShare.of(k, c, e)),
+                    sum(res.party0(), res.party1()));
+            Traffic cross = d1.steps().get("he.matmul.cross");
+            assertEquals(0, cross.messagesSent(), "the key owner sends nothing for a cached product");
+            assertEquals(1, cross.messagesReceived());
+        }
+    }
+
+    @Test
+    void trafficOfOneProductIsOneRoundTripPerCrossTerm() {
+        SplittableRandom r = new SplittableRandom(10);
+        int m = 10;
+        int k = 128;
+        int n = 128;
+        long[][] a = {random(r, m * k), random(r, m * k)};
+        long[][] b = {random(r, k * n), random(r, k * n)};
+        TrafficStats.Snapshot before = pair.session(0).traffic().snapshot();
+        pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(m, k, a[p]), MatrixShare.of(k, n, b[p]),
+                "traffic"));
+        TrafficStats.Snapshot d = pair.session(0).traffic().snapshot().minus(before);
+        assertEquals(1, d.streams().get("he.traffic.hdr").messagesSent());
+        assertEquals(1, d.streams().get("he.traffic.p0enc").messagesSent());
+        assertEquals(1, d.streams().get("he.traffic.p0enc").messagesReceived());
+        assertEquals(1, d.streams().get("he.traffic.p1enc").messagesSent());
+        assertEquals(1, d.streams().get("he.traffic.p1enc").messagesReceived());
+        assertEquals(1, d.streams().get("he.traffic.p0enc").rounds());
+    }
+
+    @Test
+    void mlpLayer128x784x128() {
+        // one MLP layer at batch 128; about 2 s on the shared 2-core machine, so it stays in the default suite
+        long t0 = System.nanoTime();
+        check(128, 784, 128, false, false, false, false, false, false, 77);
+        System.out.printf("128x784x128 secure product: %.1f ms, %s%n", (System.nanoTime() - t0) / 1e6,
+                SecureMatMul.describePlan(pair.ctx[0], 128, 784, 128));
+    }
+}

@@ -1,7 +1,5 @@
 package org.securetrain.backend;
 
-import org.securetrain.protocols.Truncation;
-
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.ring.RingMatrix;
 

@@ -25,14 +25,25 @@ public final class Conv2dKernel {
 
     public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
             int pw, boolean relu, long[] wShare, long[] bShare) {
+        this(name, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, relu, new ParameterShare(name + ".W", wShare),
+                new ParameterShare(name + ".b", bShare));
+    }
+
+    /**
+     * Over parameter shares owned by the caller (a layer that rebuilds the kernel for another input size keeps
+     * them): the kernel multiplies with their values and stores its gradients on them.
+     */
+    public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
+            int pw, boolean relu, ParameterShare weights, ParameterShare bias) {
         // validates the shape once with batch 1
         Im2col.Geometry g = new Im2col.Geometry(1, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
-        if (wShare.length != g.weightLength()) {
-            throw new IllegalArgumentException(name + ": weight share has " + wShare.length + " elements, expected "
-                    + outC + "x" + inC + "x" + kh + "x" + kw);
+        if (weights.value().length != g.weightLength()) {
+            throw new IllegalArgumentException(name + ": weight share has " + weights.value().length
+                    + " elements, expected " + outC + "x" + inC + "x" + kh + "x" + kw);
         }
-        if (bShare.length != outC) {
-            throw new IllegalArgumentException(name + ": bias share has " + bShare.length + " elements, expected " + outC);
+        if (bias.value().length != outC) {
+            throw new IllegalArgumentException(name + ": bias share has " + bias.value().length + " elements, expected "
+                    + outC);
         }
         this.name = name;
         this.inC = inC;
@@ -46,8 +57,8 @@ public final class Conv2dKernel {
         this.ph = ph;
         this.pw = pw;
         this.relu = relu;
-        this.weights = new ParameterShare(name + ".W", wShare);
-        this.bias = new ParameterShare(name + ".b", bShare);
+        this.weights = weights;
+        this.bias = bias;
     }
 
     public ParameterShare weights() {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.securetrain.crypto.he.EncryptedMatrix;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
@@ -35,8 +34,6 @@ public final class SecureMatMul {
     public static final String HEADER_STEP = "he.matmul.header";
     private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
     private static final int KIND_PRODUCT = 1;
-    private static final int KIND_ENCRYPT_ONCE = 2;
-    private static final int KIND_CACHED = 3;
 
     private SecureMatMul() {
     }
@@ -230,91 +227,6 @@ public final class SecureMatMul {
         boolean t = chooseTransposedOrientation(ctx, m, k, n);
         return (t ? "encrypt A^T, multiply by B^T: " : "encrypt B, multiply by A: ")
                 + (t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n));
-    }
-
-    // ---- cached encrypted operands ------------------------------------------------------------------
-
-    /**
-     * Party {@code owner} encrypts its matrix E (k x c) once and sends it; the other party keeps the
-     * returned {@link EncryptedMatrix} (with ciphertexts) for later {@link #multiplyCached} calls, the
-     * owner gets a handle without ciphertexts. The non-owner passes {@code MatrixShare.zero(k, c)} (only
-     * the shape is used). {@code plainRows} is the row count of the plaintext factor it will be
-     * multiplied by (it fixes the block sizes).
-     */
-    public static EncryptedMatrix encryptForReuse(Session s, HeContext ctx, int owner, MatrixShare e, int plainRows,
-            String purpose) {
-        checkPurpose(purpose);
-        if (owner != 0 && owner != 1) {
-            throw new IllegalArgumentException("owner must be 0 or 1, got " + owner);
-        }
-        int k = e.rows();
-        int c = e.cols();
-        long[] mine = {HEADER_MAGIC, KIND_ENCRYPT_ONCE, ctx.params().fingerprint(), purposeHash(purpose), plainRows, k, c,
-                owner, 0};
-        long[] theirs = exchangeHeader(s, purpose, mine);
-        if (theirs[1] != KIND_ENCRYPT_ONCE || theirs[4] != plainRows || theirs[5] != k || theirs[6] != c
-                || theirs[7] != owner) {
-            throw new IllegalArgumentException("encrypt-once '" + purpose + "' mismatch: party " + (1 - s.party())
-                    + " expects owner " + theirs[7] + " and E " + theirs[5] + "x" + theirs[6] + " for " + theirs[4]
-                    + " plaintext rows, party " + s.party() + " expects owner " + owner + " and E " + k + "x" + c + " for "
-                    + plainRows);
-        }
-        HeMatMulPlan plan = HeMatMulPlan.choose(ctx.params(), plainRows, k, c);
-        Channel ch = s.channel("he." + purpose + ".p" + owner + "enc");
-        try (var step = ch.step(HeCrossProduct.STEP)) {
-            if (s.party() == owner) {
-                if (e.isZero()) {
-                    throw new IllegalArgumentException("the owner of an encrypted operand must supply its data");
-                }
-                long[][] wire = new long[1][];
-                EncryptedMatrix handle = HeCrossProduct.encryptOperand(ctx, e.view(), plan.innerBlock, plan.colBlock,
-                        ctxRandomId(ctx), wire);
-                ch.sendLongs(wire[0]);
-                return handle;
-            }
-            return HeCrossProduct.receiveOperand(ctx, ch.receiveLongs(), plan);
-        }
-    }
-
-    /**
-     * Shares of P * E for a cached E (r x c result): the non-owner of E passes its plaintext P (r x k),
-     * the owner passes {@code MatrixShare.zero(r, k)}. One message (the reply) crosses the wire.
-     */
-    public static long[] multiplyCached(Session s, HeContext ctx, EncryptedMatrix enc, MatrixShare plain, String purpose) {
-        checkPurpose(purpose);
-        int r = plain.rows();
-        int k = plain.cols();
-        if (k != enc.rows()) {
-            throw new IllegalArgumentException("cannot multiply " + plain.describe() + " by encrypted " + enc.rows() + "x"
-                    + enc.cols());
-        }
-        boolean owner = s.party() == enc.keyOwner();
-        if (owner == enc.hasCiphertexts()) {
-            throw new IllegalStateException("encrypted matrix handle does not belong to party " + s.party());
-        }
-        long[] mine = {HEADER_MAGIC, KIND_CACHED, ctx.params().fingerprint(), purposeHash(purpose), r, k, enc.cols(),
-                enc.id(), 0};
-        long[] theirs = exchangeHeader(s, purpose, mine);
-        if (theirs[1] != KIND_CACHED || theirs[4] != r || theirs[5] != k || theirs[6] != enc.cols() || theirs[7] != enc.id()) {
-            throw new IllegalArgumentException("cached product '" + purpose + "' mismatch: party " + (1 - s.party())
-                    + " multiplies " + theirs[4] + "x" + theirs[5] + " by encrypted " + theirs[5] + "x" + theirs[6] + " (id "
-                    + Long.toHexString(theirs[7]) + "), party " + s.party() + " expects " + r + "x" + k + " by " + k + "x"
-                    + enc.cols() + " (id " + Long.toHexString(enc.id()) + ")");
-        }
-        HeMatMulPlan plan = HeMatMulPlan.chooseForEncrypted(ctx.params(), r, k, enc.cols(), enc.innerBlock(),
-                enc.colBlock());
-        long[] z = new long[r * enc.cols()];
-        MatrixView out = MatrixView.of(z, r, enc.cols());
-        Channel ch = s.channel("he." + purpose + ".p" + enc.keyOwner() + "enc");
-        if (owner) {
-            HeCrossProduct.runKeyOwnerCached(ch, ctx, enc, plan, out);
-        } else {
-            if (plain.isZero()) {
-                throw new IllegalArgumentException("the multiplying party must supply its plaintext matrix");
-            }
-            HeCrossProduct.runMultiplierCached(ch, ctx, plain.view(), enc, plan, out);
-        }
-        return z;
     }
 
     // ---- local ring product ------------------------------------------------------------------------

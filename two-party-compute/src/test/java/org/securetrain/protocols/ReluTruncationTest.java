@@ -16,7 +16,7 @@ import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
 
-/** ReluTruncation and Truncation between two parties in one JVM (in-memory transport, real IKNP OT). */
+/** ReluTruncation between two parties in one JVM (in-memory transport, real IKNP OT). */
 class ReluTruncationTest {
     private static OtTestPair ot;
 
@@ -85,20 +85,6 @@ class ReluTruncationTest {
         ReluTruncation.Result[] empty = relu(new long[][] {new long[0], new long[0]}, 16, "relu.empty", 0);
         assertEquals(0, empty[0].yShare().length);
         assertEquals(0, empty[1].dBits().length);
-    }
-
-    @Test
-    void truncationIsExact() {
-        SplittableRandom rnd = new SplittableRandom(33);
-        for (int f : new int[] {0, 13, 62}) {
-            long[] x = GcTestUtil.values(rnd, 20_000, f);
-            long[][] s = share(x, rnd);
-            var r = ot.run(e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[0], f),
-                    e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[1], f));
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(x[i] >> f, r.party0()[i] + r.party1()[i], "x = " + x[i] + ", f = " + f);
-            }
-        }
     }
 
     /**

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.securetrain.crypto.he.EncryptedMatrix;
 import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
@@ -201,31 +200,6 @@ class SecureMatMulTest {
             });
             assertTrue(res.party0().contains("exceeds the noise budget"), res.party0());
             assertTrue(res.party1().contains("exceeds the noise budget"), res.party1());
-        }
-    }
-
-    @Test
-    void cachedEncryptedOperandIsReusedWithoutResending() {
-        SplittableRandom r = new SplittableRandom(9);
-        int k = 50;
-        int c = 12;
-        int rows = 8;
-        long[] e = random(r, k * c); // held by party 1 (e.g. its inputs)
-        var enc = pair.both((s, ctx, p) -> SecureMatMul.encryptForReuse(s, ctx, 1,
-                p == 1 ? MatrixShare.of(k, c, e) : MatrixShare.zero(k, c), rows, "cache"));
-        assertTrue(enc.party0().hasCiphertexts());
-        assertFalse(enc.party1().hasCiphertexts());
-        for (int round = 0; round < 2; round++) {
-            long[] pm = random(r, rows * k);
-            var before = pair.session(1).traffic().snapshot();
-            var res = pair.both((s, ctx, p) -> SecureMatMul.multiplyCached(s, ctx, p == 0 ? enc.party0() : enc.party1(),
-                    p == 0 ? MatrixShare.of(rows, k, pm) : MatrixShare.zero(rows, k), "cache"));
-            var d1 = pair.session(1).traffic().snapshot().minus(before);
-            assertArrayEquals(plainProduct(MatrixShare.of(rows, k, pm), MatrixShare.of(k, c, e)),
-                    sum(res.party0(), res.party1()));
-            Traffic cross = d1.steps().get("he.matmul.cross");
-            assertEquals(0, cross.messagesSent(), "the key owner sends nothing for a cached product");
-            assertEquals(1, cross.messagesReceived());
         }
     }
 

@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.protocols.ReluTruncation;
-import org.securetrain.protocols.Truncation;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
@@ -33,7 +32,7 @@ import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
- * The ReLU-with-truncation kernel (and the GC truncation) end to end: both parties in one process
+ * The ReLU-with-truncation kernel end to end: both parties in one process
  * over the in-memory transport, each on its own thread, including the IKNP OT extension for the
  * evaluator's 64 input bits per element (the base OTs are set up once, outside the measurement).
  * Reports time per call of n elements; the per-iteration tear-down prints elements/s, AND gates/s,
@@ -137,11 +136,5 @@ public class ReluKernelBench {
     public ReluTruncation.Result relu() throws Exception {
         return both(() -> ReluTruncation.run(gc0, z0, f), () -> ReluTruncation.run(gc1, z1, f),
                 (long) ReluTruncation.circuit(f).andCount() * n);
-    }
-
-    @Benchmark
-    public long[] truncation() throws Exception {
-        return both(() -> Truncation.run(gc0, z0, f), () -> Truncation.run(gc1, z1, f),
-                (long) Truncation.circuit(f).andCount() * n);
     }
 }

@@ -16,6 +16,7 @@ import org.securetrain.layermath.Conv2dKernel;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Implementation of {@link SecureConvolutionLayer}: same lifecycle as {@link SecureDenseLayerImpl} (secure
@@ -162,7 +163,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
             ShareKind kind = getIndex() == 0 ? ctx.inputKind() : ShareKind.BOTH;
             long[] y = k.forward(be, Shares.toLongs(input, id()), kind, batch);
             if (!ownRelu() && !reluDeferred) {
-                y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
+                y = be.truncate(y, be.fixedPoint().fracBits(), ProtocolId.parse(kernelName()).child("trunc"));
             } // deferred: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU
             lastBatch = batch;
             return workspaceMgr.dup(ArrayType.ACTIVATIONS,

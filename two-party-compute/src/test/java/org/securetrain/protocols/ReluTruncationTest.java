@@ -15,6 +15,7 @@ import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.ProtocolId;
 
 /** ReluTruncation between two parties in one JVM (in-memory transport, real IKNP OT). */
 class ReluTruncationTest {
@@ -42,8 +43,9 @@ class ReluTruncationTest {
     }
 
     private static ReluTruncation.Result[] relu(long[][] shares, int f, String purpose, int garbler) {
-        var r = ot.run(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[0], f),
-                e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[1], f));
+        ProtocolId id = id(purpose);
+        var r = ot.run(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id, garbler), shares[0], f),
+                e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id, garbler), shares[1], f));
         return new ReluTruncation.Result[] {r.party0(), r.party1()};
     }
 
@@ -154,14 +156,14 @@ class ReluTruncationTest {
         long[] a = new long[100];
         long[] b = new long[101];
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
             Object n = attempt(() -> ReluTruncation.run(gc, a, 16));
             Object f = attempt(() -> ReluTruncation.run(gc, a, 16));
             Object bad = attempt(() -> ReluTruncation.run(gc, a, 63));
             Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
             return new Object[] {n, f, bad, ok};
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
             Object n = attempt(() -> ReluTruncation.run(gc, b, 16));
             Object f = attempt(() -> ReluTruncation.run(gc, a, 12));
             Object bad = attempt(() -> ReluTruncation.run(gc, a, 16));
@@ -184,5 +186,9 @@ class ReluTruncationTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(0, y0.yShare()[i] + y1.yShare()[i]);
         }
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -1,5 +1,6 @@
 package org.securetrain.protocols;
 
+import org.securetrain.runtime.ProtocolId;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
@@ -65,13 +66,15 @@ class SecureMatMulSlowTest {
         ds[1] = shareOf(dz, ds[0]);
         // forward Z = X W
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, in, xs[p]),
-                MatrixShare.of(in, out, ws[p]), "fwd")), MatrixShare.of(batch, in, x), MatrixShare.of(in, out, w));
+                MatrixShare.of(in, out, ws[p]), id("fwd"))), MatrixShare.of(batch, in, x), MatrixShare.of(in, out, w));
         // dW = X^T dZ (784 x 128, inner dimension = batch)
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.transposeOf(batch, in, xs[p]),
-                MatrixShare.of(batch, out, ds[p]), "dw")), MatrixShare.transposeOf(batch, in, x), MatrixShare.of(batch, out, dz));
+                MatrixShare.of(batch, out, ds[p]), id("dw"))), MatrixShare.transposeOf(batch, in, x),
+                MatrixShare.of(batch, out, dz));
         // dX = dZ W^T (128 x 784)
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, out, ds[p]),
-                MatrixShare.transposeOf(in, out, ws[p]), "dx")), MatrixShare.of(batch, out, dz), MatrixShare.transposeOf(in, out, w));
+                MatrixShare.transposeOf(in, out, ws[p]), id("dx"))), MatrixShare.of(batch, out, dz),
+                MatrixShare.transposeOf(in, out, w));
     }
 
     static void check(org.securetrain.runtime.TwoPartyRunner.Results<long[], long[]> res, MatrixShare a, MatrixShare b) {
@@ -82,5 +85,9 @@ class SecureMatMulSlowTest {
             got[i] = res.party0()[i] + res.party1()[i];
         }
         assertArrayEquals(want, got);
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -30,6 +30,7 @@ import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The ReLU-with-truncation kernel end to end: both parties in one process
@@ -71,8 +72,8 @@ public class ReluKernelBench {
         pair = InMemoryTransport.pair(o0.build(), o1.build());
         var engines = TwoPartyRunner.run(pair.party(0), s -> OtEngine.setup(s, new SecureRandom()),
                 pair.party(1), s -> OtEngine.setup(s, new SecureRandom()));
-        gc0 = GcProtocol.open(pair.party(0), engines.party0(), "bench.relu");
-        gc1 = GcProtocol.open(pair.party(1), engines.party1(), "bench.relu");
+        gc0 = GcProtocol.open(pair.party(0), engines.party0(), ProtocolId.parse("bench.relu"));
+        gc1 = GcProtocol.open(pair.party(1), engines.party1(), ProtocolId.parse("bench.relu"));
         SplittableRandom rnd = new SplittableRandom(7);
         z0 = new long[n];
         z1 = new long[n];

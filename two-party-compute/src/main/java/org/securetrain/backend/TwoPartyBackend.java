@@ -30,6 +30,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final FixedPoint fp;
     private final OtEngine ot;
     private final HeContext he;
+    private final SecureMatMul matmul;
     private final Channel control;
     private final Channel reveal;
     private final KernelTimings timings;
@@ -42,6 +43,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.ot = ot;
         this.he = he;
         this.timings = timings;
+        this.matmul = new SecureMatMul(session, he);
         this.control = session.channel("kernels.control");
         this.reveal = session.channel("kernels.reveal");
     }
@@ -94,7 +96,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind().isZeroAt(me));
         long t0 = System.nanoTime();
         try {
-            return SecureMatMul.multiply(session, he, ma, mb, id);
+            return matmul.multiply(ma, mb, id);
         } finally {
             timings.add(KernelTimings.Kind.HE_PRODUCT, System.nanoTime() - t0);
         }

@@ -69,7 +69,8 @@ class SecureMatMulTest {
             a[p] = aZero[p] ? MatrixShare.zero(m, k) : share(as[p], m, k, aT);
             b[p] = bZero[p] ? MatrixShare.zero(k, n) : share(bs[p], k, n, bT);
         }
-        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, a[p], b[p], id("t" + m + "x" + k + "x" + n)));
+        var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(a[p], b[p],
+                id("t" + m + "x" + k + "x" + n)));
         long[] z = sum(res.party0(), res.party1());
         long[] want = plainProduct(MatrixShare.of(m, k, aFull), MatrixShare.of(k, n, bFull));
         assertArrayEquals(want, z, m + "x" + k + "x" + n + " aT=" + aT + " bT=" + bT);
@@ -145,7 +146,7 @@ class SecureMatMulTest {
         long[] w0 = random(r, k * n);
         long[] w1 = random(r, k * n);
         var before0 = pair.session(0).traffic().snapshot();
-        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx,
+        var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(
                 p == 0 ? MatrixShare.zero(m, k) : MatrixShare.of(m, k, x), MatrixShare.of(k, n, p == 0 ? w0 : w1),
                 id("first")));
         var d0 = pair.session(0).traffic().snapshot().minus(before0);
@@ -166,7 +167,7 @@ class SecureMatMulTest {
             Throwable[] errors = new Throwable[2];
             var res = own.both((s, ctx, p) -> {
                 try {
-                    SecureMatMul.multiply(s, ctx, MatrixShare.of(4, 6, a),
+                    new SecureMatMul(s, ctx).multiply(MatrixShare.of(4, 6, a),
                             p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), id("bad"));
                     return "no error";
                 } catch (IllegalArgumentException e) {
@@ -177,7 +178,7 @@ class SecureMatMulTest {
             assertTrue(res.party0().contains("party 1 multiplies 4x6 by 6x3, party 0 expects 4x6 by 6x5"), res.party0());
             assertTrue(res.party1().contains("party 0 multiplies 4x6 by 6x5, party 1 expects 4x6 by 6x3"), res.party1());
             // the session is still usable after a header mismatch
-            var ok = own.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {3}),
+            var ok = own.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(1, 1, new long[] {3}),
                     MatrixShare.of(1, 1, new long[] {5}), id("after")));
             assertEquals(60, ok.party0()[0] + ok.party1()[0]); // (3+3)*(5+5)
         }
@@ -188,13 +189,13 @@ class SecureMatMulTest {
         // 80-bit statistical flooding leaves room only for tiny products: the guard must refuse, not compute
         try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
                 .withStatisticalSecurity(80))) {
-            var ok = strict.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {2}),
+            var ok = strict.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(1, 1, new long[] {2}),
                     MatrixShare.of(1, 1, new long[] {p + 1L}), id("tiny")));
             assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)
             var res = strict.both((s, ctx, p) -> {
                 try {
-                    SecureMatMul.multiply(s, ctx, MatrixShare.of(3, 5, new long[15]), MatrixShare.of(5, 7, new long[35]),
-                            id("big"));
+                    new SecureMatMul(s, ctx).multiply(MatrixShare.of(3, 5, new long[15]),
+                            MatrixShare.of(5, 7, new long[35]), id("big"));
                     return "no error";
                 } catch (IllegalArgumentException e) {
                     return e.getMessage();
@@ -214,8 +215,8 @@ class SecureMatMulTest {
         long[][] a = {random(r, m * k), random(r, m * k)};
         long[][] b = {random(r, k * n), random(r, k * n)};
         TrafficStats.Snapshot before = pair.session(0).traffic().snapshot();
-        pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(m, k, a[p]), MatrixShare.of(k, n, b[p]),
-                id("traffic")));
+        pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
+                MatrixShare.of(k, n, b[p]), id("traffic")));
         TrafficStats.Snapshot d = pair.session(0).traffic().snapshot().minus(before);
         assertEquals(1, d.streams().get("he.traffic.hdr").messagesSent());
         assertEquals(1, d.streams().get("he.traffic.p0enc").messagesSent());

@@ -5,11 +5,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.securetrain.runtime.spi.FrameListener;
@@ -30,6 +33,12 @@ public final class SessionCore implements Session, FrameListener {
     private static final byte CTRL_HELLO = 1;
     private static final byte CTRL_GOODBYE = 2;
     private static final byte CTRL_ABORT = 3;
+    /** "I have been waiting; my agreement stamps of these streams": [4, short k, k x (int stream, long stamp)]. */
+    private static final byte CTRL_PROBE = 4;
+    /** "We disagree on this stream; here are my records": [5, int stream, byte reply, UTF-8 records]. */
+    private static final byte CTRL_MISMATCH = 5;
+    /** Traffic step of the agreement's control messages (probes, mismatch records). */
+    static final String AGREEMENT_STEP = "agreement";
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -47,6 +56,12 @@ public final class SessionCore implements Session, FrameListener {
     private final long maxMessage;
     private volatile ExecutorService asyncSends;
     private volatile ExecutorService callbacks;
+    /** Streams with the newest agreements, newest first: a probe shows the peer their stamps. */
+    private final java.util.ArrayDeque<Inbox> recentlyAgreed = new java.util.ArrayDeque<>();
+    /** Streams a probe covers: the one waited on and the most recently agreed others. */
+    static final int PROBED_STREAMS = 16;
+    /** Set once this party has sent its agreement records: the session ends after one mismatch exchange. */
+    private final AtomicBoolean mismatchSent = new AtomicBoolean();
 
     public SessionCore(SessionOptions options) {
         this.options = options;
@@ -269,13 +284,28 @@ public final class SessionCore implements Session, FrameListener {
 
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
+        fail(cause, null);
+    }
+
+    /**
+     * As {@link #fail(SessionException)}; {@code lastWords} (a control message, or null) is written after the
+     * failure is recorded and before the connection is dropped, so nothing the peer sends in reaction can
+     * overtake this party's own cause.
+     */
+    private void fail(SessionException cause, byte[] lastWords) {
         if (failure.compareAndSet(null, cause)) {
+            synchronized (failure) {
+                failure.notifyAll();
+            }
             if (peerSaidGoodbye) {
                 LOG.info("session {} ({}) ended: {}", options.sessionId(), options.role(), cause.getMessage());
             } else if (!closed) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
             }
             inboxes.values().forEach(b -> b.failAll(cause));
+            if (lastWords != null) {
+                writeControlQuietly(lastWords);
+            }
             FrameTransport t = transport;
             if (t != null) {
                 t.abort();
@@ -318,6 +348,8 @@ public final class SessionCore implements Session, FrameListener {
             e = new PeerDisconnectedException(f.getMessage());
         } else if (f instanceof PeerAbortedException) {
             e = new PeerAbortedException(f.getMessage());
+        } else if (f instanceof AgreementException) {
+            e = new AgreementException(f.getMessage());
         } else if (f instanceof ProtocolViolationException) {
             e = new ProtocolViolationException(f.getMessage());
         } else {
@@ -343,19 +375,30 @@ public final class SessionCore implements Session, FrameListener {
         t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
     }
 
-    /** Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size. */
-    long writeChunked(int streamId, int typeFlags, long totalBytes, ChunkWriter chunk) {
+    /**
+     * Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size; a
+     * {@code stamp} other than -1 (the stream's agreement stamp, see {@link Transcript}) leads the first frame.
+     */
+    long writeChunked(int streamId, int typeFlags, long totalBytes, long stamp, ChunkWriter chunk) {
         FrameTransport t = transport;
         int maxFrame = Math.min(Math.min(peerMaxFrame, options.maxFrameBytes()), Math.max(1024, t.preferredFrameBytes()));
         maxFrame -= maxFrame % 8; // long[] words never straddle frames
         long wire = 0;
         long off = 0;
+        boolean stamped = stamp != -1;
         do {
-            int n = (int) Math.min(maxFrame, totalBytes - off);
+            int extra = stamped && off == 0 ? Frames.STAMP_BYTES : 0;
+            int n = (int) Math.min(maxFrame - extra, totalBytes - off);
             boolean last = off + n == totalBytes;
             final long o = off;
-            t.writeFrame(streamId, typeFlags | (last ? Frames.FLAG_LAST : 0), n, dst -> chunk.write(o, dst), last);
-            wire += n + Frames.HEADER_BYTES;
+            int flags = typeFlags | (last ? Frames.FLAG_LAST : 0) | (extra > 0 ? Frames.FLAG_AGREED : 0);
+            t.writeFrame(streamId, flags, extra + n, dst -> {
+                if (extra > 0) {
+                    dst.putLong(stamp);
+                }
+                chunk.write(o, dst);
+            }, last);
+            wire += extra + n + Frames.HEADER_BYTES;
             off += n;
         } while (off < totalBytes);
         return wire;
@@ -484,6 +527,8 @@ public final class SessionCore implements Session, FrameListener {
                 p.get(r);
                 fail(new PeerAbortedException("peer aborted the session: " + new String(r, StandardCharsets.UTF_8)));
             }
+            case CTRL_PROBE -> onProbe(p);
+            case CTRL_MISMATCH -> onMismatch(p);
             default -> fail(new ProtocolViolationException("unknown control message " + kind + " from peer"));
         }
     }
@@ -496,6 +541,192 @@ public final class SessionCore implements Session, FrameListener {
             fail(new PeerDisconnectedException("connection to peer closed"));
         } else {
             fail(new PeerDisconnectedException("connection to peer lost: " + cause, cause));
+        }
+    }
+
+    // ------------------------------------------------------------------ agreement
+
+    /**
+     * This party found that the peer's agreement on {@code box}'s stream differs from its own: it sends its
+     * readable records to the peer (once per session), whose answer with its own records fails both parties
+     * with an {@link AgreementException} naming both views. Never blocks when {@code wait} is false (the
+     * transport thread); otherwise waits, bounded, for that verdict. Returns the exception to throw.
+     */
+    SessionException agreementMismatch(Inbox box, boolean wait) {
+        List<String> mine = box.transcript.recent();
+        if (failure.get() == null && mismatchSent.compareAndSet(false, true)) {
+            writeControlQuietly(mismatchMessage(box.id, false, mine));
+            long deadline = Math.min(options.idleTimeout().toMillis(), 10_000);
+            java.util.concurrent.CompletableFuture.delayedExecutor(deadline, TimeUnit.MILLISECONDS).execute(() -> fail(
+                    new AgreementException(describeMismatch(box, mine, null, deadline))));
+        }
+        if (wait) {
+            awaitFailure(Math.min(options.idleTimeout().toMillis(), 10_000) + 1_000);
+        }
+        SessionException f = failure.get();
+        return f != null ? rethrow(f) : new AgreementException(describeMismatch(box, mine, null, 0));
+    }
+
+    /** The peer's records arrived (it found the mismatch, or answers ours): both views are known, fail. */
+    private void onMismatch(ByteBuffer p) {
+        int streamId = p.getInt();
+        boolean reply = p.get() != 0;
+        byte[] text = new byte[p.remaining()];
+        p.get(text);
+        List<String> theirs = text.length == 0 ? List.of()
+                : List.of(new String(text, StandardCharsets.UTF_8).split("\n"));
+        recordControl(false, 1 + 4 + 1 + text.length);
+        Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+        List<String> mine = box.transcript.recent();
+        boolean answering = !reply && mismatchSent.compareAndSet(false, true);
+        byte[] answer = answering ? mismatchMessage(streamId, true, mine) : null;
+        fail(new AgreementException(describeMismatch(box, mine, theirs, 0)), answer);
+    }
+
+    private boolean agreedAnything() {
+        synchronized (recentlyAgreed) {
+            return !recentlyAgreed.isEmpty();
+        }
+    }
+
+    /** A protocol call agreed on {@code box}'s stream: it leads the streams the next probe covers. */
+    void noteAgreement(Inbox box) {
+        synchronized (recentlyAgreed) {
+            recentlyAgreed.remove(box);
+            recentlyAgreed.addFirst(box);
+            if (recentlyAgreed.size() > PROBED_STREAMS) {
+                recentlyAgreed.removeLast();
+            }
+        }
+    }
+
+    /**
+     * The peer has waited on a stream for a while and shows its agreement stamps there and on the streams it
+     * agreed on last: compare each (two parties that wait for each other because they disagree on who sends
+     * wait on different streams, but both agreed the call on a shared one).
+     */
+    private void onProbe(ByteBuffer p) {
+        int entries = p.getShort();
+        recordControl(false, 1 + 2 + 12L * entries);
+        for (int i = 0; i < entries; i++) {
+            int streamId = p.getInt();
+            long stamp = p.getLong();
+            Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+            box.transcript.onPeerState(stamp);
+            if (box.transcript.disagreesWithPeer()) {
+                agreementMismatch(box, false);
+                return;
+            }
+        }
+    }
+
+    /** Shows the peer this party's agreement on the stream it waits on and on its recent ones (see SessionOptions). */
+    private void probe(Inbox waited) {
+        java.util.LinkedHashSet<Inbox> boxes = new java.util.LinkedHashSet<>();
+        boxes.add(waited);
+        synchronized (recentlyAgreed) {
+            for (Inbox b : recentlyAgreed) {
+                if (boxes.size() >= PROBED_STREAMS) {
+                    break;
+                }
+                boxes.add(b);
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(1 + 2 + 12 * boxes.size()).order(ByteOrder.BIG_ENDIAN);
+        b.put(CTRL_PROBE).putShort((short) boxes.size());
+        for (Inbox box : boxes) {
+            b.putInt(box.id).putLong(box.transcript.stamp());
+        }
+        writeControlQuietly(b.array());
+    }
+
+    private byte[] mismatchMessage(int streamId, boolean reply, List<String> records) {
+        byte[] text = String.join("\n", records).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 1 + text.length).order(ByteOrder.BIG_ENDIAN);
+        b.put(CTRL_MISMATCH).putInt(streamId).put((byte) (reply ? 1 : 0)).put(text);
+        return b.array();
+    }
+
+    /**
+     * Both parties' views of the first call on the stream they record differently, e.g. "this party truncates
+     * 8192 values by 24 bits; the peer truncates 4096 values by 24 bits". {@code theirs} is null when the peer
+     * did not answer within {@code waitedMs}.
+     */
+    static String describeMismatch(Inbox box, List<String> mine, List<String> theirs, long waitedMs) {
+        String where = "the parties' protocol calls on stream " + box.label() + " disagree";
+        if (theirs == null) {
+            return where + " (the peer did not send its view within " + waitedMs + " ms): this party's last calls "
+                    + (mine.isEmpty() ? "(none)" : String.join("; ", mine)) + "; the peer is at call #"
+                    + Transcript.count(box.transcript.peerKnownStamp());
+        }
+        java.util.TreeMap<Integer, String> a = byCall(mine);
+        java.util.TreeMap<Integer, String> b = byCall(theirs);
+        for (var e : a.entrySet()) {
+            String other = b.get(e.getKey());
+            if (other != null && !other.equals(e.getValue())) {
+                return where + ", call #" + e.getKey() + ": this party " + e.getValue() + "; the peer " + other;
+            }
+        }
+        int lastA = a.isEmpty() ? 0 : a.lastKey();
+        int lastB = b.isEmpty() ? 0 : b.lastKey();
+        if (lastA != lastB) {
+            return where + ": the parties are out of step, this party is at call #" + lastA
+                    + (a.isEmpty() ? "" : " (" + a.lastEntry().getValue() + ")") + ", the peer at call #" + lastB
+                    + (b.isEmpty() ? "" : " (" + b.lastEntry().getValue() + ")");
+        }
+        return where + " (an earlier call differs): this party's last calls " + String.join("; ", mine)
+                + "; the peer's " + String.join("; ", theirs);
+    }
+
+    private static java.util.TreeMap<Integer, String> byCall(List<String> records) {
+        java.util.TreeMap<Integer, String> m = new java.util.TreeMap<>();
+        for (String r : records) {
+            int sp = r.indexOf(' ');
+            if (r.startsWith("#") && sp > 1) {
+                try {
+                    m.put(Integer.parseInt(r.substring(1, sp)), r.substring(sp + 1));
+                } catch (NumberFormatException ignored) {
+                    // not a record of ours: shown only in the fallback text
+                }
+            }
+        }
+        return m;
+    }
+
+    private void awaitFailure(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (failure) {
+            while (failure.get() == null) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    failure.wait(Math.min(left, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A control message that must not throw: the peer may already be gone, and this party fails anyway. */
+    private void writeControlQuietly(byte[] message) {
+        try {
+            writeMessage(Frames.CONTROL_STREAM, 0, message.length, dst -> dst.put(message));
+            recordControl(true, message.length);
+        } catch (RuntimeException ignored) {
+            // the peer is gone; the local failure (or its timeout) still names this party's view
+        }
+    }
+
+    private void recordControl(boolean sent, long payloadBytes) {
+        long wire = payloadBytes + Frames.HEADER_BYTES;
+        if (sent) {
+            traffic.recordSend(traffic.stream("(control)"), traffic.step(AGREEMENT_STEP), wire, true);
+        } else {
+            traffic.recordReceive(traffic.stream("(control)"), traffic.step(AGREEMENT_STEP), wire);
         }
     }
 
@@ -515,12 +746,15 @@ public final class SessionCore implements Session, FrameListener {
         final int length;
         final boolean longs;
         final long wireBytes;
+        /** The peer's agreement stamp of the stream when it sent this message. */
+        final long stamp;
 
-        Message(byte[][] chunks, int length, boolean longs, long wireBytes) {
+        Message(byte[][] chunks, int length, boolean longs, long wireBytes, long stamp) {
             this.chunks = chunks;
             this.length = length;
             this.longs = longs;
             this.wireBytes = wireBytes;
+            this.stamp = stamp;
         }
 
         /** The bytes as one array (the frame's own array for a one-frame message). */
@@ -562,6 +796,8 @@ public final class SessionCore implements Session, FrameListener {
     final class Inbox {
         final int id;
         volatile String name;
+        /** What the parties agreed on this stream (see {@link Channel#agree}). */
+        final Transcript transcript = new Transcript();
         private final java.util.ArrayDeque<Message> ready = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<CompletableFuture<Message>> waiters = new java.util.ArrayDeque<>();
         // message being reassembled from frames; only the transport's thread touches these
@@ -569,6 +805,8 @@ public final class SessionCore implements Session, FrameListener {
         private long partialLen;
         private int partialFlags = -1;
         private int partialFrames;
+        private long partialStamp;
+        private int partialExtra;
 
         Inbox(int id, String name) {
             this.id = id;
@@ -586,6 +824,17 @@ public final class SessionCore implements Session, FrameListener {
                 throw new ProtocolViolationException("malformed frames on stream " + label()
                         + ": message type changed mid-message");
             }
+            long carried = -1;
+            int extra = 0;
+            if ((flags & Frames.FLAG_AGREED) != 0) {
+                if (partial != null || n < Frames.STAMP_BYTES) {
+                    throw new ProtocolViolationException("malformed frame on stream " + label()
+                            + ": an agreement stamp may only lead the first frame of a message");
+                }
+                carried = takeStamp(pieces);
+                extra = Frames.STAMP_BYTES;
+                n -= extra;
+            }
             long total = partialLen + n;
             if (total > maxMessage) {
                 throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
@@ -595,10 +844,16 @@ public final class SessionCore implements Session, FrameListener {
                 throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
                         + n + " bytes is not a multiple of 8");
             }
+            if (partial == null) {
+                partialStamp = transcript.onPeerMessage(carried);
+                if (carried != -1 && transcript.disagreesWithPeer()) {
+                    agreementMismatch(this, false);
+                }
+            }
             // one array per frame, sized by what actually arrived, never by a claimed size
             byte[] chunk = copy(pieces, n);
             if (partial == null && (flags & Frames.FLAG_LAST) != 0) {
-                deliver(new Message(new byte[][] {chunk}, n, type != 0, n + Frames.HEADER_BYTES));
+                deliver(new Message(new byte[][] {chunk}, n, type != 0, n + extra + Frames.HEADER_BYTES, partialStamp));
                 return;
             }
             if (partial == null) {
@@ -606,6 +861,7 @@ public final class SessionCore implements Session, FrameListener {
                 partialLen = 0;
                 partialFlags = type;
                 partialFrames = 0;
+                partialExtra = extra;
             }
             partialFrames++;
             if (n > 0) {
@@ -613,13 +869,27 @@ public final class SessionCore implements Session, FrameListener {
             }
             partialLen = total;
             if ((flags & Frames.FLAG_LAST) != 0) {
-                long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES;
-                Message m = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire);
+                long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES + partialExtra;
+                Message m = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire,
+                        partialStamp);
                 partial = null;
                 partialLen = 0;
                 partialFlags = -1;
                 deliver(m);
             }
+        }
+
+        /** Reads the little-endian agreement stamp that leads the frame and moves the pieces past it. */
+        private long takeStamp(ByteBuffer[] pieces) {
+            long v = 0;
+            int got = 0;
+            for (ByteBuffer p : pieces) {
+                while (got < Frames.STAMP_BYTES && p.hasRemaining()) {
+                    v |= (long) (p.get() & 0xFF) << (8 * got);
+                    got++;
+                }
+            }
+            return v;
         }
 
         private void deliver(Message m) {
@@ -650,19 +920,38 @@ public final class SessionCore implements Session, FrameListener {
                 waiters.add(f);
             }
             try {
-                return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+                return awaitProbing(f, timeoutMs);
             } catch (java.util.concurrent.TimeoutException e) {
                 PeerTimeoutException te = new PeerTimeoutException("no " + what + " message from peer on stream "
                         + label() + " within " + timeoutMs + " ms");
                 fail(te);
                 throw te;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 throw c instanceof SessionException se ? rethrow(se) : new SessionException("receive failed", c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SessionException("interrupted while receiving on stream " + label(), e);
             }
+        }
+
+        /**
+         * Waits for the message; after {@link SessionOptions#agreementProbeDelay()}, once anything was agreed in
+         * the session, shows the peer this party's stamps once, so that two parties waiting for each other
+         * because they disagree on the call find out (see {@link #onProbe}).
+         */
+        private Message awaitProbing(CompletableFuture<Message> f, long timeoutMs)
+                throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+            long probeMs = options.agreementProbeDelay().toMillis();
+            if (probeMs >= timeoutMs || !agreedAnything()) {
+                return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            try {
+                return f.get(probeMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                probe(this);
+            }
+            return f.get(timeoutMs - probeMs, TimeUnit.MILLISECONDS);
         }
 
         CompletableFuture<Message> takeAsync(long timeoutMs) {

@@ -25,6 +25,7 @@ public final class SessionOptions {
     private final Duration receiveTimeout;
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
+    private final Duration agreementProbeDelay;
     private final int protocolVersion;
 
     private SessionOptions(Builder b) {
@@ -36,6 +37,7 @@ public final class SessionOptions {
         this.receiveTimeout = b.receiveTimeout;
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.agreementProbeDelay = b.agreementProbeDelay;
         this.protocolVersion = b.protocolVersion;
     }
 
@@ -52,6 +54,7 @@ public final class SessionOptions {
         b.receiveTimeout = receiveTimeout;
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.agreementProbeDelay = agreementProbeDelay;
         b.protocolVersion = protocolVersion;
         return b;
     }
@@ -68,6 +71,12 @@ public final class SessionOptions {
     /** Longest the transport tolerates total silence (no data, no heartbeat) from the peer. */
     public Duration idleTimeout() { return idleTimeout; }
     public Duration handshakeTimeout() { return handshakeTimeout; }
+    /**
+     * How long a receive waits before it shows the peer this party's agreement stamp of the stream it waits on
+     * (one small control message per long wait): when both parties wait for each other because they disagree
+     * on who sends (both OT senders, both garblers), the probe turns the wait into the agreement error.
+     */
+    public Duration agreementProbeDelay() { return agreementProbeDelay; }
     public int protocolVersion() { return protocolVersion; }
 
     /** SHA-256 over the UTF-8 parts, length-prefixed so ("ab","c") and ("a","bc") differ. */
@@ -95,6 +104,7 @@ public final class SessionOptions {
         private Duration receiveTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private Duration agreementProbeDelay = Duration.ofSeconds(2);
         private int protocolVersion = PROTOCOL_VERSION;
 
         private Builder(Role role) {
@@ -147,6 +157,11 @@ public final class SessionOptions {
 
         public Builder handshakeTimeout(Duration d) {
             this.handshakeTimeout = positive(d, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder agreementProbeDelay(Duration d) {
+            this.agreementProbeDelay = positive(d, "agreementProbeDelay");
             return this;
         }
 

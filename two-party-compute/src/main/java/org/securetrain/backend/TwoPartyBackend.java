@@ -23,7 +23,8 @@ import org.securetrain.runtime.ProtocolId;
  * of both directions and exchanges HE public keys once per session.
  *
  * <p>Every call is a two-party protocol: both parties must make the same calls in the same order with the
- * same shapes; each protocol checks the shapes and fails on both sides with both views on a mismatch.
+ * same shapes; each protocol agrees on them through its streams' transcripts and fails both parties with
+ * both views on a mismatch.
  */
 public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final Session session;
@@ -31,7 +32,6 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final OtEngine ot;
     private final HeContext he;
     private final SecureMatMul matmul;
-    private final Channel control;
     private final Channel reveal;
     private final KernelTimings timings;
     /** One garbled-circuit instance (its own stream and OT instance) per calling protocol id. */
@@ -44,7 +44,6 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.he = he;
         this.timings = timings;
         this.matmul = new SecureMatMul(session, he);
-        this.control = session.channel("kernels.control");
         this.reveal = session.channel("kernels.reveal");
     }
 
@@ -91,9 +90,8 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
 
     @Override
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
-        int me = session.party();
-        MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind().isZeroAt(me));
-        MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind().isZeroAt(me));
+        MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind());
+        MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind());
         long t0 = System.nanoTime();
         try {
             return matmul.multiply(ma, mb, id);
@@ -117,7 +115,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     public long[] truncate(long[] x, int bits, ProtocolId id) {
         long t0 = System.nanoTime();
         try {
-            return FaithfulTruncation.truncate(ot, control, x, bits, id);
+            return FaithfulTruncation.truncate(ot, x, bits, id);
         } finally {
             timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
         }
@@ -151,6 +149,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
             throw new IllegalArgumentException("receiver must be party 0 or 1, got " + receiver);
         }
         long t0 = System.nanoTime();
+        reveal.agree("reveals " + share.length + " values to party " + receiver);
         try (var st = reveal.step(id.under("reveal").name())) {
             if (session.party() != receiver) {
                 reveal.sendLongs(share);

@@ -1,6 +1,5 @@
 package org.securetrain.protocols;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -9,7 +8,6 @@ import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
 import org.securetrain.crypto.he.MatrixView;
-import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
@@ -28,16 +26,12 @@ import org.securetrain.runtime.SessionException;
  * Output: this party's fresh additive share of Z (m x n, row-major) at the scale of the inputs' product
  * (no truncation here).
  *
- * <p>Before any data flows the parties exchange a small header (shapes, transposition flags, zero-share
- * flags, HE parameters, protocol id) on {@code he.<id>.hdr}; any mismatch fails on both sides with a
- * message that states both views.
+ * <p>Each product agrees with the peer on its shapes, how each factor is shared and the layout of shared
+ * factors through the transcripts of both streams ({@link org.securetrain.runtime.Channel#agree}; no
+ * message): any difference fails both parties on the first message, naming both products.
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
-    public static final String HEADER_STEP = "he.matmul.header";
-    private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
-    private static final int KIND_PRODUCT = 1;
-
     private final Session session;
     private final HeContext he;
 
@@ -190,37 +184,25 @@ public final class SecureMatMul {
     }
 
     /**
-     * Exchanges the header with the peer and checks it: both views in the error on a mismatch. Returns the
-     * terms this party runs.
+     * Agrees with the peer on the product (shapes, how each factor is shared, layouts of shared factors) on
+     * both cross-term streams, then decides the terms this party runs from what was agreed: the same on both
+     * sides, so the roles match. A disagreement fails both parties on the first message with both records.
      */
     private Terms agree(MatrixShare a, MatrixShare b, ProtocolId id) {
         int m = a.rows();
         int k = a.cols();
         int n = b.cols();
         int me = session.party();
-        int peer = 1 - me;
-        long flags = (a.transposed() ? 1 : 0) | (b.transposed() ? 2 : 0) | (a.isZero() ? 4 : 0) | (b.isZero() ? 8 : 0);
-        long[] mine = {HEADER_MAGIC, KIND_PRODUCT, he.params().fingerprint(), idHash(id), m, k, n, flags, 0};
-        long[] theirs = exchangeHeader(id, mine);
-        long pf = theirs[7];
-        boolean peerAZero = (pf & 4) != 0;
-        boolean peerBZero = (pf & 8) != 0;
-        boolean sameShape = theirs[4] == m && theirs[5] == k && theirs[6] == n;
-        // transposition flags must agree where both shares carry a layout
-        boolean flagsAgree = (a.isZero() || peerAZero || ((pf & 1) != 0) == a.transposed())
-                && (b.isZero() || peerBZero || ((pf & 2) != 0) == b.transposed());
-        if (theirs[1] != KIND_PRODUCT || !sameShape || !flagsAgree) {
-            String peerDesc = theirs[1] != KIND_PRODUCT ? "party " + peer + " runs a different HE call"
-                    : "party " + peer + " multiplies " + theirs[4] + "x" + theirs[5] + ((pf & 1) != 0 ? "^T" : "")
-                            + " by " + theirs[5] + "x" + theirs[6] + ((pf & 2) != 0 ? "^T" : "");
-            throw new IllegalArgumentException("secure matmul '" + id + "' shape mismatch: " + peerDesc + ", party "
-                    + me + " expects " + m + "x" + k + (a.transposed() ? "^T" : "") + " by " + k + "x" + n
-                    + (b.transposed() ? "^T" : ""));
-        }
-        boolean local = !a.isZero() && !b.isZero();
-        // cross term A_me B_peer runs iff both shares are non-zero; A_peer B_me likewise
-        boolean crossMineA = !a.isZero() && !peerBZero;
-        boolean crossMineB = !peerAZero && !b.isZero();
+        requireShare(a, "A", id);
+        requireShare(b, "B", id);
+        String record = "multiplies " + operand(a) + " by " + operand(b);
+        ProtocolId stream = id.under("he");
+        session.channel(stream.child("p0enc")).agree(record);
+        session.channel(stream.child("p1enc")).agree(record);
+        boolean local = !a.isZeroAt(me) && !b.isZeroAt(me);
+        // cross term A_0 B_1 runs iff both shares are non-zero; A_1 B_0 likewise
+        boolean crossMineA = !a.isZeroAt(me) && !b.isZeroAt(1 - me);
+        boolean crossMineB = !a.isZeroAt(1 - me) && !b.isZeroAt(me);
         if (!crossMineA && !crossMineB) {
             return new Terms(m, k, n, local, false, false, false, null);
         }
@@ -232,6 +214,22 @@ public final class SecureMatMul {
         boolean keyOwner = transposed ? crossMineA : crossMineB;
         boolean multiplier = transposed ? crossMineB : crossMineA;
         return new Terms(m, k, n, local, keyOwner, multiplier, transposed, plan);
+    }
+
+    /** A factor as both parties see it: its shape, who holds it, and the layout of a factor both share. */
+    private static String operand(MatrixShare x) {
+        return x.rows() + "x" + x.cols() + switch (x.kind()) {
+            case BOTH -> x.transposed() ? " (shared, stored transposed)" : " (shared)";
+            case ONLY_PARTY0 -> " (held by party 0)";
+            case ONLY_PARTY1 -> " (held by party 1)";
+        };
+    }
+
+    private void requireShare(MatrixShare x, String name, ProtocolId id) {
+        if (x.data() == null && !x.isZeroAt(session.party())) {
+            throw new IllegalArgumentException("secure matmul '" + id + "': party " + session.party()
+                    + " has no data for its share of " + name + " " + x.describe());
+        }
     }
 
     /** True when encrypting A^T and multiplying by B^T is estimated cheaper than encrypting B. */
@@ -336,36 +334,6 @@ public final class SecureMatMul {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
-
-    private long[] exchangeHeader(ProtocolId id, long[] mine) {
-        Channel ch = session.channel(id.under("he").child("hdr"));
-        long[] theirs;
-        try (var step = ch.step(HEADER_STEP)) {
-            ch.sendLongs(mine);
-            theirs = ch.receiveLongs();
-        }
-        int me = session.party();
-        if (theirs.length != mine.length || theirs[0] != HEADER_MAGIC) {
-            throw new IllegalStateException("party " + me + ": malformed HE product header from the peer on '"
-                    + id + "'");
-        }
-        if (theirs[2] != mine[2]) {
-            throw new IllegalStateException("party " + me + ": HE parameters differ from the peer's on '" + id + "'");
-        }
-        if (theirs[3] != mine[3]) {
-            throw new IllegalStateException("party " + me + ": the peer runs a different product on channel '"
-                    + id + "' (protocol id hash differs)");
-        }
-        return theirs;
-    }
-
-    private static long idHash(ProtocolId id) {
-        long h = 1125899906842597L;
-        for (byte c : id.name().getBytes(StandardCharsets.UTF_8)) {
-            h = 31 * h + c;
-        }
-        return h;
-    }
 
     private void abortQuietly(String reason) {
         try {

@@ -140,30 +140,12 @@ class BitTimesShareTest {
     }
 
     @Test
-    void mismatchedLengthsFailOnBothSides() {
-        try (OtTestPair p = OtTestPair.open(1024)) {
-            Throwable[] seen = new Throwable[2];
-            RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(e0 -> {
-                try {
-                    return BitTimesShare.multiply(e0, new long[1], new long[10], 10, id("test.mis"));
-                } catch (RuntimeException ex) {
-                    seen[0] = ex;
-                    throw ex;
-                }
-            }, e1 -> {
-                try {
-                    return BitTimesShare.multiply(e1, new long[1], new long[12], 12, id("test.mis"));
-                } catch (RuntimeException ex) {
-                    seen[1] = ex;
-                    throw ex;
-                }
-            }));
-            assertTrue(e.getMessage().contains("mismatch"), e.getMessage());
-            for (int i = 0; i < 2; i++) {
-                assertNotNull(seen[i], "party " + i + " must fail");
-                assertTrue(seen[i].getMessage().contains("mismatch") && seen[i].getMessage().contains("n=10")
-                        && seen[i].getMessage().contains("n=12"), "party " + i + ": " + seen[i].getMessage());
-            }
+    void mismatchedLengthsFailBothPartiesNamingBothViews() {
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e0 -> BitTimesShare.multiply(e0, new long[1], new long[10], 10, id("test.mis")),
+                    e1 -> BitTimesShare.multiply(e1, new long[1], new long[12], 12, id("test.mis")));
+            OtTestPair.assertBothFailNamingBothViews(r, "multiplies 10 boolean-shared bits by arithmetic shares",
+                    "multiplies 12 boolean-shared bits by arithmetic shares");
         }
     }
 

@@ -29,8 +29,8 @@ class FaithfulTruncationTest {
 
     long[][] run(long[][] s, int bits, String purpose) {
         ProtocolId id = id(purpose);
-        var res = p.run(e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[0], bits, id),
-                e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[1], bits, id));
+        var res = p.run(e -> FaithfulTruncation.truncate(e, s[0], bits, id),
+                e -> FaithfulTruncation.truncate(e, s[1], bits, id));
         return new long[][] {res.party0(), res.party1()};
     }
 
@@ -82,13 +82,33 @@ class FaithfulTruncationTest {
     }
 
     @Test
-    void mismatchedShapesFailOnBothSidesWithTheShapes() {
-        try (OtTestPair q = OtTestPair.open(1 << 10)) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> q.run(
-                    e0 -> FaithfulTruncation.truncate(e0, e0.session().channel(id("c")), new long[10], 16, id("m")),
-                    e1 -> FaithfulTruncation.truncate(e1, e1.session().channel(id("c")), new long[12], 16, id("m"))));
-            assertTrue(e.getMessage().contains("10 values") && e.getMessage().contains("12 values"), e.getMessage());
+    void mismatchedShapesOrBitsFailBothPartiesNamingBothViews() {
+        try (OtTestPair q = OtTestPair.forMismatch()) {
+            Object[] r = q.outcomes(e0 -> FaithfulTruncation.truncate(e0, new long[10], 16, id("m")),
+                    e1 -> FaithfulTruncation.truncate(e1, new long[12], 16, id("m")));
+            OtTestPair.assertBothFailNamingBothViews(r, "truncates 10 values by 16 bits",
+                    "truncates 12 values by 16 bits");
         }
+        try (OtTestPair q = OtTestPair.forMismatch()) {
+            Object[] r = q.outcomes(e0 -> FaithfulTruncation.truncate(e0, new long[4096], 24, id("m")),
+                    e1 -> FaithfulTruncation.truncate(e1, new long[4096], 20, id("m")));
+            OtTestPair.assertBothFailNamingBothViews(r, "truncates 4096 values by 24 bits",
+                    "truncates 4096 values by 20 bits");
+        }
+    }
+
+    /** A sequence of agreed truncations sends only the ring-COT messages: one each way per call. */
+    @Test
+    void agreedCallsSendOnlyTheOtMessages() {
+        Random r = new Random(13);
+        var before = p.pair.party(0).traffic().snapshot();
+        for (int call = 0; call < 3; call++) {
+            run(TestShares.split(new long[1000], r), 24, "seq");
+        }
+        var d = p.pair.party(0).traffic().snapshot().minus(before);
+        assertEquals(3, d.total().messagesSent(), "party 0 (COT sender) sends the corrections only");
+        assertEquals(3, d.total().messagesReceived(), "and receives the u columns only");
+        assertFalse(d.steps().containsKey("agreement"), "no control message");
     }
 
     private static ProtocolId id(String name) {

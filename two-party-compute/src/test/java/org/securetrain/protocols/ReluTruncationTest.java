@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securetrain.crypto.gc.BitPlanes;
-import org.securetrain.crypto.gc.GcMismatchException;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 
 /** ReluTruncation between two parties in one JVM (in-memory transport, real IKNP OT). */
@@ -143,48 +142,31 @@ class ReluTruncationTest {
         }
     }
 
-    private static Object attempt(Supplier<Object> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
-
     @Test
-    void mismatchedParametersFailClearlyOnBothSides() {
+    void mismatchedParametersFailBothPartiesNamingBothViews() {
         long[] a = new long[100];
         long[] b = new long[101];
-        var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
-            Object n = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object f = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object bad = attempt(() -> ReluTruncation.run(gc, a, 63));
-            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
-            return new Object[] {n, f, bad, ok};
-        }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
-            Object n = attempt(() -> ReluTruncation.run(gc, b, 16));
-            Object f = attempt(() -> ReluTruncation.run(gc, a, 12));
-            Object bad = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
-            return new Object[] {n, f, bad, ok};
-        });
-        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
-            GcMismatchException n = assertInstanceOf(GcMismatchException.class, side[0]);
-            assertTrue(n.getMessage().contains("n = 100") && n.getMessage().contains("n = 101"), n.getMessage());
-            GcMismatchException f = assertInstanceOf(GcMismatchException.class, side[1]);
-            assertTrue(f.getMessage().contains("f=16") && f.getMessage().contains("f=12"), f.getMessage());
-            assertInstanceOf(ReluTruncation.Result.class, side[3]);
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.n")), a, 16),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.n")), b, 16));
+            OtTestPair.assertBothFailNamingBothViews(r, "evaluates 'relu-trunc/v1(w=64,f=16)'",
+                    "evaluates 'relu-trunc/v1(w=64,f=16)'");
+            assertTrue(r[0].toString().contains("over 100 elements") && r[0].toString().contains("over 101 elements"),
+                    r[0].toString());
         }
-        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[2]);
-        assertTrue(own.getMessage().contains("f = 63"), own.getMessage());
-        GcMismatchException peer = assertInstanceOf(GcMismatchException.class, r.party1()[2]);
-        assertTrue(peer.getMessage().contains("f = 63"), peer.getMessage());
-        ReluTruncation.Result y0 = (ReluTruncation.Result) r.party0()[3];
-        ReluTruncation.Result y1 = (ReluTruncation.Result) r.party1()[3];
-        for (int i = 0; i < 100; i++) {
-            assertEquals(0, y0.yShare()[i] + y1.yShare()[i]);
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.f")), a, 16),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.f")), a, 12));
+            OtTestPair.assertBothFailNamingBothViews(r, "evaluates 'relu-trunc/v1(w=64,f=16)'",
+                    "evaluates 'relu-trunc/v1(w=64,f=12)'");
+        }
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.bad")), a, 63),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.bad")), a, 16));
+            IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r[0]);
+            assertTrue(own.getMessage().contains("f = 63"), own.getMessage());
+            PeerAbortedException peer = assertInstanceOf(PeerAbortedException.class, r[1]);
+            assertTrue(peer.getMessage().contains("f = 63"), peer.getMessage());
         }
     }
 

@@ -43,7 +43,6 @@ public final class ChosenOtReceiver {
             for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
                 if (k >= OtWire.WINDOW) { // flow control: the ciphertexts of chunk k - WINDOW first
-                    core.ensurePeerHeader();
                     decrypt(choices, out, e, answered++, n, chunk, low);
                 }
                 bufs = core.chunkBuffers(bufs, m);
@@ -51,7 +50,6 @@ public final class ChosenOtReceiver {
                 core.extendChunk(choices, done, m, bufs, t, 0);
                 hash.tccr(t, 0, 0, 0, out, wpm * done, m, tweak, core.instanceId(), low);
             }
-            core.finish(kind, n);
             while (answered < chunks) {
                 decrypt(choices, out, e, answered++, n, chunk, low);
             }

@@ -21,9 +21,6 @@ public final class IknpReceiver implements BlockCotReceiver {
     private final long instanceId;
     private long counter;
     private boolean broken;
-    private boolean headerSeen;
-    private int curKind;
-    private int curN;
 
     IknpReceiver(Channel ch, byte[][] seeds0, byte[][] seeds1, int chunk, long instanceId) {
         if (seeds0.length != 128 || seeds1.length != 128) {
@@ -82,7 +79,6 @@ public final class IknpReceiver implements BlockCotReceiver {
                 bufs = chunkBuffers(bufs, m);
                 extendChunk(choices, done, m, bufs, out, 2 * done);
             }
-            finish(OtWire.KIND_BLOCK_COT, n);
             return out;
         } catch (RuntimeException e) {
             broken = true;
@@ -101,33 +97,13 @@ public final class IknpReceiver implements BlockCotReceiver {
         broken = true;
     }
 
+    /** Agrees on the call with the sender (nothing is sent). */
     void begin(int kind, int n) {
-        curKind = kind;
-        curN = n;
-        headerSeen = false;
-        try (var st = ch.step("ot.iknp")) {
-            OtWire.sendHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
-        }
-    }
-
-    /** Reads and checks the sender's header of this call once (it was sent first, so it is here early). */
-    void ensurePeerHeader() {
-        if (!headerSeen) {
-            try (var st = ch.step("ot.iknp")) {
-                OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, curKind, curN, chunk);
-            }
-            headerSeen = true;
-        }
-    }
-
-    /** End of the extension part of a call: the sender's header must have been checked. */
-    void finish(int kind, int n) {
-        ensurePeerHeader();
+        OtWire.agree(ch, kind, 1 - ch.session().party(), n, chunk);
     }
 
     /** Waits for the sender's acknowledgement of chunk k (flow control, {@link OtWire#WINDOW}). */
     void awaitAck(int k) {
-        ensurePeerHeader();
         long got;
         try (var st = ch.step("ot.iknp")) {
             got = ch.receiveLong();

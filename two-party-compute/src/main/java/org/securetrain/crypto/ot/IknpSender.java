@@ -17,9 +17,9 @@ import org.securetrain.runtime.Channel;
  *
  * <p>Obtain instances from {@link OtEngine#cotSender}. Not thread-safe; the instance keeps its
  * PRG streams across calls, so successive calls continue the same extension. Traffic: 16 bytes per OT
- * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs, plus a 3-long header each
- * way per call; in calls of more than {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the
- * receiver is never more than two chunks ahead (bounded memory); latency stays one flight.
+ * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs; in calls of more than
+ * {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the receiver is never more than two chunks
+ * ahead (bounded memory); latency stays one flight.
  */
 public final class IknpSender implements BlockCotSender {
     private final Channel ch;
@@ -117,12 +117,9 @@ public final class IknpSender implements BlockCotSender {
         broken = true;
     }
 
-    /** Sends our header, receives and checks the receiver's. */
+    /** Agrees on the call with the receiver (nothing is sent). */
     void begin(int kind, int n) {
-        try (var st = ch.step("ot.iknp")) {
-            OtWire.sendHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
-            OtWire.checkPeerHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
-        }
+        OtWire.agree(ch, kind, ch.session().party(), n, chunk);
     }
 
     /** Acknowledges chunk k if the receiver will wait for it (flow control, {@link OtWire#WINDOW}). */

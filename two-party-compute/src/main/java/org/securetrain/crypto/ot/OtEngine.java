@@ -33,8 +33,10 @@ import org.securetrain.runtime.SessionException;
  * id for a different flavour or role fails. All instances of one direction share the global
  * correlation delta (the IKNP key s, lsb 1), as in one free-XOR garbling session.
  *
- * <p>A mismatch between the parties (both senders, different flavours, different batch lengths) is
- * detected by a 3-long header each call and fails on both sides with {@link OtMismatchException}.
+ * <p>Each call agrees with the peer on its flavour, direction, batch length and chunking through the stream's
+ * transcript ({@link org.securetrain.runtime.Channel#agree}): a mismatch between the parties (both senders,
+ * different flavours, different batch lengths) fails both with an
+ * {@link org.securetrain.runtime.AgreementException} naming both calls, at no extra message or round.
  * Instances are not thread-safe; the engine itself is.
  */
 public final class OtEngine {
@@ -120,6 +122,11 @@ public final class OtEngine {
 
     public int chunk() {
         return chunk;
+    }
+
+    /** The stream of OT instance {@code id}, e.g. for the calling protocol's own agreement record on it. */
+    public org.securetrain.runtime.Channel channel(ProtocolId id) {
+        return session.channel(channelName(id));
     }
 
     /** Channel an instance with this id runs on. */

@@ -46,7 +46,6 @@ public final class RandomOtReceiver {
                 core.extendChunk(choices, done, m, bufs, t, 0);
                 hash.tccr(t, 0, 0, 0, out, low ? done : 2 * done, m, tweak, core.instanceId(), low);
             }
-            core.finish(low ? OtWire.KIND_ROT64 : OtWire.KIND_ROT128, n);
             return out;
         } catch (RuntimeException e) {
             core.markBroken();

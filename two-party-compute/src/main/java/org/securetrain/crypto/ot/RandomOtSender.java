@@ -7,7 +7,7 @@ import org.securetrain.crypto.prg.CrHash;
  * the receiver with choice b_i gets m_{b_i,i}. Built on IKNP block COT by hashing:
  * m0_i = H(q_i, tweak_i), m1_i = H(q_i ⊕ delta, tweak_i) with the fixed-key-AES TCCR hash
  * ({@link CrHash#tccr}); tweak_i = (global OT index, instance id), so no tweak repeats in a session.
- * Communication: only the IKNP u columns (16 bytes per OT) plus a header; one flight.
+ * Communication: only the IKNP u columns (16 bytes per OT); one flight.
  *
  * <p>Obtain from {@link OtEngine#rotSender}. Not thread-safe.
  */

@@ -32,7 +32,6 @@ public final class RingCotReceiver {
             for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
                 if (k >= OtWire.WINDOW) { // flow control: the corrections of chunk k - WINDOW first
-                    core.ensurePeerHeader();
                     applyCorrections(choices, y, c, answered++, n, chunk);
                 }
                 bufs = core.chunkBuffers(bufs, m);
@@ -40,7 +39,6 @@ public final class RingCotReceiver {
                 core.extendChunk(choices, done, m, bufs, t, 0);
                 hash.tccr(t, 0, 0, 0, y, done, m, tweak, core.instanceId(), true); // y = m_b
             }
-            core.finish(OtWire.KIND_RING_COT, n);
             while (answered < chunks) {
                 applyCorrections(choices, y, c, answered++, n, chunk);
             }

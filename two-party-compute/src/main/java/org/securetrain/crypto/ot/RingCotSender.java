@@ -9,7 +9,7 @@ import org.securetrain.crypto.prg.CrHash;
  * x_i = m0_i and c_i = m0_i + delta_i - m1_i; a receiver with b_i = 1 outputs m1_i + c_i. c_i is
  * masked by m1_i, which a receiver with b_i = 0 cannot compute, so delta_i stays hidden.
  *
- * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element plus headers; two flights (the
+ * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element; two flights (the
  * sender answers each chunk of u with its corrections, and the receiver keeps at most two chunks in
  * flight, so latency is about one round trip whatever n is and memory is bounded by the chunk size). Obtain from
  * {@link OtEngine#ringCotSender}. Not thread-safe.

@@ -78,6 +78,7 @@ public final class RecordingSession implements Session {
             public CompletableFuture<long[]> receiveLongsAsync() {
                 return c.receiveLongsAsync().thenApply(m -> { record(name, m); return m; });
             }
+            public void agree(String r) { c.agree(r); }
             public TrafficStats.Scope step(String s) { return c.step(s); }
         };
     }

@@ -222,7 +222,7 @@ final class ChannelImpl implements Channel {
     @Override
     public void agree(String record) {
         java.util.Objects.requireNonNull(record, "record");
-        core.checkUsable();
+        // no usability check: after the peer's orderly close, what it sent before is still readable
         inbox.transcript.fold(record);
         core.noteAgreement(inbox);
         if (inbox.transcript.disagreesWithPeer()) {

@@ -82,6 +82,20 @@ class AgreementTest {
         }
     }
 
+    /** A reveal's sender may send and close before the receiver even agreed: what it sent is still read. */
+    @Test
+    void whatAPeerSentBeforeClosingIsStillReadUnderTheAgreement() {
+        InMemoryTransport.Pair p = pair();
+        Channel c0 = p.party(0).channel("last");
+        c0.agree("reveals 3 values to party 1");
+        c0.sendLongs(new long[] {1, 2, 3});
+        p.party(0).close();
+        Channel c1 = p.party(1).channel("last");
+        c1.agree("reveals 3 values to party 1");
+        assertArrayEquals(new long[] {1, 2, 3}, c1.receiveLongs());
+        p.close();
+    }
+
     @Test
     void theMismatchMessageNamesTheFirstDifferingCall() {
         SessionCore core = new SessionCore(opts(Role.MODEL_OWNER));

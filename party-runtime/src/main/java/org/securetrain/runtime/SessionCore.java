@@ -10,10 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.securetrain.runtime.spi.FrameListener;
 import org.securetrain.runtime.spi.FrameTransport;
@@ -40,8 +38,6 @@ public final class SessionCore implements Session, FrameListener {
     /** Traffic step of the agreement's control messages (probes, mismatch records). */
     static final String AGREEMENT_STEP = "agreement";
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final SessionOptions options;
     private final TrafficStats traffic = new TrafficStats();
     private final ConcurrentHashMap<Integer, Inbox> inboxes = new ConcurrentHashMap<>();
@@ -54,8 +50,7 @@ public final class SessionCore implements Session, FrameListener {
     private volatile boolean peerSaidGoodbye;
     private volatile int peerMaxFrame;
     private final long maxMessage;
-    private volatile ExecutorService asyncSends;
-    private volatile ExecutorService callbacks;
+    private final PartyThreads threads;
     /** Streams with the newest agreements, newest first: a probe shows the peer their stamps. */
     private final java.util.ArrayDeque<Inbox> recentlyAgreed = new java.util.ArrayDeque<>();
     /** Streams a probe covers: the one waited on and the most recently agreed others. */
@@ -64,7 +59,13 @@ public final class SessionCore implements Session, FrameListener {
     private final AtomicBoolean mismatchSent = new AtomicBoolean();
 
     public SessionCore(SessionOptions options) {
+        this(options, PartyThreads.of(options));
+    }
+
+    /** A core whose threads were made before it (a TLS transport's event loop counts for the same party). */
+    public SessionCore(SessionOptions options, PartyThreads threads) {
         this.options = options;
+        this.threads = threads;
         this.peerMaxFrame = 1024;
         this.maxMessage = options.maxMessageBytes();
         this.control = new Inbox(Frames.CONTROL_STREAM, "(control)");
@@ -179,6 +180,11 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     @Override
+    public PartyThreads threads() {
+        return threads;
+    }
+
+    @Override
     public boolean isOpen() {
         return open && !closed && failure.get() == null;
     }
@@ -249,10 +255,7 @@ public final class SessionCore implements Session, FrameListener {
         if (t != null) {
             t.close();
         }
-        ExecutorService ex = asyncSends;
-        if (ex != null) {
-            ex.shutdownNow();
-        }
+        threads.stopSends();
     }
 
     @Override
@@ -270,14 +273,7 @@ public final class SessionCore implements Session, FrameListener {
             transport.close();
         }
         failQuietly(new SessionException("session closed"));
-        ExecutorService ex = asyncSends;
-        if (ex != null) {
-            ex.shutdown();
-        }
-        ExecutorService cb = callbacks;
-        if (cb != null) {
-            cb.shutdown(); // queued completions still run
-        }
+        threads.close(); // queued sends and completions still run
     }
 
     // ------------------------------------------------------------------ failure
@@ -307,17 +303,15 @@ public final class SessionCore implements Session, FrameListener {
                 writeControlQuietly(lastWords);
             }
             FrameTransport t = transport;
-            if (t != null) {
+            if (t != null && cause instanceof AgreementException) {
+                // both parties may have found the mismatch at once: this party's records, perhaps still being
+                // written by another thread, must reach the peer before the connection goes
+                CompletableFuture.delayedExecutor(Math.min(options.idleTimeout().toMillis(), 1_000),
+                        TimeUnit.MILLISECONDS).execute(t::abort);
+            } else if (t != null) {
                 t.abort();
             }
-            ExecutorService ex = asyncSends;
-            if (ex != null) {
-                ex.shutdownNow();
-            }
-            ExecutorService cb = callbacks;
-            if (cb != null) {
-                cb.shutdown(); // the failure notifications queued by failAll above still run
-            }
+            threads.stopSends(); // the session's other threads end with close(), or when idle for a minute
         }
     }
 
@@ -415,21 +409,7 @@ public final class SessionCore implements Session, FrameListener {
      * deliver what it waits for.
      */
     java.util.concurrent.Executor callbackExecutor() {
-        ExecutorService ex = callbacks;
-        if (ex == null) {
-            synchronized (this) {
-                ex = callbacks;
-                if (ex == null) {
-                    ex = Executors.newCachedThreadPool(r -> {
-                        Thread th = new Thread(r, "securetrain-callback-" + THREADS.incrementAndGet());
-                        th.setDaemon(true);
-                        return th;
-                    });
-                    callbacks = ex;
-                }
-            }
-        }
-        ExecutorService pool = ex;
+        ExecutorService pool = threads.callbacks();
         return r -> {
             try {
                 pool.execute(r);
@@ -440,21 +420,7 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     ExecutorService asyncSendExecutor() {
-        ExecutorService ex = asyncSends;
-        if (ex == null) {
-            synchronized (this) {
-                ex = asyncSends;
-                if (ex == null) {
-                    ex = Executors.newCachedThreadPool(r -> {
-                        Thread th = new Thread(r, "securetrain-send-" + THREADS.incrementAndGet());
-                        th.setDaemon(true);
-                        return th;
-                    });
-                    asyncSends = ex;
-                }
-            }
-        }
-        return ex;
+        return threads.sends();
     }
 
     // ------------------------------------------------------------------ inbound

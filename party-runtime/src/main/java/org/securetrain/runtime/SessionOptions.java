@@ -26,6 +26,7 @@ public final class SessionOptions {
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final Duration agreementProbeDelay;
+    private final int computeThreads;
     private final int protocolVersion;
 
     private SessionOptions(Builder b) {
@@ -38,6 +39,7 @@ public final class SessionOptions {
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.agreementProbeDelay = b.agreementProbeDelay;
+        this.computeThreads = b.computeThreads;
         this.protocolVersion = b.protocolVersion;
     }
 
@@ -55,6 +57,7 @@ public final class SessionOptions {
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
         b.agreementProbeDelay = agreementProbeDelay;
+        b.computeThreads = computeThreads;
         b.protocolVersion = protocolVersion;
         return b;
     }
@@ -77,6 +80,11 @@ public final class SessionOptions {
      * on who sends (both OT senders, both garblers), the probe turns the wait into the agreement error.
      */
     public Duration agreementProbeDelay() { return agreementProbeDelay; }
+    /**
+     * Threads of this party's compute pool ({@link PartyThreads#compute()}): CPU work a protocol splits across
+     * threads. Default: the machine's available processors. Local to this party (not compared with the peer).
+     */
+    public int computeThreads() { return computeThreads; }
     public int protocolVersion() { return protocolVersion; }
 
     /** SHA-256 over the UTF-8 parts, length-prefixed so ("ab","c") and ("a","bc") differ. */
@@ -105,6 +113,7 @@ public final class SessionOptions {
         private Duration idleTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private Duration agreementProbeDelay = Duration.ofSeconds(2);
+        private int computeThreads = Runtime.getRuntime().availableProcessors();
         private int protocolVersion = PROTOCOL_VERSION;
 
         private Builder(Role role) {
@@ -162,6 +171,14 @@ public final class SessionOptions {
 
         public Builder agreementProbeDelay(Duration d) {
             this.agreementProbeDelay = positive(d, "agreementProbeDelay");
+            return this;
+        }
+
+        public Builder computeThreads(int n) {
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("computeThreads must be in [1, 1024], got " + n);
+            }
+            this.computeThreads = n;
             return this;
         }
 

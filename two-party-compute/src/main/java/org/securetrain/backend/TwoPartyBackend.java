@@ -26,6 +26,7 @@ import org.securetrain.runtime.ProtocolId;
  * same shapes; each protocol agrees on them through its streams' transcripts and fails both parties with
  * both views on a mismatch.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final Session session;
     private final FixedPoint fp;
@@ -92,54 +93,33 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
         MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind());
         MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind());
-        long t0 = System.nanoTime();
-        try {
-            return matmul.multiply(ma, mb, id);
-        } finally {
-            timings.add(KernelTimings.Kind.HE_PRODUCT, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.HE_PRODUCT, () -> matmul.multiply(ma, mb, id));
     }
 
     @Override
     public ReluOutput reluTruncate(long[] z, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
+        return timed(KernelTimings.Kind.RELU_GC, () -> {
             ReluTruncation.Result r = ReluTruncation.run(gc(id), z, fp.fracBits());
             return new ReluOutput(r.yShare(), r.dBits());
-        } finally {
-            timings.add(KernelTimings.Kind.RELU_GC, System.nanoTime() - t0);
-        }
+        });
     }
 
     @Override
     public long[] truncate(long[] x, int bits, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
-            return FaithfulTruncation.truncate(ot, x, bits, id);
-        } finally {
-            timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.TRUNCATION_OT, () -> FaithfulTruncation.truncate(ot, x, bits, id));
     }
 
     @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
-            return BitTimesShare.multiply(ot, bits, x, x.length, id);
-        } finally {
-            timings.add(KernelTimings.Kind.BIT_TIMES_SHARE_OT, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> BitTimesShare.multiply(ot, bits, x, x.length, id));
     }
 
     @Override
     public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
+        return timed(KernelTimings.Kind.MAX_GC, () -> {
             MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc(id), values, k);
             return new MaxOutput(r.maxShare(), r.argmaxBits());
-        } finally {
-            timings.add(KernelTimings.Kind.MAX_GC, System.nanoTime() - t0);
-        }
+        });
     }
 
     /** The non-receiver sends its share; the receiver adds it to its own. */
@@ -148,22 +128,34 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         if (receiver != 0 && receiver != 1) {
             throw new IllegalArgumentException("receiver must be party 0 or 1, got " + receiver);
         }
+        return timed(KernelTimings.Kind.REVEAL, () -> {
+            reveal.agree("reveals " + share.length + " values to party " + receiver);
+            try (var st = reveal.step(id.under("reveal").name())) {
+                if (session.party() != receiver) {
+                    reveal.sendLongs(share);
+                    return null;
+                }
+                long[] peer = new long[share.length];
+                reveal.receiveLongs(peer, 0, peer.length);
+                long[] out = new long[share.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = share[i] + peer[i];
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Runs one two-party call: its wall time goes to {@link #timings()} under {@code kind}, the calling
+     * thread's CPU time to the party's ({@link org.securetrain.runtime.PartyThreads#cpuNanos()}).
+     */
+    private <T> T timed(KernelTimings.Kind kind, java.util.function.Supplier<T> call) {
         long t0 = System.nanoTime();
-        reveal.agree("reveals " + share.length + " values to party " + receiver);
-        try (var st = reveal.step(id.under("reveal").name())) {
-            if (session.party() != receiver) {
-                reveal.sendLongs(share);
-                return null;
-            }
-            long[] peer = new long[share.length];
-            reveal.receiveLongs(peer, 0, peer.length);
-            long[] out = new long[share.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = share[i] + peer[i];
-            }
-            return out;
+        try {
+            return session.threads().onCaller(call);
         } finally {
-            timings.add(KernelTimings.Kind.REVEAL, System.nanoTime() - t0);
+            timings.add(kind, System.nanoTime() - t0);
         }
     }
 

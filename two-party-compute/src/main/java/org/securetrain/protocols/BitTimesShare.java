@@ -2,9 +2,9 @@ package org.securetrain.protocols;
 
 import java.util.concurrent.CompletableFuture;
 import org.securetrain.crypto.ot.OtEngine;
-import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -64,7 +64,7 @@ public final class BitTimesShare {
             long x = myShares[i];
             delta[i] = (x ^ -d) + d; // d = 0: x; d = 1: -x (two's complement)
         }
-        CompletableFuture<long[]> sent = OtThreads.async(() -> sender.send(delta, n));
+        CompletableFuture<long[]> sent = session.threads().beside(() -> sender.send(delta, n));
         long[] y = null;
         RuntimeException failure = null;
         try {
@@ -74,7 +74,7 @@ public final class BitTimesShare {
         }
         long[] r = null;
         try {
-            r = OtThreads.join(sent);
+            r = PartyThreads.join(sent);
         } catch (RuntimeException e) {
             failure = preferred(failure, e);
         }

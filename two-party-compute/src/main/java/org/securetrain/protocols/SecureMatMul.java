@@ -1,13 +1,15 @@
 package org.securetrain.protocols;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
 import org.securetrain.crypto.he.MatrixView;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
@@ -20,8 +22,10 @@ import org.securetrain.runtime.SessionException;
  * by its plaintext share with the rotation-free coefficient encoding, masks, floods, switches and returns.
  * Both cross terms run at the same time in opposite directions on the channels
  * {@code he.<id>.p0enc} / {@code he.<id>.p1enc} (named by the key owner), each party using
- * its calling thread plus one helper thread. The orientation (encrypt B and multiply by A, or encrypt
- * A^T and multiply by B^T) and block sizes are chosen by the cost model from the public shapes. A share
+ * its calling thread and its session's threads ({@link org.securetrain.runtime.PartyThreads}): a role thread
+ * for the second cross term, the compute pool to split one role's work. The orientation (encrypt B and
+ * multiply by A, or encrypt A^T and multiply by B^T) and block sizes are chosen by the cost model from the
+ * public shapes. A share
  * known to be zero (sharing (X, 0)) drops the cross terms it takes part in.
  * Output: this party's fresh additive share of Z (m x n, row-major) at the scale of the inputs' product
  * (no truncation here).
@@ -94,8 +98,9 @@ public final class SecureMatMul {
 
     /**
      * Runs this party's cross-term roles and the local term and adds everything into {@code z}. With both
-     * roles, the helper thread multiplies the peer's term while the calling thread encrypts and sends its own
+     * roles, a role thread multiplies the peer's term while the calling thread encrypts and sends its own
      * factor, computes the local term and then joins the multiplication until the peer's reply comes back.
+     * With one role, the compute pool shares its work (the multiplier's row blocks, half of the encryption).
      */
     private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
         int me = session.party();
@@ -107,15 +112,15 @@ public final class SecureMatMul {
         HeCrossProduct.Multiplier mul = !t.multiplier ? null
                 : new HeCrossProduct.Multiplier(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan,
                         t.plain(a, b), t.output(zMul));
-        ExecutorService helper = he.helper();
-        Future<?> helping = null;
+        PartyThreads threads = session.threads();
+        List<Future<?>> helping = new ArrayList<>();
         try {
             if (mul != null && key != null) {
-                helping = helper.submit(guarded(id, () -> {
+                helping.add(threads.roles().submit(guarded(id, () -> {
                     mul.receive();
                     mul.work();
                     mul.reply();
-                }));
+                })));
                 key.send(t.encrypted(a, b), null);
                 localTerm(t, a, b, z);
                 mul.work();
@@ -123,16 +128,18 @@ public final class SecureMatMul {
             } else if (mul != null) {
                 localTerm(t, a, b, z); // while the peer encrypts
                 mul.receive();
-                helping = t.plan.rowBlocks() > 1 ? helper.submit(guarded(id, mul::work)) : null;
+                for (int i = 1; i < Math.min(threads.computeThreads(), t.plan.rowBlocks()); i++) {
+                    helping.add(threads.compute().submit(guarded(id, mul::work)));
+                }
                 mul.work();
                 mul.reply();
             } else {
-                key.send(t.encrypted(a, b), helper);
+                key.send(t.encrypted(a, b), threads.compute());
                 localTerm(t, a, b, z); // while the peer multiplies
                 key.finish(t.output(zKey));
             }
-            if (helping != null) {
-                helping.get();
+            for (Future<?> f : helping) {
+                f.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -144,8 +151,10 @@ public final class SecureMatMul {
             }
             throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
         } finally {
-            if (helping != null && !helping.isDone()) {
-                helping.cancel(true);
+            for (Future<?> f : helping) {
+                if (!f.isDone()) {
+                    f.cancel(true);
+                }
             }
         }
         addInto(z, zKey);
@@ -153,8 +162,9 @@ public final class SecureMatMul {
     }
 
     /**
-     * A helper-thread task that ends the session when it fails, so that the calling thread (waiting for the
-     * peer) and the peer (waiting for this party) fail at once instead of running into the receive timeout.
+     * A task on one of the session's threads that ends the session when it fails, so that the calling thread
+     * (waiting for the peer) and the peer (waiting for this party) fail at once instead of running into the
+     * receive timeout.
      */
     private Runnable guarded(ProtocolId id, Runnable task) {
         return () -> {

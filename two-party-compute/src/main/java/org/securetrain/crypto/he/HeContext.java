@@ -1,8 +1,6 @@
 package org.securetrain.crypto.he;
 
 import java.security.SecureRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;
 
@@ -11,9 +9,8 @@ import org.securetrain.runtime.Session;
  * operands it encrypts), and the peer's public key (used only to re-randomise the results it returns to
  * the peer). Both parties call {@link #open} once per session; it exchanges public keys on the channel
  * {@value #KEY_CHANNEL} (one message each way, about 218 KiB), agreeing on the parameters through the
- * stream's transcript (different parameters fail both parties, naming both). Owns one helper thread so a party runs its
- * two cross-term roles concurrently (at most two threads per party). Products from several threads at
- * once are allowed (different protocol ids) but share that one helper thread, so they partly serialise.
+ * stream's transcript (different parameters fail both parties, naming both). The threads a product uses
+ * belong to the session ({@link org.securetrain.runtime.PartyThreads}).
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeContext implements AutoCloseable {
@@ -24,7 +21,6 @@ public final class HeContext implements AutoCloseable {
     private final SecureRandom rnd;
     private final SecretKey secretKey;
     private final PublicKey peerPublicKey;
-    private volatile ExecutorService helper;
 
     HeContext(HeParameters params, int party, SecureRandom rnd, SecretKey secretKey, PublicKey peerPublicKey) {
         this.params = params;
@@ -76,30 +72,8 @@ public final class HeContext implements AutoCloseable {
         return rnd;
     }
 
-    /** The single helper thread of this party (daemon), created on first use. */
-    public ExecutorService helper() {
-        ExecutorService h = helper;
-        if (h == null) {
-            synchronized (this) {
-                h = helper;
-                if (h == null) {
-                    h = Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "he-party" + party + "-helper");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    helper = h;
-                }
-            }
-        }
-        return h;
-    }
-
+    /** Nothing to release: the keys are garbage, the threads belong to the session. */
     @Override
     public void close() {
-        ExecutorService h = helper;
-        if (h != null) {
-            h.shutdownNow();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.prg.LongBytes;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
@@ -99,9 +100,9 @@ public final class OtEngine {
         long[] choice = {sLo, sHi};
         try {
             // The two directions run concurrently (SecureRandom is thread-safe).
-            var other = OtThreads.async(() -> ChouOrlandiBaseOt.send(s.channel(asReceiver), KAPPA, rnd));
+            var other = s.threads().beside(() -> ChouOrlandiBaseOt.send(s.channel(asReceiver), KAPPA, rnd));
             byte[][] chosen = ChouOrlandiBaseOt.receive(s.channel(asSender), choice, KAPPA, rnd);
-            byte[][][] both = OtThreads.join(other);
+            byte[][][] both = PartyThreads.join(other);
             return new OtEngine(s, chunk, sLo, sHi, chosen, both[0], both[1]);
         } catch (RuntimeException e) {
             if (!(e instanceof SessionException)) {

@@ -248,13 +248,13 @@ class IknpOtTest {
         long[] b0 = bits(n, 41), b1 = bits(n, 42);
         long[] d0 = new Prg(seedBytes(43)).nextLongs(n), d1 = new Prg(seedBytes(44)).nextLongs(n);
         var r = ot.run(e -> {
-            var f = OtThreads.async(() -> e.ringCotReceiver(id("test.conc.p1s")).receive(b1, n));
+            var f = e.session().threads().beside(() -> e.ringCotReceiver(id("test.conc.p1s")).receive(b1, n));
             long[] x = e.ringCotSender(id("test.conc.p0s")).send(d0, n);
-            return new long[][] {x, OtThreads.join(f)};
+            return new long[][] {x, org.securetrain.runtime.PartyThreads.join(f)};
         }, e -> {
-            var f = OtThreads.async(() -> e.ringCotSender(id("test.conc.p1s")).send(d1, n));
+            var f = e.session().threads().beside(() -> e.ringCotSender(id("test.conc.p1s")).send(d1, n));
             long[] y = e.ringCotReceiver(id("test.conc.p0s")).receive(b0, n);
-            return new long[][] {y, OtThreads.join(f)};
+            return new long[][] {y, org.securetrain.runtime.PartyThreads.join(f)};
         });
         for (int i = 0; i < n; i++) {
             assertEquals(r.party0()[0][i] + bit(b0, i) * d0[i], r.party1()[0][i]);

@@ -89,6 +89,11 @@ public final class RecordingSession implements Session {
     }
 
     @Override
+    public org.securetrain.runtime.PartyThreads threads() {
+        return inner.threads();
+    }
+
+    @Override
     public boolean isOpen() {
         return inner.isOpen();
     }

@@ -8,4 +8,9 @@ public class AgreementException extends ProtocolViolationException {
     public AgreementException(String message) {
         super(message);
     }
+
+    @Override
+    protected AgreementException copy() {
+        return new AgreementException(getMessage());
+    }
 }

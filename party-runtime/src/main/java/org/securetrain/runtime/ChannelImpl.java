@@ -110,7 +110,7 @@ final class ChannelImpl implements Channel {
                 throw new SessionException("interrupted while sending on stream '" + name + "'", e);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                throw c instanceof SessionException se ? SessionCore.rethrow(se)
+                throw c instanceof SessionException se ? se.copyForCaller()
                         : new SessionException("async send failed on stream '" + name + "'", c);
             }
         }

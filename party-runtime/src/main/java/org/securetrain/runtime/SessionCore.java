@@ -193,7 +193,7 @@ public final class SessionCore implements Session, FrameListener {
     public Channel channel(String name) {
         SessionException f = failure.get();
         if (f != null && (closed || !hasBuffered(streamId(name)))) {
-            throw rethrow(f);
+            throw f.copyForCaller();
         }
         // A peer's orderly close may overtake a local channel() call: what it sent before is still readable.
         if (closed) {
@@ -324,38 +324,11 @@ public final class SessionCore implements Session, FrameListener {
     void checkUsable() {
         SessionException f = failure.get();
         if (f != null) {
-            throw rethrow(f);
+            throw f.copyForCaller();
         }
         if (closed) {
             throw new SessionException("session closed");
         }
-    }
-
-    /** A fresh exception of the same kind, so the caller's stack shows where it was waiting. */
-    static SessionException rethrow(SessionException f) {
-        SessionException e;
-        if (f instanceof HandshakeException h) {
-            e = new HandshakeException(h.field(), stripPrefix(h.getMessage()));
-        } else if (f instanceof PeerTimeoutException) {
-            e = new PeerTimeoutException(f.getMessage());
-        } else if (f instanceof PeerDisconnectedException) {
-            e = new PeerDisconnectedException(f.getMessage());
-        } else if (f instanceof PeerAbortedException) {
-            e = new PeerAbortedException(f.getMessage());
-        } else if (f instanceof AgreementException) {
-            e = new AgreementException(f.getMessage());
-        } else if (f instanceof ProtocolViolationException) {
-            e = new ProtocolViolationException(f.getMessage());
-        } else {
-            e = new SessionException(f.getMessage());
-        }
-        e.initCause(f);
-        return e;
-    }
-
-    private static String stripPrefix(String m) {
-        int i = m.indexOf("': ");
-        return i >= 0 ? m.substring(i + 3) : m;
     }
 
     // ------------------------------------------------------------------ outbound
@@ -366,7 +339,20 @@ public final class SessionCore implements Session, FrameListener {
         if (t == null) {
             throw new IllegalStateException("no transport attached");
         }
-        t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
+        try {
+            t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
+        } catch (SessionException e) {
+            throw sessionCauseOr(e);
+        }
+    }
+
+    /**
+     * A write the transport refused because the connection is ending: the session's own failure, if it has one,
+     * names the cause (e.g. the peer's abort and its reason), not the transport's view (a closed connection).
+     */
+    private SessionException sessionCauseOr(SessionException transportView) {
+        SessionException f = failure.get();
+        return f != null ? f.copyForCaller() : transportView;
     }
 
     /**
@@ -386,12 +372,16 @@ public final class SessionCore implements Session, FrameListener {
             boolean last = off + n == totalBytes;
             final long o = off;
             int flags = typeFlags | (last ? Frames.FLAG_LAST : 0) | (extra > 0 ? Frames.FLAG_AGREED : 0);
-            t.writeFrame(streamId, flags, extra + n, dst -> {
-                if (extra > 0) {
-                    dst.putLong(stamp);
-                }
-                chunk.write(o, dst);
-            }, last);
+            try {
+                t.writeFrame(streamId, flags, extra + n, dst -> {
+                    if (extra > 0) {
+                        dst.putLong(stamp);
+                    }
+                    chunk.write(o, dst);
+                }, last);
+            } catch (SessionException e) {
+                throw sessionCauseOr(e);
+            }
             wire += extra + n + Frames.HEADER_BYTES;
             off += n;
         } while (off < totalBytes);
@@ -530,7 +520,7 @@ public final class SessionCore implements Session, FrameListener {
             awaitFailure(Math.min(options.idleTimeout().toMillis(), 10_000) + 1_000);
         }
         SessionException f = failure.get();
-        return f != null ? rethrow(f) : new AgreementException(describeMismatch(box, mine, null, 0));
+        return f != null ? f.copyForCaller() : new AgreementException(describeMismatch(box, mine, null, 0));
     }
 
     /** The peer's records arrived (it found the mismatch, or answers ours): both views are known, fail. */
@@ -877,7 +867,7 @@ public final class SessionCore implements Session, FrameListener {
             synchronized (this) {
                 SessionException fl = failure.get();
                 if (fl != null && ready.isEmpty()) {
-                    throw rethrow(fl);
+                    throw fl.copyForCaller();
                 }
                 if (waiters.isEmpty() && !ready.isEmpty()) {
                     return ready.poll();
@@ -894,7 +884,7 @@ public final class SessionCore implements Session, FrameListener {
                 throw te;
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                throw c instanceof SessionException se ? rethrow(se) : new SessionException("receive failed", c);
+                throw c instanceof SessionException se ? se.copyForCaller() : new SessionException("receive failed", c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SessionException("interrupted while receiving on stream " + label(), e);
@@ -925,7 +915,7 @@ public final class SessionCore implements Session, FrameListener {
             synchronized (this) {
                 SessionException fl = failure.get();
                 if (fl != null && ready.isEmpty()) {
-                    f.completeExceptionally(rethrow(fl));
+                    f.completeExceptionally(fl.copyForCaller());
                     return f;
                 }
                 if (waiters.isEmpty() && !ready.isEmpty()) {
@@ -959,7 +949,7 @@ public final class SessionCore implements Session, FrameListener {
                 notifyAll();
             }
             for (CompletableFuture<Message> w : ws) {
-                w.completeExceptionally(rethrow(cause));
+                w.completeExceptionally(cause.copyForCaller());
             }
         }
     }

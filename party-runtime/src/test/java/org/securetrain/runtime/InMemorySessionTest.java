@@ -131,4 +131,12 @@ class InMemorySessionTest {
             assertEquals(2, r2.get()[0]);
         }
     }
+
+    @Test
+    void aPeerAbortReachesASenderInTheMiddleOfAMessageWithItsReason() throws Exception {
+        try (InMemoryTransport.Pair p = InMemoryTransport.pair(opts(Role.MODEL_OWNER).maxFrameBytes(4096).build(),
+                opts(Role.DATA_OWNER).maxFrameBytes(4096).build())) {
+            AbortDuringSendScenario.senderGetsThePeersReason(p.party(0), p.party(1));
+        }
+    }
 }

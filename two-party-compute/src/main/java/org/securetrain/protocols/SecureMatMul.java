@@ -107,11 +107,11 @@ public final class SecureMatMul {
         ProtocolId stream = id.under("he");
         long[] zKey = t.keyOwner ? new long[z.length] : null;
         long[] zMul = t.multiplier ? new long[z.length] : null;
-        HeCrossProduct.KeyOwner key = !t.keyOwner ? null
-                : new HeCrossProduct.KeyOwner(session.channel(stream.child("p" + me + "enc")), he, t.plan);
-        HeCrossProduct.Multiplier mul = !t.multiplier ? null
-                : new HeCrossProduct.Multiplier(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan,
-                        t.plain(a, b), t.output(zMul));
+        HeCrossProduct.KeyOwner key = !t.keyOwner ? null : new HeCrossProduct.KeyOwner(
+                new HeCrossProduct.Term(session.channel(stream.child("p" + me + "enc")), he, t.plan));
+        HeCrossProduct.Multiplier mul = !t.multiplier ? null : new HeCrossProduct.Multiplier(
+                new HeCrossProduct.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan),
+                t.plain(a, b), t.output(zMul));
         PartyThreads threads = session.threads();
         List<Future<?>> helping = new ArrayList<>();
         try {

@@ -27,36 +27,36 @@ public final class HeCrossProduct {
     private HeCrossProduct() {
     }
 
+    /** One cross term as both roles see it: its stream, this party's HE keys, the plan of the public shapes. */
+    public record Term(Channel ch, HeContext ctx, HeMatMulPlan plan) {
+    }
+
     /** The key owner's role: encrypts E under its own key and sends it, later decrypts the reply. */
     public static final class KeyOwner {
-        private final Channel ch;
-        private final HeContext ctx;
-        private final HeMatMulPlan plan;
+        private final Term t;
         private final long matrixId;
 
-        public KeyOwner(Channel ch, HeContext ctx, HeMatMulPlan plan) {
-            this.ch = ch;
-            this.ctx = ctx;
-            this.plan = plan;
-            this.matrixId = ctx.random().nextLong();
+        public KeyOwner(Term t) {
+            this.t = t;
+            this.matrixId = t.ctx.random().nextLong();
         }
 
         /** Encrypts E (the plan's inner x cols) and sends it; {@code helper} (or null) shares the encryption. */
         public void send(MatrixView e, ExecutorService helper) {
             long[][] wire = new long[1][];
-            encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, matrixId, wire, helper);
-            try (var step = ch.step(STEP)) {
-                ch.sendLongs(wire[0]);
+            encryptOperand(t.ctx, e, t.plan.innerBlock, t.plan.colBlock, matrixId, wire, helper);
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(wire[0]);
             }
         }
 
         /** Receives the multiplier's reply and adds P*E - R into {@code out} (rows x cols). */
         public void finish(MatrixView out) {
             long[] reply;
-            try (var step = ch.step(STEP)) {
-                reply = ch.receiveLongs();
+            try (var step = t.ch.step(STEP)) {
+                reply = t.ch.receiveLongs();
             }
-            decryptResult(ctx, reply, plan, matrixId, out);
+            decryptResult(t.ctx, reply, t.plan, matrixId, out);
         }
     }
 
@@ -65,17 +65,14 @@ public final class HeCrossProduct {
      * from any number of threads), adds R into its output and replies.
      */
     public static final class Multiplier {
-        private final Channel ch;
-        private final HeContext ctx;
-        private final HeMatMulPlan plan;
+        private final Term t;
         private final MatrixView p;
         private final MatrixView out;
         private final CompletableFuture<Job> job = new CompletableFuture<>();
 
-        public Multiplier(Channel ch, HeContext ctx, HeMatMulPlan plan, MatrixView p, MatrixView out) {
-            this.ch = ch;
-            this.ctx = ctx;
-            this.plan = plan;
+        /** Multiplies by {@code p} (rows x inner, in the clear) and adds its share R into {@code out}. */
+        public Multiplier(Term t, MatrixView p, MatrixView out) {
+            this.t = t;
             this.p = p;
             this.out = out;
         }
@@ -84,10 +81,10 @@ public final class HeCrossProduct {
         public void receive() {
             try {
                 long[] wire;
-                try (var step = ch.step(STEP)) {
-                    wire = ch.receiveLongs();
+                try (var step = t.ch.step(STEP)) {
+                    wire = t.ch.receiveLongs();
                 }
-                job.complete(Job.create(ctx, p, receiveOperand(ctx, wire, plan), plan, out));
+                job.complete(Job.create(t.ctx, p, receiveOperand(t.ctx, wire, t.plan), t.plan, out));
             } catch (RuntimeException | Error e) {
                 job.completeExceptionally(e);
                 throw e;
@@ -106,10 +103,10 @@ public final class HeCrossProduct {
                 reply = awaitJob().awaitReply();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE multiply on stream '" + ch.name() + "'", e);
+                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
             }
-            try (var step = ch.step(STEP)) {
-                ch.sendLongs(reply);
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(reply);
             }
         }
 
@@ -118,7 +115,7 @@ public final class HeCrossProduct {
                 return job.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE multiply on stream '" + ch.name() + "'", e);
+                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             }
@@ -170,33 +167,12 @@ public final class HeCrossProduct {
 
         static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
             checkPlan(p.rows(), p.cols(), e, plan);
-            if (out.rows() != plan.rows || out.cols() != plan.cols) {
-                throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
-                        + plan.rows + "x" + plan.cols);
-            }
-            HeParameters params = ctx.params();
-            int rb = plan.rowBlocks();
-            int cb = plan.colBlocks();
-            // reply offset of every row block, so row blocks can be filled independently
-            int[] rowOffset = new int[rb + 1];
-            long words = REPLY_HEADER_WORDS;
-            for (int ib = 0; ib < rb; ib++) {
-                if (words > Integer.MAX_VALUE - 16) {
-                    break;
-                }
-                rowOffset[ib] = (int) words;
-                for (int jb = 0; jb < cb; jb++) {
-                    words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
-                }
-            }
-            if (words > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
-            }
-            rowOffset[rb] = (int) words;
-            long[] reply = new long[(int) words];
+            checkOutput(out, plan);
+            int[] rowOffset = replyLayout(ctx.params(), plan);
+            long[] reply = new long[rowOffset[plan.rowBlocks()]];
             reply[0] = REPLY_MAGIC;
             reply[1] = e.id();
-            reply[2] = (long) rb * cb;
+            reply[2] = (long) plan.rowBlocks() * plan.colBlocks();
             return new Job(ctx, p, e, plan, out, reply, rowOffset);
         }
 
@@ -299,21 +275,39 @@ public final class HeCrossProduct {
         }
     }
 
-    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
-    static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+    /**
+     * Where each row block's ciphertexts start in the reply (so row blocks are filled independently), and at
+     * index rowBlocks() the reply's length: the header, then per output block one switched ciphertext.
+     */
+    static int[] replyLayout(HeParameters params, HeMatMulPlan plan) {
+        int rb = plan.rowBlocks();
+        int[] rowOffset = new int[rb + 1];
+        long words = REPLY_HEADER_WORDS;
+        for (int ib = 0; ib <= rb; ib++) {
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            rowOffset[ib] = (int) words;
+            for (int jb = 0; ib < rb && jb < plan.colBlocks(); jb++) {
+                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+            }
+        }
+        return rowOffset;
+    }
+
+    private static void checkOutput(MatrixView out, HeMatMulPlan plan) {
         if (out.rows() != plan.rows || out.cols() != plan.cols) {
             throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
                     + plan.rows + "x" + plan.cols);
         }
-        HeParameters params = ctx.params();
+    }
+
+    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
+    static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+        checkOutput(out, plan);
         int rb = plan.rowBlocks();
         int cb = plan.colBlocks();
-        long words = REPLY_HEADER_WORDS;
-        for (int ib = 0; ib < rb; ib++) {
-            for (int jb = 0; jb < cb; jb++) {
-                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
-            }
-        }
+        int words = replyLayout(ctx.params(), plan)[rb];
         if (reply.length != words || reply[0] != REPLY_MAGIC || reply[2] != (long) rb * cb) {
             throw new IllegalStateException("malformed HE product reply: " + reply.length + " words, expected " + words
                     + " for " + plan);

@@ -29,6 +29,11 @@ public final class Im2col {
             }
         }
 
+        /** The same convolution over {@code n} examples. */
+        public Geometry withBatch(int n) {
+            return new Geometry(n, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW);
+        }
+
         public int outH() {
             return (inH + 2 * padH - kh) / strideH + 1;
         }

@@ -28,7 +28,7 @@ import org.securetrain.layers.SecureDenseLayer;
 import org.securetrain.layers.SecureOutputLayer;
 import org.securetrain.layers.SecureReLU;
 import org.securetrain.layers.SecureSubsamplingLayer;
-import org.securetrain.layers.SecureUpdaters;
+import org.securetrain.layers.core.SecureUpdaters;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.runtime.SessionOptions;
 

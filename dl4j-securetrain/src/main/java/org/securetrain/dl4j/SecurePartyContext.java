@@ -6,7 +6,7 @@ import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.InsecurePlaintextBackend;
-import org.securetrain.layers.SecureLayerContext;
+import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Role;

@@ -10,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.layers.Shares;
+import org.securetrain.layers.core.Shares;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.TrafficStats;
 

@@ -16,6 +16,10 @@ import org.securetrain.layermath.ParameterShare;
  * parameter's gradient with {@link ParameterShare#setGradient}. An op keeps what its backward needs from its
  * forward. Every call that communicates is made by both parties in the same order, which holds because DL4J
  * drives both parties' networks through the same sequence of calls.
+ *
+ * <p>A new layer: a configuration class (the DL4J configuration it secures, with {@code instantiate} handing
+ * DL4J a {@code SecureLayerImpl} or {@code SecureNoParamLayerImpl} over the op) and a subclass of this with
+ * {@link #forward} and {@link #backward}; with parameters also {@link #initParameters}.
  */
 public abstract class SecureOp {
     private final String kind;
@@ -41,7 +45,8 @@ public abstract class SecureOp {
     /**
      * Builds this layer's state on its parameters and returns the live shares, in the order they are updated,
      * exported and revealed. Called at every attach with this party's initial shares, keyed by DL4J's parameter
-     * keys (the fresh arrays may be kept). A parameter-free layer is never called (the default is for it).
+     * keys (the fresh arrays may be kept). Only layers with parameters override it; the core does not call it
+     * for a layer without, and the default refuses parameters it would not know what to do with.
      *
      * @param name this layer's protocol name (as {@link OpStep#name()})
      */

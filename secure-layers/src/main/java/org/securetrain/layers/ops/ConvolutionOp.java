@@ -25,8 +25,7 @@ public final class ConvolutionOp extends SecureOp {
     private boolean reluDeferred;
     private ParameterShare weights;
     private ParameterShare bias;
-    private Conv2dKernel kernel;
-    private long[] inputShape; // [batch, C, H, W] of the last forward
+    private final Windows.KernelPerImage<Conv2dKernel> kernel = new Windows.KernelPerImage<>();
 
     /** @param relu the configuration's activation is the fused ReLU (else identity) */
     public ConvolutionOp(ConvolutionLayer conf, boolean relu) {
@@ -52,7 +51,7 @@ public final class ConvolutionOp extends SecureOp {
         }
         if (deferred != reluDeferred) {
             reluDeferred = deferred;
-            kernel = null;
+            kernel.invalidate();
         }
     }
 
@@ -66,7 +65,7 @@ public final class ConvolutionOp extends SecureOp {
         int nOut = LayerCore.intSize(conf.getNOut(), "nOut", name);
         weights = new ParameterShare(name + ".W", initialShares.get("W"));
         bias = new ParameterShare(name + ".b", initialShares.getOrDefault("b", new long[nOut]));
-        kernel = null;
+        kernel.invalidate();
         Map<String, ParameterShare> live = new LinkedHashMap<>();
         live.put("W", weights);
         if (initialShares.containsKey("b")) {
@@ -75,7 +74,10 @@ public final class ConvolutionOp extends SecureOp {
         return live;
     }
 
-    private Conv2dKernel kernelFor(OpStep s, long[] shape) {
+    @Override
+    public SharedTensor forward(OpStep s, SharedTensor x) {
+        Windows.requireNchw(s, x);
+        long[] shape = x.shape();
         int[] k = conf.getKernelSize();
         int[] st = conf.getStride();
         int[] p = Windows.padding(conf.getPadding());
@@ -84,35 +86,24 @@ public final class ConvolutionOp extends SecureOp {
                     + conf.getNIn());
         }
         Windows.checkStrict(s, conf.getConvolutionMode(), shape, k, st, p);
-        if (kernel == null || !Windows.sameImage(shape, inputShape)) {
-            kernel = new Conv2dKernel(s.name(), (int) shape[1], (int) shape[2], (int) shape[3], (int) conf.getNOut(),
-                    k[0], k[1], st[0], st[1], p[0], p[1], relu && !reluDeferred, weights.value(), bias.value());
-        }
-        return kernel;
-    }
-
-    @Override
-    public SharedTensor forward(OpStep s, SharedTensor x) {
-        Windows.requireNchw(s, x);
-        Conv2dKernel k = kernelFor(s, x.shape());
+        Conv2dKernel c = kernel.get(shape, in -> new Conv2dKernel(s.name(), (int) in[1], (int) in[2], (int) in[3],
+                (int) conf.getNOut(), k[0], k[1], st[0], st[1], p[0], p[1], relu && !reluDeferred, weights.value(),
+                bias.value()));
         int batch = x.dim(0);
-        long[] y = k.forward(s.be(), x.values(), x.kind(), batch);
+        long[] y = c.forward(s.be(), x.values(), x.kind(), batch);
         if (!relu) {
             y = s.be().truncate(y, s.fracBits(), s.purpose("trunc"));
         } // deferred ReLU: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU
-        inputShape = x.shape();
-        Im2col.Geometry g = k.geometry(batch);
+        Im2col.Geometry g = c.geometry(batch);
         return SharedTensor.of(y, batch, g.outC(), g.outH(), g.outW());
     }
 
     @Override
     public SharedTensor backward(OpStep s, SharedTensor dy) {
-        if (kernel == null) {
-            throw new IllegalStateException(s.id() + ": backward before forward");
-        }
-        long[] dx = kernel.backward(s.be(), dy.values(), dy.kind(), s.needInputGradient());
-        weights.setGradient(kernel.weights().gradient(), s.fracBits()); // dW at scale 2f
-        bias.setGradient(kernel.bias().gradient(), 0);                 // db at scale f
-        return dx == null ? null : SharedTensor.of(dx, inputShape);
+        Conv2dKernel c = kernel.current(s);
+        long[] dx = c.backward(s.be(), dy.values(), dy.kind(), s.needInputGradient());
+        weights.setGradient(c.weights().gradient(), s.fracBits()); // dW at scale 2f
+        bias.setGradient(c.bias().gradient(), 0);                 // db at scale f
+        return dx == null ? null : SharedTensor.of(dx, kernel.inputShape(dy.dim(0)));
     }
 }

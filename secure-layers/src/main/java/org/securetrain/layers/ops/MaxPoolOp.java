@@ -16,8 +16,7 @@ import org.securetrain.layers.core.SharedTensor;
 public final class MaxPoolOp extends SecureOp {
     private final SubsamplingLayer conf;
     private boolean reluAfter;
-    private MaxPoolKernel kernel;
-    private long[] inputShape; // [batch, C, H, W] of the last forward
+    private final Windows.KernelPerImage<MaxPoolKernel> kernel = new Windows.KernelPerImage<>();
 
     public MaxPoolOp(SubsamplingLayer conf) {
         super("maxpool", Layer.Type.SUBSAMPLING);
@@ -32,7 +31,7 @@ public final class MaxPoolOp extends SecureOp {
     public void setReluAfter(boolean reluAfter) {
         if (reluAfter != this.reluAfter) {
             this.reluAfter = reluAfter;
-            this.kernel = null;
+            kernel.invalidate();
         }
     }
 
@@ -41,25 +40,19 @@ public final class MaxPoolOp extends SecureOp {
         return reluAfter;
     }
 
-    private MaxPoolKernel kernelFor(OpStep s, long[] shape) {
-        if (kernel == null || !Windows.sameImage(shape, inputShape)) {
-            int[] k = conf.getKernelSize();
-            int[] st = conf.getStride();
-            Windows.checkStrict(s, conf.getConvolutionMode(), shape, k, st, Windows.padding(conf.getPadding()));
-            kernel = new MaxPoolKernel(s.name(), (int) shape[1], (int) shape[2], (int) shape[3], k[0], k[1], st[0],
-                    st[1], reluAfter);
-        }
-        return kernel;
-    }
-
     @Override
     public SharedTensor forward(OpStep s, SharedTensor x) {
         Windows.requireNchw(s, x);
-        MaxPoolKernel k = kernelFor(s, x.shape());
+        int[] k = conf.getKernelSize();
+        int[] st = conf.getStride();
+        MaxPoolKernel pool = kernel.get(x.shape(), in -> {
+            Windows.checkStrict(s, conf.getConvolutionMode(), in, k, st, Windows.padding(conf.getPadding()));
+            return new MaxPoolKernel(s.name(), (int) in[1], (int) in[2], (int) in[3], k[0], k[1], st[0], st[1],
+                    reluAfter);
+        });
         int batch = x.dim(0);
-        long[] y = k.forward(s.be(), x.values(), batch);
-        inputShape = x.shape();
-        return SharedTensor.of(y, batch, x.shape()[1], k.outHeight(), k.outWidth());
+        return SharedTensor.of(pool.forward(s.be(), x.values(), batch), batch, x.shape()[1], pool.outHeight(),
+                pool.outWidth());
     }
 
     @Override
@@ -67,9 +60,6 @@ public final class MaxPoolOp extends SecureOp {
         if (!s.needInputGradient()) {
             return null; // nothing to train, and nobody needs the network input's gradient
         }
-        if (kernel == null) {
-            throw new IllegalStateException(s.id() + ": backward before forward");
-        }
-        return SharedTensor.of(kernel.backward(s.be(), dy.values()), inputShape);
+        return SharedTensor.of(kernel.current(s).backward(s.be(), dy.values()), kernel.inputShape(dy.dim(0)));
     }
 }

@@ -1,6 +1,7 @@
 package org.securetrain.layers.ops;
 
 import java.util.Arrays;
+import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.securetrain.layers.core.OpStep;
 import org.securetrain.layers.core.SharedTensor;
@@ -34,8 +35,37 @@ final class Windows {
         }
     }
 
-    /** Whether two NCHW shapes have the same channels, height and width (a kernel built for one fits the other). */
-    static boolean sameImage(long[] a, long[] b) {
-        return a != null && b != null && Arrays.equals(a, 1, 4, b, 1, 4);
+    /**
+     * A kernel built for one input image size (channels, height, width; any batch), rebuilt when the size changes
+     * or after {@link #invalidate()} (e.g. a fusion flag changed).
+     */
+    static final class KernelPerImage<K> {
+        private long[] nchw;
+        private K kernel;
+
+        K get(long[] inputShape, Function<long[], K> build) {
+            if (kernel == null || !Arrays.equals(inputShape, 1, 4, nchw, 1, 4)) {
+                kernel = build.apply(inputShape);
+                nchw = inputShape;
+            }
+            return kernel;
+        }
+
+        /** The kernel of the last forward (for its backward), else an error naming the layer. */
+        K current(OpStep s) {
+            if (kernel == null) {
+                throw new IllegalStateException(s.id() + ": backward before forward");
+            }
+            return kernel;
+        }
+
+        /** The input shape of a batch of {@code batch} images of the current size. */
+        long[] inputShape(int batch) {
+            return new long[] {batch, nchw[1], nchw[2], nchw[3]};
+        }
+
+        void invalidate() {
+            kernel = null;
+        }
     }
 }

@@ -101,8 +101,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(s.be(), z.values(), y, batch, logits.nOut(),
                 s.purpose("loss"));
         cachedScore = core.context().exchangeScore(r.loss());
-        cachedExampleLosses = r.probabilities() == null ? null : exampleLosses(r.probabilities(), y, batch,
-                logits.nOut());
+        cachedExampleLosses = r.exampleLosses();
         lossCached = true;
         return r;
     }
@@ -115,21 +114,6 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             }
             return null;
         });
-    }
-
-    private static double[] exampleLosses(double[] p, double[] y, int batch, int classes) {
-        double[] out = new double[batch];
-        for (int r = 0; r < batch; r++) {
-            double l = 0;
-            for (int c = 0; c < classes; c++) {
-                double yc = y[r * classes + c];
-                if (yc != 0) {
-                    l -= yc * Math.log(Math.max(p[r * classes + c], 1e-300));
-                }
-            }
-            out[r] = l;
-        }
-        return out;
     }
 
     @Override
@@ -182,10 +166,9 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             long[] revealed = s.be().revealTo(SoftmaxCrossEntropy.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
             int classes = logits.nOut();
-            double[] p = new double[batch * classes];
-            if (s.be().actsFor(SoftmaxCrossEntropy.LABEL_OWNER)) {
-                softmax(revealed, s.be().fixedPoint().ulp() * s.be().fixedPoint().ulp(), batch, classes, p);
-            } // else zeros: the model owner sees no predictions (NaN would make DL4J's evaluation throw)
+            // the model owner gets zeros: it sees no predictions (NaN would make DL4J's evaluation throw)
+            double[] p = s.be().actsFor(SoftmaxCrossEntropy.LABEL_OWNER)
+                    ? SoftmaxCrossEntropy.softmax(revealed, s.fracBits(), batch, classes) : new double[batch * classes];
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, detached(p, batch, classes));
         });
     }
@@ -193,24 +176,6 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     private INDArray detached(double[] values, long rows, long columns) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.create(values, new long[] {rows, columns}, 'c').castTo(dataType);
-        }
-    }
-
-    private static void softmax(long[] logits2f, double inv, int batch, int classes, double[] p) {
-        for (int r = 0; r < batch; r++) {
-            int o = r * classes;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits2f[o + c] * inv);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                p[o + c] = Math.exp(logits2f[o + c] * inv - max);
-                sum += p[o + c];
-            }
-            for (int c = 0; c < classes; c++) {
-                p[o + c] /= sum;
-            }
         }
     }
 

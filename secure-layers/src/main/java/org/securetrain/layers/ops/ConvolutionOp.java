@@ -14,8 +14,8 @@ import org.securetrain.layers.core.SharedTensor;
 
 /**
  * A 2-D convolution (NCHW, zero padding, Truncate or Strict mode) on a {@link Conv2dKernel} built per input size.
- * The weight and bias shares (and their optimiser state) belong to this op: the kernel computes on the same
- * arrays, and hands its gradients over after each backward, so rebuilding it for another input size keeps them.
+ * The weight and bias shares (and their optimiser state) belong to this op: the kernel computes with them and
+ * stores its gradients on them, so rebuilding it for another input size keeps them.
  * Forward: the fused exact ReLU with truncation, or for identity the product truncated to f; with the ReLU
  * deferred to the following max-pool ({@link #setReluDeferred}) the raw product + bias at scale 2f.
  */
@@ -87,8 +87,7 @@ public final class ConvolutionOp extends SecureOp {
         }
         Windows.checkStrict(s, conf.getConvolutionMode(), shape, k, st, p);
         Conv2dKernel c = kernel.get(shape, in -> new Conv2dKernel(s.name(), (int) in[1], (int) in[2], (int) in[3],
-                (int) conf.getNOut(), k[0], k[1], st[0], st[1], p[0], p[1], relu && !reluDeferred, weights.value(),
-                bias.value()));
+                (int) conf.getNOut(), k[0], k[1], st[0], st[1], p[0], p[1], relu && !reluDeferred, weights, bias));
         int batch = x.dim(0);
         long[] y = c.forward(s.be(), x.values(), x.kind(), batch);
         if (!relu) {
@@ -100,10 +99,7 @@ public final class ConvolutionOp extends SecureOp {
 
     @Override
     public SharedTensor backward(OpStep s, SharedTensor dy) {
-        Conv2dKernel c = kernel.current(s);
-        long[] dx = c.backward(s.be(), dy.values(), dy.kind(), s.needInputGradient());
-        weights.setGradient(c.weights().gradient(), s.fracBits()); // dW at scale 2f
-        bias.setGradient(c.bias().gradient(), 0);                 // db at scale f
+        long[] dx = kernel.current(s).backward(s.be(), dy.values(), dy.kind(), s.needInputGradient());
         return dx == null ? null : SharedTensor.of(dx, kernel.inputShape(dy.dim(0)));
     }
 }

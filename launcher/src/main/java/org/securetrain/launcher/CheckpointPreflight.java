@@ -49,7 +49,8 @@ final class CheckpointPreflight {
         if (!old.isEmpty()) {
             return new Problem("checkpoint directory " + dir + " already holds checkpoints of an earlier run ("
                     + names(old) + "): give --resume to continue that run, or an empty or new directory",
-                    "its checkpoint directory already holds checkpoints of an earlier run, and it was not given --resume");
+                    "its checkpoint directory already holds checkpoints of an earlier run, and it was not given "
+                            + "--resume");
         }
         try {
             Files.createDirectories(dir.path());

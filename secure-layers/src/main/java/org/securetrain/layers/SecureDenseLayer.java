@@ -18,8 +18,9 @@ import org.securetrain.layers.ops.DenseOp;
  * Activation: {@link SecureReLU} (fused into the layer) or identity.
  *
  * <p>The configured updater ({@code getIUpdater()}, {@code getBiasUpdater()}) is the one the secure step
- * uses ({@link org.securetrain.layers.core.SecureUpdaters}); DL4J itself is told the parameters have a {@link NoOp} updater, because its
- * parameter array is only a monitor and the real weights are 64-bit shares inside the layer.
+ * uses ({@link org.securetrain.layers.core.SecureUpdaters}); DL4J itself is told the parameters have a
+ * {@link NoOp} updater, because its parameter array is only a monitor and the real weights are 64-bit shares
+ * inside the layer.
  */
 public class SecureDenseLayer extends DenseLayer {
 

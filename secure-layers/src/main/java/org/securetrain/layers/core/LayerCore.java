@@ -97,7 +97,9 @@ public final class LayerCore {
         Map<String, ParameterShare> live = op.initParameters(name(), initial);
         Map<String, ShareUpdater> updaters = new LinkedHashMap<>();
         for (String k : live.keySet()) {
-            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k), id() + " " + k) : null;
+            // null for NoOp: the parameter is not trained
+            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k), id() + " " + k)
+                    : null;
             if (u != null) {
                 updaters.put(k, u);
             }
@@ -208,7 +210,7 @@ public final class LayerCore {
         return ctx.backend();
     }
 
-    /** This party's share of the layer's input; the network input is shared as the context says (data owner: (0, X)). */
+    /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */
     public SharedTensor inputShare(INDArray input) {
         ShareKind kind = host.takesNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;
         return new SharedTensor(Shares.toLongs(input, id()), input.shape(), kind);

@@ -55,7 +55,7 @@ public interface LayerHost {
                 return layer.paramTable();
             }
 
-            /** DL4J's rule ({@code conf.layers.BaseLayer.getUpdaterByParam}): the bias updater if set, else the updater. */
+            /** DL4J's rule ({@code conf.layers.BaseLayer.getUpdaterByParam}): the bias updater if set. */
             @Override
             public IUpdater updaterFor(String key) {
                 if (!(layer.layerConf() instanceof BaseLayer b)) {

@@ -52,7 +52,8 @@ public abstract class SecureOp {
      */
     public Map<String, ParameterShare> initParameters(String name, Map<String, long[]> initialShares) {
         if (!initialShares.isEmpty()) {
-            throw new IllegalStateException(name + ": parameters " + initialShares.keySet() + " but no way to use them");
+            throw new IllegalStateException(name + ": parameters " + initialShares.keySet()
+                    + " but no way to use them");
         }
         return Map.of();
     }

@@ -22,6 +22,7 @@ import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.crypto.ot.silent.FerretParams;
+import org.securetrain.crypto.ot.silent.FerretSender;
 import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.runtime.Traffic;
@@ -46,6 +47,7 @@ public class SilentOtBench {
     /** COTs per two-party call. */
     static final int N = 1 << 22;
 
+    /** Parameter set; compare with e.g. -p params=ferret_b13,ferret_b12,ferret_b11. */
     @Param({"ferret_b13"})
     public String params;
 
@@ -61,6 +63,9 @@ public class SilentOtBench {
     long[] bits;
     long[] choices;
     int instances;
+    /** Silent COTs drawn in this trial and party 0's Ferret-stream bytes at the trial's first draw. */
+    long silentCots;
+    long silentBytes0 = -1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -103,13 +108,30 @@ public class SilentOtBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (silentCots > 0) {
+            long bytes = ferretStreamBytes() - silentBytes0;
+            long iterations = bytes / FerretParams.named(params).bytesPerIteration();
+            System.out.printf("%n[amortised] %s: %d silent COTs in this trial, %d iterations, %d bytes on the Ferret"
+                    + " stream: %.4f bits per COT (a whole iteration: %.4f)%n", params, silentCots, iterations, bytes,
+                    8.0 * bytes / silentCots, 8.0 * FerretParams.named(params).bytesPerIteration()
+                            / FerretParams.named(params).outputsPerIteration());
+        }
         tp.close();
+    }
+
+    private long ferretStreamBytes() {
+        Traffic t = tp.pair.party(0).traffic().snapshot().streams().get(((FerretSender) ferretS).channelName());
+        return t == null ? 0 : t.bytesTotal();
     }
 
     /** Ferret random COT from the pool: both parties draw 2^22. */
     @Benchmark
     @OperationsPerInvocation(N)
     public long[] silentCot() {
+        if (silentBytes0 < 0) {
+            silentBytes0 = ferretStreamBytes();
+        }
+        silentCots += N;
         tp.run(x -> {
             ferretS.next(N, q);
             return null;

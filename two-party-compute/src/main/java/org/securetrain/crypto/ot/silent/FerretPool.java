@@ -77,21 +77,22 @@ abstract class FerretPool {
     }
 
     /**
-     * Serves the next n COTs: blocks to dst[2i], [2i + 1]; if {@code bits} is non-null, also the lsb of
-     * each block packed LSB-first (the receiver's choice bits), words [0, ceil(n / 64)) overwritten.
+     * Serves the next n COTs: blocks to dst[2i], [2i + 1]; if {@code withBits}, also the lsb of each
+     * block packed LSB-first into {@code bits} (the receiver's choice bits), words [0, ceil(n / 64))
+     * overwritten.
      */
-    final void take(int n, long[] dst, long[] bits) {
+    final void take(int n, long[] dst, boolean withBits, long[] bits) {
         if (broken) {
             throw new IllegalStateException("silent OT instance on stream '" + ch.name()
                     + "' is unusable after an earlier failure");
         }
         try {
-            checkArgs(n, dst, bits);
+            checkArgs(n, dst, withBits, bits);
             if (n == 0) {
                 return;
             }
             calls.record(n);
-            if (bits != null) {
+            if (withBits) {
                 Arrays.fill(bits, 0, (n + 63) >>> 6, 0L);
             }
             int done = 0;
@@ -101,7 +102,7 @@ abstract class FerretPool {
                 }
                 int m = Math.min(n - done, batchRows - pos);
                 System.arraycopy(batchBuf, 2 * pos, dst, 2 * done, 2 * m);
-                if (bits != null) {
+                if (withBits) {
                     for (int i = 0; i < m; i++) {
                         int r = done + i;
                         bits[r >>> 6] |= (batchBuf[2 * (pos + i)] & 1L) << r;
@@ -117,7 +118,7 @@ abstract class FerretPool {
         }
     }
 
-    private static void checkArgs(int n, long[] dst, long[] bits) {
+    private static void checkArgs(int n, long[] dst, boolean withBits, long[] bits) {
         if (n < 0) {
             throw new IllegalArgumentException("COT count must be >= 0, got " + n);
         }
@@ -130,7 +131,10 @@ abstract class FerretPool {
         if (dst.length < 2L * n) {
             throw new IllegalArgumentException("output array holds " + dst.length + " longs, " + n + " COTs need " + 2L * n);
         }
-        if (bits != null && bits.length < (n + 63L) >>> 6) {
+        if (withBits && bits == null) {
+            throw new IllegalArgumentException("choice-bit array is null");
+        }
+        if (withBits && bits.length < (n + 63L) >>> 6) {
             throw new IllegalArgumentException("choice-bit array holds " + bits.length + " words, " + n + " COTs need "
                     + ((n + 63L) >>> 6));
         }

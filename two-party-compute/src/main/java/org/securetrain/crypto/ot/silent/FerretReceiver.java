@@ -23,10 +23,7 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
 
     @Override
     public void next(int n, long[] bits, long[] t) {
-        if (bits == null && n > 0) {
-            throw new IllegalArgumentException("choice-bit array is null");
-        }
-        take(n, t, bits == null ? new long[0] : bits);
+        take(n, t, true, bits);
     }
 
     @Override
@@ -45,6 +42,6 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
 
     /** Blocks only, no choice bits (the lsb of each block is its choice bit): the bootstrap hand-over. */
     void nextBlocks(int n, long[] t) {
-        take(n, t, null);
+        take(n, t, false, null);
     }
 }

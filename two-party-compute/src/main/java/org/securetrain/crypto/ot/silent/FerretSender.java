@@ -53,7 +53,7 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
 
     @Override
     public void next(int n, long[] q) {
-        take(n, q, null);
+        take(n, q, false, null);
     }
 
     @Override

@@ -101,6 +101,17 @@ class FerretCorrelationTest {
         bothDirections(FerretParams.B13, 40_000_000, 1 << 22); // three iterations
     }
 
+    @Test
+    @Tag("slow")
+    void hundredMillionInOneCall() {
+        int n = 100_000_000; // 1.6 GB per party's output array; the pools stay at their fixed size
+        try (SilentOtPair tp = SilentOtPair.open(FerretParams.B13)) {
+            long ones = checkStream(tp.s0.sender(), tp.s1.receiver(), tp, true, new int[] {n});
+            assertBalanced(ones, n);
+            assertEquals(7, ((FerretSender) tp.s0.sender()).iterations());
+        }
+    }
+
     static void assertBalanced(long ones, long n) {
         double sigma = Math.sqrt(n / 4.0);
         assertTrue(Math.abs(ones - n / 2.0) <= 6 * sigma, ones + " ones among " + n + " choice bits");

@@ -90,6 +90,11 @@ class FerretRobustnessTest {
         }
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> tp.s1.receiver().next(10, null, new long[20]));
+            assertTrue(e.getMessage().contains("choice-bit array is null"), e.getMessage());
+        }
+        try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> tp.s0.sender().next(10, new long[19]));
             assertTrue(e.getMessage().contains("10 COTs need 20"), e.getMessage());
         }

@@ -25,6 +25,7 @@ import org.securetrain.crypto.ot.silent.FerretParams;
 import org.securetrain.crypto.ot.silent.FerretSender;
 import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Traffic;
 
 /**
@@ -85,8 +86,8 @@ public class SilentOtBench {
         s1 = s[1];
         ferretS = s0.sender();
         ferretR = s1.receiver();
-        iknpS = tp.e0.cotSender("bench.iknp");
-        iknpR = tp.e1.cotReceiver("bench.iknp");
+        iknpS = tp.e0.cotSender(ProtocolId.of("bench", "iknp"));
+        iknpR = tp.e1.cotReceiver(ProtocolId.of("bench", "iknp"));
         q = new long[2 * N];
         t = new long[2 * N];
         bits = new long[N / 64];
@@ -156,7 +157,7 @@ public class SilentOtBench {
     @Warmup(iterations = 1, batchSize = 1)
     @Measurement(iterations = 4, batchSize = 1)
     public Object openInstance() {
-        String purpose = "bench.instance." + instances++;
-        return tp.run(x -> s0.openSender(purpose), x -> s1.openReceiver(purpose));
+        ProtocolId id = ProtocolId.of("bench", "instance" + instances++);
+        return tp.run(x -> s0.openSender(id), x -> s1.openReceiver(id));
     }
 }

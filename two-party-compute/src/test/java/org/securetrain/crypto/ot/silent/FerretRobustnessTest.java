@@ -14,6 +14,7 @@ import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.PeerDisconnectedException;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TwoPartyRunner;
@@ -41,7 +42,7 @@ class FerretRobustnessTest {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
             long t0 = System.nanoTime();
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> tp.run(a -> a.openSender("x"), b -> b.openSender("x")));
+                    () -> tp.run(a -> a.openSender(ProtocolId.of("x")), b -> b.openSender(ProtocolId.of("x"))));
             assertTrue(e instanceof OtMismatchException || e.getMessage().contains("both parties act as COT sender"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("both parties act as COT sender"), e.getMessage());
@@ -50,15 +51,15 @@ class FerretRobustnessTest {
     }
 
     @Test
-    void oneRolePerPurposeAndSessionPurposesAreReserved() {
+    void oneRolePerIdAndSessionIdsAreReserved() {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
-            var r = tp.run(a -> a.openSender("y"), b -> b.openReceiver("y"));
-            assertSame(r.party0(), tp.s0.openSender("y"), "same purpose, same instance");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tp.s0.openReceiver("y"));
-            assertTrue(e.getMessage().contains("one role per purpose"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender("session.p0send"));
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(""));
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(null));
+            ProtocolId y = ProtocolId.of("y");
+            var r = tp.run(a -> a.openSender(y), b -> b.openReceiver(y));
+            assertSame(r.party0(), tp.s0.openSender(ProtocolId.parse("y")), "same id, same instance");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tp.s0.openReceiver(y));
+            assertTrue(e.getMessage().contains("one role per protocol id"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(ProtocolId.of("session", "p0send")));
+            assertThrows(NullPointerException.class, () -> tp.s0.openSender(null));
         }
     }
 

@@ -41,8 +41,10 @@ final class FerretBootstrap {
                 base = new long[2 * p.reserved()];
                 s.next(p.reserved(), base);
             }
-            return new FerretSender(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, me, p), base,
+            FerretSender s = new FerretSender(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, me, p), base,
                     iknp.deltaLo(), iknp.deltaHi(), seeds);
+            s.sendAhead();
+            return s;
         } catch (RuntimeException e) {
             throw FerretWire.abortOn(ch, e);
         }

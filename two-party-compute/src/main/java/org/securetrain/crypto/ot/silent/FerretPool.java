@@ -6,13 +6,15 @@ import org.securetrain.runtime.Channel;
 /**
  * The self-refilling pool behind both Ferret roles: iterations, batches, and serving COTs to callers.
  *
- * <p>Iteration r (1, 2, ...) starts when the pool runs dry: the roles exchange the MPCOT corrections
- * ({@link #exchange}, one message from sender to receiver), then the rows of the iteration are produced
- * batch by batch on demand: a batch's MPCOT leaves XOR the local linear code applied to the iteration's
- * base COTs ({@code cur}, k entries). Rows [0, reserved) of every iteration are not served: they become
- * the base COTs of the next iteration ({@code next}); they are produced right after the exchange. A
- * {@code next(n)} call takes rows in order and may span any number of batches and iterations; both
- * parties make the same calls, so their pools stay in step without talking.
+ * <p>Iteration r (1, 2, ...) starts when the pool runs dry. Its MPCOT corrections (one message from
+ * sender to receiver) were sent one iteration ahead, at the start of iteration r - 1 (iteration 1's at
+ * set-up), as soon as r's base existed; so the receiver finds them waiting. Then the rows of the
+ * iteration are produced batch by batch on demand: a batch's MPCOT leaves XOR the local linear code
+ * applied to the iteration's base COTs ({@code cur}, k entries). Rows [0, reserved) of every iteration
+ * are not served: they become the base COTs of the next iteration ({@code next}); they are produced
+ * first, and then the next iteration's corrections go out ({@link #nextBaseReady}). A {@code next(n)}
+ * call takes rows in order and may span any number of batches and iterations; both parties make the
+ * same calls, so their pools stay in step without talking.
  *
  * <p>Memory is bounded whatever n: two base buffers of {@code reserved} blocks (2 x 8.8 MB for
  * ferret_b13), one batch of about 2^16 blocks (1 MiB) and the per-iteration MPCOT state.
@@ -50,8 +52,15 @@ abstract class FerretPool {
         this.batchBuf = new long[2 * HalfTree.nodes(p.depth(), p.batchTrees())];
     }
 
-    /** Starts {@link #iteration}: the sender computes and sends the corrections, the receiver takes them in. */
-    abstract void exchange();
+    /** Starts {@link #iteration}: the receiver takes in its corrections (the sender sent them ahead). */
+    abstract void startIteration();
+
+    /**
+     * Called once the current iteration's reserved rows, i.e. the next iteration's base, are complete:
+     * the sender computes and sends the next iteration's corrections now, one iteration ahead, so the
+     * receiver never waits for them when it gets there.
+     */
+    abstract void nextBaseReady(long[] nextBase);
 
     /** This role's MPCOT leaves of batch {@code b} of the current iteration into out. */
     abstract void mpcotLeaves(int b, long[] out);
@@ -149,7 +158,7 @@ abstract class FerretPool {
         }
     }
 
-    /** Exchange, then produce the reserved prefix into {@code next}; leaves pos after it. */
+    /** Start, produce the reserved prefix into {@code next} (leaving pos after it), hand it on. */
     private void newIteration() {
         if (iteration > 0) {
             long[] s = cur;
@@ -157,7 +166,7 @@ abstract class FerretPool {
             next = s;
         }
         iteration++;
-        exchange();
+        startIteration();
         int reserved = p.reserved();
         int filled = 0;
         batch = -1;
@@ -168,6 +177,7 @@ abstract class FerretPool {
             filled += m;
             pos = m;
         }
+        nextBaseReady(next);
     }
 
     private void produce(int b) {

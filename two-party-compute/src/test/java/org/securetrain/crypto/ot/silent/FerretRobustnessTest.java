@@ -128,9 +128,10 @@ class FerretRobustnessTest {
     @Test
     void aVanishedSenderFailsTheWaitingReceiver() throws Exception {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            int n = SMALL.outputsPerIteration() + 10; // iteration 1's corrections came with the set-up, 2's never do
             CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    tp.s1.receiver().next(10, new long[1], new long[20]);
+                    tp.s1.receiver().next(n, new long[(n + 63) / 64], new long[2 * n]);
                     return null;
                 } catch (Throwable x) {
                     return x;
@@ -141,6 +142,27 @@ class FerretRobustnessTest {
             Throwable x = waiting.get(30, TimeUnit.SECONDS);
             assertInstanceOf(SessionException.class, x);
             assertTrue(x instanceof PeerDisconnectedException || x.getMessage().contains("closed"), x.toString());
+        }
+    }
+
+    @Test
+    void theReceiverFindsEachIterationsCorrectionsAlreadySent() {
+        // One thread drives both ends in turn (same calls, receiver first): a blocking receive would hang.
+        try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            int n = SMALL.outputsPerIteration();
+            long[] t1 = new long[2 * n];
+            tp.s1.receiver().next(n, new long[(n + 63) / 64], t1); // iteration 1: its corrections came with the set-up
+            long[] q1 = new long[2 * n];
+            tp.s0.sender().next(n, q1); // iteration 1; sends iteration 2's corrections ahead
+            long[] t2 = new long[2];
+            long[] b2 = new long[1];
+            tp.s1.receiver().next(1, b2, t2); // iteration 2: already there
+            long[] q2 = new long[2];
+            tp.s0.sender().next(1, q2);
+            RandomCotSender s = tp.s0.sender();
+            assertEquals(q2[0] ^ ((b2[0] & 1) == 1 ? s.deltaLo() : 0), t2[0], "correlated across the interleaving");
+            assertEquals(q1[2 * (n - 1)] ^ (t1[2 * (n - 1)] & 1) * s.deltaLo(), t1[2 * (n - 1)]);
+            assertEquals(2, ((FerretSender) s).iterations());
         }
     }
 

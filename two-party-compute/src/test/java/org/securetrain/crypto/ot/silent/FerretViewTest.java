@@ -96,7 +96,7 @@ class FerretViewTest {
         rnd.nextBytes(senderSeed);
         MpcotSender s = new MpcotSender(P, dLo, dHi, new Prg(senderSeed));
         long[] msg = new long[2 * P.trees() * P.depth()];
-        s.corrections(base[0], msg, 0, new long[2 * HalfTree.nodes(P.depth(), P.batchTrees())]);
+        s.corrections(base[0], msg, 0, new long[HalfTree.nodes(P.depth(), P.batchTrees())]);
         long[] rootSeeds = new Prg(senderSeed).nextLongs(2 * P.trees()); // the seeds the sender drew
         List<long[][]> trees = new ArrayList<>();
         for (int g = 0; g < P.trees(); g++) {

@@ -31,8 +31,13 @@ public final class FerretParams {
     /** emp-ot ferret_b10: t = 850, k = 2^16, depth 10; n = 870,400. Also the bootstrap stage of the others. */
     public static final FerretParams B10 = new FerretParams("ferret_b10", 850, 16, 10, true);
 
-    /** The default: the published set with the least communication per COT. */
-    public static final FerretParams DEFAULT = B13;
+    /**
+     * The default, chosen by measurement (docs/BENCHMARKS.md, SilentOtCpuProbe): ferret_b11's 2 MiB LPN
+     * table keeps the code's random reads in cache, so it costs about half the CPU per COT of ferret_b13
+     * (8 MiB) on this project's machines, for 0.73 instead of 0.21 bit per COT. Per COT that is faster on
+     * every link down to about 10 Mbit/s. Take {@link #B13} where bytes matter more than CPU.
+     */
+    public static final FerretParams DEFAULT = B11;
 
     private final String name;
     private final int t;

@@ -18,7 +18,7 @@ import org.securetrain.runtime.Session;
  * {@link #receiver()} return them. Further independent instances (e.g. one per thread) come from
  * {@link #openSender(ProtocolId)} / {@link #openReceiver(ProtocolId)}: the two parties call the matching
  * pair with the same protocol id, each instance has its own streams ({@link SilentOtChannels}) and its own
- * bootstrap (about 1.3 MB for ferret_b13), and all instances of one direction share that direction's
+ * bootstrap (about 1.3 MB for ferret_b11..b13), and all instances of one direction share that direction's
  * Δ (the IKNP global correlation of the session's {@link OtEngine}).
  *
  * <p>Thread-safe; the instances are not (one thread drives one instance).

@@ -48,8 +48,8 @@ public class SilentOtBench {
     /** COTs per two-party call. */
     static final int N = 1 << 22;
 
-    /** Parameter set; compare with e.g. -p params=ferret_b13,ferret_b12,ferret_b11. */
-    @Param({"ferret_b13"})
+    /** Parameter set; compare with e.g. -p params=ferret_b11,ferret_b12,ferret_b13. */
+    @Param({"ferret_b11", "ferret_b13"})
     public String params;
 
     TwoParties tp;

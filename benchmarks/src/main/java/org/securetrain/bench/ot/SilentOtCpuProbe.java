@@ -32,15 +32,16 @@ public final class SilentOtCpuProbe {
         ThreadMXBean tb = ManagementFactory.getThreadMXBean();
         FerretParams[] sets = {FerretParams.B13, FerretParams.B12, FerretParams.B11};
         try (TwoParties tp = new TwoParties()) {
+            SilentOt[] so = new SilentOt[2];
+            tp.run(x -> so[0] = SilentOt.setup(tp.e0, new SecureRandom()),
+                    x -> so[1] = SilentOt.setup(tp.e1, new SecureRandom()));
             RandomCotSender[] s = new RandomCotSender[sets.length];
             RandomCotReceiver[] r = new RandomCotReceiver[sets.length];
             for (int i = 0; i < sets.length; i++) {
                 FerretParams p = sets[i];
-                SilentOt[] so = new SilentOt[2];
-                tp.run(x -> so[0] = SilentOt.setup(tp.e0, new SecureRandom(), p),
-                        x -> so[1] = SilentOt.setup(tp.e1, new SecureRandom(), p));
-                s[i] = so[0].sender();
-                r[i] = so[1].receiver();
+                ProtocolId id = ProtocolId.of("probe", p.name());
+                s[i] = tp.run(x -> so[0].openSender(id, p), x -> so[1].openReceiver(id, p));
+                r[i] = so[1].openReceiver(id, p); // the instance just opened
             }
             BlockCotSender is = tp.e0.cotSender(ProtocolId.of("probe", "iknp"));
             BlockCotReceiver ir = tp.e1.cotReceiver(ProtocolId.of("probe", "iknp"));

@@ -1,7 +1,10 @@
 package org.securetrain.crypto.ot.silent;
 
 import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -24,6 +27,8 @@ import org.securetrain.runtime.Session;
  * <p>Thread-safe; the instances are not (one thread drives one instance).
  */
 public final class SilentOt {
+    /** Sessions that have a service: a second set-up would reuse its streams and hang. */
+    private static final Map<Session, Boolean> SET_UP = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final OtEngine ot;
     private final SecureRandom rnd;
@@ -55,6 +60,10 @@ public final class SilentOt {
         Objects.requireNonNull(ot, "ot");
         Objects.requireNonNull(rnd, "rnd");
         Objects.requireNonNull(params, "params");
+        if (SET_UP.putIfAbsent(ot.session(), Boolean.TRUE) != null) {
+            throw new IllegalStateException("SilentOt.setup was already called on this session (its streams are"
+                    + " taken); open further instances with openSender/openReceiver instead");
+        }
         int me = ot.party();
         CompletableFuture<FerretReceiver> r = OtThreads.async(
                 () -> FerretBootstrap.receiver(ot, SilentOtChannels.sessionInstance(1 - me), params, rnd));
@@ -92,14 +101,26 @@ public final class SilentOt {
 
     /** A further instance with this party as COT sender; the peer calls {@link #openReceiver} with the same id. */
     public RandomCotSender openSender(ProtocolId id) {
-        checkId(id);
-        return instance(id, FerretSender.class, () -> FerretBootstrap.sender(ot, id, params, rnd));
+        return openSender(id, params);
     }
 
     /** A further instance with this party as COT receiver; the peer calls {@link #openSender} with the same id. */
     public RandomCotReceiver openReceiver(ProtocolId id) {
+        return openReceiver(id, params);
+    }
+
+    /** {@link #openSender(ProtocolId)} with its own parameter set (the peer must use the same). */
+    public RandomCotSender openSender(ProtocolId id, FerretParams p) {
         checkId(id);
-        return instance(id, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, id, params, rnd));
+        Objects.requireNonNull(p, "params");
+        return instance(id, FerretSender.class, () -> FerretBootstrap.sender(ot, id, p, rnd));
+    }
+
+    /** {@link #openReceiver(ProtocolId)} with its own parameter set (the peer must use the same). */
+    public RandomCotReceiver openReceiver(ProtocolId id, FerretParams p) {
+        checkId(id);
+        Objects.requireNonNull(p, "params");
+        return instance(id, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, id, p, rnd));
     }
 
     /**

@@ -60,6 +60,9 @@ class FerretRobustnessTest {
             assertTrue(e.getMessage().contains("one role per protocol id"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(ProtocolId.of("session", "p0send")));
             assertThrows(NullPointerException.class, () -> tp.s0.openSender(null));
+            IllegalStateException twice = assertThrows(IllegalStateException.class,
+                    () -> SilentOt.setup(tp.e0, new SecureRandom(), SMALL));
+            assertTrue(twice.getMessage().contains("already called on this session"), twice.getMessage());
         }
     }
 

@@ -35,7 +35,7 @@ public final class FerretParams {
      * The default, chosen by measurement (docs/BENCHMARKS.md, SilentOtCpuProbe): ferret_b11's 2 MiB LPN
      * table keeps the code's random reads in cache, so it costs about half the CPU per COT of ferret_b13
      * (8 MiB) on this project's machines, for 0.73 instead of 0.21 bit per COT. Per COT that is faster on
-     * every link down to about 10 Mbit/s. Take {@link #B13} where bytes matter more than CPU.
+     * every link faster than about 15 Mbit/s. Take {@link #B13} where bytes matter more than CPU.
      */
     public static final FerretParams DEFAULT = B11;
 

@@ -79,7 +79,8 @@ public class SilentOtBench {
                 x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom(), p));
         long ns = System.nanoTime() - t0;
         Traffic d = tp.pair.party(0).traffic().total().minus(before);
-        System.out.printf("%n[setup] %s, both directions (each party: one sender and one receiver instance): %.0f ms wall,"
+        System.out.printf("%n[setup] %s, both directions (each party: one sender and one receiver instance):"
+                + " %.0f ms wall,"
                 + " party 0 sent %d B and received %d B, %d flights by party 0%n", p, ns / 1e6, d.bytesSent(),
                 d.bytesReceived(), d.rounds());
         s0 = s[0];

@@ -86,8 +86,8 @@ public final class SilentOtCpuProbe {
                     ns[src][1][round] = (double) cpu[1] / N;
                 }
             }
-            System.out.printf("%nthread CPU ns per COT over %d interleaved rounds of 2^22 (skipping round 0 as warm-up)%n",
-                    rounds);
+            System.out.printf("%nthread CPU ns per COT over %d interleaved rounds of 2^22"
+                    + " (skipping round 0 as warm-up)%n", rounds);
             for (int src = 0; src < sources; src++) {
                 String name = src == sets.length ? "IKNP block COT" : "Ferret " + sets[src].name();
                 System.out.printf("%-22s sender best %6.1f median %6.1f | receiver best %6.1f median %6.1f%n", name,

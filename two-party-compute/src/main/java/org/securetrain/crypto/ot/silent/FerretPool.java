@@ -132,13 +132,15 @@ abstract class FerretPool {
             throw new IllegalArgumentException("COT count must be >= 0, got " + n);
         }
         if (n > (Integer.MAX_VALUE >>> 1)) {
-            throw new IllegalArgumentException("COT count " + n + " needs more than 2^31 - 1 longs of output; split the call");
+            throw new IllegalArgumentException("COT count " + n
+                    + " needs more than 2^31 - 1 longs of output; split the call");
         }
         if (dst == null) {
             throw new IllegalArgumentException("output array is null");
         }
         if (dst.length < 2L * n) {
-            throw new IllegalArgumentException("output array holds " + dst.length + " longs, " + n + " COTs need " + 2L * n);
+            throw new IllegalArgumentException("output array holds " + dst.length + " longs, " + n + " COTs need "
+                    + 2L * n);
         }
         if (withBits && bits == null) {
             throw new IllegalArgumentException("choice-bit array is null");

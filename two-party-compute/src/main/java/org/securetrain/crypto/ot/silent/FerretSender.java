@@ -40,7 +40,8 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
         }
         for (int i = 0; i < base.length; i += 2) {
             if ((base[i] & 1) != 0) {
-                throw new IllegalArgumentException("sender base COT " + i / 2 + " has lsb 1; the lsb convention needs 0");
+                throw new IllegalArgumentException("sender base COT " + i / 2
+                        + " has lsb 1; the lsb convention needs 0");
             }
         }
         this.deltaLo = deltaLo;

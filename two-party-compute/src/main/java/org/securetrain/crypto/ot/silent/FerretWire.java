@@ -41,14 +41,16 @@ final class FerretWire {
         long[] h = ch.receiveLongs();
         if (h.length != SETUP_HEADER_LONGS || (h[0] & ~0xFFFFL) != TAG || (h[0] >>> 8 & 0xFF) != KIND_SETUP) {
             throw new ProtocolViolationException("silent OT stream '" + ch.name()
-                    + "': the peer's first message is not a Ferret set-up header (the parties run different protocols here)");
+                    + "': the peer's first message is not a Ferret set-up header"
+                    + " (the parties run different protocols here)");
         }
         int peerRole = (int) (h[0] & 0xFF);
         String me = "this party (" + roleName(myRole) + ", " + p + ")";
         String peer = "peer (" + roleName(peerRole) + ", t=" + h[1] + ", logk=" + h[2] + ", depth=" + h[3] + ")";
         if (peerRole == myRole) {
-            throw new OtMismatchException("silent OT stream '" + ch.name() + "': both parties act as " + roleName(myRole)
-                    + "; one must open the sender and the other the receiver: " + me + " vs " + peer);
+            throw new OtMismatchException("silent OT stream '" + ch.name() + "': both parties act as "
+                    + roleName(myRole) + "; one must open the sender and the other the receiver: " + me + " vs "
+                    + peer);
         }
         if (h[1] != p.trees() || h[2] != p.logk() || h[3] != p.depth() || h[4] != p.batchTrees()) {
             throw new OtMismatchException("silent OT stream '" + ch.name() + "': the parties use different Ferret"

@@ -30,7 +30,8 @@ import org.securetrain.crypto.prg.CrHash;
  * <p>Not thread-safe (owns a Cipher and scratch buffers).
  */
 final class HalfTree {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int CHUNK = 4096;
     private static final long CLEAR_LSB = ~1L;
 

@@ -14,8 +14,9 @@ import org.securetrain.crypto.prg.Prg;
  * one leaf per tree.
  *
  * <p>Memory: only the t root seeds (of the current and the prepared iteration) are kept between
- * {@link #corrections} and {@link #leaves}; the leaves of a batch are re-expanded when the pool needs them (a second, cheap Half-Tree expansion
- * instead of holding n blocks; emp-ot's SilentFerret does the same).
+ * {@link #corrections} and {@link #leaves}; the leaves of a batch are re-expanded when the pool needs
+ * them (a second, cheap Half-Tree expansion instead of holding n blocks; emp-ot's SilentFerret does the
+ * same).
  */
 final class MpcotSender {
     private final FerretParams p;
@@ -40,9 +41,9 @@ final class MpcotSender {
 
     /**
      * Prepares the next iteration: draws its fresh root seeds, expands every tree (batch by batch, into
-     * {@code scratch} of at least batchTrees * 2^depth longs: the leaf level is summed, not stored) and writes the 2 * t * depth longs of
-     * corrections to msg[msgOff ..]. {@code base} holds that iteration's base COTs (blocks). The current
-     * iteration's seeds stay in use until {@link #begin}.
+     * {@code scratch} of at least batchTrees * 2^depth longs: the leaf level is summed, not stored) and
+     * writes the 2 * t * depth longs of corrections to msg[msgOff ..]. {@code base} holds that iteration's
+     * base COTs (blocks). The current iteration's seeds stay in use until {@link #begin}.
      */
     void corrections(long[] base, long[] msg, int msgOff, long[] scratch) {
         seedPrg.fill(pending, 0, pending.length);

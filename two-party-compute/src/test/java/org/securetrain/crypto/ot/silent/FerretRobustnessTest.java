@@ -201,7 +201,8 @@ class FerretRobustnessTest {
             long dHi = s.deltaHi();
             for (int i = 0; i < n; i++) {
                 long b = bits[i >>> 6] >>> (i & 63) & 1;
-                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0)) || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
+                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0))
+                        || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
                     fail("correlation broken at COT " + i);
                 }
             }

@@ -57,8 +57,9 @@ class FerretViewTest {
                 String ferret = SilentOtChannels.ferret(SilentOtChannels.sessionInstance(sender));
                 List<long[]> got = senderView.received(ferret);
                 assertEquals(1, got.size(), "the COT sender receives only the set-up header");
-                assertArrayEquals(new long[] {0x5345_4346_4552_0000L | FerretWire.KIND_SETUP << 8 | FerretWire.ROLE_RECEIVER,
-                        p.trees(), p.logk(), p.depth(), p.batchTrees()}, got.get(0), "a fixed header, independent of choices");
+                long tag = 0x5345_4346_4552_0000L | FerretWire.KIND_SETUP << 8 | FerretWire.ROLE_RECEIVER;
+                assertArrayEquals(new long[] {tag, p.trees(), p.logk(), p.depth(), p.batchTrees()}, got.get(0),
+                        "a fixed header, independent of choices");
                 long[] u = ViewStats.concat(senderView.received(OtEngine.channelName(
                         SilentOtChannels.bootstrapOt(SilentOtChannels.sessionInstance(sender)))), 3);
                 ViewStats.assertBitBalanced(u, "IKNP bootstrap u columns seen by the COT sender");

@@ -20,7 +20,8 @@ class SilentOtServiceTest {
     void independentInstancesPerThreadInBothDirections() {
         FerretParams p = FerretParams.insecureForTests(48, 11, 7);
         try (SilentOtPair tp = SilentOtPair.open(p)) {
-            ProtocolId[] ids = {ProtocolId.of("thread", "a"), ProtocolId.of("thread", "b"), ProtocolId.of("thread", "c")};
+            ProtocolId[] ids = {ProtocolId.of("thread", "a"), ProtocolId.of("thread", "b"),
+                ProtocolId.of("thread", "c")};
             boolean[] p0sends = {true, false, true};
             int n = 3 * p.outputsPerIteration() + 11;
             // party 1 opens in the opposite order: opening is interactive and must not deadlock
@@ -52,7 +53,8 @@ class SilentOtServiceTest {
             }
             assertTrue(snap.steps().containsKey(SilentOtChannels.STEP_EXTEND));
             assertTrue(snap.steps().containsKey(SilentOtChannels.STEP_SETUP));
-            assertNotEquals(((FerretSender) tp.s0.sender()).channelName(), ((FerretReceiver) tp.s0.receiver()).channelName());
+            assertNotEquals(((FerretSender) tp.s0.sender()).channelName(),
+                    ((FerretReceiver) tp.s0.receiver()).channelName());
         }
     }
 

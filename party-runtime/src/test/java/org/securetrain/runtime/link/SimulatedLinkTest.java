@@ -112,32 +112,35 @@ class SimulatedLinkTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void pingPongRoundTripIsTheSetRtt(Kind kind) throws Exception {
-        Duration rtt = Duration.ofMillis(80);
+        Duration rtt = Duration.ofMillis(100);
         try (Ends e = open(kind, LinkProfile.of(1_000_000_000L, rtt))) {
             Channel a = e.p0().channel("ping");
             Channel b = e.p1().channel("ping");
-            int rounds = 9; // the first one warms up
+            int rounds = 11; // the first one warms up
             CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < rounds; i++) {
                     b.sendLongs(b.receiveLongs());
                 }
             });
-            long total = 0;
-            long min = Long.MAX_VALUE;
+            long[] samples = new long[rounds - 1];
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 a.sendLongs(new long[] {i});
                 assertEquals(i, a.receiveLongs()[0]);
-                long dt = System.nanoTime() - t0;
                 if (i > 0) {
-                    total += dt;
-                    min = Math.min(min, dt);
+                    samples[i - 1] = System.nanoTime() - t0;
                 }
             }
             echo.get(10, TimeUnit.SECONDS);
-            double meanMs = total / 1e6 / (rounds - 1);
-            assertTrue(min >= rtt.toNanos(), kind + ": a round trip took " + min / 1e6 + " ms, below the set RTT");
-            assertEquals(1.0, meanMs / rtt.toMillis(), 0.10, kind + ": mean RTT " + meanMs + " ms, set " + rtt);
+            long[] sorted = samples.clone();
+            java.util.Arrays.sort(sorted);
+            // the median: one round trip that waited for a core on a loaded machine must not decide the test
+            double medianMs = (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2e6;
+            String all = java.util.Arrays.toString(java.util.Arrays.stream(samples).map(x -> x / 100_000).toArray());
+            assertTrue(sorted[0] >= rtt.toNanos(), kind + ": a round trip took " + sorted[0] / 1e6
+                    + " ms, below the set RTT; all (0.1 ms): " + all);
+            assertEquals(1.0, medianMs / rtt.toMillis(), 0.10, kind + ": median RTT " + medianMs + " ms, set " + rtt
+                    + "; all (0.1 ms): " + all);
         }
     }
 

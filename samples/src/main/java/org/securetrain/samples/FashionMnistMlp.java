@@ -80,9 +80,9 @@ public final class FashionMnistMlp {
         int n = trainSet.numExamples();
         log.info("{} on the bundled Fashion-MNIST subset: {} training images, batch {}, {} epoch(s) = {} secure steps; "
                 + "fixed point with {} fractional bits", name, n, batch, epochs, epochs * ((n + batch - 1) / batch), f);
-        if (link.isSimulated()) {
-            log.info("SIMULATED LINK (measurement aid, not a network): each party's sends are delayed as over {}; "
-                    + "both parties still share this machine", link.describe());
+        if (link.isSimulated()) { // on stdout: visible whatever logging backend the application has
+            System.out.println("SIMULATED LINK (measurement aid, not a network): each party's sends are delayed as over "
+                    + link.describe() + "; both parties still share this machine");
         }
         boolean tty = TrainingProgress.interactiveTerminal();
         long t0 = System.nanoTime();

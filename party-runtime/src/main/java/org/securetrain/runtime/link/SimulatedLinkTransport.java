@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *   before it (order is kept, as on TCP).</li>
  *   <li>Window: frames accepted but not yet handed over are held here, by one delivery thread; a sender
  *   blocks while more than a bounded window is held (like a full TCP send buffer), so memory stays
- *   bounded. The window holds twice the bandwidth-delay product plus two frames, so a bulk sender keeps
- *   the simulated wire busy.</li>
+ *   bounded. The window holds twice the bandwidth-delay product plus two frames, at least 4 MiB (Linux's
+ *   default TCP send buffer limit) and at most 256 MiB, so a bulk sender keeps the simulated wire busy.</li>
  * </ul>
  *
  * <p>Closing hands over the frames still held (the peer must get everything sent before a goodbye),
@@ -49,6 +49,11 @@ public final class SimulatedLinkTransport implements FrameTransport {
     static final int MAX_FRAME_BYTES = 512 * 1024;
     /** Longest window, whatever the bandwidth-delay product: memory held per party. */
     static final long MAX_WINDOW_BYTES = 256L << 20;
+    /**
+     * Shortest window: a Linux TCP send buffer grows to 4 MiB by default ({@code net.ipv4.tcp_wmem}). It also
+     * gives a sender that waits for a core on a loaded machine time to refill before the simulated wire idles.
+     */
+    static final long MIN_WINDOW_BYTES = 4L << 20;
     /** Extra time a close waits beyond what the held frames need on the simulated link. */
     private static final long CLOSE_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -96,7 +101,8 @@ public final class SimulatedLinkTransport implements FrameTransport {
         this.frameBytes = Math.max(1024, Math.min(inner.preferredFrameBytes(), MAX_FRAME_BYTES));
         long bdp = link.bitsPerSecond() == 0 ? MAX_WINDOW_BYTES / 4
                 : (long) Math.ceil(link.bitsPerSecond() / 8.0 * (link.oneWayNanos() + link.jitterNanos()) / 1e9);
-        this.windowBytes = Math.min(MAX_WINDOW_BYTES, 2 * bdp + 2L * (frameBytes + Frames.HEADER_BYTES));
+        this.windowBytes = Math.min(MAX_WINDOW_BYTES,
+                Math.max(MIN_WINDOW_BYTES, 2 * bdp + 2L * (frameBytes + Frames.HEADER_BYTES)));
     }
 
     /** The link this transport simulates. */

@@ -198,7 +198,7 @@ class SimulatedLinkTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void abortDoesNotWaitBehindQueuedFrames(Kind kind) throws Exception {
-        // 4 Mbit/s: the window (~1.1 MB) alone needs over 2 s on this link; the 8 MiB message ~17 s
+        // 4 Mbit/s: the window (4 MiB) alone needs over 8 s on this link; the 8 MiB message ~17 s
         LinkProfile slow = LinkProfile.parse("4mbit,200ms");
         Ends e = open(kind, slow);
         try {

@@ -212,7 +212,8 @@ public final class ParityHarness implements Callable<Integer> {
             say("--plaintext-only: no secure run; step files written");
             return "";
         }
-        List<ParityReport.LinkResult> linkResults = new ArrayList<>();
+        List<LinkReport.LinkResult> linkResults = new ArrayList<>();
+        SecureRun.Result sec = null; // the first link's run: compared step by step with the plaintext runs
         for (LinkRun lr : linkRuns) {
             boolean first = linkResults.isEmpty();
             ParitySetup ls = lr.apply(s, first);
@@ -221,9 +222,10 @@ public final class ParityHarness implements Callable<Integer> {
             double perStepMinutes = 2;
             if (lr.profile().isSimulated()) {
                 // twice what the link alone needs by an earlier run's traffic; 10 minutes a step before any
-                ParityReport.LinkResult earlier = first ? null : linkResults.get(0);
+                LinkReport.LinkResult earlier = first ? null : linkResults.get(0);
+                int k = earlier == null ? 0 : earlier.steps();
                 perStepMinutes += earlier == null ? 10 : 2 * lr.profile().estimateSeconds(
-                        (long) earlier.bytesPerStep(), earlier.roundsPerStep()) / 60;
+                        (long) earlier.bytesPerStep(k), earlier.roundsPerStep(k)) / 60;
             }
             int minutes = timeoutMinutes != null ? timeoutMinutes
                     : (int) Math.ceil(10 + perStepMinutes * ls.totalSteps());
@@ -236,14 +238,17 @@ public final class ParityHarness implements Callable<Integer> {
                         + res.modelOwnerSteps().size() + "/" + res.dataOwnerSteps().size() + " steps, expected "
                         + expected);
             }
-            ParityReport.LinkResult done = new ParityReport.LinkResult(lr, res);
+            if (first) {
+                sec = res;
+            }
+            LinkReport.LinkResult done = LinkReport.LinkResult.of(lr, res);
             linkResults.add(done);
+            int k = done.steps();
             say(String.format(Locale.ROOT, "  over %s: %.3f s/step (slower party), %s and %.0f rounds per step, "
-                    + "CPU %.3f / %.3f s per step (model owner / data owner)", lr.profile().name(), done.stepSeconds(),
-                    org.securetrain.runtime.Traffic.human((long) done.bytesPerStep()), done.roundsPerStep(),
-                    done.cpuSeconds(0), done.cpuSeconds(1)));
+                    + "CPU %.3f / %.3f s per step (model owner / data owner)", lr.profile().name(),
+                    done.stepSeconds(k), org.securetrain.runtime.Traffic.human((long) done.bytesPerStep(k)),
+                    done.roundsPerStep(k), done.cpuSeconds(0, k), done.cpuSeconds(1, k)));
         }
-        SecureRun.Result sec = linkResults.get(0).result();
         int n = f.steps().size();
         if (d.steps().size() != n || r.run().steps().size() != n) {
             throw new IllegalStateException("the runs made different numbers of steps: DL4J " + n + ", reference "

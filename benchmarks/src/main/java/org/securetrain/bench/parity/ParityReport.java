@@ -36,60 +36,10 @@ public final class ParityReport {
      */
     public record Experiment(ParitySetup setup, PlaintextRuns.Run dl4j, PlaintextRuns.Run dl4jDouble,
             PlaintextRuns.ReferenceRun reference,
-            SecureRun.Result secure, double revealedAccuracy, List<String> loads, List<LinkResult> links) {
+            SecureRun.Result secure, double revealedAccuracy, List<String> loads,
+            List<LinkReport.LinkResult> links) {
         int steps() {
             return dl4j.steps().size();
-        }
-    }
-
-    /** The secure run over one simulated link; the figures are means over the steps after step 1. */
-    public record LinkResult(LinkRun run, SecureRun.Result result) {
-        /** Mean step time of the slower party. */
-        public double stepSeconds() {
-            return stepSeconds(result);
-        }
-
-        static double stepSeconds(SecureRun.Result r) {
-            return Math.max(meanSeconds(r.modelOwnerSteps(), 1), meanSeconds(r.dataOwnerSteps(), 1));
-        }
-
-        public double partySeconds(int party) {
-            return meanSeconds(steps(party), 1);
-        }
-
-        /** Both parties' sends per step. */
-        public double bytesPerStep() {
-            return meanAfter(result.modelOwnerSteps(), StepRecord::bytesSent, 1)
-                    + meanAfter(result.dataOwnerSteps(), StepRecord::bytesSent, 1);
-        }
-
-        /** Flights per step of the party with more (a round trip costs each party one flight). */
-        public double roundsPerStep() {
-            return Math.max(meanAfter(result.modelOwnerSteps(), StepRecord::rounds, 1),
-                    meanAfter(result.dataOwnerSteps(), StepRecord::rounds, 1));
-        }
-
-        /** Process CPU seconds per step of one party (all its threads). */
-        public double cpuSeconds(int party) {
-            return meanAfter(steps(party), StepRecord::cpuSeconds, 1);
-        }
-
-        /** Share of the party's step time its process was not on a CPU: 1 - CPU / wall, at least 0. */
-        public double idleShare(int party) {
-            return Math.max(0, 1 - cpuSeconds(party) / partySeconds(party));
-        }
-
-        /** The first-order link time of a step: bytes / bandwidth + rounds x RTT. */
-        public double linkEstimateSeconds() {
-            return run.profile().estimateSeconds((long) bytesPerStep(), roundsPerStep());
-        }
-
-        int steps() {
-            return result.dataOwnerSteps().size();
-        }
-
-        private List<StepRecord> steps(int party) {
-            return party == 0 ? result.modelOwnerSteps() : result.dataOwnerSteps();
         }
     }
 
@@ -227,7 +177,7 @@ public final class ParityReport {
             md.append("- The secure run's own truncations were not audited (run with --audit-secure-truncations "
                     + "to count wrap-arounds on its shares too).\n\n");
         }
-        md.append(linkSection(e, out));
+        md.append(LinkReport.section(m, f, e.links(), out));
         md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n"
                 + "![relative loss difference](%s%s-loss-diff.png)%n"
                 + "![time per protocol](%s%s-time-split.png)%n"
@@ -288,59 +238,6 @@ public final class ParityReport {
         }
         md.append("\nLoad average (1, 5, 15 min) around the runs: ");
         md.append(String.join("; ", e.loads())).append("\n\n");
-        return md.toString();
-    }
-
-    /**
-     * The link profiles' table (and {@code <model>-links.csv}): per profile the step time, its ratio to plaintext
-     * DL4J float32 from this invocation, bytes and rounds, the link estimate, CPU per party and where the time
-     * went (with loopback alone: one row, the CPU figures).
-     */
-    static String linkSection(Experiment e, Path out) throws IOException {
-        List<LinkResult> links = e.links();
-        double tF = meanSeconds(e.dl4j().steps(), 1);
-        LinkResult loop = links.stream().filter(l -> !l.run().profile().isSimulated()).findFirst().orElse(null);
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%n### Link profiles and CPU per party, ratios to plaintext DL4J "
-                + "float32 (%.4f s/step in this run)%n%n", tF));
-        md.append("| link | steps | s/step (slower party) | x DL4J float32 | bytes/step (both parties) | rounds/step "
-                + "| link estimate: bytes/bandwidth + rounds x RTT | loopback s/step + estimate | CPU-s/step model "
-                + "owner / data owner | off-CPU share (1 - CPU/wall) MO / DO | link share (T - T_loopback) / T |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        StringBuilder csv = new StringBuilder("link,bits_per_second,rtt_ms,steps,s_step_p0,s_step_p1,s_step,"
-                + "ratio_dl4j_float,bytes_step,rounds_step,link_estimate_s,cpu_s_p0,cpu_s_p1,off_cpu_share_p0,"
-                + "off_cpu_share_p1,link_share\n");
-        for (LinkResult l : links) {
-            var p = l.run().profile();
-            double t = l.stepSeconds();
-            double est = l.linkEstimateSeconds();
-            String plusLoop = loop == null || !p.isSimulated() ? "-"
-                    : String.format(Locale.ROOT, "%.2f", loop.stepSeconds() + est);
-            double share = loop == null ? Double.NaN : p.isSimulated() ? Math.max(0, (t - loop.stepSeconds()) / t) : 0;
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.0fx | %s | %.1f | %s | %s | %.3f / %.3f | "
-                    + "%.0f %% / %.0f %% | %s |%n", p.describe(), l.steps(), t, t / tF,
-                    Traffic.human((long) l.bytesPerStep()), l.roundsPerStep(),
-                    p.isSimulated() ? String.format(Locale.ROOT, "%.2f", est) : "-", plusLoop,
-                    l.cpuSeconds(0), l.cpuSeconds(1), 100 * l.idleShare(0), 100 * l.idleShare(1),
-                    Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * share)));
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.3f,%d,%.6f,%.6f,%.6f,%.3f,%.0f,%.2f,%.6f,%.6f,%.6f,%.4f,"
-                    + "%.4f,%.4f%n", l.run().label(), p.bitsPerSecond(), p.rtt().toNanos() / 1e6, l.steps(),
-                    l.partySeconds(0), l.partySeconds(1), t, t / tF, l.bytesPerStep(), l.roundsPerStep(), est,
-                    l.cpuSeconds(0), l.cpuSeconds(1), l.idleShare(0), l.idleShare(1), share));
-        }
-        Files.writeString(out.resolve(e.setup().model() + "-links.csv"), csv);
-        md.append(String.format(Locale.ROOT, "%nEach party sends over the simulated link of the row (both directions "
-                + "shaped alike; `SimulatedLinkTransport`, a measurement aid: the two parties still share this "
-                + "machine's cores). Means over the steps after step 1; a run with fewer steps than the first was "
-                + "capped (`--link PROFILE:N`) and trains the same first N minibatches. Bytes are frame bytes handed "
-                + "to TLS; "
-                + "rounds are the flights of the party with more (a round trip costs each party one). The estimate "
-                + "adds both directions' bytes (the protocols mostly send one way at a time) and assumes no overlap of "
-                + "transfer, latency and computation. CPU-s is each party process's CPU time in the step (all threads: "
-                + "compute, TLS, GC); off-CPU share is the part of the step its process was not running: waiting for "
-                + "the peer's messages (the link and the peer's own computation) or for a core. The link share is the "
-                + "step time the link added over the loopback run of this invocation. Per-step data: "
-                + "`%s-links.csv` and `secure-%s-<link>/`.%n%n", e.setup().model(), e.setup().model()));
         return md.toString();
     }
 

@@ -28,6 +28,7 @@ import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.TrafficStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +74,18 @@ public final class PartyTraining {
 
     /** Session options for a training session: the configuration hash binds both parties to the same model. */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
+        return sessionOptions(role, conf, fracBits, LinkProfile.LOOPBACK);
+    }
+
+    /**
+     * As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, with what this party sends passing a
+     * simulated link (a measurement aid; {@link LinkProfile#LOOPBACK}: none). Not part of the configuration
+     * hash: each party shapes its own direction.
+     */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits)).build();
+                .configHash(SecureTrain.configHash(conf, fracBits)).link(link).build();
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */

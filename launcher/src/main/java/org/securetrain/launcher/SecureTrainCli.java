@@ -17,6 +17,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.data.FashionMnist;
 import org.securetrain.runtime.Role;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.launcher.partycli.HostPort;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
@@ -112,6 +113,12 @@ public final class SecureTrainCli implements Callable<Integer> {
             + "--checkpoint-dir (both parties give --resume); the run ends where an uninterrupted one would")
     boolean resume;
 
+    @Option(names = "--link", defaultValue = "loopback", paramLabel = "PROFILE",
+            description = "MEASUREMENT AID: what this party sends arrives as over a simulated link: loopback (off, "
+                    + "the default), lan (1 Gbit/s, 0.5 ms RTT), wan (100 Mbit/s, 40 ms RTT) or BW,RTT such as "
+                    + "200mbit,10ms; each party shapes its own direction, so give it to both")
+    String link;
+
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
 
     public static void main(String[] args) {
@@ -175,6 +182,12 @@ public final class SecureTrainCli implements Callable<Integer> {
             throw misuse("--lr must be positive, got " + lr);
         }
         checkCheckpointOptions();
+        LinkProfile linkProfile;
+        try {
+            linkProfile = LinkProfile.parse(link);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--link: " + e.getMessage());
+        }
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
@@ -196,7 +209,12 @@ public final class SecureTrainCli implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PartyTraining.oneNativeThread();
         startUi(r, o); // before the peer connects: a busy port fails here, not in the middle of a run
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
+        if (linkProfile.isSimulated()) {
+            o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
+                    + linkProfile.describe());
+        }
+        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits, linkProfile))
+                .identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;

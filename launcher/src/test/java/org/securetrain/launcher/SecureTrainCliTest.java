@@ -79,8 +79,9 @@ class SecureTrainCliTest {
         String port = "127.0.0.1:" + freePort();
         Path model = dir.resolve("trained.zip");
         Process p0 = launch(modelOwner("l " + port, doFp, "--out", model.toString(), "--timeout", "60"), dir.resolve("p0.log"));
+        // the data owner's sends pass a simulated LAN link (measurement aid): the run is the same, only slower
         Process p1 = launch(dataOwner("c " + port, moFp, "--limit", "128", "--batch", "64", "--test-limit", "100",
-                "--timeout", "60"), dir.resolve("p1.log"));
+                "--timeout", "60", "--link", "lan"), dir.resolve("p1.log"));
         boolean done = p1.waitFor(120, TimeUnit.SECONDS) & p0.waitFor(30, TimeUnit.SECONDS);
         String log0 = Files.readString(dir.resolve("p0.log"), StandardCharsets.UTF_8);
         String log1 = Files.readString(dir.resolve("p1.log"), StandardCharsets.UTF_8);
@@ -93,6 +94,9 @@ class SecureTrainCliTest {
         assertEquals(0, p1.exitValue(), log1);
         assertTrue(log1.contains("test accuracy of the secure model on 100 images"), log1);
         assertTrue(log1.contains("2 steps"), log1);
+        assertTrue(log1.contains("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as"
+                + " over lan (1gbit,500us)"), log1);
+        assertFalse(log0.contains("SIMULATED LINK"), log0);
         assertTrue(log0.contains("saved to " + model), log0);
         assertTrue(Files.size(model) > 1000);
     }
@@ -122,6 +126,10 @@ class SecureTrainCliTest {
         r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", dir.resolve("nomodel.json").toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nomodel.json does not exist"), r.err());
+
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--link", "100mbit"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--link: unknown link profile '100mbit'; expected loopback, lan"), r.err());
 
         r = inProcess(modelOwner("l 127.0.0.1", doFp));
         assertEquals(2, r.code());

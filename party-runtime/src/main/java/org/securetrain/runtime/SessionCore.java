@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.securetrain.runtime.link.SimulatedLinkTransport;
 import org.securetrain.runtime.spi.FrameListener;
 import org.securetrain.runtime.spi.FrameTransport;
 import org.securetrain.runtime.spi.Frames;
@@ -56,12 +57,16 @@ public final class SessionCore implements Session, FrameListener {
         inboxes.put(Frames.CONTROL_STREAM, control);
     }
 
-    /** Binds the transport; must be called once, before any frame flows. */
+    /**
+     * Binds the transport; must be called once, before any frame flows. With a {@link SessionOptions#link()}
+     * other than loopback, what this party sends passes a {@link SimulatedLinkTransport} first (a
+     * measurement aid).
+     */
     public void attach(FrameTransport t) {
         if (this.transport != null) {
             throw new IllegalStateException("transport already attached");
         }
-        this.transport = t;
+        this.transport = SimulatedLinkTransport.wrap(t, options);
     }
 
     // ------------------------------------------------------------------ handshake
@@ -224,6 +229,10 @@ public final class SessionCore implements Session, FrameListener {
         LOG.warn("session {} ({}) aborted: {}", options.sessionId(), options.role(), reason);
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(r.length, 4000);
+        FrameTransport held = transport;
+        if (held != null) {
+            held.discardUnsent(); // the abort message must not queue behind data the peer will never need
+        }
         try {
             writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
         } catch (RuntimeException ignored) {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import org.securetrain.runtime.link.LinkProfile;
 
 /**
  * What one party brings to a session: its role, the session id both parties agreed on, the hash of the
@@ -26,6 +27,7 @@ public final class SessionOptions {
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final int protocolVersion;
+    private final LinkProfile link;
 
     private SessionOptions(Builder b) {
         this.role = Objects.requireNonNull(b.role, "role");
@@ -37,6 +39,7 @@ public final class SessionOptions {
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.protocolVersion = b.protocolVersion;
+        this.link = b.link;
     }
 
     public static Builder builder(Role role) {
@@ -53,6 +56,7 @@ public final class SessionOptions {
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
         b.protocolVersion = protocolVersion;
+        b.link = link;
         return b;
     }
 
@@ -69,6 +73,11 @@ public final class SessionOptions {
     public Duration idleTimeout() { return idleTimeout; }
     public Duration handshakeTimeout() { return handshakeTimeout; }
     public int protocolVersion() { return protocolVersion; }
+    /**
+     * The simulated link this party's outgoing frames pass (a measurement aid); {@link LinkProfile#LOOPBACK}
+     * (the default) means none. Not part of the handshake: each party shapes its own direction.
+     */
+    public LinkProfile link() { return link; }
 
     /** SHA-256 over the UTF-8 parts, length-prefixed so ("ab","c") and ("a","bc") differ. */
     public static byte[] hashConfig(String... parts) {
@@ -96,6 +105,7 @@ public final class SessionOptions {
         private Duration idleTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private int protocolVersion = PROTOCOL_VERSION;
+        private LinkProfile link = LinkProfile.LOOPBACK;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -150,6 +160,15 @@ public final class SessionOptions {
             return this;
         }
 
+        /**
+         * MEASUREMENT AID: makes what this party sends arrive as over the given link (bandwidth, latency);
+         * see {@link org.securetrain.runtime.link.SimulatedLinkTransport}. Default {@link LinkProfile#LOOPBACK}.
+         */
+        public Builder link(LinkProfile profile) {
+            this.link = Objects.requireNonNull(profile, "link");
+            return this;
+        }
+
         /** Only for tests of version negotiation. */
         public Builder protocolVersion(int v) {
             this.protocolVersion = v;
@@ -171,6 +190,7 @@ public final class SessionOptions {
     @Override
     public String toString() {
         return "SessionOptions{role=" + role + ", sessionId=" + sessionId + ", configHash="
-                + Hex.of(Arrays.copyOf(configHash, 8)) + "..., maxFrameBytes=" + maxFrameBytes + "}";
+                + Hex.of(Arrays.copyOf(configHash, 8)) + "..., maxFrameBytes=" + maxFrameBytes
+                + (link.isSimulated() ? ", simulated link " + link.describe() : "") + "}";
     }
 }

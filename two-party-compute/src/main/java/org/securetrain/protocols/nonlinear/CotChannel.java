@@ -1,0 +1,64 @@
+package org.securetrain.protocols.nonlinear;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.flavours.CotPair;
+import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.Channel;
+
+/**
+ * Everything a protocol on random COTs needs, from one place: the channel its messages travel on,
+ * this party's random COTs with the peer ({@link CotPair}), and a generator for the random shares it
+ * draws itself. Protocols take a CotChannel and nothing else, so the transport and the COT source
+ * (IKNP today, silent OT next) are chosen where the CotChannel is made.
+ * Not thread-safe: one protocol runs on a CotChannel at a time.
+ */
+public final class CotChannel {
+    /** Elements per COT-fetching chunk (bounds the memory of blocks in flight). */
+    static final int CHUNK_COTS = 1 << 18;
+
+    private final Channel channel;
+    private final CotPair cots;
+    private final Prg random;
+
+    private CotChannel(Channel channel, CotPair cots, Prg random) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.cots = Objects.requireNonNull(cots, "cots");
+        this.random = Objects.requireNonNull(random, "random");
+        if (channel.session().party() != cots.party()) {
+            throw new IllegalArgumentException("the channel belongs to party " + channel.session().party()
+                    + ", the COTs to party " + cots.party());
+        }
+    }
+
+    /** A channel and COT source chosen by the caller. */
+    public static CotChannel of(Channel channel, CotPair cots) {
+        return new CotChannel(channel, cots, Prg.fromSecureRandom(new SecureRandom()));
+    }
+
+    /**
+     * Messages on channel "nl.{name}", random COTs from the session's IKNP extension (pairs of instances
+     * "nl.{name}.p0s"/".p1s", pools of {@code poolSize}). Both parties call this with the same arguments.
+     */
+    public static CotChannel iknp(OtEngine eng, String name, int poolSize) {
+        return of(eng.session().channel("nl." + name), CotPair.iknp(eng, "nl." + name, poolSize));
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public CotPair cots() {
+        return cots;
+    }
+
+    /** Local randomness (this party's own random shares and masks). */
+    public Prg random() {
+        return random;
+    }
+
+    public int party() {
+        return cots.party();
+    }
+}

@@ -40,6 +40,7 @@ public final class ComparisonPlan {
     private final int slots;
     private final int root;
     private final int lowRoot;
+    private final int lowDepth;
     private final int[][] hi;
     private final int[][] lo;
     private final int[][] out;
@@ -95,10 +96,12 @@ public final class ComparisonPlan {
             nodes.add(new int[] {level, highTop, lowTop, next[0]});
             this.root = next[0]++;
             this.lowRoot = lowTop;
+            this.lowDepth = lowDepth;
         } else {
             int[] r = build(range(0, widths.length), nodes, next);
             this.root = r[0];
             this.lowRoot = -1;
+            this.lowDepth = 0;
         }
         this.slots = next[0];
         int levels = 0;
@@ -241,6 +244,11 @@ public final class ComparisonPlan {
 
     public int lowBits() {
         return lowBits;
+    }
+
+    /** Tree levels of the low subtree (its result is complete after this many levels). */
+    public int lowLevels() {
+        return lowDepth;
     }
 
     public int levels() {

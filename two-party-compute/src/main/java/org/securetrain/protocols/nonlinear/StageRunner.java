@@ -107,7 +107,7 @@ public final class StageRunner {
                     while (read < total && !stages.get(read).writtenBy(peer)) {
                         read++;
                     }
-                    if (read == total || read > written) {
+                    if (read == total || read >= written) {
                         throw new ProtocolViolationException(tag + ": the peer sent a part of stage " + read
                                 + " of " + total + " out of order (the parties run different protocols)");
                     }

@@ -195,7 +195,7 @@ public final class Millionaire {
     private static final long EVEN = 0x5555_5555_5555_5555L; // bit 0 of every 2-bit segment: cmp
     private static final long ODD = 0xAAAA_AAAA_AAAA_AAAAL; // bit 1: eq
 
-    /** Mask of bit positions [from, to) of a 128-bit word, {lo, hi}. */
+    /** Mask of bit positions [0, to) of a 64-bit word (to in [0, 64]). */
     private static long lowMask(int to) {
         return to >= 64 ? -1L : (1L << to) - 1;
     }
@@ -260,16 +260,8 @@ public final class Millionaire {
 
     /** Bits [from, to) of a 128-bit word as {lo, hi}. */
     private static long[] rangeHalf(int from, int to) {
-        long lo = 0;
-        long hi = 0;
-        for (int b = from; b < to; b++) {
-            if (b < 64) {
-                lo |= 1L << b;
-            } else {
-                hi |= 1L << (b - 64);
-            }
-        }
-        return new long[] {lo, hi};
+        return new long[] {lowMask(Math.min(to, 64)) & ~lowMask(Math.min(from, 64)),
+            lowMask(Math.max(to - 64, 0)) & ~lowMask(Math.max(from - 64, 0))};
     }
 
     private static long[] shift128(long lo, long hi, int s) {

@@ -99,6 +99,13 @@ public final class OneOfNOt {
 
     /** The table whose segment v is segment (v XOR e) of (lo, hi): returns {lo', hi'}. */
     static long[] permute(long lo, long hi, int e, int w, int o) {
+        long[] out = new long[2];
+        permute(lo, hi, e, w, o, masks(new int[] {w}, o)[0], out);
+        return out;
+    }
+
+    /** As {@link #permute(long, long, int, int, int)} with the index masks of width w precomputed, into out. */
+    private static void permute(long lo, long hi, int e, int w, int o, long[][] mask, long[] out) {
         for (int k = 0; k < w; k++) {
             if ((e >>> k & 1) == 0) {
                 continue;
@@ -109,14 +116,14 @@ public final class OneOfNOt {
                 lo = hi;
                 hi = t;
             } else {
-                long[] m = indexMask(w, o, k); // segments with bit k set
-                long keepLo = ~m[0];
-                long keepHi = ~m[1];
+                long keepLo = ~mask[k][0]; // segments with bit k clear
+                long keepHi = ~mask[k][1];
                 lo = ((lo >>> block) & keepLo) | ((lo & keepLo) << block);
                 hi = ((hi >>> block) & keepHi) | ((hi & keepHi) << block);
             }
         }
-        return new long[] {lo, hi};
+        out[0] = lo;
+        out[1] = hi;
     }
 
     private static long[][][] masks(int[] widths, int o) {
@@ -144,6 +151,7 @@ public final class OneOfNOt {
         private final long[] padLo = new long[n * ots];
         private final long[] padHi = wide ? new long[n * ots] : null;
         private final long[][][] mask = masks(widths, o);
+        private final long[] scratch = new long[2];
 
         /**
          * Computes the pads of elements [elemFrom, elemFrom + count) from a batch holding their COTs
@@ -184,7 +192,8 @@ public final class OneOfNOt {
          */
         public void writeTable(int elem, int ot, long tLo, long tHi, int e, PackedWriter out) {
             int w = widths[ot];
-            long[] p = permute(tLo, tHi, e, w, o);
+            long[] p = scratch;
+            permute(tLo, tHi, e, w, o, mask[ot], p);
             int idx = elem * ots + ot;
             int bits = o << w;
             out.bits(p[0] ^ padLo[idx], Math.min(64, bits));

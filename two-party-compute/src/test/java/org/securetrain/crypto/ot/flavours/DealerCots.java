@@ -35,6 +35,11 @@ public final class DealerCots {
         return new DealerCots(true, false);
     }
 
+    /** A broken source with both faults: constant choice bits and delta = 0. */
+    public static DealerCots brokenAll() {
+        return new DealerCots(true, true);
+    }
+
     /** A broken source: delta = 0 (both of the sender's messages are equal, so nothing is hidden). */
     public static DealerCots zeroDelta() {
         return new DealerCots(false, true);

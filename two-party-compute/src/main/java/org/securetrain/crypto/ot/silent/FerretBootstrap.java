@@ -26,12 +26,12 @@ final class FerretBootstrap {
 
     static FerretSender sender(OtEngine ot, String purpose, FerretParams p, SecureRandom rnd) {
         int me = ot.party();
-        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose, me));
+        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose));
         try {
             handshake(ch, FerretWire.ROLE_SENDER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotSender iknp = ot.cotSender(SilentOtChannels.bootstrapOtPurpose(purpose, me));
+            BlockCotSender iknp = ot.cotSender(SilentOtChannels.bootstrapOtPurpose(purpose));
             long[] base = iknp.sendBlockCot(first.reserved());
             for (int i = 0; i < base.length; i += 2) {
                 base[i] &= ~1L; // lsb convention: lsb(q) = 0, so lsb(t) = choice bit (local, see silent-ot.md)
@@ -52,12 +52,12 @@ final class FerretBootstrap {
 
     static FerretReceiver receiver(OtEngine ot, String purpose, FerretParams p, SecureRandom rnd) {
         int peer = 1 - ot.party();
-        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose, peer));
+        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose));
         try {
             handshake(ch, FerretWire.ROLE_RECEIVER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOtPurpose(purpose, peer));
+            BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOtPurpose(purpose));
             long[] choices = Prg.fromSecureRandom(rnd).nextBits(first.reserved());
             long[] base = iknp.receiveBlockCot(choices, first.reserved());
             for (int i = 0; i < first.reserved(); i++) {

@@ -23,8 +23,6 @@ import org.securetrain.runtime.Session;
  * <p>Thread-safe; the instances are not (one thread drives one instance).
  */
 public final class SilentOt {
-    /** Purpose of the two instances {@link #setup} creates. */
-    public static final String SESSION_PURPOSE = "session";
 
     private final OtEngine ot;
     private final SecureRandom rnd;
@@ -39,8 +37,8 @@ public final class SilentOt {
         this.params = params;
         this.sender = s;
         this.receiver = r;
-        instances.put(SESSION_PURPOSE + "/sender", CompletableFuture.completedFuture(s));
-        instances.put(SESSION_PURPOSE + "/receiver", CompletableFuture.completedFuture(r));
+        instances.put(SilentOtChannels.sessionPurpose(ot.party()), CompletableFuture.completedFuture(s));
+        instances.put(SilentOtChannels.sessionPurpose(1 - ot.party()), CompletableFuture.completedFuture(r));
     }
 
     /** {@link #setup(OtEngine, SecureRandom, FerretParams)} with {@link FerretParams#DEFAULT}. */
@@ -56,11 +54,12 @@ public final class SilentOt {
         Objects.requireNonNull(ot, "ot");
         Objects.requireNonNull(rnd, "rnd");
         Objects.requireNonNull(params, "params");
+        int me = ot.party();
         CompletableFuture<FerretReceiver> r = OtThreads.async(
-                () -> FerretBootstrap.receiver(ot, SESSION_PURPOSE, params, rnd));
+                () -> FerretBootstrap.receiver(ot, SilentOtChannels.sessionPurpose(1 - me), params, rnd));
         FerretSender s;
         try {
-            s = FerretBootstrap.sender(ot, SESSION_PURPOSE, params, rnd);
+            s = FerretBootstrap.sender(ot, SilentOtChannels.sessionPurpose(me), params, rnd);
         } catch (RuntimeException e) {
             try {
                 OtThreads.join(r);
@@ -93,13 +92,13 @@ public final class SilentOt {
     /** A further instance with this party as COT sender; the peer calls {@link #openReceiver} with the same purpose. */
     public RandomCotSender openSender(String purpose) {
         checkPurpose(purpose);
-        return (FerretSender) instance(purpose + "/sender", () -> FerretBootstrap.sender(ot, purpose, params, rnd));
+        return instance(purpose, FerretSender.class, () -> FerretBootstrap.sender(ot, purpose, params, rnd));
     }
 
     /** A further instance with this party as COT receiver; the peer calls {@link #openSender} with the same purpose. */
     public RandomCotReceiver openReceiver(String purpose) {
         checkPurpose(purpose);
-        return (FerretReceiver) instance(purpose + "/receiver", () -> FerretBootstrap.receiver(ot, purpose, params, rnd));
+        return instance(purpose, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, purpose, params, rnd));
     }
 
     /**
@@ -107,14 +106,20 @@ public final class SilentOt {
      * outside any lock: threads opening different instances never wait for each other (waiting could
      * deadlock against the peer's opening order); a second caller of the same key waits for the first.
      */
-    private FerretPool instance(String key, Supplier<FerretPool> make) {
+    private <T extends FerretPool> T instance(String purpose, Class<T> role, Supplier<T> make) {
         CompletableFuture<FerretPool> mine = new CompletableFuture<>();
-        CompletableFuture<FerretPool> existing = instances.putIfAbsent(key, mine);
+        CompletableFuture<FerretPool> existing = instances.putIfAbsent(purpose, mine);
         if (existing != null) {
-            return OtThreads.join(existing);
+            FerretPool p = OtThreads.join(existing);
+            if (!role.isInstance(p)) {
+                throw new IllegalStateException("silent OT purpose '" + purpose + "' is already open on this party as "
+                        + p.getClass().getSimpleName() + "; asked for " + role.getSimpleName()
+                        + " (one role per purpose; use another purpose for the other direction)");
+            }
+            return role.cast(p);
         }
         try {
-            FerretPool p = make.get();
+            T p = make.get();
             mine.complete(p);
             return p;
         } catch (RuntimeException e) {
@@ -128,9 +133,9 @@ public final class SilentOt {
             throw new IllegalArgumentException("silent OT purpose must be a non-empty string of at most 120 characters, got "
                     + (purpose == null ? "null" : "'" + purpose + "'"));
         }
-        if (purpose.equals(SESSION_PURPOSE)) {
-            throw new IllegalArgumentException("silent OT purpose '" + SESSION_PURPOSE
-                    + "' is taken by the session's own instances (use sender() / receiver())");
+        if (purpose.startsWith("session.")) {
+            throw new IllegalArgumentException("silent OT purpose '" + purpose
+                    + "' collides with the session's own instances (use sender() / receiver())");
         }
     }
 }

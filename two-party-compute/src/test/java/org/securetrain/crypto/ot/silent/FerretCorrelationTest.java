@@ -3,6 +3,7 @@ package org.securetrain.crypto.ot.silent;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.ot.RandomCotReceiver;
@@ -31,8 +32,9 @@ class FerretCorrelationTest {
             for (int i = 0; i < n; i++) {
                 long b = bits[i >>> 6] >>> (i & 63) & 1;
                 ones += b;
-                assertEquals(q[2 * i] ^ (b == 1 ? dLo : 0), t[2 * i], "lo of COT " + i + " of a call of n=" + n);
-                assertEquals(q[2 * i + 1] ^ (b == 1 ? dHi : 0), t[2 * i + 1], "hi of COT " + i + " of a call of n=" + n);
+                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0)) || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
+                    fail("t != q ^ b*delta at COT " + i + " of a call of n=" + n + " (b=" + b + ")");
+                }
             }
             if ((n & 63) != 0) {
                 assertEquals(0L, bits[n >>> 6] >>> (n & 63), "bits past n must be zero");
@@ -65,6 +67,38 @@ class FerretCorrelationTest {
             assertBalanced(ones, 60_000);
             assertBalanced(ones2, 60_000);
         }
+    }
+
+    static void bothDirections(FerretParams p, long total, int maxCall) {
+        try (SilentOtPair tp = SilentOtPair.open(p)) {
+            int[] ns = oddCalls(total, maxCall, total);
+            assertBalanced(checkStream(tp.s0.sender(), tp.s1.receiver(), tp, true, ns), total);
+            assertBalanced(checkStream(tp.s1.sender(), tp.s0.receiver(), tp, false, ns), total);
+            long iterations = ((FerretSender) tp.s0.sender()).iterations();
+            assertEquals((total + p.outputsPerIteration() - 1) / p.outputsPerIteration(), iterations, "pool refills");
+        }
+    }
+
+    @Test
+    void ferretB10MillionBothDirections() {
+        bothDirections(FerretParams.B10, 1_000_000, 1 << 17); // two iterations
+    }
+
+    @Test
+    void ferretB10TenMillionBothDirections() {
+        bothDirections(FerretParams.B10, 10_000_000, 1 << 21); // 13 iterations
+    }
+
+    @Test
+    @Tag("slow")
+    void ferretB13TenMillionBothDirections() {
+        bothDirections(FerretParams.B13, 10_000_000, 1 << 21); // one iteration (15,015,812 per iteration)
+    }
+
+    @Test
+    @Tag("slow")
+    void ferretB13FortyMillionBothDirections() {
+        bothDirections(FerretParams.B13, 40_000_000, 1 << 22); // three iterations
     }
 
     static void assertBalanced(long ones, long n) {

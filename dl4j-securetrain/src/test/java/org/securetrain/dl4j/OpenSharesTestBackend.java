@@ -9,6 +9,7 @@ import org.securetrain.backend.ShareKind;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * TEST ONLY, INSECURE. A genuinely two-party {@link Backend} with no protection at all: every operation
@@ -86,11 +87,11 @@ final class OpenSharesTestBackend implements Backend {
         return s;
     }
 
-    private void checkKind(Operand o, String purpose) {
+    private void checkKind(Operand o, ProtocolId id) {
         if (o.kind().isZeroAt(me)) {
             for (long v : o.share()) {
                 if (v != 0) {
-                    throw new IllegalStateException(purpose + ": operand declared " + o.kind() + " but party " + me
+                    throw new IllegalStateException(id + ": operand declared " + o.kind() + " but party " + me
                             + "'s share is not zero");
                 }
             }
@@ -98,39 +99,39 @@ final class OpenSharesTestBackend implements Backend {
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-        checkKind(a, purpose);
-        checkKind(b, purpose);
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
+        checkKind(a, id);
+        checkKind(b, id);
         long[] av = open(a.share());
         long[] bv = open(b.share());
         return reshare(plain.multiply(new Operand(av, a.transposed(), ShareKind.BOTH),
-                new Operand(bv, b.transposed(), ShareKind.BOTH), m, k, n, purpose));
+                new Operand(bv, b.transposed(), ShareKind.BOTH), m, k, n, id));
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
-        ReluOutput r = plain.reluTruncate(open(z), purpose);
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+        ReluOutput r = plain.reluTruncate(open(z), id);
         return new ReluOutput(reshare(r.y()), reshareBits(r.bits()));
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
-        return reshare(plain.truncate(open(x), bits, purpose));
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
+        return reshare(plain.truncate(open(x), bits, id));
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-        return reshare(plain.bitTimesShare(openBits(bits), open(x), purpose));
+    public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
+        return reshare(plain.bitTimesShare(openBits(bits), open(x), id));
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
-        MaxOutput m = plain.maxWithArgmax(open(values), k, purpose);
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
+        MaxOutput m = plain.maxWithArgmax(open(values), k, id);
         return new MaxOutput(reshare(m.max()), reshareBits(m.argmaxBits()));
     }
 
     @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
+    public long[] revealTo(int receiver, long[] share, ProtocolId id) {
         if (receiver != me) {
             ch.sendLongs(share);
             return null;

@@ -25,6 +25,7 @@ import org.securetrain.layers.SecureSubsamplingLayerImpl;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The ReLU-after-max-pool reorder as the user gets it through {@link SecureTrain#attach}: decided from the
@@ -95,9 +96,9 @@ class ReluMaxPoolFusionTest {
             super(inner);
         }
 
-        public ReluOutput reluTruncate(long[] z, String purpose) {
+        public ReluOutput reluTruncate(long[] z, ProtocolId id) {
             reluElements += z.length;
-            return super.reluTruncate(z, purpose);
+            return super.reluTruncate(z, id);
         }
 
     }

@@ -28,6 +28,11 @@ public interface Session extends AutoCloseable {
      */
     Channel channel(String name);
 
+    /** The stream of protocol instance {@code id}: {@code channel(id.name())}. */
+    default Channel channel(ProtocolId id) {
+        return channel(id.name());
+    }
+
     /** Bytes, messages and rounds so far, per stream and per protocol step. */
     TrafficStats traffic();
 

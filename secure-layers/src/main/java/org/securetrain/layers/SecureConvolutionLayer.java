@@ -17,8 +17,8 @@ import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
- * dilation, activation {@link SecureReLU} (fused) or identity. The kernel comes from {@link ConvKernels}
- * (by default {@link org.securetrain.layermath.Conv2dKernel}).
+ * dilation, activation {@link SecureReLU} (fused) or identity, computed by
+ * {@link org.securetrain.layermath.Conv2dKernel}.
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
 

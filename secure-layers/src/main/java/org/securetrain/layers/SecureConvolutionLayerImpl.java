@@ -12,22 +12,25 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.backend.Backend;
+import org.securetrain.layermath.Conv2dKernel;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Implementation of {@link SecureConvolutionLayer}: same lifecycle as {@link SecureDenseLayerImpl} (secure
  * forward in activate, secure backward then the SGD step at the end of backpropGradient), on a
- * {@link ConvKernel} built per input size from {@link ConvKernels}. The weight and bias shares belong to this
- * layer, so rebuilding the kernel for another input size keeps them.
+ * {@link Conv2dKernel} built per input size. The weight and bias shares belong to this layer (the kernel
+ * computes with them and stores its gradients on them), so rebuilding the kernel for another input size keeps
+ * them.
  */
 public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer> implements SecureLayer {
     private transient SecureLayerContext ctx;
     private ParameterShare weights;
     private ParameterShare bias;
     private SharedParams shared;
-    private ConvKernel kernel;
+    private Conv2dKernel kernel;
     private ConvGeometry geometry;
     private int lastBatch = -1;
     private boolean reluDeferred; // the ReLU runs in the following max-pool layer, see ReluMaxPoolFusion
@@ -122,7 +125,7 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
         return ctx.backend();
     }
 
-    private ConvKernel kernelFor(long[] shape) {
+    private Conv2dKernel kernelFor(long[] shape) {
         SecureConvolutionLayer c = layerConf();
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
@@ -138,7 +141,8 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
                     + " is not covered exactly by kernel " + Arrays.toString(k) + " stride " + Arrays.toString(s));
         }
         if (kernel == null || !g.equals(geometry)) {
-            kernel = ConvKernels.factory().create(kernelName(), g, ownRelu(), weights, bias);
+            kernel = new Conv2dKernel(kernelName(), g.inChannels(), g.height(), g.width(), g.outChannels(), g.kh(),
+                    g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), ownRelu(), weights, bias);
             geometry = g;
         }
         return kernel;
@@ -154,12 +158,12 @@ public class SecureConvolutionLayerImpl extends BaseLayer<SecureConvolutionLayer
                         + Arrays.toString(input.shape()));
             }
             long[] shape = input.shape();
-            ConvKernel k = kernelFor(shape);
+            Conv2dKernel k = kernelFor(shape);
             int batch = LayerSupport.toIntSize(shape[0], "batch size", id());
             ShareKind kind = getIndex() == 0 ? ctx.inputKind() : ShareKind.BOTH;
             long[] y = k.forward(be, Shares.toLongs(input, id()), kind, batch);
             if (!ownRelu() && !reluDeferred) {
-                y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
+                y = be.truncate(y, be.fixedPoint().fracBits(), ProtocolId.parse(kernelName()).child("trunc"));
             } // deferred: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU
             lastBatch = batch;
             return workspaceMgr.dup(ArrayType.ACTIVATIONS,

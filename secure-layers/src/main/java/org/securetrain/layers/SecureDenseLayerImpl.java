@@ -13,6 +13,7 @@ import org.securetrain.backend.Backend;
 import org.securetrain.layermath.DenseKernel;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Implementation of {@link SecureDenseLayer} on a {@link DenseKernel}. Activations and epsilons are this
@@ -116,7 +117,7 @@ public class SecureDenseLayerImpl extends BaseLayer<SecureDenseLayer> implements
             long[] y = kernel.forward(be, x, kind, batch);
             if (!relu()) {
                 // identity: the raw product has scale 2f; bring it back to f (faithful truncation)
-                y = be.truncate(y, be.fixedPoint().fracBits(), kernelName() + ".trunc");
+                y = be.truncate(y, be.fixedPoint().fracBits(), ProtocolId.parse(kernelName()).child("trunc"));
             }
             lastBatch = batch;
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, Shares.toIndArray(y, batch, kernel.nOut()));

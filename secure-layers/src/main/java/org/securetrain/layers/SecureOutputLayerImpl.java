@@ -17,6 +17,7 @@ import org.securetrain.layermath.DenseKernel;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.layermath.SoftmaxCrossEntropy;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Implementation of {@link SecureOutputLayer}: a dense kernel without ReLU (logits at scale 2f) followed by
@@ -151,7 +152,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         int batch = batch();
         double[] y = labelsAtOwner(be, batch);
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, logits, y, batch, kernel.nOut(),
-                kernelName() + ".loss");
+                ProtocolId.parse(kernelName()).child("loss"));
         cachedScore = ctx.exchangeScore(r.loss());
         cachedExampleLosses = r.probabilities() == null ? null : exampleLosses(r.probabilities(), y, batch, kernel.nOut());
         lossCached = true;
@@ -239,7 +240,8 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return LayerSupport.guarded(ctx, id() + " output", () -> {
             Backend be = ready();
             long[] z = logits(be);
-            long[] revealed = be.revealTo(SoftmaxCrossEntropy.LABEL_OWNER, z, kernelName() + ".logits");
+            long[] revealed = be.revealTo(SoftmaxCrossEntropy.LABEL_OWNER, z,
+                    ProtocolId.parse(kernelName()).child("logits"));
             int batch = batch();
             int classes = kernel.nOut();
             double[] p = new double[batch * classes];

@@ -9,6 +9,7 @@ import org.securetrain.backend.Backend;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The weight and bias shares of one secure layer (owned by its kernel) tied to DL4J's parameter keys,
@@ -56,10 +57,10 @@ final class SharedParams {
      */
     void applySgd(Backend be, int batch) {
         if (weightStep != null) {
-            weights.applySgd(be, weightStep, batch, name + ".W.sgd");
+            weights.applySgd(be, weightStep, batch);
         }
         if (hasBias && biasStep != null) {
-            bias.applySgd(be, biasStep, batch, name + ".b.sgd");
+            bias.applySgd(be, biasStep, batch);
         }
     }
 
@@ -121,8 +122,8 @@ final class SharedParams {
     /** Plaintext parameters (unmodifiable) at {@code receiver}, null at the other party; both parties must call it. */
     Map<String, double[]> reveal(Backend be, int receiver) {
         FixedPoint fp = be.fixedPoint();
-        long[] w = be.revealTo(receiver, weights.value(), name + ".W.reveal");
-        long[] b = hasBias ? be.revealTo(receiver, bias.value(), name + ".b.reveal") : null;
+        long[] w = be.revealTo(receiver, weights.value(), ProtocolId.parse(name).child("W", "reveal"));
+        long[] b = hasBias ? be.revealTo(receiver, bias.value(), ProtocolId.parse(name).child("b", "reveal")) : null;
         if (!be.actsFor(receiver)) {
             return null;
         }

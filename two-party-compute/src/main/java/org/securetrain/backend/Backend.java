@@ -1,6 +1,7 @@
 package org.securetrain.backend;
 
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The two-party operations the layer kernels are written against. Linear maps on shares (adding,
@@ -9,7 +10,8 @@ import org.securetrain.ring.FixedPoint;
  * {@link InsecurePlaintextBackend}, a single-process oracle with identical fixed-point semantics.
  *
  * <p>All values are one party's additive shares mod 2^64 unless stated otherwise. Both parties call
- * the same operations in the same order with the same shapes; the secure backend checks this.
+ * the same operations in the same order with the same shapes and the same {@link ProtocolId} (which names the
+ * protocol instance: its streams, derived keys and traffic figures); the secure backend checks this.
  */
 public interface Backend {
 
@@ -22,31 +24,31 @@ public interface Backend {
     boolean isInsecureReference();
 
     /** Shares of op(A)·op(B) (m x k by k x n), exact mod 2^64, at the sum of the operands' scales. */
-    long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose);
+    long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id);
 
     /**
      * Exact ReLU with truncation (DESIGN.md 4.3): from shares of z (scale 2f) returns shares of
      * y = [z > 0] * floor(z / 2^f) (scale f) and boolean shares of d = [z > 0], packed LSB-first in longs.
      */
-    ReluOutput reluTruncate(long[] z, String purpose);
+    ReluOutput reluTruncate(long[] z, ProtocolId id);
 
     /**
      * Faithful truncation by {@code bits}: shares of floor(x / 2^bits) or that plus or minus one ulp,
      * never a wrap-around. Requires |x| < 2^62.
      */
-    long[] truncate(long[] x, int bits, String purpose);
+    long[] truncate(long[] x, int bits, ProtocolId id);
 
     /** Shares of d_i * x_i for boolean-shared bits d (packed) and arithmetic shares x (DESIGN.md 4.4). */
-    long[] bitTimesShare(long[] bits, long[] x, String purpose);
+    long[] bitTimesShare(long[] bits, long[] x, ProtocolId id);
 
     /**
      * Max over windows of k values (input laid out window-major, n windows): shares of each window's
      * max and boolean shares of the one-hot argmax (n*k bits, packed), first maximum wins ties.
      */
-    MaxOutput maxWithArgmax(long[] values, int k, String purpose);
+    MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id);
 
     /** Reconstructs a shared tensor at {@code receiver} only: the value there, null at the other party. */
-    long[] revealTo(int receiver, long[] share, String purpose);
+    long[] revealTo(int receiver, long[] share, ProtocolId id);
 
     /** Shares of ReLU output and derivative bits. */
     record ReluOutput(long[] y, long[] bits) {

@@ -1,6 +1,7 @@
 package org.securetrain.backend;
 
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * A backend that forwards every operation to another one: the base for decorators that observe calls
@@ -45,33 +46,33 @@ public abstract class ForwardingBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
-        return delegate.multiply(a, b, m, k, n, purpose);
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
+        return delegate.multiply(a, b, m, k, n, id);
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
-        return delegate.reluTruncate(z, purpose);
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+        return delegate.reluTruncate(z, id);
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
-        return delegate.truncate(x, bits, purpose);
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
+        return delegate.truncate(x, bits, id);
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
-        return delegate.bitTimesShare(bits, x, purpose);
+    public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
+        return delegate.bitTimesShare(bits, x, id);
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
-        return delegate.maxWithArgmax(values, k, purpose);
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
+        return delegate.maxWithArgmax(values, k, id);
     }
 
     @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
-        return delegate.revealTo(receiver, share, purpose);
+    public long[] revealTo(int receiver, long[] share, ProtocolId id) {
+        return delegate.revealTo(receiver, share, id);
     }
 
     @Override

@@ -1,9 +1,8 @@
 package org.securetrain.backend;
 
-import org.securetrain.protocols.Truncation;
-
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.ring.RingMatrix;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * INSECURE. A single process holding every value in the clear, computing each kernel with exactly the
@@ -36,12 +35,12 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
         return RingMatrix.multiply(a.share(), a.transposed(), b.share(), b.transposed(), m, k, n);
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
         int f = fp.fracBits();
         long[] y = new long[z.length];
         long[] d = Bits.allocate(z.length);
@@ -55,7 +54,7 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
         long[] y = new long[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = x[i] >> bits;
@@ -64,7 +63,7 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+    public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         long[] y = new long[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = Bits.get(bits, i) == 1 ? x[i] : 0;
@@ -73,7 +72,7 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         if (k < 1 || values.length % k != 0) {
             throw new IllegalArgumentException(values.length + " values do not split into windows of " + k);
         }
@@ -94,7 +93,7 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
+    public long[] revealTo(int receiver, long[] share, ProtocolId id) {
         return share.clone();
     }
 }

@@ -14,6 +14,7 @@ import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The real two-party backend: each party runs one over its {@link Session}. Products use the
@@ -32,7 +33,8 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final Channel control;
     private final Channel reveal;
     private final KernelTimings timings;
-    private final GcProtocol gc;
+    /** One garbled-circuit instance (its own stream and OT instance) per calling protocol id. */
+    private final java.util.Map<ProtocolId, GcProtocol> gc = new java.util.HashMap<>();
 
     private TwoPartyBackend(Session session, FixedPoint fp, OtEngine ot, HeContext he, KernelTimings timings) {
         this.session = session;
@@ -42,7 +44,6 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.timings = timings;
         this.control = session.channel("kernels.control");
         this.reveal = session.channel("kernels.reveal");
-        this.gc = GcProtocol.open(session, ot, "kernels"); // party 0 garbles
     }
 
     /** Both parties call this once per session. */
@@ -87,23 +88,23 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, String purpose) {
+    public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
         int me = session.party();
         MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind().isZeroAt(me));
         MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind().isZeroAt(me));
         long t0 = System.nanoTime();
         try {
-            return SecureMatMul.multiply(session, he, ma, mb, purpose);
+            return SecureMatMul.multiply(session, he, ma, mb, id);
         } finally {
             timings.add(KernelTimings.Kind.HE_PRODUCT, System.nanoTime() - t0);
         }
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
         long t0 = System.nanoTime();
         try {
-            ReluTruncation.Result r = ReluTruncation.run(gc, z, fp.fracBits());
+            ReluTruncation.Result r = ReluTruncation.run(gc(id), z, fp.fracBits());
             return new ReluOutput(r.yShare(), r.dBits());
         } finally {
             timings.add(KernelTimings.Kind.RELU_GC, System.nanoTime() - t0);
@@ -111,30 +112,30 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
         long t0 = System.nanoTime();
         try {
-            return FaithfulTruncation.truncate(ot, control, x, bits, purpose);
+            return FaithfulTruncation.truncate(ot, control, x, bits, id);
         } finally {
             timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
         }
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, String purpose) {
+    public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         long t0 = System.nanoTime();
         try {
-            return BitTimesShare.multiply(ot, bits, x, x.length, purpose);
+            return BitTimesShare.multiply(ot, bits, x, x.length, id);
         } finally {
             timings.add(KernelTimings.Kind.BIT_TIMES_SHARE_OT, System.nanoTime() - t0);
         }
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         long t0 = System.nanoTime();
         try {
-            MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc, values, k);
+            MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc(id), values, k);
             return new MaxOutput(r.maxShare(), r.argmaxBits());
         } finally {
             timings.add(KernelTimings.Kind.MAX_GC, System.nanoTime() - t0);
@@ -143,12 +144,12 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
 
     /** The non-receiver sends its share; the receiver adds it to its own. */
     @Override
-    public long[] revealTo(int receiver, long[] share, String purpose) {
+    public long[] revealTo(int receiver, long[] share, ProtocolId id) {
         if (receiver != 0 && receiver != 1) {
             throw new IllegalArgumentException("receiver must be party 0 or 1, got " + receiver);
         }
         long t0 = System.nanoTime();
-        try (var st = reveal.step("reveal." + purpose)) {
+        try (var st = reveal.step(id.under("reveal").name())) {
             if (session.party() != receiver) {
                 reveal.sendLongs(share);
                 return null;
@@ -163,6 +164,11 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         } finally {
             timings.add(KernelTimings.Kind.REVEAL, System.nanoTime() - t0);
         }
+    }
+
+    /** The garbled-circuit instance of {@code id}, opened on first use (party 0 garbles). */
+    private synchronized GcProtocol gc(ProtocolId id) {
+        return gc.computeIfAbsent(id, i -> GcProtocol.open(session, ot, i));
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.securetrain.backend.Operand;
 import org.securetrain.backend.ShareKind;
 
 import org.securetrain.ring.RingMatrix;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * A 2-D convolution layer on shares, DL4J's layout: input NCHW, weights [outC, inC, kh, kw], bias [outC].
@@ -14,6 +15,8 @@ import org.securetrain.ring.RingMatrix;
  */
 public final class Conv2dKernel {
     private final String name;
+    /** The protocol id its two-party calls are named under (the name, validated). */
+    private final ProtocolId id;
     private final int inC, inH, inW, outC, kh, kw, sh, sw, ph, pw;
     private final boolean relu;
     private final ParameterShare weights;
@@ -25,16 +28,28 @@ public final class Conv2dKernel {
 
     public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
             int pw, boolean relu, long[] wShare, long[] bShare) {
+        this(name, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, relu, new ParameterShare(name + ".W", wShare),
+                new ParameterShare(name + ".b", bShare));
+    }
+
+    /**
+     * Over parameter shares owned by the caller (a layer that rebuilds the kernel for another input size keeps
+     * them): the kernel multiplies with their values and stores its gradients on them.
+     */
+    public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
+            int pw, boolean relu, ParameterShare weights, ParameterShare bias) {
         // validates the shape once with batch 1
         Im2col.Geometry g = new Im2col.Geometry(1, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
-        if (wShare.length != g.weightLength()) {
-            throw new IllegalArgumentException(name + ": weight share has " + wShare.length + " elements, expected "
-                    + outC + "x" + inC + "x" + kh + "x" + kw);
+        if (weights.value().length != g.weightLength()) {
+            throw new IllegalArgumentException(name + ": weight share has " + weights.value().length
+                    + " elements, expected " + outC + "x" + inC + "x" + kh + "x" + kw);
         }
-        if (bShare.length != outC) {
-            throw new IllegalArgumentException(name + ": bias share has " + bShare.length + " elements, expected " + outC);
+        if (bias.value().length != outC) {
+            throw new IllegalArgumentException(name + ": bias share has " + bias.value().length + " elements, expected "
+                    + outC);
         }
         this.name = name;
+        this.id = ProtocolId.parse(name);
         this.inC = inC;
         this.inH = inH;
         this.inW = inW;
@@ -46,8 +61,8 @@ public final class Conv2dKernel {
         this.ph = ph;
         this.pw = pw;
         this.relu = relu;
-        this.weights = new ParameterShare(name + ".W", wShare);
-        this.bias = new ParameterShare(name + ".b", bShare);
+        this.weights = weights;
+        this.bias = bias;
     }
 
     public ParameterShare weights() {
@@ -73,7 +88,7 @@ public final class Conv2dKernel {
         int k = g.patchSize();
         int p = g.positions();
         long[] c = Im2col.im2col(x, g);
-        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), outC, k, p, name + ".fwd");
+        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), outC, k, p, id.child("fwd"));
         RingMatrix.addRowBias(z, outC, p, RingMatrix.scale(bias.value(), 1L << f));
         this.geometry = g;
         this.cols = c;
@@ -82,7 +97,7 @@ public final class Conv2dKernel {
             reluBits = null;
             return Im2col.matToNchw(z, g);
         }
-        Backend.ReluOutput r = be.reluTruncate(z, name + ".relu");
+        Backend.ReluOutput r = be.reluTruncate(z, id.child("relu"));
         reluBits = r.bits();
         return Im2col.matToNchw(r.y(), g);
     }
@@ -103,17 +118,18 @@ public final class Conv2dKernel {
         long[] dz = Im2col.nchwToMat(dy, g);
         ShareKind dzKind = dyKind;
         if (relu) {
-            dz = be.bitTimesShare(reluBits, dz, name + ".drelu");
+            dz = be.bitTimesShare(reluBits, dz, id.child("drelu"));
             dzKind = ShareKind.BOTH;
         }
-        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), outC, p, k, name + ".dW");
+        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), outC, p, k,
+                id.child("dW"));
         weights.setGradient(dW, f);
         bias.setGradient(RingMatrix.rowSums(dz, outC, p), 0);
         long[] dx = null;
         if (needInputGradient) {
             long[] dCols = be.multiply(new Operand(weights.value(), true, ShareKind.BOTH), new Operand(dz, false, dzKind),
-                    k, outC, p, name + ".dX");
-            dx = be.truncate(Im2col.col2im(dCols, g), f, name + ".dX.trunc");
+                    k, outC, p, id.child("dX"));
+            dx = be.truncate(Im2col.col2im(dCols, g), f, id.child("dX", "trunc"));
         }
         cols = null;
         reluBits = null;
@@ -121,7 +137,7 @@ public final class Conv2dKernel {
     }
 
     public void applySgd(Backend be, SgdConfig cfg) {
-        weights.applySgd(be, cfg, geometry.batch(), name + ".W.sgd");
-        bias.applySgd(be, cfg, geometry.batch(), name + ".b.sgd");
+        weights.applySgd(be, cfg, geometry.batch());
+        bias.applySgd(be, cfg, geometry.batch());
     }
 }

@@ -5,6 +5,7 @@ import org.securetrain.backend.Operand;
 import org.securetrain.backend.ShareKind;
 
 import org.securetrain.ring.RingMatrix;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * A fully connected layer on shares, DL4J's layout: X [batch, nIn] · W [nIn, nOut] + b -> Z [batch, nOut].
@@ -17,6 +18,8 @@ import org.securetrain.ring.RingMatrix;
  */
 public final class DenseKernel {
     private final String name;
+    /** The protocol id its two-party calls are named under (the name, validated). */
+    private final ProtocolId id;
     private final int nIn;
     private final int nOut;
     private final boolean relu;
@@ -41,6 +44,7 @@ public final class DenseKernel {
             throw new IllegalArgumentException(name + ": bias share has " + bShare.length + " elements, expected " + nOut);
         }
         this.name = name;
+        this.id = ProtocolId.parse(name);
         this.nIn = nIn;
         this.nOut = nOut;
         this.relu = relu;
@@ -79,14 +83,14 @@ public final class DenseKernel {
         this.batch = batch;
         int f = be.fixedPoint().fracBits();
         long[] z = be.multiply(new Operand(x, false, xKind), Operand.of(weights.value()), batch, nIn, nOut,
-                name + ".fwd");
+                id.child("fwd"));
         long[] b2f = RingMatrix.scale(bias.value(), 1L << f); // bias to the product's scale 2f, exact
         RingMatrix.addToEveryRow(z, batch, nOut, b2f);
         if (!relu) {
             reluBits = null;
             return z;
         }
-        Backend.ReluOutput r = be.reluTruncate(z, name + ".relu");
+        Backend.ReluOutput r = be.reluTruncate(z, id.child("relu"));
         reluBits = r.bits();
         return r.y();
     }
@@ -106,19 +110,19 @@ public final class DenseKernel {
         long[] dz = dy;
         ShareKind dzKind = dyKind;
         if (relu) {
-            dz = be.bitTimesShare(reluBits, dy, name + ".drelu");
+            dz = be.bitTimesShare(reluBits, dy, id.child("drelu"));
             dzKind = ShareKind.BOTH;
         }
         int f = be.fixedPoint().fracBits();
         long[] dW = be.multiply(new Operand(input, true, inputKind), new Operand(dz, false, dzKind), nIn, batch, nOut,
-                name + ".dW");
+                id.child("dW"));
         weights.setGradient(dW, f);
         bias.setGradient(RingMatrix.columnSums(dz, batch, nOut), 0);
         long[] dx = null;
         if (needInputGradient) {
             long[] dx2f = be.multiply(new Operand(dz, false, dzKind), new Operand(weights.value(), true, ShareKind.BOTH),
-                    batch, nOut, nIn, name + ".dX");
-            dx = be.truncate(dx2f, f, name + ".dX.trunc");
+                    batch, nOut, nIn, id.child("dX"));
+            dx = be.truncate(dx2f, f, id.child("dX", "trunc"));
         }
         input = null;
         reluBits = null;
@@ -126,7 +130,7 @@ public final class DenseKernel {
     }
 
     public void applySgd(Backend be, SgdConfig cfg) {
-        weights.applySgd(be, cfg, batch, name + ".W.sgd");
-        bias.applySgd(be, cfg, batch, name + ".b.sgd");
+        weights.applySgd(be, cfg, batch);
+        bias.applySgd(be, cfg, batch);
     }
 }

@@ -1,6 +1,7 @@
 package org.securetrain.layermath;
 
 import org.securetrain.backend.Backend;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * 2-D max pooling on shares, NCHW layout like DL4J's SubsamplingLayer (no padding, truncate mode).
@@ -24,6 +25,8 @@ import org.securetrain.backend.Backend;
  */
 public final class MaxPoolKernel {
     private final String name;
+    /** The protocol id its two-party calls are named under (the name, validated). */
+    private final ProtocolId id;
     private final int channels, height, width, kh, kw, sh, sw, outH, outW;
     private final boolean reluAfter;
     private long[] argmaxBits;
@@ -45,6 +48,7 @@ public final class MaxPoolKernel {
                     + " over " + channels + "x" + height + "x" + width);
         }
         this.name = name;
+        this.id = ProtocolId.parse(name);
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -112,14 +116,14 @@ public final class MaxPoolKernel {
         for (int i = 0; i < index.length; i++) {
             gathered[i] = x[index[i]];
         }
-        Backend.MaxOutput m = be.maxWithArgmax(gathered, kh * kw, name + ".max");
+        Backend.MaxOutput m = be.maxWithArgmax(gathered, kh * kw, id.child("max"));
         this.argmaxBits = m.argmaxBits();
         this.batch = batch;
         if (!reluAfter) {
             reluBits = null;
             return m.max();
         }
-        Backend.ReluOutput r = be.reluTruncate(m.max(), name + ".relu");
+        Backend.ReluOutput r = be.reluTruncate(m.max(), id.child("relu"));
         reluBits = r.bits();
         return r.y();
     }
@@ -134,14 +138,14 @@ public final class MaxPoolKernel {
                     + batch + "x" + outSize());
         }
         if (reluAfter) {
-            dOut = be.bitTimesShare(reluBits, dOut, name + ".drelu"); // on the pooled size: k times smaller
+            dOut = be.bitTimesShare(reluBits, dOut, id.child("drelu")); // on the pooled size: k times smaller
         }
         int k = kh * kw;
         long[] spread = new long[dOut.length * k];
         for (int i = 0; i < dOut.length; i++) {
             java.util.Arrays.fill(spread, i * k, i * k + k, dOut[i]);
         }
-        long[] routed = be.bitTimesShare(argmaxBits, spread, name + ".route");
+        long[] routed = be.bitTimesShare(argmaxBits, spread, id.child("route"));
         int[] index = windowIndex(batch);
         long[] dIn = new long[batch * channels * height * width];
         for (int i = 0; i < index.length; i++) {

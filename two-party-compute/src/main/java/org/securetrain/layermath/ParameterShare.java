@@ -3,6 +3,7 @@ package org.securetrain.layermath;
 import org.securetrain.backend.Backend;
 
 import org.securetrain.ring.RingMatrix;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * One parameter tensor's share (scale f) with its gradient (a batch sum) and momentum state,
@@ -10,6 +11,8 @@ import org.securetrain.ring.RingMatrix;
  */
 public final class ParameterShare {
     private final String name;
+    /** The protocol id of its SGD step's two-party calls: the name, validated, then {@code sgd}. */
+    private final ProtocolId sgdId;
     private final long[] value;
     private long[] velocity;
     private long[] gradient;
@@ -17,6 +20,7 @@ public final class ParameterShare {
 
     public ParameterShare(String name, long[] value) {
         this.name = name;
+        this.sgdId = ProtocolId.parse(name).child("sgd");
         this.value = value;
     }
 
@@ -60,12 +64,12 @@ public final class ParameterShare {
      * The gradient is first truncated to scale f, then every product with a public constant is one faithful
      * truncation: with |g| < 2^(62 - f - CONSTANT_BITS) nothing can wrap around.
      */
-    public void applySgd(Backend be, SgdConfig cfg, int batch, String purpose) {
+    public void applySgd(Backend be, SgdConfig cfg, int batch) {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
-        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, purpose + ".grad") : gradient;
-        long[] lrG = timesConstant(be, g, SgdConfig.Constant.of(cfg.learningRate() / batch), purpose + ".lr");
+        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
+        long[] lrG = timesConstant(be, g, SgdConfig.Constant.of(cfg.learningRate() / batch), sgdId.child("lr"));
         if (cfg.momentum() == 0) {
             for (int i = 0; i < value.length; i++) {
                 value[i] -= lrG[i];
@@ -74,9 +78,9 @@ public final class ParameterShare {
             if (velocity == null) {
                 velocity = new long[value.length];
             }
-            long[] muV = timesConstant(be, velocity, SgdConfig.Constant.of(cfg.momentum()), purpose + ".mu");
+            long[] muV = timesConstant(be, velocity, SgdConfig.Constant.of(cfg.momentum()), sgdId.child("mu"));
             long[] vNew = RingMatrix.subtract(muV, lrG);
-            long[] opv = timesConstant(be, vNew, SgdConfig.Constant.of(1 + cfg.momentum()), purpose + ".nesterov");
+            long[] opv = timesConstant(be, vNew, SgdConfig.Constant.of(1 + cfg.momentum()), sgdId.child("nesterov"));
             for (int i = 0; i < value.length; i++) {
                 value[i] += opv[i] - muV[i];
             }
@@ -85,7 +89,7 @@ public final class ParameterShare {
         gradient = null;
     }
 
-    private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, String purpose) {
-        return be.truncate(RingMatrix.scale(x, c.mantissa()), c.shift(), purpose);
+    private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, ProtocolId id) {
+        return be.truncate(RingMatrix.scale(x, c.mantissa()), c.shift(), id);
     }
 }

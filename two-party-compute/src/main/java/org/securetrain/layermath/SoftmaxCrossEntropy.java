@@ -2,6 +2,7 @@ package org.securetrain.layermath;
 
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Softmax cross-entropy in "label-owner loss" mode (DESIGN.md 4.6): the logits' shares are revealed
@@ -26,17 +27,18 @@ public final class SoftmaxCrossEntropy {
      * @param logits2f logits share [batch, classes] at scale 2f
      * @param labels   one-hot labels [batch, classes] at the data owner, null at the model owner
      */
-    public static Result lossAndDelta(Backend be, long[] logits2f, double[] labels, int batch, int classes, String purpose) {
+    public static Result lossAndDelta(Backend be, long[] logits2f, double[] labels, int batch, int classes,
+            ProtocolId id) {
         if (logits2f.length != (long) batch * classes) {
-            throw new IllegalArgumentException(purpose + ": logits have " + logits2f.length + " elements, expected "
+            throw new IllegalArgumentException(id + ": logits have " + logits2f.length + " elements, expected "
                     + batch + "x" + classes);
         }
-        long[] logits = be.revealTo(LABEL_OWNER, logits2f, purpose + ".logits");
+        long[] logits = be.revealTo(LABEL_OWNER, logits2f, id.child("logits"));
         if (!be.actsFor(LABEL_OWNER)) {
             return new Result(Double.NaN, new long[logits2f.length], ShareKind.ONLY_PARTY1, null);
         }
         if (labels == null || labels.length != logits2f.length) {
-            throw new IllegalArgumentException(purpose + ": the label owner must pass labels of " + batch + "x" + classes
+            throw new IllegalArgumentException(id + ": the label owner must pass labels of " + batch + "x" + classes
                     + (labels == null ? ", got none" : ", got " + labels.length));
         }
         int f = be.fixedPoint().fracBits();

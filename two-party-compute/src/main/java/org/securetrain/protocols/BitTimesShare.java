@@ -6,6 +6,7 @@ import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
 import org.securetrain.runtime.PeerAbortedException;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 
@@ -20,7 +21,7 @@ import org.securetrain.runtime.SessionException;
  * -x_p,i) and party 1-p the receiver with choice bit d_{1-p},i: the sender gets r_i, the receiver
  * r_i + d_{1-p},i·delta_i. Party p's output is z_p = d_p·x_p - r + y, where y is what it received as
  * receiver in the other direction. So two correlated OTs per element, one per direction, both directions
- * running concurrently on their own channels ({@code "ot." + purpose + ".p0s"} and {@code ".p1s"}).
+ * running concurrently on their own channels ({@code "ot." + id + ".p0s"} and {@code ".p1s"}).
  * The outputs are masked by the pseudorandom r of both directions, so each output share alone is
  * uniform.
  *
@@ -32,25 +33,25 @@ public final class BitTimesShare {
     }
 
     /**
-     * Called by both parties with the same {@code n} and {@code purpose}. {@code myBits} holds this
+     * Called by both parties with the same {@code n} and protocol {@code id}. {@code myBits} holds this
      * party's boolean shares (bit i = {@code myBits[i >>> 6] >>> (i & 63) & 1}, at least ceil(n/64)
      * words), {@code myShares} its arithmetic shares (at least n). Returns this party's n output shares.
-     * Repeated calls with the same purpose reuse the same OT instances (sequentially; use distinct
-     * purposes for calls that run concurrently). A length mismatch between the parties fails on both
+     * Repeated calls with the same id reuse the same OT instances (sequentially; use distinct
+     * ids for calls that run concurrently). A length mismatch between the parties fails on both
      * sides with an {@link org.securetrain.crypto.ot.OtMismatchException}; bad local arguments throw
      * {@link IllegalArgumentException} and abort the session so the peer fails at once instead of waiting.
      */
-    public static long[] multiply(OtEngine eng, long[] myBits, long[] myShares, int n, String purpose) {
+    public static long[] multiply(OtEngine eng, long[] myBits, long[] myShares, int n, ProtocolId id) {
         Session session = eng.session();
         try {
-            checkArgs(myBits, myShares, n, purpose);
+            checkArgs(myBits, myShares, n, id);
         } catch (IllegalArgumentException e) {
-            session.abort("BitTimesShare '" + purpose + "': " + e.getMessage());
+            session.abort("BitTimesShare '" + id + "': " + e.getMessage());
             throw e;
         }
         int me = eng.party();
-        RingCotSender sender = eng.ringCotSender(purpose + ".p" + me + "s");
-        RingCotReceiver receiver = eng.ringCotReceiver(purpose + ".p" + (1 - me) + "s");
+        RingCotSender sender = eng.ringCotSender(id.child("p" + me + "s"));
+        RingCotReceiver receiver = eng.ringCotReceiver(id.child("p" + (1 - me) + "s"));
 
         long[] delta = new long[n];
         for (int i = 0; i < n; i++) {
@@ -95,9 +96,9 @@ public final class BitTimesShare {
         return first;
     }
 
-    private static void checkArgs(long[] bits, long[] shares, int n, String purpose) {
-        if (purpose == null || purpose.isEmpty()) {
-            throw new IllegalArgumentException("purpose must be a non-empty string");
+    private static void checkArgs(long[] bits, long[] shares, int n, ProtocolId id) {
+        if (id == null) {
+            throw new IllegalArgumentException("protocol id is null");
         }
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, got " + n);

@@ -4,6 +4,7 @@ import org.securetrain.backend.Bits;
 
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
 
 /**
@@ -30,13 +31,13 @@ public final class FaithfulTruncation {
     private FaithfulTruncation() {
     }
 
-    /** Both parties call with their shares, the same {@code bits} and the same {@code purpose}. */
-    public static long[] truncate(OtEngine ot, Channel check, long[] share, int bits, String purpose) {
+    /** Both parties call with their shares, the same {@code bits} and the same protocol {@code id}. */
+    public static long[] truncate(OtEngine ot, Channel check, long[] share, int bits, ProtocolId id) {
         if (bits < 1 || bits > 61) {
-            throw new IllegalArgumentException(purpose + ": truncation bits must be in [1, 61], got " + bits);
+            throw new IllegalArgumentException(id + ": truncation bits must be in [1, 61], got " + bits);
         }
         int n = share.length;
-        agreeOnShape(check, n, bits, purpose);
+        agreeOnShape(check, n, bits, id);
         long[] out = new long[n];
         if (n == 0) {
             return out;
@@ -49,7 +50,7 @@ public final class FaithfulTruncation {
                 delta[i] = (xp >>> 63) * unit;
                 out[i] = (xp >> bits) - (MAGNITUDE_LIMIT >> bits);
             }
-            long[] r = ot.ringCotSender(purpose + ".wrap").send(delta, n);
+            long[] r = ot.ringCotSender(id.child("wrap")).send(delta, n);
             for (int i = 0; i < n; i++) {
                 out[i] -= r[i];
             }
@@ -59,7 +60,7 @@ public final class FaithfulTruncation {
                 choices[i >>> 6] |= (share[i] >>> 63) << (i & 63);
                 out[i] = share[i] >> bits;
             }
-            long[] y = ot.ringCotReceiver(purpose + ".wrap").receive(choices, n);
+            long[] y = ot.ringCotReceiver(id.child("wrap")).receive(choices, n);
             for (int i = 0; i < n; i++) {
                 out[i] += y[i];
             }
@@ -68,14 +69,14 @@ public final class FaithfulTruncation {
     }
 
     /** Exchanges (n, bits) so a party out of step fails with a message naming both shapes. */
-    static void agreeOnShape(Channel ch, int n, int bits, String purpose) {
+    static void agreeOnShape(Channel ch, int n, int bits, ProtocolId id) {
         long[] peer;
         try (var st = ch.step("kernels.truncate.header")) {
             ch.sendLongs(new long[] {n, bits});
             peer = ch.receiveLongs();
         }
         if (peer.length != 2 || peer[0] != n || peer[1] != bits) {
-            String msg = purpose + ": this party truncates " + n + " values by " + bits + " bits, the peer "
+            String msg = id + ": this party truncates " + n + " values by " + bits + " bits, the peer "
                     + (peer.length == 2 ? peer[0] + " values by " + peer[1] + " bits" : "sent a malformed header");
             ch.session().abort(msg);
             throw new ProtocolViolationException(msg);

@@ -9,6 +9,7 @@ import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.IntegerCircuits;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 
 /**
@@ -79,10 +80,10 @@ public final class ReluTruncation {
         }
     }
 
-    /** Opens a garbled-circuit instance for purpose "relu" (party 0 garbles) and runs once. Keep a
+    /** Opens a garbled-circuit instance with id "relu" (party 0 garbles) and runs once. Keep a
      *  {@link GcProtocol} and use {@link #run(GcProtocol, long[], int)} for repeated calls. */
     public static Result run(Session s, OtEngine ot, long[] zShare, int f) {
-        return run(GcProtocol.open(s, ot, "relu"), zShare, f);
+        return run(GcProtocol.open(s, ot, ProtocolId.of("relu")), zShare, f);
     }
 
     /**

@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.securetrain.crypto.he.EncryptedMatrix;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
 import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 
@@ -20,14 +20,14 @@ import org.securetrain.runtime.SessionException;
  * ({@link HeCrossProduct}): the holder of one factor encrypts it under its own key, the other multiplies
  * by its plaintext share with the rotation-free coefficient encoding, masks, floods, switches and returns.
  * Both cross terms run at the same time in opposite directions on the channels
- * {@code he.<purpose>.p0enc} / {@code he.<purpose>.p1enc} (named by the key owner), each party using
+ * {@code he.<id>.p0enc} / {@code he.<id>.p1enc} (named by the key owner), each party using
  * its calling thread plus one helper thread. The orientation (encrypt B and multiply by A, or encrypt
  * A^T and multiply by B^T) and block sizes are chosen by the cost model from the public shapes.
  * Output: this party's fresh additive share of Z (m x n, row-major) at the scale of the inputs' product
  * (no truncation here).
  *
  * <p>Before any data flows the parties exchange a small header (shapes, transposition flags, zero-share
- * flags, HE parameters, purpose) on {@code he.<purpose>.hdr}; any mismatch fails on both sides with a
+ * flags, HE parameters, protocol id) on {@code he.<id>.hdr}; any mismatch fails on both sides with a
  * message that states both views.
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
@@ -35,18 +35,16 @@ public final class SecureMatMul {
     public static final String HEADER_STEP = "he.matmul.header";
     private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
     private static final int KIND_PRODUCT = 1;
-    private static final int KIND_ENCRYPT_ONCE = 2;
-    private static final int KIND_CACHED = 3;
 
     private SecureMatMul() {
     }
 
     /**
      * This party's share of A*B. Both parties call it with their shares, equal logical shapes and
-     * transposition flags, and the same purpose (a channel-name component, e.g. "dense1.fwd").
+     * transposition flags, and the same protocol id (e.g. "dense1.fwd").
      */
-    public static long[] multiply(Session s, HeContext ctx, MatrixShare a, MatrixShare b, String purpose) {
-        checkPurpose(purpose);
+    public static long[] multiply(Session s, HeContext ctx, MatrixShare a, MatrixShare b, ProtocolId id) {
+        java.util.Objects.requireNonNull(id, "protocol id");
         if (a.cols() != b.rows()) {
             throw new IllegalArgumentException("party " + s.party() + " cannot multiply " + a.describe() + " by "
                     + b.describe() + ": inner dimensions differ");
@@ -57,8 +55,8 @@ public final class SecureMatMul {
         int me = s.party();
         int peer = 1 - me;
         long flags = (a.transposed() ? 1 : 0) | (b.transposed() ? 2 : 0) | (a.isZero() ? 4 : 0) | (b.isZero() ? 8 : 0);
-        long[] mine = {HEADER_MAGIC, KIND_PRODUCT, ctx.params().fingerprint(), purposeHash(purpose), m, k, n, flags, 0};
-        long[] theirs = exchangeHeader(s, purpose, mine);
+        long[] mine = {HEADER_MAGIC, KIND_PRODUCT, ctx.params().fingerprint(), idHash(id), m, k, n, flags, 0};
+        long[] theirs = exchangeHeader(s, id, mine);
         long pf = theirs[7];
         boolean peerAZero = (pf & 4) != 0;
         boolean peerBZero = (pf & 8) != 0;
@@ -70,7 +68,7 @@ public final class SecureMatMul {
             String peerDesc = theirs[1] != KIND_PRODUCT ? "party " + peer + " runs a different HE call"
                     : "party " + peer + " multiplies " + theirs[4] + "x" + theirs[5] + ((pf & 1) != 0 ? "^T" : "")
                             + " by " + theirs[5] + "x" + theirs[6] + ((pf & 2) != 0 ? "^T" : "");
-            throw new IllegalArgumentException("secure matmul '" + purpose + "' shape mismatch: " + peerDesc + ", party "
+            throw new IllegalArgumentException("secure matmul '" + id + "' shape mismatch: " + peerDesc + ", party "
                     + me + " expects " + m + "x" + k + (a.transposed() ? "^T" : "") + " by " + k + "x" + n
                     + (b.transposed() ? "^T" : ""));
         }
@@ -96,8 +94,9 @@ public final class SecureMatMul {
         boolean multiplierActive = transposedOrientation ? crossMineB : crossMineA;
         long[] zKey = keyOwnerActive ? new long[m * n] : null;
         long[] zMul = multiplierActive ? new long[m * n] : null;
-        Channel keyCh = s.channel("he." + purpose + ".p" + me + "enc");
-        Channel mulCh = s.channel("he." + purpose + ".p" + peer + "enc");
+        ProtocolId he = id.under("he");
+        Channel keyCh = s.channel(he.child("p" + me + "enc"));
+        Channel mulCh = s.channel(he.child("p" + peer + "enc"));
         Future<?> mulTask = null;
         CompletableFuture<HeCrossProduct.Job> sharedJob = new CompletableFuture<>();
         try {
@@ -134,10 +133,10 @@ public final class SecureMatMul {
             if (keyOwnerActive) {
                 MatrixView e = transposedOrientation ? a.view().transpose() : b.view();
                 MatrixView out = transposedOrientation ? MatrixView.of(zKey, m, n).transpose() : MatrixView.of(zKey, m, n);
-                long id = ctxRandomId(ctx);
+                long matrixId = ctxRandomId(ctx);
                 long[][] wire = new long[1][];
                 try (var step = keyCh.step(HeCrossProduct.STEP)) {
-                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire,
+                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, matrixId, wire,
                             multiplierActive ? null : ctx.helper());
                     keyCh.sendLongs(wire[0]);
                     wire[0] = null;
@@ -149,7 +148,7 @@ public final class SecureMatMul {
                         sharedJob.get().work(); // help with the peer's product while ours is computed
                     }
                     long[] reply = keyCh.receiveLongs();
-                    HeCrossProduct.decryptResult(ctx, reply, plan, id, out);
+                    HeCrossProduct.decryptResult(ctx, reply, plan, matrixId, out);
                 }
             }
             if (localTerm) {
@@ -161,7 +160,7 @@ public final class SecureMatMul {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             abortQuietly(s, "party " + me + " interrupted in secure matmul");
-            throw new SessionException("interrupted in secure matmul '" + purpose + "'", ie);
+            throw new SessionException("interrupted in secure matmul '" + id + "'", ie);
         } catch (ExecutionException ee) {
             Throwable c = ee.getCause();
             if (mulTask != null) {
@@ -232,91 +231,6 @@ public final class SecureMatMul {
                 + (t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n));
     }
 
-    // ---- cached encrypted operands ------------------------------------------------------------------
-
-    /**
-     * Party {@code owner} encrypts its matrix E (k x c) once and sends it; the other party keeps the
-     * returned {@link EncryptedMatrix} (with ciphertexts) for later {@link #multiplyCached} calls, the
-     * owner gets a handle without ciphertexts. The non-owner passes {@code MatrixShare.zero(k, c)} (only
-     * the shape is used). {@code plainRows} is the row count of the plaintext factor it will be
-     * multiplied by (it fixes the block sizes).
-     */
-    public static EncryptedMatrix encryptForReuse(Session s, HeContext ctx, int owner, MatrixShare e, int plainRows,
-            String purpose) {
-        checkPurpose(purpose);
-        if (owner != 0 && owner != 1) {
-            throw new IllegalArgumentException("owner must be 0 or 1, got " + owner);
-        }
-        int k = e.rows();
-        int c = e.cols();
-        long[] mine = {HEADER_MAGIC, KIND_ENCRYPT_ONCE, ctx.params().fingerprint(), purposeHash(purpose), plainRows, k, c,
-                owner, 0};
-        long[] theirs = exchangeHeader(s, purpose, mine);
-        if (theirs[1] != KIND_ENCRYPT_ONCE || theirs[4] != plainRows || theirs[5] != k || theirs[6] != c
-                || theirs[7] != owner) {
-            throw new IllegalArgumentException("encrypt-once '" + purpose + "' mismatch: party " + (1 - s.party())
-                    + " expects owner " + theirs[7] + " and E " + theirs[5] + "x" + theirs[6] + " for " + theirs[4]
-                    + " plaintext rows, party " + s.party() + " expects owner " + owner + " and E " + k + "x" + c + " for "
-                    + plainRows);
-        }
-        HeMatMulPlan plan = HeMatMulPlan.choose(ctx.params(), plainRows, k, c);
-        Channel ch = s.channel("he." + purpose + ".p" + owner + "enc");
-        try (var step = ch.step(HeCrossProduct.STEP)) {
-            if (s.party() == owner) {
-                if (e.isZero()) {
-                    throw new IllegalArgumentException("the owner of an encrypted operand must supply its data");
-                }
-                long[][] wire = new long[1][];
-                EncryptedMatrix handle = HeCrossProduct.encryptOperand(ctx, e.view(), plan.innerBlock, plan.colBlock,
-                        ctxRandomId(ctx), wire);
-                ch.sendLongs(wire[0]);
-                return handle;
-            }
-            return HeCrossProduct.receiveOperand(ctx, ch.receiveLongs(), plan);
-        }
-    }
-
-    /**
-     * Shares of P * E for a cached E (r x c result): the non-owner of E passes its plaintext P (r x k),
-     * the owner passes {@code MatrixShare.zero(r, k)}. One message (the reply) crosses the wire.
-     */
-    public static long[] multiplyCached(Session s, HeContext ctx, EncryptedMatrix enc, MatrixShare plain, String purpose) {
-        checkPurpose(purpose);
-        int r = plain.rows();
-        int k = plain.cols();
-        if (k != enc.rows()) {
-            throw new IllegalArgumentException("cannot multiply " + plain.describe() + " by encrypted " + enc.rows() + "x"
-                    + enc.cols());
-        }
-        boolean owner = s.party() == enc.keyOwner();
-        if (owner == enc.hasCiphertexts()) {
-            throw new IllegalStateException("encrypted matrix handle does not belong to party " + s.party());
-        }
-        long[] mine = {HEADER_MAGIC, KIND_CACHED, ctx.params().fingerprint(), purposeHash(purpose), r, k, enc.cols(),
-                enc.id(), 0};
-        long[] theirs = exchangeHeader(s, purpose, mine);
-        if (theirs[1] != KIND_CACHED || theirs[4] != r || theirs[5] != k || theirs[6] != enc.cols() || theirs[7] != enc.id()) {
-            throw new IllegalArgumentException("cached product '" + purpose + "' mismatch: party " + (1 - s.party())
-                    + " multiplies " + theirs[4] + "x" + theirs[5] + " by encrypted " + theirs[5] + "x" + theirs[6] + " (id "
-                    + Long.toHexString(theirs[7]) + "), party " + s.party() + " expects " + r + "x" + k + " by " + k + "x"
-                    + enc.cols() + " (id " + Long.toHexString(enc.id()) + ")");
-        }
-        HeMatMulPlan plan = HeMatMulPlan.chooseForEncrypted(ctx.params(), r, k, enc.cols(), enc.innerBlock(),
-                enc.colBlock());
-        long[] z = new long[r * enc.cols()];
-        MatrixView out = MatrixView.of(z, r, enc.cols());
-        Channel ch = s.channel("he." + purpose + ".p" + enc.keyOwner() + "enc");
-        if (owner) {
-            HeCrossProduct.runKeyOwnerCached(ch, ctx, enc, plan, out);
-        } else {
-            if (plain.isZero()) {
-                throw new IllegalArgumentException("the multiplying party must supply its plaintext matrix");
-            }
-            HeCrossProduct.runMultiplierCached(ch, ctx, plain.view(), enc, plan, out);
-        }
-        return z;
-    }
-
     // ---- local ring product ------------------------------------------------------------------------
 
     /** out += a * b over Z_2^64 (plain long arithmetic), any strides. */
@@ -384,8 +298,8 @@ public final class SecureMatMul {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    private static long[] exchangeHeader(Session s, String purpose, long[] mine) {
-        Channel ch = s.channel("he." + purpose + ".hdr");
+    private static long[] exchangeHeader(Session s, ProtocolId id, long[] mine) {
+        Channel ch = s.channel(id.under("he").child("hdr"));
         long[] theirs;
         try (var step = ch.step(HEADER_STEP)) {
             ch.sendLongs(mine);
@@ -393,28 +307,22 @@ public final class SecureMatMul {
         }
         if (theirs.length != mine.length || theirs[0] != HEADER_MAGIC) {
             throw new IllegalStateException("party " + s.party() + ": malformed HE product header from the peer on '"
-                    + purpose + "'");
+                    + id + "'");
         }
         if (theirs[2] != mine[2]) {
-            throw new IllegalStateException("party " + s.party() + ": HE parameters differ from the peer's on '" + purpose
+            throw new IllegalStateException("party " + s.party() + ": HE parameters differ from the peer's on '" + id
                     + "'");
         }
         if (theirs[3] != mine[3]) {
             throw new IllegalStateException("party " + s.party() + ": the peer runs a different product on channel '"
-                    + purpose + "' (purpose hash differs)");
+                    + id + "' (protocol id hash differs)");
         }
         return theirs;
     }
 
-    private static void checkPurpose(String purpose) {
-        if (purpose == null || purpose.isEmpty() || purpose.length() > 200) {
-            throw new IllegalArgumentException("secure matmul needs a non-empty purpose name (<= 200 chars)");
-        }
-    }
-
-    private static long purposeHash(String purpose) {
+    private static long idHash(ProtocolId id) {
         long h = 1125899906842597L;
-        for (byte c : purpose.getBytes(StandardCharsets.UTF_8)) {
+        for (byte c : id.name().getBytes(StandardCharsets.UTF_8)) {
             h = 31 * h + c;
         }
         return h;

@@ -1,4 +1,6 @@
 package org.securetrain.backend;
+import org.securetrain.runtime.ProtocolId;
+
 
 /** Test decorator: forwards every call and counts the elements given to the garbled ReLU and max. */
 public final class CountingBackend extends ForwardingBackend {
@@ -10,15 +12,15 @@ public final class CountingBackend extends ForwardingBackend {
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
         reluElements += z.length;
-        return super.reluTruncate(z, purpose);
+        return super.reluTruncate(z, id);
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         maxElements += values.length;
-        return super.maxWithArgmax(values, k, purpose);
+        return super.maxWithArgmax(values, k, id);
     }
 
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The layer kernels on the insecure plaintext reference backend against an independent double-precision
@@ -131,7 +132,8 @@ class ReferenceMlpTrainingTest {
             double[] bx = data.batchX(s * batch, batch), by = data.batchY(s * batch, batch);
             long[] h = l1.forward(be, fp.encode(bx), ShareKind.ONLY_PARTY1, batch);
             long[] z = l2.forward(be, h, ShareKind.BOTH, batch);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, by, batch, nOut, "loss");
+            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, by, batch, nOut,
+                    ProtocolId.of("loss"));
             long[] dh = l2.backward(be, r.delta(), r.deltaKind(), true);
             l1.backward(be, dh, ShareKind.BOTH, false);
             l2.applySgd(be, sgd);

@@ -17,6 +17,7 @@ import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * A tiny CNN (conv 3x3 -> ReLU -> max-pool 2x2 -> dense -> softmax) trained by two parties over the real
@@ -44,7 +45,8 @@ class SecureCnnTrainingTest {
             long[] c = conv.forward(be, x, ShareKind.ONLY_PARTY1, BATCH);
             long[] p = pool.forward(be, c, BATCH);
             long[] z = out.forward(be, p, ShareKind.BOTH, BATCH);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, labels, BATCH, CLASSES, "loss");
+            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, labels, BATCH, CLASSES,
+                    ProtocolId.of("loss"));
             long[] dp = out.backward(be, r.delta(), r.deltaKind(), true);
             long[] dc = pool.backward(be, dp);
             conv.backward(be, dc, ShareKind.BOTH, false);

@@ -19,6 +19,7 @@ import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /** Each kernel on the two-party backend against the plaintext reference, with its stated bound. */
 @Timeout(300)
@@ -103,7 +104,7 @@ class SecureKernelsTest {
     void revealGoesToTheReceiverOnly() {
         long[] x = {1, -2, 3};
         long[][] xs = TestShares.split(x, new Random(23));
-        var res = both((bk, p) -> bk.revealTo(1, xs[p], "t"));
+        var res = both((bk, p) -> bk.revealTo(1, xs[p], ProtocolId.parse("t")));
         assertNull(res.party0());
         assertArrayEquals(x, res.party1());
     }
@@ -122,14 +123,14 @@ class SecureKernelsTest {
         ParameterShare ref = new ParameterShare("w", w.clone());
         for (int s = 0; s < steps; s++) {
             ref.setGradient(g.clone(), FP.fracBits());
-            ref.applySgd(REF, cfg, 8, "w");
+            ref.applySgd(REF, cfg, 8);
         }
         long[][] ws = TestShares.split(w, r), gs = TestShares.split(g, r);
         var res = both((bk, p) -> {
             ParameterShare ps = new ParameterShare("w", ws[p].clone());
             for (int s = 0; s < steps; s++) {
                 ps.setGradient(gs[p].clone(), FP.fracBits());
-                ps.applySgd(bk, cfg, 8, "w");
+                ps.applySgd(bk, cfg, 8);
             }
             return ps.value();
         });

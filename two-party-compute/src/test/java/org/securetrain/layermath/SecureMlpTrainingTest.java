@@ -16,6 +16,7 @@ import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Issue 5's acceptance test: a 16-32-3 MLP trained for 200 SGD steps by two parties over the real
@@ -39,7 +40,8 @@ class SecureMlpTrainingTest {
         double step(Backend be, long[] x, double[] labels) {
             long[] h = l1.forward(be, x, ShareKind.ONLY_PARTY1, BATCH);
             long[] z = l2.forward(be, h, ShareKind.BOTH, BATCH);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, labels, BATCH, N_OUT, "loss");
+            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, z, labels, BATCH, N_OUT,
+                    ProtocolId.of("loss"));
             long[] dh = l2.backward(be, r.delta(), r.deltaKind(), true);
             l1.backward(be, dh, ShareKind.BOTH, false);
             SgdConfig sgd = SgdConfig.sgd(LR);

@@ -5,6 +5,7 @@ import org.securetrain.backend.ForwardingBackend;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Test-only: both parties' backends deposit the shares going into and out of every truncation; once
@@ -43,9 +44,9 @@ final class TruncationAudit {
         return new ForwardingBackend(be) {
             private int calls;
 
-            @Override public long[] truncate(long[] x, int bits, String purpose) {
-                long[] y = super.truncate(x, bits, purpose);
-                deposit(party, purpose + "#" + (calls++), bits, x.clone(), y.clone());
+            @Override public long[] truncate(long[] x, int bits, ProtocolId id) {
+                long[] y = super.truncate(x, bits, id);
+                deposit(party, id + "#" + (calls++), bits, x.clone(), y.clone());
                 return y;
             }
         };

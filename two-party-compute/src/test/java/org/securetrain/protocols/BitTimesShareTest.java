@@ -15,6 +15,7 @@ import org.securetrain.crypto.ot.ViewStats;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 @Timeout(120)
 class BitTimesShareTest {
@@ -35,8 +36,9 @@ class BitTimesShareTest {
     }
 
     static long[][] run(OtTestPair p, long[] d0, long[] d1, long[] x0, long[] x1, int n, String purpose) {
-        var r = p.run(e -> BitTimesShare.multiply(e, d0, x0, n, purpose),
-                e -> BitTimesShare.multiply(e, d1, x1, n, purpose));
+        ProtocolId id = id(purpose);
+        var r = p.run(e -> BitTimesShare.multiply(e, d0, x0, n, id),
+                e -> BitTimesShare.multiply(e, d1, x1, n, id));
         return new long[][] {r.party0(), r.party1()};
     }
 
@@ -122,7 +124,7 @@ class BitTimesShareTest {
                 // party 0's private inputs: all zero vs random
                 long[] bits0 = run == 0 ? new long[n / 64] : g.nextBits(n);
                 long[] x0 = run == 0 ? new long[n] : g.nextLongs(n);
-                String purpose = "test.bts.view." + run;
+                ProtocolId purpose = id("test.bts.view." + run);
                 TwoPartyRunner.run(p.party(0), s -> BitTimesShare.multiply(eng.party0(), bits0, x0, n, purpose),
                         p.party(1), s -> BitTimesShare.multiply(eng.party1(), myBits1, myX1, n, purpose));
                 long[] u = ViewStats.concat(r1.received("ot." + purpose + ".p1s"), 3); // party 0 as OT receiver
@@ -143,14 +145,14 @@ class BitTimesShareTest {
             Throwable[] seen = new Throwable[2];
             RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(e0 -> {
                 try {
-                    return BitTimesShare.multiply(e0, new long[1], new long[10], 10, "test.mis");
+                    return BitTimesShare.multiply(e0, new long[1], new long[10], 10, id("test.mis"));
                 } catch (RuntimeException ex) {
                     seen[0] = ex;
                     throw ex;
                 }
             }, e1 -> {
                 try {
-                    return BitTimesShare.multiply(e1, new long[1], new long[12], 12, "test.mis");
+                    return BitTimesShare.multiply(e1, new long[1], new long[12], 12, id("test.mis"));
                 } catch (RuntimeException ex) {
                     seen[1] = ex;
                     throw ex;
@@ -170,10 +172,14 @@ class BitTimesShareTest {
         try (OtTestPair p = OtTestPair.open(1024)) {
             long t = System.nanoTime();
             RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> BitTimesShare.multiply(e0, new long[1], new long[5], 10, "test.badarg"),
-                    e1 -> BitTimesShare.multiply(e1, new long[1], new long[10], 10, "test.badarg")));
+                    e0 -> BitTimesShare.multiply(e0, new long[1], new long[5], 10, id("test.badarg")),
+                    e1 -> BitTimesShare.multiply(e1, new long[1], new long[10], 10, id("test.badarg"))));
             assertTrue(e.getMessage().contains("arithmetic shares have length 5"), e.getMessage());
             assertTrue(System.nanoTime() - t < 10_000_000_000L, "must not wait for a timeout");
         }
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.ot.OtTestPair;
 import org.securetrain.crypto.ot.ViewStats;
+import org.securetrain.runtime.ProtocolId;
 
 @Timeout(120)
 class FaithfulTruncationTest {
@@ -27,8 +28,9 @@ class FaithfulTruncationTest {
     }
 
     long[][] run(long[][] s, int bits, String purpose) {
-        var res = p.run(e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[0], bits, purpose),
-                e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[1], bits, purpose));
+        ProtocolId id = id(purpose);
+        var res = p.run(e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[0], bits, id),
+                e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[1], bits, id));
         return new long[][] {res.party0(), res.party1()};
     }
 
@@ -83,9 +85,13 @@ class FaithfulTruncationTest {
     void mismatchedShapesFailOnBothSidesWithTheShapes() {
         try (OtTestPair q = OtTestPair.open(1 << 10)) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> q.run(
-                    e0 -> FaithfulTruncation.truncate(e0, e0.session().channel("c"), new long[10], 16, "m"),
-                    e1 -> FaithfulTruncation.truncate(e1, e1.session().channel("c"), new long[12], 16, "m")));
+                    e0 -> FaithfulTruncation.truncate(e0, e0.session().channel(id("c")), new long[10], 16, id("m")),
+                    e1 -> FaithfulTruncation.truncate(e1, e1.session().channel(id("c")), new long[12], 16, id("m"))));
             assertTrue(e.getMessage().contains("10 values") && e.getMessage().contains("12 values"), e.getMessage());
         }
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

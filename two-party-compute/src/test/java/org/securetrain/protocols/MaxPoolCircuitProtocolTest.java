@@ -15,6 +15,7 @@ import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.ProtocolId;
 
 class MaxPoolCircuitProtocolTest {
     private static OtTestPair ot;
@@ -36,8 +37,8 @@ class MaxPoolCircuitProtocolTest {
             s0[i] = rnd.nextLong();
             s1[i] = values[i] - s0[i];
         }
-        var r = ot.run(e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, "pool", garbler), s0, k),
-                e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, "pool", garbler), s1, k));
+        var r = ot.run(e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, id("pool"), garbler), s0, k),
+                e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, id("pool"), garbler), s1, k));
         return new MaxPoolCircuitProtocol.Result[] {r.party0(), r.party1()};
     }
 
@@ -112,11 +113,11 @@ class MaxPoolCircuitProtocolTest {
     void mismatchedWindowSizeFailsOnBothSides() {
         long[] a = new long[24];
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "pool.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("pool.mismatch"));
             return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 4)),
                     attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[10], 4))};
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "pool.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("pool.mismatch"));
             return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 3)),
                     attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[12], 4))};
         });
@@ -127,5 +128,9 @@ class MaxPoolCircuitProtocolTest {
         IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[1]);
         assertTrue(own.getMessage().contains("do not split"), own.getMessage());
         assertInstanceOf(GcMismatchException.class, r.party1()[1]);
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -15,8 +15,9 @@ import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.ProtocolId;
 
-/** ReluTruncation and Truncation between two parties in one JVM (in-memory transport, real IKNP OT). */
+/** ReluTruncation between two parties in one JVM (in-memory transport, real IKNP OT). */
 class ReluTruncationTest {
     private static OtTestPair ot;
 
@@ -42,8 +43,9 @@ class ReluTruncationTest {
     }
 
     private static ReluTruncation.Result[] relu(long[][] shares, int f, String purpose, int garbler) {
-        var r = ot.run(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[0], f),
-                e -> ReluTruncation.run(GcProtocol.open(e.session(), e, purpose, garbler), shares[1], f));
+        ProtocolId id = id(purpose);
+        var r = ot.run(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id, garbler), shares[0], f),
+                e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id, garbler), shares[1], f));
         return new ReluTruncation.Result[] {r.party0(), r.party1()};
     }
 
@@ -85,20 +87,6 @@ class ReluTruncationTest {
         ReluTruncation.Result[] empty = relu(new long[][] {new long[0], new long[0]}, 16, "relu.empty", 0);
         assertEquals(0, empty[0].yShare().length);
         assertEquals(0, empty[1].dBits().length);
-    }
-
-    @Test
-    void truncationIsExact() {
-        SplittableRandom rnd = new SplittableRandom(33);
-        for (int f : new int[] {0, 13, 62}) {
-            long[] x = GcTestUtil.values(rnd, 20_000, f);
-            long[][] s = share(x, rnd);
-            var r = ot.run(e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[0], f),
-                    e -> Truncation.run(GcProtocol.open(e.session(), e, "trunc.t"), s[1], f));
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(x[i] >> f, r.party0()[i] + r.party1()[i], "x = " + x[i] + ", f = " + f);
-            }
-        }
     }
 
     /**
@@ -168,14 +156,14 @@ class ReluTruncationTest {
         long[] a = new long[100];
         long[] b = new long[101];
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
             Object n = attempt(() -> ReluTruncation.run(gc, a, 16));
             Object f = attempt(() -> ReluTruncation.run(gc, a, 16));
             Object bad = attempt(() -> ReluTruncation.run(gc, a, 63));
             Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
             return new Object[] {n, f, bad, ok};
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "relu.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
             Object n = attempt(() -> ReluTruncation.run(gc, b, 16));
             Object f = attempt(() -> ReluTruncation.run(gc, a, 12));
             Object bad = attempt(() -> ReluTruncation.run(gc, a, 16));
@@ -198,5 +186,9 @@ class ReluTruncationTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(0, y0.yShare()[i] + y1.yShare()[i]);
         }
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -1,7 +1,6 @@
 package org.securetrain.protocols;
 
-import org.securetrain.layermath.Im2col;
-
+import org.securetrain.runtime.ProtocolId;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
@@ -14,7 +13,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Larger products of a training step (batch 128, 784 -> 128 MLP layer: forward, dW = X^T dZ,
- * dX = dZ W^T) and a LeNet-sized convolution. Excluded from the default suite; run with
+ * dX = dZ W^T; the LeNet-sized convolution is in {@code Conv2dKernelTwoPartyTest}). Excluded from the
+ * default suite; run with
  * {@code -Dsecuretrain.slow=true -Dtest=SecureMatMulSlowTest}.
  */
 @Tag("slow")
@@ -66,13 +66,15 @@ class SecureMatMulSlowTest {
         ds[1] = shareOf(dz, ds[0]);
         // forward Z = X W
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, in, xs[p]),
-                MatrixShare.of(in, out, ws[p]), "fwd")), MatrixShare.of(batch, in, x), MatrixShare.of(in, out, w));
+                MatrixShare.of(in, out, ws[p]), id("fwd"))), MatrixShare.of(batch, in, x), MatrixShare.of(in, out, w));
         // dW = X^T dZ (784 x 128, inner dimension = batch)
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.transposeOf(batch, in, xs[p]),
-                MatrixShare.of(batch, out, ds[p]), "dw")), MatrixShare.transposeOf(batch, in, x), MatrixShare.of(batch, out, dz));
+                MatrixShare.of(batch, out, ds[p]), id("dw"))), MatrixShare.transposeOf(batch, in, x),
+                MatrixShare.of(batch, out, dz));
         // dX = dZ W^T (128 x 784)
         check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, out, ds[p]),
-                MatrixShare.transposeOf(in, out, ws[p]), "dx")), MatrixShare.of(batch, out, dz), MatrixShare.transposeOf(in, out, w));
+                MatrixShare.transposeOf(in, out, ws[p]), id("dx"))), MatrixShare.of(batch, out, dz),
+                MatrixShare.transposeOf(in, out, w));
     }
 
     static void check(org.securetrain.runtime.TwoPartyRunner.Results<long[], long[]> res, MatrixShare a, MatrixShare b) {
@@ -85,27 +87,7 @@ class SecureMatMulSlowTest {
         assertArrayEquals(want, got);
     }
 
-    @Test
-    void lenetFirstConvolutionForwardAndBackward() {
-        SplittableRandom r = new SplittableRandom(2);
-        Im2col.Geometry g = new Im2col.Geometry(8, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0);
-        long[] x = random(r, g.inputLength()); // data owner's input in the clear: sharing (0, x)
-        long[] w = random(r, g.weightLength());
-        long[][] ws = {random(r, w.length), null};
-        ws[1] = shareOf(w, ws[0]);
-        long[] dY = random(r, g.outputLength());
-        long[][] ds = {random(r, dY.length), null};
-        ds[1] = shareOf(dY, ds[0]);
-        var fwd = pair.both((s, ctx, p) -> SecureConv2d.forward(s, ctx, g, p == 1 ? x : null, p == 0, ws[p], false, "lenet1"));
-        long[] y = SecureConv2dTest.directForward(x, w, g);
-        for (int i = 0; i < y.length; i++) {
-            assertEquals(y[i], fwd.party0()[i] + fwd.party1()[i]);
-        }
-        var bwd = pair.both((s, ctx, p) -> SecureConv2d.backward(s, ctx, g, p == 1 ? x : null, p == 0, ws[p], false, ds[p],
-                false, false, "lenet1"));
-        long[] dW = SecureConv2dTest.directBackward(x, w, dY, g)[0];
-        for (int i = 0; i < dW.length; i++) {
-            assertEquals(dW[i], bwd.party0().dW()[i] + bwd.party1().dW()[i]);
-        }
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

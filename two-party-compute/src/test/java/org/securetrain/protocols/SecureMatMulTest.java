@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.securetrain.crypto.he.EncryptedMatrix;
 import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
+import org.securetrain.runtime.ProtocolId;
 
 @Timeout(300)
 class SecureMatMulTest {
@@ -69,7 +69,7 @@ class SecureMatMulTest {
             a[p] = aZero[p] ? MatrixShare.zero(m, k) : share(as[p], m, k, aT);
             b[p] = bZero[p] ? MatrixShare.zero(k, n) : share(bs[p], k, n, bT);
         }
-        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, a[p], b[p], "t" + m + "x" + k + "x" + n));
+        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, a[p], b[p], id("t" + m + "x" + k + "x" + n)));
         long[] z = sum(res.party0(), res.party1());
         long[] want = plainProduct(MatrixShare.of(m, k, aFull), MatrixShare.of(k, n, bFull));
         assertArrayEquals(want, z, m + "x" + k + "x" + n + " aT=" + aT + " bT=" + bT);
@@ -146,7 +146,8 @@ class SecureMatMulTest {
         long[] w1 = random(r, k * n);
         var before0 = pair.session(0).traffic().snapshot();
         var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx,
-                p == 0 ? MatrixShare.zero(m, k) : MatrixShare.of(m, k, x), MatrixShare.of(k, n, p == 0 ? w0 : w1), "first"));
+                p == 0 ? MatrixShare.zero(m, k) : MatrixShare.of(m, k, x), MatrixShare.of(k, n, p == 0 ? w0 : w1),
+                id("first")));
         var d0 = pair.session(0).traffic().snapshot().minus(before0);
         long[] z = sum(res.party0(), res.party1());
         assertArrayEquals(plainProduct(MatrixShare.of(m, k, x), MatrixShare.of(k, n, sum(w0, w1))), z);
@@ -166,7 +167,7 @@ class SecureMatMulTest {
             var res = own.both((s, ctx, p) -> {
                 try {
                     SecureMatMul.multiply(s, ctx, MatrixShare.of(4, 6, a),
-                            p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), "bad");
+                            p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), id("bad"));
                     return "no error";
                 } catch (IllegalArgumentException e) {
                     errors[p] = e;
@@ -177,7 +178,7 @@ class SecureMatMulTest {
             assertTrue(res.party1().contains("party 0 multiplies 4x6 by 6x5, party 1 expects 4x6 by 6x3"), res.party1());
             // the session is still usable after a header mismatch
             var ok = own.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {3}),
-                    MatrixShare.of(1, 1, new long[] {5}), "after"));
+                    MatrixShare.of(1, 1, new long[] {5}), id("after")));
             assertEquals(60, ok.party0()[0] + ok.party1()[0]); // (3+3)*(5+5)
         }
     }
@@ -188,12 +189,12 @@ class SecureMatMulTest {
         try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
                 .withStatisticalSecurity(80))) {
             var ok = strict.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {2}),
-                    MatrixShare.of(1, 1, new long[] {p + 1L}), "tiny"));
+                    MatrixShare.of(1, 1, new long[] {p + 1L}), id("tiny")));
             assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)
             var res = strict.both((s, ctx, p) -> {
                 try {
                     SecureMatMul.multiply(s, ctx, MatrixShare.of(3, 5, new long[15]), MatrixShare.of(5, 7, new long[35]),
-                            "big");
+                            id("big"));
                     return "no error";
                 } catch (IllegalArgumentException e) {
                     return e.getMessage();
@@ -201,31 +202,6 @@ class SecureMatMulTest {
             });
             assertTrue(res.party0().contains("exceeds the noise budget"), res.party0());
             assertTrue(res.party1().contains("exceeds the noise budget"), res.party1());
-        }
-    }
-
-    @Test
-    void cachedEncryptedOperandIsReusedWithoutResending() {
-        SplittableRandom r = new SplittableRandom(9);
-        int k = 50;
-        int c = 12;
-        int rows = 8;
-        long[] e = random(r, k * c); // held by party 1 (e.g. its inputs)
-        var enc = pair.both((s, ctx, p) -> SecureMatMul.encryptForReuse(s, ctx, 1,
-                p == 1 ? MatrixShare.of(k, c, e) : MatrixShare.zero(k, c), rows, "cache"));
-        assertTrue(enc.party0().hasCiphertexts());
-        assertFalse(enc.party1().hasCiphertexts());
-        for (int round = 0; round < 2; round++) {
-            long[] pm = random(r, rows * k);
-            var before = pair.session(1).traffic().snapshot();
-            var res = pair.both((s, ctx, p) -> SecureMatMul.multiplyCached(s, ctx, p == 0 ? enc.party0() : enc.party1(),
-                    p == 0 ? MatrixShare.of(rows, k, pm) : MatrixShare.zero(rows, k), "cache"));
-            var d1 = pair.session(1).traffic().snapshot().minus(before);
-            assertArrayEquals(plainProduct(MatrixShare.of(rows, k, pm), MatrixShare.of(k, c, e)),
-                    sum(res.party0(), res.party1()));
-            Traffic cross = d1.steps().get("he.matmul.cross");
-            assertEquals(0, cross.messagesSent(), "the key owner sends nothing for a cached product");
-            assertEquals(1, cross.messagesReceived());
         }
     }
 
@@ -239,7 +215,7 @@ class SecureMatMulTest {
         long[][] b = {random(r, k * n), random(r, k * n)};
         TrafficStats.Snapshot before = pair.session(0).traffic().snapshot();
         pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(m, k, a[p]), MatrixShare.of(k, n, b[p]),
-                "traffic"));
+                id("traffic")));
         TrafficStats.Snapshot d = pair.session(0).traffic().snapshot().minus(before);
         assertEquals(1, d.streams().get("he.traffic.hdr").messagesSent());
         assertEquals(1, d.streams().get("he.traffic.p0enc").messagesSent());
@@ -256,5 +232,9 @@ class SecureMatMulTest {
         check(128, 784, 128, false, false, false, false, false, false, 77);
         System.out.printf("128x784x128 secure product: %.1f ms, %s%n", (System.nanoTime() - t0) / 1e6,
                 SecureMatMul.describePlan(pair.ctx[0], 128, 784, 128));
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

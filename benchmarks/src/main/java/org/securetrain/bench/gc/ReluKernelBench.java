@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.protocols.ReluTruncation;
-import org.securetrain.protocols.Truncation;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
@@ -31,9 +30,10 @@ import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
- * The ReLU-with-truncation kernel (and the GC truncation) end to end: both parties in one process
+ * The ReLU-with-truncation kernel end to end: both parties in one process
  * over the in-memory transport, each on its own thread, including the IKNP OT extension for the
  * evaluator's 64 input bits per element (the base OTs are set up once, outside the measurement).
  * Reports time per call of n elements; the per-iteration tear-down prints elements/s, AND gates/s,
@@ -72,8 +72,8 @@ public class ReluKernelBench {
         pair = InMemoryTransport.pair(o0.build(), o1.build());
         var engines = TwoPartyRunner.run(pair.party(0), s -> OtEngine.setup(s, new SecureRandom()),
                 pair.party(1), s -> OtEngine.setup(s, new SecureRandom()));
-        gc0 = GcProtocol.open(pair.party(0), engines.party0(), "bench.relu");
-        gc1 = GcProtocol.open(pair.party(1), engines.party1(), "bench.relu");
+        gc0 = GcProtocol.open(pair.party(0), engines.party0(), ProtocolId.parse("bench.relu"));
+        gc1 = GcProtocol.open(pair.party(1), engines.party1(), ProtocolId.parse("bench.relu"));
         SplittableRandom rnd = new SplittableRandom(7);
         z0 = new long[n];
         z1 = new long[n];
@@ -137,11 +137,5 @@ public class ReluKernelBench {
     public ReluTruncation.Result relu() throws Exception {
         return both(() -> ReluTruncation.run(gc0, z0, f), () -> ReluTruncation.run(gc1, z1, f),
                 (long) ReluTruncation.circuit(f).andCount() * n);
-    }
-
-    @Benchmark
-    public long[] truncation() throws Exception {
-        return both(() -> Truncation.run(gc0, z0, f), () -> Truncation.run(gc1, z1, f),
-                (long) Truncation.circuit(f).andCount() * n);
     }
 }

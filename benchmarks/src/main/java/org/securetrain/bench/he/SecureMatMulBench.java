@@ -25,6 +25,7 @@ import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Secure shared matrix product (both cross terms, both parties in this JVM over the in-memory
@@ -84,8 +85,9 @@ public class SecureMatMulBench {
     @Benchmark
     public Object sharedProduct() {
         invocations++;
-        return TwoPartyRunner.run(pair.party(0), s -> SecureMatMul.multiply(s, ctx[0], a[0], b[0], "bench"),
-                pair.party(1), s -> SecureMatMul.multiply(s, ctx[1], a[1], b[1], "bench"));
+        ProtocolId id = ProtocolId.of("bench");
+        return TwoPartyRunner.run(pair.party(0), s -> SecureMatMul.multiply(s, ctx[0], a[0], b[0], id),
+                pair.party(1), s -> SecureMatMul.multiply(s, ctx[1], a[1], b[1], id));
     }
 
     @TearDown(Level.Trial)

@@ -21,6 +21,7 @@ import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * One secure training step of the LeNet-style CNN conv5x5x6-pool2-conv5x5x16-pool2-dense84-10 (ReLU after
@@ -77,7 +78,8 @@ public final class CnnStepBenchmark {
             a = pool2.forward(be, a, batch);
             a = dense.forward(be, a, ShareKind.BOTH, batch);
             a = out.forward(be, a, ShareKind.BOTH, batch);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, a, labels, batch, CLASSES, "loss");
+            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, a, labels, batch, CLASSES,
+                    ProtocolId.of("loss"));
             long[] d = out.backward(be, r.delta(), r.deltaKind(), true);
             d = dense.backward(be, d, ShareKind.BOTH, true);
             d = pool2.backward(be, d);

@@ -24,6 +24,7 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsTransport;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * One secure training step (forward + backward + SGD update) of an MLP 784-128-128-10 at batch 128,
@@ -153,7 +154,8 @@ public final class MlpStepBenchmark {
             a = l.forward(be, a, kind, BATCH);
             kind = ShareKind.BOTH;
         }
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, a, labels, BATCH, 10, "loss");
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(be, a, labels, BATCH, 10,
+                ProtocolId.of("loss"));
         long[] d = r.delta();
         ShareKind dk = r.deltaKind();
         for (int i = layers.length - 1; i >= 0; i--) {

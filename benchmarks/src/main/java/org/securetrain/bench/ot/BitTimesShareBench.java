@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.protocols.BitTimesShare;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Bit-times-share kernel (DESIGN 4.4): nanoseconds per element for a batch of 2^20 elements, both
@@ -65,7 +66,7 @@ public class BitTimesShareBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public long[] multiply() {
-        return tp.run(s -> BitTimesShare.multiply(tp.e0, d0, x0, N, "bench.bts"),
-                s -> BitTimesShare.multiply(tp.e1, d1, x1, N, "bench.bts"));
+        return tp.run(s -> BitTimesShare.multiply(tp.e0, d0, x0, N, ProtocolId.parse("bench.bts")),
+                s -> BitTimesShare.multiply(tp.e1, d1, x1, N, ProtocolId.parse("bench.bts")));
     }
 }

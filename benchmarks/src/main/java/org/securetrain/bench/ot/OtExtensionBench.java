@@ -25,6 +25,7 @@ import org.securetrain.crypto.ot.RandomOtSender;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * OT-extension throughput, both parties in one process (in-memory transport, one thread per party).
@@ -67,14 +68,14 @@ public class OtExtensionBench {
         m1 = g.nextLongs(n);
         out0 = new long[n];
         out1 = new long[n];
-        cotS = tp.e0.cotSender("bench.cot");
-        cotR = tp.e1.cotReceiver("bench.cot");
-        rotS = tp.e0.rotSender("bench.rot");
-        rotR = tp.e1.rotReceiver("bench.rot");
-        ringS = tp.e0.ringCotSender("bench.ring");
-        ringR = tp.e1.ringCotReceiver("bench.ring");
-        chS = tp.e0.chosenOtSender("bench.chosen");
-        chR = tp.e1.chosenOtReceiver("bench.chosen");
+        cotS = tp.e0.cotSender(ProtocolId.parse("bench.cot"));
+        cotR = tp.e1.cotReceiver(ProtocolId.parse("bench.cot"));
+        rotS = tp.e0.rotSender(ProtocolId.parse("bench.rot"));
+        rotR = tp.e1.rotReceiver(ProtocolId.parse("bench.rot"));
+        ringS = tp.e0.ringCotSender(ProtocolId.parse("bench.ring"));
+        ringR = tp.e1.ringCotReceiver(ProtocolId.parse("bench.ring"));
+        chS = tp.e0.chosenOtSender(ProtocolId.parse("bench.chosen"));
+        chR = tp.e1.chosenOtReceiver(ProtocolId.parse("bench.chosen"));
         tp.mark();
     }
 

@@ -19,6 +19,7 @@ import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.protocols.FaithfulTruncation;
 import org.securetrain.protocols.MaxPoolCircuitProtocol;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The two share kernels the layer code uses most after ReLU: faithful truncation (one ring COT per
@@ -55,7 +56,8 @@ public class ShareKernelsBench {
         }
         m0 = g.nextLongs(WINDOWS * K);
         m1 = g.nextLongs(WINDOWS * K);
-        tp.run(s -> gc[0] = GcProtocol.open(s, tp.e0, "bench.max"), s -> gc[1] = GcProtocol.open(s, tp.e1, "bench.max"));
+        ProtocolId max = ProtocolId.of("bench", "max");
+        tp.run(s -> gc[0] = GcProtocol.open(s, tp.e0, max), s -> gc[1] = GcProtocol.open(s, tp.e1, max));
         tp.mark();
     }
 
@@ -79,8 +81,9 @@ public class ShareKernelsBench {
     public long[] faithfulTruncation() {
         current = "FaithfulTruncation n=" + N_TRUNC + " by 24 bits";
         currentElements = N_TRUNC;
-        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, s.channel("bench.trunc.hdr"), t0, 24, "bench.trunc"),
-                s -> FaithfulTruncation.truncate(tp.e1, s.channel("bench.trunc.hdr"), t1, 24, "bench.trunc"));
+        ProtocolId trunc = ProtocolId.of("bench", "trunc");
+        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, s.channel("bench.trunc.hdr"), t0, 24, trunc),
+                s -> FaithfulTruncation.truncate(tp.e1, s.channel("bench.trunc.hdr"), t1, 24, trunc));
     }
 
     @Benchmark

@@ -4,6 +4,7 @@ import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.protocols.FaithfulTruncation;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * INSECURE, for the fixed-point reference run only: the plaintext reference backend, wrapped to look at every
@@ -34,14 +35,14 @@ public final class TruncationHeadroomAudit extends ForwardingBackend {
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, String purpose) {
+    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
         reluValues += z.length;
         maxReluInput = Math.max(maxReluInput, maxAbs(z));
-        return super.reluTruncate(z, purpose);
+        return super.reluTruncate(z, id);
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
         truncationCalls++;
         truncatedValues += x.length;
         long max = 0;
@@ -55,13 +56,13 @@ public final class TruncationHeadroomAudit extends ForwardingBackend {
         }
         beyondBound += beyond;
         maxTruncationInput = Math.max(maxTruncationInput, max);
-        return super.truncate(x, bits, purpose);
+        return super.truncate(x, bits, id);
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, String purpose) {
+    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         maxPoolInput = Math.max(maxPoolInput, maxAbs(values));
-        return super.maxWithArgmax(values, k, purpose);
+        return super.maxWithArgmax(values, k, id);
     }
 
     /** |v|, with Long.MIN_VALUE (|v| = 2^63, not representable) mapped to Long.MAX_VALUE. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ForwardingBackend;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * INSECURE measurement aid for the parity harness (option {@code --audit-secure-truncations}): wraps one
@@ -37,8 +38,8 @@ public final class TruncationShareDump extends ForwardingBackend {
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, String purpose) {
-        long[] y = super.truncate(x, bits, purpose);
+    public long[] truncate(long[] x, int bits, ProtocolId id) {
+        long[] y = super.truncate(x, bits, id);
         try {
             out.writeInt(bits);
             out.writeInt(x.length);

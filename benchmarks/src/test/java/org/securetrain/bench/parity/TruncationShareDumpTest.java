@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * The audit must tell exact results, the one-ulp error and wrap-arounds apart. Each "party" here truncates
@@ -26,10 +27,10 @@ class TruncationShareDumpTest {
         try (TruncationShareDump d0 = new TruncationShareDump(new InsecurePlaintextBackend(fp), f0);
              TruncationShareDump d1 = new TruncationShareDump(new InsecurePlaintextBackend(fp), f1)) {
             // x = 8 (exact), x = 7 + 1 (the dropped carry: one ulp low), x = 2^62 + 2^62 (wraps)
-            d0.truncate(new long[] {8, 7, 1L << 62}, 2, "t");
-            d1.truncate(new long[] {0, 1, 1L << 62}, 2, "t");
-            d0.truncate(new long[] {-4}, 1, "u");
-            d1.truncate(new long[] {0}, 1, "u");
+            d0.truncate(new long[] {8, 7, 1L << 62}, 2, id("t"));
+            d1.truncate(new long[] {0, 1, 1L << 62}, 2, id("t"));
+            d0.truncate(new long[] {-4}, 1, id("u"));
+            d1.truncate(new long[] {0}, 1, id("u"));
         }
         TruncationShareDump.Audit a = TruncationShareDump.audit(f0, f1);
         assertEquals(new TruncationShareDump.Audit(2, 4, 2, 1, 1), a);
@@ -42,10 +43,14 @@ class TruncationShareDumpTest {
         Path f1 = dir.resolve("p1.bin");
         try (TruncationShareDump d0 = new TruncationShareDump(new InsecurePlaintextBackend(fp), f0);
              TruncationShareDump d1 = new TruncationShareDump(new InsecurePlaintextBackend(fp), f1)) {
-            d0.truncate(new long[] {1, 2}, 2, "t");
-            d1.truncate(new long[] {1, 2, 3}, 2, "t");
+            d0.truncate(new long[] {1, 2}, 2, id("t"));
+            d1.truncate(new long[] {1, 2, 3}, 2, id("t"));
         }
         IOException e = assertThrows(IOException.class, () -> TruncationShareDump.audit(f0, f1));
         assertTrue(e.getMessage().contains("disagree"), e.getMessage());
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

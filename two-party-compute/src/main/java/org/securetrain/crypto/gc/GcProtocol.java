@@ -11,6 +11,7 @@ import org.securetrain.crypto.ot.BlockCotReceiver;
 import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
@@ -38,10 +39,10 @@ import org.securetrain.runtime.SessionException;
  *       ahead (bounded memory).</li>
  * </ol>
  * Traffic is attributed to steps {@code gc.header} and {@code gc.tables} on channel
- * {@code "gc." + purpose}; the OT runs on its own channel ({@code "ot." + otPurpose(..)}, step
+ * {@code "gc." + id}; the OT runs on its own channel ({@code "ot." + otId(..)}, step
  * {@code ot.iknp}).
  *
- * <p>Not thread-safe: one run at a time per instance. Independent instances (different purposes)
+ * <p>Not thread-safe: one run at a time per instance. Independent instances (different protocol ids)
  * may run concurrently. After a failure inside a run the instance (and, unless the failure was a
  * clean parameter mismatch, the session) is unusable.
  */
@@ -76,10 +77,10 @@ public final class GcProtocol {
     private final HalfGatesEvaluator evaluatorEngine;
     private boolean broken;
 
-    private GcProtocol(Session session, String purpose, int garblerParty, BlockCotSender cotSender,
+    private GcProtocol(Session session, ProtocolId id, int garblerParty, BlockCotSender cotSender,
             BlockCotReceiver cotReceiver, SecureRandom rnd, int maxChunk) {
         this.session = Objects.requireNonNull(session, "session");
-        checkPurpose(purpose);
+        Objects.requireNonNull(id, "protocol id");
         if (garblerParty != 0 && garblerParty != 1) {
             throw new IllegalArgumentException("garblerParty must be 0 or 1, got " + garblerParty);
         }
@@ -87,7 +88,7 @@ public final class GcProtocol {
             throw new IllegalArgumentException("maxChunk must be a multiple of 64 in [64, " + MAX_CHUNK + "], got "
                     + maxChunk);
         }
-        this.ch = session.channel(channelName(purpose));
+        this.ch = session.channel(channelName(id));
         this.garblerParty = garblerParty;
         this.garbler = session.party() == garblerParty;
         this.maxChunk = maxChunk;
@@ -107,62 +108,56 @@ public final class GcProtocol {
         }
     }
 
-    /** {@link #open(Session, OtEngine, String, int)} with party {@value #DEFAULT_GARBLER} garbling. */
-    public static GcProtocol open(Session s, OtEngine ot, String purpose) {
-        return open(s, ot, purpose, DEFAULT_GARBLER);
+    /** {@link #open(Session, OtEngine, ProtocolId, int)} with party {@value #DEFAULT_GARBLER} garbling. */
+    public static GcProtocol open(Session s, OtEngine ot, ProtocolId id) {
+        return open(s, ot, id, DEFAULT_GARBLER);
     }
 
     /**
-     * Both parties call this with the same purpose and garbler party. The garbler becomes the
-     * sender of the block-COT instance {@code ot.cotSender(otPurpose(purpose, garblerParty))} (its Δ is
-     * the free-XOR offset), the evaluator its receiver. Opening again with the same purpose continues
+     * Both parties call this with the same protocol id and garbler party. The garbler becomes the
+     * sender of the block-COT instance {@code ot.cotSender(otId(id, garblerParty))} (its Δ is
+     * the free-XOR offset), the evaluator its receiver. Opening again with the same id continues
      * the same OT instance; a new hash-key seed is drawn.
      */
-    public static GcProtocol open(Session s, OtEngine ot, String purpose, int garblerParty) {
-        return open(s, ot, purpose, garblerParty, DEFAULT_MAX_CHUNK);
+    public static GcProtocol open(Session s, OtEngine ot, ProtocolId id, int garblerParty) {
+        return open(s, ot, id, garblerParty, DEFAULT_MAX_CHUNK);
     }
 
-    public static GcProtocol open(Session s, OtEngine ot, String purpose, int garblerParty, int maxChunk) {
+    public static GcProtocol open(Session s, OtEngine ot, ProtocolId id, int garblerParty, int maxChunk) {
         Objects.requireNonNull(s, "session");
         Objects.requireNonNull(ot, "ot");
-        checkPurpose(purpose);
+        Objects.requireNonNull(id, "protocol id");
         if (ot.session() != s) {
             throw new IllegalArgumentException("the OtEngine belongs to a different session");
         }
-        // The OT purpose names the garbler, so one GC purpose may be used with either party garbling
-        // (the OT engine binds a purpose to one direction).
-        String otPurpose = otPurpose(purpose, garblerParty);
+        // The OT id names the garbler, so one GC id may be used with either party garbling
+        // (the OT engine binds an id to one direction).
+        ProtocolId otId = otId(id, garblerParty);
         if (s.party() == garblerParty) {
-            return new GcProtocol(s, purpose, garblerParty, ot.cotSender(otPurpose), null, new SecureRandom(), maxChunk);
+            return new GcProtocol(s, id, garblerParty, ot.cotSender(otId), null, new SecureRandom(), maxChunk);
         }
-        return new GcProtocol(s, purpose, garblerParty, null, ot.cotReceiver(otPurpose), null, maxChunk);
+        return new GcProtocol(s, id, garblerParty, null, ot.cotReceiver(otId), null, maxChunk);
     }
 
-    /** The block-COT purpose {@link #open} uses: {@code "gc." + purpose + ".g" + garblerParty} (channel "ot." + that). */
-    public static String otPurpose(String purpose, int garblerParty) {
-        return "gc." + purpose + ".g" + garblerParty;
+    /** The block-COT instance {@link #open} uses: {@code gc.<id>.g<garblerParty>} (channel "ot." + that). */
+    public static ProtocolId otId(ProtocolId id, int garblerParty) {
+        return id.under("gc").child("g" + garblerParty);
     }
 
     /** The garbler's end over an explicit block-COT sender (Δ = cot's correlation). */
-    public static GcProtocol garbler(Session s, String purpose, BlockCotSender cot, SecureRandom rnd, int maxChunk) {
+    public static GcProtocol garbler(Session s, ProtocolId id, BlockCotSender cot, SecureRandom rnd, int maxChunk) {
         Objects.requireNonNull(rnd, "rnd");
-        return new GcProtocol(s, purpose, s.party(), Objects.requireNonNull(cot, "cot"), null, rnd, maxChunk);
+        return new GcProtocol(s, id, s.party(), Objects.requireNonNull(cot, "cot"), null, rnd, maxChunk);
     }
 
     /** The evaluator's end over an explicit block-COT receiver. */
-    public static GcProtocol evaluator(Session s, String purpose, BlockCotReceiver cot, int maxChunk) {
-        return new GcProtocol(s, purpose, 1 - s.party(), null, Objects.requireNonNull(cot, "cot"), null, maxChunk);
+    public static GcProtocol evaluator(Session s, ProtocolId id, BlockCotReceiver cot, int maxChunk) {
+        return new GcProtocol(s, id, 1 - s.party(), null, Objects.requireNonNull(cot, "cot"), null, maxChunk);
     }
 
-    public static String channelName(String purpose) {
-        return "gc." + purpose;
-    }
-
-    private static void checkPurpose(String purpose) {
-        if (purpose == null || purpose.isEmpty() || purpose.length() > 140) {
-            throw new IllegalArgumentException("purpose must be a non-empty string of at most 140 characters, got "
-                    + (purpose == null ? "null" : "'" + purpose + "'"));
-        }
+    /** The stream of instance {@code id}: {@code gc.<id>}. */
+    public static String channelName(ProtocolId id) {
+        return id.under("gc").name();
     }
 
     public Session session() {

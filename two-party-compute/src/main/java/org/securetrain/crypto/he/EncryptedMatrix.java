@@ -5,9 +5,8 @@ import java.util.Arrays;
 /**
  * A matrix E (rows x cols) encrypted under the key owner's secret key, in coefficient-encoded blocks of
  * innerBlock x colBlock (block (lb, jb) is one ciphertext). On the multiplying party it holds the
- * ciphertexts (first components in NTT form; second components re-expanded from the 16-byte seed) and
- * can be kept and reused for several products (e.g. the data owner's encrypted inputs across epochs);
- * on the key owner it is a handle with the same shape and id but no ciphertexts.
+ * ciphertexts (first components in NTT form; second components re-expanded from the 16-byte seed); on the
+ * key owner it is a handle with the same shape and id but no ciphertexts.
  */
 public final class EncryptedMatrix {
     static final long MAGIC = 0x4845454e43303031L; // "HEENC001"

@@ -12,7 +12,7 @@ import org.securetrain.runtime.Session;
  * the peer). Both parties call {@link #open} once per session; it exchanges public keys on the channel
  * {@value #KEY_CHANNEL} (one message each way, about 218 KiB). Owns one helper thread so a party runs its
  * two cross-term roles concurrently (at most two threads per party). Products from several threads at
- * once are allowed (different purposes) but share that one helper thread, so they partly serialise.
+ * once are allowed (different protocol ids) but share that one helper thread, so they partly serialise.
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeContext implements AutoCloseable {

@@ -321,20 +321,4 @@ public final class HeCrossProduct {
             ch.sendLongs(multiply(ctx, p, e, plan, out, helper));
         }
     }
-
-    /** Multiplier with an already received (cached) encrypted operand: one message back. */
-    public static void runMultiplierCached(Channel ch, HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan,
-            MatrixView out) {
-        try (var step = ch.step(STEP)) {
-            ch.sendLongs(multiply(ctx, p, e, plan, out, ctx.helper()));
-        }
-    }
-
-    /** Key owner of a cached operand: receive and decrypt the reply. */
-    public static void runKeyOwnerCached(Channel ch, HeContext ctx, EncryptedMatrix handle, HeMatMulPlan plan,
-            MatrixView out) {
-        try (var step = ch.step(STEP)) {
-            decryptResult(ctx, ch.receiveLongs(), plan, handle.id(), out);
-        }
-    }
 }

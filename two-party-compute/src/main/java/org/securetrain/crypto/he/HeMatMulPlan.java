@@ -132,7 +132,7 @@ public final class HeMatMulPlan {
         String key = params.fingerprint() + ":" + rows + ":" + inner + ":" + cols;
         HeMatMulPlan p = CACHE.get(key);
         if (p == null) {
-            p = search(params, rows, inner, cols, 0, 0);
+            p = search(params, rows, inner, cols);
             if (CACHE.size() > 4096) {
                 CACHE.clear();
             }
@@ -144,16 +144,7 @@ public final class HeMatMulPlan {
     private static final java.util.concurrent.ConcurrentHashMap<String, HeMatMulPlan> CACHE =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * The cheapest plan when E is already encrypted with blocks (innerBlock x colBlock), e.g. a cached
-     * {@link EncryptedMatrix}: only the row block is chosen.
-     */
-    public static HeMatMulPlan chooseForEncrypted(HeParameters params, int rows, int inner, int cols, int innerBlock,
-            int colBlock) {
-        return search(params, rows, inner, cols, innerBlock, colBlock);
-    }
-
-    private static HeMatMulPlan search(HeParameters params, int rows, int inner, int cols, int fixedKw, int fixedCw) {
+    private static HeMatMulPlan search(HeParameters params, int rows, int inner, int cols) {
         if (rows < 1 || inner < 1 || cols < 1) {
             throw new IllegalArgumentException("HE product needs positive shapes, got " + rows + "x" + inner + " by "
                     + inner + "x" + cols);
@@ -171,10 +162,8 @@ public final class HeMatMulPlan {
         int maxRw = (int) Math.min(Math.min(rows, n), maxTerms / inner);
         HeMatMulPlan best = null;
         for (int rw = 1; rw <= maxRw; rw++) {
-            int cwMax = fixedCw > 0 ? fixedCw : Math.min(cols, n / rw);
-            int cwMin = fixedCw > 0 ? fixedCw : 1;
-            for (int cw = cwMax; cw >= cwMin; cw--) {
-                int kw = fixedKw > 0 ? fixedKw : Math.min(inner, n / (rw * cw));
+            for (int cw = Math.min(cols, n / rw); cw >= 1; cw--) {
+                int kw = Math.min(inner, n / (rw * cw));
                 if (kw < 1 || (long) rw * kw * cw > n) {
                     continue;
                 }

@@ -4,7 +4,7 @@ import org.securetrain.crypto.prg.CrHash;
 
 /**
  * Receiver of chosen-message OT (see {@link ChosenOtSender}). Obtain from
- * {@link OtEngine#chosenOtReceiver(String)}. Not thread-safe.
+ * {@link OtEngine#chosenOtReceiver}. Not thread-safe.
  */
 public final class ChosenOtReceiver {
     private final IknpReceiver core;

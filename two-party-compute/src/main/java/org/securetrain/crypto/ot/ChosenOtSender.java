@@ -9,7 +9,7 @@ import org.securetrain.crypto.prg.CrHash;
  * compute only the pad of its choice.
  *
  * <p>Communication per OT: 16 bytes (u) + 2 messages; two flights. Obtain from
- * {@link OtEngine#chosenOtSender(String)}. Not thread-safe.
+ * {@link OtEngine#chosenOtSender}. Not thread-safe.
  */
 public final class ChosenOtSender {
     private final IknpSender core;

@@ -11,7 +11,7 @@ import org.securetrain.runtime.Channel;
  *
  * <p>The u columns are pseudorandom whatever r is (G(k_j^{1-s_j}) is unknown to the sender), which is
  * why the sender learns nothing about the choices. Obtain instances from
- * {@link OtEngine#cotReceiver(String)}. Not thread-safe.
+ * {@link OtEngine#cotReceiver}. Not thread-safe.
  */
 public final class IknpReceiver implements BlockCotReceiver {
     private final Channel ch;

@@ -15,7 +15,7 @@ import org.securetrain.runtime.Channel;
  * here (the garbled-circuit input labels need the raw correlation); the random, ring and chosen OT
  * flavours hash the rows with the TCCR hash.
  *
- * <p>Obtain instances from {@link OtEngine#cotSender(String)}. Not thread-safe; the instance keeps its
+ * <p>Obtain instances from {@link OtEngine#cotSender}. Not thread-safe; the instance keeps its
  * PRG streams across calls, so successive calls continue the same extension. Traffic: 16 bytes per OT
  * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs, plus a 3-long header each
  * way per call; in calls of more than {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the

@@ -1,8 +1,6 @@
 package org.securetrain.crypto.ot;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +10,7 @@ import java.util.concurrent.Callable;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.prg.LongBytes;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 
@@ -21,17 +20,17 @@ import org.securetrain.runtime.SessionException;
  * in direction "pXsend" party X is the OT-extension sender) and caches the resulting seeds. The
  * factories then hand out independent IKNP extension instances without running any base OT again.
  *
- * <h2>Purposes, channels and directions</h2>
- * Every factory takes a {@code purpose} string. Both parties must call the matching factories with the
- * same purpose: one party the {@code ...Sender} factory, the other the {@code ...Receiver} factory of
+ * <h2>Protocol ids, channels and directions</h2>
+ * Every factory takes the {@link ProtocolId} of the instance. Both parties must call the matching factories
+ * with the same id: one party the {@code ...Sender} factory, the other the {@code ...Receiver} factory of
  * the same flavour. The sender is always <em>this</em> party when it calls a {@code ...Sender} factory
  * (so {@code cotSender} on party 0 pairs with {@code cotReceiver} on party 1, and that direction uses
- * the base OTs of "p0send"). The instance runs on its own channel {@code "ot." + purpose}, and its PRG
- * seeds are derived from the cached base-OT seeds with a PRF keyed per purpose
- * (k'_j = AES_{k_j}(SHA-256(direction, purpose))), so instances with different purposes are
+ * the base OTs of "p0send"). The instance runs on its own channel {@code "ot." + id}, and its PRG
+ * seeds are derived from the cached base-OT seeds with a PRF keyed per id
+ * (k'_j = AES_{k_j}(id.label(domain of the direction))), so instances with different ids are
  * independent and may run concurrently in different threads. Calling a factory again with the same
- * purpose (same flavour and role) returns the same instance, which continues its OT stream; using a
- * purpose for a different flavour or role fails. All instances of one direction share the global
+ * id (same flavour and role) returns the same instance, which continues its OT stream; using an
+ * id for a different flavour or role fails. All instances of one direction share the global
  * correlation delta (the IKNP key s, lsb 1), as in one free-XOR garbling session.
  *
  * <p>A mismatch between the parties (both senders, different flavours, different batch lengths) is
@@ -56,7 +55,7 @@ public final class OtEngine {
     // Direction in which this party is the IKNP receiver (base-OT sender).
     private final byte[][] keys0;
     private final byte[][] keys1;
-    private final Map<String, Object> instances = new HashMap<>();
+    private final Map<ProtocolId, Object> instances = new HashMap<>();
 
     private OtEngine(Session session, int chunk, long sLo, long sHi, byte[][] chosenKeys, byte[][] keys0,
             byte[][] keys1) {
@@ -123,69 +122,69 @@ public final class OtEngine {
         return chunk;
     }
 
-    /** Channel an instance with this purpose runs on. */
-    public static String channelName(String purpose) {
-        return "ot." + purpose;
+    /** Channel an instance with this id runs on. */
+    public static String channelName(ProtocolId id) {
+        return id.under("ot").name();
     }
 
     // ---------------------------------------------------------------- factories: this party sends
 
     /** Block COT, this party is the sender (gets q_i and delta). Peer calls {@link #cotReceiver}. */
-    public BlockCotSender cotSender(String purpose) {
-        return instance(purpose, IknpSender.class, () -> newSender(purpose));
+    public BlockCotSender cotSender(ProtocolId id) {
+        return instance(id, IknpSender.class, () -> newSender(id));
     }
 
     /** Block COT, this party is the receiver (gets t_i = q_i ⊕ b_i·delta). Peer calls {@link #cotSender}. */
-    public BlockCotReceiver cotReceiver(String purpose) {
-        return instance(purpose, IknpReceiver.class, () -> newReceiver(purpose));
+    public BlockCotReceiver cotReceiver(ProtocolId id) {
+        return instance(id, IknpReceiver.class, () -> newReceiver(id));
     }
 
     /** Random OT, this party is the sender. Peer calls {@link #rotReceiver}. */
-    public RandomOtSender rotSender(String purpose) {
-        return instance(purpose, RandomOtSender.class, () -> new RandomOtSender(newSender(purpose)));
+    public RandomOtSender rotSender(ProtocolId id) {
+        return instance(id, RandomOtSender.class, () -> new RandomOtSender(newSender(id)));
     }
 
     /** Random OT, this party is the receiver. Peer calls {@link #rotSender}. */
-    public RandomOtReceiver rotReceiver(String purpose) {
-        return instance(purpose, RandomOtReceiver.class, () -> new RandomOtReceiver(newReceiver(purpose)));
+    public RandomOtReceiver rotReceiver(ProtocolId id) {
+        return instance(id, RandomOtReceiver.class, () -> new RandomOtReceiver(newReceiver(id)));
     }
 
     /** Correlated OT over Z_2^64, this party is the sender (inputs delta_i). Peer calls {@link #ringCotReceiver}. */
-    public RingCotSender ringCotSender(String purpose) {
-        return instance(purpose, RingCotSender.class, () -> new RingCotSender(newSender(purpose)));
+    public RingCotSender ringCotSender(ProtocolId id) {
+        return instance(id, RingCotSender.class, () -> new RingCotSender(newSender(id)));
     }
 
     /** Correlated OT over Z_2^64, this party is the receiver. Peer calls {@link #ringCotSender}. */
-    public RingCotReceiver ringCotReceiver(String purpose) {
-        return instance(purpose, RingCotReceiver.class, () -> new RingCotReceiver(newReceiver(purpose)));
+    public RingCotReceiver ringCotReceiver(ProtocolId id) {
+        return instance(id, RingCotReceiver.class, () -> new RingCotReceiver(newReceiver(id)));
     }
 
     /** Chosen-message OT, this party is the sender. Peer calls {@link #chosenOtReceiver}. */
-    public ChosenOtSender chosenOtSender(String purpose) {
-        return instance(purpose, ChosenOtSender.class, () -> new ChosenOtSender(newSender(purpose)));
+    public ChosenOtSender chosenOtSender(ProtocolId id) {
+        return instance(id, ChosenOtSender.class, () -> new ChosenOtSender(newSender(id)));
     }
 
     /** Chosen-message OT, this party is the receiver. Peer calls {@link #chosenOtSender}. */
-    public ChosenOtReceiver chosenOtReceiver(String purpose) {
-        return instance(purpose, ChosenOtReceiver.class, () -> new ChosenOtReceiver(newReceiver(purpose)));
+    public ChosenOtReceiver chosenOtReceiver(ProtocolId id) {
+        return instance(id, ChosenOtReceiver.class, () -> new ChosenOtReceiver(newReceiver(id)));
     }
 
     // ---------------------------------------------------------------- internals
 
-    private synchronized <T> T instance(String purpose, Class<T> type, Callable<T> make) {
-        checkPurpose(purpose);
-        Object existing = instances.get(purpose);
+    private synchronized <T> T instance(ProtocolId id, Class<T> type, Callable<T> make) {
+        checkId(id);
+        Object existing = instances.get(id);
         if (existing != null) {
             if (!type.isInstance(existing)) {
-                throw new IllegalStateException("OT purpose '" + purpose + "' is already used by a "
+                throw new IllegalStateException("OT instance '" + id + "' is already used by a "
                         + existing.getClass().getSimpleName() + " on this party; asked for a " + type.getSimpleName()
-                        + " (use a distinct purpose per flavour and direction)");
+                        + " (use a distinct protocol id per flavour and direction)");
             }
             return type.cast(existing);
         }
         try {
             T t = make.call();
-            instances.put(purpose, t);
+            instances.put(id, t);
             return t;
         } catch (RuntimeException e) {
             throw e;
@@ -194,55 +193,43 @@ public final class OtEngine {
         }
     }
 
-    private static void checkPurpose(String purpose) {
-        if (purpose == null || purpose.isEmpty() || purpose.length() > 150) {
-            throw new IllegalArgumentException("OT purpose must be a non-empty string of at most 150 characters, got "
-                    + (purpose == null ? "null" : "'" + purpose + "'"));
-        }
-        if (purpose.startsWith("base.")) {
-            throw new IllegalArgumentException("OT purpose '" + purpose + "' collides with the base-OT channels");
+    private static void checkId(ProtocolId id) {
+        Objects.requireNonNull(id, "protocol id");
+        if (id.first().equals("base")) {
+            throw new IllegalArgumentException("OT instance '" + id + "' collides with the base-OT channels");
         }
     }
 
-    private IknpSender newSender(String purpose) {
-        byte[] label = label(party, purpose);
+    private IknpSender newSender(ProtocolId id) {
+        byte[] label = label(party, id);
         byte[][] seeds = new byte[KAPPA][];
         for (int j = 0; j < KAPPA; j++) {
             seeds[j] = prf(chosenKeys[j], label);
         }
-        return new IknpSender(session.channel(channelName(purpose)), sLo, sHi, seeds, chunk, instanceId(label));
+        return new IknpSender(session.channel(channelName(id)), sLo, sHi, seeds, chunk, instanceId(label));
     }
 
-    private IknpReceiver newReceiver(String purpose) {
-        byte[] label = label(1 - party, purpose);
+    private IknpReceiver newReceiver(ProtocolId id) {
+        byte[] label = label(1 - party, id);
         byte[][] s0 = new byte[KAPPA][];
         byte[][] s1 = new byte[KAPPA][];
         for (int j = 0; j < KAPPA; j++) {
             s0[j] = prf(keys0[j], label);
             s1[j] = prf(keys1[j], label);
         }
-        return new IknpReceiver(session.channel(channelName(purpose)), s0, s1, chunk, instanceId(label));
+        return new IknpReceiver(session.channel(channelName(id)), s0, s1, chunk, instanceId(label));
     }
 
-    /** 32 bytes: SHA-256(domain, sender party, purpose); bytes 0..15 are the PRF input, 16..23 the instance id. */
-    private static byte[] label(int senderParty, String purpose) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(LABEL_DOMAIN.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
-            md.update((byte) senderParty);
-            md.update(purpose.getBytes(StandardCharsets.UTF_8));
-            return md.digest();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+    /** 32 bytes: the id's label in the domain of this direction; bytes 0..15 are the PRF input, 16..23 the id. */
+    private static byte[] label(int senderParty, ProtocolId id) {
+        return id.label(LABEL_DOMAIN + "/sender-p" + senderParty);
     }
 
     private static long instanceId(byte[] label) {
         return LongBytes.get(label, 16);
     }
 
-    /** AES_key(label[0..16)): a PRF from a base-OT key to a per-purpose PRG seed. */
+    /** AES_key(label[0..16)): a PRF from a base-OT key to a per-instance PRG seed. */
     private static byte[] prf(byte[] key, byte[] label) {
         try {
             Cipher c = Cipher.getInstance("AES/ECB/NoPadding");

@@ -5,7 +5,7 @@ import org.securetrain.crypto.prg.CrHash;
 /**
  * Receiver of random OT (see {@link RandomOtSender}): with choice bits b (packed LSB-first) it gets
  * m_{b_i,i} = H(t_i, tweak_i). For uniformly random choices draw them with
- * {@link org.securetrain.crypto.prg.Prg#nextBits(int)}. Obtain from {@link OtEngine#rotReceiver(String)}.
+ * {@link org.securetrain.crypto.prg.Prg#nextBits(int)}. Obtain from {@link OtEngine#rotReceiver}.
  * Not thread-safe.
  */
 public final class RandomOtReceiver {

@@ -9,7 +9,7 @@ import org.securetrain.crypto.prg.CrHash;
  * ({@link CrHash#tccr}); tweak_i = (global OT index, instance id), so no tweak repeats in a session.
  * Communication: only the IKNP u columns (16 bytes per OT) plus a header; one flight.
  *
- * <p>Obtain from {@link OtEngine#rotSender(String)}. Not thread-safe.
+ * <p>Obtain from {@link OtEngine#rotSender}. Not thread-safe.
  */
 public final class RandomOtSender {
     private final IknpSender core;

@@ -4,7 +4,7 @@ import org.securetrain.crypto.prg.CrHash;
 
 /**
  * Receiver of ring COT (see {@link RingCotSender}): with choice bits b (packed LSB-first) it gets
- * y_i = x_i + b_i·delta_i mod 2^64. Obtain from {@link OtEngine#ringCotReceiver(String)}. Not thread-safe.
+ * y_i = x_i + b_i·delta_i mod 2^64. Obtain from {@link OtEngine#ringCotReceiver}. Not thread-safe.
  */
 public final class RingCotReceiver {
     private final IknpReceiver core;

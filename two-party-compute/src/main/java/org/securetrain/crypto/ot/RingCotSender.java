@@ -12,7 +12,7 @@ import org.securetrain.crypto.prg.CrHash;
  * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element plus headers; two flights (the
  * sender answers each chunk of u with its corrections, and the receiver keeps at most two chunks in
  * flight, so latency is about one round trip whatever n is and memory is bounded by the chunk size). Obtain from
- * {@link OtEngine#ringCotSender(String)}. Not thread-safe.
+ * {@link OtEngine#ringCotSender}. Not thread-safe.
  */
 public final class RingCotSender {
     private final IknpSender core;

@@ -15,6 +15,7 @@ import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.ProtocolId;
 
 /** Two parties in one JVM over the in-memory transport, evaluator labels by real IKNP block COT. */
 class GcProtocolTest {
@@ -38,10 +39,10 @@ class GcProtocolTest {
     private static long[] run2pc(GeneratorCases.Case c, long[][] in, int n, String purpose, int garblerParty,
             int maxChunk) {
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, purpose, garblerParty, maxChunk);
+            GcProtocol gc = GcProtocol.open(e.session(), e, id(purpose), garblerParty, maxChunk);
             return gc.run(c.circuit(), n, gc.isGarbler() ? in[0] : in[1]);
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, purpose, garblerParty, maxChunk);
+            GcProtocol gc = GcProtocol.open(e.session(), e, id(purpose), garblerParty, maxChunk);
             return gc.run(c.circuit(), n, gc.isGarbler() ? in[0] : in[1]);
         });
         return garblerParty == 0 ? r.party1() : r.party0();
@@ -50,7 +51,7 @@ class GcProtocolTest {
     @Test
     void protocolOutputsMatchThePlaintextCircuit() {
         SplittableRandom rnd = new SplittableRandom(21);
-        for (String name : List.of("add", "compare", "mux", "max4", "garbler-only", "constants", "relu16", "trunc40")) {
+        for (String name : List.of("add", "compare", "mux", "max4", "garbler-only", "constants", "relu16", "relu40")) {
             GeneratorCases.Case c = named(name);
             for (int n : new int[] {1, 7, 4096 + 3}) {
                 long[][] in = c.inputs(rnd, n);
@@ -77,13 +78,13 @@ class GcProtocolTest {
         long[][] a = add.inputs(rnd, 500);
         long[][] m = max.inputs(rnd, 300);
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "t.repeat");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("t.repeat"));
             gc.run(add.circuit(), 500, a[0]);
             gc.run(max.circuit(), 0, new long[0]);
             gc.run(max.circuit(), 300, m[0]);
             return gc.run(add.circuit(), 500, a[0]);
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "t.repeat");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("t.repeat"));
             long[] x = gc.run(add.circuit(), 500, a[1]);
             long[] empty = gc.run(max.circuit(), 0, new long[0]);
             long[] y = gc.run(max.circuit(), 300, m[1]);
@@ -115,7 +116,7 @@ class GcProtocolTest {
         assertTrue(g.bytesSent() >= tables && g.bytesSent() < tables * 1.01 + 4096,
                 "GC bytes " + g.bytesSent() + " vs tables " + tables);
         assertEquals(g.bytesSent(), d1.streams().get("gc.t.traffic").bytesReceived());
-        Traffic otTraffic = d1.streams().get("ot." + GcProtocol.otPurpose("t.traffic", 0));
+        Traffic otTraffic = d1.streams().get(OtEngine.channelName(GcProtocol.otId(id("t.traffic"), 0)));
         // IKNP: 16 bytes of u columns per evaluator input bit, plus headers.
         assertTrue(otTraffic.bytesSent() >= 16L * 64 * n && otTraffic.bytesSent() < 16L * 64 * n * 1.01 + 4096,
                 "OT bytes " + otTraffic.bytesSent());
@@ -137,14 +138,14 @@ class GcProtocolTest {
         long[][] a = add.inputs(rnd, 100);
         long[][] a2 = add.inputs(rnd, 101);
         var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "t.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("t.mismatch"));
             Object n = attempt(() -> gc.run(add.circuit(), 100, a[0]));
             Object circuit = attempt(() -> gc.run(add.circuit(), 100, a[0]));
             Object bad = attempt(() -> gc.run(add.circuit(), 100, new long[3]));
             Object ok = attempt(() -> gc.run(add.circuit(), 100, a[0]));
             return new Object[] {n, circuit, bad, ok};
         }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, "t.mismatch");
+            GcProtocol gc = GcProtocol.open(e.session(), e, id("t.mismatch"));
             Object n = attempt(() -> gc.run(add.circuit(), 101, a2[1]));
             Object circuit = attempt(() -> gc.run(sub.circuit(), 100, a[1]));
             Object bad = attempt(() -> gc.run(add.circuit(), 100, a[1]));
@@ -169,17 +170,18 @@ class GcProtocolTest {
     void roleAndChunkDisagreementsFailOnBothSides() {
         GeneratorCases.Case add = named("add");
         long[][] a = add.inputs(new SplittableRandom(26), 5000);
-        var both = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.roles0", 0).run(add.circuit(), 10,
+        var both = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, id("t.roles0"), 0).run(add.circuit(), 10,
                         BitPlanes.fromLongs(new long[10], 64))),
-                e -> attempt(() -> GcProtocol.open(e.session(), e, "t.roles0", 1).run(add.circuit(), 10,
+                e -> attempt(() -> GcProtocol.open(e.session(), e, id("t.roles0"), 1).run(add.circuit(), 10,
                         BitPlanes.fromLongs(new long[10], 64))));
         for (Object o : new Object[] {both.party0(), both.party1()}) {
             GcMismatchException ex = assertInstanceOf(GcMismatchException.class, o);
             assertTrue(ex.getMessage().contains("who garbles"), ex.getMessage());
         }
-        var chunks = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.chunks", 0, 1024)
+        var chunks = ot.run(e -> attempt(() -> GcProtocol.open(e.session(), e, id("t.chunks"), 0, 1024)
                         .run(add.circuit(), 5000, a[0])),
-                e -> attempt(() -> GcProtocol.open(e.session(), e, "t.chunks", 0, 2048).run(add.circuit(), 5000, a[1])));
+                e -> attempt(() -> GcProtocol.open(e.session(), e, id("t.chunks"), 0, 2048)
+                        .run(add.circuit(), 5000, a[1])));
         for (Object o : new Object[] {chunks.party0(), chunks.party1()}) {
             GcMismatchException ex = assertInstanceOf(GcMismatchException.class, o);
             assertTrue(ex.getMessage().contains("maxChunk"), ex.getMessage());
@@ -203,8 +205,9 @@ class GcProtocolTest {
             });
             long t0 = System.nanoTime();
             killer.start();
-            var r = local.run(e -> attempt(() -> GcProtocol.open(e.session(), e, "t.kill").run(c.circuit(), n, in[0])),
-                    e -> attempt(() -> GcProtocol.open(e.session(), e, "t.kill").run(c.circuit(), n, in[1])));
+            ProtocolId kill = id("t.kill");
+            var r = local.run(e -> attempt(() -> GcProtocol.open(e.session(), e, kill).run(c.circuit(), n, in[0])),
+                    e -> attempt(() -> GcProtocol.open(e.session(), e, kill).run(c.circuit(), n, in[1])));
             killer.join();
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertInstanceOf(RuntimeException.class, r.party0());
@@ -215,8 +218,12 @@ class GcProtocolTest {
 
     @Test
     void sessionsAreCheckedBeforeUse() {
-        var r = TwoPartyRunner.run(ot.pair.party(0), s -> attempt(() -> GcProtocol.open(s, ot.e1, "x")),
+        var r = TwoPartyRunner.run(ot.pair.party(0), s -> attempt(() -> GcProtocol.open(s, ot.e1, id("x"))),
                 ot.pair.party(1), s -> "ok");
         assertInstanceOf(IllegalArgumentException.class, r.party0());
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

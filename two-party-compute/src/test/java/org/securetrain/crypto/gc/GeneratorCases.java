@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.securetrain.protocols.ReluTruncation;
-import org.securetrain.protocols.Truncation;
 
 /**
  * The circuits under test with their Java reference semantics. Inputs and outputs are groups of
@@ -236,8 +235,6 @@ public final class GeneratorCases {
                         long y = d == 1 ? v >> f : 0;
                         return new long[] {y - g[1], d ^ g[2]};
                     }));
-            cases.add(new Case("trunc" + f, Truncation.circuit(f), w(64, 64), w(64), w(64), true, f,
-                    (g, e) -> new long[] {((g[0] + e[0]) >> f) - g[1]}));
         }
         return cases;
     }

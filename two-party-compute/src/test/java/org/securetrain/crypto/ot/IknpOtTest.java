@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.ProtocolId;
 
 /** Correctness of every OT flavour against the plain definition, for odd sizes and across chunks. */
 @Timeout(120)
@@ -62,7 +63,7 @@ class IknpOtTest {
     @ValueSource(ints = {0, 1, 63, 64, 65, 1000, 1000003})
     void blockCotCorrelationHolds(int n) {
         long[] b = bits(n, n);
-        String purpose = "test.block." + n;
+        ProtocolId purpose = id("test.block." + n);
         var r = ot.run(e -> {
             BlockCotSender s = e.cotSender(purpose);
             return new Object[] {s.sendBlockCot(n), s.deltaLo(), s.deltaHi()};
@@ -77,8 +78,8 @@ class IknpOtTest {
         for (int call = 0; call < 2; call++) {
             long[] b = bits(n, 100 + call);
             // party 1 as sender this time
-            var r = small.run(e -> e.cotReceiver("test.block.rev").receiveBlockCot(b, n), e -> {
-                BlockCotSender s = e.cotSender("test.block.rev");
+            var r = small.run(e -> e.cotReceiver(id("test.block.rev")).receiveBlockCot(b, n), e -> {
+                BlockCotSender s = e.cotSender(id("test.block.rev"));
                 return new Object[] {s.sendBlockCot(n), s.deltaLo(), s.deltaHi()};
             });
             Object[] s = r.party1();
@@ -93,8 +94,8 @@ class IknpOtTest {
     void receiverRunsAtMostTwoChunksAheadOfTheSender() {
         int n = 5 * 1024 + 1; // 6 chunks of 1024: the sender acknowledges chunks 0..3
         var before = small.pair.party(0).traffic().snapshot();
-        var r = small.run(e -> e.cotSender("test.window").sendBlockCot(n),
-                e -> e.cotReceiver("test.window").receiveBlockCot(new long[(n + 63) / 64], n));
+        var r = small.run(e -> e.cotSender(id("test.window")).sendBlockCot(n),
+                e -> e.cotReceiver(id("test.window")).receiveBlockCot(new long[(n + 63) / 64], n));
         assertEquals(2 * n, r.party0().length);
         Traffic t = small.pair.party(0).traffic().snapshot().minus(before).streams().get("ot.test.window");
         assertEquals(1 + 4, t.messagesSent(), "header + 4 acks");
@@ -104,16 +105,16 @@ class IknpOtTest {
     @Test
     void deltaIsTheSameForAllInstancesOfADirectionAndDiffersAcrossDirections() {
         var r = ot.run(e -> {
-            BlockCotSender a = e.cotSender("test.delta.a");
+            BlockCotSender a = e.cotSender(id("test.delta.a"));
             a.sendBlockCot(1);
-            BlockCotSender b = e.cotSender("test.delta.b");
+            BlockCotSender b = e.cotSender(id("test.delta.b"));
             b.sendBlockCot(1);
-            e.cotReceiver("test.delta.c").receiveBlockCot(new long[1], 1);
+            e.cotReceiver(id("test.delta.c")).receiveBlockCot(new long[1], 1);
             return new long[] {a.deltaLo(), a.deltaHi(), b.deltaLo(), b.deltaHi()};
         }, e -> {
-            e.cotReceiver("test.delta.a").receiveBlockCot(new long[1], 1);
-            e.cotReceiver("test.delta.b").receiveBlockCot(new long[1], 1);
-            BlockCotSender c = e.cotSender("test.delta.c");
+            e.cotReceiver(id("test.delta.a")).receiveBlockCot(new long[1], 1);
+            e.cotReceiver(id("test.delta.b")).receiveBlockCot(new long[1], 1);
+            BlockCotSender c = e.cotSender(id("test.delta.c"));
             c.sendBlockCot(1);
             return new long[] {c.deltaLo(), c.deltaHi()};
         });
@@ -126,7 +127,7 @@ class IknpOtTest {
     @ValueSource(ints = {1, 63, 65, 1000003})
     void randomOt64And128(int n) {
         long[] b = bits(n, 7 + n);
-        String p = "test.rot." + n;
+        ProtocolId p = id("test.rot." + n);
         var r = ot.run(e -> {
             RandomOtSender s = e.rotSender(p);
             long[] m0 = new long[n], m1 = new long[n], w0 = new long[2 * n], w1 = new long[2 * n];
@@ -159,9 +160,9 @@ class IknpOtTest {
         long[] b = bits(n, 5);
         var r = small.run(e -> {
             long[] m0 = new long[n], m1 = new long[n];
-            e.rotSender("test.rot.chunks").send64(n, m0, m1);
+            e.rotSender(id("test.rot.chunks")).send64(n, m0, m1);
             return new long[][] {m0, m1};
-        }, e -> e.rotReceiver("test.rot.chunks").receive64(b, n));
+        }, e -> e.rotReceiver(id("test.rot.chunks")).receive64(b, n));
         for (int i = 0; i < n; i++) {
             assertEquals(r.party0()[(int) bit(b, i)][i], r.party1()[i]);
         }
@@ -178,7 +179,7 @@ class IknpOtTest {
             delta[2] = Long.MAX_VALUE;
             delta[3] = Long.MIN_VALUE;
         }
-        String p = "test.ring." + n;
+        ProtocolId p = id("test.ring." + n);
         var r = ot.run(e -> e.ringCotSender(p).send(delta, n), e -> e.ringCotReceiver(p).receive(b, n));
         long[] x = r.party0();
         long[] y = r.party1();
@@ -192,8 +193,8 @@ class IknpOtTest {
         int n = 4097;
         long[] b = bits(n, 3);
         long[] delta = new Prg(seedBytes(4)).nextLongs(n);
-        var r = small.run(e -> e.ringCotReceiver("test.ring.chunks").receive(b, n),
-                e -> e.ringCotSender("test.ring.chunks").send(delta, n));
+        var r = small.run(e -> e.ringCotReceiver(id("test.ring.chunks")).receive(b, n),
+                e -> e.ringCotSender(id("test.ring.chunks")).send(delta, n));
         for (int i = 0; i < n; i++) {
             assertEquals(r.party1()[i] + bit(b, i) * delta[i], r.party0()[i]);
         }
@@ -205,7 +206,7 @@ class IknpOtTest {
         long[] b = bits(n, 21 + n);
         Prg g = new Prg(seedBytes(22 + n));
         long[] m0 = g.nextLongs(n), m1 = g.nextLongs(n), w0 = g.nextLongs(2 * n), w1 = g.nextLongs(2 * n);
-        String p = "test.chosen." + n;
+        ProtocolId p = id("test.chosen." + n);
         var r = ot.run(e -> {
             ChosenOtSender s = e.chosenOtSender(p);
             s.send64(m0, m1, n);
@@ -231,9 +232,9 @@ class IknpOtTest {
         Prg g = new Prg(seedBytes(32));
         long[] m0 = g.nextLongs(2 * n), m1 = g.nextLongs(2 * n);
         var r = small.run(e -> {
-            e.chosenOtSender("test.chosen.chunks").send128(m0, m1, n);
+            e.chosenOtSender(id("test.chosen.chunks")).send128(m0, m1, n);
             return 0;
-        }, e -> e.chosenOtReceiver("test.chosen.chunks").receive128(b, n));
+        }, e -> e.chosenOtReceiver(id("test.chosen.chunks")).receive128(b, n));
         for (int i = 0; i < n; i++) {
             long[] m = bit(b, i) == 1 ? m1 : m0;
             assertEquals(m[2 * i], r.party1()[2 * i]);
@@ -247,12 +248,12 @@ class IknpOtTest {
         long[] b0 = bits(n, 41), b1 = bits(n, 42);
         long[] d0 = new Prg(seedBytes(43)).nextLongs(n), d1 = new Prg(seedBytes(44)).nextLongs(n);
         var r = ot.run(e -> {
-            var f = OtThreads.async(() -> e.ringCotReceiver("test.conc.p1s").receive(b1, n));
-            long[] x = e.ringCotSender("test.conc.p0s").send(d0, n);
+            var f = OtThreads.async(() -> e.ringCotReceiver(id("test.conc.p1s")).receive(b1, n));
+            long[] x = e.ringCotSender(id("test.conc.p0s")).send(d0, n);
             return new long[][] {x, OtThreads.join(f)};
         }, e -> {
-            var f = OtThreads.async(() -> e.ringCotSender("test.conc.p1s").send(d1, n));
-            long[] y = e.ringCotReceiver("test.conc.p0s").receive(b0, n);
+            var f = OtThreads.async(() -> e.ringCotSender(id("test.conc.p1s")).send(d1, n));
+            long[] y = e.ringCotReceiver(id("test.conc.p0s")).receive(b0, n);
             return new long[][] {y, OtThreads.join(f)};
         });
         for (int i = 0; i < n; i++) {
@@ -266,7 +267,8 @@ class IknpOtTest {
         int n = 1 << 16;
         var before0 = ot.pair.party(0).traffic().snapshot();
         var before1 = ot.pair.party(1).traffic().snapshot();
-        ot.run(e -> e.cotSender("test.traffic").sendBlockCot(n), e -> e.cotReceiver("test.traffic").receiveBlockCot(new long[n / 64], n));
+        ot.run(e -> e.cotSender(id("test.traffic")).sendBlockCot(n),
+                e -> e.cotReceiver(id("test.traffic")).receiveBlockCot(new long[n / 64], n));
         Traffic recv = ot.pair.party(1).traffic().snapshot().minus(before1).streams().get("ot.test.traffic");
         Traffic send = ot.pair.party(0).traffic().snapshot().minus(before0).streams().get("ot.test.traffic");
         assertEquals(recv.bytesSent(), send.bytesReceived());
@@ -280,8 +282,8 @@ class IknpOtTest {
     void mismatchedLengthsFailOnBothSidesWithClearErrors() {
         try (OtTestPair p = OtTestPair.open(1024)) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> e0.ringCotSender("test.mismatch").send(new long[10], 10),
-                    e1 -> e1.ringCotReceiver("test.mismatch").receive(new long[1], 12)));
+                    e0 -> e0.ringCotSender(id("test.mismatch")).send(new long[10], 10),
+                    e1 -> e1.ringCotReceiver(id("test.mismatch")).receive(new long[1], 12)));
             assertTrue(e.getMessage().contains("batch length mismatch") || e.getMessage().contains("n=10"),
                     e.getMessage());
         }
@@ -291,8 +293,8 @@ class IknpOtTest {
     void bothSendersFailInsteadOfHanging() {
         try (OtTestPair p = OtTestPair.open(1024)) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> e0.cotSender("test.roles").sendBlockCot(5),
-                    e1 -> e1.cotSender("test.roles").sendBlockCot(5)));
+                    e0 -> e0.cotSender(id("test.roles")).sendBlockCot(5),
+                    e1 -> e1.cotSender(id("test.roles")).sendBlockCot(5)));
             assertTrue(e.getMessage().contains("both parties act as sender"), e.getMessage());
         }
     }
@@ -301,24 +303,28 @@ class IknpOtTest {
     void badArgumentsNameTheCause() {
         try (OtTestPair p = OtTestPair.open(1024)) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> e0.cotSender("test.bad").sendBlockCot(100),
-                    e1 -> e1.cotReceiver("test.bad").receiveBlockCot(new long[1], 100)));
+                    e0 -> e0.cotSender(id("test.bad")).sendBlockCot(100),
+                    e1 -> e1.cotReceiver(id("test.bad")).receiveBlockCot(new long[1], 100)));
             assertTrue(e.getMessage().contains("choice bits"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> p.e0.cotSender(""));
-            assertThrows(IllegalArgumentException.class, () -> p.e0.cotSender("base.x"));
+            assertThrows(IllegalArgumentException.class, () -> p.e0.cotSender(id("")));
+            assertThrows(IllegalArgumentException.class, () -> p.e0.cotSender(id("base.x")));
         }
     }
 
     @Test
     void purposeReusedForAnotherFlavourIsRejected() {
-        ot.e0.rotSender("test.reuse");
-        assertSame(ot.e0.rotSender("test.reuse"), ot.e0.rotSender("test.reuse"));
-        assertThrows(IllegalStateException.class, () -> ot.e0.ringCotSender("test.reuse"));
+        ot.e0.rotSender(id("test.reuse"));
+        assertSame(ot.e0.rotSender(id("test.reuse")), ot.e0.rotSender(id("test.reuse")));
+        assertThrows(IllegalStateException.class, () -> ot.e0.ringCotSender(id("test.reuse")));
     }
 
     @Test
     void setupRejectsBadChunk() {
         assertThrows(IllegalArgumentException.class,
                 () -> OtEngine.setup(ot.pair.party(0), new SecureRandom(), 100));
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

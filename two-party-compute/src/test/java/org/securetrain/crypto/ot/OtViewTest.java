@@ -1,5 +1,6 @@
 package org.securetrain.crypto.ot;
 
+import org.securetrain.runtime.ProtocolId;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.security.SecureRandom;
@@ -57,7 +58,7 @@ class OtViewTest {
 
     /** The sender's view (u columns, header removed) of one block COT run with the given choices. */
     static long[] senderViewOfBlockCot(long[] choices) {
-        String p = "view.block." + (runs++);
+        ProtocolId p = id("view.block." + (runs++));
         var r = TwoPartyRunner.run(pair.party(0), s -> e0.cotSender(p).sendBlockCot(N),
                 pair.party(1), s -> e1.cotReceiver(p).receiveBlockCot(choices, N));
         long[] u = ViewStats.concat(r0.received(OtEngine.channelName(p)), 3);
@@ -101,7 +102,7 @@ class OtViewTest {
 
     /** Receiver's received corrections c and what it can unmask, for given sender correlations. */
     static long[][] receiverViewOfRingCot(long[] delta, long[] choices) {
-        String p = "view.ring." + (runs++);
+        ProtocolId p = id("view.ring." + (runs++));
         var r = TwoPartyRunner.run(pair.party(0), s -> e0.ringCotSender(p).send(delta, N),
                 pair.party(1), s -> e1.ringCotReceiver(p).receive(choices, N));
         long[] c = ViewStats.concat(r1.received(OtEngine.channelName(p)), 3);
@@ -142,7 +143,7 @@ class OtViewTest {
         for (int run = 0; run < 2; run++) {
             long[] m0 = run == 0 ? new long[N] : Prg.fromSecureRandom(new SecureRandom()).nextLongs(N);
             long[] m1 = run == 0 ? new long[N] : Prg.fromSecureRandom(new SecureRandom()).nextLongs(N);
-            String p = "view.chosen." + (runs++);
+            ProtocolId p = id("view.chosen." + (runs++));
             TwoPartyRunner.run(pair.party(0), s -> {
                 e0.chosenOtSender(p).send64(m0, m1, N);
                 return 0;
@@ -166,12 +167,16 @@ class OtViewTest {
         long[][] v = new long[2][];
         for (int run = 0; run < 2; run++) {
             long[] ch = run == 0 ? constBits(N, false) : randomBits(N);
-            String p = "view.ringsender." + (runs++);
+            ProtocolId p = id("view.ringsender." + (runs++));
             TwoPartyRunner.run(pair.party(0), s -> e0.ringCotSender(p).send(delta, N),
                     pair.party(1), s -> e1.ringCotReceiver(p).receive(ch, N));
             v[run] = ViewStats.concat(r0.received(OtEngine.channelName(p)), 3);
             ViewStats.assertBitBalanced(v[run], "ring COT sender's view");
         }
         ViewStats.assertSameBitDistribution(v[0], v[1], "ring COT sender's view: zero vs random choices");
+    }
+
+    private static ProtocolId id(String name) {
+        return ProtocolId.parse(name);
     }
 }

@@ -60,11 +60,12 @@ final class HalfTree {
     /**
      * Sender: builds {@code trees} trees from root seeds (seeds[2 * (seedOff + b)], [+1]) and Δ into
      * {@code nodes} (at least 2 * trees * 2^depth longs) and writes K0 of tree b, level i (1-based) to
-     * k0[k0Off + 2 * (b * depth + i - 1)], [+1].
+     * k0[k0Off + 2 * (b * depth + i - 1)], [+1]. With k0 == null only the leaves are built (no sums);
+     * with {@code sumsOnly} only K0 (the leaf level is hashed and summed but not stored).
      */
     void buildSender(int depth, long deltaLo, long deltaHi, long[] seeds, int seedOff, int trees, long[] nodes,
-            long[] k0, int k0Off) {
-        long[] sum = new long[2 * trees];
+            long[] k0, int k0Off, boolean sumsOnly) {
+        long[] sum = k0 == null ? null : new long[2 * trees];
         for (int b = 0; b < trees; b++) {
             long lo = seeds[2 * (seedOff + b)];
             long hi = seeds[2 * (seedOff + b) + 1];
@@ -72,12 +73,16 @@ final class HalfTree {
             nodes[2 * b + 1] = hi;
             nodes[2 * (trees + b)] = lo ^ deltaLo;
             nodes[2 * (trees + b) + 1] = hi ^ deltaHi;
-            k0[k0Off + 2 * b * depth] = lo;
-            k0[k0Off + 2 * b * depth + 1] = hi;
+            if (k0 != null) {
+                k0[k0Off + 2 * b * depth] = lo;
+                k0[k0Off + 2 * b * depth + 1] = hi;
+            }
         }
         for (int level = 2; level <= depth; level++) {
-            java.util.Arrays.fill(sum, 0L);
-            expandLevel(nodes, (1 << (level - 1)) * trees, trees, sum, level == depth);
+            expandLevel(nodes, (1 << (level - 1)) * trees, trees, sum, level == depth, !(sumsOnly && level == depth));
+            if (k0 == null) {
+                continue;
+            }
             for (int b = 0; b < trees; b++) {
                 int o = k0Off + 2 * (b * depth + level - 1);
                 k0[o] = sum[2 * b];
@@ -113,8 +118,7 @@ final class HalfTree {
         for (int level = 2; level <= depth; level++) {
             int parents = 1 << (level - 1);
             boolean leaves = level == depth;
-            java.util.Arrays.fill(sum, 0L);
-            expandLevel(nodes, parents * trees, trees, sum, leaves);
+            expandLevel(nodes, parents * trees, trees, sum, leaves, true);
             for (int b = 0; b < trees; b++) {
                 int ai = alpha[alphaOff + b] >>> (depth - level) & 1;
                 int left = path[b] * trees + b;
@@ -158,11 +162,15 @@ final class HalfTree {
 
     /**
      * Expands parents at blocks [0, parents): left child H(x) in place, right child x ⊕ H(x) at
-     * parents + j. sum[2 * (j mod trees)] accumulates the left children. With {@code clearLsb} both
+     * parents + j (only if {@code store}). If {@code sum} is non-null it is overwritten with the XOR of
+     * the left children of each tree (tree of parent j = j mod trees). With {@code clearLsb} both
      * children are stored (and summed) with lsb 0.
      */
-    void expandLevel(long[] nodes, int parents, int trees, long[] sum, boolean clearLsb) {
+    void expandLevel(long[] nodes, int parents, int trees, long[] sum, boolean clearLsb, boolean store) {
         long mask = clearLsb ? CLEAR_LSB : -1L;
+        if (sum != null) {
+            java.util.Arrays.fill(sum, 0, 2 * trees, 0L);
+        }
         int tree = 0;
         int rightOff = 2 * parents;
         for (int base = 0; base < parents; base += CHUNK) {
@@ -182,18 +190,30 @@ final class HalfTree {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("fixed-key AES failed", e);
             }
+            if (sum == null) {
+                for (int k = 0; k < m; k++) {
+                    int o = 2 * (base + k);
+                    int s = k << 4;
+                    long hLo = (long) LONG_LE.get(enc, s) ^ (long) LONG_LE.get(in, s);
+                    long hHi = (long) LONG_LE.get(enc, s + 8) ^ (long) LONG_LE.get(in, s + 8);
+                    nodes[rightOff + o] = (nodes[o] ^ hLo) & mask;
+                    nodes[rightOff + o + 1] = nodes[o + 1] ^ hHi;
+                    nodes[o] = hLo & mask;
+                    nodes[o + 1] = hHi;
+                }
+                continue;
+            }
             for (int k = 0; k < m; k++) {
                 int o = 2 * (base + k);
                 int s = k << 4;
-                long hLo = (long) LONG_LE.get(enc, s) ^ (long) LONG_LE.get(in, s);
+                long lLo = ((long) LONG_LE.get(enc, s) ^ (long) LONG_LE.get(in, s)) & mask;
                 long hHi = (long) LONG_LE.get(enc, s + 8) ^ (long) LONG_LE.get(in, s + 8);
-                long pLo = nodes[o];
-                long pHi = nodes[o + 1];
-                long lLo = hLo & mask;
-                nodes[rightOff + o] = (pLo ^ hLo) & mask;
-                nodes[rightOff + o + 1] = pHi ^ hHi;
-                nodes[o] = lLo;
-                nodes[o + 1] = hHi;
+                if (store) {
+                    nodes[rightOff + o] = (nodes[o] & mask) ^ lLo;
+                    nodes[rightOff + o + 1] = nodes[o + 1] ^ hHi;
+                    nodes[o] = lLo;
+                    nodes[o + 1] = hHi;
+                }
                 sum[2 * tree] ^= lLo;
                 sum[2 * tree + 1] ^= hHi;
                 if (++tree == trees) {

@@ -47,7 +47,7 @@ final class MpcotSender {
         int treeCots = 2 * p.k();
         for (int g0 = 0; g0 < p.trees(); g0 += bt) {
             int trees = Math.min(bt, p.trees() - g0);
-            tree.buildSender(depth, deltaLo, deltaHi, seeds, g0, trees, scratch, k0, 0);
+            tree.buildSender(depth, deltaLo, deltaHi, seeds, g0, trees, scratch, k0, 0, true);
             int o = 2 * g0 * depth;
             for (int i = 0; i < 2 * trees * depth; i++) {
                 msg[msgOff + o + i] = base[treeCots + o + i] ^ k0[i];
@@ -59,6 +59,6 @@ final class MpcotSender {
     void leaves(int batch, long[] out) {
         int g0 = batch * p.batchTrees();
         int trees = Math.min(p.batchTrees(), p.trees() - g0);
-        tree.buildSender(p.depth(), deltaLo, deltaHi, seeds, g0, trees, out, k0, 0);
+        tree.buildSender(p.depth(), deltaLo, deltaHi, seeds, g0, trees, out, null, 0, false);
     }
 }

@@ -62,7 +62,7 @@ class HalfTreeTest {
             long[] nodes = new long[2 * HalfTree.nodes(depth, trees)];
             long[] k0 = new long[2 * trees * depth];
             HalfTree ht = new HalfTree();
-            ht.buildSender(depth, dLo, dHi, seeds, seedOff, trees, nodes, k0, 0);
+            ht.buildSender(depth, dLo, dHi, seeds, seedOff, trees, nodes, k0, 0, false);
 
             int[] alpha = new int[trees];
             long[] kn = new long[2 * trees * depth];
@@ -114,7 +114,7 @@ class HalfTreeTest {
         }
         long[] parents = java.util.Arrays.copyOf(nodes, 2 * 5000);
         long[] sums = new long[2 * 3];
-        new HalfTree().expandLevel(nodes, 5000, 3, sums, false);
+        new HalfTree().expandLevel(nodes, 5000, 3, sums, false, true);
         long[] want = new long[2 * 3];
         for (int j = 0; j < 5000; j++) {
             long[] l = h(parents[2 * j], parents[2 * j + 1]);

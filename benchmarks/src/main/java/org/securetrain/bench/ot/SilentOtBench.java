@@ -80,8 +80,8 @@ public class SilentOtBench {
         s1 = s[1];
         ferretS = s0.sender();
         ferretR = s1.receiver();
-        iknpS = tp.e0.cotSender("bench.iknp");
-        iknpR = tp.e1.cotReceiver("bench.iknp");
+        iknpS = tp.e0.cotSender(org.securetrain.runtime.ProtocolId.of("bench", "iknp"));
+        iknpR = tp.e1.cotReceiver(org.securetrain.runtime.ProtocolId.of("bench", "iknp"));
         q = new long[2 * N];
         t = new long[2 * N];
         bits = new long[N / 64];

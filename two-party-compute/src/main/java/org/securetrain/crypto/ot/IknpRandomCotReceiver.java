@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * {@link RandomCotReceiver} on IKNP OT extension: this party draws the choice bits uniformly (AES-CTR
@@ -24,9 +25,9 @@ public final class IknpRandomCotReceiver implements RandomCotReceiver {
         this.choices = Objects.requireNonNull(choices, "choices");
     }
 
-    /** This party receives on the IKNP instance of {@code purpose}; the peer calls {@link IknpRandomCotSender#open}. */
-    public static IknpRandomCotReceiver open(OtEngine eng, String purpose, int poolSize) {
-        return new IknpRandomCotReceiver(eng.cotReceiver(purpose), poolSize, Prg.fromSecureRandom(new SecureRandom()));
+    /** This party receives on the IKNP instance {@code id}; the peer calls {@link IknpRandomCotSender#open}. */
+    public static IknpRandomCotReceiver open(OtEngine eng, ProtocolId id, int poolSize) {
+        return new IknpRandomCotReceiver(eng.cotReceiver(id), poolSize, Prg.fromSecureRandom(new SecureRandom()));
     }
 
     static int checkPool(int poolSize) {

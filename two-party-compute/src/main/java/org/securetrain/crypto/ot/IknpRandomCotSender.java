@@ -1,6 +1,7 @@
 package org.securetrain.crypto.ot;
 
 import java.util.Objects;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * {@link RandomCotSender} on IKNP OT extension: the receiver draws the choice bits at random, so an
@@ -23,9 +24,9 @@ public final class IknpRandomCotSender implements RandomCotSender {
         this.poolSize = IknpRandomCotReceiver.checkPool(poolSize);
     }
 
-    /** This party sends on the IKNP instance of {@code purpose}; the peer calls {@link IknpRandomCotReceiver#open}. */
-    public static IknpRandomCotSender open(OtEngine eng, String purpose, int poolSize) {
-        return new IknpRandomCotSender(eng.cotSender(purpose), poolSize);
+    /** This party sends on the IKNP instance {@code id}; the peer calls {@link IknpRandomCotReceiver#open}. */
+    public static IknpRandomCotSender open(OtEngine eng, ProtocolId id, int poolSize) {
+        return new IknpRandomCotSender(eng.cotSender(id), poolSize);
     }
 
     @Override

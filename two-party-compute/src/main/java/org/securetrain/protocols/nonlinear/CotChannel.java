@@ -4,8 +4,10 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.flavours.CotPair;
+import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Everything a protocol on random COTs needs, from one place: the channel its messages travel on,
@@ -38,11 +40,24 @@ public final class CotChannel {
     }
 
     /**
-     * Messages on channel "nl.{name}", random COTs from the session's IKNP extension (pairs of instances
-     * "nl.{name}.p0s"/".p1s", pools of {@code poolSize}). Both parties call this with the same arguments.
+     * Messages on stream nl.{id}, random COTs from the session's IKNP extension (instances ot.nl.{id}.p0s and
+     * .p1s, pools of {@code poolSize}). Both parties call this with the same arguments.
      */
-    public static CotChannel iknp(OtEngine eng, String name, int poolSize) {
-        return of(eng.session().channel("nl." + name), CotPair.iknp(eng, "nl." + name, poolSize));
+    public static CotChannel iknp(OtEngine eng, ProtocolId id, int poolSize) {
+        ProtocolId nl = id.under("nl");
+        return of(eng.session().channel(nl), CotPair.iknp(eng, nl, poolSize));
+    }
+
+    /**
+     * Messages on stream nl.{id}, random COTs from the session's silent-OT (Ferret) instances, one per
+     * direction. Both parties call this with the same id; several CotChannels may share the service as long
+     * as both parties use them in the same order (the Ferret pools advance in lockstep; each CotChannel's
+     * id keeps its hash tweaks apart).
+     */
+    public static CotChannel silent(SilentOt silent, ProtocolId id) {
+        int me = silent.session().party();
+        ProtocolId nl = id.under("nl");
+        return of(silent.session().channel(nl), CotPair.of(me, silent.sender(), silent.receiver(), nl));
     }
 
     public Channel channel() {

@@ -1,8 +1,5 @@
 package org.securetrain.crypto.ot.flavours;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Objects;
 import org.securetrain.crypto.ot.IknpRandomCotReceiver;
 import org.securetrain.crypto.ot.IknpRandomCotSender;
@@ -10,6 +7,7 @@ import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.crypto.prg.CrHash;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * This party's two random-COT streams with the peer (one where it sends, one where it receives), the
@@ -32,32 +30,31 @@ public final class CotPair {
     private long outCount;
     private long inCount;
 
-    private CotPair(int party, RandomCotSender out, RandomCotReceiver in, String name) {
+    private CotPair(int party, RandomCotSender out, RandomCotReceiver in, ProtocolId id) {
         if (party != 0 && party != 1) {
             throw new IllegalArgumentException("party must be 0 or 1, got " + party);
         }
         this.party = party;
         this.out = Objects.requireNonNull(out, "sender");
         this.in = Objects.requireNonNull(in, "receiver");
-        this.outDomain = domain(name, party);
-        this.inDomain = domain(name, 1 - party);
+        this.outDomain = domain(id, party);
+        this.inDomain = domain(id, 1 - party);
     }
 
-    /** Wraps two random-COT sources (e.g. Ferret's); {@code name} must be the same at both parties. */
-    public static CotPair of(int party, RandomCotSender sender, RandomCotReceiver receiver, String name) {
-        return new CotPair(party, sender, receiver, checkName(name));
+    /** Wraps two random-COT sources (e.g. Ferret's); {@code id} must be the same at both parties. */
+    public static CotPair of(int party, RandomCotSender sender, RandomCotReceiver receiver, ProtocolId id) {
+        return new CotPair(party, sender, receiver, Objects.requireNonNull(id, "id"));
     }
 
     /**
-     * Random COTs from the session's IKNP extension (instances "{name}.p0s" and "{name}.p1s"), in pools of
-     * {@code poolSize}. Both parties call this with the same name and pool size.
+     * Random COTs from the session's IKNP extension (instances {id}.p0s and {id}.p1s), in pools of
+     * {@code poolSize}. Both parties call this with the same id and pool size.
      */
-    public static CotPair iknp(OtEngine eng, String name, int poolSize) {
-        checkName(name);
+    public static CotPair iknp(OtEngine eng, ProtocolId id, int poolSize) {
         int me = eng.party();
-        RandomCotSender s = IknpRandomCotSender.open(eng, name + ".p" + me + "s", poolSize);
-        RandomCotReceiver r = IknpRandomCotReceiver.open(eng, name + ".p" + (1 - me) + "s", poolSize);
-        return new CotPair(me, s, r, name);
+        RandomCotSender s = IknpRandomCotSender.open(eng, id.child("p" + me + "s"), poolSize);
+        RandomCotReceiver r = IknpRandomCotReceiver.open(eng, id.child("p" + (1 - me) + "s"), poolSize);
+        return new CotPair(me, s, r, id);
     }
 
     public int party() {
@@ -123,29 +120,13 @@ public final class CotPair {
         return c;
     }
 
-    private static String checkName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 120) {
-            throw new IllegalArgumentException("COT pair name must be a non-empty string of at most 120 characters, got "
-                    + (name == null ? "null" : "'" + name + "'"));
+    /** The tweak's high half for one direction: from the id's label, so distinct ids never share tweaks. */
+    private static long domain(ProtocolId id, int sender) {
+        byte[] d = id.label(DOMAIN + "/p" + sender + "sends");
+        long v = 0;
+        for (int k = 0; k < 8; k++) {
+            v |= (d[k] & 0xFFL) << (8 * k);
         }
-        return name;
-    }
-
-    private static long domain(String name, int sender) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(DOMAIN.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) 0);
-            md.update((byte) sender);
-            md.update(name.getBytes(StandardCharsets.UTF_8));
-            byte[] d = md.digest();
-            long v = 0;
-            for (int k = 0; k < 8; k++) {
-                v |= (d[k] & 0xFFL) << (8 * k);
-            }
-            return v;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return v;
     }
 }

@@ -10,6 +10,7 @@ import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * Sets up one Ferret instance (one direction): checks that both ends agree (roles, parameters), takes
@@ -31,7 +32,7 @@ final class FerretBootstrap {
             handshake(ch, FerretWire.ROLE_SENDER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotSender iknp = ot.cotSender(SilentOtChannels.bootstrapOtPurpose(purpose));
+            BlockCotSender iknp = ot.cotSender(ProtocolId.parse(SilentOtChannels.bootstrapOtPurpose(purpose)));
             long[] base = iknp.sendBlockCot(first.reserved());
             for (int i = 0; i < base.length; i += 2) {
                 base[i] &= ~1L; // lsb convention: lsb(q) = 0, so lsb(t) = choice bit (local, see silent-ot.md)
@@ -57,7 +58,7 @@ final class FerretBootstrap {
             handshake(ch, FerretWire.ROLE_RECEIVER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOtPurpose(purpose));
+            BlockCotReceiver iknp = ot.cotReceiver(ProtocolId.parse(SilentOtChannels.bootstrapOtPurpose(purpose)));
             long[] choices = Prg.fromSecureRandom(rnd).nextBits(first.reserved());
             long[] base = iknp.receiveBlockCot(choices, first.reserved());
             for (int i = 0; i < first.reserved(); i++) {

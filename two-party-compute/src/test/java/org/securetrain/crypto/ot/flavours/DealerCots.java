@@ -98,7 +98,8 @@ public final class DealerCots {
 
     /** CotPairs for party 0 and party 1 over two dealer directions (0 sends on {@code from0}, 1 on {@code from1}). */
     public static CotPair[] pairs(DealerCots from0, DealerCots from1, String name) {
-        return new CotPair[] {CotPair.of(0, from0.sender(), from1.receiver(), name),
-            CotPair.of(1, from1.sender(), from0.receiver(), name)};
+        org.securetrain.runtime.ProtocolId id = org.securetrain.runtime.ProtocolId.parse(name);
+        return new CotPair[] {CotPair.of(0, from0.sender(), from1.receiver(), id),
+            CotPair.of(1, from1.sender(), from0.receiver(), id)};
     }
 }

@@ -41,14 +41,14 @@ class FlavoursTest {
         try (OtTestPair ot = OtTestPair.open(1 << 12)) {
             int[] sizes = {1, 63, 5000, 4096 + 17, 70_000, 0, 3, 200_000};
             var r = ot.run(e -> {
-                CotPair c = CotPair.iknp(e, "rcot", 1 << 12);
+                CotPair c = CotPair.iknp(e, org.securetrain.runtime.ProtocolId.of("rcot"), 1 << 12);
                 CotPair.Batch[] out = new CotPair.Batch[sizes.length];
                 for (int k = 0; k < sizes.length; k++) {
                     out[k] = c.fetch(sizes[k], sizes[sizes.length - 1 - k]);
                 }
                 return out;
             }, e -> {
-                CotPair c = CotPair.iknp(e, "rcot", 1 << 12);
+                CotPair c = CotPair.iknp(e, org.securetrain.runtime.ProtocolId.of("rcot"), 1 << 12);
                 CotPair.Batch[] out = new CotPair.Batch[sizes.length];
                 for (int k = 0; k < sizes.length; k++) {
                     out[k] = c.fetch(sizes[k], sizes[sizes.length - 1 - k]);

@@ -59,8 +59,8 @@ class FerretViewTest {
                 assertEquals(1, got.size(), "the COT sender receives only the set-up header");
                 assertArrayEquals(new long[] {0x5345_4346_4552_0000L | FerretWire.KIND_SETUP << 8 | FerretWire.ROLE_RECEIVER,
                         p.trees(), p.logk(), p.depth(), p.batchTrees()}, got.get(0), "a fixed header, independent of choices");
-                long[] u = ViewStats.concat(senderView.received(OtEngine.channelName(
-                        SilentOtChannels.bootstrapOtPurpose(SilentOtChannels.sessionPurpose(sender)))), 3);
+                long[] u = ViewStats.concat(senderView.received(OtEngine.channelName(org.securetrain.runtime.ProtocolId.parse(
+                        SilentOtChannels.bootstrapOtPurpose(SilentOtChannels.sessionPurpose(sender))))), 3);
                 ViewStats.assertBitBalanced(u, "IKNP bootstrap u columns seen by the COT sender");
 
                 List<long[]> msgs = receiverView.received(ferret);

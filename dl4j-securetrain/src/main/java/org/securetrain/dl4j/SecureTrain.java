@@ -16,6 +16,7 @@ import org.securetrain.layermath.SgdConfig;
 import org.securetrain.layers.ReluMaxPoolFusion;
 import org.securetrain.layers.SecureLayer;
 import org.securetrain.runtime.Role;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.runtime.SessionOptions;
 
 /**
@@ -58,6 +59,22 @@ public final class SecureTrain {
      * the iteration/epoch counters and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] configHash(MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS);
+    }
+
+    /**
+     * {@link #configHash(MultiLayerConfiguration, int)} that also binds the non-linear protocol choice
+     * ({@link NonlinearSettings#configString()}): what a training session's handshake should compare, so that
+     * parties that would run different protocols (e.g. one on garbled circuits, one on OT) fail there. The
+     * two-argument hash stays what checkpoints and exported shares record: shares do not depend on the engine.
+     */
+    public static byte[] configHash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS, nonlinear.configString());
+    }
+
+    private static String comparableJson(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = secureConfiguration(conf);
         c.setIterationCount(0);
         c.setEpochCount(0);
@@ -67,8 +84,7 @@ public final class SecureTrain {
             nnc.setEpochCount(0);
             nnc.clearVariables();
         }
-        return SessionOptions.hashConfig(HASH_DOMAIN, c.toJson(), "fracBits=" + fracBits,
-                "constantBits=" + SgdConfig.CONSTANT_BITS);
+        return c.toJson();
     }
 
     /**

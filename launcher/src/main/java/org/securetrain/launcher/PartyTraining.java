@@ -22,6 +22,7 @@ import org.securetrain.dl4j.ResumedTraining;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -70,10 +71,19 @@ public final class PartyTraining {
         }
     }
 
-    /** Session options for a training session: the configuration hash binds both parties to the same model. */
+    /** Session options for a training session on the default non-linear protocols. */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
+        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults());
+    }
+
+    /**
+     * Session options for a training session: the configuration hash binds both parties to the same model,
+     * precision and non-linear protocols.
+     */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits)).build();
+                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear)).build();
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -101,6 +111,7 @@ public final class PartyTraining {
         int checkpointEvery;
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
+        NonlinearSettings nonlinear = NonlinearSettings.defaults();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -108,6 +119,16 @@ public final class PartyTraining {
 
         public Spec fracBits(int f) {
             this.fracBits = f;
+            return this;
+        }
+
+        /**
+         * The non-linear protocols (default {@link NonlinearSettings#defaults()}); both parties must choose alike,
+         * and their session options must carry the same ({@link PartyTraining#sessionOptions(Role,
+         * MultiLayerConfiguration, int, NonlinearSettings)}).
+         */
+        public Spec nonlinear(NonlinearSettings settings) {
+            this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
             return this;
         }
 
@@ -210,7 +231,7 @@ public final class PartyTraining {
                 .session(s)
                 .fracBits(spec.fracBits)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
-                        FixedPoint.of(spec.fracBits))))
+                        FixedPoint.of(spec.fracBits), spec.nonlinear)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";

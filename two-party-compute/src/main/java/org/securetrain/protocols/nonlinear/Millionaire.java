@@ -200,78 +200,72 @@ public final class Millionaire {
         return to >= 64 ? -1L : (1L << to) - 1;
     }
 
+    /**
+     * Party 0's leaf tables before its random shares: for leaf j and digit x, the cmp bits (bit 0 of
+     * segment v: [x &lt; v], or [x &lt;= v] at a folded leaf 0 whatever the index's top bit) as {lo, hi} at
+     * [2x], [2x + 1]. Computed once per call, so the per-element loop allocates nothing.
+     */
+    private long[][] cmpMasks() {
+        long[][] m = new long[plan.leaves()][];
+        for (int j = 0; j < plan.leaves(); j++) {
+            int w = plan.width(j);
+            boolean folded = plan.folded() && j == 0;
+            m[j] = new long[2 << w];
+            for (int x = 0; x < 1 << w; x++) {
+                int firstTrue = folded ? x : x + 1;
+                int half = 2 << w; // bits of one value of the folded top index bit
+                long lo = 0;
+                long hi = 0;
+                for (int v = firstTrue; v < 1 << w; v++) {
+                    for (int top = 0; top < (folded ? 2 : 1); top++) {
+                        int b = 2 * v + top * half;
+                        if (b < 64) {
+                            lo |= 1L << b;
+                        } else {
+                            hi |= 1L << (b - 64);
+                        }
+                    }
+                }
+                m[j][2 * x] = lo;
+                m[j][2 * x + 1] = hi;
+            }
+        }
+        return m;
+    }
+
     private void writeTables(PackedWriter out) {
         int leaves = plan.leaves();
         for (int j = 0; j < leaves; j++) {
             cmp[j] = ch.random().nextBits(n);
             eq[j] = ch.random().nextBits(n);
         }
-        boolean inclusive = plan.folded();
+        long[][] masks = cmpMasks();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < leaves; j++) {
                 int w = plan.width(j);
                 int x = (int) (values[i] >>> plan.offset(j)) & ((1 << w) - 1);
-                int iw = plan.indexWidth(j);
-                int tableBits = 2 << iw;
-                // cmp bit of segment v: [x < v] (or [x <= v] at a folded leaf 0), eq bit: [x = v]
-                int firstTrue = inclusive && j == 0 ? x : x + 1;
-                long cLo;
-                long cHi;
-                long eLo = 0;
-                long eHi = 0;
+                int tableBits = 2 << plan.indexWidth(j);
+                // eq bit of segment v: [x = v]; at a folded leaf 0 only where the top index bit s1 makes
+                // s0 XOR s1 = 1, i.e. s1 = 1 - s0
+                int eqSeg = x;
                 if (plan.folded() && j == 0) {
-                    // index = v | s1 << w; cmp ignores s1, eq is multiplied by s = s0 XOR s1
-                    int half = 2 << w; // bits per half
-                    long[] one = rangeHalf(2 * firstTrue, half);
-                    cLo = one[0];
-                    cHi = one[1];
-                    long[] shifted = shift128(one[0], one[1], half);
-                    cLo |= shifted[0];
-                    cHi |= shifted[1];
-                    long s0 = foldBits[i >>> 6] >>> (i & 63) & 1;
-                    int eqSeg = x + ((int) (1 ^ s0) << w); // s0 XOR s1 = 1 where s1 = 1 - s0
-                    int b = 2 * eqSeg + 1;
-                    if (b < 64) {
-                        eLo = 1L << b;
-                    } else {
-                        eHi = 1L << (b - 64);
-                    }
-                } else {
-                    long[] one = rangeHalf(2 * firstTrue, tableBits);
-                    cLo = one[0];
-                    cHi = one[1];
-                    int b = 2 * x + 1;
-                    if (b < 64) {
-                        eLo = 1L << b;
-                    } else {
-                        eHi = 1L << (b - 64);
-                    }
+                    eqSeg += (int) (1 ^ (foldBits[i >>> 6] >>> (i & 63) & 1)) << w;
                 }
+                int b = 2 * eqSeg + 1;
+                long eLo = b < 64 ? 1L << b : 0;
+                long eHi = b < 64 ? 0 : 1L << (b - 64);
                 long rc = -(cmp[j][i >>> 6] >>> (i & 63) & 1);
                 long re = -(eq[j][i >>> 6] >>> (i & 63) & 1);
-                long tLo = (cLo & EVEN) ^ eLo ^ (rc & EVEN & lowMask(tableBits)) ^ (re & ODD & lowMask(tableBits));
-                long tHi = tableBits > 64
-                        ? (cHi & EVEN) ^ eHi ^ (rc & EVEN & lowMask(tableBits - 64)) ^ (re & ODD & lowMask(tableBits - 64))
-                        : 0;
+                long lowBits = lowMask(Math.min(tableBits, 64));
+                long tLo = masks[j][2 * x] ^ eLo ^ (rc & EVEN & lowBits) ^ (re & ODD & lowBits);
+                long tHi = 0;
+                if (tableBits > 64) {
+                    long highBits = lowMask(tableBits - 64);
+                    tHi = masks[j][2 * x + 1] ^ eHi ^ (rc & EVEN & highBits) ^ (re & ODD & highBits);
+                }
                 tables.writeTable(i, j, tLo, tHi, flips[i * leaves + j], out);
             }
         }
-    }
-
-    /** Bits [from, to) of a 128-bit word as {lo, hi}. */
-    private static long[] rangeHalf(int from, int to) {
-        return new long[] {lowMask(Math.min(to, 64)) & ~lowMask(Math.min(from, 64)),
-            lowMask(Math.max(to - 64, 0)) & ~lowMask(Math.max(from - 64, 0))};
-    }
-
-    private static long[] shift128(long lo, long hi, int s) {
-        if (s == 0) {
-            return new long[] {lo, hi};
-        }
-        if (s >= 64) {
-            return new long[] {0, lo << (s - 64)};
-        }
-        return new long[] {lo << s, (hi << s) | (lo >>> (64 - s))};
     }
 
     private void readTables(PackedReader in) {

@@ -2,6 +2,8 @@ package org.securetrain.protocols.nonlinear;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.securetrain.ring.PackedReader;
+import org.securetrain.ring.PackedWriter;
 
 /**
  * Exact [z &gt; 0] of additively shared 64-bit values z = z0 + z1 (signed, mod 2^64), as XOR shares,
@@ -100,12 +102,12 @@ public final class PositiveBit {
         // compute the output when the comparison's last stage completes
         s.set(s.size() - 1, new Stage(Stage.BOTH) {
             @Override
-            protected void write(org.securetrain.ring.PackedWriter w) {
+            protected void write(PackedWriter w) {
                 last.write(w);
             }
 
             @Override
-            protected void read(org.securetrain.ring.PackedReader r) {
+            protected void read(PackedReader r) {
                 last.read(r);
             }
 

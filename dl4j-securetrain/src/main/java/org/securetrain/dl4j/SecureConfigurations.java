@@ -1,5 +1,6 @@
 package org.securetrain.dl4j;
 
+import org.securetrain.backend.NonlinearSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,16 +29,22 @@ import org.securetrain.layers.SecureDenseLayer;
 import org.securetrain.layers.SecureOutputLayer;
 import org.securetrain.layers.SecureReLU;
 import org.securetrain.layers.SecureSubsamplingLayer;
-import org.securetrain.layers.SecureUpdaters;
+import org.securetrain.layers.core.SecureUpdaters;
+import org.securetrain.layermath.SgdConfig;
+import org.securetrain.runtime.SessionOptions;
 
 /**
  * Rewrites an ordinary {@link MultiLayerConfiguration} into its secure twin and back. Each supported layer
  * is serialised with DL4J's own JSON mapper, its {@code @class} switched to the secure subclass, and read
  * back, so every field survives; ReLU becomes the fused {@link SecureReLU}. Anything that cannot be
  * computed on shares without an undocumented reveal is refused with the layer's index and type.
- * (An explicit "allow reveal" opt-in is not implemented: refusal is the only behaviour.)
+ * (An explicit "allow reveal" opt-in is not implemented: refusal is the only behaviour.) Also the hash both
+ * parties agree on. Users call these through {@link SecureTrain}.
  */
-final class SecureConfigurations {
+public final class SecureConfigurations {
+    /** Version tag of everything the hash covers besides the configuration (bump on protocol changes). */
+    static final String HASH_DOMAIN = "securetrain-dl4j/1";
+
     private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_SECURE = Map.of(
             DenseLayer.class, SecureDenseLayer.class,
             OutputLayer.class, SecureOutputLayer.class,
@@ -93,6 +100,35 @@ final class SecureConfigurations {
             }
         }
         return c;
+    }
+
+    /**
+     * SHA-256 of the secure configuration's JSON and the fixed-point bits (see {@link SecureTrain#configHash}).
+     * Left out because they do not change what is computed jointly: the seeds, the iteration/epoch counters
+     * and the parameter-name lists DL4J fills in at init.
+     */
+    public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS);
+    }
+
+    /** {@link #hash(MultiLayerConfiguration, int)} and the non-linear settings (see {@link SecureTrain#configHash}). */
+    public static byte[] hash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS, nonlinear.configString());
+    }
+
+    private static String comparableJson(MultiLayerConfiguration conf) {
+        MultiLayerConfiguration c = toSecure(conf);
+        c.setIterationCount(0);
+        c.setEpochCount(0);
+        for (NeuralNetConfiguration nnc : c.getConfs()) {
+            nnc.setSeed(0);
+            nnc.setIterationCount(0);
+            nnc.setEpochCount(0);
+            nnc.clearVariables();
+        }
+        return c.toJson();
     }
 
     /** The plain twin of a secure configuration (for the revealed network). */

@@ -10,7 +10,7 @@ import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
-import org.securetrain.layers.SecureLayerContext;
+import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Role;

@@ -19,6 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
+import org.securetrain.dl4j.checkpoint.CheckpointException;
+import org.securetrain.dl4j.checkpoint.Checkpoints;
+import org.securetrain.dl4j.checkpoint.ResumedTraining;
+import org.securetrain.dl4j.checkpoint.SecureCheckpoint;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.TwoPartyRunner;
@@ -64,7 +69,7 @@ class CheckpointResumeTest {
         } // sessions closed, networks dropped
         for (Path d : crashedDirs) {
             assertEquals(List.of("checkpoint-000000000004.zip", "checkpoint-000000000008.zip"),
-                    Checkpoints.list(d).stream().map(p -> p.getFileName().toString()).toList(),
+                    new CheckpointDirectory(d).list().stream().map(p -> p.getFileName().toString()).toList(),
                     "the last two checkpoints are kept, no temporary file is left");
             assertEquals(2, Files.list(d).count());
         }
@@ -91,7 +96,7 @@ class CheckpointResumeTest {
         assertTrue(Math.scalb(w, F) <= 512, "final weights differ by " + Math.scalb(w, F) + " ulp");
         // the resumed run goes on writing checkpoints at the same interval
         assertEquals(List.of("checkpoint-000000000008.zip", "checkpoint-000000000012.zip"),
-                Checkpoints.list(dirs[0]).stream().map(p -> p.getFileName().toString()).toList());
+                new CheckpointDirectory(dirs[0]).list().stream().map(p -> p.getFileName().toString()).toList());
 
         // step 12 was the last batch of epoch 1: resuming from it starts epoch 2 with a full, reset epoch
         RunResult more = runBoth(CONF, s -> resumeAtEpochEnd(s, dirs[0]), s -> resumeAtEpochEnd(s, dirs[1]));
@@ -179,13 +184,13 @@ class CheckpointResumeTest {
         byte[] before = Files.readAllBytes(eight);
         SecureCheckpoint c = SecureCheckpoint.read(eight);
         Files.createDirectories(dirs[0].resolve("checkpoint-000000000008.zip.tmp/blocker"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.write(c, dirs[0]));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> new CheckpointDirectory(dirs[0]).write(c));
         assertTrue(e.getMessage().contains(eight.toString()), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(eight));
-        assertEquals(2, Checkpoints.list(dirs[0]).size());
+        assertEquals(2, new CheckpointDirectory(dirs[0]).list().size());
         // and a successful rewrite produces an identical, readable file
         Path other = Files.createDirectories(tmp.resolve("failed-write/rewrite"));
-        Checkpoints.write(c, other);
+        new CheckpointDirectory(other).write(c);
         SecureCheckpoint again = SecureCheckpoint.read(other.resolve(eight.getFileName()));
         assertEquals(c.step(), again.step());
         assertEquals(c.batchInEpoch(), again.batchInEpoch());

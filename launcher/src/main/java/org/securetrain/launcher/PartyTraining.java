@@ -16,11 +16,12 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.dl4j.Checkpoints;
 import org.securetrain.dl4j.LossVisibility;
-import org.securetrain.dl4j.ResumedTraining;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
+import org.securetrain.dl4j.checkpoint.Checkpoints;
+import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
@@ -251,7 +252,7 @@ public final class PartyTraining {
                 resumedEpoch = r.epoch();
                 // a checkpoint after an epoch's last batch resumes at the start of the next epoch
                 resumedBatchInEpoch = r.epoch() == r.checkpoint().epoch() ? r.checkpoint().batchInEpoch() : 0;
-                List<Path> aside = CheckpointDirectory.setAsideNewerThan(spec.checkpointDirOrNull, r.step());
+                List<Path> aside = new CheckpointDirectory(spec.checkpointDirOrNull).setAsideNewerThan(r.step());
                 log.info("{}: resumed from checkpoint step {} (epoch {}, {} batches of it done){}", who, r.step(),
                         r.checkpoint().epoch() + 1, r.checkpoint().batchInEpoch(), aside.isEmpty() ? ""
                                 : "; this party's later checkpoints " + aside + " were set aside (the peer lacks them)");
@@ -318,14 +319,14 @@ public final class PartyTraining {
      * resume flags, stop both parties with the cause. A fresh run with checkpoints then records its run description.
      */
     private static void agreeOnTheRun(Session s, Spec spec, int examples) {
-        CheckpointDirectory.RunDescription run = spec.checkpointDirOrNull == null ? null
-                : new CheckpointDirectory.RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits),
-                        spec.batch, examples, CheckpointDirectory.digest(spec.trainOrNull));
-        CheckpointDirectory.Problem problem = spec.checkpointDirOrNull == null ? null
-                : CheckpointDirectory.check(spec.checkpointDirOrNull, spec.resume, run);
+        RunDescription run = spec.checkpointDirOrNull == null ? null
+                : new RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits), spec.batch, examples,
+                        RunDescription.digest(spec.trainOrNull));
+        CheckpointPreflight.Problem problem = spec.checkpointDirOrNull == null ? null
+                : CheckpointPreflight.check(spec.checkpointDirOrNull, spec.resume, run);
         RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);
         if (spec.checkpointDirOrNull != null && !spec.resume) {
-            CheckpointDirectory.writeRun(spec.checkpointDirOrNull, run);
+            run.writeTo(spec.checkpointDirOrNull);
         }
     }
 

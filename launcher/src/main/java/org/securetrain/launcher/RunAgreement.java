@@ -31,7 +31,7 @@ final class RunAgreement {
      *
      * @throws IllegalStateException naming the cause at both parties: a problem at either, or differing plans
      */
-    static void agree(Session s, Plan mine, CheckpointDirectory.Problem problemOrNull) {
+    static void agree(Session s, Plan mine, CheckpointPreflight.Problem problemOrNull) {
         Channel ch = s.channel(CHANNEL);
         long[] theirs;
         byte[] theirProblem;

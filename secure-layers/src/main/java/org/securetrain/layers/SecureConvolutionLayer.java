@@ -2,7 +2,6 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -14,11 +13,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.securetrain.layers.ops.ConvolutionOp;
 
 /**
  * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
- * dilation, activation {@link SecureReLU} (fused) or identity, computed by
- * {@link org.securetrain.layermath.Conv2dKernel}.
+ * dilation, activation {@link SecureReLU} (fused) or identity; computed by
+ * {@link org.securetrain.layers.ops.ConvolutionOp}.
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
 
@@ -44,24 +44,11 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = "layer " + layerIndex + " (SecureConvolutionLayer)";
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException(id + ": " + why);
-        }
-        LayerSupport.fusedRelu(getActivationFn(), id);
-        SecureUpdaters.toSgdConfig(getIUpdater(), id);
-        if (getBiasUpdater() != null) {
-            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
-        }
-        SecureConvolutionLayerImpl ret = new SecureConvolutionLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        String id = SecureLayerFactory.id(layerIndex, this);
+        SecureLayerFactory.refuseIf(whyUnsupported(this), id);
+        ConvolutionOp op = new ConvolutionOp(this, SecureLayerFactory.fusedRelu(getActivationFn(), id));
+        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -77,11 +64,6 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureConvolutionLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 17;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
@@ -47,23 +46,10 @@ public class SecureOutputLayer extends OutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SecureOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = "layer " + layerIndex + " (SecureOutputLayer)";
-        String why = whyUnsupported(getActivationFn(), getLossFn());
-        if (why != null) {
-            throw new IllegalStateException(id + ": " + why);
-        }
-        SecureUpdaters.toSgdConfig(getIUpdater(), id);
-        if (getBiasUpdater() != null) {
-            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
-        }
-        SecureOutputLayerImpl ret = new SecureOutputLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        SecureLayerFactory.refuseIf(whyUnsupported(getActivationFn(), getLossFn()),
+                SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureOutputLayerImpl(conf, networkDataType), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -79,11 +65,6 @@ public class SecureOutputLayer extends OutputLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureOutputLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 11;
     }
 
     @Override

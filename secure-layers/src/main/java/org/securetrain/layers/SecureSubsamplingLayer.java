@@ -2,7 +2,6 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -11,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layers.ops.MaxPoolOp;
 
 /**
  * A {@link SubsamplingLayer} computed on shares: MAX pooling only (a garbled max tree with one-hot argmax,
@@ -45,18 +45,9 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException("layer " + layerIndex + " (SecureSubsamplingLayer): " + why);
-        }
-        SecureSubsamplingLayerImpl ret = new SecureSubsamplingLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        SecureLayerFactory.refuseIf(whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, new MaxPoolOp(this)), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -67,11 +58,6 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureSubsamplingLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 13;
     }
 
     @Override

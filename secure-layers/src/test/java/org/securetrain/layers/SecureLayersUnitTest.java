@@ -19,6 +19,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.securetrain.layermath.SgdConfig;
+import org.securetrain.layers.core.SecureUpdaters;
+import org.securetrain.layers.core.Shares;
+import org.securetrain.layers.ops.DenseOp;
 
 /** Pieces of the layers package that need no DL4J training run. */
 class SecureLayersUnitTest {
@@ -77,7 +80,7 @@ class SecureLayersUnitTest {
         assertEquals(conf, MultiLayerConfiguration.fromYaml(conf.toYaml()));
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        assertInstanceOf(SecureDenseLayerImpl.class, net.getLayer(0));
+        assertInstanceOf(DenseOp.class, assertInstanceOf(SecureLayerImpl.class, net.getLayer(0)).core().op());
         assertInstanceOf(SecureOutputLayerImpl.class, net.getLayer(1));
         assertEquals(4 * 5 + 5 + 5 * 3 + 3, net.numParams());
         // DL4J sees NoOp updaters (no updater state), the configuration keeps Nesterovs for the secure step

@@ -22,8 +22,10 @@ import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.crypto.ot.silent.FerretParams;
+import org.securetrain.crypto.ot.silent.FerretSender;
 import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Traffic;
 
 /**
@@ -46,7 +48,8 @@ public class SilentOtBench {
     /** COTs per two-party call. */
     static final int N = 1 << 22;
 
-    @Param({"ferret_b13"})
+    /** Parameter set; compare with e.g. -p params=ferret_b11,ferret_b12,ferret_b13. */
+    @Param({"ferret_b11", "ferret_b13"})
     public String params;
 
     TwoParties tp;
@@ -61,6 +64,9 @@ public class SilentOtBench {
     long[] bits;
     long[] choices;
     int instances;
+    /** Silent COTs drawn in this trial and party 0's Ferret-stream bytes at the trial's first draw. */
+    long silentCots;
+    long silentBytes0 = -1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -73,15 +79,16 @@ public class SilentOtBench {
                 x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom(), p));
         long ns = System.nanoTime() - t0;
         Traffic d = tp.pair.party(0).traffic().total().minus(before);
-        System.out.printf("%n[setup] %s, both directions (each party: one sender and one receiver instance): %.0f ms wall,"
+        System.out.printf("%n[setup] %s, both directions (each party: one sender and one receiver instance):"
+                + " %.0f ms wall,"
                 + " party 0 sent %d B and received %d B, %d flights by party 0%n", p, ns / 1e6, d.bytesSent(),
                 d.bytesReceived(), d.rounds());
         s0 = s[0];
         s1 = s[1];
         ferretS = s0.sender();
         ferretR = s1.receiver();
-        iknpS = tp.e0.cotSender(org.securetrain.runtime.ProtocolId.of("bench", "iknp"));
-        iknpR = tp.e1.cotReceiver(org.securetrain.runtime.ProtocolId.of("bench", "iknp"));
+        iknpS = tp.e0.cotSender(ProtocolId.of("bench", "iknp"));
+        iknpR = tp.e1.cotReceiver(ProtocolId.of("bench", "iknp"));
         q = new long[2 * N];
         t = new long[2 * N];
         bits = new long[N / 64];
@@ -103,13 +110,30 @@ public class SilentOtBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (silentCots > 0) {
+            long bytes = ferretStreamBytes() - silentBytes0;
+            long iterations = bytes / FerretParams.named(params).bytesPerIteration();
+            System.out.printf("%n[amortised] %s: %d silent COTs in this trial, %d iterations, %d bytes on the Ferret"
+                    + " stream: %.4f bits per COT (a whole iteration: %.4f)%n", params, silentCots, iterations, bytes,
+                    8.0 * bytes / silentCots, 8.0 * FerretParams.named(params).bytesPerIteration()
+                            / FerretParams.named(params).outputsPerIteration());
+        }
         tp.close();
+    }
+
+    private long ferretStreamBytes() {
+        Traffic t = tp.pair.party(0).traffic().snapshot().streams().get(((FerretSender) ferretS).channelName());
+        return t == null ? 0 : t.bytesTotal();
     }
 
     /** Ferret random COT from the pool: both parties draw 2^22. */
     @Benchmark
     @OperationsPerInvocation(N)
     public long[] silentCot() {
+        if (silentBytes0 < 0) {
+            silentBytes0 = ferretStreamBytes();
+        }
+        silentCots += N;
         tp.run(x -> {
             ferretS.next(N, q);
             return null;
@@ -134,7 +158,7 @@ public class SilentOtBench {
     @Warmup(iterations = 1, batchSize = 1)
     @Measurement(iterations = 4, batchSize = 1)
     public Object openInstance() {
-        String purpose = "bench.instance." + instances++;
-        return tp.run(x -> s0.openSender(purpose), x -> s1.openReceiver(purpose));
+        ProtocolId id = ProtocolId.of("bench", "instance" + instances++);
+        return tp.run(x -> s0.openSender(id), x -> s1.openReceiver(id));
     }
 }

@@ -1,8 +1,5 @@
 package org.securetrain.crypto.ot.silent;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.securetrain.crypto.ot.BlockCotReceiver;
@@ -17,7 +14,7 @@ import org.securetrain.runtime.ProtocolId;
  * the first base COTs from IKNP with its global Δ (so the Ferret Δ is the IKNP Δ of this direction, as
  * the sender's lsb-1 offset), and, for ferret_b11..b13, runs one ferret_b10 iteration in between so that
  * IKNP only has to produce 74,036 COTs (emp-ot's tiered bootstrap). Both ends call the matching method
- * with the same purpose.
+ * with the same protocol id.
  */
 final class FerretBootstrap {
     private static final String LPN_DOMAIN = "securetrain/silentot/ferret-lpn-code/v1";
@@ -25,14 +22,14 @@ final class FerretBootstrap {
     private FerretBootstrap() {
     }
 
-    static FerretSender sender(OtEngine ot, String purpose, FerretParams p, SecureRandom rnd) {
+    static FerretSender sender(OtEngine ot, ProtocolId id, FerretParams p, SecureRandom rnd) {
         int me = ot.party();
-        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose));
+        Channel ch = ot.session().channel(SilentOtChannels.ferret(id));
         try {
             handshake(ch, FerretWire.ROLE_SENDER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotSender iknp = ot.cotSender(ProtocolId.parse(SilentOtChannels.bootstrapOtPurpose(purpose)));
+            BlockCotSender iknp = ot.cotSender(SilentOtChannels.bootstrapOt(id));
             long[] base = iknp.sendBlockCot(first.reserved());
             for (int i = 0; i < base.length; i += 2) {
                 base[i] &= ~1L; // lsb convention: lsb(q) = 0, so lsb(t) = choice bit (local, see silent-ot.md)
@@ -40,25 +37,27 @@ final class FerretBootstrap {
             Prg seeds = Prg.fromSecureRandom(rnd);
             if (stage != null) {
                 FerretSender s = new FerretSender(stage, ch, SilentOtChannels.STEP_BOOTSTRAP,
-                        lpnSeed(ot, purpose, me, stage), base, iknp.deltaLo(), iknp.deltaHi(), seeds);
+                        lpnSeed(ot, id, me, stage), base, iknp.deltaLo(), iknp.deltaHi(), seeds);
                 base = new long[2 * p.reserved()];
                 s.next(p.reserved(), base);
             }
-            return new FerretSender(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, purpose, me, p), base,
+            FerretSender s = new FerretSender(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, me, p), base,
                     iknp.deltaLo(), iknp.deltaHi(), seeds);
+            s.sendAhead();
+            return s;
         } catch (RuntimeException e) {
             throw FerretWire.abortOn(ch, e);
         }
     }
 
-    static FerretReceiver receiver(OtEngine ot, String purpose, FerretParams p, SecureRandom rnd) {
+    static FerretReceiver receiver(OtEngine ot, ProtocolId id, FerretParams p, SecureRandom rnd) {
         int peer = 1 - ot.party();
-        Channel ch = ot.session().channel(SilentOtChannels.ferret(purpose));
+        Channel ch = ot.session().channel(SilentOtChannels.ferret(id));
         try {
             handshake(ch, FerretWire.ROLE_RECEIVER, p);
             FerretParams stage = p.bootstrapStage();
             FerretParams first = stage != null ? stage : p;
-            BlockCotReceiver iknp = ot.cotReceiver(ProtocolId.parse(SilentOtChannels.bootstrapOtPurpose(purpose)));
+            BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOt(id));
             long[] choices = Prg.fromSecureRandom(rnd).nextBits(first.reserved());
             long[] base = iknp.receiveBlockCot(choices, first.reserved());
             for (int i = 0; i < first.reserved(); i++) {
@@ -67,11 +66,11 @@ final class FerretBootstrap {
             Arrays.fill(choices, 0L);
             if (stage != null) {
                 FerretReceiver s = new FerretReceiver(stage, ch, SilentOtChannels.STEP_BOOTSTRAP,
-                        lpnSeed(ot, purpose, peer, stage), base);
+                        lpnSeed(ot, id, peer, stage), base);
                 base = new long[2 * p.reserved()];
                 s.nextBlocks(p.reserved(), base);
             }
-            return new FerretReceiver(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, purpose, peer, p), base);
+            return new FerretReceiver(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, peer, p), base);
         } catch (RuntimeException e) {
             throw FerretWire.abortOn(ch, e);
         }
@@ -85,23 +84,14 @@ final class FerretBootstrap {
     }
 
     /**
-     * The public seed of the instance's code: SHA-256(domain, session id, sender party, parameter set,
-     * purpose)[0..16). Public on purpose (both parties derive it); distinct per session, direction,
-     * stage and purpose, so no two instances share a code.
+     * The public seed of the instance's code: the first 16 bytes of id.label(domain, session id, sender
+     * party, parameter set) (SHA-256 over length-prefixed parts). Public on purpose (both parties derive
+     * it); distinct per session, instance, direction and stage, so no two instances share a code.
      */
-    static byte[] lpnSeed(OtEngine ot, String purpose, int senderParty, FerretParams p) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {LPN_DOMAIN, ot.session().options().sessionId(), "p" + senderParty,
-                    p.trees() + "/" + p.logk() + "/" + p.depth(), purpose}) {
-                byte[] b = part.getBytes(StandardCharsets.UTF_8);
-                md.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8),
-                    (byte) b.length});
-                md.update(b);
-            }
-            return Arrays.copyOf(md.digest(), 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+    static byte[] lpnSeed(OtEngine ot, ProtocolId id, int senderParty, FerretParams p) {
+        String sid = ot.session().options().sessionId();
+        String domain = LPN_DOMAIN + "/session:" + sid.length() + ":" + sid + "/p" + senderParty + "/" + p.trees() + "/"
+                + p.logk() + "/" + p.depth();
+        return Arrays.copyOf(id.label(domain), 16);
     }
 }

@@ -31,8 +31,13 @@ public final class FerretParams {
     /** emp-ot ferret_b10: t = 850, k = 2^16, depth 10; n = 870,400. Also the bootstrap stage of the others. */
     public static final FerretParams B10 = new FerretParams("ferret_b10", 850, 16, 10, true);
 
-    /** The default: the published set with the least communication per COT. */
-    public static final FerretParams DEFAULT = B13;
+    /**
+     * The default, chosen by measurement (docs/BENCHMARKS.md, SilentOtCpuProbe): ferret_b11's 2 MiB LPN
+     * table keeps the code's random reads in cache, so it costs about half the CPU per COT of ferret_b13
+     * (8 MiB) on this project's machines, for 0.73 instead of 0.21 bit per COT. Per COT that is faster on
+     * every link faster than about 15 Mbit/s. Take {@link #B13} where bytes matter more than CPU.
+     */
+    public static final FerretParams DEFAULT = B11;
 
     private final String name;
     private final int t;
@@ -151,11 +156,18 @@ public final class FerretParams {
 
     /**
      * The parameter set whose single iteration bootstraps this one, or null to bootstrap straight from
-     * IKNP. As in emp-ot: sets needing more than twice the base COTs of ferret_b10 go through one
-     * ferret_b10 iteration (IKNP then only produces b10's 74,036 base COTs instead of ~549k).
+     * IKNP. Like emp-ot's tiered bootstrap, but decided by bytes: go through one ferret_b10 iteration
+     * whenever IKNP for b10's base plus that iteration's corrections is less traffic than IKNP for this
+     * set's own base (16 bytes per IKNP COT): true for b11 (1.32 MB instead of 2.30 MB), b12 and b13
+     * (1.32 MB instead of 8.8 MB). One b10 iteration serves 796,364 COTs, more than any preset's base.
      */
     public FerretParams bootstrapStage() {
-        return this != B10 && reserved() > 2 * B10.reserved() ? B10 : null;
+        if (this.equals(B10)) {
+            return null;
+        }
+        long direct = 16L * reserved();
+        long nested = 16L * B10.reserved() + B10.bytesPerIteration();
+        return nested < direct ? B10 : null;
     }
 
     @Override

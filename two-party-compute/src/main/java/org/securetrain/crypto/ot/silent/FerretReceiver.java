@@ -7,13 +7,16 @@ import org.securetrain.runtime.Channel;
  * Ferret silent OT, COT receiver (see {@link FerretSender}). Its choice bits are random and not chosen:
  * bit i is e_i ⊕ (A b)_i, the regular noise of the iteration (whose positions come from the random
  * choice bits of the previous iteration's tree COTs) plus the code applied to the previous choices. It
- * sends nothing after set-up; each iteration it waits for the sender's corrections.
+ * sends nothing after set-up; each iteration it reads the sender's corrections, which the sender sent one
+ * iteration ahead.
  *
  * <p>Obtain from {@link SilentOt}. Not thread-safe.
  */
 public final class FerretReceiver extends FerretPool implements RandomCotReceiver {
     private final MpcotReceiver mpcot;
     private final long[] msg;
+    /** This party's calls when the previous iteration started (the initial state before the first). */
+    private FerretWire.CallLog lastStart = new FerretWire.CallLog();
 
     FerretReceiver(FerretParams p, Channel ch, String step, byte[] lpnSeed, long[] base) {
         super(p, ch, step, lpnSeed, base);
@@ -23,19 +26,22 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
 
     @Override
     public void next(int n, long[] bits, long[] t) {
-        if (bits == null && n > 0) {
-            throw new IllegalArgumentException("choice-bit array is null");
-        }
-        take(n, t, bits == null ? new long[0] : bits);
+        take(n, t, true, bits);
     }
 
     @Override
-    void exchange() {
+    void startIteration() {
         try (var s = ch.step(step)) {
             ch.receiveLongs(msg, 0, msg.length);
         }
-        FerretWire.checkExtendHeader(ch, msg, iteration, calls);
+        FerretWire.checkExtendHeader(ch, msg, iteration, lastStart);
+        lastStart = calls.snapshot();
         mpcot.absorb(msg, FerretWire.EXTEND_HEADER_LONGS, cur);
+    }
+
+    @Override
+    void nextBaseReady(long[] nextBase) {
+        // nothing to do: the sender sends the next corrections
     }
 
     @Override
@@ -45,6 +51,6 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
 
     /** Blocks only, no choice bits (the lsb of each block is its choice bit): the bootstrap hand-over. */
     void nextBlocks(int n, long[] t) {
-        take(n, t, null);
+        take(n, t, false, null);
     }
 }

@@ -13,8 +13,10 @@ import org.securetrain.runtime.Channel;
  *
  * <p>Per iteration it sends one message (its only traffic after set-up): a 40-byte header and one
  * 128-bit correction per tree level, {@link FerretParams#bytesPerIteration()} bytes for
- * {@link FerretParams#outputsPerIteration()} COTs (about 0.21 bit per COT for ferret_b13); it never
- * waits for the receiver, so an iteration costs half a round trip of latency at most.
+ * {@link FerretParams#outputsPerIteration()} COTs (about 0.21 bit per COT for ferret_b13). It never
+ * waits for the receiver, and it sends each iteration's message one iteration ahead (iteration 1's at
+ * set-up), so the receiver does not wait either while both draw COTs at about the same pace; the cost is
+ * one iteration's message (and its tree expansion) sent ahead that may never be used.
  *
  * <p>Obtain from {@link SilentOt}. Not thread-safe.
  */
@@ -23,6 +25,12 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
     private final long deltaHi;
     private final MpcotSender mpcot;
     private final long[] msg;
+    /** Tree levels 1..depth-1 of one batch, for the correction pass (the leaf level is only summed). */
+    private final long[] scratch;
+    private boolean ahead;
+    private long sentUpTo;
+    /** This party's calls when the current iteration started (the initial state before the first). */
+    private FerretWire.CallLog lastStart = new FerretWire.CallLog();
 
     FerretSender(FerretParams p, Channel ch, String step, byte[] lpnSeed, long[] base, long deltaLo, long deltaHi,
             Prg seedPrg) {
@@ -32,13 +40,15 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
         }
         for (int i = 0; i < base.length; i += 2) {
             if ((base[i] & 1) != 0) {
-                throw new IllegalArgumentException("sender base COT " + i / 2 + " has lsb 1; the lsb convention needs 0");
+                throw new IllegalArgumentException("sender base COT " + i / 2
+                        + " has lsb 1; the lsb convention needs 0");
             }
         }
         this.deltaLo = deltaLo;
         this.deltaHi = deltaHi;
         this.mpcot = new MpcotSender(p, deltaLo, deltaHi, seedPrg);
         this.msg = new long[FerretWire.EXTEND_HEADER_LONGS + 2 * p.trees() * p.depth()];
+        this.scratch = new long[HalfTree.nodes(p.depth(), p.batchTrees())];
     }
 
     @Override
@@ -53,16 +63,44 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
 
     @Override
     public void next(int n, long[] q) {
-        take(n, q, null);
+        take(n, q, false, null);
+    }
+
+    /**
+     * From now on, sends each iteration's corrections one iteration ahead, starting with iteration 1's
+     * right now (the end of the set-up). Without this call (the one-shot bootstrap stage) they go out
+     * when the iteration starts.
+     */
+    void sendAhead() {
+        ahead = true;
+        sendCorrections(1, cur, lastStart);
     }
 
     @Override
-    void exchange() {
-        FerretWire.putExtendHeader(msg, iteration, calls);
-        mpcot.corrections(cur, msg, FerretWire.EXTEND_HEADER_LONGS, batchBuf);
+    void startIteration() {
+        FerretWire.CallLog previousStart = lastStart;
+        lastStart = calls.snapshot();
+        if (sentUpTo < iteration) {
+            sendCorrections(iteration, cur, previousStart);
+        }
+        mpcot.begin();
+    }
+
+    @Override
+    void nextBaseReady(long[] nextBase) {
+        if (ahead) {
+            sendCorrections(iteration + 1, nextBase, lastStart);
+        }
+    }
+
+    /** Header: the iteration and this party's calls when the iteration before it started. */
+    private void sendCorrections(long forIteration, long[] base, FerretWire.CallLog callsThen) {
+        FerretWire.putExtendHeader(msg, forIteration, callsThen);
+        mpcot.corrections(base, msg, FerretWire.EXTEND_HEADER_LONGS, scratch); // batchBuf is being served
         try (var s = ch.step(step)) {
             ch.sendLongs(msg);
         }
+        sentUpTo = forIteration;
     }
 
     @Override

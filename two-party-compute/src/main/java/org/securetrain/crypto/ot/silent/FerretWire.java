@@ -17,7 +17,10 @@ final class FerretWire {
     static final int KIND_EXTEND = 2;
     /** [tag | kind | role, t, logk, depth, batchTrees]. */
     static final int SETUP_HEADER_LONGS = 5;
-    /** [tag | kind, iteration, calls so far, n of the current call, hash of all calls' n]. */
+    /**
+     * [tag | kind, iteration, and the sender's calls when the previous iteration started (iteration 1:
+     * none): count, n of the last one, hash of all their n].
+     */
     static final int EXTEND_HEADER_LONGS = 5;
 
     private static final long TAG = 0x5345_4346_4552_0000L; // "SECFER"
@@ -38,14 +41,16 @@ final class FerretWire {
         long[] h = ch.receiveLongs();
         if (h.length != SETUP_HEADER_LONGS || (h[0] & ~0xFFFFL) != TAG || (h[0] >>> 8 & 0xFF) != KIND_SETUP) {
             throw new ProtocolViolationException("silent OT stream '" + ch.name()
-                    + "': the peer's first message is not a Ferret set-up header (the parties run different protocols here)");
+                    + "': the peer's first message is not a Ferret set-up header"
+                    + " (the parties run different protocols here)");
         }
         int peerRole = (int) (h[0] & 0xFF);
         String me = "this party (" + roleName(myRole) + ", " + p + ")";
         String peer = "peer (" + roleName(peerRole) + ", t=" + h[1] + ", logk=" + h[2] + ", depth=" + h[3] + ")";
         if (peerRole == myRole) {
-            throw new OtMismatchException("silent OT stream '" + ch.name() + "': both parties act as " + roleName(myRole)
-                    + "; one must open the sender and the other the receiver: " + me + " vs " + peer);
+            throw new OtMismatchException("silent OT stream '" + ch.name() + "': both parties act as "
+                    + roleName(myRole) + "; one must open the sender and the other the receiver: " + me + " vs "
+                    + peer);
         }
         if (h[1] != p.trees() || h[2] != p.logk() || h[3] != p.depth() || h[4] != p.batchTrees()) {
             throw new OtMismatchException("silent OT stream '" + ch.name() + "': the parties use different Ferret"
@@ -61,7 +66,11 @@ final class FerretWire {
         msg[4] = calls.hash();
     }
 
-    /** Checks the sender's iteration header against this receiver's own state at the same point. */
+    /**
+     * Checks the sender's iteration header against this receiver's calls at the same point: when the
+     * iteration before this one started (the sender may send each iteration's message one iteration
+     * ahead, so that is the latest point both ends share).
+     */
     static void checkExtendHeader(Channel ch, long[] msg, long iteration, CallLog calls) {
         if ((msg[0] & ~0xFFFFL) != TAG || (msg[0] >>> 8 & 0xFF) != KIND_EXTEND) {
             throw new ProtocolViolationException("silent OT stream '" + ch.name()
@@ -69,10 +78,11 @@ final class FerretWire {
         }
         if (msg[1] != iteration || msg[2] != calls.count() || msg[3] != calls.lastN() || msg[4] != calls.hash()) {
             throw new OtMismatchException("silent OT stream '" + ch.name() + "': the parties' next(n) calls differ"
-                    + " (both must request the same n in the same order). At the start of iteration " + iteration
-                    + " this receiver had made " + calls.count() + " calls, the last with n=" + calls.lastN()
-                    + "; the sender reached its iteration " + msg[1] + " after " + msg[2] + " calls, the last with n="
-                    + msg[3] + (msg[2] == calls.count() && msg[3] == calls.lastN() ? " (earlier calls differ)" : ""));
+                    + " (both must request the same n in the same order). When iteration " + (iteration - 1)
+                    + " started, this receiver had made " + calls.count() + " calls, the last with n=" + calls.lastN()
+                    + "; the sender had made " + msg[2] + " calls, the last with n=" + msg[3]
+                    + (msg[1] != iteration ? " (and is at iteration " + msg[1] + ")" : "")
+                    + (msg[2] == calls.count() && msg[3] == calls.lastN() ? " (earlier calls differ)" : ""));
         }
     }
 
@@ -111,6 +121,14 @@ final class FerretWire {
 
         long hash() {
             return hash;
+        }
+
+        CallLog snapshot() {
+            CallLog c = new CallLog();
+            c.count = count;
+            c.lastN = lastN;
+            c.hash = hash;
+            return c;
         }
     }
 }

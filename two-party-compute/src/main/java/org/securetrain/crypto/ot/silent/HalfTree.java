@@ -30,7 +30,8 @@ import org.securetrain.crypto.prg.CrHash;
  * <p>Not thread-safe (owns a Cipher and scratch buffers).
  */
 final class HalfTree {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int CHUNK = 4096;
     private static final long CLEAR_LSB = ~1L;
 
@@ -61,7 +62,8 @@ final class HalfTree {
      * Sender: builds {@code trees} trees from root seeds (seeds[2 * (seedOff + b)], [+1]) and Δ into
      * {@code nodes} (at least 2 * trees * 2^depth longs) and writes K0 of tree b, level i (1-based) to
      * k0[k0Off + 2 * (b * depth + i - 1)], [+1]. With k0 == null only the leaves are built (no sums);
-     * with {@code sumsOnly} only K0 (the leaf level is hashed and summed but not stored).
+     * with {@code sumsOnly} only K0 (the leaf level is hashed and summed but not stored, so
+     * {@code nodes} needs only trees * 2^depth longs).
      */
     void buildSender(int depth, long deltaLo, long deltaHi, long[] seeds, int seedOff, int trees, long[] nodes,
             long[] k0, int k0Off, boolean sumsOnly) {

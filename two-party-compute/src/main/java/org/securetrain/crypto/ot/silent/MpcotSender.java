@@ -13,9 +13,10 @@ import org.securetrain.crypto.prg.Prg;
  * goes the other way, alpha_i = 1 - b). Its output is the trees' leaves; the receiver's differ by Δ at
  * one leaf per tree.
  *
- * <p>Memory: only the t root seeds are kept between {@link #corrections} and {@link #leaves}; the
- * leaves of a batch are re-expanded when the pool needs them (a second, cheap Half-Tree expansion
- * instead of holding n blocks; emp-ot's SilentFerret does the same).
+ * <p>Memory: only the t root seeds (of the current and the prepared iteration) are kept between
+ * {@link #corrections} and {@link #leaves}; the leaves of a batch are re-expanded when the pool needs
+ * them (a second, cheap Half-Tree expansion instead of holding n blocks; emp-ot's SilentFerret does the
+ * same).
  */
 final class MpcotSender {
     private final FerretParams p;
@@ -23,7 +24,9 @@ final class MpcotSender {
     private final long deltaHi;
     private final Prg seedPrg;
     private final HalfTree tree = new HalfTree();
-    private final long[] seeds;
+    /** Root seeds of the current iteration's trees, and of the next one's (prepared ahead). */
+    private long[] seeds;
+    private long[] pending;
     private final long[] k0;
 
     MpcotSender(FerretParams p, long deltaLo, long deltaHi, Prg seedPrg) {
@@ -32,27 +35,36 @@ final class MpcotSender {
         this.deltaHi = deltaHi;
         this.seedPrg = seedPrg;
         this.seeds = new long[2 * p.trees()];
+        this.pending = new long[2 * p.trees()];
         this.k0 = new long[2 * p.batchTrees() * p.depth()];
     }
 
     /**
-     * Starts an iteration: draws fresh root seeds, expands every tree (batch by batch, into
-     * {@code scratch} of at least 2 * batchTrees * 2^depth longs) and writes the 2 * t * depth longs of
-     * corrections to msg[msgOff ..]. {@code base} holds the iteration's base COTs (blocks).
+     * Prepares the next iteration: draws its fresh root seeds, expands every tree (batch by batch, into
+     * {@code scratch} of at least batchTrees * 2^depth longs: the leaf level is summed, not stored) and
+     * writes the 2 * t * depth longs of corrections to msg[msgOff ..]. {@code base} holds that iteration's
+     * base COTs (blocks). The current iteration's seeds stay in use until {@link #begin}.
      */
     void corrections(long[] base, long[] msg, int msgOff, long[] scratch) {
-        seedPrg.fill(seeds, 0, seeds.length);
+        seedPrg.fill(pending, 0, pending.length);
         int depth = p.depth();
         int bt = p.batchTrees();
         int treeCots = 2 * p.k();
         for (int g0 = 0; g0 < p.trees(); g0 += bt) {
             int trees = Math.min(bt, p.trees() - g0);
-            tree.buildSender(depth, deltaLo, deltaHi, seeds, g0, trees, scratch, k0, 0, true);
+            tree.buildSender(depth, deltaLo, deltaHi, pending, g0, trees, scratch, k0, 0, true);
             int o = 2 * g0 * depth;
             for (int i = 0; i < 2 * trees * depth; i++) {
                 msg[msgOff + o + i] = base[treeCots + o + i] ^ k0[i];
             }
         }
+    }
+
+    /** Starts the iteration prepared by the last {@link #corrections} call. */
+    void begin() {
+        long[] s = seeds;
+        seeds = pending;
+        pending = s;
     }
 
     /** The sender's leaves of batch {@code batch} (tree-interleaved rows) into out[0 .. 2 * rows). */

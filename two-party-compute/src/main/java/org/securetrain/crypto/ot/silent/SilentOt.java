@@ -1,7 +1,10 @@
 package org.securetrain.crypto.ot.silent;
 
 import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -9,25 +12,28 @@ import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 
 /**
  * The per-session silent-OT service: {@link #setup} bootstraps two Ferret instances, one per direction
  * (this party as COT sender, and as COT receiver), concurrently, once per session; {@link #sender()} and
  * {@link #receiver()} return them. Further independent instances (e.g. one per thread) come from
- * {@link #openSender(String)} / {@link #openReceiver(String)}: the two parties call the matching pair
- * with the same purpose, each instance has its own streams ({@link SilentOtChannels}) and its own
- * bootstrap (about 1.3 MB for ferret_b13), and all instances of one direction share that direction's
+ * {@link #openSender(ProtocolId)} / {@link #openReceiver(ProtocolId)}: the two parties call the matching
+ * pair with the same protocol id, each instance has its own streams ({@link SilentOtChannels}) and its own
+ * bootstrap (about 1.3 MB for ferret_b11..b13), and all instances of one direction share that direction's
  * Δ (the IKNP global correlation of the session's {@link OtEngine}).
  *
  * <p>Thread-safe; the instances are not (one thread drives one instance).
  */
 public final class SilentOt {
+    /** Sessions that have a service: a second set-up would reuse its streams and hang. */
+    private static final Map<Session, Boolean> SET_UP = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final OtEngine ot;
     private final SecureRandom rnd;
     private final FerretParams params;
-    private final ConcurrentHashMap<String, CompletableFuture<FerretPool>> instances = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ProtocolId, CompletableFuture<FerretPool>> instances = new ConcurrentHashMap<>();
     private final FerretSender sender;
     private final FerretReceiver receiver;
 
@@ -37,8 +43,8 @@ public final class SilentOt {
         this.params = params;
         this.sender = s;
         this.receiver = r;
-        instances.put(SilentOtChannels.sessionPurpose(ot.party()), CompletableFuture.completedFuture(s));
-        instances.put(SilentOtChannels.sessionPurpose(1 - ot.party()), CompletableFuture.completedFuture(r));
+        instances.put(SilentOtChannels.sessionInstance(ot.party()), CompletableFuture.completedFuture(s));
+        instances.put(SilentOtChannels.sessionInstance(1 - ot.party()), CompletableFuture.completedFuture(r));
     }
 
     /** {@link #setup(OtEngine, SecureRandom, FerretParams)} with {@link FerretParams#DEFAULT}. */
@@ -54,12 +60,16 @@ public final class SilentOt {
         Objects.requireNonNull(ot, "ot");
         Objects.requireNonNull(rnd, "rnd");
         Objects.requireNonNull(params, "params");
+        if (SET_UP.putIfAbsent(ot.session(), Boolean.TRUE) != null) {
+            throw new IllegalStateException("SilentOt.setup was already called on this session (its streams are"
+                    + " taken); open further instances with openSender/openReceiver instead");
+        }
         int me = ot.party();
         CompletableFuture<FerretReceiver> r = OtThreads.async(
-                () -> FerretBootstrap.receiver(ot, SilentOtChannels.sessionPurpose(1 - me), params, rnd));
+                () -> FerretBootstrap.receiver(ot, SilentOtChannels.sessionInstance(1 - me), params, rnd));
         FerretSender s;
         try {
-            s = FerretBootstrap.sender(ot, SilentOtChannels.sessionPurpose(me), params, rnd);
+            s = FerretBootstrap.sender(ot, SilentOtChannels.sessionInstance(me), params, rnd);
         } catch (RuntimeException e) {
             try {
                 OtThreads.join(r);
@@ -89,16 +99,28 @@ public final class SilentOt {
         return receiver;
     }
 
-    /** A further instance with this party as COT sender; the peer calls {@link #openReceiver} with the same purpose. */
-    public RandomCotSender openSender(String purpose) {
-        checkPurpose(purpose);
-        return instance(purpose, FerretSender.class, () -> FerretBootstrap.sender(ot, purpose, params, rnd));
+    /** A further instance with this party as COT sender; the peer calls {@link #openReceiver} with the same id. */
+    public RandomCotSender openSender(ProtocolId id) {
+        return openSender(id, params);
     }
 
-    /** A further instance with this party as COT receiver; the peer calls {@link #openSender} with the same purpose. */
-    public RandomCotReceiver openReceiver(String purpose) {
-        checkPurpose(purpose);
-        return instance(purpose, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, purpose, params, rnd));
+    /** A further instance with this party as COT receiver; the peer calls {@link #openSender} with the same id. */
+    public RandomCotReceiver openReceiver(ProtocolId id) {
+        return openReceiver(id, params);
+    }
+
+    /** {@link #openSender(ProtocolId)} with its own parameter set (the peer must use the same). */
+    public RandomCotSender openSender(ProtocolId id, FerretParams p) {
+        checkId(id);
+        Objects.requireNonNull(p, "params");
+        return instance(id, FerretSender.class, () -> FerretBootstrap.sender(ot, id, p, rnd));
+    }
+
+    /** {@link #openReceiver(ProtocolId)} with its own parameter set (the peer must use the same). */
+    public RandomCotReceiver openReceiver(ProtocolId id, FerretParams p) {
+        checkId(id);
+        Objects.requireNonNull(p, "params");
+        return instance(id, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, id, p, rnd));
     }
 
     /**
@@ -106,15 +128,15 @@ public final class SilentOt {
      * outside any lock: threads opening different instances never wait for each other (waiting could
      * deadlock against the peer's opening order); a second caller of the same key waits for the first.
      */
-    private <T extends FerretPool> T instance(String purpose, Class<T> role, Supplier<T> make) {
+    private <T extends FerretPool> T instance(ProtocolId id, Class<T> role, Supplier<T> make) {
         CompletableFuture<FerretPool> mine = new CompletableFuture<>();
-        CompletableFuture<FerretPool> existing = instances.putIfAbsent(purpose, mine);
+        CompletableFuture<FerretPool> existing = instances.putIfAbsent(id, mine);
         if (existing != null) {
             FerretPool p = OtThreads.join(existing);
             if (!role.isInstance(p)) {
-                throw new IllegalStateException("silent OT purpose '" + purpose + "' is already open on this party as "
+                throw new IllegalStateException("silent OT instance '" + id + "' is already open on this party as "
                         + p.getClass().getSimpleName() + "; asked for " + role.getSimpleName()
-                        + " (one role per purpose; use another purpose for the other direction)");
+                        + " (one role per protocol id; use another id for the other direction)");
             }
             return role.cast(p);
         }
@@ -128,13 +150,10 @@ public final class SilentOt {
         }
     }
 
-    private static void checkPurpose(String purpose) {
-        if (purpose == null || purpose.isEmpty() || purpose.length() > 120) {
-            throw new IllegalArgumentException("silent OT purpose must be a non-empty string of at most 120 characters, got "
-                    + (purpose == null ? "null" : "'" + purpose + "'"));
-        }
-        if (purpose.startsWith("session.")) {
-            throw new IllegalArgumentException("silent OT purpose '" + purpose
+    private static void checkId(ProtocolId id) {
+        Objects.requireNonNull(id, "protocol id");
+        if (id.first().equals(SilentOtChannels.SESSION)) {
+            throw new IllegalArgumentException("silent OT instance '" + id
                     + "' collides with the session's own instances (use sender() / receiver())");
         }
     }

@@ -32,7 +32,8 @@ class FerretCorrelationTest {
             for (int i = 0; i < n; i++) {
                 long b = bits[i >>> 6] >>> (i & 63) & 1;
                 ones += b;
-                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0)) || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
+                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0))
+                        || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
                     fail("t != q ^ b*delta at COT " + i + " of a call of n=" + n + " (b=" + b + ")");
                 }
             }
@@ -99,6 +100,17 @@ class FerretCorrelationTest {
     @Tag("slow")
     void ferretB13FortyMillionBothDirections() {
         bothDirections(FerretParams.B13, 40_000_000, 1 << 22); // three iterations
+    }
+
+    @Test
+    @Tag("slow")
+    void hundredMillionInOneCall() {
+        int n = 100_000_000; // 1.6 GB per party's output array; the pools stay at their fixed size
+        try (SilentOtPair tp = SilentOtPair.open(FerretParams.B13)) {
+            long ones = checkStream(tp.s0.sender(), tp.s1.receiver(), tp, true, new int[] {n});
+            assertBalanced(ones, n);
+            assertEquals(7, ((FerretSender) tp.s0.sender()).iterations());
+        }
     }
 
     static void assertBalanced(long ones, long n) {

@@ -14,6 +14,7 @@ import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.PeerDisconnectedException;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TwoPartyRunner;
@@ -41,7 +42,7 @@ class FerretRobustnessTest {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
             long t0 = System.nanoTime();
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> tp.run(a -> a.openSender("x"), b -> b.openSender("x")));
+                    () -> tp.run(a -> a.openSender(ProtocolId.of("x")), b -> b.openSender(ProtocolId.of("x"))));
             assertTrue(e instanceof OtMismatchException || e.getMessage().contains("both parties act as COT sender"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("both parties act as COT sender"), e.getMessage());
@@ -50,15 +51,18 @@ class FerretRobustnessTest {
     }
 
     @Test
-    void oneRolePerPurposeAndSessionPurposesAreReserved() {
+    void oneRolePerIdAndSessionIdsAreReserved() {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
-            var r = tp.run(a -> a.openSender("y"), b -> b.openReceiver("y"));
-            assertSame(r.party0(), tp.s0.openSender("y"), "same purpose, same instance");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tp.s0.openReceiver("y"));
-            assertTrue(e.getMessage().contains("one role per purpose"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender("session.p0send"));
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(""));
-            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(null));
+            ProtocolId y = ProtocolId.of("y");
+            var r = tp.run(a -> a.openSender(y), b -> b.openReceiver(y));
+            assertSame(r.party0(), tp.s0.openSender(ProtocolId.parse("y")), "same id, same instance");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tp.s0.openReceiver(y));
+            assertTrue(e.getMessage().contains("one role per protocol id"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> tp.s0.openSender(ProtocolId.of("session", "p0send")));
+            assertThrows(NullPointerException.class, () -> tp.s0.openSender(null));
+            IllegalStateException twice = assertThrows(IllegalStateException.class,
+                    () -> SilentOt.setup(tp.e0, new SecureRandom(), SMALL));
+            assertTrue(twice.getMessage().contains("already called on this session"), twice.getMessage());
         }
     }
 
@@ -87,6 +91,11 @@ class FerretRobustnessTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> tp.s0.sender().next(Integer.MAX_VALUE, new long[2]));
             assertTrue(e.getMessage().contains("split the call"), e.getMessage());
+        }
+        try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> tp.s1.receiver().next(10, null, new long[20]));
+            assertTrue(e.getMessage().contains("choice-bit array is null"), e.getMessage());
         }
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -122,9 +131,10 @@ class FerretRobustnessTest {
     @Test
     void aVanishedSenderFailsTheWaitingReceiver() throws Exception {
         try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            int n = SMALL.outputsPerIteration() + 10; // iteration 1's corrections came with the set-up, 2's never do
             CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    tp.s1.receiver().next(10, new long[1], new long[20]);
+                    tp.s1.receiver().next(n, new long[(n + 63) / 64], new long[2 * n]);
                     return null;
                 } catch (Throwable x) {
                     return x;
@@ -135,6 +145,27 @@ class FerretRobustnessTest {
             Throwable x = waiting.get(30, TimeUnit.SECONDS);
             assertInstanceOf(SessionException.class, x);
             assertTrue(x instanceof PeerDisconnectedException || x.getMessage().contains("closed"), x.toString());
+        }
+    }
+
+    @Test
+    void theReceiverFindsEachIterationsCorrectionsAlreadySent() {
+        // One thread drives both ends in turn (same calls, receiver first): a blocking receive would hang.
+        try (SilentOtPair tp = SilentOtPair.open(SMALL)) {
+            int n = SMALL.outputsPerIteration();
+            long[] t1 = new long[2 * n];
+            tp.s1.receiver().next(n, new long[(n + 63) / 64], t1); // iteration 1: its corrections came with the set-up
+            long[] q1 = new long[2 * n];
+            tp.s0.sender().next(n, q1); // iteration 1; sends iteration 2's corrections ahead
+            long[] t2 = new long[2];
+            long[] b2 = new long[1];
+            tp.s1.receiver().next(1, b2, t2); // iteration 2: already there
+            long[] q2 = new long[2];
+            tp.s0.sender().next(1, q2);
+            RandomCotSender s = tp.s0.sender();
+            assertEquals(q2[0] ^ ((b2[0] & 1) == 1 ? s.deltaLo() : 0), t2[0], "correlated across the interleaving");
+            assertEquals(q1[2 * (n - 1)] ^ (t1[2 * (n - 1)] & 1) * s.deltaLo(), t1[2 * (n - 1)]);
+            assertEquals(2, ((FerretSender) s).iterations());
         }
     }
 
@@ -170,7 +201,8 @@ class FerretRobustnessTest {
             long dHi = s.deltaHi();
             for (int i = 0; i < n; i++) {
                 long b = bits[i >>> 6] >>> (i & 63) & 1;
-                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0)) || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
+                if (t[2 * i] != (q[2 * i] ^ (b == 1 ? dLo : 0))
+                        || t[2 * i + 1] != (q[2 * i + 1] ^ (b == 1 ? dHi : 0))) {
                     fail("correlation broken at COT " + i);
                 }
             }

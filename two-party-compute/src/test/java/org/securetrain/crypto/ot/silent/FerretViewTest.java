@@ -54,13 +54,14 @@ class FerretViewTest {
                     senderView = receiverView;
                     receiverView = x;
                 }
-                String ferret = SilentOtChannels.ferret(SilentOtChannels.sessionPurpose(sender));
+                String ferret = SilentOtChannels.ferret(SilentOtChannels.sessionInstance(sender));
                 List<long[]> got = senderView.received(ferret);
                 assertEquals(1, got.size(), "the COT sender receives only the set-up header");
-                assertArrayEquals(new long[] {0x5345_4346_4552_0000L | FerretWire.KIND_SETUP << 8 | FerretWire.ROLE_RECEIVER,
-                        p.trees(), p.logk(), p.depth(), p.batchTrees()}, got.get(0), "a fixed header, independent of choices");
-                long[] u = ViewStats.concat(senderView.received(OtEngine.channelName(org.securetrain.runtime.ProtocolId.parse(
-                        SilentOtChannels.bootstrapOtPurpose(SilentOtChannels.sessionPurpose(sender))))), 3);
+                long tag = 0x5345_4346_4552_0000L | FerretWire.KIND_SETUP << 8 | FerretWire.ROLE_RECEIVER;
+                assertArrayEquals(new long[] {tag, p.trees(), p.logk(), p.depth(), p.batchTrees()}, got.get(0),
+                        "a fixed header, independent of choices");
+                long[] u = ViewStats.concat(senderView.received(OtEngine.channelName(
+                        SilentOtChannels.bootstrapOt(SilentOtChannels.sessionInstance(sender)))), 3);
                 ViewStats.assertBitBalanced(u, "IKNP bootstrap u columns seen by the COT sender");
 
                 List<long[]> msgs = receiverView.received(ferret);
@@ -96,7 +97,7 @@ class FerretViewTest {
         rnd.nextBytes(senderSeed);
         MpcotSender s = new MpcotSender(P, dLo, dHi, new Prg(senderSeed));
         long[] msg = new long[2 * P.trees() * P.depth()];
-        s.corrections(base[0], msg, 0, new long[2 * HalfTree.nodes(P.depth(), P.batchTrees())]);
+        s.corrections(base[0], msg, 0, new long[HalfTree.nodes(P.depth(), P.batchTrees())]);
         long[] rootSeeds = new Prg(senderSeed).nextLongs(2 * P.trees()); // the seeds the sender drew
         List<long[][]> trees = new ArrayList<>();
         for (int g = 0; g < P.trees(); g++) {

@@ -19,7 +19,8 @@ class LpnEncoderTest {
     }
 
     /** The reference: out_r ^= XOR of table[w_h mod k], w_h = LE32 of keystream bytes [40r + 4h, +4). */
-    static void reference(byte[] seed, int logk, long it, long row0, int rows, long[] table, long[] out) throws Exception {
+    static void reference(byte[] seed, int logk, long it, long row0, int rows, long[] table, long[] out)
+            throws Exception {
         Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
         ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"));
         long k = 1L << logk;
@@ -82,7 +83,8 @@ class LpnEncoderTest {
         LpnEncoder e = new LpnEncoder(8, new byte[16]);
         long[] table = new long[2 << 8];
         assertThrows(IllegalArgumentException.class, () -> e.encode(1, 1, 4, table, new long[8], 0), "odd first row");
-        assertThrows(IllegalArgumentException.class, () -> e.encode(1, 0, 4, new long[10], new long[8], 0), "small table");
+        assertThrows(IllegalArgumentException.class, () -> e.encode(1, 0, 4, new long[10], new long[8], 0),
+                "small table");
         assertThrows(IndexOutOfBoundsException.class, () -> e.encode(1, 0, 5, table, new long[8], 0));
         assertThrows(IllegalArgumentException.class, () -> new LpnEncoder(8, new byte[15]));
     }

@@ -51,7 +51,8 @@ class MpcotTest {
         MpcotReceiver r = new MpcotReceiver(p);
         long[] msg = new long[3 + 2 * p.trees() * p.depth()];
         long[] scratch = new long[2 * HalfTree.nodes(p.depth(), p.batchTrees())];
-        s.corrections(base[0], msg, 3, scratch);
+        s.corrections(base[0], msg, 3, new long[scratch.length / 2]);
+        s.begin();
         r.absorb(msg, 3, base[1]);
 
         java.util.BitSet noise = new java.util.BitSet(p.n());

@@ -13,11 +13,15 @@ final class SilentOtPair implements AutoCloseable {
     final InMemoryTransport.Pair pair;
     final SilentOt s0;
     final SilentOt s1;
+    final OtEngine e0;
+    final OtEngine e1;
 
-    private SilentOtPair(InMemoryTransport.Pair pair, SilentOt s0, SilentOt s1) {
+    private SilentOtPair(InMemoryTransport.Pair pair, Object[] a, Object[] b) {
         this.pair = pair;
-        this.s0 = s0;
-        this.s1 = s1;
+        this.e0 = (OtEngine) a[0];
+        this.s0 = (SilentOt) a[1];
+        this.e1 = (OtEngine) b[0];
+        this.s1 = (SilentOt) b[1];
     }
 
     static SilentOtPair open(FerretParams params) {
@@ -32,9 +36,9 @@ final class SilentOtPair implements AutoCloseable {
         return new SilentOtPair(p, r.party0(), r.party1());
     }
 
-    private static SilentOt setup(Session s, FerretParams params) {
+    private static Object[] setup(Session s, FerretParams params) {
         OtEngine e = OtEngine.setup(s, new SecureRandom());
-        return SilentOt.setup(e, new SecureRandom(), params);
+        return new Object[] {e, SilentOt.setup(e, new SecureRandom(), params)};
     }
 
     <A, B> TwoPartyRunner.Results<A, B> run(Function<SilentOt, A> p0, Function<SilentOt, B> p1) {

@@ -1,4 +1,4 @@
-package org.securetrain.layers;
+package org.securetrain.layers.core;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,14 +41,7 @@ public final class Shares {
      * detached array where it is, and DL4J's workspace validation then rejects it.
      */
     public static INDArray toIndArray(long[] values, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        if (n != values.length) {
-            throw new IllegalArgumentException("share of " + values.length + " elements does not fit shape "
-                    + Arrays.toString(shape));
-        }
+        SharedTensor.of(values, shape); // checks that the values fill the shape
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.createFromArray(values).reshape('c', shape);
         }

@@ -1,4 +1,4 @@
-package org.securetrain.dl4j;
+package org.securetrain.dl4j.checkpoint;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * One party's secret state of a secure network: per layer, its weight and optimiser shares (DL4J parameter
- * keys plus ".velocity"), with the configuration hash and fixed-point bits they belong to. A clone or a
- * restored network gets them back with {@link SecureTrain#reattach(org.deeplearning4j.nn.multilayer.MultiLayerNetwork,
- * SecurePartyContext, SecureNetworkState)}. A share alone reveals nothing about the weights, but both
- * parties' states together do: store them accordingly.
+ * keys plus ".velocity"), with the configuration hash and fixed-point bits they belong to; the content of a
+ * checkpoint's shares entry. Taken with {@code SecureTrain.exportState(net)}; a clone or a restored network
+ * gets it back with {@code SecureTrain.reattach(net, ctx, state)}. A share alone reveals nothing about the
+ * weights, but both parties' states together do: store them accordingly.
  */
 public final class SecureNetworkState {
     private static final int MAGIC = 0x53545331; // "STS1"
@@ -26,7 +26,12 @@ public final class SecureNetworkState {
     private final int fracBits;
     private final List<Map<String, long[]>> layers;
 
-    SecureNetworkState(byte[] configHash, int fracBits, List<Map<String, long[]>> layers) {
+    /** A state of the given layers' shares (copied). */
+    public static SecureNetworkState of(byte[] configHash, int fracBits, List<Map<String, long[]>> layers) {
+        return new SecureNetworkState(configHash, fracBits, layers);
+    }
+
+    private SecureNetworkState(byte[] configHash, int fracBits, List<Map<String, long[]>> layers) {
         this.configHash = configHash.clone();
         this.fracBits = fracBits;
         List<Map<String, long[]>> copy = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.securetrain.dl4j;
+package org.securetrain.dl4j.checkpoint;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +27,7 @@ import org.securetrain.runtime.Role;
  *   <li>{@value #SHARES_ENTRY}: this party's {@link SecureNetworkState} (weight and momentum shares, long[]).</li>
  * </ul>
  * The CRC-32 of each entry (checked on read) catches a truncated or damaged file; a torn write cannot happen because
- * {@link Checkpoints} writes to a temporary file and renames it atomically.
+ * {@link CheckpointDirectory#write} writes to a temporary file and renames it atomically.
  */
 public final class SecureCheckpoint {
     static final String CONF_ENTRY = "configuration.json";
@@ -136,7 +136,7 @@ public final class SecureCheckpoint {
             for (String name : new String[] {CONF_ENTRY, META_ENTRY, SHARES_ENTRY}) {
                 ZipEntry e = zip.getEntry(name);
                 if (e == null) {
-                    throw new CheckpointException("checkpoint " + file + " is damaged or not a SecureTrain checkpoint: "
+                    throw damaged(file, "checkpoint " + file + " is damaged or not a SecureTrain checkpoint: "
                             + "entry '" + name + "' is missing");
                 }
                 byte[] data;
@@ -147,13 +147,13 @@ public final class SecureCheckpoint {
                 CRC32 crc = new CRC32();
                 crc.update(data);
                 if (e.getCrc() == -1 || crc.getValue() != e.getCrc() || (e.getSize() != -1 && e.getSize() != data.length)) {
-                    throw new CheckpointException("checkpoint " + file + " is damaged: entry '" + name
+                    throw damaged(file, "checkpoint " + file + " is damaged: entry '" + name
                             + "' fails its CRC-32 check");
                 }
                 entries.put(name, data);
             }
         } catch (IOException e) {
-            throw new CheckpointException("checkpoint " + file + " is unreadable, truncated or damaged (" + e + ")", e);
+            throw damaged(file, "checkpoint " + file + " is unreadable, truncated or damaged (" + e + ")", e);
         }
         try {
             DataInputStream d = new DataInputStream(new ByteArrayInputStream(entries.get(META_ENTRY)));
@@ -184,9 +184,17 @@ public final class SecureCheckpoint {
             return new SecureCheckpoint(file, roleId == 0 ? Role.MODEL_OWNER : Role.DATA_OWNER, step, epoch, batch,
                     new String(entries.get(CONF_ENTRY), StandardCharsets.UTF_8), state);
         } catch (IOException e) {
-            throw new CheckpointException("checkpoint " + file + " is damaged or not a SecureTrain checkpoint: "
+            throw damaged(file, "checkpoint " + file + " is damaged or not a SecureTrain checkpoint: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static CheckpointException damaged(Path file, String message) {
+        return new CheckpointException(CheckpointException.Reason.DAMAGED, file, message);
+    }
+
+    private static CheckpointException damaged(Path file, String message, Throwable cause) {
+        return new CheckpointException(CheckpointException.Reason.DAMAGED, file, message, cause);
     }
 
     @Override

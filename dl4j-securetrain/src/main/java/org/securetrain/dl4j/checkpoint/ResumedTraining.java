@@ -1,10 +1,10 @@
-package org.securetrain.dl4j;
+package org.securetrain.dl4j.checkpoint;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * The result of {@link SecureTrain#resume}: the secure network with this party's checkpointed shares and
+ * The result of {@code SecureTrain.resume}: the secure network with this party's checkpointed shares and
  * counters, and the shared iterator already positioned at the checkpoint's batch. Continue with
  * {@code net.fit(sharedIterator())} for the rest of the current epoch, then further epochs as usual:
  *

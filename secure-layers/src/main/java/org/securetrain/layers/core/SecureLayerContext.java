@@ -1,4 +1,4 @@
-package org.securetrain.layers;
+package org.securetrain.layers.core;
 
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ShareKind;

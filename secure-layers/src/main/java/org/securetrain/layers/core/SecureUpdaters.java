@@ -1,4 +1,4 @@
-package org.securetrain.layers;
+package org.securetrain.layers.core;
 
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -45,6 +45,12 @@ public final class SecureUpdaters {
         }
         return "updater " + u.getClass().getSimpleName() + " is not supported: only Sgd, Nesterovs and NoOp are "
                 + "linear and run on shares (Adam and similar need square roots and divisions of secret values)";
+    }
+
+    /** The secure update for {@code u}, or null for NoOp (parameter not trained). */
+    public static ShareUpdater forShares(IUpdater u, String where) {
+        SgdConfig c = toSgdConfig(u, where);
+        return c == null ? null : new SgdShareUpdater(c);
     }
 
     /** The secure step for {@code u}, or null for NoOp (parameter not trained). */

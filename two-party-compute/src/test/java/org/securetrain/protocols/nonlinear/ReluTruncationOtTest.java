@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.prg.Prg;
@@ -68,44 +69,67 @@ class ReluTruncationOtTest {
         return new ReluTruncationOt.Result[] {r.party0(), r.party1()};
     }
 
+    static void checkExact(int f, int n) {
+        long[][] in = inputs(n, f, NlPair.prg());
+        ReluTruncationOt.Result[] r = run(in[1], in[2], f, ReluTruncationOt.Mode.EXACT, 4);
+        for (int i = 0; i < n; i++) {
+            long z = in[0][i];
+            long d = z > 0 ? 1 : 0;
+            assertEquals(d, NlPair.bit(r[0].dBits(), i) ^ NlPair.bit(r[1].dBits(), i), "d, f=" + f + ", z=" + z);
+            assertEquals(z > 0 ? z >> f : 0, r[0].yShare()[i] + r[1].yShare()[i], "y, f=" + f + ", z=" + z);
+        }
+    }
+
+    static void checkFaithful(int f, int n) {
+        long[][] in = inputs(n, f, NlPair.prg());
+        ReluTruncationOt.Result[] r = run(in[1], in[2], f, ReluTruncationOt.Mode.FAITHFUL, 4);
+        int low = 0;
+        for (int i = 0; i < n; i++) {
+            long z = in[0][i];
+            assertEquals(z > 0 ? 1 : 0, NlPair.bit(r[0].dBits(), i) ^ NlPair.bit(r[1].dBits(), i), "d, z=" + z);
+            long want = z > 0 ? z >> f : 0;
+            long got = r[0].yShare()[i] + r[1].yShare()[i];
+            assertTrue(got == want || (z > 0 && got == want - 1), "y, f=" + f + ", z=" + z + ": " + got);
+            low += got != want ? 1 : 0;
+        }
+        assertTrue(low < n, "the faithful mode should round down only sometimes");
+    }
+
+    /** The edges and every magnitude at several f (10^4 values each; 10^5 each in the slow variant). */
     @Test
     void exactModeIsBitExact() {
         for (int f : new int[] {12, 16, 24, 0, 1, 62}) {
-            int n = f == 24 ? 100_000 : 20_000;
-            long[][] in = inputs(n, f, NlPair.prg());
-            ReluTruncationOt.Result[] r = run(in[1], in[2], f, ReluTruncationOt.Mode.EXACT, 4);
-            for (int i = 0; i < n; i++) {
-                long z = in[0][i];
-                long d = z > 0 ? 1 : 0;
-                assertEquals(d, NlPair.bit(r[0].dBits(), i) ^ NlPair.bit(r[1].dBits(), i), "d, f=" + f + ", z=" + z);
-                assertEquals(z > 0 ? z >> f : 0, r[0].yShare()[i] + r[1].yShare()[i], "y, f=" + f + ", z=" + z);
-            }
+            checkExact(f, 10_000);
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    void exactModeIsBitExactOnAHundredThousandValuesPerF() {
+        for (int f : new int[] {12, 16, 24}) {
+            checkExact(f, 100_000);
         }
     }
 
     @Test
     void faithfulModeIsWithinOneUlpBelow() {
         for (int f : new int[] {12, 16, 24}) {
-            int n = f == 16 ? 100_000 : 20_000;
-            long[][] in = inputs(n, f, NlPair.prg());
-            ReluTruncationOt.Result[] r = run(in[1], in[2], f, ReluTruncationOt.Mode.FAITHFUL, 4);
-            int low = 0;
-            for (int i = 0; i < n; i++) {
-                long z = in[0][i];
-                assertEquals(z > 0 ? 1 : 0, NlPair.bit(r[0].dBits(), i) ^ NlPair.bit(r[1].dBits(), i), "d, z=" + z);
-                long want = z > 0 ? z >> f : 0;
-                long got = r[0].yShare()[i] + r[1].yShare()[i];
-                assertTrue(got == want || (z > 0 && got == want - 1), "y, f=" + f + ", z=" + z + ": " + got);
-                low += got != want ? 1 : 0;
-            }
-            assertTrue(low < n, "the faithful mode should round down only sometimes");
+            checkFaithful(f, 10_000);
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    void faithfulModeIsWithinOneUlpBelowOnAHundredThousandValuesPerF() {
+        for (int f : new int[] {12, 16, 24}) {
+            checkFaithful(f, 100_000);
         }
     }
 
     @Test
     void otherRadices() {
         for (int radix : new int[] {1, 2, 3, 5, 6}) {
-            int n = 3000;
+            int n = 1500;
             long[][] in = inputs(n, 16, NlPair.prg());
             ReluTruncationOt.Result[] r = run(in[1], in[2], 16, ReluTruncationOt.Mode.EXACT, radix);
             for (int i = 0; i < n; i++) {

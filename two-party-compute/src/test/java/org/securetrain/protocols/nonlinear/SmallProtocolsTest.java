@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.prg.Prg;
@@ -105,8 +106,17 @@ class SmallProtocolsTest {
 
     @Test
     void positiveBitIsExactAtFullWidthAndWithABound() {
+        positiveBit(20_000, 5_000);
+    }
+
+    @Test
+    @Tag("slow")
+    void positiveBitIsExactOnAHundredThousandValues() {
+        positiveBit(100_000, 100_000);
+    }
+
+    static void positiveBit(int n, int m) {
         Prg g = NlPair.prg();
-        int n = 100_000;
         long[] z = g.nextLongs(n);
         for (int i = 0; i < n; i++) {
             z[i] >>= i % 64;
@@ -127,7 +137,6 @@ class SmallProtocolsTest {
             assertEquals(z[i] > 0 ? 1 : 0, NlPair.bit(r.party0(), i) ^ NlPair.bit(r.party1(), i), "z=" + z[i]);
         }
         for (int bound : new int[] {40, 62, 8}) {
-            int m = 20_000;
             long[] v = g.nextLongs(m);
             long[] v0 = g.nextLongs(m);
             long[] v1 = new long[m];

@@ -14,7 +14,7 @@ public record NonlinearSettings(NonlinearEngine engine, ReluTruncationOt.Mode re
 
     /** Where the OT engine's random COTs come from. */
     public enum CotSource {
-        /** Ferret silent OT (published ferret_b13 parameters): about 0.2 bit per COT after a 1.3 MB set-up. */
+        /** Ferret silent OT (the service's default published parameter set, security/silent-ot.md): < 1 bit/COT. */
         SILENT,
         /** IKNP OT extension with random choices: 16 bytes per COT (a measurement baseline). */
         IKNP
@@ -63,7 +63,8 @@ public record NonlinearSettings(NonlinearEngine engine, ReluTruncationOt.Mode re
      */
     public static NonlinearSettings parse(String spec) {
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("non-linear settings: empty (expected gc or ot[,relu=..][,radix=..][,cots=..])");
+            throw new IllegalArgumentException(
+                    "non-linear settings: empty (expected gc or ot[,relu=..][,radix=..][,cots=..])");
         }
         String[] parts = spec.trim().split(",");
         NonlinearSettings s = of(NonlinearEngine.parse(parts[0]));

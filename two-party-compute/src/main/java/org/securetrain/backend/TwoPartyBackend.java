@@ -65,7 +65,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.reveal = session.channel("kernels.reveal");
     }
 
-    /** Both parties call this once per session; the default non-linear engine ({@link NonlinearSettings#defaults()}). */
+    /** Both parties call this once per session; default non-linear engine ({@link NonlinearSettings#defaults()}). */
     public static TwoPartyBackend open(Session session, FixedPoint fp) {
         return open(session, fp, NonlinearSettings.defaults());
     }

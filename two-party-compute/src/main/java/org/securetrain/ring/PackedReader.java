@@ -21,7 +21,8 @@ public final class PackedReader {
     private void need(long n) {
         if (bits + n > 64L * words.length) {
             throw new ProtocolViolationException(what + ": the peer's message holds " + 64L * words.length
-                    + " bits, reading " + n + " more at bit " + bits + " (the parties run different protocols or shapes)");
+                    + " bits, reading " + n + " more at bit " + bits
+                    + " (the parties run different protocols or shapes)");
         }
     }
 
@@ -76,7 +77,8 @@ public final class PackedReader {
     /** Checks that the message held nothing beyond what was read (up to the padding of its last word). */
     public void finish() {
         if ((bits + 63) >>> 6 != words.length) {
-            throw new ProtocolViolationException(what + ": the peer's message holds " + 64L * words.length + " bits, only "
+            throw new ProtocolViolationException(what + ": the peer's message holds " + 64L * words.length
+                    + " bits, only "
                     + bits + " were expected (the parties run different protocols or shapes)");
         }
     }

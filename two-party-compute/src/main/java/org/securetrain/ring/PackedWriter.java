@@ -32,7 +32,8 @@ public final class PackedWriter {
             throw new IllegalArgumentException("message too large: " + (bits + moreBits) + " bits");
         }
         if (needWords > words.length) {
-            words = Arrays.copyOf(words, (int) Math.max(needWords, Math.min(Integer.MAX_VALUE - 8L, 2L * words.length)));
+            long grown = Math.min(Integer.MAX_VALUE - 8L, 2L * words.length);
+            words = Arrays.copyOf(words, (int) Math.max(needWords, grown));
         }
     }
 

@@ -70,7 +70,8 @@ public class NonlinearBench {
     public void setUp() {
         tp = new TwoParties();
         SilentOt[] s = new SilentOt[2];
-        tp.run(x -> s[0] = SilentOt.setup(tp.e0, new SecureRandom()), x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom()));
+        tp.run(x -> s[0] = SilentOt.setup(tp.e0, new SecureRandom()),
+                x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom()));
         ProtocolId id = ProtocolId.of("bench", "nl");
         cot[0] = CotChannel.silent(s[0], id);
         cot[1] = CotChannel.silent(s[1], id);
@@ -157,7 +158,8 @@ public class NonlinearBench {
     public long[] truncationOt() {
         current = "faithful truncation OT (silent), n=" + TRUNC + " by " + f;
         currentElements = TRUNC;
-        return tp.run(s -> FaithfulTruncationOt.truncate(cot[0], t0, f), s -> FaithfulTruncationOt.truncate(cot[1], t1, f));
+        return tp.run(s -> FaithfulTruncationOt.truncate(cot[0], t0, f),
+                s -> FaithfulTruncationOt.truncate(cot[1], t1, f));
     }
 
     @Benchmark
@@ -181,6 +183,7 @@ public class NonlinearBench {
         current = "bit times share IKNP ring COT (round 1), n=" + n;
         currentElements = n;
         ProtocolId id = ProtocolId.of("bench", "bts");
-        return tp.run(s -> BitTimesShare.multiply(tp.e0, d0, x0, n, id), s -> BitTimesShare.multiply(tp.e1, d1, x1, n, id));
+        return tp.run(s -> BitTimesShare.multiply(tp.e0, d0, x0, n, id),
+                s -> BitTimesShare.multiply(tp.e1, d1, x1, n, id));
     }
 }

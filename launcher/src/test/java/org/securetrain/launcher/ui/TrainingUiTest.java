@@ -161,7 +161,9 @@ class TrainingUiTest {
             assertTrue(uiSent > 0 && uiSent <= finalSent, uiSent + " vs " + finalSent);
 
             String page = get(ui, "/securetrain").body();
-            assertTrue(page.contains("HE_PRODUCT") && page.contains("gc.tables") && page.contains("rounds"), page);
+            String reluStep = org.securetrain.backend.NonlinearEngine.DEFAULT == org.securetrain.backend.NonlinearEngine.OT
+                    ? "nl.relu" : "gc.tables"; // the default engine's ReLU traffic
+            assertTrue(page.contains("HE_PRODUCT") && page.contains(reluStep) && page.contains("rounds"), page);
             assertLoopbackOnly(ui.port());
         }
     }

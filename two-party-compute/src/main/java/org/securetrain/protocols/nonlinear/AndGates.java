@@ -46,7 +46,7 @@ final class AndGates {
         return triples.length;
     }
 
-    /** Triples of elements [elemFrom, elemFrom + count) from COTs of both directions of the batch, starting at cotFrom. */
+    /** Triples of elements [elemFrom, elemFrom + count) from both directions' COTs of the batch, from cotFrom on. */
     void absorb(CotPair.Batch batch, CotChannel ch, int cotFrom, int elemFrom, int count) {
         for (int g = 0; g < triples.length; g++) {
             triples[g].absorb(batch.sent(), cotFrom + g * count, batch.received(), cotFrom + g * count,

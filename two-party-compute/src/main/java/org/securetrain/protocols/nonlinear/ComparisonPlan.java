@@ -147,8 +147,8 @@ public final class ComparisonPlan {
     }
 
     /**
-     * [x &lt;= y] and s·[x = y] for the folded bit s = s0 XOR s1, with the low {@code lowBits} bits' [x_low &lt;= y_low]
-     * exposed when lowBits &gt; 0 (see the class comment).
+     * [x &lt;= y] and s·[x = y] for the folded bit s = s0 XOR s1, with the low {@code lowBits} bits'
+     * [x_low &lt;= y_low] exposed when lowBits &gt; 0 (see the class comment).
      */
     public static ComparisonPlan positive(int bits, int radix, int lowBits) {
         return new ComparisonPlan(bits, radix, lowBits, true, true);

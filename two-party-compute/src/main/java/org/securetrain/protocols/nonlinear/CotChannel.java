@@ -17,7 +17,7 @@ import org.securetrain.runtime.ProtocolId;
  * Not thread-safe: one protocol runs on a CotChannel at a time.
  */
 public final class CotChannel {
-    /** Elements per COT-fetching chunk (bounds the memory of blocks in flight). */
+    /** Random COTs per fetch when a protocol draws in chunks (bounds the 16-byte blocks held at once). */
     static final int CHUNK_COTS = 1 << 18;
 
     private final Channel channel;

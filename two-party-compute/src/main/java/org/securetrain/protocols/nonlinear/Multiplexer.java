@@ -53,8 +53,8 @@ public final class Multiplexer {
         if (n < 0) {
             problem = "n must be >= 0, got " + n;
         } else if (bits == null || bits.length < (n + 63) >>> 6) {
-            problem = "bit shares hold " + (bits == null ? 0 : 64L * bits.length) + " bits, n = " + n + " elements need "
-                    + ((n + 63) >>> 6) + " words";
+            problem = "bit shares hold " + (bits == null ? 0 : 64L * bits.length) + " bits, n = " + n
+                    + " elements need " + ((n + 63) >>> 6) + " words";
         } else if (x == null || x.length < n) {
             problem = "arithmetic shares have length " + (x == null ? 0 : x.length) + ", n = " + n;
         }

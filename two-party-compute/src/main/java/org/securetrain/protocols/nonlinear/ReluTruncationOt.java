@@ -18,7 +18,8 @@ import org.securetrain.ring.PackedWriter;
  * where y is not multiplied by 0): the sum u0 + u1 + 1 wraps past 2^64 exactly when m0 OR m1 (the top
  * bit of z is 0), so
  * <pre>
- *   floor(z / 2^f) = (u0 &gt;&gt; f) + (u1 &gt;&gt; f) + m0·m1·2^(64-f) + c_f,   c_f = [low_f(u0) + low_f(u1) + 1 &gt;= 2^f]
+ *   floor(z / 2^f) = (u0 &gt;&gt; f) + (u1 &gt;&gt; f) + m0·m1·2^(64-f) + c_f,
+ *   c_f = [low_f(u0) + low_f(u1) + 1 &gt;= 2^f]
  * </pre>
  * (arithmetic shifts). The pieces:
  * <ul>

@@ -17,8 +17,7 @@ public record RunTag(Kind kind, int n, int params) {
         RELU_TRUNCATION(4, "ReLU with truncation"),
         MAX_ARGMAX(5, "max with argmax"),
         BOOLEAN_TO_ARITHMETIC(6, "boolean to arithmetic"),
-        MILLIONAIRE(7, "millionaire comparison"),
-        AND(8, "AND gates");
+        MILLIONAIRE(7, "millionaire comparison");
 
         final int id;
         final String label;

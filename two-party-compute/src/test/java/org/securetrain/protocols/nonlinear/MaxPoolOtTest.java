@@ -60,7 +60,8 @@ class MaxPoolOtTest {
             for (int j = 0; j < k; j++) {
                 int idx = w * k + j;
                 assertEquals(j == best ? 1 : 0, NlPair.bit(r.party0().argmaxBits(), idx)
-                        ^ NlPair.bit(r.party1().argmaxBits(), idx), "argmax bit " + j + " of window " + w + " (k=" + k + ")");
+                        ^ NlPair.bit(r.party1().argmaxBits(), idx),
+                        "argmax bit " + j + " of window " + w + " (k=" + k + ")");
             }
         }
     }

@@ -33,7 +33,8 @@ class MillionaireTest {
         m.prepare();
         m.setInputs(v, s);
         StageRunner.run(c, "test.mill", new RunTag(RunTag.Kind.MILLIONAIRE, n, 0), m.stages());
-        return new long[][] {m.result(), plan.folded() ? m.rootEq() : null, plan.hasLowSubtree() ? m.lowResult() : null};
+        return new long[][] {m.result(), plan.folded() ? m.rootEq() : null,
+            plan.hasLowSubtree() ? m.lowResult() : null};
     }
 
     @Test

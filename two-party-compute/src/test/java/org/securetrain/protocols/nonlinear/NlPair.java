@@ -5,7 +5,9 @@ import java.util.function.Function;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
 import org.securetrain.crypto.ot.RecordingSession;
+import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -39,20 +41,23 @@ final class NlPair implements AutoCloseable {
         RecordingSession r1 = new RecordingSession(p.party(1));
         var e = TwoPartyRunner.run(p.party(0), s -> OtEngine.setup(r0, new SecureRandom()),
                 p.party(1), s -> OtEngine.setup(r1, new SecureRandom()));
-        var c = TwoPartyRunner.run(p.party(0), s -> CotChannel.iknp(e.party0(), org.securetrain.runtime.ProtocolId.parse(name), pool),
-                p.party(1), s -> CotChannel.iknp(e.party1(), org.securetrain.runtime.ProtocolId.parse(name), pool));
+        ProtocolId id = ProtocolId.parse(name);
+        var c = TwoPartyRunner.run(p.party(0), s -> CotChannel.iknp(e.party0(), id, pool),
+                p.party(1), s -> CotChannel.iknp(e.party1(), id, pool));
         return new NlPair(p, r0, r1, c.party0(), c.party1(), name);
     }
 
-    /** A fresh session pair whose random COTs come from Ferret silent OT (ferret_b13 unless given). */
-    static NlPair openSilent(String name, org.securetrain.crypto.ot.silent.FerretParams params) {
+    /** A fresh session pair whose random COTs come from Ferret silent OT (the service's default parameters). */
+    static NlPair openSilent(String name) {
         InMemoryTransport.Pair p = OtTestPair.sessions();
         RecordingSession r0 = new RecordingSession(p.party(0));
         RecordingSession r1 = new RecordingSession(p.party(1));
-        var c = TwoPartyRunner.run(p.party(0), s -> CotChannel.silent(org.securetrain.crypto.ot.silent.SilentOt.setup(
-                OtEngine.setup(r0, new SecureRandom()), new SecureRandom(), params), org.securetrain.runtime.ProtocolId.parse(name)),
-                p.party(1), s -> CotChannel.silent(org.securetrain.crypto.ot.silent.SilentOt.setup(
-                OtEngine.setup(r1, new SecureRandom()), new SecureRandom(), params), org.securetrain.runtime.ProtocolId.parse(name)));
+        ProtocolId id = ProtocolId.parse(name);
+        var c = TwoPartyRunner.run(
+                p.party(0), s -> CotChannel.silent(SilentOt.setup(OtEngine.setup(r0, new SecureRandom()),
+                        new SecureRandom()), id),
+                p.party(1), s -> CotChannel.silent(SilentOt.setup(OtEngine.setup(r1, new SecureRandom()),
+                        new SecureRandom()), id));
         return new NlPair(p, r0, r1, c.party0(), c.party1(), name);
     }
 

@@ -45,7 +45,8 @@ class ProtocolViewTest {
             CotPair[] cots = DealerCots.pairs(d0, d1, "view");
             CotChannel c0 = CotChannel.of(rec[0].channel("nl.view"), cots[0]);
             CotChannel c1 = CotChannel.of(rec[1].channel("nl.view"), cots[1]);
-            var r = TwoPartyRunner.run(pair.party(0), s -> protocol.apply(c0, 0), pair.party(1), s -> protocol.apply(c1, 1));
+            var r = TwoPartyRunner.run(pair.party(0), s -> protocol.apply(c0, 0),
+                    pair.party(1), s -> protocol.apply(c1, 1));
             List<long[]> msgs = rec[observer].received("nl.view");
             List<long[]> parts = new ArrayList<>();
             for (int k = 0; k < msgs.size(); k++) {
@@ -99,7 +100,7 @@ class ProtocolViewTest {
         }, what + ": the broken COT source must show in party " + observer + "'s view");
     }
 
-    /** A protocol run for the view tests: {@code input} = -1 for the observer (fixed input), 0 / 1 for the peer's A / B. */
+    /** A protocol run for the view tests: {@code input} -1 for the observer (fixed input), 0 / 1 the peer's A / B. */
     interface ViewProtocol {
         long[] run(CotChannel c, int party, int input);
     }

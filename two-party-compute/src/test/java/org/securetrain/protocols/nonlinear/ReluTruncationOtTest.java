@@ -65,7 +65,8 @@ class ReluTruncationOtTest {
     }
 
     static ReluTruncationOt.Result[] run(long[] z0, long[] z1, int f, ReluTruncationOt.Mode mode, int radix) {
-        var r = p.run(c -> ReluTruncationOt.run(c, z0, f, mode, radix), c -> ReluTruncationOt.run(c, z1, f, mode, radix));
+        var r = p.run(c -> ReluTruncationOt.run(c, z0, f, mode, radix),
+                c -> ReluTruncationOt.run(c, z1, f, mode, radix));
         return new ReluTruncationOt.Result[] {r.party0(), r.party1()};
     }
 

@@ -113,7 +113,7 @@ public final class RingCot {
             return e;
         }
 
-        /** Reads the n corrections and returns this party's shares of c_i·D_i mod 2^ell (c = b if no flips were sent). */
+        /** Reads the n corrections; this party's shares of c_i·D_i mod 2^ell (c = b if no flips were sent). */
         public long[] shares(PackedReader in) {
             long m = mask(ell);
             long[] out = new long[n];

@@ -223,7 +223,8 @@ class FlavoursTest {
     void oneOfNOtDeliversTheChosenEntry() {
         CotPair[] p = dealer(DealerCots.honest());
         CrHash h = new CrHash();
-        int[][] shapes = {{1, 2}, {2, 2}, {3, 2}, {4, 2}, {5, 2}, {6, 2}, {1, 64}, {2, 32}, {3, 16}, {4, 8}, {7, 1}, {5, 4}};
+        int[][] shapes = {{1, 2}, {2, 2}, {3, 2}, {4, 2}, {5, 2}, {6, 2}, {1, 64}, {2, 32}, {3, 16}, {4, 8}, {7, 1},
+            {5, 4}};
         for (int[] sh : shapes) {
             int w = sh[0];
             int o = sh[1];

@@ -1,5 +1,6 @@
 package org.securetrain.dl4j;
 
+import org.securetrain.backend.NonlinearSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,6 +108,17 @@ public final class SecureConfigurations {
      * and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS);
+    }
+
+    /** {@link #hash(MultiLayerConfiguration, int)} and the non-linear settings (see {@link SecureTrain#configHash}). */
+    public static byte[] hash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS, nonlinear.configString());
+    }
+
+    private static String comparableJson(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = toSecure(conf);
         c.setIterationCount(0);
         c.setEpochCount(0);
@@ -116,8 +128,7 @@ public final class SecureConfigurations {
             nnc.setEpochCount(0);
             nnc.clearVariables();
         }
-        return SessionOptions.hashConfig(HASH_DOMAIN, c.toJson(), "fracBits=" + fracBits,
-                "constantBits=" + SgdConfig.CONSTANT_BITS);
+        return c.toJson();
     }
 
     /** The plain twin of a secure configuration (for the revealed network). */

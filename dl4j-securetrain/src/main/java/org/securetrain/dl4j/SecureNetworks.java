@@ -1,5 +1,6 @@
 package org.securetrain.dl4j;
 
+import org.securetrain.backend.NonlinearSettings;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,11 +126,16 @@ public final class SecureNetworks {
         if (ctx.session() == null) {
             return;
         }
-        byte[] expected = SecureConfigurations.hash(conf, ctx.fracBits());
-        if (!MessageDigest.isEqual(expected, ctx.session().options().configHash())) {
+        // With the non-linear settings (what the launcher uses), or without (then parties on different engines
+        // fail at their first non-linear call, with both protocol descriptions, instead of at the handshake).
+        byte[] actual = ctx.session().options().configHash();
+        NonlinearSettings nl = ctx.nonlinear();
+        boolean bound = nl != null && MessageDigest.isEqual(SecureConfigurations.hash(conf, ctx.fracBits(), nl), actual);
+        if (!bound && !MessageDigest.isEqual(SecureConfigurations.hash(conf, ctx.fracBits()), actual)) {
             throw new IllegalStateException("the session was not opened with this configuration's hash: build "
-                    + "SessionOptions with configHash(SecureTrain.configHash(conf, " + ctx.fracBits() + ")) at both "
-                    + "parties, so that mismatched configurations fail at the handshake");
+                    + "SessionOptions with configHash(SecureTrain.configHash(conf, " + ctx.fracBits()
+                    + (nl == null ? "" : ", " + nl.spec()) + ")) at both parties, so that mismatched configurations "
+                    + "fail at the handshake");
         }
     }
 

@@ -5,7 +5,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
+import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
@@ -25,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * SecurePartyContext ctx = SecurePartyContext.builder()
  *         .session(session)                       // role taken from the session
  *         .fracBits(20)
- *         .backend(s -> new TwoPartyBackend(s, ...))
+ *         .nonlinear(NonlinearEngine.OT)          // the default; GC: garbled circuits as in round 1
  *         .lossVisibility(LossVisibility.BOTH_PARTIES)   // decided by the data owner
- *         .build();
+ *         .build();                               // builds the TwoPartyBackend (or give .backend(...))
  * }</pre>
+ * The session's configuration hash should be {@link SecureTrain#configHash(
+ * org.deeplearning4j.nn.conf.MultiLayerConfiguration, int, NonlinearSettings)} with the same non-linear settings,
+ * so that parties that would run different protocols fail at the handshake.
  *
  * <p>For tests only, {@link Builder#insecurePlaintextReferenceForTests()} selects the INSECURE single-process
  * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
@@ -91,6 +98,15 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     public LossVisibility lossVisibility() {
         return lossVisibility;
+    }
+
+    /**
+     * The non-linear protocols of this party's {@link TwoPartyBackend} (also behind decorators); null for the
+     * insecure reference or a backend of another kind.
+     */
+    public NonlinearSettings nonlinear() {
+        TwoPartyBackend b = ForwardingBackend.find(backend, TwoPartyBackend.class);
+        return b == null ? null : b.nonlinear();
     }
 
     /** True for the insecure single-process reference. */
@@ -194,6 +210,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
         private boolean debugRevealWeights;
+        private NonlinearSettings nonlinear;
 
         private Builder() {
         }
@@ -215,6 +232,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             FixedPoint.of(fracBits); // range check
             this.fracBits = fracBits;
             return this;
+        }
+
+        /**
+         * The non-linear protocols (ReLU, max-pool, truncation, bit times share): {@link NonlinearEngine#OT}
+         * (the default) or {@link NonlinearEngine#GC}. Used when the context builds the backend; an explicit
+         * backend must run the same settings. Both parties must choose alike (see the class comment).
+         */
+        public Builder nonlinear(NonlinearSettings settings) {
+            this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
+            return this;
+        }
+
+        /** {@link #nonlinear(NonlinearSettings)} with the engine's default settings. */
+        public Builder nonlinear(NonlinearEngine engine) {
+            return nonlinear(NonlinearSettings.of(Objects.requireNonNull(engine, "engine")));
         }
 
         /** An explicit two-party backend acting for this party. */
@@ -304,10 +336,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 throw new IllegalStateException("role " + role + " disagrees with the session's role " + session.role());
             }
             Role r = session.role();
-            if ((backend == null) == (backendFactory == null)) {
-                throw new IllegalStateException("give exactly one of backend(Backend) or backend(Function<Session, Backend>)");
+            if (backend != null && backendFactory != null) {
+                throw new IllegalStateException("give at most one of backend(Backend) or backend(Function<Session, Backend>)");
             }
-            Backend be = backend != null ? backend : backendFactory.apply(session);
+            boolean builtHere = backend == null && backendFactory == null;
+            Backend be = backend != null ? backend : builtHere
+                    ? TwoPartyBackend.open(session, FixedPoint.of(fracBits != null ? fracBits : FixedPoint.DEFAULT_FRAC_BITS),
+                            nonlinear != null ? nonlinear : NonlinearSettings.defaults())
+                    : backendFactory.apply(session);
             if (be == null) {
                 throw new IllegalStateException("the backend factory returned null");
             }
@@ -321,6 +357,11 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
                 throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
                         + be.fixedPoint().fracBits());
+            }
+            TwoPartyBackend tpb = ForwardingBackend.find(be, TwoPartyBackend.class);
+            if (nonlinear != null && tpb != null && !nonlinear.equals(tpb.nonlinear())) {
+                throw new IllegalStateException("non-linear settings " + nonlinear.configString()
+                        + " disagree with the backend's " + tpb.nonlinear().configString());
             }
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");

@@ -10,6 +10,7 @@ import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.dl4j.checkpoint.SecureNetworkState;
 import org.securetrain.layers.ReluMaxPoolFusion;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
 
@@ -55,6 +56,16 @@ public final class SecureTrain {
      */
     public static byte[] configHash(MultiLayerConfiguration conf, int fracBits) {
         return SecureConfigurations.hash(conf, fracBits);
+    }
+
+    /**
+     * {@link #configHash(MultiLayerConfiguration, int)} that also binds the non-linear protocol choice
+     * ({@link NonlinearSettings#configString()}): what a training session's handshake should compare, so that
+     * parties that would run different protocols (e.g. one on garbled circuits, one on OT) fail there. The
+     * two-argument hash stays what checkpoints and exported shares record: shares do not depend on the engine.
+     */
+    public static byte[] configHash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SecureConfigurations.hash(conf, fracBits, nonlinear);
     }
 
     /**

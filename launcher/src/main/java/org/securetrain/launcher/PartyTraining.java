@@ -23,6 +23,7 @@ import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
 import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -72,20 +73,33 @@ public final class PartyTraining {
         }
     }
 
-    /** Session options for a training session: the configuration hash binds both parties to the same model. */
+    /** Session options for a training session on the default non-linear protocols. */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
-        return sessionOptions(role, conf, fracBits, LinkProfile.LOOPBACK);
+        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), LinkProfile.LOOPBACK);
+    }
+
+    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, over a simulated link. */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            LinkProfile link) {
+        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), link);
+    }
+
+    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, on the given non-linear protocols. */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        return sessionOptions(role, conf, fracBits, nonlinear, LinkProfile.LOOPBACK);
     }
 
     /**
-     * As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, with what this party sends passing a
-     * simulated link (a measurement aid; {@link LinkProfile#LOOPBACK}: none). Not part of the configuration
-     * hash: each party shapes its own direction.
+     * Session options for a training session: the configuration hash binds both parties to the same model,
+     * precision and non-linear protocols. What this party sends passes a simulated link (a measurement aid;
+     * {@link LinkProfile#LOOPBACK}: none); the link is not part of the configuration hash: each party shapes
+     * its own direction.
      */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
-            LinkProfile link) {
+            NonlinearSettings nonlinear, LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits)).link(link).build();
+                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear)).link(link).build();
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -113,6 +127,7 @@ public final class PartyTraining {
         int checkpointEvery;
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
+        NonlinearSettings nonlinear = NonlinearSettings.defaults();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -120,6 +135,16 @@ public final class PartyTraining {
 
         public Spec fracBits(int f) {
             this.fracBits = f;
+            return this;
+        }
+
+        /**
+         * The non-linear protocols (default {@link NonlinearSettings#defaults()}); both parties must choose alike,
+         * and their session options must carry the same ({@link PartyTraining#sessionOptions(Role,
+         * MultiLayerConfiguration, int, NonlinearSettings)}).
+         */
+        public Spec nonlinear(NonlinearSettings settings) {
+            this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
             return this;
         }
 
@@ -222,7 +247,7 @@ public final class PartyTraining {
                 .session(s)
                 .fracBits(spec.fracBits)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
-                        FixedPoint.of(spec.fracBits))))
+                        FixedPoint.of(spec.fracBits), spec.nonlinear)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";

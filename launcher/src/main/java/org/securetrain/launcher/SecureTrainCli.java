@@ -1,5 +1,7 @@
 package org.securetrain.launcher;
 
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.launcher.ui.TrainingUi;
 
 import java.io.IOException;
@@ -83,6 +85,10 @@ public final class SecureTrainCli implements Callable<Integer> {
     double lr;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
     int fracBits;
+    @Option(names = "--nonlinear", defaultValue = "ot", paramLabel = "ot|gc", description = "protocols of ReLU, "
+            + "max-pool, truncation and bit times share: ot (millionaire and multiplexers on silent OT) or gc (garbled "
+            + "circuits, round 1); both parties must give the same (default ${DEFAULT-VALUE})")
+    String nonlinearName;
     @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
     int limit;
     @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
@@ -198,6 +204,12 @@ public final class SecureTrainCli implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw misuse("--frac-bits: " + e.getMessage());
         }
+        NonlinearSettings nonlinear;
+        try {
+            nonlinear = NonlinearSettings.of(NonlinearEngine.parse(nonlinearName));
+        } catch (IllegalArgumentException e) {
+            throw misuse("--nonlinear: " + e.getMessage());
+        }
         DataSet train = null;
         DataSet test = null;
         if (r == Role.DATA_OWNER) {
@@ -213,7 +225,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
                     + linkProfile.describe());
         }
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits, linkProfile))
+        TlsTransport t = TlsTransport.builder()
+                .options(PartyTraining.sessionOptions(r, conf, fracBits, nonlinear, linkProfile))
                 .identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
@@ -234,7 +247,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear).train(train).test(test)
                     .batch(batch).epochs(epochs).progress(true, tty);
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));

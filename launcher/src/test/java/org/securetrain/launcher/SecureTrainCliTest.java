@@ -135,6 +135,10 @@ class SecureTrainCliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("expected HOST:PORT"), r.err());
 
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--nonlinear", "garbled"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--nonlinear") && r.err().contains("'ot' or 'gc'"), r.err());
+
         r = inProcess(List.of("--role", "model-owner", "--listen", "127.0.0.1:0", "--key", dir.resolve("none.key").toString(),
                 "--cert", dir.resolve("mo.crt").toString(), "--peer-fingerprint", doFp));
         assertEquals(2, r.code());
@@ -171,6 +175,15 @@ class SecureTrainCliTest {
         String port2 = "127.0.0.1:" + freePort();
         mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port2, doFp, "--timeout", "20", "--lr", "0.02")));
         d = inProcess(dataOwner("c " + port2, moFp, "--timeout", "20", "--limit", "64"));
+        m = mo.get(60, TimeUnit.SECONDS);
+        assertEquals(1, m.code(), m.err());
+        assertEquals(1, d.code(), d.err());
+        assertTrue(m.err().contains("configHash") || d.err().contains("configHash"), m.err() + d.err());
+
+        // different non-linear engines: refused by the handshake too
+        String port3 = "127.0.0.1:" + freePort();
+        mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port3, doFp, "--timeout", "20", "--nonlinear", "gc")));
+        d = inProcess(dataOwner("c " + port3, moFp, "--timeout", "20", "--limit", "64", "--nonlinear", "ot"));
         m = mo.get(60, TimeUnit.SECONDS);
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());

@@ -61,6 +61,9 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.01", description = "learning rate (Nesterov momentum 0.9)") double lr;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--frac-bits", defaultValue = "24") int fracBits;
+    @Option(names = "--nonlinear", defaultValue = "ot", description = "the secure runs' non-linear protocols: gc, or "
+            + "ot[,relu=exact|faithful][,radix=N][,cots=silent|iknp] (default ${DEFAULT-VALUE} with its defaults)")
+    String nonlinear;
 
     @Option(names = "--mlp-hidden", defaultValue = "128,128", description = "hidden sizes of the MLP "
             + "(default ${DEFAULT-VALUE}: 784-128-128-10)")
@@ -171,7 +174,7 @@ public final class ParityHarness implements Callable<Integer> {
             ParitySetup setup;
             try {
                 setup = new ParitySetup(m, ParitySetup.ints(mlpHidden), ParitySetup.ints(cnn), lr, seed, fracBits,
-                        batch, epochs, dataSrc, nTrain, nTest);
+                        batch, epochs, dataSrc, nTrain, nTest, nonlinear);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

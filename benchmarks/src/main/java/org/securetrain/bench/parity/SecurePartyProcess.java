@@ -95,7 +95,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
         TlsIdentity id = TlsIdentity.load(key, cert);
         LinkProfile linkProfile = LinkProfile.parse(link);
         TlsTransport t = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(), linkProfile))
+                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(), setup.nonlinearSettings(),
+                        linkProfile))
                 .identity(id).pinnedPeer(peerFingerprint).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -121,7 +122,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
                 StandardCharsets.UTF_8))) {
             System.out.println("connected: " + s.protocol() + " " + s.cipherSuite());
             StepRecorder rec = new StepRecorder(s, csv);
-            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits()).batch(setup.batch())
+            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits())
+                    .nonlinear(setup.nonlinearSettings()).batch(setup.batch())
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {
                 spec.train(train).test(test);

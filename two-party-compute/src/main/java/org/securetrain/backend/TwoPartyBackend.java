@@ -4,6 +4,7 @@ import org.securetrain.protocols.BitTimesShare;
 import org.securetrain.protocols.FaithfulTruncation;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.MaxPoolCircuitProtocol;
+import org.securetrain.protocols.PositiveBitCircuit;
 import org.securetrain.protocols.ReluTruncation;
 import org.securetrain.protocols.SecureMatMul;
 
@@ -18,7 +19,7 @@ import org.securetrain.runtime.ProtocolId;
 
 /**
  * The real two-party backend: each party runs one over its {@link Session}. Products use the
- * rotation-free HE product (DESIGN.md 4.2), ReLU and max the garbled circuits (4.3, 4.5), truncation and
+ * rotation-free HE product (DESIGN.md 4.2), ReLU, max and the sign test the garbled circuits (4.3, 4.5), truncation and
  * bit-times-share OT extension (4.4). Set-up (both parties call {@link #open} together) runs the base OTs
  * of both directions and exchanges HE public keys once per session.
  *
@@ -118,6 +119,17 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
             return FaithfulTruncation.truncate(ot, control, x, bits, id);
         } finally {
             timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
+        }
+    }
+
+    /** One garbled comparison per element ({@link PositiveBitCircuit}); the OT engine's millionaire replaces it. */
+    @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        long t0 = System.nanoTime();
+        try {
+            return PositiveBitCircuit.run(gc(id), z);
+        } finally {
+            timings.add(KernelTimings.Kind.COMPARE_GC, System.nanoTime() - t0);
         }
     }
 

@@ -46,7 +46,8 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
         LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         String id = SecureLayerFactory.id(layerIndex, this);
         SecureLayerFactory.refuseIf(whyUnsupported(this), id);
-        ConvolutionOp op = new ConvolutionOp(this, SecureLayerFactory.fusedRelu(getActivationFn(), id));
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise());
         return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
                 layerIndex, layerParamsView, initializeParams);
     }

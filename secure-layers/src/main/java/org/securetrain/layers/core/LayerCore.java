@@ -98,8 +98,8 @@ public final class LayerCore {
         Map<String, ShareUpdater> updaters = new LinkedHashMap<>();
         for (String k : live.keySet()) {
             // null for NoOp: the parameter is not trained
-            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k), id() + " " + k)
-                    : null;
+            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k),
+                    host.regularizationFor(k), host.elementWiseClip(), id() + " " + k) : null;
             if (u != null) {
                 updaters.put(k, u);
             }
@@ -195,7 +195,9 @@ public final class LayerCore {
 
     /** The context and backend for one op call, after checking the layer can compute. */
     public OpStep step(boolean training) {
-        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training);
+        SecureLayerContext c = ctx;
+        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training, host.iteration(),
+                host.epoch(), c::jointSeed);
     }
 
     private Backend ready() {
@@ -224,7 +226,11 @@ public final class LayerCore {
     public Pair<Gradient, INDArray> finishBackward(OpStep s, SharedTensor dxOrNull, int batch, INDArray input,
             Map<String, INDArray> gradientViews, LayerWorkspaceMgr mgr) {
         if (shares != null) {
-            shares.update(s.be(), batch);
+            // DL4J scores the regularisation after backprop but before its updater: the pre-update weights
+            pendingRegularization = shares.regularized()
+                    ? revealRegularization(s.be(), shares.regularizationShare(s.be(), host.iteration(), host.epoch(),
+                            true)) : null;
+            shares.update(s.be(), host.miniBatch() ? batch : 1, host.iteration(), host.epoch());
             if (ctx.debugRevealWeights()) {
                 shares.writeMonitor(host.parameterViews(), s.be());
             }
@@ -237,6 +243,32 @@ public final class LayerCore {
         }
         long[] dx = s.needInputGradient() ? dxOrNull.values() : new long[(int) input.length()];
         return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, Shares.toIndArray(dx, input.shape())));
+    }
+
+    /**
+     * DL4J's {@code calcRegularizationScore} of this layer: the sum of its parameters' regularisation terms, revealed
+     * to the data owner (who sees the loss; 0 at the model owner, whose score comes from the data owner if at all).
+     * After a backward, the value of the weights before that step's update (DL4J scores before its updater runs);
+     * otherwise computed now. Both parties call it at the same point (DL4J's flow); 0 without regularisation.
+     */
+    public double regularizationScore() {
+        if (shares == null || !shares.regularized()) {
+            return 0;
+        }
+        Backend be = ready();
+        return guarded("regularisation score", () -> {
+            Double v = pendingRegularization;
+            pendingRegularization = null;
+            return v != null ? v
+                    : revealRegularization(be, shares.regularizationShare(be, host.iteration(), host.epoch(), false));
+        });
+    }
+
+    private Double pendingRegularization;
+
+    private double revealRegularization(Backend be, long share) {
+        long[] v = be.revealTo(LabelOwnerLoss.LABEL_OWNER, new long[] {share}, ProtocolId.parse(name()).child("reg"));
+        return v == null ? 0.0 : be.fixedPoint().decodeDouble(v[0]);
     }
 
     /** {@code n} as an int size in [1, 2^31), else an error naming {@code where} and {@code what}. */

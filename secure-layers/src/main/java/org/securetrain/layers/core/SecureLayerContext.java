@@ -29,6 +29,16 @@ public interface SecureLayerContext {
     double exchangeScore(double lossAtDataOwner);
 
     /**
+     * A seed both parties derive together, once per session (each contributes fresh randomness; both learn the seed):
+     * public to both, independent of every private value. Per-step randomness that both parties must know, such as
+     * dropout masks, derives from it. The first call communicates (both parties make it at the same point); null for
+     * a context that has none.
+     */
+    default byte[] jointSeed() {
+        return null;
+    }
+
+    /**
      * INSECURE debugging aid: when true, secure layers reveal their weights to both parties after every
      * update and write them into DL4J's parameter view. Off unless explicitly enabled.
      */

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.securetrain.layermath.Conv2dKernel;
 import org.securetrain.layermath.Im2col;
 import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.OpStep;
 import org.securetrain.layers.core.SecureOp;
@@ -22,6 +23,8 @@ import org.securetrain.layers.core.SharedTensor;
 public final class ConvolutionOp extends SecureOp {
     private final ConvolutionLayer conf;
     private final boolean relu;
+    private final PiecewiseLinear activation;
+    private PiecewiseLinear.Applied applied;
     private boolean reluDeferred;
     private ParameterShare weights;
     private ParameterShare bias;
@@ -29,9 +32,21 @@ public final class ConvolutionOp extends SecureOp {
 
     /** @param relu the configuration's activation is the fused ReLU (else identity) */
     public ConvolutionOp(ConvolutionLayer conf, boolean relu) {
+        this(conf, relu, null);
+    }
+
+    /**
+     * @param relu       the configuration's activation is the fused ReLU
+     * @param activation else a piecewise-linear activation after the truncated product (null: identity)
+     */
+    public ConvolutionOp(ConvolutionLayer conf, boolean relu, PiecewiseLinear activation) {
         super("conv", Layer.Type.CONVOLUTIONAL);
+        if (relu && activation != null) {
+            throw new IllegalArgumentException("fused ReLU or a piecewise-linear activation, not both");
+        }
         this.conf = conf;
         this.relu = relu;
+        this.activation = activation;
     }
 
     /** Whether the configured activation is the fused ReLU. */
@@ -92,6 +107,10 @@ public final class ConvolutionOp extends SecureOp {
         long[] y = c.forward(s.be(), x.values(), x.kind(), batch);
         if (!relu) {
             y = s.be().truncate(y, s.fracBits(), s.purpose("trunc"));
+            if (activation != null) {
+                applied = activation.forward(s.be(), y, s.purpose("act"));
+                y = applied.y();
+            }
         } // deferred ReLU: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU
         Im2col.Geometry g = c.geometry(batch);
         return SharedTensor.of(y, batch, g.outC(), g.outH(), g.outW());
@@ -99,7 +118,16 @@ public final class ConvolutionOp extends SecureOp {
 
     @Override
     public SharedTensor backward(OpStep s, SharedTensor dy) {
-        long[] dx = kernel.current(s).backward(s.be(), dy.values(), dy.kind(), s.needInputGradient());
+        long[] dz = dy.values();
+        org.securetrain.backend.ShareKind kind = dy.kind();
+        if (activation != null) {
+            if (applied == null) {
+                throw new IllegalStateException(s.id() + ": backward before forward");
+            }
+            dz = activation.backward(s.be(), applied, dz, s.purpose("act"));
+            kind = org.securetrain.backend.ShareKind.BOTH;
+        }
+        long[] dx = kernel.current(s).backward(s.be(), dz, kind, s.needInputGradient());
         return dx == null ? null : SharedTensor.of(dx, kernel.inputShape(dy.dim(0)));
     }
 }

@@ -51,12 +51,14 @@ public final class LabelOwnerLoss {
         if (labels == null) {
             throw new IllegalStateException(where + ": the data owner must provide labels");
         }
-        if (!Arrays.equals(labels.shape(), shape)) {
-            throw new IllegalArgumentException(where + ": labels must have shape " + Arrays.toString(shape) + ", got "
-                    + Arrays.toString(labels.shape()));
+        // the loss function checks the rest (e.g. a mixture density has fewer label columns than outputs)
+        if (labels.rank() != shape.length || labels.size(0) != shape[0]) {
+            throw new IllegalArgumentException(where + ": labels must be rank " + shape.length + " with " + shape[0]
+                    + " examples (outputs " + Arrays.toString(shape) + "), got " + Arrays.toString(labels.shape()));
         }
         INDArray z = decode(revealed, scaleBits, shape);
         INDArray y = labels.castTo(DataType.DOUBLE);
+        // DOUBLE: every bit of the revealed fixed-point values survives (DL4J casts to the network type itself)
         Pair<Double, INDArray> gs = loss.computeGradientAndScore(y, z.dup(), activation, null, false);
         INDArray perExample = loss.computeScoreArray(y, z.dup(), activation, null);
         FixedPoint fp = be.fixedPoint();

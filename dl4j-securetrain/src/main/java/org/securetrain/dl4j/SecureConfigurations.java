@@ -15,13 +15,22 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.serde.JsonMappers;
 import org.nd4j.linalg.activations.IActivation;
@@ -30,7 +39,13 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.securetrain.layers.SecureActivationLayer;
 import org.securetrain.layers.SecureActivations;
+import org.securetrain.layers.SecureConvolution1DLayer;
 import org.securetrain.layers.SecureConvolutionLayer;
+import org.securetrain.layers.SecureGlobalPoolingLayer;
+import org.securetrain.layers.SecureReshaping;
+import org.securetrain.layers.SecureSubsampling1DLayer;
+import org.securetrain.layers.SecureUpsampling2D;
+import org.securetrain.layers.SecureZeroPaddingLayer;
 import org.securetrain.layers.SecureLossLayer;
 import org.securetrain.layers.SecureDenseLayer;
 import org.securetrain.layers.SecureOutputLayer;
@@ -52,13 +67,18 @@ public final class SecureConfigurations {
     /** Version tag of everything the hash covers besides the configuration (bump on protocol changes). */
     static final String HASH_DOMAIN = "securetrain-dl4j/1";
 
-    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_SECURE = Map.of(
-            DenseLayer.class, SecureDenseLayer.class,
-            OutputLayer.class, SecureOutputLayer.class,
-            LossLayer.class, SecureLossLayer.class,
-            SubsamplingLayer.class, SecureSubsamplingLayer.class,
-            ConvolutionLayer.class, SecureConvolutionLayer.class,
-            ActivationLayer.class, SecureActivationLayer.class);
+    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_SECURE = Map.ofEntries(
+            Map.entry(DenseLayer.class, SecureDenseLayer.class),
+            Map.entry(OutputLayer.class, SecureOutputLayer.class),
+            Map.entry(LossLayer.class, SecureLossLayer.class),
+            Map.entry(SubsamplingLayer.class, SecureSubsamplingLayer.class),
+            Map.entry(Subsampling1DLayer.class, SecureSubsampling1DLayer.class),
+            Map.entry(ConvolutionLayer.class, SecureConvolutionLayer.class),
+            Map.entry(Convolution1DLayer.class, SecureConvolution1DLayer.class),
+            Map.entry(ActivationLayer.class, SecureActivationLayer.class),
+            Map.entry(GlobalPoolingLayer.class, SecureGlobalPoolingLayer.class),
+            Map.entry(ZeroPaddingLayer.class, SecureZeroPaddingLayer.class),
+            Map.entry(Upsampling2D.class, SecureUpsampling2D.class));
     private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_PLAIN = TO_SECURE.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final Set<Class<? extends Layer>> OUTPUTS = Set.of(SecureOutputLayer.class, SecureLossLayer.class);
@@ -68,10 +88,12 @@ public final class SecureConfigurations {
                     + "features (the embeddings) at the label owner, more than the outputs it already sees",
             BatchNormalization.class, "BatchNormalization is not supported yet (needs a secure reciprocal square "
                     + "root: the next step)");
-    /** Reshaping preprocessors: local linear maps, exact on shares. */
+    /** Reshaping preprocessors (reshapes and permutations only): local linear maps, exact on shares. */
     private static final Set<Class<?>> SHARE_SAFE_PREPROCESSORS = Set.of(CnnToFeedForwardPreProcessor.class,
-            FeedForwardToCnnPreProcessor.class);
-    private static final String SUPPORTED = "supported: DenseLayer, ConvolutionLayer, SubsamplingLayer, "
+            FeedForwardToCnnPreProcessor.class, RnnToFeedForwardPreProcessor.class,
+            FeedForwardToRnnPreProcessor.class, CnnToRnnPreProcessor.class, RnnToCnnPreProcessor.class);
+    private static final String SUPPORTED = "supported: DenseLayer, ConvolutionLayer, Convolution1DLayer, "
+            + "SubsamplingLayer, Subsampling1DLayer, GlobalPoolingLayer, ZeroPaddingLayer, Upsampling2D, "
             + "ActivationLayer, and OutputLayer or LossLayer as the last layer";
 
     private SecureConfigurations() {
@@ -190,8 +212,18 @@ public final class SecureConfigurations {
         } else if (target == SecureLossLayer.class) {
             LossLayer o = (LossLayer) l;
             addIfNotNull(why, SecureOutputLayer.whyUnsupported(o.getActivationFn(), o.getLossFn()));
-        } else if (target == SecureSubsamplingLayer.class) {
+        } else if (target == SecureSubsamplingLayer.class || target == SecureSubsampling1DLayer.class) {
             addIfNotNull(why, SecureSubsamplingLayer.whyUnsupported((SubsamplingLayer) l));
+        } else if (target == SecureConvolution1DLayer.class) {
+            Convolution1DLayer cl = (Convolution1DLayer) l;
+            addIfNotNull(why, SecureConvolution1DLayer.whyUnsupported(cl));
+            act = hiddenActivation(cl.getActivationFn(), why);
+        } else if (target == SecureGlobalPoolingLayer.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((GlobalPoolingLayer) l));
+        } else if (target == SecureZeroPaddingLayer.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((ZeroPaddingLayer) l));
+        } else if (target == SecureUpsampling2D.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((Upsampling2D) l));
         } else if (target == SecureConvolutionLayer.class) {
             ConvolutionLayer cl = (ConvolutionLayer) l;
             addIfNotNull(why, SecureConvolutionLayer.whyUnsupported(cl));

@@ -41,6 +41,11 @@ public final class ParameterShare {
         return gradient;
     }
 
+    /** The scale of the stored gradient beyond f (f for products, 0 for sums). */
+    public int gradientScaleBits() {
+        return gradientScaleBits;
+    }
+
     /** Stores a batch-sum gradient at scale 2^(f + extraBits) (extraBits = f for products, 0 for sums). */
     public void setGradient(long[] g, int extraBits) {
         if (g.length != value.length) {

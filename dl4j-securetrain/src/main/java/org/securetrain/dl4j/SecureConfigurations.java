@@ -22,6 +22,7 @@ import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -48,6 +49,8 @@ import org.securetrain.layers.SecureUpsampling2D;
 import org.securetrain.layers.SecureZeroPaddingLayer;
 import org.securetrain.layers.SecureLossLayer;
 import org.securetrain.layers.SecureDenseLayer;
+import org.securetrain.layers.SecureDropoutLayer;
+import org.securetrain.layers.core.DropoutMasks;
 import org.securetrain.layers.SecureOutputLayer;
 import org.securetrain.layers.SecureReLU;
 import org.securetrain.layers.SecureSubsamplingLayer;
@@ -78,7 +81,12 @@ public final class SecureConfigurations {
             Map.entry(ActivationLayer.class, SecureActivationLayer.class),
             Map.entry(GlobalPoolingLayer.class, SecureGlobalPoolingLayer.class),
             Map.entry(ZeroPaddingLayer.class, SecureZeroPaddingLayer.class),
-            Map.entry(Upsampling2D.class, SecureUpsampling2D.class));
+            Map.entry(Upsampling2D.class, SecureUpsampling2D.class),
+            Map.entry(DropoutLayer.class, SecureDropoutLayer.class));
+    /** The secure layers that apply DL4J's dropout to their input (the core does, from the public mask). */
+    private static final Set<Class<? extends Layer>> DROPOUT_HOSTS = Set.of(SecureDenseLayer.class,
+            SecureOutputLayer.class, SecureConvolutionLayer.class, SecureConvolution1DLayer.class,
+            SecureDropoutLayer.class);
     private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_PLAIN = TO_SECURE.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private static final Set<Class<? extends Layer>> OUTPUTS = Set.of(SecureOutputLayer.class, SecureLossLayer.class);
@@ -195,8 +203,8 @@ public final class SecureConfigurations {
         if (!last && output) {
             why.add("an output layer is only supported as the last layer");
         }
-        checkCommon(l, why);
-        if (l instanceof BaseLayer b) {
+        checkCommon(l, target, why);
+        if (l instanceof BaseLayer b && l.initializer().numParams(l) > 0) {
             checkTrainable(b, why);
         }
         IActivation act = null;
@@ -247,9 +255,14 @@ public final class SecureConfigurations {
         }
     }
 
-    private static void checkCommon(Layer l, List<String> why) {
+    private static void checkCommon(Layer l, Class<? extends Layer> target, List<String> why) {
         if (l.getIDropout() != null) {
-            why.add("dropout is not supported");
+            if (!DROPOUT_HOSTS.contains(target)) {
+                why.add("dropout on " + l.getClass().getSimpleName() + " is not supported (on DenseLayer, "
+                        + "ConvolutionLayer, Convolution1DLayer, OutputLayer and DropoutLayer it is)");
+            } else {
+                addIfNotNull(why, DropoutMasks.whyUnsupported(l.getIDropout()));
+            }
         }
         if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
             why.add("parameter constraints are not supported");

@@ -39,6 +39,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     /** Channel on which the data owner sends each loss value to the model owner. */
     public static final String SCORE_CHANNEL = "securetrain.score";
+    /** Channel on which the parties exchange their contributions to the joint seed (once per session). */
+    public static final String SEED_CHANNEL = "securetrain.seed";
+    private static final byte[] SEED_DOMAIN = "securetrain/joint-seed/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Prefix of the channels of the shared-data iterators (one per iterator, numbered in creation order). */
     public static final String DATA_CHANNEL_PREFIX = "securetrain.data.";
 
@@ -50,6 +53,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
+    private byte[] jointSeed;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
             boolean debugRevealWeights, boolean ownsBackend) {
@@ -143,6 +147,45 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             }
             return Double.longBitsToDouble(ch.receiveLong());
         }
+    }
+
+    /**
+     * The session's joint seed, derived at the first call (both parties make it at the same point of DL4J's flow):
+     * each party sends 32 bytes from {@link java.security.SecureRandom}, the seed is SHA-256 of a domain tag and both
+     * contributions in role order. Public to both parties and, since each contributed fresh randomness, chosen by
+     * neither alone; it depends on no private value (semi-honest parties: docs/security/dl4j.md). The insecure
+     * reference draws it locally (or takes {@link Builder#jointSeedForTests}).
+     */
+    @Override
+    public synchronized byte[] jointSeed() {
+        if (jointSeed == null) {
+            byte[] mine = new byte[32];
+            new java.security.SecureRandom().nextBytes(mine);
+            if (session == null) {
+                jointSeed = mine;
+            } else {
+                Channel ch = session.channel(SEED_CHANNEL);
+                byte[] peer;
+                try (TrafficStats.Scope s = ch.step("dl4j.joint-seed")) {
+                    ch.send(mine);
+                    peer = ch.receive();
+                }
+                if (peer.length != mine.length) {
+                    throw new IllegalStateException("the peer's joint-seed contribution has " + peer.length
+                            + " bytes, expected " + mine.length);
+                }
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(SEED_DOMAIN);
+                    md.update(role == Role.MODEL_OWNER ? mine : peer);
+                    md.update(role == Role.MODEL_OWNER ? peer : mine);
+                    jointSeed = md.digest();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("SHA-256 is not available", e);
+                }
+            }
+        }
+        return jointSeed.clone();
     }
 
     @Override
@@ -273,7 +316,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return this;
         }
 
+        /**
+         * TEST ONLY: the joint seed of the insecure reference (so that a plaintext DL4J network can be given the same
+         * dropout masks); a two-party context always derives it with the peer.
+         */
+        public Builder jointSeedForTests(byte[] seed) {
+            this.testSeed = seed.clone();
+            return this;
+        }
+
+        private byte[] testSeed;
+
         public SecurePartyContext build() {
+            if (testSeed != null && !insecureReference) {
+                throw new IllegalStateException("jointSeedForTests is for the insecure reference only");
+            }
             if (insecureReference) {
                 if (session != null || backend != null || backendFactory != null || role != null) {
                     throw new IllegalStateException("the insecure plaintext reference acts for both parties in one "
@@ -293,8 +350,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                         + "process, every value in the clear). For tests only; it protects nothing.");
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
-                return new SecurePartyContext(null, null, ref,
+                SecurePartyContext c = new SecurePartyContext(null, null, ref,
                         lossVisibility, debugRevealWeights, false);
+                c.jointSeed = testSeed;
+                return c;
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "

@@ -56,7 +56,7 @@ final class SecureLayerFactory {
             boolean initializeParams) {
         Layer layerConf = conf.getLayer();
         String id = id(layerIndex, layerConf);
-        if (layerConf instanceof BaseLayer b) {
+        if (layerConf instanceof BaseLayer b && layerConf.initializer().numParams(conf) > 0) {
             SecureUpdaters.toSgdConfig(b.getIUpdater(), id);
             if (b.getBiasUpdater() != null) {
                 SecureUpdaters.toSgdConfig(b.getBiasUpdater(), id + " bias");

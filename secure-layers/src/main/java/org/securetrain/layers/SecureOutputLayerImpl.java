@@ -91,11 +91,11 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return r;
     }
 
-    private void ensureLoss() {
+    private void ensureLoss(boolean training) {
         core.guarded("score", () -> {
             if (!lossCached) {
-                OpStep s = core.step(true);
-                loss(s, preOutput.forward(s, core.inputShare(input)));
+                OpStep s = core.step(training);
+                loss(s, preOutput.forward(s, core.trainingInput(s, input)));
             }
             return null;
         });
@@ -106,9 +106,10 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         assertInputSet(true);
         return core.guarded("loss and backward", () -> {
             OpStep s = core.step(true);
-            SharedTensor z = preOutput.forward(s, core.inputShare(input));
+            SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
             LabelOwnerLoss.Result r = loss(s, z);
-            SharedTensor dx = preOutput.backward(s, new SharedTensor(r.delta(), z.shape(), r.deltaKind()));
+            SharedTensor dx = core.dropoutBackward(s,
+                    preOutput.backward(s, new SharedTensor(r.delta(), z.shape(), r.deltaKind())));
             return core.finishBackward(s, dx, batch(), input, gradientViews, workspaceMgr);
         });
     }
@@ -122,7 +123,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         if (input == null || labels == null) {
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
-        ensureLoss();
+        ensureLoss(training);
         double mine = cachedLossSum / (conf().isMiniBatch() ? batch() : 1) + fullNetRegTerm;
         this.score = core.guarded("score", () -> core.context().exchangeScore(mine));
         return score;
@@ -133,7 +134,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         if (input == null || labels == null) {
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
-        ensureLoss();
+        ensureLoss(false);
         int batch = batch();
         double[] out = new double[batch];
         if (cachedExampleLosses == null) {
@@ -152,7 +153,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         assertInputSet(false);
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
-            SharedTensor z = preOutput.forward(s, core.inputShare(input));
+            SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
             int outputs = preOutput.nOut();

@@ -154,7 +154,7 @@ public final class LayerCore {
     public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr mgr) {
         return guarded("forward", () -> {
             OpStep s = step(training);
-            SharedTensor x = inputShare(input);
+            SharedTensor x = trainingInput(s, input);
             int batch = s.intSize(input.size(0), "batch size");
             SharedTensor y = op.forward(s, x);
             lastBatch = batch;
@@ -169,7 +169,7 @@ public final class LayerCore {
             OpStep s = step(true);
             SharedTensor dy = new SharedTensor(Shares.toLongs(epsilon, id() + " epsilon"), epsilon.shape(),
                     ShareKind.BOTH);
-            SharedTensor dx = op.backward(s, dy);
+            SharedTensor dx = dropoutBackward(s, op.backward(s, dy));
             return finishBackward(s, dx, lastBatch, input, gradientViews, mgr);
         });
     }
@@ -210,6 +210,71 @@ public final class LayerCore {
                     + "use SecureTrain.reattach(net, ctx, SecureTrain.exportState(original))");
         }
         return ctx.backend();
+    }
+
+    /**
+     * This party's share of the layer's input as the op sees it: in a training pass with dropout configured, DL4J's
+     * inverted dropout with the public mask of this layer and step ({@link DropoutMasks}): kept elements times the
+     * public 1/p (exact when 1/p is an integer, else one faithful truncation of the kept ones), dropped ones exactly 0.
+     */
+    public SharedTensor trainingInput(OpStep s, INDArray input) {
+        SharedTensor x = inputShare(input);
+        double[] m = dropoutMask(s, x.values().length);
+        return m == null ? x : scaleByMask(s, x, m, "dropout");
+    }
+
+    /** The gradient through the forward's dropout: dL/dX = dL/dX' times the same public mask. */
+    public SharedTensor dropoutBackward(OpStep s, SharedTensor dxAfterDropout) {
+        if (dxAfterDropout == null) {
+            return null;
+        }
+        double[] m = dropoutMask(s, dxAfterDropout.values().length);
+        return m == null ? dxAfterDropout : scaleByMask(s, dxAfterDropout, m, "ddropout");
+    }
+
+    /** The mask multipliers of this layer and step, or null without dropout (or outside training). */
+    private double[] dropoutMask(OpStep s, int n) {
+        if (!s.training() || !(host.dropout() instanceof org.deeplearning4j.nn.conf.dropout.Dropout d)) {
+            return null;
+        }
+        double p = DropoutMasks.retainProbability(d, s.iteration(), s.epoch());
+        return DropoutMasks.multipliers(s.seed(), host.index(), s.iteration(), s.epoch(), p, n);
+    }
+
+    private static SharedTensor scaleByMask(OpStep s, SharedTensor x, double[] m, String what) {
+        long[] v = x.values();
+        long[] y = new long[v.length];
+        int kept = 0;
+        double scale = 0;
+        for (double mi : m) {
+            if (mi != 0) {
+                kept++;
+                scale = mi;
+            }
+        }
+        if (scale == Math.rint(scale)) {
+            long c = (long) scale;
+            for (int i = 0; i < v.length; i++) {
+                y[i] = m[i] == 0 ? 0 : v[i] * c;
+            }
+            return new SharedTensor(y, x.shape(), x.kind());
+        }
+        // the kept elements times round(2^f / p), one faithful truncation by f; the dropped stay exactly 0
+        int f = s.fracBits();
+        long c = Math.round(Math.scalb(scale, f));
+        long[] keptValues = new long[kept];
+        for (int i = 0, k = 0; i < v.length; i++) {
+            if (m[i] != 0) {
+                keptValues[k++] = v[i] * c;
+            }
+        }
+        long[] t = s.be().truncate(keptValues, f, s.purpose(what));
+        for (int i = 0, k = 0; i < v.length; i++) {
+            if (m[i] != 0) {
+                y[i] = t[k++];
+            }
+        }
+        return SharedTensor.of(y, x.shape());
     }
 
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */

@@ -3,6 +3,7 @@ package org.securetrain.layers.core;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.AbstractLayer;
@@ -49,6 +50,11 @@ public interface LayerHost {
     /** The network's completed epochs. */
     int epoch();
 
+    /** DL4J's dropout of this layer's input (null for none). */
+    default IDropout dropout() {
+        return null;
+    }
+
     /** The layer at {@code layer.getIndex()} of a multi-layer network; index 0 takes the network input. */
     static LayerHost of(AbstractLayer<?> layer) {
         return new LayerHost() {
@@ -84,6 +90,11 @@ public interface LayerHost {
                 return layer.layerConf() instanceof BaseLayer b
                         && b.getGradientNormalization() == GradientNormalization.ClipElementWiseAbsoluteValue
                         ? b.getGradientNormalizationThreshold() : 0;
+            }
+
+            @Override
+            public IDropout dropout() {
+                return layer.layerConf().getIDropout();
             }
 
             @Override

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
@@ -54,6 +55,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
     private byte[] jointSeed;
+    private volatile InputRange inputRange = InputRange.WHOLE_EXAMPLE;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
             boolean debugRevealWeights, boolean ownsBackend) {
@@ -188,6 +190,24 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         return jointSeed.clone();
     }
 
+    /** The data owner's check of features and labels before sharing (set from the attached network's first layer). */
+    InputRange inputRange() {
+        return inputRange;
+    }
+
+    void inputRange(InputRange r) {
+        this.inputRange = r;
+    }
+
+    @Override
+    public void verifyRange(String where) {
+        if (backend instanceof RangeCheckedBackend r) {
+            r.verify(RANGE_ID, where);
+        }
+    }
+
+    private static final org.securetrain.runtime.ProtocolId RANGE_ID = org.securetrain.runtime.ProtocolId.parse("dl4j");
+
     @Override
     public boolean debugRevealWeights() {
         return debugRevealWeights;
@@ -237,6 +257,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
         private boolean debugRevealWeights;
+        private boolean rangeChecks = true;
 
         private Builder() {
         }
@@ -317,6 +338,17 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
 
         /**
+         * Whether every value entering a truncation is checked against the safe range and the run stops when one
+         * left it ({@link RangeCheckedBackend}; default true). Off saves two comparisons and two multiplexers per
+         * truncated value, at the risk of silent wrong numbers when values grow out of range. Both parties must set
+         * it alike (it changes the protocol calls).
+         */
+        public Builder rangeChecks(boolean on) {
+            this.rangeChecks = on;
+            return this;
+        }
+
+        /**
          * TEST ONLY: the joint seed of the insecure reference (so that a plaintext DL4J network can be given the same
          * dropout masks); a two-party context always derives it with the peer.
          */
@@ -350,7 +382,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                         + "process, every value in the clear). For tests only; it protects nothing.");
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
-                SecurePartyContext c = new SecurePartyContext(null, null, ref,
+                SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
                         lossVisibility, debugRevealWeights, false);
                 c.jointSeed = testSeed;
                 return c;
@@ -384,7 +416,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+            return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
+                    debugRevealWeights, backend == null);
         }
     }
 }

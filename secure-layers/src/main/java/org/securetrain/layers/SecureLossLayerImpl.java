@@ -150,6 +150,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                     out = Nd4j.zeros(DataType.DOUBLE, x.shape());
                 }
             }
+            core.context().verifyRange("inference (" + core.id() + ")");
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
         });
     }

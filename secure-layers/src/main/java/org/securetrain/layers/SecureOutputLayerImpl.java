@@ -161,6 +161,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             INDArray out = s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)
                     ? LabelOwnerLoss.activate(revealed, 2 * s.fracBits(), z.shape(), layerConf().getActivationFn())
                     : detached(new double[batch * outputs], batch, outputs);
+            core.context().verifyRange("inference (" + core.id() + ")");
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
         });
     }

@@ -306,6 +306,10 @@ public final class LayerCore {
             e.getValue().assign(0);
             g.setGradientFor(e.getKey(), e.getValue());
         }
+        if (host.takesNetworkInput()) {
+            // the last backward of the iteration: every value of the step has been checked
+            ctx.verifyRange("iteration " + host.iteration() + ", epoch " + host.epoch() + " (" + id() + ")");
+        }
         long[] dx = s.needInputGradient() ? dxOrNull.values() : new long[(int) input.length()];
         return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, Shares.toIndArray(dx, input.shape())));
     }

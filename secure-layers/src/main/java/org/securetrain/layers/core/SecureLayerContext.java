@@ -39,6 +39,14 @@ public interface SecureLayerContext {
     }
 
     /**
+     * The end of a training step (or of an inference pass): if the context checks ranges, both parties open the one
+     * bit "a value of this step left the fixed-point safe range" and the run stops with a clear error if it is set
+     * ({@link org.securetrain.backend.RangeCheckedBackend}). Both parties call it at the same point.
+     */
+    default void verifyRange(String where) {
+    }
+
+    /**
      * INSECURE debugging aid: when true, secure layers reveal their weights to both parties after every
      * update and write them into DL4J's parameter view. Off unless explicitly enabled.
      */

@@ -54,6 +54,9 @@ final class InputRange {
         boolean windows = windowH > 0 && shape.length == 4;
         for (int b = 0; b < batch; b++) {
             double norm = windows ? maxWindowL1(x, b * per, shape) : l1(x, b * per, per);
+            if (Double.isNaN(norm) || Double.isInfinite(norm)) {
+                return null; // the encoding names the value that cannot be encoded
+            }
             if (!(norm < bound)) {
                 double max = 0;
                 for (int i = b * per; i < (b + 1) * per; i++) {
@@ -75,7 +78,7 @@ final class InputRange {
     static String checkLabels(double[] y, int f) {
         double bound = labelBound(f);
         for (int i = 0; i < y.length; i++) {
-            if (!(Math.abs(y[i]) < bound)) {
+            if (Double.isFinite(y[i]) && !(Math.abs(y[i]) < bound)) {
                 return String.format(Locale.ROOT, "label value %s (element %d of the batch's labels) is outside "
                         + "(-%.0f, %.0f), the range the loss gradient can carry at f = %d (2^(55 - 2f)). Normalise the "
                         + "regression targets (DL4J's NormalizerStandardize with fitLabel(true), or "

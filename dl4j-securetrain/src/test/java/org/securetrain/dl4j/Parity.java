@@ -132,12 +132,18 @@ final class Parity {
     /** Two parties in one JVM over the in-memory transport; the data owner's scores (it sees the loss). */
     static Result twoParty(Function<Session, Backend> backends, MultiLayerConfiguration conf, List<DataSet> batches,
             int epochs) {
+        return twoParty(backends, conf, batches, epochs, true);
+    }
+
+    /** As above; {@code rangeChecks} false runs without the range guard (both parties). */
+    static Result twoParty(Function<Session, Backend> backends, MultiLayerConfiguration conf, List<DataSet> batches,
+            int epochs, boolean rangeChecks) {
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         MultiLayerNetwork plain = plain(conf, batches, epochs, plainScores);
         try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
             TwoPartyRunner.Results<Object[], Object[]> r = TwoPartyRunner.run(
-                    pair.party(0), s -> party(s, backends, conf, null, epochs),
-                    pair.party(1), s -> party(s, backends, conf, batches, epochs));
+                    pair.party(0), s -> party(s, backends, conf, null, epochs, rangeChecks),
+                    pair.party(1), s -> party(s, backends, conf, batches, epochs, rangeChecks));
             @SuppressWarnings("unchecked")
             List<Double> dataOwnerScores = (List<Double>) r.party1()[0];
             return new Result(plainScores.scores, dataOwnerScores, plain, (MultiLayerNetwork) r.party0()[1]);
@@ -145,8 +151,9 @@ final class Parity {
     }
 
     private static Object[] party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf,
-            List<DataSet> batchesOrNull, int epochs) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).backend(backends).build()) {
+            List<DataSet> batchesOrNull, int epochs, boolean rangeChecks) {
+        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).backend(backends)
+                .rangeChecks(rangeChecks).build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
             net.setListeners(scores);

@@ -86,19 +86,32 @@ public final class PiecewiseLinear {
     public record Applied(long[] y, long[] bits, int n) {
     }
 
-    /** Shares of f(x) and the comparison bits, x at scale f. */
+    /** Shares of f(x) and the comparison bits, x at scale f (the comparisons on x itself). */
     public Applied forward(Backend be, long[] x, ProtocolId id) {
+        return forward(be, x, x, be.fixedPoint().fracBits(), id);
+    }
+
+    /**
+     * Shares of f(x), x at scale f, with the comparisons made on {@code compareOn}: the same values at scale
+     * 2^compareScale. A layer passes its exact pre-truncation product (scale 2f), so that DL4J's side of an edge is
+     * kept even where the faithful truncation moves x by one ulp across it (e.g. a pre-activation of exactly 0, which
+     * LeakyReLU's inclusive edge at 0 puts on the slope-1 side, truncated to -1 ulp).
+     */
+    public Applied forward(Backend be, long[] x, long[] compareOn, int compareScale, ProtocolId id) {
         int n = x.length;
         int m = at.length;
+        if (compareOn.length != n) {
+            throw new IllegalArgumentException(name + ": " + compareOn.length + " comparison inputs for " + n + " values");
+        }
         boolean p0 = be.actsFor(0);
         long[] bits = new long[0];
         if (m > 0) {
-            // [x > b] = [x - b > 0]; [x >= b] = [x - b + 1 ulp > 0] on integers at scale f
+            // [x > b] = [x - b > 0]; [x >= b] = [x - b + 1 > 0] on the integers at scale 2^compareScale
             long[] shifted = new long[m * n];
             for (int i = 0; i < m; i++) {
-                long c = p0 ? be.fixedPoint().encode(at[i]) - (inclusive[i] ? 1 : 0) : 0;
+                long c = p0 ? Math.round(Math.scalb(at[i], compareScale)) - (inclusive[i] ? 1 : 0) : 0;
                 for (int k = 0; k < n; k++) {
-                    shifted[i * n + k] = x[k] - c;
+                    shifted[i * n + k] = compareOn[k] - c;
                 }
             }
             bits = be.positive(shifted, id.child("compare"));

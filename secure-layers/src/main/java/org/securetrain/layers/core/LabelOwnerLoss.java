@@ -59,8 +59,16 @@ public final class LabelOwnerLoss {
         INDArray z = decode(revealed, scaleBits, shape);
         INDArray y = labels.castTo(DataType.DOUBLE);
         // DOUBLE: every bit of the revealed fixed-point values survives (DL4J casts to the network type itself)
-        Pair<Double, INDArray> gs = loss.computeGradientAndScore(y, z.dup(), activation, null, false);
-        INDArray perExample = loss.computeScoreArray(y, z.dup(), activation, null);
+        Pair<Double, INDArray> gs;
+        INDArray perExample;
+        try {
+            gs = loss.computeGradientAndScore(y, z.dup(), activation, null, false);
+            perExample = loss.computeScoreArray(y, z.dup(), activation, null);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(where + ": labels must be what the loss " + loss + " accepts for "
+                    + "outputs " + Arrays.toString(shape) + ", got " + Arrays.toString(labels.shape()) + " ("
+                    + e.getMessage() + ")", e);
+        }
         FixedPoint fp = be.fixedPoint();
         double[] g = Shares.toDoubles(gs.getSecond());
         long[] delta;

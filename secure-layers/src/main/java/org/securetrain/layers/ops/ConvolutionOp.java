@@ -194,9 +194,11 @@ public final class ConvolutionOp extends SecureOp {
         int batch = x.dim(0);
         long[] y = c.forward(s.be(), xv, x.kind(), batch);
         if (!relu) {
-            y = s.be().truncate(y, s.fracBits(), s.purpose("trunc"));
+            long[] z = y;
+            y = s.be().truncate(z, s.fracBits(), s.purpose("trunc"));
             if (activation != null) {
-                applied = activation.forward(s.be(), y, s.purpose("act"));
+                // comparisons on the exact product z (scale 2f): the truncation's ulp never moves a value across an edge
+                applied = activation.forward(s.be(), y, z, 2 * s.fracBits(), s.purpose("act"));
                 y = applied.y();
             }
         } // deferred ReLU: the max-pool layer gets the raw scale-2f z and truncates inside its ReLU

@@ -84,13 +84,15 @@ public final class DenseOp extends SecureOp {
             throw s.badInput("input [batch, " + kernel.nIn() + "]", x.shape());
         }
         int batch = x.dim(0);
-        long[] y = kernel.forward(s.be(), x.values(), x.kind(), batch);
+        long[] z = kernel.forward(s.be(), x.values(), x.kind(), batch);
+        long[] y = z;
         if (truncate) {
             // identity: the raw product has scale 2f; bring it back to f (faithful truncation)
-            y = s.be().truncate(y, s.fracBits(), s.purpose("trunc"));
+            y = s.be().truncate(z, s.fracBits(), s.purpose("trunc"));
         }
         if (activation != null) {
-            applied = activation.forward(s.be(), y, s.purpose("act"));
+            // comparisons on the exact product z (scale 2f): the truncation's ulp never moves a value across an edge
+            applied = activation.forward(s.be(), y, z, 2 * s.fracBits(), s.purpose("act"));
             y = applied.y();
         }
         return SharedTensor.of(y, batch, kernel.nOut());

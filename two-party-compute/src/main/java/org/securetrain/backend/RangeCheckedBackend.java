@@ -28,6 +28,15 @@ public final class RangeCheckedBackend extends ForwardingBackend {
         super(delegate);
     }
 
+    /**
+     * {@code be} without the range check, for truncations whose inputs are bounded by values already checked: an
+     * optimiser step's products of a checked gradient, a velocity or a weight with a public constant below 2^22
+     * ({@code ParameterShare}). {@code be} itself when it is not a range-checked backend.
+     */
+    public static Backend unchecked(Backend be) {
+        return be instanceof RangeCheckedBackend r ? r.delegate() : be;
+    }
+
     /** Thrown at both parties when a checked value left the safe range; the run must stop. */
     public static final class RangeOverflowException extends IllegalStateException {
         public RangeOverflowException(String message) {

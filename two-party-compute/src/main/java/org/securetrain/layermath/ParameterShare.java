@@ -199,7 +199,14 @@ public final class ParameterShare {
                 new double[] {-t, 0, t});
     }
 
+    /**
+     * x times a public constant: not range-checked ({@link org.securetrain.backend.RangeCheckedBackend#unchecked}). Its
+     * inputs are the gradient after its checked truncation, weights and velocities, each a scale-f value, times a
+     * mantissa below 2^22: in range while they stay below 2^(39 - f), which the checked products of every step
+     * (forward, backward, gradient) watch. Checking them too would triple the checks for nothing.
+     */
     private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, ProtocolId id) {
-        return be.truncate(RingMatrix.scale(x, c.mantissa()), c.shift(), id);
+        return org.securetrain.backend.RangeCheckedBackend.unchecked(be).truncate(RingMatrix.scale(x, c.mantissa()),
+                c.shift(), id);
     }
 }

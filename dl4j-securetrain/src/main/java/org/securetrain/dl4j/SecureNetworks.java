@@ -33,6 +33,7 @@ public final class SecureNetworks {
             throw new IllegalArgumentException("only the model owner supplies initial parameters; the data owner "
                     + "passes null");
         }
+        ctx.inputRange(InputRange.of(secure));
         MultiLayerNetwork net = new MultiLayerNetwork(secure);
         net.init();
         if (modelOwnerInitialParams != null) {
@@ -62,6 +63,7 @@ public final class SecureNetworks {
         for (SecureLayer l : layers) {
             l.bind(ctx);
         }
+        ctx.inputRange(InputRange.of(net.getLayerWiseConfigurations()));
         ReluMaxPoolFusion.apply(net);
     }
 
@@ -82,6 +84,7 @@ public final class SecureNetworks {
             layers.get(i).initShares(ctx);
             layers.get(i).importShares(state.layer(i));
         }
+        ctx.inputRange(InputRange.of(conf));
         ReluMaxPoolFusion.apply(net);
     }
 

@@ -10,6 +10,7 @@ import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
@@ -46,6 +47,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     /** Channel on which the data owner sends each loss value to the model owner. */
     public static final String SCORE_CHANNEL = "securetrain.score";
+    /** Channel on which the parties exchange their contributions to the joint seed (once per session). */
+    public static final String SEED_CHANNEL = "securetrain.seed";
+    private static final byte[] SEED_DOMAIN = "securetrain/joint-seed/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Prefix of the channels of the shared-data iterators (one per iterator, numbered in creation order). */
     public static final String DATA_CHANNEL_PREFIX = "securetrain.data.";
 
@@ -57,6 +61,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
+    private byte[] jointSeed;
+    private volatile InputRange inputRange = InputRange.WHOLE_EXAMPLE;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
             boolean debugRevealWeights, boolean ownsBackend) {
@@ -161,6 +167,63 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
     }
 
+    /**
+     * The session's joint seed, derived at the first call (both parties make it at the same point of DL4J's flow):
+     * each party sends 32 bytes from {@link java.security.SecureRandom}, the seed is SHA-256 of a domain tag and both
+     * contributions in role order. Public to both parties and, since each contributed fresh randomness, chosen by
+     * neither alone; it depends on no private value (semi-honest parties: docs/security/dl4j.md). The insecure
+     * reference draws it locally (or takes {@link Builder#jointSeedForTests}).
+     */
+    @Override
+    public synchronized byte[] jointSeed() {
+        if (jointSeed == null) {
+            byte[] mine = new byte[32];
+            new java.security.SecureRandom().nextBytes(mine);
+            if (session == null) {
+                jointSeed = mine;
+            } else {
+                Channel ch = session.channel(SEED_CHANNEL);
+                byte[] peer;
+                try (TrafficStats.Scope s = ch.step("dl4j.joint-seed")) {
+                    ch.send(mine);
+                    peer = ch.receive();
+                }
+                if (peer.length != mine.length) {
+                    throw new IllegalStateException("the peer's joint-seed contribution has " + peer.length
+                            + " bytes, expected " + mine.length);
+                }
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(SEED_DOMAIN);
+                    md.update(role == Role.MODEL_OWNER ? mine : peer);
+                    md.update(role == Role.MODEL_OWNER ? peer : mine);
+                    jointSeed = md.digest();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("SHA-256 is not available", e);
+                }
+            }
+        }
+        return jointSeed.clone();
+    }
+
+    /** The data owner's check of features and labels before sharing (set from the attached network's first layer). */
+    InputRange inputRange() {
+        return inputRange;
+    }
+
+    void inputRange(InputRange r) {
+        this.inputRange = r;
+    }
+
+    @Override
+    public void verifyRange(String where) {
+        if (backend instanceof RangeCheckedBackend r) {
+            r.verify(RANGE_ID, where);
+        }
+    }
+
+    private static final org.securetrain.runtime.ProtocolId RANGE_ID = org.securetrain.runtime.ProtocolId.parse("dl4j");
+
     @Override
     public boolean debugRevealWeights() {
         return debugRevealWeights;
@@ -211,6 +274,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
         private boolean debugRevealWeights;
         private NonlinearSettings nonlinear;
+        private boolean rangeChecks = true;
 
         private Builder() {
         }
@@ -305,7 +369,32 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return this;
         }
 
+        /**
+         * Whether every value entering a truncation is checked against the safe range and the run stops when one
+         * left it ({@link RangeCheckedBackend}; default true). Off saves two comparisons and two multiplexers per
+         * truncated value, at the risk of silent wrong numbers when values grow out of range. Both parties must set
+         * it alike (it changes the protocol calls).
+         */
+        public Builder rangeChecks(boolean on) {
+            this.rangeChecks = on;
+            return this;
+        }
+
+        /**
+         * TEST ONLY: the joint seed of the insecure reference (so that a plaintext DL4J network can be given the same
+         * dropout masks); a two-party context always derives it with the peer.
+         */
+        public Builder jointSeedForTests(byte[] seed) {
+            this.testSeed = seed.clone();
+            return this;
+        }
+
+        private byte[] testSeed;
+
         public SecurePartyContext build() {
+            if (testSeed != null && !insecureReference) {
+                throw new IllegalStateException("jointSeedForTests is for the insecure reference only");
+            }
             if (insecureReference) {
                 if (session != null || backend != null || backendFactory != null || role != null) {
                     throw new IllegalStateException("the insecure plaintext reference acts for both parties in one "
@@ -325,8 +414,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                         + "process, every value in the clear). For tests only; it protects nothing.");
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
-                return new SecurePartyContext(null, null, ref,
+                SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
                         lossVisibility, debugRevealWeights, false);
+                c.jointSeed = testSeed;
+                return c;
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "
@@ -366,7 +457,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+            return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
+                    debugRevealWeights, backend == null);
         }
     }
 }

@@ -131,9 +131,18 @@ public final class SharedDataSetIterator implements DataSetIterator {
             throw new IllegalArgumentException("shared iterator: " + x.size(0) + " feature rows but "
                     + ds.getLabels().size(0) + " label rows");
         }
+        double[] plain = Shares.toDoubles(x);
+        String tooLarge = ctx.inputRange().checkFeatures(plain, x.shape(), ctx.fracBits());
+        if (tooLarge == null) {
+            tooLarge = InputRange.checkLabels(Shares.toDoubles(ds.getLabels()), ctx.fracBits());
+        }
+        if (tooLarge != null) {
+            throw new IllegalArgumentException("shared iterator, batch " + batchesThisEpoch + " of this epoch: "
+                    + tooLarge);
+        }
         long[] enc;
         try {
-            enc = ctx.fixedPoint().encode(Shares.toDoubles(x));
+            enc = ctx.fixedPoint().encode(plain);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("shared iterator: a feature value of batch " + batchesThisEpoch
                     + " of this epoch (shape " + Arrays.toString(x.shape()) + ", C order) cannot be encoded at f = "

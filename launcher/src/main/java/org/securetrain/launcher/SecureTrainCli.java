@@ -199,6 +199,14 @@ public final class SecureTrainCli implements Callable<Integer> {
         TlsIdentity id = identity();
         MultiLayerConfiguration conf = modelConf();
         try {
+            org.securetrain.dl4j.SecureTrain.secureConfiguration(conf);
+        } catch (org.securetrain.dl4j.UnsupportedConfigurationException e) {
+            // every (layer, reason) pair at once, one per line
+            throw misuse("--model: this configuration cannot be trained on shares (" + e.problems().size()
+                    + (e.problems().size() == 1 ? " reason" : " reasons") + "):\n  "
+                    + e.getMessage().replace("\n", "\n  "));
+        }
+        try {
             PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
             org.securetrain.ring.FixedPoint.of(fracBits);
         } catch (IllegalArgumentException e) {

@@ -16,8 +16,8 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.securetrain.layers.ops.ConvolutionOp;
 
 /**
- * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
- * dilation, activation {@link SecureReLU} (fused) or identity; computed by
+ * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate, Strict or Same mode, zero padding, dilation,
+ * activation {@link SecureReLU} (fused) or identity; computed by
  * {@link org.securetrain.layers.ops.ConvolutionOp}.
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
@@ -28,11 +28,12 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
 
     /** Null when the convolution's geometry is supported on shares, else why not. */
     public static String whyUnsupported(ConvolutionLayer c) {
-        if (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict) {
-            return "convolution mode " + c.getConvolutionMode() + " is not supported (Truncate or Strict only)";
+        ConvolutionMode m = c.getConvolutionMode();
+        if (m != ConvolutionMode.Truncate && m != ConvolutionMode.Strict && m != ConvolutionMode.Same) {
+            return "convolution mode " + m + " is not supported (Truncate, Strict or Same)";
         }
-        if (c.getDilation() != null && Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) {
-            return "dilation " + Arrays.toString(c.getDilation()) + " is not supported";
+        if (c.getDilation() != null && Arrays.stream(c.getDilation()).anyMatch(d -> d < 1)) {
+            return "dilation " + Arrays.toString(c.getDilation()) + " is not valid";
         }
         if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
             return "data format " + c.getCnn2dDataFormat() + " is not supported (NCHW only)";
@@ -46,7 +47,8 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
         LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         String id = SecureLayerFactory.id(layerIndex, this);
         SecureLayerFactory.refuseIf(whyUnsupported(this), id);
-        ConvolutionOp op = new ConvolutionOp(this, SecureLayerFactory.fusedRelu(getActivationFn(), id));
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise());
         return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
                 layerIndex, layerParamsView, initializeParams);
     }

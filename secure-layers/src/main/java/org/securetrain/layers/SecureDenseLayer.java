@@ -15,7 +15,7 @@ import org.securetrain.layers.ops.DenseOp;
 /**
  * A {@link DenseLayer} computed on secret shares. It is a DenseLayer in every respect DL4J can see
  * (fields, input-type inference, preprocessors, UI, {@code instanceof}); only its implementation differs.
- * Activation: {@link SecureReLU} (fused into the layer) or identity.
+ * Activation: {@link SecureReLU} (fused into the layer), identity, or a piecewise-linear one ({@link SecureActivations}).
  *
  * <p>The configured updater ({@code getIUpdater()}, {@code getBiasUpdater()}) is the one the secure step
  * uses ({@link org.securetrain.layers.core.SecureUpdaters}); DL4J itself is told the parameters have a
@@ -34,7 +34,8 @@ public class SecureDenseLayer extends DenseLayer {
         LayerValidation.assertNInNOutSet("SecureDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         String id = SecureLayerFactory.id(layerIndex, this);
         SecureLayerFactory.refuseIf(hasLayerNorm() ? "layer normalisation is not supported on shares" : null, id);
-        DenseOp op = DenseOp.hidden(this, SecureLayerFactory.fusedRelu(getActivationFn(), id));
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        DenseOp op = DenseOp.hidden(this, act.fusedRelu(), act.piecewise());
         return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
                 layerIndex, layerParamsView, initializeParams);
     }

@@ -8,8 +8,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.SecureUpdaters;
 
 /**
@@ -32,16 +32,19 @@ final class SecureLayerFactory {
         }
     }
 
-    /** True for the fused secure ReLU, false for identity; anything else is refused naming the layer. */
-    static boolean fusedRelu(IActivation a, String id) {
-        if (a instanceof SecureReLU) {
-            return true;
+    /**
+     * A hidden layer's activation on shares: the fused exact ReLU ({@link SecureReLU}, or a plain ReLU), identity, or
+     * a piecewise-linear one applied after the product's truncation; anything else is refused naming the layer.
+     */
+    record HiddenActivation(boolean fusedRelu, PiecewiseLinear piecewise) {
+        static HiddenActivation of(IActivation a, String id) {
+            String why = SecureActivations.whyUnsupported(a);
+            if (why != null) {
+                throw new IllegalStateException(id + ": " + why);
+            }
+            boolean relu = a instanceof SecureReLU || SecureActivations.isPlainRelu(a);
+            return new HiddenActivation(relu, relu ? null : SecureActivations.piecewise(a));
         }
-        if (a instanceof ActivationIdentity) {
-            return false;
-        }
-        throw new IllegalStateException(id + ": activation " + a + " is not supported on shares; secure "
-                + "layers take SecureReLU (fused, exact) or identity");
     }
 
     /**
@@ -53,7 +56,7 @@ final class SecureLayerFactory {
             boolean initializeParams) {
         Layer layerConf = conf.getLayer();
         String id = id(layerIndex, layerConf);
-        if (layerConf instanceof BaseLayer b) {
+        if (layerConf instanceof BaseLayer b && layerConf.initializer().numParams(conf) > 0) {
             SecureUpdaters.toSgdConfig(b.getIUpdater(), id);
             if (b.getBiasUpdater() != null) {
                 SecureUpdaters.toSgdConfig(b.getBiasUpdater(), id + " bias");

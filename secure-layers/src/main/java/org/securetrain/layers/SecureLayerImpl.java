@@ -40,6 +40,12 @@ public class SecureLayerImpl extends BaseLayer<org.deeplearning4j.nn.conf.layers
         return false;
     }
 
+    /** The layer's regularisation term from the weight shares ({@link LayerCore#regularizationScore}). */
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return core.regularizationScore();
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);

@@ -7,19 +7,17 @@ import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 
 /**
- * An {@link OutputLayer} (softmax + multi-class cross-entropy only) computed on secret shares, in
- * "label-owner loss" mode (DESIGN.md 4.6): the logits are revealed to the data owner, who holds the
- * labels and computes softmax, the loss and the output delta. Updaters as in {@link SecureDenseLayer}.
+ * An {@link OutputLayer} computed on secret shares in "label-owner loss" mode (DESIGN.md 4.6): the pre-activation
+ * outputs are revealed to the data owner only, who holds the labels and computes DL4J's output activation, loss
+ * function (any {@link ILossFunction}, built-in or user-written), score and delta with DL4J's own code
+ * ({@link org.securetrain.layers.core.LabelOwnerLoss}). Updaters as in {@link SecureDenseLayer}.
  */
 public class SecureOutputLayer extends OutputLayer {
 
@@ -27,17 +25,16 @@ public class SecureOutputLayer extends OutputLayer {
         super();
     }
 
-    /** Null when the activation/loss pair is what the secure output layer computes, else why not. */
+    /**
+     * Null when the activation/loss pair can be computed by the label owner, else why not. Every activation and loss
+     * function sees only the layer's pre-outputs and the labels, so only a missing one is refused.
+     */
     public static String whyUnsupported(IActivation activation, ILossFunction loss) {
-        if (!(activation instanceof ActivationSoftmax)) {
-            return "output activation " + activation + " is not supported: the secure output layer is softmax only";
+        if (activation == null) {
+            return "the output layer has no activation";
         }
-        if (loss == null || (loss.getClass() != LossMCXENT.class && loss.getClass() != LossNegativeLogLikelihood.class)) {
-            return "loss " + (loss == null ? "null" : loss.getClass().getSimpleName()) + " is not supported: the "
-                    + "secure output layer computes softmax with multi-class cross-entropy (MCXENT / NEGATIVELOGLIKELIHOOD)";
-        }
-        if (((LossMCXENT) loss).getWeights() != null) {
-            return "weighted cross-entropy is not supported yet";
+        if (loss == null) {
+            return "the output layer has no loss function";
         }
         return null;
     }

@@ -12,8 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.backend.Backend;
-import org.securetrain.layermath.SoftmaxCrossEntropy;
+import org.securetrain.layers.core.LabelOwnerLoss;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.LayerHost;
 import org.securetrain.layers.core.OpStep;
@@ -22,34 +21,36 @@ import org.securetrain.layers.core.Shares;
 import org.securetrain.layers.ops.DenseOp;
 
 /**
- * Implementation of {@link SecureOutputLayer}: the logits of a {@link DenseOp} (scale 2f, no activation) followed
- * by the label-owner softmax cross-entropy; context, shares and the update step are its {@link LayerCore}'s.
+ * Implementation of {@link SecureOutputLayer}: the pre-activation outputs of a {@link DenseOp} (scale 2f) followed by
+ * the label-owner loss ({@link LabelOwnerLoss}: DL4J's own output activation and loss function at the data owner);
+ * context, shares and the update step are its {@link LayerCore}'s.
  *
  * <p>Lifecycle in {@code MultiLayerNetwork.fit} (computeGradientAndScore): DL4J sets this layer's input and
- * labels, calls {@link #backpropGradient} (the output layer's forward happens here: logits, reveal to the
- * data owner, loss and delta there, backward, then the SGD step on shares), then {@link #computeScore}.
- * Plain DL4J runs the output forward a second time for the score; here the loss of the backprop pass is
- * cached and returned, which is also what keeps the score at the pre-update weights, as in DL4J. The cache
- * is dropped whenever DL4J sets a new input or new labels.
+ * labels, calls {@link #backpropGradient} (the output layer's forward happens here: pre-outputs, reveal to the
+ * data owner, loss and delta there, backward, then the optimiser step on shares), then the layers' regularisation
+ * scores and {@link #computeScore}. Plain DL4J runs the output forward a second time for the score; here the loss of
+ * the backprop pass is cached and returned, which is also what keeps the score at the pre-update weights, as in
+ * DL4J. The cache is dropped whenever DL4J sets a new input or new labels.
  *
- * <p>Score: the data owner's mean loss; at the model owner whatever the data owner agreed to send
+ * <p>Score: DL4J's formula, loss sum / batch (unless {@code miniBatch(false)}) + the regularisation term, at the data
+ * owner; at the model owner whatever the data owner agreed to send
  * ({@link org.securetrain.layers.core.SecureLayerContext#exchangeScore}), else NaN. Outputs ({@link #activate},
- * used by {@code output()} and {@code evaluate()}): softmax probabilities at the data owner, from the logits
- * revealed to it; zeros at the model owner, which learns nothing about predictions (its evaluation results are
- * meaningless: it has neither predictions nor labels).
+ * used by {@code output()} and {@code evaluate()}): DL4J's output activation at the data owner, from the
+ * pre-outputs revealed to it; zeros at the model owner, which learns nothing about predictions (its evaluation
+ * results are meaningless: it has neither predictions nor labels).
  */
 public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> implements SecureLayer {
-    private final DenseOp logits;
+    private final DenseOp preOutput;
     private final LayerCore core;
     // loss of the current input and labels (valid until either changes)
     private boolean lossCached;
-    private double cachedScore = Double.NaN;
+    private double cachedLossSum = Double.NaN;
     private double[] cachedExampleLosses;
 
     public SecureOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        this.logits = DenseOp.logits((FeedForwardLayer) conf.getLayer());
-        this.core = new LayerCore(LayerHost.of(this), logits);
+        this.preOutput = DenseOp.logits((FeedForwardLayer) conf.getLayer());
+        this.core = new LayerCore(LayerHost.of(this), preOutput);
     }
 
     @Override
@@ -71,7 +72,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
 
     private void invalidate() {
         lossCached = false;
-        cachedScore = Double.NaN;
+        cachedLossSum = Double.NaN;
         cachedExampleLosses = null;
     }
 
@@ -79,38 +80,22 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return LayerCore.intSize(input.size(0), "batch size", core.id());
     }
 
-    /** The data owner's one-hot labels as doubles; null at a party that does not hold them. */
-    private double[] labelsAtOwner(Backend be, int batch) {
-        if (!be.actsFor(SoftmaxCrossEntropy.LABEL_OWNER)) {
-            return null;
-        }
-        if (labels == null) {
-            throw new IllegalStateException(core.id() + ": the data owner must provide labels");
-        }
-        if (labels.rank() != 2 || labels.size(0) != batch || labels.size(1) != logits.nOut()) {
-            throw new IllegalArgumentException(core.id() + ": labels must be [" + batch + ", " + logits.nOut()
-                    + "], got " + Arrays.toString(labels.shape()));
-        }
-        return Shares.toDoubles(labels);
-    }
-
-    /** The logits' forward (kept for backward), the loss at the label owner, the score exchange; caches the loss. */
-    private SoftmaxCrossEntropy.Result loss(OpStep s, SharedTensor z) {
-        int batch = batch();
-        double[] y = labelsAtOwner(s.be(), batch);
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.lossAndDelta(s.be(), z.values(), y, batch, logits.nOut(),
-                s.purpose("loss"));
-        cachedScore = core.context().exchangeScore(r.loss());
-        cachedExampleLosses = r.exampleLosses();
+    /** The pre-outputs' forward (kept for backward) and the loss at the label owner; caches the loss. */
+    private LabelOwnerLoss.Result loss(OpStep s, SharedTensor z) {
+        SecureOutputLayer c = layerConf();
+        LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(),
+                labels, c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id());
+        cachedLossSum = r.lossSum();
+        cachedExampleLosses = r.exampleScores();
         lossCached = true;
         return r;
     }
 
-    private void ensureLoss() {
+    private void ensureLoss(boolean training) {
         core.guarded("score", () -> {
             if (!lossCached) {
-                OpStep s = core.step(true);
-                loss(s, logits.forward(s, core.inputShare(input)));
+                OpStep s = core.step(training);
+                loss(s, preOutput.forward(s, core.trainingInput(s, input)));
             }
             return null;
         });
@@ -121,20 +106,26 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         assertInputSet(true);
         return core.guarded("loss and backward", () -> {
             OpStep s = core.step(true);
-            SharedTensor z = logits.forward(s, core.inputShare(input));
-            SoftmaxCrossEntropy.Result r = loss(s, z);
-            SharedTensor dx = logits.backward(s, new SharedTensor(r.delta(), z.shape(), r.deltaKind()));
+            SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
+            LabelOwnerLoss.Result r = loss(s, z);
+            SharedTensor dx = core.dropoutBackward(s,
+                    preOutput.backward(s, new SharedTensor(r.delta(), z.shape(), r.deltaKind())));
             return core.finishBackward(s, dx, batch(), input, gradientViews, workspaceMgr);
         });
     }
 
+    /**
+     * DL4J's score: loss sum / batch (with {@code miniBatch(true)}) + {@code fullNetRegTerm} at the data owner, then
+     * the score exchange (the model owner gets it only if the data owner shares it).
+     */
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (input == null || labels == null) {
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
-        ensureLoss();
-        this.score = cachedScore + fullNetRegTerm / batch();
+        ensureLoss(training);
+        double mine = cachedLossSum / (conf().isMiniBatch() ? batch() : 1) + fullNetRegTerm;
+        this.score = core.guarded("score", () -> core.context().exchangeScore(mine));
         return score;
     }
 
@@ -143,7 +134,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         if (input == null || labels == null) {
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
-        ensureLoss();
+        ensureLoss(false);
         int batch = batch();
         double[] out = new double[batch];
         if (cachedExampleLosses == null) {
@@ -156,20 +147,22 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, detached(out, batch, 1));
     }
 
-    /** Inference: probabilities at the data owner (from logits revealed to it), zeros at the model owner. */
+    /** Inference: DL4J's output activation at the data owner (from pre-outputs revealed to it), zeros elsewhere. */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
-            SharedTensor z = logits.forward(s, core.inputShare(input));
-            long[] revealed = s.be().revealTo(SoftmaxCrossEntropy.LABEL_OWNER, z.values(), s.purpose("logits"));
+            SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
+            long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
-            int classes = logits.nOut();
+            int outputs = preOutput.nOut();
             // the model owner gets zeros: it sees no predictions (NaN would make DL4J's evaluation throw)
-            double[] p = s.be().actsFor(SoftmaxCrossEntropy.LABEL_OWNER)
-                    ? SoftmaxCrossEntropy.softmax(revealed, s.fracBits(), batch, classes) : new double[batch * classes];
-            return workspaceMgr.dup(ArrayType.ACTIVATIONS, detached(p, batch, classes));
+            INDArray out = s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)
+                    ? LabelOwnerLoss.activate(revealed, 2 * s.fracBits(), z.shape(), layerConf().getActivationFn())
+                    : detached(new double[batch * outputs], batch, outputs);
+            core.context().verifyRange("inference (" + core.id() + ")");
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
         });
     }
 
@@ -177,6 +170,12 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.create(values, new long[] {rows, columns}, 'c').castTo(dataType);
         }
+    }
+
+    /** The layer's pre-update regularisation term (see {@link LayerCore#regularizationScore}). */
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return core.regularizationScore();
     }
 
     /** Layer-level training (outside MultiLayerNetwork) is not a secure code path. */

@@ -56,10 +56,14 @@ class SecureLayersUnitTest {
         assertEquals(SgdConfig.nesterov(0.1, 0.8), SecureUpdaters.toSgdConfig(new Nesterovs(0.1, 0.8), "l"));
         assertNull(SecureUpdaters.toSgdConfig(new NoOp(), "l"));
         assertTrue(SecureUpdaters.whyUnsupported(new Adam()).contains("Adam"));
-        assertTrue(SecureUpdaters.whyUnsupported(new Sgd(new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.9)))
-                .contains("schedules"));
+        // schedules are public functions of the counters (issue 15): evaluated at each step
+        Sgd scheduled = new Sgd(new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.9));
+        assertNull(SecureUpdaters.whyUnsupported(scheduled));
+        assertEquals(SgdConfig.sgd(0.1 * 0.9 * 0.9), SecureUpdaters.sgdConfigAt(scheduled, 2, 0, "l"));
+        // every output activation and loss is computed by the label owner with DL4J's code (issue 15)
         assertNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMCXENT()));
-        assertNotNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMSE()));
+        assertNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMSE()));
+        assertNotNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), null));
     }
 
     /** A secure configuration built by hand (no rewriting): JSON/YAML round trip, DL4J init, NoOp updater. */

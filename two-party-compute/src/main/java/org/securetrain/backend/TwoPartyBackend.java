@@ -4,6 +4,7 @@ import org.securetrain.protocols.BitTimesShare;
 import org.securetrain.protocols.FaithfulTruncation;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.MaxPoolCircuitProtocol;
+import org.securetrain.protocols.PositiveBitCircuit;
 import org.securetrain.protocols.ReluTruncation;
 import org.securetrain.protocols.SecureMatMul;
 import org.securetrain.protocols.nonlinear.CotChannel;
@@ -27,7 +28,7 @@ import org.securetrain.runtime.ProtocolId;
 /**
  * The real two-party backend: each party runs one over its {@link Session}. Products use the
  * rotation-free HE product (DESIGN.md 4.2). The non-linear operations (ReLU with truncation 4.3, max-pool
- * 4.5, faithful truncation and bit times share 4.4) run on the chosen {@link NonlinearEngine}: by default
+ * 4.5, the sign test, faithful truncation and bit times share 4.4) run on the chosen {@link NonlinearEngine}: by default
  * the millionaire protocol, multiplexers and truncation on Ferret silent OT
  * ({@link org.securetrain.protocols.nonlinear}); or, as in round 1, garbled circuits for ReLU and max and
  * IKNP correlated OT for truncation and bit times share. Set-up (both parties call {@link #open} together)
@@ -166,6 +167,27 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
                     : FaithfulTruncation.truncate(ot, control, x, bits, id);
         } finally {
             timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * OT engine: one full-width millionaire comparison per element ({@link PositiveBit}); GC engine: one
+     * garbled comparison per element ({@link PositiveBitCircuit}). Both exact for every 64-bit z.
+     */
+    @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        long t0 = System.nanoTime();
+        if (nonlinear.engine() == NonlinearEngine.OT) {
+            try {
+                return PositiveBit.compute(cot(id), z, PositiveBit.FULL, nonlinear.radix());
+            } finally {
+                timings.add(KernelTimings.Kind.COMPARE_OT, System.nanoTime() - t0);
+            }
+        }
+        try {
+            return PositiveBitCircuit.run(gc(id), z);
+        } finally {
+            timings.add(KernelTimings.Kind.COMPARE_GC, System.nanoTime() - t0);
         }
     }
 

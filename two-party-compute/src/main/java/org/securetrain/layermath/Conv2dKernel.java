@@ -18,6 +18,8 @@ public final class Conv2dKernel {
     /** The protocol id its two-party calls are named under (the name, validated). */
     private final ProtocolId id;
     private final int inC, inH, inW, outC, kh, kw, sh, sw, ph, pw;
+    private int dh = 1;
+    private int dw = 1;
     private final boolean relu;
     private final ParameterShare weights;
     private final ParameterShare bias;
@@ -65,6 +67,14 @@ public final class Conv2dKernel {
         this.bias = bias;
     }
 
+    /** Sets the dilation (kernel taps {@code dh} rows and {@code dw} columns apart); before the first forward. */
+    public Conv2dKernel dilated(int dh, int dw) {
+        new Im2col.Geometry(1, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, dh, dw); // validates
+        this.dh = dh;
+        this.dw = dw;
+        return this;
+    }
+
     public ParameterShare weights() {
         return weights;
     }
@@ -74,7 +84,7 @@ public final class Conv2dKernel {
     }
 
     public Im2col.Geometry geometry(int batch) {
-        return new Im2col.Geometry(batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
+        return new Im2col.Geometry(batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, dh, dw);
     }
 
     /** [batch, inC, inH, inW] share (scale f) -> [batch, outC, outH, outW]: scale f with ReLU, else 2f. */

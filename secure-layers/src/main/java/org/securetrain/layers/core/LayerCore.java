@@ -98,8 +98,8 @@ public final class LayerCore {
         Map<String, ShareUpdater> updaters = new LinkedHashMap<>();
         for (String k : live.keySet()) {
             // null for NoOp: the parameter is not trained
-            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k), id() + " " + k)
-                    : null;
+            ShareUpdater u = op.trainedByUpdater(k) ? SecureUpdaters.forShares(host.updaterFor(k),
+                    host.regularizationFor(k), host.elementWiseClip(), id() + " " + k) : null;
             if (u != null) {
                 updaters.put(k, u);
             }
@@ -154,7 +154,7 @@ public final class LayerCore {
     public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr mgr) {
         return guarded("forward", () -> {
             OpStep s = step(training);
-            SharedTensor x = inputShare(input);
+            SharedTensor x = trainingInput(s, input);
             int batch = s.intSize(input.size(0), "batch size");
             SharedTensor y = op.forward(s, x);
             lastBatch = batch;
@@ -169,7 +169,7 @@ public final class LayerCore {
             OpStep s = step(true);
             SharedTensor dy = new SharedTensor(Shares.toLongs(epsilon, id() + " epsilon"), epsilon.shape(),
                     ShareKind.BOTH);
-            SharedTensor dx = op.backward(s, dy);
+            SharedTensor dx = dropoutBackward(s, op.backward(s, dy));
             return finishBackward(s, dx, lastBatch, input, gradientViews, mgr);
         });
     }
@@ -195,7 +195,9 @@ public final class LayerCore {
 
     /** The context and backend for one op call, after checking the layer can compute. */
     public OpStep step(boolean training) {
-        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training);
+        SecureLayerContext c = ctx;
+        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training, host.iteration(),
+                host.epoch(), c::jointSeed);
     }
 
     private Backend ready() {
@@ -208,6 +210,71 @@ public final class LayerCore {
                     + "use SecureTrain.reattach(net, ctx, SecureTrain.exportState(original))");
         }
         return ctx.backend();
+    }
+
+    /**
+     * This party's share of the layer's input as the op sees it: in a training pass with dropout configured, DL4J's
+     * inverted dropout with the public mask of this layer and step ({@link DropoutMasks}): kept elements times the
+     * public 1/p (exact when 1/p is an integer, else one faithful truncation of the kept ones), dropped ones exactly 0.
+     */
+    public SharedTensor trainingInput(OpStep s, INDArray input) {
+        SharedTensor x = inputShare(input);
+        double[] m = dropoutMask(s, x.values().length);
+        return m == null ? x : scaleByMask(s, x, m, "dropout");
+    }
+
+    /** The gradient through the forward's dropout: dL/dX = dL/dX' times the same public mask. */
+    public SharedTensor dropoutBackward(OpStep s, SharedTensor dxAfterDropout) {
+        if (dxAfterDropout == null) {
+            return null;
+        }
+        double[] m = dropoutMask(s, dxAfterDropout.values().length);
+        return m == null ? dxAfterDropout : scaleByMask(s, dxAfterDropout, m, "ddropout");
+    }
+
+    /** The mask multipliers of this layer and step, or null without dropout (or outside training). */
+    private double[] dropoutMask(OpStep s, int n) {
+        if (!s.training() || !(host.dropout() instanceof org.deeplearning4j.nn.conf.dropout.Dropout d)) {
+            return null;
+        }
+        double p = DropoutMasks.retainProbability(d, s.iteration(), s.epoch());
+        return DropoutMasks.multipliers(s.seed(), host.index(), s.iteration(), s.epoch(), p, n);
+    }
+
+    private static SharedTensor scaleByMask(OpStep s, SharedTensor x, double[] m, String what) {
+        long[] v = x.values();
+        long[] y = new long[v.length];
+        int kept = 0;
+        double scale = 0;
+        for (double mi : m) {
+            if (mi != 0) {
+                kept++;
+                scale = mi;
+            }
+        }
+        if (scale == Math.rint(scale)) {
+            long c = (long) scale;
+            for (int i = 0; i < v.length; i++) {
+                y[i] = m[i] == 0 ? 0 : v[i] * c;
+            }
+            return new SharedTensor(y, x.shape(), x.kind());
+        }
+        // the kept elements times round(2^f / p), one faithful truncation by f; the dropped stay exactly 0
+        int f = s.fracBits();
+        long c = Math.round(Math.scalb(scale, f));
+        long[] keptValues = new long[kept];
+        for (int i = 0, k = 0; i < v.length; i++) {
+            if (m[i] != 0) {
+                keptValues[k++] = v[i] * c;
+            }
+        }
+        long[] t = s.be().truncate(keptValues, f, s.purpose(what));
+        for (int i = 0, k = 0; i < v.length; i++) {
+            if (m[i] != 0) {
+                y[i] = t[k++];
+            }
+        }
+        return SharedTensor.of(y, x.shape());
     }
 
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */
@@ -224,7 +291,11 @@ public final class LayerCore {
     public Pair<Gradient, INDArray> finishBackward(OpStep s, SharedTensor dxOrNull, int batch, INDArray input,
             Map<String, INDArray> gradientViews, LayerWorkspaceMgr mgr) {
         if (shares != null) {
-            shares.update(s.be(), batch);
+            // DL4J scores the regularisation after backprop but before its updater: the pre-update weights
+            pendingRegularization = shares.regularized()
+                    ? revealRegularization(s.be(), shares.regularizationShare(s.be(), host.iteration(), host.epoch(),
+                            true)) : null;
+            shares.update(s.be(), host.miniBatch() ? batch : 1, host.iteration(), host.epoch());
             if (ctx.debugRevealWeights()) {
                 shares.writeMonitor(host.parameterViews(), s.be());
             }
@@ -235,8 +306,38 @@ public final class LayerCore {
             e.getValue().assign(0);
             g.setGradientFor(e.getKey(), e.getValue());
         }
+        if (host.takesNetworkInput()) {
+            // the last backward of the iteration: every value of the step has been checked
+            ctx.verifyRange("iteration " + host.iteration() + ", epoch " + host.epoch() + " (" + id() + ")");
+        }
         long[] dx = s.needInputGradient() ? dxOrNull.values() : new long[(int) input.length()];
         return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, Shares.toIndArray(dx, input.shape())));
+    }
+
+    /**
+     * DL4J's {@code calcRegularizationScore} of this layer: the sum of its parameters' regularisation terms, revealed
+     * to the data owner (who sees the loss; 0 at the model owner, whose score comes from the data owner if at all).
+     * After a backward, the value of the weights before that step's update (DL4J scores before its updater runs);
+     * otherwise computed now. Both parties call it at the same point (DL4J's flow); 0 without regularisation.
+     */
+    public double regularizationScore() {
+        if (shares == null || !shares.regularized()) {
+            return 0;
+        }
+        Backend be = ready();
+        return guarded("regularisation score", () -> {
+            Double v = pendingRegularization;
+            pendingRegularization = null;
+            return v != null ? v
+                    : revealRegularization(be, shares.regularizationShare(be, host.iteration(), host.epoch(), false));
+        });
+    }
+
+    private Double pendingRegularization;
+
+    private double revealRegularization(Backend be, long share) {
+        long[] v = be.revealTo(LabelOwnerLoss.LABEL_OWNER, new long[] {share}, ProtocolId.parse(name()).child("reg"));
+        return v == null ? 0.0 : be.fixedPoint().decodeDouble(v[0]);
     }
 
     /** {@code n} as an int size in [1, 2^31), else an error naming {@code where} and {@code what}. */

@@ -1,6 +1,10 @@
 package org.securetrain.layers.core;
 
+import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +35,26 @@ public interface LayerHost {
      */
     IUpdater updaterFor(String key);
 
+    /** DL4J's regularisation of parameter {@code key} (L1/L2/weight decay of weights or biases); empty for none. */
+    List<Regularization> regularizationFor(String key);
+
+    /** The element-wise clipping threshold ({@code ClipElementWiseAbsoluteValue}), or 0 for no gradient normalisation. */
+    double elementWiseClip();
+
+    /** DL4J's {@code miniBatch} flag: whether the updater divides gradients by the batch size. */
+    boolean miniBatch();
+
+    /** The network's completed iterations (DL4J's counter: schedules and per-step seeds are functions of it). */
+    int iteration();
+
+    /** The network's completed epochs. */
+    int epoch();
+
+    /** DL4J's dropout of this layer's input (null for none). */
+    default IDropout dropout() {
+        return null;
+    }
+
     /** The layer at {@code layer.getIndex()} of a multi-layer network; index 0 takes the network input. */
     static LayerHost of(AbstractLayer<?> layer) {
         return new LayerHost() {
@@ -53,6 +77,39 @@ public interface LayerHost {
             @Override
             public Map<String, INDArray> parameterViews() {
                 return layer.paramTable();
+            }
+
+            @Override
+            public List<Regularization> regularizationFor(String key) {
+                List<Regularization> r = layer.layerConf().getRegularizationByParam(key);
+                return r == null ? List.of() : r;
+            }
+
+            @Override
+            public double elementWiseClip() {
+                return layer.layerConf() instanceof BaseLayer b
+                        && b.getGradientNormalization() == GradientNormalization.ClipElementWiseAbsoluteValue
+                        ? b.getGradientNormalizationThreshold() : 0;
+            }
+
+            @Override
+            public IDropout dropout() {
+                return layer.layerConf().getIDropout();
+            }
+
+            @Override
+            public boolean miniBatch() {
+                return layer.conf().isMiniBatch();
+            }
+
+            @Override
+            public int iteration() {
+                return layer.getIterationCount();
+            }
+
+            @Override
+            public int epoch() {
+                return layer.getEpochCount();
             }
 
             /** DL4J's rule ({@code conf.layers.BaseLayer.getUpdaterByParam}): the bias updater if set. */

@@ -39,13 +39,30 @@ final class LayerShares {
     }
 
     /** One optimiser step on every trained parameter, with the gradients the op's backward stored. */
-    void update(Backend be, int batch) {
+    void update(Backend be, int batch, int iteration, int epoch) {
         for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
             ShareUpdater u = updaters.get(e.getKey());
             if (u != null) {
-                u.apply(be, e.getValue(), batch);
+                u.apply(be, e.getValue(), batch, iteration, epoch);
             }
         }
+    }
+
+    /** Whether any parameter has a regularisation term. */
+    boolean regularized() {
+        return updaters.values().stream().anyMatch(ShareUpdater::regularized);
+    }
+
+    /** This party's share (scale 2f) of the layer's regularisation score: the sum over its parameters. */
+    long regularizationShare(Backend be, int iteration, int epoch, boolean beforeUpdate) {
+        long total = 0;
+        for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
+            ShareUpdater u = updaters.get(e.getKey());
+            if (u != null && u.regularized()) {
+                total += u.regularizationScore(be, e.getValue(), iteration, epoch, beforeUpdate);
+            }
+        }
+        return total;
     }
 
     /** Copies of the values and the optimiser state, keyed "W", "W.velocity", "b", ... */

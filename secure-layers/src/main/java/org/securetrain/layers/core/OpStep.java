@@ -13,8 +13,27 @@ import org.securetrain.runtime.ProtocolId;
  * @param takesNetworkInput the layer's input is the network's input (the data owner's features): nobody needs
  *                          its input gradient
  * @param training          a training pass (DL4J's {@code training} flag; e.g. dropout masks only then)
+ * @param iteration         the network's iteration counter (public: schedules, per-step seeds)
+ * @param epoch             the network's epoch counter
+ * @param jointSeed         a seed both parties derived together for this session (public to both, independent of
+ *                          every private value): per-step randomness such as dropout masks derives from it
  */
-public record OpStep(Backend be, ProtocolId protocol, String id, boolean takesNetworkInput, boolean training) {
+public record OpStep(Backend be, ProtocolId protocol, String id, boolean takesNetworkInput, boolean training,
+        int iteration, int epoch, java.util.function.Supplier<byte[]> jointSeed) {
+
+    /** A step without counters or joint seed (tests of ops that use neither). */
+    public OpStep(Backend be, ProtocolId protocol, String id, boolean takesNetworkInput, boolean training) {
+        this(be, protocol, id, takesNetworkInput, training, 0, 0, null);
+    }
+
+    /** The session's joint seed (see the record's description); an error if the context has none. */
+    public byte[] seed() {
+        byte[] s = jointSeed == null ? null : jointSeed.get();
+        if (s == null) {
+            throw new IllegalStateException(id + ": this context derives no joint seed (needed for dropout masks)");
+        }
+        return s;
+    }
 
     /** Whether backward must return dL/dX: false for the layer that takes the network input. */
     public boolean needInputGradient() {

@@ -29,6 +29,24 @@ public interface SecureLayerContext {
     double exchangeScore(double lossAtDataOwner);
 
     /**
+     * A seed both parties derive together, once per session (each contributes fresh randomness; both learn the seed):
+     * public to both, independent of every private value. Per-step randomness that both parties must know, such as
+     * dropout masks, derives from it. The first call communicates (both parties make it at the same point); null for
+     * a context that has none.
+     */
+    default byte[] jointSeed() {
+        return null;
+    }
+
+    /**
+     * The end of a training step (or of an inference pass): if the context checks ranges, both parties open the one
+     * bit "a value of this step left the fixed-point safe range" and the run stops with a clear error if it is set
+     * ({@link org.securetrain.backend.RangeCheckedBackend}). Both parties call it at the same point.
+     */
+    default void verifyRange(String where) {
+    }
+
+    /**
      * INSECURE debugging aid: when true, secure layers reveal their weights to both parties after every
      * update and write them into DL4J's parameter view. Off unless explicitly enabled.
      */

@@ -22,8 +22,22 @@ public interface ShareUpdater {
 
     /**
      * Updates {@code p} in place with its stored gradient, a batch sum (the step divides by {@code batch}, as
-     * DL4J's updater does). Both parties call it at the same point; its protocol ids derive from the
-     * parameter's name (e.g. {@code layer0.dense.W.sgd}).
+     * DL4J's updater does: 1 with {@code miniBatch(false)}), with schedules evaluated at {@code iteration} and
+     * {@code epoch}. Both parties call it at the same point; its protocol ids derive from the parameter's name
+     * (e.g. {@code layer0.dense.W.sgd}).
      */
-    void apply(Backend be, ParameterShare p, int batch);
+    void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch);
+
+    /** Whether the parameter has a regularisation term (L1, L2, weight decay). */
+    default boolean regularized() {
+        return false;
+    }
+
+    /**
+     * This party's share (scale 2f) of the parameter's regularisation score at its current value (DL4J's
+     * {@code Regularization.score}); {@code beforeUpdate}: the update of the same step follows at once.
+     */
+    default long regularizationScore(Backend be, ParameterShare p, int iteration, int epoch, boolean beforeUpdate) {
+        return 0;
+    }
 }

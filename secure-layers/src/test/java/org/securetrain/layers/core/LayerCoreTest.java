@@ -78,6 +78,31 @@ class LayerCoreTest {
             }
 
             @Override
+            public java.util.List<org.nd4j.linalg.learning.regularization.Regularization> regularizationFor(String key) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public double elementWiseClip() {
+                return 0;
+            }
+
+            @Override
+            public boolean miniBatch() {
+                return true;
+            }
+
+            @Override
+            public int iteration() {
+                return 0;
+            }
+
+            @Override
+            public int epoch() {
+                return 0;
+            }
+
+            @Override
             public Map<String, INDArray> parameterViews() {
                 return views;
             }

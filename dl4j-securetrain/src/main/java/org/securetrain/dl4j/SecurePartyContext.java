@@ -8,6 +8,7 @@ import org.securetrain.backend.Backend;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -156,9 +157,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return; // nothing to tell, or the session already failed and the peer knows
         }
         // the peer learns where and what kind of failure, not the message: messages may quote private values
-        String reason = "party " + role + " failed in " + where + ": " + cause.getClass().getName();
-        log.error("{} ({}); ending the session so the peer stops too", reason, cause.getMessage(), cause);
-        session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
+        AbortReason reason = AbortReason.failure(where, cause);
+        log.error("party {} failed in {} ({}); ending the session so the peer stops too", role, where,
+                cause.getMessage(), cause);
+        session.abort(reason);
     }
 
     /**

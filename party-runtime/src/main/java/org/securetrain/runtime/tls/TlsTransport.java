@@ -203,7 +203,8 @@ public final class TlsTransport {
         ssl.setCloseNotifyFlushTimeoutMillis(t.closeWaitMillis());
         ssl.setWrapDataSize(WRAP_DATA_SIZE);
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(false, idle, Math.max(1, idle / 4), 0, TimeUnit.MILLISECONDS))
+                // writer idle only (heartbeats); the reader side is FrameHandler's tick, which counts whole frames
+                .addLast("idle", new IdleStateHandler(false, 0, Math.max(1, idle / 4), 0, TimeUnit.MILLISECONDS))
                 .addLast("tls", ssl)
                 .addLast("frames", new FrameHandler(t));
         return t;

@@ -263,8 +263,8 @@ public final class SessionCore implements Session, FrameListener {
         }
     }
 
-    /** Stable 31-bit id from the name (SHA-256 prefix), never the control stream. */
-    static int streamId(String name) {
+    /** The stream's id on the wire: a stable 31-bit id from the name (SHA-256 prefix), never the control stream. */
+    public static int streamId(String name) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
             int id = ((h[0] & 0x7f) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
@@ -669,7 +669,7 @@ public final class SessionCore implements Session, FrameListener {
             box.onFrame(flags, pieces, (int) n, maxMessage);
         } catch (BufferCapExceeded e) {
             dropUnread(); // a flood: nothing buffered will be read, and the memory is needed
-            fail(e, AbortReason.of("session", "unread data above the cap of the peer"));
+            fail(e, AbortReason.of("session", "unread data above its cap"));
         } catch (ProtocolViolationException e) {
             fail(e);
         }

@@ -338,7 +338,8 @@ final class NettyFrameTransport implements FrameTransport {
         if (c instanceof SSLException) {
             if (!sessionOpen && NettySupport.certificateAlert(c) != null) {
                 return new HandshakeException("tls", "peer at " + peerLabel + " rejected this party's certificate"
-                        + " (TLS alert " + NettySupport.certificateAlert(c) + "): it must pin fingerprint " + localFingerprint);
+                        + " (TLS alert " + NettySupport.certificateAlert(c) + "): "
+                        + NettySupport.remedy(NettySupport.certificateAlert(c), localFingerprint));
             }
             if (!sessionOpen) {
                 return new HandshakeException("tls", "the TLS connection with peer at " + peerLabel

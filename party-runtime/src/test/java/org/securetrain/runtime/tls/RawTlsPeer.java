@@ -84,6 +84,11 @@ final class RawTlsPeer implements AutoCloseable {
         reader.start();
     }
 
+    /** The raw peer's own session core: what the other party told it (e.g. an abort) shows up here. */
+    SessionCore core() {
+        return core;
+    }
+
     /** Runs the genuine session handshake (hello exchange) as the options' role. */
     void handshake() {
         core.handshake();

@@ -107,6 +107,12 @@ public final class SecureConfigurations {
      * and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS);
+    }
+
+    /** The secure configuration's JSON as {@link #hash} covers it; also the source of the readable summary. */
+    static String hashedJson(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = toSecure(conf);
         c.setIterationCount(0);
         c.setEpochCount(0);
@@ -116,8 +122,7 @@ public final class SecureConfigurations {
             nnc.setEpochCount(0);
             nnc.clearVariables();
         }
-        return SessionOptions.hashConfig(HASH_DOMAIN, c.toJson(), "fracBits=" + fracBits,
-                "constantBits=" + SgdConfig.CONSTANT_BITS);
+        return c.toJson();
     }
 
     /** The plain twin of a secure configuration (for the revealed network). */

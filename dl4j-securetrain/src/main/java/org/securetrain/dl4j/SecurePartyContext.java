@@ -51,9 +51,12 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
+    /** The session computes while this context is open: receives wait up to the session's computeTimeout. */
+    private final Session.Computation computing;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights, boolean ownsBackend) {
+            boolean debugRevealWeights, boolean ownsBackend, Session.Computation computing) {
+        this.computing = computing;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -165,10 +168,13 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     /**
      * Releases the backend if this context built it with the factory (an explicitly given backend belongs to
-     * the caller). The session is the caller's and stays open.
+     * the caller) and ends the session's computation scope. The session is the caller's and stays open.
      */
     @Override
     public void close() {
+        if (computing != null) {
+            computing.close();
+        }
         if (ownsBackend && backend instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -296,7 +302,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
                 return new SecurePartyContext(null, null, ref,
-                        lossVisibility, debugRevealWeights, false);
+                        lossVisibility, debugRevealWeights, false, null);
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "
@@ -309,25 +315,39 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if ((backend == null) == (backendFactory == null)) {
                 throw new IllegalStateException("give exactly one of backend(Backend) or backend(Function<Session, Backend>)");
             }
-            Backend be = backend != null ? backend : backendFactory.apply(session);
-            if (be == null) {
-                throw new IllegalStateException("the backend factory returned null");
+            // secure computation starts with the backend's set-up: the peer may work long between two messages
+            Session.Computation computing = session.computing();
+            Backend be;
+            try {
+                be = backend != null ? backend : backendFactory.apply(session);
+                if (be == null) {
+                    throw new IllegalStateException("the backend factory returned null");
+                }
+            } catch (RuntimeException | Error e) {
+                computing.close();
+                throw e;
             }
-            if (be.isInsecureReference()) {
-                throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
-                        + "session: it would compute on this party's share alone and protects nothing");
-            }
-            if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
-                throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
-            }
-            if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
-                throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
-                        + be.fixedPoint().fracBits());
+            try {
+                if (be.isInsecureReference()) {
+                    throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
+                            + "session: it would compute on this party's share alone and protects nothing");
+                }
+                if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
+                    throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
+                }
+                if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
+                    throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
+                            + be.fixedPoint().fracBits());
+                }
+            } catch (RuntimeException e) {
+                computing.close();
+                throw e;
             }
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null,
+                    computing);
         }
     }
 }

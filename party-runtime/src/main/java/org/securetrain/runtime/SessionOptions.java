@@ -89,7 +89,7 @@ public final class SessionOptions {
      * least 32 MiB and at most 2 GiB.
      */
     public long maxBufferedBytes() { return maxBufferedBytes; }
-    /** Most messages the session may hold unread over all streams; default 2^20. */
+    /** Most messages the session may hold unread over all streams; default 2^18 (protocols batch, so a real run holds few). */
     public int maxBufferedMessages() { return maxBufferedMessages; }
     /**
      * Longest a blocking receive waits for its message (default 60 s): the bound of interactive exchanges such
@@ -151,7 +151,7 @@ public final class SessionOptions {
         private int maxFrameBytes = 8 << 20;
         private long maxMessageBytes = Integer.MAX_VALUE - 64; // the largest Java array, about 2 GiB
         private long maxBufferedBytes = defaultMaxBufferedBytes();
-        private int maxBufferedMessages = 1 << 20;
+        private int maxBufferedMessages = 1 << 18;
         private Duration receiveTimeout = Duration.ofSeconds(60);
         private Duration computeTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofSeconds(20);

@@ -39,11 +39,11 @@ class AbortReasonTest {
             assertTrue(e.getMessage().contains("0.7315402"), "the failing party keeps its own message: " + e);
             RuntimeException seen = peerSaw.get();
             assertInstanceOf(PeerAbortedException.class, seen, String.valueOf(seen));
-            assertTrue(seen.getMessage().contains("party 0 (MODEL_OWNER) failed at two-party-run: IllegalStateException"),
-                    seen.getMessage());
             for (String value : new String[] {"0.7315402", "211", "row 3", "out of range"}) {
                 assertFalse(seen.getMessage().contains(value), "'" + value + "' crossed: " + seen.getMessage());
             }
+            assertTrue(seen.getMessage().contains("party 0 (MODEL_OWNER) failed at two-party-run: IllegalStateException"),
+                    seen.getMessage());
         }
     }
 

@@ -55,7 +55,7 @@ class UnreadDataTest {
     @Test
     void smallUnreadMessagesCostCloseToTheirWireSize() {
         int n = 300_000;
-        SessionCore core = detachedCore(InMemorySessionTest.opts(Role.MODEL_OWNER).build());
+        SessionCore core = detachedCore(InMemorySessionTest.opts(Role.MODEL_OWNER).maxBufferedMessages(n + 1).build());
         int stream = SessionCore.streamId("nobody.reads");
         ByteBuffer payload = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         long before = usedHeap();

@@ -32,11 +32,14 @@ public final class AbortReason {
     private final String stage;
     private final String kind;
     private final List<String> shapes;
+    /** The failure's own message, for this party's log and exceptions only; never sent. */
+    private final String localDetail;
 
-    private AbortReason(String stage, String kind, List<String> shapes) {
+    private AbortReason(String stage, String kind, List<String> shapes, String localDetail) {
         this.stage = stage;
         this.kind = kind;
         this.shapes = List.copyOf(shapes);
+        this.localDetail = localDetail;
     }
 
     /**
@@ -48,17 +51,17 @@ public final class AbortReason {
         Objects.requireNonNull(cause, "cause");
         String kind = cause.getClass().getSimpleName();
         return new AbortReason(stage != null && STAGE.matcher(stage).matches() ? stage : "unnamed stage",
-                kind.isEmpty() ? "Exception" : kind, List.of());
+                kind.isEmpty() ? "Exception" : kind, List.of(), cause.getMessage());
     }
 
     /** A failure at {@code stage} of the given kind, a phrase of letters and spaces (e.g. "shape mismatch"). */
     public static AbortReason of(String stage, String kind) {
-        return new AbortReason(checkStage(stage), checkKind(kind), List.of());
+        return new AbortReason(checkStage(stage), checkKind(kind), List.of(), null);
     }
 
     /** What crosses for a free-text reason: only that the party aborted; the text stays in its own log. */
     public static AbortReason withheld() {
-        return new AbortReason(null, null, List.of());
+        return new AbortReason(null, null, List.of(), null);
     }
 
     /** This reason with a named shape added, e.g. {@code withShape("weights", 784, 64)}. */
@@ -78,7 +81,7 @@ public final class AbortReason {
         }
         List<String> more = new ArrayList<>(shapes);
         more.add(sb.toString());
-        return new AbortReason(stage, kind, more);
+        return new AbortReason(stage, kind, more, localDetail);
     }
 
     /** The stage, or null for a withheld reason. */
@@ -100,7 +103,15 @@ public final class AbortReason {
         return who + " failed at " + this;
     }
 
-    /** "stage: kind (shape 3x4, ...)", or "(withheld)". */
+    /**
+     * What this party's own log and exceptions say: {@link #toString()} plus the failure's message, which
+     * stays local.
+     */
+    public String localText() {
+        return localDetail == null ? toString() : toString() + " (" + localDetail + ")";
+    }
+
+    /** "stage: kind (shape 3x4, ...)", or "(withheld)": exactly what the peer receives after the party. */
     @Override
     public String toString() {
         if (stage == null) {

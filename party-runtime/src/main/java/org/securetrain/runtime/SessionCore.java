@@ -286,7 +286,7 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     private void abort(AbortReason reason, String localTextOrNull) {
-        String local = localTextOrNull != null ? localTextOrNull : reason.toString();
+        String local = localTextOrNull != null ? localTextOrNull : reason.localText();
         SessionException ex = new SessionException("session aborted locally: " + local);
         // Record our own reason first: the peer's reaction (closing its end) must not overwrite it.
         if (closed || !failure.compareAndSet(null, ex)) {

@@ -18,15 +18,18 @@ import java.util.regex.Pattern;
  *       they are agreed leakage).</li>
  * </ul>
  * Exception messages, which may quote private values, never cross: {@link #failure(String, Throwable)} keeps
- * only the class name. Free text given to {@link Session#abort(String)} stays in this party's log and the peer
- * learns only that the party aborted ({@link #withheld()}). This class is the one rule for what an abort may
- * tell the peer; {@link SessionCore} sends nothing else.
+ * only the class name, except for an exception that declares itself {@link ExchangedParameters} (a mismatch of
+ * protocol headers, whose message repeats only what both parties have already sent each other). Free text given
+ * to {@link Session#abort(String)} stays in this party's log and the peer learns only that the party aborted
+ * ({@link #withheld()}). This class is the one rule for what an abort may tell the peer; {@link SessionCore}
+ * sends nothing else.
  */
 public final class AbortReason {
     private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_.:() -]{1,160}");
     private static final Pattern KIND = Pattern.compile("[A-Za-z][A-Za-z ]{0,79}");
     private static final Pattern SHAPE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
     private static final int MAX_SHAPES = 8;
+    private static final int MAX_EXCHANGED_TEXT = 1000;
     private static final int MAX_DIMS = 8;
 
     private final String stage;
@@ -34,12 +37,24 @@ public final class AbortReason {
     private final List<String> shapes;
     /** The failure's own message, for this party's log and exceptions only; never sent. */
     private final String localDetail;
+    /** The message of an {@link ExchangedParameters} failure, which may be sent; else null. */
+    private final String exchanged;
 
-    private AbortReason(String stage, String kind, List<String> shapes, String localDetail) {
+    /**
+     * Marks an exception whose message is made only of protocol parameters both parties have already exchanged
+     * (roles, protocol flavours, element counts, chunk sizes, circuit names, as in a header mismatch): repeating
+     * it to the peer tells it nothing it did not send or receive itself, so {@link #failure} sends it. An
+     * exception class may carry this mark only if every message it is built with satisfies that.
+     */
+    public interface ExchangedParameters {
+    }
+
+    private AbortReason(String stage, String kind, List<String> shapes, String localDetail, String exchanged) {
         this.stage = stage;
         this.kind = kind;
         this.shapes = List.copyOf(shapes);
         this.localDetail = localDetail;
+        this.exchanged = exchanged;
     }
 
     /**
@@ -50,18 +65,23 @@ public final class AbortReason {
     public static AbortReason failure(String stage, Throwable cause) {
         Objects.requireNonNull(cause, "cause");
         String kind = cause.getClass().getSimpleName();
+        String exchanged = null;
+        if (cause instanceof ExchangedParameters && cause.getMessage() != null) {
+            String m = cause.getMessage().replaceAll("\\p{Cntrl}", "?");
+            exchanged = m.length() <= MAX_EXCHANGED_TEXT ? m : m.substring(0, MAX_EXCHANGED_TEXT) + "...";
+        }
         return new AbortReason(stage != null && STAGE.matcher(stage).matches() ? stage : "unnamed stage",
-                kind.isEmpty() ? "Exception" : kind, List.of(), cause.getMessage());
+                kind.isEmpty() ? "Exception" : kind, List.of(), cause.getMessage(), exchanged);
     }
 
     /** A failure at {@code stage} of the given kind, a phrase of letters and spaces (e.g. "shape mismatch"). */
     public static AbortReason of(String stage, String kind) {
-        return new AbortReason(checkStage(stage), checkKind(kind), List.of(), null);
+        return new AbortReason(checkStage(stage), checkKind(kind), List.of(), null, null);
     }
 
     /** What crosses for a free-text reason: only that the party aborted; the text stays in its own log. */
     public static AbortReason withheld() {
-        return new AbortReason(null, null, List.of(), null);
+        return new AbortReason(null, null, List.of(), null, null);
     }
 
     /** This reason with a named shape added, e.g. {@code withShape("weights", 784, 64)}. */
@@ -81,7 +101,7 @@ public final class AbortReason {
         }
         List<String> more = new ArrayList<>(shapes);
         more.add(sb.toString());
-        return new AbortReason(stage, kind, more, localDetail);
+        return new AbortReason(stage, kind, more, localDetail, exchanged);
     }
 
     /** The stage, or null for a withheld reason. */
@@ -108,7 +128,7 @@ public final class AbortReason {
      * stays local.
      */
     public String localText() {
-        return localDetail == null ? toString() : toString() + " (" + localDetail + ")";
+        return localDetail == null || exchanged != null ? toString() : toString() + " (" + localDetail + ")";
     }
 
     /** "stage: kind (shape 3x4, ...)", or "(withheld)": exactly what the peer receives after the party. */
@@ -117,7 +137,8 @@ public final class AbortReason {
         if (stage == null) {
             return "(withheld)";
         }
-        return stage + ": " + kind + (shapes.isEmpty() ? "" : " (" + String.join(", ", shapes) + ")");
+        return stage + ": " + kind + (exchanged == null ? "" : ": " + exchanged)
+                + (shapes.isEmpty() ? "" : " (" + String.join(", ", shapes) + ")");
     }
 
     private static String checkStage(String s) {

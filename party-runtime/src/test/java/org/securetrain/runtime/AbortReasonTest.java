@@ -74,6 +74,22 @@ class AbortReasonTest {
         assertEquals("unnamed stage: ArithmeticException", f.toString());
     }
 
+    /** A header mismatch repeats only what both parties exchanged: such an exception's message may cross. */
+    @Test
+    void aMismatchOfExchangedParametersIsRepeatedToThePeer() {
+        final class HeaderMismatch extends ProtocolViolationException implements AbortReason.ExchangedParameters {
+            HeaderMismatch(String m) {
+                super(m);
+            }
+        }
+        AbortReason r = AbortReason.failure("ot.x", new HeaderMismatch("batch length mismatch: n=10 vs n=12"));
+        assertEquals("party 0 (MODEL_OWNER) failed at ot.x: HeaderMismatch: batch length mismatch: n=10 vs n=12",
+                r.wireText(Role.MODEL_OWNER));
+        AbortReason plain = AbortReason.failure("ot.x", new ProtocolViolationException("share 12345 out of step"));
+        assertEquals("party 0 (MODEL_OWNER) failed at ot.x: ProtocolViolationException", plain.wireText(Role.MODEL_OWNER));
+        assertTrue(plain.localText().contains("share 12345"), "the message stays in the local text");
+    }
+
     /** An Error on a session thread (here an async send) ends the session at once, and the peer is told. */
     @Test
     void anErrorOnASessionThreadEndsTheSessionAndTellsThePeer() {

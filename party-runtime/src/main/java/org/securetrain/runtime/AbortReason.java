@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * the kind of failure and, optionally, named shapes. Never a value: no share, weight, pixel, label or loss
  * can be put into one, because every part is validated when it is made:
  * <ul>
- *   <li>the stage names a place in the code ({@code [A-Za-z0-9_.:() -]}, e.g. a protocol id such as {@code
- *       gc.layer1.relu} or {@code layer 1 (SecureDenseLayer) forward}); it is made by code from names and
- *       indices, never from data;</li>
+ *   <li>the stage names a place in the code ({@code [A-Za-z0-9_.:()' -]}, e.g. a protocol id such as {@code
+ *       gc.layer1.relu} or {@code layer 1 (SecureDenseLayer 'dense') forward}); it is made by code from names
+ *       and indices, never from data;</li>
  *   <li>the kind is a phrase of letters and spaces (no digits), usually the exception's class name;</li>
  *   <li>shapes are named dimension lists, the only numbers a reason carries (the peer knows them anyway:
  *       they are agreed leakage).</li>
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * sends nothing else.
  */
 public final class AbortReason {
-    private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_.:() -]{1,160}");
+    private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_.:()' -]{1,160}");
     private static final Pattern KIND = Pattern.compile("[A-Za-z][A-Za-z ]{0,79}");
     private static final Pattern SHAPE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
     private static final int MAX_SHAPES = 8;
@@ -143,7 +143,7 @@ public final class AbortReason {
 
     private static String checkStage(String s) {
         if (s == null || !STAGE.matcher(s).matches()) {
-            throw new IllegalArgumentException("an abort stage has 1 to 160 characters from [A-Za-z0-9_.:() -], got '"
+            throw new IllegalArgumentException("an abort stage has 1 to 160 characters from [A-Za-z0-9_.:()' -], got '"
                     + s + "'");
         }
         return s;

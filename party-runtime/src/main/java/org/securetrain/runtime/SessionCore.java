@@ -431,11 +431,14 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     /**
-     * Names, once per stream when the session ends, the streams that still hold data nobody read: a stream
-     * no protocol of this version opens, or one a protocol left early. At most {@value #REPORTED_STREAMS}
-     * lines and a count of the rest.
+     * Names, once per stream when the session ends, the streams that still hold data nobody read. A stream
+     * this party never opened (no protocol of this run reads it) is a WARN line, at most {@value
+     * #REPORTED_STREAMS} of them and a count of the rest; leftovers on a stream it opened (a protocol that sends
+     * ahead, e.g. the silent OT sender's next iteration) are INFO after an orderly end, DEBUG after a failure,
+     * which explains the end already.
      */
     private void reportUnread(String how) {
+        boolean orderly = how.equals("closed");
         int reported = 0;
         int more = 0;
         for (Inbox b : inboxes.values()) {
@@ -446,7 +449,13 @@ public final class SessionCore implements Session, FrameListener {
             if (line == null) {
                 continue;
             }
-            if (reported < REPORTED_STREAMS) {
+            if (b.openedByThisParty()) {
+                if (orderly) {
+                    LOG.info("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
+                } else {
+                    LOG.debug("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
+                }
+            } else if (reported < REPORTED_STREAMS) {
                 LOG.warn("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
                 reported++;
             } else {
@@ -454,8 +463,8 @@ public final class SessionCore implements Session, FrameListener {
             }
         }
         if (more > 0) {
-            LOG.warn("session {} ({}) {} with unread data on {} more streams", options.sessionId(), options.role(), how,
-                    more);
+            LOG.warn("session {} ({}) {} with unread data on {} more streams this party never opened",
+                    options.sessionId(), options.role(), how, more);
         }
     }
 
@@ -946,6 +955,10 @@ public final class SessionCore implements Session, FrameListener {
             partialCharged = 0;
             partialFlags = -1;
             streamCharged = false;
+        }
+
+        synchronized boolean openedByThisParty() {
+            return openedLocally;
         }
 
         /** "3 unread message(s) (1.2 KiB held) on stream ..." or null if nothing is unread. */

@@ -103,9 +103,9 @@ public final class IdxFile {
         byte[] dimBytes = new byte[4 * ndim];
         int dimGot = readFully(d, dimBytes, name, gzip, 4);
         if (dimGot < dimBytes.length) {
-            throw new IOException("truncated IDX header in " + name + ": " + ndim + " dimensions need " + (4 + dimBytes.length)
-                    + " header bytes, the file ends after " + (4 + dimGot) + " (" + (dimBytes.length - dimGot)
-                    + " missing)");
+            throw new IOException("truncated IDX header in " + name + ": " + ndim + " dimensions need "
+                    + (4 + dimBytes.length) + " header bytes, the file ends after " + (4 + dimGot) + " ("
+                    + (dimBytes.length - dimGot) + " missing)");
         }
         int[] dims = new int[ndim];
         long total = 1;
@@ -128,9 +128,9 @@ public final class IdxFile {
         int header = 4 + 4 * ndim;
         int dataGot = readFully(d, data, name, gzip, header);
         if (dataGot < data.length) {
-            throw new IOException("truncated IDX file " + name + ": the header promises " + data.length + " bytes of data ("
-                    + items + " items of " + per + " bytes), the file ends after " + dataGot + " (" + (data.length - dataGot)
-                    + " missing)");
+            throw new IOException("truncated IDX file " + name + ": the header promises " + data.length
+                    + " bytes of data (" + items + " items of " + per + " bytes), the file ends after " + dataGot
+                    + " (" + (data.length - dataGot) + " missing)");
         }
         return new IdxFile(dims, data);
     }

@@ -40,7 +40,8 @@ final class RunAgreement {
         long[] theirs;
         byte[] theirProblem;
         try (TrafficStats.Scope scope = ch.step("cli.plan")) {
-            ch.sendLongs(new long[] {MAGIC, mine.epochs(), mine.checkpointEvery(), mine.resume() ? 1 : 0, mine.batch()});
+            ch.sendLongs(new long[] {MAGIC, mine.epochs(), mine.checkpointEvery(), mine.resume() ? 1 : 0,
+                    mine.batch()});
             ch.send(problemOrNull == null ? new byte[0] : problemOrNull.forPeer().getBytes(StandardCharsets.UTF_8));
             theirs = ch.receiveLongs();
             theirProblem = ch.receive();

@@ -90,15 +90,17 @@ public final class SecureTrainCli implements Callable<Integer> {
     int testLimit;
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for the peer (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
-    @Option(names = "--receive-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "longest wait for the "
-            + "peer's next message in the exchanges it answers at once (run agreement, plan; default ${DEFAULT-VALUE})")
+    @Option(names = "--receive-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "longest wait for the peer's next message in the exchanges it answers at once "
+            + "(run agreement, plan; default ${DEFAULT-VALUE})")
     int receiveTimeoutSeconds;
     @Option(names = "--compute-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "longest wait for "
             + "the peer's next message during the secure computation, where it may work long in between (default "
             + "${DEFAULT-VALUE}); a stopped peer is detected within 20 s regardless")
     int computeTimeoutSeconds;
-    @Option(names = "--max-buffered-mib", paramLabel = "MIB", description = "cap on data the peer sent that is not read "
-            + "yet, in MiB; above it the run stops naming the stream (default: a quarter of the JVM heap)")
+    @Option(names = "--max-buffered-mib", paramLabel = "MIB",
+            description = "cap on data the peer sent that is not read yet, in MiB; above it the run stops "
+            + "naming the stream (default: a quarter of the JVM heap)")
     Integer maxBufferedMib;
     @Option(names = "--max-buffered-messages", paramLabel = "N", description = "cap on messages the peer sent that are "
             + "not read yet (default ${DEFAULT-VALUE})", defaultValue = "262144")
@@ -249,7 +251,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
                     .epochs(epochs).progress(true, tty);
             if (batch != null || r == Role.DATA_OWNER) {
-                training.batch(batch != null ? batch : DEFAULT_BATCH); // at the model owner: a check, given only if asked
+                // at the model owner: a check against the data owner's batch, given only if asked
+                training.batch(batch != null ? batch : DEFAULT_BATCH);
             }
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));

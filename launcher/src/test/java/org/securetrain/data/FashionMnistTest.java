@@ -60,7 +60,8 @@ class FashionMnistTest {
         assertEquals("truncated IDX header in cut.idx: 3 dimensions need 16 header bytes, the file ends after 10"
                 + " (6 missing)", e.getMessage());
         byte[] data = {0, 0, 8, 1, 0, 0, 0, 10, 1, 2, 3};
-        e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(data), "short.idx", Long.MAX_VALUE));
+        e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(data), "short.idx",
+                Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("short.idx") && e.getMessage().contains("the file ends after 3 (7 missing)"),
                 e.getMessage());
 

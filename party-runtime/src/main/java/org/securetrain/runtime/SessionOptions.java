@@ -89,7 +89,10 @@ public final class SessionOptions {
      * least 32 MiB and at most 2 GiB.
      */
     public long maxBufferedBytes() { return maxBufferedBytes; }
-    /** Most messages the session may hold unread over all streams; default 2^18 (protocols batch, so a real run holds few). */
+    /**
+     * Most messages the session may hold unread over all streams; default 2^18 (protocols batch, so a real run
+     * holds few).
+     */
     public int maxBufferedMessages() { return maxBufferedMessages; }
     /**
      * Longest a blocking receive waits for its message (default 60 s): the bound of interactive exchanges such
@@ -280,7 +283,7 @@ public final class SessionOptions {
     public String toString() {
         return "SessionOptions{role=" + role + ", sessionId=" + sessionId + ", configHash="
                 + Hex.of(Arrays.copyOf(configHash, 8)) + "..., maxFrameBytes=" + maxFrameBytes + ", maxBufferedBytes="
-                + maxBufferedBytes + ", maxBufferedMessages=" + maxBufferedMessages + ", receiveTimeout=" + receiveTimeout
-                + ", computeTimeout=" + computeTimeout + ", idleTimeout=" + idleTimeout + "}";
+                + maxBufferedBytes + ", maxBufferedMessages=" + maxBufferedMessages + ", receiveTimeout="
+                + receiveTimeout + ", computeTimeout=" + computeTimeout + ", idleTimeout=" + idleTimeout + "}";
     }
 }

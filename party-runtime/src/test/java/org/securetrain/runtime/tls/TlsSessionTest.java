@@ -56,7 +56,8 @@ class TlsSessionTest {
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> rx.get(10, TimeUnit.SECONDS));
             assertInstanceOf(org.securetrain.runtime.PeerAbortedException.class, e.getCause());
-            assertTrue(e.getCause().getMessage().contains("layer 3: shape mismatch (weight 4x5"), e.getCause().getMessage());
+            assertTrue(e.getCause().getMessage().contains("layer 3: shape mismatch (weight 4x5"),
+                    e.getCause().getMessage());
         }
         try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
             CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> o.listener().channel("x").receive());

@@ -158,17 +158,18 @@ public final class SecureConfigurations {
      * and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
-        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
                 "constantBits=" + SgdConfig.CONSTANT_BITS);
     }
 
     /** {@link #hash(MultiLayerConfiguration, int)} and the non-linear settings (see {@link SecureTrain#configHash}). */
     public static byte[] hash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
-        return SessionOptions.hashConfig(HASH_DOMAIN, comparableJson(conf), "fracBits=" + fracBits,
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
                 "constantBits=" + SgdConfig.CONSTANT_BITS, nonlinear.configString());
     }
 
-    private static String comparableJson(MultiLayerConfiguration conf) {
+    /** The secure configuration's JSON as {@link #hash} covers it; also the source of the readable summary. */
+    static String hashedJson(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = toSecure(conf);
         c.setIterationCount(0);
         c.setEpochCount(0);

@@ -13,6 +13,7 @@ import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -63,9 +64,12 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final AtomicInteger iterators = new AtomicInteger();
     private byte[] jointSeed;
     private volatile InputRange inputRange = InputRange.WHOLE_EXAMPLE;
+    /** The session computes while this context is open: receives wait up to the session's computeTimeout. */
+    private final Session.Computation computing;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights, boolean ownsBackend) {
+            boolean debugRevealWeights, boolean ownsBackend, Session.Computation computing) {
+        this.computing = computing;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -235,17 +239,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return; // nothing to tell, or the session already failed and the peer knows
         }
         // the peer learns where and what kind of failure, not the message: messages may quote private values
-        String reason = "party " + role + " failed in " + where + ": " + cause.getClass().getName();
-        log.error("{} ({}); ending the session so the peer stops too", reason, cause.getMessage(), cause);
-        session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
+        AbortReason reason = AbortReason.failure(where, cause);
+        log.error("party {} failed in {} ({}); ending the session so the peer stops too", role, where,
+                cause.getMessage(), cause);
+        session.abort(reason);
     }
 
     /**
      * Releases the backend if this context built it with the factory (an explicitly given backend belongs to
-     * the caller). The session is the caller's and stays open.
+     * the caller) and ends the session's computation scope. The session is the caller's and stays open.
      */
     @Override
     public void close() {
+        if (computing != null) {
+            computing.close();
+        }
         if (ownsBackend && backend instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -415,7 +423,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
                 SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
-                        lossVisibility, debugRevealWeights, false);
+                        lossVisibility, debugRevealWeights, false, null);
                 c.jointSeed = testSeed;
                 return c;
             }
@@ -431,34 +439,48 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 throw new IllegalStateException("give at most one of backend(Backend) or backend(Function<Session, Backend>)");
             }
             boolean builtHere = backend == null && backendFactory == null;
-            Backend be = backend != null ? backend : builtHere
-                    ? TwoPartyBackend.open(session, FixedPoint.of(fracBits != null ? fracBits : FixedPoint.DEFAULT_FRAC_BITS),
-                            nonlinear != null ? nonlinear : NonlinearSettings.defaults())
-                    : backendFactory.apply(session);
-            if (be == null) {
-                throw new IllegalStateException("the backend factory returned null");
+            // secure computation starts with the backend's set-up: the peer may work long between two messages
+            Session.Computation computing = session.computing();
+            Backend be;
+            try {
+                be = backend != null ? backend : builtHere
+                        ? TwoPartyBackend.open(session,
+                                FixedPoint.of(fracBits != null ? fracBits : FixedPoint.DEFAULT_FRAC_BITS),
+                                nonlinear != null ? nonlinear : NonlinearSettings.defaults())
+                        : backendFactory.apply(session);
+                if (be == null) {
+                    throw new IllegalStateException("the backend factory returned null");
+                }
+            } catch (RuntimeException | Error e) {
+                computing.close();
+                throw e;
             }
-            if (be.isInsecureReference()) {
-                throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
-                        + "session: it would compute on this party's share alone and protects nothing");
-            }
-            if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
-                throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
-            }
-            if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
-                throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
-                        + be.fixedPoint().fracBits());
-            }
-            TwoPartyBackend tpb = ForwardingBackend.find(be, TwoPartyBackend.class);
-            if (nonlinear != null && tpb != null && !nonlinear.equals(tpb.nonlinear())) {
-                throw new IllegalStateException("non-linear settings " + nonlinear.configString()
-                        + " disagree with the backend's " + tpb.nonlinear().configString());
+            try {
+                if (be.isInsecureReference()) {
+                    throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
+                            + "session: it would compute on this party's share alone and protects nothing");
+                }
+                if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
+                    throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
+                }
+                if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
+                    throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
+                            + be.fixedPoint().fracBits());
+                }
+                TwoPartyBackend tpb = ForwardingBackend.find(be, TwoPartyBackend.class);
+                if (nonlinear != null && tpb != null && !nonlinear.equals(tpb.nonlinear())) {
+                    throw new IllegalStateException("non-linear settings " + nonlinear.configString()
+                            + " disagree with the backend's " + tpb.nonlinear().configString());
+                }
+            } catch (RuntimeException e) {
+                computing.close();
+                throw e;
             }
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
             return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
-                    debugRevealWeights, backend == null);
+                    debugRevealWeights, backend == null, computing);
         }
     }
 }

@@ -69,6 +69,23 @@ public final class SecureTrain {
     }
 
     /**
+     * The readable form of what {@link #configHash} covers, for {@link SessionOptions.Builder#configSummary}: when
+     * the parties' hashes differ they exchange it and both name the fields that differ, e.g. "fracBits (this party
+     * 24, peer 20)" or "layer 0 iupdater.learningRate (this party 0.01, peer 0.02)". See {@link ConfigurationSummary}.
+     */
+    public static java.util.Map<String, String> configSummary(MultiLayerConfiguration conf, int fracBits) {
+        return ConfigurationSummary.of(SecureConfigurations.hashedJson(conf), fracBits);
+    }
+
+    /** {@link #configSummary(MultiLayerConfiguration, int)} with the non-linear settings the session hash binds. */
+    public static java.util.Map<String, String> configSummary(MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(configSummary(conf, fracBits));
+        m.put("nonlinear", nonlinear.configString());
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
      * Builds and initialises the secure network; initial weights from DL4J's initialiser (conf's seed).
      * A convolution with ReLU directly followed by max pooling applies its ReLU after the pooling
      * ({@link ReluMaxPoolFusion}: the same result, a quarter of the garbled ReLUs for 2x2 pooling), decided

@@ -27,7 +27,9 @@ final class CheckpointPreflight {
     /**
      * Checks {@code dir} before training. A fresh run needs a directory without checkpoints (created if missing):
      * checkpoints of an earlier run are never overwritten or mixed with new ones. A resumed run needs readable
-     * checkpoints of this party, of this configuration, written with the same batch size and data size.
+     * checkpoints of this party, of this configuration, written with the same batch size and data size. Whether
+     * a checkpoint file is damaged matters only for the one the resume will use, which the parties choose
+     * together ({@link org.securetrain.dl4j.checkpoint.Checkpoints#resume}): a damaged file is not a problem here.
      *
      * @return null if the run can go ahead
      */
@@ -80,7 +82,7 @@ final class CheckpointPreflight {
                         + "(checkpoint-<step>.zip)", "it was given --resume but its checkpoint directory holds no "
                         + "checkpoint");
             }
-            dir.readAll(now.role(), now.configHash());
+            dir.survey(now.role(), now.configHash()); // a foreign file is a problem; a damaged one is judged later
         } catch (CheckpointException e) {
             return unusable(e, now.role());
         }

@@ -99,7 +99,8 @@ public final class PartyTraining {
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
             NonlinearSettings nonlinear, LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear)).link(link).build();
+                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear))
+                .configSummary(SecureTrain.configSummary(conf, fracBits, nonlinear)).link(link).build();
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -119,6 +120,8 @@ public final class PartyTraining {
         DataSet trainOrNull;
         DataSet testOrNull;
         int batch = 64;
+        /** Whether {@link #batch(int)} was called: the model owner then checks the data owner's size against it. */
+        boolean batchGiven;
         int epochs = 1;
         boolean progress;
         boolean interactive;
@@ -163,8 +166,16 @@ public final class PartyTraining {
             return this;
         }
 
+        /**
+         * The data owner's minibatch size (default 64). Given to the model owner, which has no data, it is a check:
+         * the run stops at both parties if the data owner's differs.
+         */
         public Spec batch(int batch) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+            }
             this.batch = batch;
+            this.batchGiven = true;
             return this;
         }
 
@@ -339,7 +350,14 @@ public final class PartyTraining {
                         RunDescription.digest(spec.trainOrNull));
         CheckpointPreflight.Problem problem = spec.checkpointDirOrNull == null ? null
                 : CheckpointPreflight.check(spec.checkpointDirOrNull, spec.resume, run);
-        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);
+        if (s.role() == Role.DATA_OWNER && examples == 0) {
+            // nothing to train on: both parties stop before any secure computation instead of "training" 0 steps
+            problem = new CheckpointPreflight.Problem("the training set is empty (0 examples): nothing to train on",
+                    "it has no training data (0 examples)");
+        }
+        int batchInPlan = s.role() == Role.DATA_OWNER ? spec.batch : spec.batchGiven ? spec.batch : 0;
+        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume, batchInPlan),
+                problem);
         if (spec.checkpointDirOrNull != null && !spec.resume) {
             run.writeTo(spec.checkpointDirOrNull);
         }

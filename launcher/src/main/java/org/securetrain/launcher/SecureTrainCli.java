@@ -80,7 +80,9 @@ public final class SecureTrainCli implements Callable<Integer> {
     String data;
 
     @Option(names = "--epochs", defaultValue = "1", paramLabel = "N") int epochs;
-    @Option(names = "--batch", defaultValue = "64", paramLabel = "N") int batch;
+    @Option(names = "--batch", paramLabel = "N", description = "data owner: minibatch size (default "
+            + DEFAULT_BATCH + "); model owner: the size it expects, checked against the data owner's (default: none)")
+    Integer batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
     double lr;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
@@ -95,6 +97,24 @@ public final class SecureTrainCli implements Callable<Integer> {
     int testLimit;
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for the peer (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
+    @Option(names = "--receive-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "longest wait for the peer's next message in the exchanges it answers at once "
+            + "(run agreement, plan; default ${DEFAULT-VALUE})")
+    int receiveTimeoutSeconds;
+    @Option(names = "--compute-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "longest wait for "
+            + "the peer's next message during the secure computation, where it may work long in between (default "
+            + "${DEFAULT-VALUE}); a stopped peer is detected within 20 s regardless")
+    int computeTimeoutSeconds;
+    @Option(names = "--max-buffered-mib", paramLabel = "MIB",
+            description = "cap on data the peer sent that is not read yet, in MiB; above it the run stops "
+            + "naming the stream (default: a quarter of the JVM heap)")
+    Integer maxBufferedMib;
+    @Option(names = "--max-buffered-messages", paramLabel = "N", description = "cap on messages the peer sent that are "
+            + "not read yet (default ${DEFAULT-VALUE})", defaultValue = "262144")
+    int maxBufferedMessages;
+    @Option(names = "--ignore-peer-certificate-dates", description = "accept the pinned peer certificate outside its "
+            + "validity dates (it is refused by default, naming the date; the fingerprint is checked regardless)")
+    boolean ignorePeerCertificateDates;
     @Option(names = "--out", paramLabel = "FILE", description = "model owner: save the trained (revealed) model here (DL4J zip)")
     Path out;
     @Option(names = "--plain-progress", description = "log lines instead of a progress bar")
@@ -126,6 +146,7 @@ public final class SecureTrainCli implements Callable<Integer> {
     String link;
 
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
+    static final int DEFAULT_BATCH = 64;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -178,9 +199,19 @@ public final class SecureTrainCli implements Callable<Integer> {
             throw misuse("--peer-fingerprint: " + e.getMessage());
         }
         positive("--epochs", epochs);
-        positive("--batch", batch);
+        if (batch != null) {
+            positive("--batch", batch);
+        }
         positive("--limit", limit);
         positive("--timeout", timeoutSeconds);
+        positive("--receive-timeout", receiveTimeoutSeconds);
+        positive("--compute-timeout", computeTimeoutSeconds);
+        if (maxBufferedMib != null) {
+            positive("--max-buffered-mib", maxBufferedMib);
+        }
+        if (maxBufferedMessages < 16) {
+            throw misuse("--max-buffered-messages must be at least 16, got " + maxBufferedMessages);
+        }
         if (testLimit < 0) {
             throw misuse("--test-limit must be >= 0");
         }
@@ -233,11 +264,10 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
                     + linkProfile.describe());
         }
-        TlsTransport t = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(r, conf, fracBits, nonlinear, linkProfile))
-                .identity(id)
+        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, nonlinear, linkProfile)).identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
-                .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
+                .connectTimeout(Duration.ofSeconds(timeoutSeconds))
+                .ignorePeerCertificateDates(ignorePeerCertificateDates).build();
         TlsSession s;
         if (endpoint.listen != null) {
             try (TlsListener l = t.listen(addr)) {
@@ -256,7 +286,11 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
             PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear).train(train).test(test)
-                    .batch(batch).epochs(epochs).progress(true, tty);
+                    .epochs(epochs).progress(true, tty);
+            if (batch != null || r == Role.DATA_OWNER) {
+                // at the model owner: a check against the data owner's batch, given only if asked
+                training.batch(batch != null ? batch : DEFAULT_BATCH);
+            }
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));
             }
@@ -279,6 +313,11 @@ public final class SecureTrainCli implements Callable<Integer> {
                 trainingUi.publish(res.figures()); // the final figures, with evaluation and reveal
             }
             MultiLayerNetwork m = res.revealedOrNull();
+            if (r == Role.MODEL_OWNER && res.steps() == 0) {
+                // never label an untrained model as trained
+                throw new IllegalStateException("no training step ran (the data owner had no minibatch to train on)"
+                        + (out != null ? "; nothing was saved to " + out : ""));
+            }
             if (m != null && out != null) {
                 try {
                     ModelSerializer.writeModel(m, out.toFile(), false);
@@ -291,6 +330,20 @@ public final class SecureTrainCli implements Callable<Integer> {
         }
         keepUiOpen(o);
         return 0;
+    }
+
+    /** The training session's options with the limits given on the command line. */
+    private org.securetrain.runtime.SessionOptions sessionOptions(Role r, MultiLayerConfiguration conf,
+            NonlinearSettings nonlinear, LinkProfile linkProfile) {
+        org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
+                .sessionOptions(r, conf, fracBits, nonlinear, linkProfile).toBuilder()
+                .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
+                .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
+                .maxBufferedMessages(maxBufferedMessages);
+        if (maxBufferedMib != null) {
+            b.maxBufferedBytes((long) maxBufferedMib << 20);
+        }
+        return b.build();
     }
 
     /** With {@code --ui}: starts DL4J's training UI on 127.0.0.1 and prints its addresses. */

@@ -132,6 +132,21 @@ class PartyTrainingResumeTest {
         assertEquals(step6And8, names(dirs[1]), "a refused resume leaves the checkpoints alone");
     }
 
+    /**
+     * Issue 19, case 4: a damaged OLDER checkpoint at one party used to stop --resume in the launcher's checks,
+     * although the newest checkpoint, intact at both parties, is the one needed. Now only that one is judged.
+     */
+    @Test
+    void aDamagedOlderCheckpointDoesNotBlockTheResume() throws IOException {
+        Path[] dirs = {tmp.resolve("mo"), tmp.resolve("do")};
+        assertThrows(RuntimeException.class, () -> both(dirs, false, 5));
+        Path two = dirs[1].resolve("checkpoint-000000000002.zip");
+        Files.write(two, "damaged by a disk error".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var resumed = both(dirs, true, -1);
+        assertEquals(4, resumed.party1().resumedFromStep(), resumed.party1().summary());
+        assertEquals(STEPS, resumed.party0().steps(), resumed.party0().summary());
+    }
+
     private static PartyTraining.Result failing(RuntimeException[] seen, int party,
             java.util.function.Supplier<PartyTraining.Result> run) {
         try {

@@ -81,7 +81,10 @@ final class ChannelImpl implements Channel {
     public synchronized CompletableFuture<Void> sendAsync(byte[] data) {
         core.checkUsable();
         byte[] copy = data.clone();
-        sendTail = sendTail.thenRunAsync(() -> sendBytesNow(copy, 0, copy.length), core.asyncSendExecutor());
+        sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
+            sendBytesNow(copy, 0, copy.length);
+            return null;
+        }), core.asyncSendExecutor());
         return sendTail;
     }
 
@@ -89,7 +92,10 @@ final class ChannelImpl implements Channel {
     public synchronized CompletableFuture<Void> sendLongsAsync(long[] data) {
         core.checkUsable();
         long[] copy = data.clone();
-        sendTail = sendTail.thenRunAsync(() -> sendLongsNow(copy, 0, copy.length), core.asyncSendExecutor());
+        sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
+            sendLongsNow(copy, 0, copy.length);
+            return null;
+        }), core.asyncSendExecutor());
         return sendTail;
     }
 
@@ -141,7 +147,7 @@ final class ChannelImpl implements Channel {
     // ------------------------------------------------------------------ receive
 
     private SessionCore.Message take(boolean longs) {
-        SessionCore.Message m = inbox.take(core.receiveTimeoutMillis(), "");
+        SessionCore.Message m = inbox.take(core.receiveBound(), "", true);
         return accept(m, longs);
     }
 
@@ -197,12 +203,14 @@ final class ChannelImpl implements Channel {
 
     @Override
     public CompletableFuture<byte[]> receiveAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, false).bytes());
+        return inbox.takeAsync(core.receiveBound())
+                .thenApply(m -> core.guard("callback thread", () -> accept(m, false).bytes()));
     }
 
     @Override
     public CompletableFuture<long[]> receiveLongsAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, true).toLongs());
+        return inbox.takeAsync(core.receiveBound())
+                .thenApply(m -> core.guard("callback thread", () -> accept(m, true).toLongs()));
     }
 
     // ------------------------------------------------------------------ accounting

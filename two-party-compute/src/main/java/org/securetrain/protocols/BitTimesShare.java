@@ -5,6 +5,7 @@ import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -46,7 +47,7 @@ public final class BitTimesShare {
         try {
             checkArgs(myBits, myShares, n, id);
         } catch (IllegalArgumentException e) {
-            session.abort("BitTimesShare '" + id + "': " + e.getMessage());
+            session.abort(AbortReason.failure("BitTimesShare " + id, e));
             throw e;
         }
         int me = eng.party();

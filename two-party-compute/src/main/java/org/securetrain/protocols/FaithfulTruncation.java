@@ -3,6 +3,7 @@ package org.securetrain.protocols;
 import org.securetrain.backend.Bits;
 
 import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
@@ -78,7 +79,7 @@ public final class FaithfulTruncation {
         if (peer.length != 2 || peer[0] != n || peer[1] != bits) {
             String msg = id + ": this party truncates " + n + " values by " + bits + " bits, the peer "
                     + (peer.length == 2 ? peer[0] + " values by " + peer[1] + " bits" : "sent a malformed header");
-            ch.session().abort(msg);
+            ch.session().abort(AbortReason.of(id.name(), "shape mismatch").withShape("values_bits", n, bits));
             throw new ProtocolViolationException(msg);
         }
     }

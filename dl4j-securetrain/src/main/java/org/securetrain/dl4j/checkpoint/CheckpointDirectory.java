@@ -114,6 +114,57 @@ public final class CheckpointDirectory {
     }
 
     /**
+     * One checkpoint file as a resume finds it: read and checked ({@code checkpoint} set), or unreadable or damaged
+     * ({@code damage} set). A damaged file matters only if it is the one the resume needs.
+     */
+    public record Found(Path file, long step, SecureCheckpoint checkpoint, CheckpointException damage) {
+        public boolean usable() {
+            return checkpoint != null;
+        }
+    }
+
+    /**
+     * This party's checkpoints, oldest first, each read: a file that cannot be read, is damaged or holds another
+     * step than its name says is reported as {@link Found#damage()}, not thrown, so that a resume fails only if it
+     * needs that file. A readable file of another party or configuration means a wrong directory or model and
+     * is thrown.
+     *
+     * @throws CheckpointException for a file holding the other party's shares or another configuration's
+     */
+    public List<Found> survey(Role role, byte[] configHash) {
+        List<Found> out = new ArrayList<>();
+        for (Path p : list()) {
+            SecureCheckpoint c;
+            try {
+                c = SecureCheckpoint.read(p);
+            } catch (CheckpointException e) {
+                out.add(new Found(p, stepOf(p), null, e));
+                continue;
+            }
+            checkOwner(p, c, role, configHash);
+            if (c.step() != stepOf(p)) {
+                out.add(new Found(p, stepOf(p), null, new CheckpointException(CheckpointException.Reason.DAMAGED, p,
+                        "checkpoint " + p + " holds step " + c.step() + ", not the step in its name")));
+                continue;
+            }
+            out.add(new Found(p, c.step(), c, null));
+        }
+        return out;
+    }
+
+    private static void checkOwner(Path p, SecureCheckpoint c, Role role, byte[] configHash) {
+        if (c.role() != role) {
+            throw new CheckpointException(CheckpointException.Reason.OTHER_PARTY, p, "checkpoint " + p
+                    + " holds the " + c.role() + "'s shares, but this party is the " + role);
+        }
+        if (!MessageDigest.isEqual(c.configHash(), configHash)) {
+            throw new CheckpointException(CheckpointException.Reason.OTHER_CONFIGURATION, p, "checkpoint " + p
+                    + " was written for another configuration or precision (f = " + c.fracBits()
+                    + "): configuration hash mismatch");
+        }
+    }
+
+    /**
      * This party's checkpoints, oldest first, each fully read and checked: readable and undamaged, holding
      * {@code role}'s shares, of the configuration with hash {@code configHash}, and of the step in its name.
      * Possibly empty.
@@ -124,15 +175,7 @@ public final class CheckpointDirectory {
         List<SecureCheckpoint> out = new ArrayList<>();
         for (Path p : list()) {
             SecureCheckpoint c = SecureCheckpoint.read(p);
-            if (c.role() != role) {
-                throw new CheckpointException(CheckpointException.Reason.OTHER_PARTY, p, "checkpoint " + p
-                        + " holds the " + c.role() + "'s shares, but this party is the " + role);
-            }
-            if (!MessageDigest.isEqual(c.configHash(), configHash)) {
-                throw new CheckpointException(CheckpointException.Reason.OTHER_CONFIGURATION, p, "checkpoint " + p
-                        + " was written for another configuration or precision (f = " + c.fracBits()
-                        + "): configuration hash mismatch");
-            }
+            checkOwner(p, c, role, configHash);
             if (c.step() != stepOf(p)) {
                 throw new CheckpointException(CheckpointException.Reason.DAMAGED, p, "checkpoint " + p + " holds step "
                         + c.step() + ", not the step in its name");

@@ -12,6 +12,7 @@ import org.securetrain.dl4j.SecureConfigurations;
 import org.securetrain.dl4j.SecureNetworks;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SharedDataSetIterator;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Session;
 
 /**
@@ -86,8 +87,9 @@ public final class Checkpoints {
      * positions a new shared iterator at the checkpoint's batch. The data owner passes its data iterator (the
      * same data in the same order), the model owner null.
      *
-     * @throws CheckpointException naming the file (unreadable/damaged checkpoint, another party's or
-     *         configuration's checkpoint) or both parties' steps (no common step)
+     * @throws CheckpointException naming the file (the chosen step's checkpoint unreadable or damaged, another
+     *         party's or configuration's checkpoint) or both parties' steps (no common step); an unusable older
+     *         checkpoint is only a warning, the file is left in place
      */
     public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
@@ -96,13 +98,13 @@ public final class Checkpoints {
             throw new IllegalArgumentException("resume needs a two-party context with a session");
         }
         byte[] hash = SecureConfigurations.hash(conf, ctx.fracBits());
-        List<SecureCheckpoint> mine;
+        List<CheckpointDirectory.Found> mine;
         try {
-            mine = new CheckpointDirectory(dir).readAll(ctx.role(), hash);
+            // only the checkpoint of the step both parties choose must be usable (CommonStep)
+            mine = new CheckpointDirectory(dir).survey(ctx.role(), hash);
         } catch (RuntimeException e) {
-            // the message may name local paths: the peer learns only that this party cannot resume
-            session.abort("party " + ctx.role() + " cannot resume: its checkpoints are unusable ("
-                    + e.getClass().getSimpleName() + ")");
+            // the message names local paths: the peer learns only the kind of problem
+            session.abort(AbortReason.of("checkpoint resume", unusableKind(e)));
             throw e;
         }
         SecureCheckpoint chosen = CommonStep.agree(session, ctx.role(), hash, mine, dir);
@@ -116,5 +118,17 @@ public final class Checkpoints {
         }
         net.getLayerWiseConfigurations().setEpochCount(epoch);
         return new ResumedTraining(net, it, chosen, epoch);
+    }
+
+    /** What the peer is told when this party's checkpoints cannot be used (a kind, never a path). */
+    private static String unusableKind(RuntimeException e) {
+        CheckpointException.Reason r = e instanceof CheckpointException c ? c.reason() : null;
+        if (r == CheckpointException.Reason.OTHER_PARTY) {
+            return "cannot resume from checkpoints of the other party";
+        }
+        if (r == CheckpointException.Reason.OTHER_CONFIGURATION) {
+            return "cannot resume from checkpoints of another configuration";
+        }
+        return "cannot resume from unusable checkpoints";
     }
 }

@@ -1,6 +1,7 @@
 package org.securetrain.crypto.ot.silent;
 
 import org.securetrain.crypto.ot.OtMismatchException;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.SessionException;
@@ -90,7 +91,7 @@ final class FerretWire {
     static RuntimeException abortOn(Channel ch, RuntimeException e) {
         if (!(e instanceof SessionException) || e instanceof OtMismatchException) {
             try {
-                ch.session().abort("silent OT stream '" + ch.name() + "' failed: " + e.getMessage());
+                ch.session().abort(AbortReason.failure("silent OT " + ch.name(), e));
             } catch (RuntimeException ignored) {
                 // already failed
             }

@@ -120,7 +120,7 @@ class FerretRobustnessTest {
                 }
             });
             Thread.sleep(200);
-            tp.pair.party(0).abort("test: the COT sender gives up in the middle");
+            tp.pair.party(0).abort(org.securetrain.runtime.AbortReason.of("test", "the COT sender gives up in the middle"));
             Throwable x = waiting.get(30, TimeUnit.SECONDS);
             assertInstanceOf(PeerAbortedException.class, x);
             assertTrue(x.getMessage().contains("gives up in the middle"), x.getMessage());

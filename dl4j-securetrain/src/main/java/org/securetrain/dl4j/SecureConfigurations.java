@@ -1,6 +1,9 @@
 package org.securetrain.dl4j;
 
+import java.util.ArrayList;
+import org.securetrain.backend.NonlinearSettings;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
@@ -9,60 +12,109 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.serde.JsonMappers;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
+import org.securetrain.layers.SecureActivationLayer;
+import org.securetrain.layers.SecureActivations;
+import org.securetrain.layers.SecureConvolution1DLayer;
 import org.securetrain.layers.SecureConvolutionLayer;
+import org.securetrain.layers.SecureGlobalPoolingLayer;
+import org.securetrain.layers.SecureReshaping;
+import org.securetrain.layers.SecureSubsampling1DLayer;
+import org.securetrain.layers.SecureUpsampling2D;
+import org.securetrain.layers.SecureZeroPaddingLayer;
+import org.securetrain.layers.SecureLossLayer;
 import org.securetrain.layers.SecureDenseLayer;
+import org.securetrain.layers.SecureDropoutLayer;
+import org.securetrain.layers.core.DropoutMasks;
 import org.securetrain.layers.SecureOutputLayer;
 import org.securetrain.layers.SecureReLU;
 import org.securetrain.layers.SecureSubsamplingLayer;
-import org.securetrain.layers.SecureUpdaters;
+import org.securetrain.layers.core.SecureUpdaters;
+import org.securetrain.layermath.SgdConfig;
+import org.securetrain.runtime.SessionOptions;
 
 /**
  * Rewrites an ordinary {@link MultiLayerConfiguration} into its secure twin and back. Each supported layer
  * is serialised with DL4J's own JSON mapper, its {@code @class} switched to the secure subclass, and read
  * back, so every field survives; ReLU becomes the fused {@link SecureReLU}. Anything that cannot be
  * computed on shares without an undocumented reveal is refused with the layer's index and type.
- * (An explicit "allow reveal" opt-in is not implemented: refusal is the only behaviour.)
+ * (An explicit "allow reveal" opt-in is not implemented: refusal is the only behaviour.) Also the hash both
+ * parties agree on. Users call these through {@link SecureTrain}.
  */
-final class SecureConfigurations {
-    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_SECURE = Map.of(
-            DenseLayer.class, SecureDenseLayer.class,
-            OutputLayer.class, SecureOutputLayer.class,
-            SubsamplingLayer.class, SecureSubsamplingLayer.class,
-            ConvolutionLayer.class, SecureConvolutionLayer.class);
-    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_PLAIN = Map.of(
-            SecureDenseLayer.class, DenseLayer.class,
-            SecureOutputLayer.class, OutputLayer.class,
-            SecureSubsamplingLayer.class, SubsamplingLayer.class,
-            SecureConvolutionLayer.class, ConvolutionLayer.class);
-    /** Reshaping preprocessors: local linear maps, exact on shares. */
+public final class SecureConfigurations {
+    /** Version tag of everything the hash covers besides the configuration (bump on protocol changes). */
+    static final String HASH_DOMAIN = "securetrain-dl4j/1";
+
+    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_SECURE = Map.ofEntries(
+            Map.entry(DenseLayer.class, SecureDenseLayer.class),
+            Map.entry(OutputLayer.class, SecureOutputLayer.class),
+            Map.entry(LossLayer.class, SecureLossLayer.class),
+            Map.entry(SubsamplingLayer.class, SecureSubsamplingLayer.class),
+            Map.entry(Subsampling1DLayer.class, SecureSubsampling1DLayer.class),
+            Map.entry(ConvolutionLayer.class, SecureConvolutionLayer.class),
+            Map.entry(Convolution1DLayer.class, SecureConvolution1DLayer.class),
+            Map.entry(ActivationLayer.class, SecureActivationLayer.class),
+            Map.entry(GlobalPoolingLayer.class, SecureGlobalPoolingLayer.class),
+            Map.entry(ZeroPaddingLayer.class, SecureZeroPaddingLayer.class),
+            Map.entry(Upsampling2D.class, SecureUpsampling2D.class),
+            Map.entry(DropoutLayer.class, SecureDropoutLayer.class));
+    /** The secure layers that apply DL4J's dropout to their input (the core does, from the public mask). */
+    private static final Set<Class<? extends Layer>> DROPOUT_HOSTS = Set.of(SecureDenseLayer.class,
+            SecureOutputLayer.class, SecureConvolutionLayer.class, SecureConvolution1DLayer.class,
+            SecureDropoutLayer.class);
+    private static final Map<Class<? extends Layer>, Class<? extends Layer>> TO_PLAIN = TO_SECURE.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+    private static final Set<Class<? extends Layer>> OUTPUTS = Set.of(SecureOutputLayer.class, SecureLossLayer.class);
+    /** Layers refused with a specific reason. */
+    private static final Map<Class<? extends Layer>, String> REFUSED = Map.of(
+            CenterLossOutputLayer.class, "CenterLossOutputLayer is refused: its loss needs the layer's input "
+                    + "features (the embeddings) at the label owner, more than the outputs it already sees",
+            BatchNormalization.class, "BatchNormalization is not supported yet (needs a secure reciprocal square "
+                    + "root: the next step)");
+    /** Reshaping preprocessors (reshapes and permutations only): local linear maps, exact on shares. */
     private static final Set<Class<?>> SHARE_SAFE_PREPROCESSORS = Set.of(CnnToFeedForwardPreProcessor.class,
-            FeedForwardToCnnPreProcessor.class);
-    private static final String SUPPORTED = "supported: DenseLayer and ConvolutionLayer (ReLU or identity), "
-            + "SubsamplingLayer (MAX), OutputLayer (softmax + MCXENT) as the last layer";
+            FeedForwardToCnnPreProcessor.class, RnnToFeedForwardPreProcessor.class,
+            FeedForwardToRnnPreProcessor.class, CnnToRnnPreProcessor.class, RnnToCnnPreProcessor.class);
+    private static final String SUPPORTED = "supported: DenseLayer, ConvolutionLayer, Convolution1DLayer, "
+            + "SubsamplingLayer, Subsampling1DLayer, GlobalPoolingLayer, ZeroPaddingLayer, Upsampling2D, "
+            + "ActivationLayer, and OutputLayer or LossLayer as the last layer";
 
     private SecureConfigurations() {
     }
 
-    /** A secure clone of {@code conf} (idempotent on secure configurations). */
+    /** A secure clone of {@code conf} (idempotent on secure configurations); every problem at once if refused. */
     static MultiLayerConfiguration toSecure(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = conf.clone();
+        List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
         if (c.getBackpropType() != BackpropType.Standard) {
-            throw new UnsupportedConfigurationException(-1, null, "backprop type " + c.getBackpropType()
-                    + " is not supported (Standard only)");
+            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + c.getBackpropType()
+                    + " is not supported (Standard only)"));
         }
         List<NeuralNetConfiguration> confs = c.getConfs();
         if (confs.isEmpty()) {
@@ -72,27 +124,62 @@ final class SecureConfigurations {
             NeuralNetConfiguration nnc = confs.get(i);
             Layer l = nnc.getLayer();
             String type = l.getClass().getSimpleName();
-            if (!nnc.isMiniBatch()) {
-                throw new UnsupportedConfigurationException(i, type, "miniBatch(false) is not supported");
-            }
+            List<String> why = new ArrayList<>();
             if (!nnc.isMinimize()) {
-                throw new UnsupportedConfigurationException(i, type, "minimize(false) is not supported");
+                why.add("minimize(false) is not supported");
             }
             if (nnc.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
-                throw new UnsupportedConfigurationException(i, type, "optimisation algorithm "
-                        + nnc.getOptimizationAlgo() + " is not supported (STOCHASTIC_GRADIENT_DESCENT only)");
+                why.add("optimisation algorithm " + nnc.getOptimizationAlgo()
+                        + " is not supported (STOCHASTIC_GRADIENT_DESCENT only)");
             }
-            nnc.setLayer(secureLayer(i, l, i == confs.size() - 1));
+            Layer secure = secureLayer(l, i == confs.size() - 1, why);
+            InputPreProcessor pre = c.getInputPreProcess(i);
+            if (pre != null && !SHARE_SAFE_PREPROCESSORS.contains(pre.getClass())) {
+                why.add("input preprocessor " + pre.getClass().getSimpleName() + " is not supported on shares (only "
+                        + "the reshaping ones: " + SHARE_SAFE_PREPROCESSORS.stream().map(Class::getSimpleName).sorted()
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+            for (String w : why) {
+                problems.add(new UnsupportedConfigurationException.Problem(i, type, w));
+            }
+            if (secure != null) {
+                nnc.setLayer(secure);
+            }
         }
-        for (Map.Entry<Integer, InputPreProcessor> e : c.getInputPreProcessors().entrySet()) {
-            if (e.getValue() != null && !SHARE_SAFE_PREPROCESSORS.contains(e.getValue().getClass())) {
-                int i = e.getKey();
-                throw new UnsupportedConfigurationException(i, confs.get(i).getLayer().getClass().getSimpleName(),
-                        "input preprocessor " + e.getValue().getClass().getSimpleName() + " is not supported on shares "
-                                + "(only CnnToFeedForwardPreProcessor and FeedForwardToCnnPreProcessor)");
-            }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedConfigurationException(problems);
         }
         return c;
+    }
+
+    /**
+     * SHA-256 of the secure configuration's JSON and the fixed-point bits (see {@link SecureTrain#configHash}).
+     * Left out because they do not change what is computed jointly: the seeds, the iteration/epoch counters
+     * and the parameter-name lists DL4J fills in at init.
+     */
+    public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS);
+    }
+
+    /** {@link #hash(MultiLayerConfiguration, int)} and the non-linear settings (see {@link SecureTrain#configHash}). */
+    public static byte[] hash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
+                "constantBits=" + SgdConfig.CONSTANT_BITS, nonlinear.configString());
+    }
+
+    /** The secure configuration's JSON as {@link #hash} covers it; also the source of the readable summary. */
+    static String hashedJson(MultiLayerConfiguration conf) {
+        MultiLayerConfiguration c = toSecure(conf);
+        c.setIterationCount(0);
+        c.setEpochCount(0);
+        for (NeuralNetConfiguration nnc : c.getConfs()) {
+            nnc.setSeed(0);
+            nnc.setIterationCount(0);
+            nnc.setEpochCount(0);
+            nnc.clearVariables();
+        }
+        return c.toJson();
     }
 
     /** The plain twin of a secure configuration (for the revealed network). */
@@ -112,50 +199,60 @@ final class SecureConfigurations {
         return c;
     }
 
-    private static Layer secureLayer(int i, Layer l, boolean last) {
-        String type = l.getClass().getSimpleName();
+    /** The secure twin of {@code l}, adding to {@code why} every reason it cannot be (null then). */
+    private static Layer secureLayer(Layer l, boolean last, List<String> why) {
+        int before = why.size();
         Class<? extends Layer> target = TO_SECURE.containsKey(l.getClass()) ? TO_SECURE.get(l.getClass())
                 : TO_PLAIN.containsKey(l.getClass()) ? l.getClass() : null;
         if (target == null) {
-            throw new UnsupportedConfigurationException(i, type, "not supported by SecureTrain (" + SUPPORTED + ")");
+            why.add(REFUSED.getOrDefault(l.getClass(), "not supported by SecureTrain (" + SUPPORTED + ")"));
+            return null;
         }
-        boolean output = target == SecureOutputLayer.class;
+        boolean output = OUTPUTS.contains(target);
         if (last && !output) {
-            throw new UnsupportedConfigurationException(i, type, "the last layer must be an OutputLayer "
-                    + "(softmax + MCXENT)");
+            why.add("the last layer must be an output layer (OutputLayer or LossLayer)");
         }
         if (!last && output) {
-            throw new UnsupportedConfigurationException(i, type, "an output layer is only supported as the last layer");
+            why.add("an output layer is only supported as the last layer");
         }
-        checkCommon(i, type, l);
-        if (l instanceof BaseLayer b) {
-            checkTrainable(i, type, b);
+        checkCommon(l, target, why);
+        if (l instanceof BaseLayer b && l.initializer().numParams(l) > 0) {
+            checkTrainable(b, why);
         }
         IActivation act = null;
         if (target == SecureDenseLayer.class) {
             DenseLayer d = (DenseLayer) l;
             if (d.hasLayerNorm()) {
-                throw new UnsupportedConfigurationException(i, type, "layer normalisation is not supported");
+                why.add("layer normalisation is not supported");
             }
-            act = hiddenActivation(i, type, d.getActivationFn());
+            act = hiddenActivation(d.getActivationFn(), why);
         } else if (target == SecureOutputLayer.class) {
             OutputLayer o = (OutputLayer) l;
-            String why = SecureOutputLayer.whyUnsupported(o.getActivationFn(), o.getLossFn());
-            if (why != null) {
-                throw new UnsupportedConfigurationException(i, type, why);
-            }
-        } else if (target == SecureSubsamplingLayer.class) {
-            String why = SecureSubsamplingLayer.whyUnsupported((SubsamplingLayer) l);
-            if (why != null) {
-                throw new UnsupportedConfigurationException(i, type, why);
-            }
+            addIfNotNull(why, SecureOutputLayer.whyUnsupported(o.getActivationFn(), o.getLossFn()));
+        } else if (target == SecureLossLayer.class) {
+            LossLayer o = (LossLayer) l;
+            addIfNotNull(why, SecureOutputLayer.whyUnsupported(o.getActivationFn(), o.getLossFn()));
+        } else if (target == SecureSubsamplingLayer.class || target == SecureSubsampling1DLayer.class) {
+            addIfNotNull(why, SecureSubsamplingLayer.whyUnsupported((SubsamplingLayer) l));
+        } else if (target == SecureConvolution1DLayer.class) {
+            Convolution1DLayer cl = (Convolution1DLayer) l;
+            addIfNotNull(why, SecureConvolution1DLayer.whyUnsupported(cl));
+            act = hiddenActivation(cl.getActivationFn(), why);
+        } else if (target == SecureGlobalPoolingLayer.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((GlobalPoolingLayer) l));
+        } else if (target == SecureZeroPaddingLayer.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((ZeroPaddingLayer) l));
+        } else if (target == SecureUpsampling2D.class) {
+            addIfNotNull(why, SecureReshaping.whyUnsupported((Upsampling2D) l));
         } else if (target == SecureConvolutionLayer.class) {
             ConvolutionLayer cl = (ConvolutionLayer) l;
-            String why = SecureConvolutionLayer.whyUnsupported(cl);
-            if (why != null) {
-                throw new UnsupportedConfigurationException(i, type, why);
-            }
-            act = hiddenActivation(i, type, cl.getActivationFn());
+            addIfNotNull(why, SecureConvolutionLayer.whyUnsupported(cl));
+            act = hiddenActivation(cl.getActivationFn(), why);
+        } else if (target == SecureActivationLayer.class) {
+            addIfNotNull(why, SecureActivations.whyUnsupported(((ActivationLayer) l).getActivationFn()));
+        }
+        if (why.size() > before) {
+            return null;
         }
         Layer secure = target == l.getClass() ? l.clone() : retype(l, target);
         if (act != null) {
@@ -164,57 +261,55 @@ final class SecureConfigurations {
         return secure;
     }
 
-    private static void checkCommon(int i, String type, Layer l) {
+    private static void addIfNotNull(List<String> why, String reason) {
+        if (reason != null) {
+            why.add(reason);
+        }
+    }
+
+    private static void checkCommon(Layer l, Class<? extends Layer> target, List<String> why) {
         if (l.getIDropout() != null) {
-            throw new UnsupportedConfigurationException(i, type, "dropout is not supported (its masks would have "
-                    + "to be drawn jointly and kept secret)");
+            if (!DROPOUT_HOSTS.contains(target)) {
+                why.add("dropout on " + l.getClass().getSimpleName() + " is not supported (on DenseLayer, "
+                        + "ConvolutionLayer, Convolution1DLayer, OutputLayer and DropoutLayer it is)");
+            } else {
+                addIfNotNull(why, DropoutMasks.whyUnsupported(l.getIDropout()));
+            }
         }
         if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
-            throw new UnsupportedConfigurationException(i, type, "parameter constraints are not supported");
+            why.add("parameter constraints are not supported");
         }
     }
 
-    private static void checkTrainable(int i, String type, BaseLayer b) {
-        if (b.getRegularization() != null && !b.getRegularization().isEmpty()
-                || b.getRegularizationBias() != null && !b.getRegularizationBias().isEmpty()) {
-            throw new UnsupportedConfigurationException(i, type, "regularisation (L1/L2/weight decay) is not "
-                    + "supported yet: " + b.getRegularization() + " " + b.getRegularizationBias());
-        }
+    private static void checkTrainable(BaseLayer b, List<String> why) {
+        addIfNotNull(why, SecureUpdaters.whyUnsupported(b.getRegularization()));
+        addIfNotNull(why, SecureUpdaters.whyUnsupported(b.getRegularizationBias()));
         if (b.getWeightNoise() != null) {
-            throw new UnsupportedConfigurationException(i, type, "weight noise is not supported");
+            why.add("weight noise is not supported");
         }
-        if (b.getGradientNormalization() != null && b.getGradientNormalization() != GradientNormalization.None) {
-            throw new UnsupportedConfigurationException(i, type, "gradient normalisation "
-                    + b.getGradientNormalization() + " is not supported");
+        GradientNormalization gn = b.getGradientNormalization();
+        if (gn != null && gn != GradientNormalization.None && gn != GradientNormalization.ClipElementWiseAbsoluteValue) {
+            why.add("gradient normalisation " + gn + " is not supported (None or ClipElementWiseAbsoluteValue; the "
+                    + "L2-norm kinds need a square root of a secret value)");
         }
-        String why = SecureUpdaters.whyUnsupported(b.getIUpdater());
-        if (why != null) {
-            throw new UnsupportedConfigurationException(i, type, why);
-        }
-        if (b.getBiasUpdater() != null && (why = SecureUpdaters.whyUnsupported(b.getBiasUpdater())) != null) {
-            throw new UnsupportedConfigurationException(i, type, "bias updater: " + why);
+        String u = SecureUpdaters.whyUnsupported(b.getIUpdater());
+        addIfNotNull(why, u);
+        if (b.getBiasUpdater() != null && (u = SecureUpdaters.whyUnsupported(b.getBiasUpdater())) != null) {
+            why.add("bias updater: " + u);
         }
     }
 
-    /** ReLU (plain, no cap/threshold/slope) becomes the fused SecureReLU; identity stays; the rest is refused. */
-    private static IActivation hiddenActivation(int i, String type, IActivation a) {
-        if (a instanceof SecureReLU || a instanceof ActivationIdentity) {
-            return a;
+    /**
+     * Plain ReLU becomes the fused SecureReLU; identity and the piecewise-linear activations stay (the secure layer
+     * computes them with comparisons); the rest is refused.
+     */
+    private static IActivation hiddenActivation(IActivation a, List<String> why) {
+        String w = SecureActivations.whyUnsupported(a);
+        if (w != null) {
+            why.add(w);
+            return null;
         }
-        if (a != null && a.getClass() == ActivationReLU.class) {
-            ActivationReLU r = (ActivationReLU) a;
-            if (r.getMax() == null && zeroOrNull(r.getThreshold()) && zeroOrNull(r.getNegativeSlope())) {
-                return new SecureReLU();
-            }
-            throw new UnsupportedConfigurationException(i, type, "ReLU with max/threshold/negative slope (" + a
-                    + ") is not supported");
-        }
-        throw new UnsupportedConfigurationException(i, type, "activation " + a + " is not supported on shares "
-                + "(ReLU or identity; sigmoid, tanh and the like would need approximations or a reveal)");
-    }
-
-    private static boolean zeroOrNull(Double d) {
-        return d == null || d == 0.0;
+        return SecureActivations.isPlainRelu(a) ? new SecureReLU() : a;
     }
 
     /** Same fields, other class: through DL4J's JSON mapper, switching {@code @class}. */

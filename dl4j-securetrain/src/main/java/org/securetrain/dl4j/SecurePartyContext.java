@@ -5,9 +5,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
-import org.securetrain.layers.SecureLayerContext;
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.backend.RangeCheckedBackend;
+import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -25,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * SecurePartyContext ctx = SecurePartyContext.builder()
  *         .session(session)                       // role taken from the session
  *         .fracBits(20)
- *         .backend(s -> new TwoPartyBackend(s, ...))
+ *         .nonlinear(NonlinearEngine.OT)          // the default; GC: garbled circuits as in round 1
  *         .lossVisibility(LossVisibility.BOTH_PARTIES)   // decided by the data owner
- *         .build();
+ *         .build();                               // builds the TwoPartyBackend (or give .backend(...))
  * }</pre>
+ * The session's configuration hash should be {@link SecureTrain#configHash(
+ * org.deeplearning4j.nn.conf.MultiLayerConfiguration, int, NonlinearSettings)} with the same non-linear settings,
+ * so that parties that would run different protocols fail at the handshake.
  *
  * <p>For tests only, {@link Builder#insecurePlaintextReferenceForTests()} selects the INSECURE single-process
  * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
@@ -39,6 +48,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     /** Channel on which the data owner sends each loss value to the model owner. */
     public static final String SCORE_CHANNEL = "securetrain.score";
+    /** Channel on which the parties exchange their contributions to the joint seed (once per session). */
+    public static final String SEED_CHANNEL = "securetrain.seed";
+    private static final byte[] SEED_DOMAIN = "securetrain/joint-seed/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Prefix of the channels of the shared-data iterators (one per iterator, numbered in creation order). */
     public static final String DATA_CHANNEL_PREFIX = "securetrain.data.";
 
@@ -50,9 +62,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
+    private byte[] jointSeed;
+    private volatile InputRange inputRange = InputRange.WHOLE_EXAMPLE;
+    /** The session computes while this context is open: receives wait up to the session's computeTimeout. */
+    private final Session.Computation computing;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights, boolean ownsBackend) {
+            boolean debugRevealWeights, boolean ownsBackend, Session.Computation computing) {
+        this.computing = computing;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -91,6 +108,15 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     public LossVisibility lossVisibility() {
         return lossVisibility;
+    }
+
+    /**
+     * The non-linear protocols of this party's {@link TwoPartyBackend} (also behind decorators); null for the
+     * insecure reference or a backend of another kind.
+     */
+    public NonlinearSettings nonlinear() {
+        TwoPartyBackend b = ForwardingBackend.find(backend, TwoPartyBackend.class);
+        return b == null ? null : b.nonlinear();
     }
 
     /** True for the insecure single-process reference. */
@@ -145,6 +171,63 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
     }
 
+    /**
+     * The session's joint seed, derived at the first call (both parties make it at the same point of DL4J's flow):
+     * each party sends 32 bytes from {@link java.security.SecureRandom}, the seed is SHA-256 of a domain tag and both
+     * contributions in role order. Public to both parties and, since each contributed fresh randomness, chosen by
+     * neither alone; it depends on no private value (semi-honest parties: docs/security/dl4j.md). The insecure
+     * reference draws it locally (or takes {@link Builder#jointSeedForTests}).
+     */
+    @Override
+    public synchronized byte[] jointSeed() {
+        if (jointSeed == null) {
+            byte[] mine = new byte[32];
+            new java.security.SecureRandom().nextBytes(mine);
+            if (session == null) {
+                jointSeed = mine;
+            } else {
+                Channel ch = session.channel(SEED_CHANNEL);
+                byte[] peer;
+                try (TrafficStats.Scope s = ch.step("dl4j.joint-seed")) {
+                    ch.send(mine);
+                    peer = ch.receive();
+                }
+                if (peer.length != mine.length) {
+                    throw new IllegalStateException("the peer's joint-seed contribution has " + peer.length
+                            + " bytes, expected " + mine.length);
+                }
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(SEED_DOMAIN);
+                    md.update(role == Role.MODEL_OWNER ? mine : peer);
+                    md.update(role == Role.MODEL_OWNER ? peer : mine);
+                    jointSeed = md.digest();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("SHA-256 is not available", e);
+                }
+            }
+        }
+        return jointSeed.clone();
+    }
+
+    /** The data owner's check of features and labels before sharing (set from the attached network's first layer). */
+    InputRange inputRange() {
+        return inputRange;
+    }
+
+    void inputRange(InputRange r) {
+        this.inputRange = r;
+    }
+
+    @Override
+    public void verifyRange(String where) {
+        if (backend instanceof RangeCheckedBackend r) {
+            r.verify(RANGE_ID, where);
+        }
+    }
+
+    private static final org.securetrain.runtime.ProtocolId RANGE_ID = org.securetrain.runtime.ProtocolId.parse("dl4j");
+
     @Override
     public boolean debugRevealWeights() {
         return debugRevealWeights;
@@ -156,17 +239,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return; // nothing to tell, or the session already failed and the peer knows
         }
         // the peer learns where and what kind of failure, not the message: messages may quote private values
-        String reason = "party " + role + " failed in " + where + ": " + cause.getClass().getName();
-        log.error("{} ({}); ending the session so the peer stops too", reason, cause.getMessage(), cause);
-        session.abort(reason.length() > 900 ? reason.substring(0, 900) : reason);
+        AbortReason reason = AbortReason.failure(where, cause);
+        log.error("party {} failed in {} ({}); ending the session so the peer stops too", role, where,
+                cause.getMessage(), cause);
+        session.abort(reason);
     }
 
     /**
      * Releases the backend if this context built it with the factory (an explicitly given backend belongs to
-     * the caller). The session is the caller's and stays open.
+     * the caller) and ends the session's computation scope. The session is the caller's and stays open.
      */
     @Override
     public void close() {
+        if (computing != null) {
+            computing.close();
+        }
         if (ownsBackend && backend instanceof AutoCloseable c) {
             try {
                 c.close();
@@ -194,6 +281,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
         private boolean debugRevealWeights;
+        private NonlinearSettings nonlinear;
+        private boolean rangeChecks = true;
 
         private Builder() {
         }
@@ -215,6 +304,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             FixedPoint.of(fracBits); // range check
             this.fracBits = fracBits;
             return this;
+        }
+
+        /**
+         * The non-linear protocols (ReLU, max-pool, truncation, bit times share): {@link NonlinearEngine#OT}
+         * (the default) or {@link NonlinearEngine#GC}. Used when the context builds the backend; an explicit
+         * backend must run the same settings. Both parties must choose alike (see the class comment).
+         */
+        public Builder nonlinear(NonlinearSettings settings) {
+            this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
+            return this;
+        }
+
+        /** {@link #nonlinear(NonlinearSettings)} with the engine's default settings. */
+        public Builder nonlinear(NonlinearEngine engine) {
+            return nonlinear(NonlinearSettings.of(Objects.requireNonNull(engine, "engine")));
         }
 
         /** An explicit two-party backend acting for this party. */
@@ -273,7 +377,32 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             return this;
         }
 
+        /**
+         * Whether every value entering a truncation is checked against the safe range and the run stops when one
+         * left it ({@link RangeCheckedBackend}; default true). Off saves two comparisons and two multiplexers per
+         * truncated value, at the risk of silent wrong numbers when values grow out of range. Both parties must set
+         * it alike (it changes the protocol calls).
+         */
+        public Builder rangeChecks(boolean on) {
+            this.rangeChecks = on;
+            return this;
+        }
+
+        /**
+         * TEST ONLY: the joint seed of the insecure reference (so that a plaintext DL4J network can be given the same
+         * dropout masks); a two-party context always derives it with the peer.
+         */
+        public Builder jointSeedForTests(byte[] seed) {
+            this.testSeed = seed.clone();
+            return this;
+        }
+
+        private byte[] testSeed;
+
         public SecurePartyContext build() {
+            if (testSeed != null && !insecureReference) {
+                throw new IllegalStateException("jointSeedForTests is for the insecure reference only");
+            }
             if (insecureReference) {
                 if (session != null || backend != null || backendFactory != null || role != null) {
                     throw new IllegalStateException("the insecure plaintext reference acts for both parties in one "
@@ -293,8 +422,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                         + "process, every value in the clear). For tests only; it protects nothing.");
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
-                return new SecurePartyContext(null, null, ref,
-                        lossVisibility, debugRevealWeights, false);
+                SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
+                        lossVisibility, debugRevealWeights, false, null);
+                c.jointSeed = testSeed;
+                return c;
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "
@@ -304,28 +435,52 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 throw new IllegalStateException("role " + role + " disagrees with the session's role " + session.role());
             }
             Role r = session.role();
-            if ((backend == null) == (backendFactory == null)) {
-                throw new IllegalStateException("give exactly one of backend(Backend) or backend(Function<Session, Backend>)");
+            if (backend != null && backendFactory != null) {
+                throw new IllegalStateException("give at most one of backend(Backend) or backend(Function<Session, Backend>)");
             }
-            Backend be = backend != null ? backend : backendFactory.apply(session);
-            if (be == null) {
-                throw new IllegalStateException("the backend factory returned null");
+            boolean builtHere = backend == null && backendFactory == null;
+            // secure computation starts with the backend's set-up: the peer may work long between two messages
+            Session.Computation computing = session.computing();
+            Backend be;
+            try {
+                be = backend != null ? backend : builtHere
+                        ? TwoPartyBackend.open(session,
+                                FixedPoint.of(fracBits != null ? fracBits : FixedPoint.DEFAULT_FRAC_BITS),
+                                nonlinear != null ? nonlinear : NonlinearSettings.defaults())
+                        : backendFactory.apply(session);
+                if (be == null) {
+                    throw new IllegalStateException("the backend factory returned null");
+                }
+            } catch (RuntimeException | Error e) {
+                computing.close();
+                throw e;
             }
-            if (be.isInsecureReference()) {
-                throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
-                        + "session: it would compute on this party's share alone and protects nothing");
-            }
-            if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
-                throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
-            }
-            if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
-                throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
-                        + be.fixedPoint().fracBits());
+            try {
+                if (be.isInsecureReference()) {
+                    throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
+                            + "session: it would compute on this party's share alone and protects nothing");
+                }
+                if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
+                    throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
+                }
+                if (fracBits != null && fracBits != be.fixedPoint().fracBits()) {
+                    throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
+                            + be.fixedPoint().fracBits());
+                }
+                TwoPartyBackend tpb = ForwardingBackend.find(be, TwoPartyBackend.class);
+                if (nonlinear != null && tpb != null && !nonlinear.equals(tpb.nonlinear())) {
+                    throw new IllegalStateException("non-linear settings " + nonlinear.configString()
+                            + " disagree with the backend's " + tpb.nonlinear().configString());
+                }
+            } catch (RuntimeException e) {
+                computing.close();
+                throw e;
             }
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+            return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
+                    debugRevealWeights, backend == null, computing);
         }
     }
 }

@@ -1,20 +1,16 @@
 package org.securetrain.dl4j;
 
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
+import java.nio.file.Path;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.layermath.SgdConfig;
+import org.securetrain.dl4j.checkpoint.Checkpoints;
+import org.securetrain.dl4j.checkpoint.ResumedTraining;
+import org.securetrain.dl4j.checkpoint.SecureNetworkState;
 import org.securetrain.layers.ReluMaxPoolFusion;
-import org.securetrain.layers.SecureLayer;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
 
@@ -29,11 +25,12 @@ import org.securetrain.runtime.SessionOptions;
  * net.fit(ctx.sharedIterator(dataOwner ? trainIter : null));
  * MultiLayerNetwork plain = SecureTrain.reveal(net, ctx);  // the model owner gets the trained network
  * }</pre>
+ *
+ * <p>A facade: configurations are rewritten and hashed by {@link SecureConfigurations}, networks built,
+ * bound and revealed by {@link SecureNetworks}, checkpoints written and resumed by
+ * {@link org.securetrain.dl4j.checkpoint.Checkpoints}.
  */
 public final class SecureTrain {
-    /** Version tag of everything the hash covers besides the configuration (bump on protocol changes). */
-    static final String HASH_DOMAIN = "securetrain-dl4j/1";
-
     private SecureTrain() {
     }
 
@@ -58,17 +55,34 @@ public final class SecureTrain {
      * the iteration/epoch counters and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] configHash(MultiLayerConfiguration conf, int fracBits) {
-        MultiLayerConfiguration c = secureConfiguration(conf);
-        c.setIterationCount(0);
-        c.setEpochCount(0);
-        for (NeuralNetConfiguration nnc : c.getConfs()) {
-            nnc.setSeed(0);
-            nnc.setIterationCount(0);
-            nnc.setEpochCount(0);
-            nnc.clearVariables();
-        }
-        return SessionOptions.hashConfig(HASH_DOMAIN, c.toJson(), "fracBits=" + fracBits,
-                "constantBits=" + SgdConfig.CONSTANT_BITS);
+        return SecureConfigurations.hash(conf, fracBits);
+    }
+
+    /**
+     * {@link #configHash(MultiLayerConfiguration, int)} that also binds the non-linear protocol choice
+     * ({@link NonlinearSettings#configString()}): what a training session's handshake should compare, so that
+     * parties that would run different protocols (e.g. one on garbled circuits, one on OT) fail there. The
+     * two-argument hash stays what checkpoints and exported shares record: shares do not depend on the engine.
+     */
+    public static byte[] configHash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
+        return SecureConfigurations.hash(conf, fracBits, nonlinear);
+    }
+
+    /**
+     * The readable form of what {@link #configHash} covers, for {@link SessionOptions.Builder#configSummary}: when
+     * the parties' hashes differ they exchange it and both name the fields that differ, e.g. "fracBits (this party
+     * 24, peer 20)" or "layer 0 iupdater.learningRate (this party 0.01, peer 0.02)". See {@link ConfigurationSummary}.
+     */
+    public static java.util.Map<String, String> configSummary(MultiLayerConfiguration conf, int fracBits) {
+        return ConfigurationSummary.of(SecureConfigurations.hashedJson(conf), fracBits);
+    }
+
+    /** {@link #configSummary(MultiLayerConfiguration, int)} with the non-linear settings the session hash binds. */
+    public static java.util.Map<String, String> configSummary(MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(configSummary(conf, fracBits));
+        m.put("nonlinear", nonlinear.configString());
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
@@ -78,7 +92,7 @@ public final class SecureTrain {
      * from the configuration alone, so both parties do the same and the config hash still binds them.
      */
     public static MultiLayerNetwork attach(MultiLayerConfiguration conf, SecurePartyContext ctx) {
-        return attach(conf, ctx, null);
+        return SecureNetworks.attach(conf, ctx, null);
     }
 
     /**
@@ -88,26 +102,7 @@ public final class SecureTrain {
      */
     public static MultiLayerNetwork attach(MultiLayerConfiguration conf, SecurePartyContext ctx,
             INDArray modelOwnerInitialParams) {
-        MultiLayerConfiguration secure = secureConfiguration(conf);
-        checkSessionHash(secure, ctx);
-        if (modelOwnerInitialParams != null && !ctx.actsFor(Role.MODEL_OWNER)) {
-            throw new IllegalArgumentException("only the model owner supplies initial parameters; the data owner "
-                    + "passes null");
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(secure);
-        net.init();
-        if (modelOwnerInitialParams != null) {
-            if (modelOwnerInitialParams.length() != net.numParams()) {
-                throw new IllegalArgumentException("initial parameters have " + modelOwnerInitialParams.length()
-                        + " values, the network " + net.numParams());
-            }
-            net.setParams(modelOwnerInitialParams.castTo(net.params().dataType()));
-        }
-        for (SecureLayer l : secureLayers(net)) {
-            l.initShares(ctx);
-        }
-        ReluMaxPoolFusion.apply(net);
-        return net;
+        return SecureNetworks.attach(conf, ctx, modelOwnerInitialParams);
     }
 
     /**
@@ -115,52 +110,17 @@ public final class SecureTrain {
      * shares. A {@code clone()} or restored network has none: use the overload with a state.
      */
     public static void reattach(MultiLayerNetwork net, SecurePartyContext ctx) {
-        checkSessionHash(net.getLayerWiseConfigurations(), ctx);
-        List<SecureLayer> layers = secureLayers(net);
-        for (int i = 0; i < layers.size(); i++) {
-            if (!layers.get(i).hasShares()) {
-                throw new IllegalStateException("layer " + i + " has no weight shares (a clone or restored network "
-                        + "loses them): use SecureTrain.reattach(net, ctx, SecureTrain.exportState(original))");
-            }
-        }
-        for (SecureLayer l : layers) {
-            l.bind(ctx);
-        }
-        ReluMaxPoolFusion.apply(net);
+        SecureNetworks.reattach(net, ctx);
     }
 
     /** Binds {@code ctx} and installs this party's shares from {@code state} (clone, restore, checkpoint). */
     public static void reattach(MultiLayerNetwork net, SecurePartyContext ctx, SecureNetworkState state) {
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        checkSessionHash(conf, ctx);
-        if (state.fracBits() != ctx.fracBits()
-                || !MessageDigest.isEqual(state.configHash(), configHash(conf, state.fracBits()))) {
-            throw new IllegalArgumentException("the state belongs to another configuration or precision (f = "
-                    + state.fracBits() + ", context f = " + ctx.fracBits() + ")");
-        }
-        List<SecureLayer> layers = secureLayers(net);
-        if (layers.size() != state.numLayers()) {
-            throw new IllegalArgumentException("state has " + state.numLayers() + " layers, network " + layers.size());
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).initShares(ctx);
-            layers.get(i).importShares(state.layer(i));
-        }
-        ReluMaxPoolFusion.apply(net);
+        SecureNetworks.reattach(net, ctx, state);
     }
 
     /** This party's shares of the network (local, no communication). */
     public static SecureNetworkState exportState(MultiLayerNetwork net) {
-        List<SecureLayer> layers = secureLayers(net);
-        List<Map<String, long[]>> shares = new ArrayList<>();
-        for (SecureLayer l : layers) {
-            shares.add(l.exportShares());
-        }
-        if (layers.get(0).context() == null) {
-            throw new IllegalStateException("network is not attached: use SecureTrain.attach or reattach first");
-        }
-        int f = layers.get(0).context().backend().fixedPoint().fracBits();
-        return new SecureNetworkState(configHash(net.getLayerWiseConfigurations(), f), f, shares);
+        return SecureNetworks.exportState(net);
     }
 
     /**
@@ -179,7 +139,7 @@ public final class SecureTrain {
 
     /** Reveals the trained network to the model owner: a plain network there, null at the data owner. */
     public static MultiLayerNetwork reveal(MultiLayerNetwork net, SecurePartyContext ctx) {
-        return revealTo(net, ctx, Role.MODEL_OWNER);
+        return SecureNetworks.revealTo(net, ctx, Role.MODEL_OWNER);
     }
 
     /**
@@ -189,25 +149,7 @@ public final class SecureTrain {
      * updater starts fresh.
      */
     public static MultiLayerNetwork revealTo(MultiLayerNetwork net, SecurePartyContext ctx, Role receiver) {
-        List<SecureLayer> layers = secureLayers(net);
-        List<Map<String, double[]>> revealed = new ArrayList<>();
-        for (SecureLayer l : layers) {
-            l.bind(ctx);
-            revealed.add(l.revealParams(receiver.id()));
-        }
-        if (!ctx.actsFor(receiver)) {
-            return null;
-        }
-        MultiLayerNetwork plain = new MultiLayerNetwork(plainConfiguration(net.getLayerWiseConfigurations()));
-        plain.init();
-        for (int i = 0; i < revealed.size(); i++) {
-            Layer pl = plain.getLayer(i);
-            for (Map.Entry<String, double[]> e : revealed.get(i).entrySet()) {
-                INDArray view = pl.getParam(e.getKey());
-                view.assign(Nd4j.create(e.getValue(), view.shape(), 'c').castTo(view.dataType()));
-            }
-        }
-        return plain;
+        return SecureNetworks.revealTo(net, ctx, receiver);
     }
 
     /**
@@ -215,8 +157,8 @@ public final class SecureTrain {
      * {@code dir}; see {@link Checkpoints}. Local; both parties call it at the same step
      * (or use {@link Checkpoints#listener}).
      */
-    public static java.nio.file.Path checkpoint(MultiLayerNetwork net, SecurePartyContext ctx,
-            DataSetIterator sharedIterator, java.nio.file.Path dir) {
+    public static Path checkpoint(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator,
+            Path dir) {
         return Checkpoints.save(net, ctx, sharedIterator, dir);
     }
 
@@ -224,36 +166,8 @@ public final class SecureTrain {
      * Resumes after a crash from the newest checkpoint step both parties hold (they agree over the session);
      * see {@link Checkpoints#resume}. The data owner passes its (deterministic) data iterator, the model owner null.
      */
-    public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, java.nio.file.Path dir,
+    public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
         return Checkpoints.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
-    }
-
-    private static void checkSessionHash(MultiLayerConfiguration conf, SecurePartyContext ctx) {
-        if (ctx.session() == null) {
-            return;
-        }
-        byte[] expected = configHash(conf, ctx.fracBits());
-        if (!MessageDigest.isEqual(expected, ctx.session().options().configHash())) {
-            throw new IllegalStateException("the session was not opened with this configuration's hash: build "
-                    + "SessionOptions with configHash(SecureTrain.configHash(conf, " + ctx.fracBits() + ")) at both "
-                    + "parties, so that mismatched configurations fail at the handshake");
-        }
-    }
-
-    private static List<SecureLayer> secureLayers(MultiLayerNetwork net) {
-        List<SecureLayer> out = new ArrayList<>();
-        Layer[] layers = net.getLayers();
-        if (layers == null) {
-            throw new IllegalStateException("network is not initialised");
-        }
-        for (int i = 0; i < layers.length; i++) {
-            if (!(layers[i] instanceof SecureLayer s)) {
-                throw new IllegalStateException("layer " + i + " (" + layers[i].getClass().getSimpleName()
-                        + ") is not a secure layer: build the network with SecureTrain.attach");
-            }
-            out.add(s);
-        }
-        return out;
     }
 }

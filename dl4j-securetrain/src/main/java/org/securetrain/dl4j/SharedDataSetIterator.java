@@ -10,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.layers.Shares;
+import org.securetrain.layers.core.Shares;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.TrafficStats;
 
@@ -31,8 +31,11 @@ import org.securetrain.runtime.TrafficStats;
  * (0, X): the data owner's share is the fixed-point encoding of X, the model owner's is zero; labels never
  * leave the data owner (the model owner gets zero labels of the same shape). Not asynchronous: DL4J's async
  * prefetch thread hangs on exceptions (DL4J issue #7828) and would break the lockstep.
+ *
+ * <p>Created only by {@link SecurePartyContext#sharedIterator}; the type is public so that the checkpoint
+ * package can read and restore the batch position.
  */
-final class SharedDataSetIterator implements DataSetIterator {
+public final class SharedDataSetIterator implements DataSetIterator {
     private static final long BATCH = 1;
     private static final long END = 2;
     private static final long RESET = 3;
@@ -128,9 +131,18 @@ final class SharedDataSetIterator implements DataSetIterator {
             throw new IllegalArgumentException("shared iterator: " + x.size(0) + " feature rows but "
                     + ds.getLabels().size(0) + " label rows");
         }
+        double[] plain = Shares.toDoubles(x);
+        String tooLarge = ctx.inputRange().checkFeatures(plain, x.shape(), ctx.fracBits());
+        if (tooLarge == null) {
+            tooLarge = InputRange.checkLabels(Shares.toDoubles(ds.getLabels()), ctx.fracBits());
+        }
+        if (tooLarge != null) {
+            throw new IllegalArgumentException("shared iterator, batch " + batchesThisEpoch + " of this epoch: "
+                    + tooLarge);
+        }
         long[] enc;
         try {
-            enc = ctx.fixedPoint().encode(Shares.toDoubles(x));
+            enc = ctx.fixedPoint().encode(plain);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("shared iterator: a feature value of batch " + batchesThisEpoch
                     + " of this epoch (shape " + Arrays.toString(x.shape()) + ", C order) cannot be encoded at f = "
@@ -202,7 +214,7 @@ final class SharedDataSetIterator implements DataSetIterator {
     }
 
     /** Batches handed out in the current epoch so far (including skipped ones): the checkpoint position. */
-    int batchesThisEpoch() {
+    public int batchesThisEpoch() {
         return batchesThisEpoch;
     }
 
@@ -212,7 +224,7 @@ final class SharedDataSetIterator implements DataSetIterator {
      * model owner whether the epoch is thereby exhausted. Returns that flag at both parties; if true the
      * epoch counts as ended (the next {@code fit} resets the iterator, as after a full epoch).
      */
-    boolean skipForResume(int batches) {
+    public boolean skipForResume(int batches) {
         if (batches < 0) {
             throw new IllegalArgumentException("shared iterator: negative batch position " + batches);
         }

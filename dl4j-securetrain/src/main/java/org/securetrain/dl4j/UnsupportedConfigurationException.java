@@ -1,26 +1,48 @@
 package org.securetrain.dl4j;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
- * A configuration (or one of its layers) that SecureTrain cannot compute on shares without revealing
- * something beyond the documented leakage. The message names the layer index and type.
+ * A configuration that SecureTrain cannot compute on shares without revealing something beyond the documented
+ * leakage. Lists every (layer, reason) pair of the configuration at once, one per line of the message
+ * ("layer i (Type): reason", or "network: reason" for a network-level setting), so that a user fixes them in one go.
  */
 public class UnsupportedConfigurationException extends IllegalArgumentException {
-    private final int layerIndex;
-    private final String layerType;
+    /** One reason: the layer's index (-1 for a network-level setting), its type (null then) and why. */
+    public record Problem(int layerIndex, String layerType, String reason) {
+        @Override
+        public String toString() {
+            return (layerIndex >= 0 ? "layer " + layerIndex + " (" + layerType + "): " : "network: ") + reason;
+        }
+    }
+
+    private final List<Problem> problems;
 
     UnsupportedConfigurationException(int layerIndex, String layerType, String reason) {
-        super((layerIndex >= 0 ? "layer " + layerIndex + " (" + layerType + "): " : "network: ") + reason);
-        this.layerIndex = layerIndex;
-        this.layerType = layerType;
+        this(List.of(new Problem(layerIndex, layerType, reason)));
     }
 
-    /** The offending layer's index, or -1 for a network-level setting. */
+    UnsupportedConfigurationException(List<Problem> problems) {
+        super(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("an unsupported configuration has at least one problem");
+        }
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Every reason, in layer order (network-level ones first). */
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** The first offending layer's index, or -1 for a network-level setting. */
     public int layerIndex() {
-        return layerIndex;
+        return problems.get(0).layerIndex();
     }
 
-    /** Simple class name of the offending layer configuration, or null for a network-level setting. */
+    /** Simple class name of the first offending layer configuration, or null for a network-level setting. */
     public String layerType() {
-        return layerType;
+        return problems.get(0).layerType();
     }
 }

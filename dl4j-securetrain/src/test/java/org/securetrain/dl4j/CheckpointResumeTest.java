@@ -19,6 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
+import org.securetrain.dl4j.checkpoint.CheckpointException;
+import org.securetrain.dl4j.checkpoint.Checkpoints;
+import org.securetrain.dl4j.checkpoint.ResumedTraining;
+import org.securetrain.dl4j.checkpoint.SecureCheckpoint;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.TwoPartyRunner;
@@ -64,7 +69,7 @@ class CheckpointResumeTest {
         } // sessions closed, networks dropped
         for (Path d : crashedDirs) {
             assertEquals(List.of("checkpoint-000000000004.zip", "checkpoint-000000000008.zip"),
-                    Checkpoints.list(d).stream().map(p -> p.getFileName().toString()).toList(),
+                    new CheckpointDirectory(d).list().stream().map(p -> p.getFileName().toString()).toList(),
                     "the last two checkpoints are kept, no temporary file is left");
             assertEquals(2, Files.list(d).count());
         }
@@ -91,7 +96,7 @@ class CheckpointResumeTest {
         assertTrue(Math.scalb(w, F) <= 512, "final weights differ by " + Math.scalb(w, F) + " ulp");
         // the resumed run goes on writing checkpoints at the same interval
         assertEquals(List.of("checkpoint-000000000008.zip", "checkpoint-000000000012.zip"),
-                Checkpoints.list(dirs[0]).stream().map(p -> p.getFileName().toString()).toList());
+                new CheckpointDirectory(dirs[0]).list().stream().map(p -> p.getFileName().toString()).toList());
 
         // step 12 was the last batch of epoch 1: resuming from it starts epoch 2 with a full, reset epoch
         RunResult more = runBoth(CONF, s -> resumeAtEpochEnd(s, dirs[0]), s -> resumeAtEpochEnd(s, dirs[1]));
@@ -165,10 +170,40 @@ class CheckpointResumeTest {
         RuntimeException[] seen = failingResume(CONF, dirs);
         assertInstanceOf(CheckpointException.class, seen[0]);
         assertTrue(seen[0].getMessage().contains(f.toString()), seen[0].getMessage());
-        // the peer is told to stop at once (it must not wait for the exchange forever)
-        assertInstanceOf(SessionException.class, seen[1]);
-        assertTrue(seen[1].getMessage().contains("MODEL_OWNER cannot resume"), seen[1].getMessage());
+        assertTrue(seen[0].getMessage().contains("move their checkpoints of step 8 aside"), seen[0].getMessage());
+        // the peer stops at once too: the damaged file is marked in the exchanged list, so it knows which party
+        // cannot resume from which step (and waits for nothing)
+        assertInstanceOf(CheckpointException.class, seen[1]);
+        assertTrue(seen[1].getMessage().contains("MODEL_OWNER cannot resume: its checkpoint of step 8"),
+                seen[1].getMessage());
         assertFalse(seen[1].getMessage().contains(f.toString()), "local paths stay local");
+    }
+
+    /**
+     * Issue 19, case 4: a damaged OLDER checkpoint used to block the resume although the newest one, intact at
+     * both parties, is the one needed. Only the checkpoint of the chosen step must be usable; the damaged older
+     * file is a warning and stays in place, untouched.
+     */
+    @Test
+    void damagedOlderCheckpointDoesNotBlockResumingFromTheNewestCommonStep() throws IOException {
+        Path[] dirs = copyOf(crashedDirs, "resume-damaged-older");
+        Path four = dirs[1].resolve("checkpoint-000000000004.zip");
+        byte[] all = Files.readAllBytes(four);
+        byte[] damaged = java.util.Arrays.copyOf(all, all.length / 3);
+        Files.write(four, damaged);
+        Runnable leftInPlace = () -> {
+            try {
+                assertArrayEquals(damaged, Files.readAllBytes(four), "the damaged older checkpoint is left as it was");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        RunResult r = runBoth(CONF, s -> resumeAndFinish(s, dirs[0], 8, () -> { }),
+                s -> resumeAndFinish(s, dirs[1], 8, leftInPlace));
+        assertEquals(4, r.dataOwnerScores.size());
+        // the run then goes on as usual: its checkpoint of step 12 rotates the oldest file out
+        assertEquals(List.of("checkpoint-000000000008.zip", "checkpoint-000000000012.zip"),
+                new CheckpointDirectory(dirs[1]).list().stream().map(p -> p.getFileName().toString()).toList());
     }
 
     /** A write that fails half-way (here: the temporary file cannot be created) never touches the existing files. */
@@ -179,13 +214,13 @@ class CheckpointResumeTest {
         byte[] before = Files.readAllBytes(eight);
         SecureCheckpoint c = SecureCheckpoint.read(eight);
         Files.createDirectories(dirs[0].resolve("checkpoint-000000000008.zip.tmp/blocker"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.write(c, dirs[0]));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> new CheckpointDirectory(dirs[0]).write(c));
         assertTrue(e.getMessage().contains(eight.toString()), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(eight));
-        assertEquals(2, Checkpoints.list(dirs[0]).size());
+        assertEquals(2, new CheckpointDirectory(dirs[0]).list().size());
         // and a successful rewrite produces an identical, readable file
         Path other = Files.createDirectories(tmp.resolve("failed-write/rewrite"));
-        Checkpoints.write(c, other);
+        new CheckpointDirectory(other).write(c);
         SecureCheckpoint again = SecureCheckpoint.read(other.resolve(eight.getFileName()));
         assertEquals(c.step(), again.step());
         assertEquals(c.batchInEpoch(), again.batchInEpoch());
@@ -264,9 +299,15 @@ class CheckpointResumeTest {
     }
 
     static PartyOut resumeAndFinish(Session s, Path dir, long expectedStep) {
+        return resumeAndFinish(s, dir, expectedStep, () -> { });
+    }
+
+    /** As above; {@code afterResume} runs between the resume and the training that continues it. */
+    static PartyOut resumeAndFinish(Session s, Path dir, long expectedStep, Runnable afterResume) {
         SecurePartyContext ctx = context(s);
         ResumedTraining r = SecureTrain.resume(CONF, ctx, dir, s.party() == 1 ? DATA.iterator(BATCH) : null);
         assertEquals(expectedStep, r.step());
+        afterResume.run();
         MultiLayerNetwork net = r.network();
         ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
         net.setListeners(scores, Checkpoints.listener(ctx, r.sharedIterator(), dir, EVERY));

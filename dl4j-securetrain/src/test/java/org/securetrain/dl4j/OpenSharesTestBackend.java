@@ -120,6 +120,11 @@ final class OpenSharesTestBackend implements Backend {
     }
 
     @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        return reshareBits(plain.positive(open(z), id));
+    }
+
+    @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         return reshare(plain.bitTimesShare(openBits(bits), open(x), id));
     }

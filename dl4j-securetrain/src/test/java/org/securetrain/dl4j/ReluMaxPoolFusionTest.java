@@ -20,8 +20,10 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ForwardingBackend;
-import org.securetrain.layers.SecureConvolutionLayerImpl;
-import org.securetrain.layers.SecureSubsamplingLayerImpl;
+import org.securetrain.layers.SecureLayerImpl;
+import org.securetrain.layers.SecureNoParamLayerImpl;
+import org.securetrain.layers.ops.ConvolutionOp;
+import org.securetrain.layers.ops.MaxPoolOp;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -51,12 +53,12 @@ class ReluMaxPoolFusionTest {
                 .build();
     }
 
-    static SecureConvolutionLayerImpl conv(MultiLayerNetwork n, int i) {
-        return assertInstanceOf(SecureConvolutionLayerImpl.class, n.getLayer(i));
+    static ConvolutionOp conv(MultiLayerNetwork n, int i) {
+        return assertInstanceOf(ConvolutionOp.class, assertInstanceOf(SecureLayerImpl.class, n.getLayer(i)).core().op());
     }
 
-    static SecureSubsamplingLayerImpl pool(MultiLayerNetwork n, int i) {
-        return assertInstanceOf(SecureSubsamplingLayerImpl.class, n.getLayer(i));
+    static MaxPoolOp pool(MultiLayerNetwork n, int i) {
+        return assertInstanceOf(MaxPoolOp.class, assertInstanceOf(SecureNoParamLayerImpl.class, n.getLayer(i)).core().op());
     }
 
     @Test

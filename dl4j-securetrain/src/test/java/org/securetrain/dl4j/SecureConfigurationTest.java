@@ -113,59 +113,62 @@ class SecureConfigurationTest {
     }
 
     @Test
-    void refusesMseLossNamingTheLayer() {
-        UnsupportedConfigurationException e = refused(base()
+    void mseLossIsAcceptedSinceTheLabelOwnerRunsDl4jsLossCode() {
+        // refused before issue 15; every output activation and loss is now computed by the label owner
+        MultiLayerConfiguration secure = SecureTrain.secureConfiguration(base()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(3)
                         .activation(Activation.IDENTITY).build()).build());
-        assertEquals(1, e.layerIndex());
-        assertTrue(e.getMessage().startsWith("layer 1 (OutputLayer): "), e.getMessage());
-        assertTrue(e.getMessage().contains("identity") || e.getMessage().contains("LossMSE"), e.getMessage());
-        // softmax with MSE: the loss is named
-        UnsupportedConfigurationException e2 = refused(base()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build()).build());
-        assertTrue(e2.getMessage().contains("loss LossMSE is not supported"), e2.getMessage());
+        assertInstanceOf(SecureOutputLayer.class, secure.getConf(1).getLayer());
     }
 
     @Test
-    void refusesDropoutRegularisationSameModeAveragePoolingAndNonOutputLastLayer() {
-        assertTrue(refused(base().layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU)
-                .dropOut(0.5).build()).layer(softmaxOut(8)).build()).getMessage().contains("dropout"));
-        assertTrue(refused(new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).l2(1e-4).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(softmaxOut(8)).build()).getMessage().contains("regularisation"));
-        UnsupportedConfigurationException same = refused(base()
+    void dropoutRegularisationSameModeAndAveragePoolingAreAcceptedANonOutputLastLayerIsNot() {
+        // refused before issue 15, supported now
+        assertInstanceOf(SecureDenseLayer.class, SecureTrain.secureConfiguration(base()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).dropOut(0.5).build())
+                .layer(softmaxOut(8)).build()).getConf(0).getLayer());
+        assertInstanceOf(SecureDenseLayer.class, SecureTrain.secureConfiguration(
+                new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).l2(1e-4).list()
+                        .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                        .layer(softmaxOut(8)).build()).getConf(0).getLayer());
+        assertInstanceOf(SecureSubsamplingLayer.class, SecureTrain.secureConfiguration(base()
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .convolutionMode(ConvolutionMode.Same).build())
-                .layer(softmaxOut(16)).setInputType(InputType.convolutional(8, 8, 1)).build());
-        assertTrue(same.getMessage().startsWith("layer 0 (SubsamplingLayer): convolution mode Same"), same.getMessage());
+                .layer(softmaxOut(16)).setInputType(InputType.convolutional(8, 8, 1)).build()).getConf(0).getLayer());
+        assertInstanceOf(SecureSubsamplingLayer.class, SecureTrain.secureConfiguration(base()
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(softmaxOut(16)).setInputType(InputType.convolutional(8, 8, 1)).build()).getConf(0).getLayer());
+        // still refused: PNORM pooling, a last layer that is not an output layer
         assertTrue(refused(base()
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.PNORM).kernelSize(2, 2).stride(2, 2)
+                        .pnorm(2).build())
                 .layer(softmaxOut(16)).setInputType(InputType.convolutional(8, 8, 1)).build())
-                .getMessage().contains("only MAX pooling"));
+                .getMessage().contains("PNORM"));
         assertTrue(refused(base().layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .build()).getMessage().contains("last layer must be an OutputLayer"));
+                .build()).getMessage().contains("last layer must be an output layer"));
     }
 
     @Test
-    void convolutionIsRewrittenAndItsUnsupportedModesRefused() {
+    void convolutionIsRewrittenWithSameModeAndDilationNhwcRefused() {
         MultiLayerConfiguration conf = base()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
                 .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build();
         MultiLayerConfiguration secure = SecureTrain.secureConfiguration(conf);
         assertInstanceOf(SecureConvolutionLayer.class, secure.getConf(0).getLayer());
         assertInstanceOf(SecureReLU.class, ((SecureConvolutionLayer) secure.getConf(0).getLayer()).getActivationFn());
+        // Same mode and dilation: supported since issue 15
+        assertInstanceOf(SecureConvolutionLayer.class, SecureTrain.secureConfiguration(base()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU)
+                        .convolutionMode(ConvolutionMode.Same).dilation(2, 2).build())
+                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build()).getConf(0).getLayer());
         UnsupportedConfigurationException e = refused(base()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU)
-                        .convolutionMode(ConvolutionMode.Same).build())
-                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build());
-        assertTrue(e.getMessage().startsWith("layer 0 (ConvolutionLayer): convolution mode Same"), e.getMessage());
-        UnsupportedConfigurationException d = refused(base()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).dilation(2, 2).build())
-                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1)).build());
-        assertTrue(d.getMessage().contains("dilation"), d.getMessage());
+                        .dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NHWC).build())
+                .layer(softmaxOut(0)).setInputType(InputType.convolutional(8, 8, 1,
+                        org.deeplearning4j.nn.conf.CNN2DFormat.NHWC)).build());
+        assertTrue(e.getMessage().startsWith("layer 0 (ConvolutionLayer): data format NHWC"), e.getMessage());
     }
 
     @Test

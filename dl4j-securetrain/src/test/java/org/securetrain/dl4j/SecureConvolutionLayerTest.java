@@ -15,7 +15,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.securetrain.layers.SecureConvolutionLayerImpl;
+import org.securetrain.layers.SecureLayerImpl;
+import org.securetrain.layers.ops.ConvolutionOp;
 
 /**
  * SecureConvolutionLayer driven through DL4J against plaintext DL4J's ConvolutionLayer, on the reference
@@ -42,7 +43,8 @@ class SecureConvolutionLayerTest {
     void convNetMatchesPlaintextDl4j() {
         ToyBlobs data = new ToyBlobs(120, 64, 3, 4, 3.0);
         SecureTrainReferenceTest.Run r = SecureTrainReferenceTest.train(convNet(), data, 20, 4);
-        assertInstanceOf(SecureConvolutionLayerImpl.class, r.secure().getLayer(0));
+        assertInstanceOf(ConvolutionOp.class,
+                assertInstanceOf(SecureLayerImpl.class, r.secure().getLayer(0)).core().op());
         double rel = r.maxRelScoreDiff();
         System.out.printf("conv net (pad 1, relu; stride 2, identity) f=%d: %d iterations, max relative loss "
                 + "difference %.3e%n", SecureTrainReferenceTest.F, r.secureScores().size(), rel);

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.securetrain.dl4j.checkpoint.SecureNetworkState;
 
 /** Clone/restore with exported shares, initial parameters, the debug monitor, misuse messages (reference backend). */
 class SecureTrainLifecycleTest {

@@ -12,8 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.securetrain.layers.SecureDenseLayerImpl;
+import org.securetrain.layers.SecureLayerImpl;
 import org.securetrain.layers.SecureOutputLayerImpl;
+import org.securetrain.layers.ops.DenseOp;
 
 /**
  * Single process, INSECURE plaintext reference backend (one network plays both parties): an ordinary DL4J
@@ -108,7 +109,7 @@ class SecureTrainReferenceTest {
     }
 
     private static void assertLayerTypes(MultiLayerNetwork secure) {
-        assertInstanceOf(SecureDenseLayerImpl.class, secure.getLayer(0));
+        assertInstanceOf(DenseOp.class, assertInstanceOf(SecureLayerImpl.class, secure.getLayer(0)).core().op());
         assertInstanceOf(SecureOutputLayerImpl.class, secure.getLayer(1));
     }
 

@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.runtime.HandshakeException;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -141,6 +143,45 @@ class SecureTrainTwoPartyTest {
         assertThrows(HandshakeException.class, () -> TwoPartyHarness.sessions(a, b, F));
         // a different precision is a different session too
         assertFalse(java.util.Arrays.equals(SecureTrain.configHash(a, 20), SecureTrain.configHash(a, 24)));
+    }
+
+    @Test
+    void partiesOnDifferentNonlinearEnginesFailAtTheHandshake() {
+        MultiLayerConfiguration a = TestConfs.mlp(new Sgd(0.05), 1);
+        NonlinearSettings ot = NonlinearSettings.of(NonlinearEngine.OT);
+        NonlinearSettings gc = NonlinearSettings.of(NonlinearEngine.GC);
+        assertFalse(java.util.Arrays.equals(SecureTrain.configHash(a, F, ot), SecureTrain.configHash(a, F, gc)));
+        assertFalse(java.util.Arrays.equals(SecureTrain.configHash(a, F, ot),
+                SecureTrain.configHash(a, F, ot.withReluTruncation(org.securetrain.protocols.nonlinear.ReluTruncationOt.Mode.FAITHFUL))));
+        assertThrows(HandshakeException.class, () -> InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(SecureTrain.configHash(a, F, ot)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(SecureTrain.configHash(a, F, gc)).build()));
+    }
+
+    @Test
+    void contextRefusesABackendOnOtherNonlinearSettingsAndReportsItsOwn() {
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 1);
+        NonlinearSettings gc = NonlinearSettings.of(NonlinearEngine.GC);
+        byte[] hash = SecureTrain.configHash(conf, F, gc);
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
+            var r = TwoPartyRunner.run(pair.party(0), s -> contexts(s, conf, gc), pair.party(1), s -> contexts(s, conf, gc));
+            assertEquals("gc", r.party0());
+            assertEquals("gc", r.party1());
+        }
+    }
+
+    /** Builds the context from the settings (the backend is built by the context), then a mismatching one. */
+    static String contexts(Session s, MultiLayerConfiguration conf, NonlinearSettings settings) {
+        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).nonlinear(settings).build()) {
+            assertEquals(settings, ctx.nonlinear());
+            SecureTrain.attach(conf, ctx); // the session hash binds these settings: accepted
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder()
+                    .session(s).fracBits(F).nonlinear(NonlinearEngine.OT).backend(ctx.backend()).build());
+            assertTrue(e.getMessage().contains("nonlinear=gc"), e.getMessage());
+            return ctx.nonlinear().spec();
+        }
     }
 
     @Test

@@ -59,7 +59,12 @@ public final class FashionMnist {
         Path images = find(dir, split.prefix + "-images-idx3-ubyte");
         Path labels = find(dir, split.prefix + "-labels-idx1-ubyte");
         try (InputStream img = Files.newInputStream(images); InputStream lab = Files.newInputStream(labels)) {
-            return toDataSet(IdxFile.read(img, images.toString(), limit), IdxFile.read(lab, labels.toString(), limit));
+            IdxFile imageFile = IdxFile.read(img, images.toString(), limit);
+            if (imageFile.count() == 0) {
+                throw new IOException("IDX file " + images + " holds 0 images: nothing to " + (split == Split.TRAIN
+                        ? "train" : "test") + " on");
+            }
+            return toDataSet(imageFile, IdxFile.read(lab, labels.toString(), limit));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsSession;
@@ -30,16 +31,26 @@ public final class LocalTlsParties {
 
     public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, Function<Session, A> modelOwner,
             Function<Session, B> dataOwner) {
+        return run(conf, fracBits, LinkProfile.LOOPBACK, modelOwner, dataOwner);
+    }
+
+    /**
+     * As {@link #run(MultiLayerConfiguration, int, Function, Function)}, with both parties' sends passing a
+     * simulated link of {@code link} (a measurement aid: the two parties still share this machine).
+     */
+    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LinkProfile link,
+            Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
         TlsIdentity mo = TlsIdentity.generate("model-owner");
         TlsIdentity dO = TlsIdentity.generate("data-owner");
         log.info("fresh TLS identities: model owner {}, data owner {}", shortFp(mo), shortFp(dO));
-        try (TlsListener l = TlsTransport.builder().options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits))
+        try (TlsListener l = TlsTransport.builder()
+                .options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits, link))
                 .identity(mo).pinnedPeer(dO.fingerprint()).acceptTimeout(Duration.ofSeconds(60))
                 .listen(new InetSocketAddress("127.0.0.1", 0))) {
             log.info("model owner listening on 127.0.0.1:{}; data owner connecting over TLS", l.port());
             CompletableFuture<B> p1 = CompletableFuture.supplyAsync(() -> {
                 try (TlsSession s = TlsTransport.builder()
-                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits)).identity(dO)
+                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits, link)).identity(dO)
                         .pinnedPeer(mo.fingerprint()).connectTimeout(Duration.ofSeconds(60))
                         .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
                     return dataOwner.apply(s);

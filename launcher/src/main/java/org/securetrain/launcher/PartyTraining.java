@@ -16,17 +16,20 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.securetrain.dl4j.Checkpoints;
 import org.securetrain.dl4j.LossVisibility;
-import org.securetrain.dl4j.ResumedTraining;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
+import org.securetrain.dl4j.checkpoint.Checkpoints;
+import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.TrafficStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +73,34 @@ public final class PartyTraining {
         }
     }
 
-    /** Session options for a training session: the configuration hash binds both parties to the same model. */
+    /** Session options for a training session on the default non-linear protocols. */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
+        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), LinkProfile.LOOPBACK);
+    }
+
+    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, over a simulated link. */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            LinkProfile link) {
+        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), link);
+    }
+
+    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, on the given non-linear protocols. */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        return sessionOptions(role, conf, fracBits, nonlinear, LinkProfile.LOOPBACK);
+    }
+
+    /**
+     * Session options for a training session: the configuration hash binds both parties to the same model,
+     * precision and non-linear protocols. What this party sends passes a simulated link (a measurement aid;
+     * {@link LinkProfile#LOOPBACK}: none); the link is not part of the configuration hash: each party shapes
+     * its own direction.
+     */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear, LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits)).build();
+                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear))
+                .configSummary(SecureTrain.configSummary(conf, fracBits, nonlinear)).link(link).build();
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -93,6 +120,8 @@ public final class PartyTraining {
         DataSet trainOrNull;
         DataSet testOrNull;
         int batch = 64;
+        /** Whether {@link #batch(int)} was called: the model owner then checks the data owner's size against it. */
+        boolean batchGiven;
         int epochs = 1;
         boolean progress;
         boolean interactive;
@@ -101,6 +130,7 @@ public final class PartyTraining {
         int checkpointEvery;
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
+        NonlinearSettings nonlinear = NonlinearSettings.defaults();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -108,6 +138,16 @@ public final class PartyTraining {
 
         public Spec fracBits(int f) {
             this.fracBits = f;
+            return this;
+        }
+
+        /**
+         * The non-linear protocols (default {@link NonlinearSettings#defaults()}); both parties must choose alike,
+         * and their session options must carry the same ({@link PartyTraining#sessionOptions(Role,
+         * MultiLayerConfiguration, int, NonlinearSettings)}).
+         */
+        public Spec nonlinear(NonlinearSettings settings) {
+            this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
             return this;
         }
 
@@ -126,8 +166,16 @@ public final class PartyTraining {
             return this;
         }
 
+        /**
+         * The data owner's minibatch size (default 64). Given to the model owner, which has no data, it is a check:
+         * the run stops at both parties if the data owner's differs.
+         */
         public Spec batch(int batch) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+            }
             this.batch = batch;
+            this.batchGiven = true;
             return this;
         }
 
@@ -210,7 +258,7 @@ public final class PartyTraining {
                 .session(s)
                 .fracBits(spec.fracBits)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
-                        FixedPoint.of(spec.fracBits))))
+                        FixedPoint.of(spec.fracBits), spec.nonlinear)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
@@ -230,7 +278,7 @@ public final class PartyTraining {
                 resumedEpoch = r.epoch();
                 // a checkpoint after an epoch's last batch resumes at the start of the next epoch
                 resumedBatchInEpoch = r.epoch() == r.checkpoint().epoch() ? r.checkpoint().batchInEpoch() : 0;
-                List<Path> aside = CheckpointDirectory.setAsideNewerThan(spec.checkpointDirOrNull, r.step());
+                List<Path> aside = new CheckpointDirectory(spec.checkpointDirOrNull).setAsideNewerThan(r.step());
                 log.info("{}: resumed from checkpoint step {} (epoch {}, {} batches of it done){}", who, r.step(),
                         r.checkpoint().epoch() + 1, r.checkpoint().batchInEpoch(), aside.isEmpty() ? ""
                                 : "; this party's later checkpoints " + aside + " were set aside (the peer lacks them)");
@@ -297,14 +345,21 @@ public final class PartyTraining {
      * resume flags, stop both parties with the cause. A fresh run with checkpoints then records its run description.
      */
     private static void agreeOnTheRun(Session s, Spec spec, int examples) {
-        CheckpointDirectory.RunDescription run = spec.checkpointDirOrNull == null ? null
-                : new CheckpointDirectory.RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits),
-                        spec.batch, examples, CheckpointDirectory.digest(spec.trainOrNull));
-        CheckpointDirectory.Problem problem = spec.checkpointDirOrNull == null ? null
-                : CheckpointDirectory.check(spec.checkpointDirOrNull, spec.resume, run);
-        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume), problem);
+        RunDescription run = spec.checkpointDirOrNull == null ? null
+                : new RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits), spec.batch, examples,
+                        RunDescription.digest(spec.trainOrNull));
+        CheckpointPreflight.Problem problem = spec.checkpointDirOrNull == null ? null
+                : CheckpointPreflight.check(spec.checkpointDirOrNull, spec.resume, run);
+        if (s.role() == Role.DATA_OWNER && examples == 0) {
+            // nothing to train on: both parties stop before any secure computation instead of "training" 0 steps
+            problem = new CheckpointPreflight.Problem("the training set is empty (0 examples): nothing to train on",
+                    "it has no training data (0 examples)");
+        }
+        int batchInPlan = s.role() == Role.DATA_OWNER ? spec.batch : spec.batchGiven ? spec.batch : 0;
+        RunAgreement.agree(s, new RunAgreement.Plan(spec.epochs, spec.checkpointEvery, spec.resume, batchInPlan),
+                problem);
         if (spec.checkpointDirOrNull != null && !spec.resume) {
-            CheckpointDirectory.writeRun(spec.checkpointDirOrNull, run);
+            run.writeTo(spec.checkpointDirOrNull);
         }
     }
 

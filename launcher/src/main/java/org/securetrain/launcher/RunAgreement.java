@@ -8,7 +8,8 @@ import org.securetrain.runtime.TrafficStats;
 
 /**
  * The first exchange of a training session: both parties send what they are about to do (epochs, checkpoint
- * interval, fresh start or resume) and any local problem (e.g. an empty checkpoint directory), then both compare.
+ * interval, fresh start or resume, minibatch size) and any local problem (e.g. an empty checkpoint directory, no
+ * training data), then both compare.
  * A mismatch fails at both parties with the same message naming both values, before any secure computation; the
  * configuration itself is already bound by the session's configuration hash.
  *
@@ -17,13 +18,16 @@ import org.securetrain.runtime.TrafficStats;
  */
 final class RunAgreement {
     static final String CHANNEL = "securetrain.cli.plan";
-    private static final long MAGIC = 0x5354504c414e0001L; // "STPLAN", version 1
+    private static final long MAGIC = 0x5354504c414e0002L; // "STPLAN", version 2
 
     private RunAgreement() {
     }
 
-    /** What one party intends: {@code checkpointEvery} 0 means no checkpoints. */
-    record Plan(int epochs, int checkpointEvery, boolean resume) {
+    /**
+     * What one party intends: {@code checkpointEvery} 0 means no checkpoints; {@code batch} is the data owner's
+     * minibatch size, or at the model owner the size it expects (0: no expectation, it takes the data owner's).
+     */
+    record Plan(int epochs, int checkpointEvery, boolean resume, int batch) {
     }
 
     /**
@@ -31,19 +35,20 @@ final class RunAgreement {
      *
      * @throws IllegalStateException naming the cause at both parties: a problem at either, or differing plans
      */
-    static void agree(Session s, Plan mine, CheckpointDirectory.Problem problemOrNull) {
+    static void agree(Session s, Plan mine, CheckpointPreflight.Problem problemOrNull) {
         Channel ch = s.channel(CHANNEL);
         long[] theirs;
         byte[] theirProblem;
         try (TrafficStats.Scope scope = ch.step("cli.plan")) {
-            ch.sendLongs(new long[] {MAGIC, mine.epochs(), mine.checkpointEvery(), mine.resume() ? 1 : 0});
+            ch.sendLongs(new long[] {MAGIC, mine.epochs(), mine.checkpointEvery(), mine.resume() ? 1 : 0,
+                    mine.batch()});
             ch.send(problemOrNull == null ? new byte[0] : problemOrNull.forPeer().getBytes(StandardCharsets.UTF_8));
             theirs = ch.receiveLongs();
             theirProblem = ch.receive();
         }
         Role me = s.role();
         String peer = me.peer().toString();
-        if (theirs.length != 4 || theirs[0] != MAGIC || (theirs[3] & ~1L) != 0) {
+        if (theirs.length != 5 || theirs[0] != MAGIC || (theirs[3] & ~1L) != 0 || theirs[4] < 0) {
             throw new IllegalStateException("the " + peer + " runs an incompatible launcher version (malformed run plan)");
         }
         boolean theyResume = theirs[3] == 1;
@@ -60,6 +65,13 @@ final class RunAgreement {
         if (theirs[1] != mine.epochs()) {
             throw new IllegalStateException("the parties train for different numbers of epochs: " + me + " "
                     + mine.epochs() + ", " + peer + " " + theirs[1] + " (--epochs must be the same)");
+        }
+        long expected = me == Role.MODEL_OWNER ? mine.batch() : theirs[4];
+        long actual = me == Role.MODEL_OWNER ? theirs[4] : mine.batch();
+        if (expected != 0 && expected != actual) {
+            throw new IllegalStateException("the model owner expects minibatches of " + expected + " (its --batch) but "
+                    + "the data owner trains with --batch " + actual + " (give both the same --batch, or none to the "
+                    + "model owner)");
         }
         // differing plans first (the usual misuse, and the same message at both), then each party's own problem
         if (problemOrNull != null) {

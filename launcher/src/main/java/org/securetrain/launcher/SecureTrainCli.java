@@ -1,5 +1,7 @@
 package org.securetrain.launcher;
 
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.launcher.ui.TrainingUi;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.data.FashionMnist;
 import org.securetrain.runtime.Role;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.launcher.partycli.HostPort;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
@@ -77,17 +80,41 @@ public final class SecureTrainCli implements Callable<Integer> {
     String data;
 
     @Option(names = "--epochs", defaultValue = "1", paramLabel = "N") int epochs;
-    @Option(names = "--batch", defaultValue = "64", paramLabel = "N") int batch;
+    @Option(names = "--batch", paramLabel = "N", description = "data owner: minibatch size (default "
+            + DEFAULT_BATCH + "); model owner: the size it expects, checked against the data owner's (default: none)")
+    Integer batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
     double lr;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
     int fracBits;
+    @Option(names = "--nonlinear", defaultValue = "ot", paramLabel = "ot|gc", description = "protocols of ReLU, "
+            + "max-pool, truncation and bit times share: ot (millionaire and multiplexers on silent OT) or gc (garbled "
+            + "circuits, round 1); both parties must give the same (default ${DEFAULT-VALUE})")
+    String nonlinearName;
     @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
     int limit;
     @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
     int testLimit;
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for the peer (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
+    @Option(names = "--receive-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "longest wait for the peer's next message in the exchanges it answers at once "
+            + "(run agreement, plan; default ${DEFAULT-VALUE})")
+    int receiveTimeoutSeconds;
+    @Option(names = "--compute-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "longest wait for "
+            + "the peer's next message during the secure computation, where it may work long in between (default "
+            + "${DEFAULT-VALUE}); a stopped peer is detected within 20 s regardless")
+    int computeTimeoutSeconds;
+    @Option(names = "--max-buffered-mib", paramLabel = "MIB",
+            description = "cap on data the peer sent that is not read yet, in MiB; above it the run stops "
+            + "naming the stream (default: a quarter of the JVM heap)")
+    Integer maxBufferedMib;
+    @Option(names = "--max-buffered-messages", paramLabel = "N", description = "cap on messages the peer sent that are "
+            + "not read yet (default ${DEFAULT-VALUE})", defaultValue = "262144")
+    int maxBufferedMessages;
+    @Option(names = "--ignore-peer-certificate-dates", description = "accept the pinned peer certificate outside its "
+            + "validity dates (it is refused by default, naming the date; the fingerprint is checked regardless)")
+    boolean ignorePeerCertificateDates;
     @Option(names = "--out", paramLabel = "FILE", description = "model owner: save the trained (revealed) model here (DL4J zip)")
     Path out;
     @Option(names = "--plain-progress", description = "log lines instead of a progress bar")
@@ -112,7 +139,14 @@ public final class SecureTrainCli implements Callable<Integer> {
             + "--checkpoint-dir (both parties give --resume); the run ends where an uninterrupted one would")
     boolean resume;
 
+    @Option(names = "--link", defaultValue = "loopback", paramLabel = "PROFILE",
+            description = "MEASUREMENT AID: what this party sends arrives as over a simulated link: loopback (off, "
+                    + "the default), lan (1 Gbit/s, 0.5 ms RTT), wan (100 Mbit/s, 40 ms RTT) or BW,RTT such as "
+                    + "200mbit,10ms; each party shapes its own direction, so give it to both")
+    String link;
+
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
+    static final int DEFAULT_BATCH = 64;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -165,9 +199,19 @@ public final class SecureTrainCli implements Callable<Integer> {
             throw misuse("--peer-fingerprint: " + e.getMessage());
         }
         positive("--epochs", epochs);
-        positive("--batch", batch);
+        if (batch != null) {
+            positive("--batch", batch);
+        }
         positive("--limit", limit);
         positive("--timeout", timeoutSeconds);
+        positive("--receive-timeout", receiveTimeoutSeconds);
+        positive("--compute-timeout", computeTimeoutSeconds);
+        if (maxBufferedMib != null) {
+            positive("--max-buffered-mib", maxBufferedMib);
+        }
+        if (maxBufferedMessages < 16) {
+            throw misuse("--max-buffered-messages must be at least 16, got " + maxBufferedMessages);
+        }
         if (testLimit < 0) {
             throw misuse("--test-limit must be >= 0");
         }
@@ -175,15 +219,35 @@ public final class SecureTrainCli implements Callable<Integer> {
             throw misuse("--lr must be positive, got " + lr);
         }
         checkCheckpointOptions();
+        LinkProfile linkProfile;
+        try {
+            linkProfile = LinkProfile.parse(link);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--link: " + e.getMessage());
+        }
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
         MultiLayerConfiguration conf = modelConf();
         try {
+            org.securetrain.dl4j.SecureTrain.secureConfiguration(conf);
+        } catch (org.securetrain.dl4j.UnsupportedConfigurationException e) {
+            // every (layer, reason) pair at once, one per line
+            throw misuse("--model: this configuration cannot be trained on shares (" + e.problems().size()
+                    + (e.problems().size() == 1 ? " reason" : " reasons") + "):\n  "
+                    + e.getMessage().replace("\n", "\n  "));
+        }
+        try {
             PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
             org.securetrain.ring.FixedPoint.of(fracBits);
         } catch (IllegalArgumentException e) {
             throw misuse("--frac-bits: " + e.getMessage());
+        }
+        NonlinearSettings nonlinear;
+        try {
+            nonlinear = NonlinearSettings.of(NonlinearEngine.parse(nonlinearName));
+        } catch (IllegalArgumentException e) {
+            throw misuse("--nonlinear: " + e.getMessage());
         }
         DataSet train = null;
         DataSet test = null;
@@ -196,9 +260,14 @@ public final class SecureTrainCli implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PartyTraining.oneNativeThread();
         startUi(r, o); // before the peer connects: a busy port fails here, not in the middle of a run
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
+        if (linkProfile.isSimulated()) {
+            o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
+                    + linkProfile.describe());
+        }
+        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, nonlinear, linkProfile)).identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
-                .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
+                .connectTimeout(Duration.ofSeconds(timeoutSeconds))
+                .ignorePeerCertificateDates(ignorePeerCertificateDates).build();
         TlsSession s;
         if (endpoint.listen != null) {
             try (TlsListener l = t.listen(addr)) {
@@ -216,8 +285,12 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
-                    .batch(batch).epochs(epochs).progress(true, tty);
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear).train(train).test(test)
+                    .epochs(epochs).progress(true, tty);
+            if (batch != null || r == Role.DATA_OWNER) {
+                // at the model owner: a check against the data owner's batch, given only if asked
+                training.batch(batch != null ? batch : DEFAULT_BATCH);
+            }
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));
             }
@@ -240,6 +313,11 @@ public final class SecureTrainCli implements Callable<Integer> {
                 trainingUi.publish(res.figures()); // the final figures, with evaluation and reveal
             }
             MultiLayerNetwork m = res.revealedOrNull();
+            if (r == Role.MODEL_OWNER && res.steps() == 0) {
+                // never label an untrained model as trained
+                throw new IllegalStateException("no training step ran (the data owner had no minibatch to train on)"
+                        + (out != null ? "; nothing was saved to " + out : ""));
+            }
             if (m != null && out != null) {
                 try {
                     ModelSerializer.writeModel(m, out.toFile(), false);
@@ -252,6 +330,20 @@ public final class SecureTrainCli implements Callable<Integer> {
         }
         keepUiOpen(o);
         return 0;
+    }
+
+    /** The training session's options with the limits given on the command line. */
+    private org.securetrain.runtime.SessionOptions sessionOptions(Role r, MultiLayerConfiguration conf,
+            NonlinearSettings nonlinear, LinkProfile linkProfile) {
+        org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
+                .sessionOptions(r, conf, fracBits, nonlinear, linkProfile).toBuilder()
+                .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
+                .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
+                .maxBufferedMessages(maxBufferedMessages);
+        if (maxBufferedMib != null) {
+            b.maxBufferedBytes((long) maxBufferedMib << 20);
+        }
+        return b.build();
     }
 
     /** With {@code --ui}: starts DL4J's training UI on 127.0.0.1 and prints its addresses. */

@@ -50,6 +50,52 @@ class FashionMnistTest {
         assertTrue(e.getMessage().contains("more than 2^31"), e.getMessage());
     }
 
+    /** Issue 19, case 8: a truncated header or a damaged gzip stream is reported naming the file and the bytes. */
+    @Test
+    void truncatedHeaderAndDamagedGzipNameTheFileAndTheMissingBytes(@TempDir Path dir) throws IOException {
+        // 3 dimensions announced, the file ends inside the second one
+        byte[] header = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0};
+        IOException e = assertThrows(IOException.class,
+                () -> IdxFile.read(new ByteArrayInputStream(header), "cut.idx", Long.MAX_VALUE));
+        assertEquals("truncated IDX header in cut.idx: 3 dimensions need 16 header bytes, the file ends after 10"
+                + " (6 missing)", e.getMessage());
+        byte[] data = {0, 0, 8, 1, 0, 0, 0, 10, 1, 2, 3};
+        e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(data), "short.idx",
+                Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("short.idx") && e.getMessage().contains("the file ends after 3 (7 missing)"),
+                e.getMessage());
+
+        // a gzip file damaged in the middle of its compressed data
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(new byte[] {0, 0, 8, 1, 0, 0, 0, 100});
+            byte[] noise = new byte[100];
+            new java.util.Random(3).nextBytes(noise);
+            out.write(noise);
+        }
+        byte[] bad = gz.toByteArray();
+        for (int i = 12; i < bad.length - 8; i++) {
+            bad[i] ^= 0x5a;
+        }
+        Path f = dir.resolve("train-labels-idx1-ubyte.gz");
+        Files.write(f, bad);
+        e = assertThrows(IOException.class, () -> IdxFile.read(f));
+        assertTrue(e.getMessage().contains("damaged gzip file " + f), e.getMessage());
+        // cut short inside the compressed stream
+        Files.write(f, java.util.Arrays.copyOf(gz.toByteArray(), 20));
+        e = assertThrows(IOException.class, () -> IdxFile.read(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFileWithoutImagesIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28});
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+        IOException e = assertThrows(IOException.class, () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN, 10));
+        assertEquals("IDX file " + dir.resolve("train-images-idx3-ubyte") + " holds 0 images: nothing to train on",
+                e.getMessage());
+    }
+
     @Test
     void debianPackageMatchesBundledPrefixWhenInstalled() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR),

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.data.FashionMnist;
-import org.securetrain.dl4j.Checkpoints;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -78,7 +78,7 @@ class PartyTrainingResumeTest {
         List<String> step2And4 = List.of("checkpoint-000000000002.zip", "checkpoint-000000000004.zip");
         assertEquals(step2And4, names(dirs[0]));
         assertEquals(step2And4, names(dirs[1]));
-        assertTrue(Files.exists(dirs[1].resolve(CheckpointDirectory.RUN_FILE)));
+        assertTrue(Files.exists(dirs[1].resolve(RunDescription.FILE)));
         // the data owner "died while writing" step 4: only the model owner has it
         Files.delete(dirs[1].resolve("checkpoint-000000000004.zip"));
         byte[] moStep4 = Files.readAllBytes(dirs[0].resolve("checkpoint-000000000004.zip"));
@@ -132,6 +132,21 @@ class PartyTrainingResumeTest {
         assertEquals(step6And8, names(dirs[1]), "a refused resume leaves the checkpoints alone");
     }
 
+    /**
+     * Issue 19, case 4: a damaged OLDER checkpoint at one party used to stop --resume in the launcher's checks,
+     * although the newest checkpoint, intact at both parties, is the one needed. Now only that one is judged.
+     */
+    @Test
+    void aDamagedOlderCheckpointDoesNotBlockTheResume() throws IOException {
+        Path[] dirs = {tmp.resolve("mo"), tmp.resolve("do")};
+        assertThrows(RuntimeException.class, () -> both(dirs, false, 5));
+        Path two = dirs[1].resolve("checkpoint-000000000002.zip");
+        Files.write(two, "damaged by a disk error".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var resumed = both(dirs, true, -1);
+        assertEquals(4, resumed.party1().resumedFromStep(), resumed.party1().summary());
+        assertEquals(STEPS, resumed.party0().steps(), resumed.party0().summary());
+    }
+
     private static PartyTraining.Result failing(RuntimeException[] seen, int party,
             java.util.function.Supplier<PartyTraining.Result> run) {
         try {
@@ -156,6 +171,6 @@ class PartyTrainingResumeTest {
     }
 
     static List<String> names(Path dir) {
-        return Checkpoints.list(dir).stream().map(p -> p.getFileName().toString()).toList();
+        return new CheckpointDirectory(dir).list().stream().map(p -> p.getFileName().toString()).toList();
     }
 }

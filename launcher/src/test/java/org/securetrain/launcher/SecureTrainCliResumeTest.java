@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.securetrain.dl4j.Checkpoints;
+import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
 import org.securetrain.launcher.SecureTrainCliTest.Run;
 
 /**
@@ -256,13 +256,13 @@ class SecureTrainCliResumeTest {
     }
 
     static List<String> names(Path d) {
-        return Checkpoints.list(d).stream().map(p -> p.getFileName().toString()).toList();
+        return new CheckpointDirectory(d).list().stream().map(p -> p.getFileName().toString()).toList();
     }
 
     static Map<Path, byte[]> snapshot(Path... dirs) throws IOException {
         Map<Path, byte[]> m = new HashMap<>();
         for (Path d : dirs) {
-            for (Path p : Checkpoints.list(d)) {
+            for (Path p : new CheckpointDirectory(d).list()) {
                 m.put(p, Files.readAllBytes(p));
             }
         }

@@ -79,8 +79,9 @@ class SecureTrainCliTest {
         String port = "127.0.0.1:" + freePort();
         Path model = dir.resolve("trained.zip");
         Process p0 = launch(modelOwner("l " + port, doFp, "--out", model.toString(), "--timeout", "60"), dir.resolve("p0.log"));
+        // the data owner's sends pass a simulated LAN link (measurement aid): the run is the same, only slower
         Process p1 = launch(dataOwner("c " + port, moFp, "--limit", "128", "--batch", "64", "--test-limit", "100",
-                "--timeout", "60"), dir.resolve("p1.log"));
+                "--timeout", "60", "--link", "lan"), dir.resolve("p1.log"));
         boolean done = p1.waitFor(120, TimeUnit.SECONDS) & p0.waitFor(30, TimeUnit.SECONDS);
         String log0 = Files.readString(dir.resolve("p0.log"), StandardCharsets.UTF_8);
         String log1 = Files.readString(dir.resolve("p1.log"), StandardCharsets.UTF_8);
@@ -93,6 +94,9 @@ class SecureTrainCliTest {
         assertEquals(0, p1.exitValue(), log1);
         assertTrue(log1.contains("test accuracy of the secure model on 100 images"), log1);
         assertTrue(log1.contains("2 steps"), log1);
+        assertTrue(log1.contains("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as"
+                + " over lan (1gbit,500us)"), log1);
+        assertFalse(log0.contains("SIMULATED LINK"), log0);
         assertTrue(log0.contains("saved to " + model), log0);
         assertTrue(Files.size(model) > 1000);
     }
@@ -123,9 +127,32 @@ class SecureTrainCliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nomodel.json does not exist"), r.err());
 
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--link", "100mbit"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--link: unknown link profile '100mbit'; expected loopback, lan"), r.err());
+        // a configuration with several unsupported features: every (layer, reason) pair at once
+        Path unsupported = dir.resolve("unsupported.json");
+        Files.writeString(unsupported, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .updater(new org.nd4j.linalg.learning.config.Adam(1e-3)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.SIGMOID).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nOut(8).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build().toJson());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", unsupported.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("layer 0 (DenseLayer): activation sigmoid") && r.err().contains("layer 0 (DenseLayer): "
+                + "updater Adam") && r.err().contains("layer 1 (BatchNormalization)")
+                && r.err().contains("layer 2 (OutputLayer): updater Adam"), r.err());
+
         r = inProcess(modelOwner("l 127.0.0.1", doFp));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("expected HOST:PORT"), r.err());
+
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--nonlinear", "garbled"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--nonlinear") && r.err().contains("'ot' or 'gc'"), r.err());
 
         r = inProcess(List.of("--role", "model-owner", "--listen", "127.0.0.1:0", "--key", dir.resolve("none.key").toString(),
                 "--cert", dir.resolve("mo.crt").toString(), "--peer-fingerprint", doFp));
@@ -163,6 +190,15 @@ class SecureTrainCliTest {
         String port2 = "127.0.0.1:" + freePort();
         mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port2, doFp, "--timeout", "20", "--lr", "0.02")));
         d = inProcess(dataOwner("c " + port2, moFp, "--timeout", "20", "--limit", "64"));
+        m = mo.get(60, TimeUnit.SECONDS);
+        assertEquals(1, m.code(), m.err());
+        assertEquals(1, d.code(), d.err());
+        assertTrue(m.err().contains("configHash") || d.err().contains("configHash"), m.err() + d.err());
+
+        // different non-linear engines: refused by the handshake too
+        String port3 = "127.0.0.1:" + freePort();
+        mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port3, doFp, "--timeout", "20", "--nonlinear", "gc")));
+        d = inProcess(dataOwner("c " + port3, moFp, "--timeout", "20", "--limit", "64", "--nonlinear", "ot"));
         m = mo.get(60, TimeUnit.SECONDS);
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());

@@ -63,7 +63,8 @@ class SecureTrainCliUiTest {
         for (Run r : new Run[] {d, m}) { // the per-protocol table is in every launcher's summary
             assertTrue(r.out().contains("time per kernel") && r.out().contains("HE_PRODUCT")
                     && r.out().contains("traffic per protocol step") && r.out().contains("he.matmul.cross")
-                    && r.out().contains("gc.tables"), r.out());
+                    && r.out().contains(org.securetrain.backend.NonlinearEngine.DEFAULT
+                    == org.securetrain.backend.NonlinearEngine.OT ? "nl.relu" : "gc.tables"), r.out());
         }
         int port = Integer.parseInt(url.group(1));
         assertThrows(IOException.class, () -> {

@@ -83,7 +83,10 @@ final class ChannelImpl implements Channel {
         core.checkUsable();
         byte[] copy = data.clone();
         long stamp = inbox.transcript.stampToSend(); // the agreement in force now, not when the send runs
-        sendTail = sendTail.thenRunAsync(() -> sendBytesNow(copy, 0, copy.length, stamp), core.asyncSendExecutor());
+        sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
+            sendBytesNow(copy, 0, copy.length, stamp);
+            return null;
+        }), core.asyncSendExecutor());
         return sendTail;
     }
 
@@ -93,7 +96,10 @@ final class ChannelImpl implements Channel {
         checkLongsSize(data.length);
         long[] copy = data.clone();
         long stamp = inbox.transcript.stampToSend();
-        sendTail = sendTail.thenRunAsync(() -> sendLongsNow(copy, 0, copy.length, stamp), core.asyncSendExecutor());
+        sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
+            sendLongsNow(copy, 0, copy.length, stamp);
+            return null;
+        }), core.asyncSendExecutor());
         return sendTail;
     }
 
@@ -149,7 +155,7 @@ final class ChannelImpl implements Channel {
     // ------------------------------------------------------------------ receive
 
     private SessionCore.Message take(boolean longs) {
-        SessionCore.Message m = inbox.take(core.receiveTimeoutMillis(), "");
+        SessionCore.Message m = inbox.take(core.receiveBound(), "", true);
         return accept(m, longs);
     }
 
@@ -209,12 +215,14 @@ final class ChannelImpl implements Channel {
 
     @Override
     public CompletableFuture<byte[]> receiveAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, false).bytes());
+        return inbox.takeAsync(core.receiveBound())
+                .thenApply(m -> core.guard("callback thread", () -> accept(m, false).bytes()));
     }
 
     @Override
     public CompletableFuture<long[]> receiveLongsAsync() {
-        return inbox.takeAsync(core.receiveTimeoutMillis()).thenApply(m -> accept(m, true).toLongs());
+        return inbox.takeAsync(core.receiveBound())
+                .thenApply(m -> core.guard("callback thread", () -> accept(m, true).toLongs()));
     }
 
     // ------------------------------------------------------------------ agreement

@@ -44,9 +44,36 @@ public interface Session extends AutoCloseable {
 
     /**
      * Ends the session on purpose and tells the peer why, so its waiting calls fail at once with
-     * {@link PeerAbortedException} carrying {@code reason} instead of running into a timeout.
+     * {@link PeerAbortedException} instead of running into a timeout. The peer receives exactly
+     * {@link AbortReason#wireText}: the stage, the kind of failure and shapes, never a value.
      */
-    void abort(String reason);
+    void abort(AbortReason reason);
+
+    /**
+     * Ends the session on purpose with a free-text reason. The text may quote values, so it stays in this
+     * party's log; the peer learns only that this party aborted ({@link AbortReason#withheld()}). Prefer
+     * {@link #abort(AbortReason)}, which tells the peer the stage and kind of failure.
+     */
+    default void abort(String localReason) {
+        abort(AbortReason.withheld());
+    }
+
+    /**
+     * Marks the session as computing until the returned scope is closed (scopes nest; any thread may open
+     * one): receives then wait up to {@link SessionOptions#computeTimeout()}, because the peer may work long
+     * between two messages, instead of {@link SessionOptions#receiveTimeout()}, the bound of interactive
+     * exchanges. A receive takes the bound in force when it starts.
+     */
+    default Computation computing() {
+        return () -> { };
+    }
+
+    /** A {@link #computing()} scope; closing it twice has no further effect. */
+    @FunctionalInterface
+    interface Computation extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** Graceful close: pending sends are flushed, the peer sees a clean end. Idempotent. */
     @Override

@@ -12,7 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.securetrain.runtime.link.SimulatedLinkTransport;
+import java.util.function.Supplier;
 import org.securetrain.runtime.spi.FrameListener;
 import org.securetrain.runtime.spi.FrameTransport;
 import org.securetrain.runtime.spi.Frames;
@@ -31,12 +35,27 @@ public final class SessionCore implements Session, FrameListener {
     private static final byte CTRL_HELLO = 1;
     private static final byte CTRL_GOODBYE = 2;
     private static final byte CTRL_ABORT = 3;
-    /** "I have been waiting; my agreement stamps of these streams": [4, short k, k x (int stream, long stamp)]. */
-    private static final byte CTRL_PROBE = 4;
-    /** "We disagree on this stream; here are my records": [5, int stream, byte reply, UTF-8 records]. */
-    private static final byte CTRL_MISMATCH = 5;
+    /** This party's configuration summary, sent during the handshake only when the hashes differ. */
+    private static final byte CTRL_SUMMARY = 4;
+    /** "I have been waiting; my agreement stamps of these streams": [5, short k, k x (int stream, long stamp)]. */
+    private static final byte CTRL_PROBE = 5;
+    /** "We disagree on this stream; here are my records": [6, int stream, byte reply, UTF-8 records]. */
+    private static final byte CTRL_MISMATCH = 6;
     /** Traffic step of the agreement's control messages (probes, mismatch records). */
     static final String AGREEMENT_STEP = "agreement";
+    /** Longest abort text sent or shown. */
+    private static final int MAX_ABORT_TEXT = 4000;
+    /**
+     * Heap charged for a stream the peer sent on and this party has not opened: the inbox, its queue and map
+     * entry. Keeps a peer that spreads messages over many streams within the cap as well.
+     */
+    static final int STREAM_OVERHEAD = 320;
+    /** Streams named one by one in the report of unread data when a session ends. */
+    static final int REPORTED_STREAMS = 10;
+
+    /** A receive bound and the option that sets it, for messages. */
+    record Bound(long millis, String option) {
+    }
 
     private final SessionOptions options;
     private final TrafficStats traffic = new TrafficStats();
@@ -57,6 +76,11 @@ public final class SessionCore implements Session, FrameListener {
     static final int PROBED_STREAMS = 16;
     /** Set once this party has sent its agreement records: the session ends after one mismatch exchange. */
     private final AtomicBoolean mismatchSent = new AtomicBoolean();
+    /** Heap held by unread data (queues, partial messages, bookkeeping of streams only the peer opened). */
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicInteger bufferedMessages = new AtomicInteger();
+    /** Open {@link #computing()} scopes. */
+    private final AtomicInteger computing = new AtomicInteger();
 
     public SessionCore(SessionOptions options) {
         this(options, PartyThreads.of(options));
@@ -72,12 +96,16 @@ public final class SessionCore implements Session, FrameListener {
         inboxes.put(Frames.CONTROL_STREAM, control);
     }
 
-    /** Binds the transport; must be called once, before any frame flows. */
+    /**
+     * Binds the transport; must be called once, before any frame flows. With a {@link SessionOptions#link()}
+     * other than loopback, what this party sends passes a {@link SimulatedLinkTransport} first (a
+     * measurement aid).
+     */
     public void attach(FrameTransport t) {
         if (this.transport != null) {
             throw new IllegalStateException("transport already attached");
         }
-        this.transport = t;
+        this.transport = SimulatedLinkTransport.wrap(t, options);
     }
 
     // ------------------------------------------------------------------ handshake
@@ -96,7 +124,7 @@ public final class SessionCore implements Session, FrameListener {
 
         Message m;
         try {
-            m = control.take(options.handshakeTimeout().toMillis(), "handshake");
+            m = control.take(new Bound(options.handshakeTimeout().toMillis(), "handshakeTimeout"), "handshake", true);
         } catch (SessionException e) {
             fail(e);
             throw e;
@@ -149,17 +177,49 @@ public final class SessionCore implements Session, FrameListener {
         }
         byte[] hash = new byte[32];
         in.get(hash);
-        if (!MessageDigest.isEqual(hash, options.configHash())) {
-            throw new HandshakeException("configHash", "the parties' session configurations differ (local "
-                    + Hex.of(Arrays.copyOf(options.configHash(), 8)) + "..., peer "
-                    + Hex.of(Arrays.copyOf(hash, 8)) + "...): network architecture, fixed-point or HE"
-                    + " parameters do not match");
-        }
         int pmf = in.getInt();
+        if (!MessageDigest.isEqual(hash, options.configHash())) {
+            if (pmf >= 1024) {
+                peerMaxFrame = pmf; // the summaries may take several frames
+            }
+            throw new HandshakeException("configHash", configMismatch(hash));
+        }
         if (pmf < 1024) {
             throw new HandshakeException("maxFrameBytes", "peer's max frame " + pmf + " is below 1024");
         }
         peerMaxFrame = pmf;
+    }
+
+    /**
+     * The hashes differ: both parties (which run the same checks in the same order, so both are here) send
+     * their configuration summary and name the fields that differ. The summaries hold configuration, which
+     * both parties must share anyway; a peer without one, or that does not answer in time, leaves the
+     * message with the hashes alone.
+     */
+    private String configMismatch(byte[] peerHash) {
+        String hashes = "the parties' session configurations differ (this party "
+                + Hex.of(Arrays.copyOf(options.configHash(), 8)) + "..., peer " + Hex.of(Arrays.copyOf(peerHash, 8))
+                + "...)";
+        String diff = "";
+        try {
+            byte[] body = ConfigSummaries.encode(options.configSummary());
+            byte[] msg = new byte[1 + body.length];
+            msg[0] = CTRL_SUMMARY;
+            System.arraycopy(body, 0, msg, 1, body.length);
+            writeChunked(Frames.CONTROL_STREAM, 0, msg.length, -1,
+                    (off, dst) -> dst.put(msg, (int) off, dst.remaining()));
+            Message m = control.take(new Bound(options.handshakeTimeout().toMillis(), "handshakeTimeout"),
+                    "configuration summary", false);
+            byte[] theirs = m.bytes();
+            if (theirs.length > 0 && theirs[0] == CTRL_SUMMARY) {
+                diff = ConfigSummaries.differences(options.configSummary(),
+                        ConfigSummaries.decode(Arrays.copyOfRange(theirs, 1, theirs.length)));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("no configuration summary from the peer: {}", e.toString());
+        }
+        return diff.isEmpty() ? hashes + ": network architecture, fixed-point or HE parameters do not match"
+                : hashes + " in: " + diff;
     }
 
     // ------------------------------------------------------------------ Session
@@ -202,6 +262,7 @@ public final class SessionCore implements Session, FrameListener {
         return channels.computeIfAbsent(name, n -> {
             int id = streamId(n);
             Inbox box = inboxes.computeIfAbsent(id, k -> new Inbox(k, n));
+            boolean wasCharged;
             synchronized (box) {
                 if (box.name == null) {
                     box.name = n;
@@ -209,6 +270,12 @@ public final class SessionCore implements Session, FrameListener {
                     throw new IllegalArgumentException("stream names '" + n + "' and '" + box.name
                             + "' collide on id " + id + "; rename one");
                 }
+                box.openedLocally = true;
+                wasCharged = box.streamCharged;
+                box.streamCharged = false;
+            }
+            if (wasCharged) {
+                bufferedBytes.addAndGet(-STREAM_OVERHEAD);
             }
             return new ChannelImpl(this, n, id, box);
         });
@@ -220,12 +287,12 @@ public final class SessionCore implements Session, FrameListener {
             return false;
         }
         synchronized (box) {
-            return !box.ready.isEmpty();
+            return !box.queue.isEmpty();
         }
     }
 
-    /** Stable 31-bit id from the name (SHA-256 prefix), never the control stream. */
-    static int streamId(String name) {
+    /** The stream's id on the wire: a stable 31-bit id from the name (SHA-256 prefix), never the control stream. */
+    public static int streamId(String name) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
             int id = ((h[0] & 0x7f) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
@@ -236,21 +303,28 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     @Override
-    public void abort(String reason) {
-        SessionException local = new SessionException("session aborted locally: " + reason);
+    public void abort(AbortReason reason) {
+        abort(reason, null);
+    }
+
+    /** The text stays in this party's log; the peer learns only that this party aborted. */
+    @Override
+    public void abort(String localReason) {
+        abort(AbortReason.withheld(), localReason);
+    }
+
+    private void abort(AbortReason reason, String localTextOrNull) {
+        String local = localTextOrNull != null ? localTextOrNull : reason.localText();
+        SessionException ex = new SessionException("session aborted locally: " + local);
         // Record our own reason first: the peer's reaction (closing its end) must not overwrite it.
-        if (closed || !failure.compareAndSet(null, local)) {
+        if (closed || !failure.compareAndSet(null, ex)) {
             return;
         }
-        LOG.warn("session {} ({}) aborted: {}", options.sessionId(), options.role(), reason);
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(r.length, 4000);
-        try {
-            writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
-        } catch (RuntimeException ignored) {
-            // the peer may already be gone; we fail locally regardless
-        }
-        inboxes.values().forEach(b -> b.failAll(local));
+        LOG.warn("session {} ({}) aborted: {}{}", options.sessionId(), options.role(), local,
+                localTextOrNull != null ? " (the peer is told only that this party aborted)" : "");
+        tellPeer(reason);
+        reportUnread("aborted");
+        inboxes.values().forEach(b -> b.failAll(ex));
         FrameTransport t = transport;
         if (t != null) {
             t.close();
@@ -258,10 +332,39 @@ public final class SessionCore implements Session, FrameListener {
         threads.stopSends();
     }
 
+    /** Sends the abort control message; what crosses is {@link AbortReason#wireText} and nothing else. */
+    private void tellPeer(AbortReason reason) {
+        byte[] r = reason.wireText(options.role()).getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(r.length, MAX_ABORT_TEXT);
+        FrameTransport held = transport;
+        if (held != null) {
+            held.discardUnsent(); // the abort message must not queue behind data the peer will never need
+        }
+        try {
+            writeMessage(Frames.CONTROL_STREAM, 0, 1 + n, dst -> dst.put(CTRL_ABORT).put(r, 0, n));
+        } catch (RuntimeException ignored) {
+            // the peer may already be gone; we fail locally regardless
+        }
+    }
+
+    @Override
+    public Computation computing() {
+        computing.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                computing.decrementAndGet();
+            }
+        };
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
+        }
+        if (failure.get() == null) {
+            reportUnread("closed");
         }
         closed = true;
         if (failure.get() == null && transport != null) {
@@ -280,15 +383,23 @@ public final class SessionCore implements Session, FrameListener {
 
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
-        fail(cause, null);
+        fail(cause, null, null);
     }
 
     /**
-     * As {@link #fail(SessionException)}; {@code lastWords} (a control message, or null) is written after the
-     * failure is recorded and before the connection is dropped, so nothing the peer sends in reaction can
-     * overtake this party's own cause.
+     * Fails the session once; with a {@code tell} reason the peer receives it first (the failure is this party's
+     * own decision, e.g. the peer exceeded the cap on unread data, or this party ran out of memory).
      */
-    private void fail(SessionException cause, byte[] lastWords) {
+    private void fail(SessionException cause, AbortReason tell) {
+        fail(cause, tell, null);
+    }
+
+    /**
+     * As {@link #fail(SessionException, AbortReason)}; {@code lastWords} (a control message, or null) is written
+     * after the failure is recorded and before the connection is dropped, so nothing the peer sends in reaction
+     * can overtake this party's own cause.
+     */
+    private void fail(SessionException cause, AbortReason tell, byte[] lastWords) {
         if (failure.compareAndSet(null, cause)) {
             synchronized (failure) {
                 failure.notifyAll();
@@ -297,6 +408,12 @@ public final class SessionCore implements Session, FrameListener {
                 LOG.info("session {} ({}) ended: {}", options.sessionId(), options.role(), cause.getMessage());
             } else if (!closed) {
                 LOG.warn("session {} ({}) failed: {}", options.sessionId(), options.role(), cause.getMessage());
+            }
+            if (tell != null) {
+                tellPeer(tell);
+            }
+            if (!closed) {
+                reportUnread("failed");
             }
             inboxes.values().forEach(b -> b.failAll(cause));
             if (lastWords != null) {
@@ -312,6 +429,122 @@ public final class SessionCore implements Session, FrameListener {
                 t.abort();
             }
             threads.stopSends(); // the session's other threads end with close(), or when idle for a minute
+        }
+    }
+
+    /**
+     * An {@link Error} on one of the session's or the transport's threads: unread data is dropped first (the
+     * error is usually an OutOfMemoryError, and telling the peer needs memory), then the session fails at
+     * once and the peer is told the kind of error. Without this the thread would die and leave the session
+     * half alive.
+     */
+    @Override
+    public void onFatalError(String where, Throwable error) {
+        dropUnread();
+        String oom = error instanceof OutOfMemoryError ? "; give the JVM more heap (-Xmx) or lower the cap on unread"
+                + " data (SessionOptions.maxBufferedBytes, launcher --max-buffered-mib)" : "";
+        SessionException cause = new SessionException(error.getClass().getSimpleName() + " on this party's " + where
+                + ": the session is ended (unread data dropped)" + oom, error);
+        fail(cause, AbortReason.failure(where.replace(' ', '-'), error));
+    }
+
+    /** Runs {@code body} on a session thread; an {@link Error} fails the session before it propagates. */
+    <T> T guard(String where, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (Error e) {
+            onFatalError(where, e);
+            throw e;
+        }
+    }
+
+    /** Releases every unread message and partial message (after a fatal error or a flood). */
+    private void dropUnread() {
+        for (Inbox b : inboxes.values()) {
+            b.dropUnread();
+        }
+    }
+
+    /**
+     * Names, once per stream when the session ends, the streams that still hold data nobody read. A stream
+     * this party never opened (no protocol of this run reads it) is a WARN line, at most {@value
+     * #REPORTED_STREAMS} of them and a count of the rest; leftovers on a stream it opened (a protocol that sends
+     * ahead, e.g. the silent OT sender's next iteration) are INFO after an orderly end, DEBUG after a failure,
+     * which explains the end already.
+     */
+    private void reportUnread(String how) {
+        boolean orderly = how.equals("closed");
+        int reported = 0;
+        int more = 0;
+        for (Inbox b : inboxes.values()) {
+            if (b == control) {
+                continue;
+            }
+            String line = b.unreadDescription();
+            if (line == null) {
+                continue;
+            }
+            if (b.openedByThisParty()) {
+                if (orderly) {
+                    LOG.info("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
+                } else {
+                    LOG.debug("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
+                }
+            } else if (reported < REPORTED_STREAMS) {
+                LOG.warn("session {} ({}) {} with {}", options.sessionId(), options.role(), how, line);
+                reported++;
+            } else {
+                more++;
+            }
+        }
+        if (more > 0) {
+            LOG.warn("session {} ({}) {} with unread data on {} more streams this party never opened",
+                    options.sessionId(), options.role(), how, more);
+        }
+    }
+
+    /** Charges {@code bytes} and {@code messages} of unread data; above a cap the frame is refused. */
+    private void charge(long bytes, int messages, Inbox box) {
+        long b = bytes == 0 ? bufferedBytes.get() : bufferedBytes.addAndGet(bytes);
+        int m = messages == 0 ? bufferedMessages.get() : bufferedMessages.addAndGet(messages);
+        if (bytes > 0 && b > options.maxBufferedBytes()) {
+            throw new BufferCapExceeded("the peer's unread data reached this party's cap of "
+                    + mib(options.maxBufferedBytes()) + " (maxBufferedBytes; launcher --max-buffered-mib): " + mib(b)
+                    + " held over all streams, the latest on stream " + box.describe());
+        }
+        if (messages > 0 && m > options.maxBufferedMessages()) {
+            throw new BufferCapExceeded("the peer's unread messages reached this party's cap of "
+                    + options.maxBufferedMessages() + " messages (maxBufferedMessages; launcher --max-buffered-messages)"
+                    + ", the latest on stream " + box.describe());
+        }
+    }
+
+    private void release(long bytes, int messages) {
+        if (bytes != 0) {
+            bufferedBytes.addAndGet(-bytes);
+        }
+        if (messages != 0) {
+            bufferedMessages.addAndGet(-messages);
+        }
+    }
+
+    /** Unread data held now: heap bytes and messages (for tests and diagnostics). */
+    public long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    public int bufferedMessages() {
+        return bufferedMessages.get();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** A cap on unread data was exceeded: a protocol violation this party tells the peer about. */
+    static final class BufferCapExceeded extends ProtocolViolationException {
+        BufferCapExceeded(String message) {
+            super(message);
         }
     }
 
@@ -447,9 +680,17 @@ public final class SessionCore implements Session, FrameListener {
             onControl(ByteBuffer.wrap(copy(pieces, (int) n)));
             return;
         }
-        Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+        Inbox box = inboxes.get(streamId);
+        if (box == null) {
+            box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+        }
         try {
             box.onFrame(flags, pieces, (int) n, maxMessage);
+        } catch (BufferCapExceeded e) {
+            dropUnread(); // a flood: nothing buffered will be read, and the memory is needed
+            // the session fails with a plain protocol violation: the cap's class is this core's signal only
+            fail(new ProtocolViolationException(e.getMessage()),
+                    AbortReason.of("session", "unread data above its cap"));
         } catch (ProtocolViolationException e) {
             fail(e);
         }
@@ -479,9 +720,11 @@ public final class SessionCore implements Session, FrameListener {
                 fail(new PeerDisconnectedException("peer closed the session"));
             }
             case CTRL_ABORT -> {
-                byte[] r = new byte[p.remaining()];
+                byte[] r = new byte[Math.min(p.remaining(), MAX_ABORT_TEXT)];
                 p.get(r);
-                fail(new PeerAbortedException("peer aborted the session: " + new String(r, StandardCharsets.UTF_8)));
+                // the peer's text is shown to this party's user: no control characters
+                String text = new String(r, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
+                fail(new PeerAbortedException("peer aborted the session: " + text));
             }
             case CTRL_PROBE -> onProbe(p);
             case CTRL_MISMATCH -> onMismatch(p);
@@ -536,7 +779,7 @@ public final class SessionCore implements Session, FrameListener {
         List<String> mine = box.transcript.recent();
         boolean answering = !reply && mismatchSent.compareAndSet(false, true);
         byte[] answer = answering ? mismatchMessage(streamId, true, mine) : null;
-        fail(new AgreementException(describeMismatch(box, mine, theirs, 0)), answer);
+        fail(new AgreementException(describeMismatch(box, mine, theirs, 0)), null, answer);
     }
 
     private boolean agreedAnything() {
@@ -686,8 +929,10 @@ public final class SessionCore implements Session, FrameListener {
         }
     }
 
-    long receiveTimeoutMillis() {
-        return options.receiveTimeout().toMillis();
+    /** The bound a receive starting now waits for its message. */
+    Bound receiveBound() {
+        return computing.get() > 0 ? new Bound(options.computeTimeout().toMillis(), "computeTimeout")
+                : new Bound(options.receiveTimeout().toMillis(), "receiveTimeout");
     }
 
     // ------------------------------------------------------------------ message queue of one stream
@@ -711,6 +956,15 @@ public final class SessionCore implements Session, FrameListener {
             this.longs = longs;
             this.wireBytes = wireBytes;
             this.stamp = stamp;
+        }
+
+        /** Heap of the chunk arrays. */
+        long chunkBytes() {
+            long b = MessageQueue.ARRAY_OVERHEAD + 4L * chunks.length;
+            for (byte[] c : chunks) {
+                b += MessageQueue.ARRAY_OVERHEAD + c.length;
+            }
+            return b;
         }
 
         /** The bytes as one array (the frame's own array for a one-frame message). */
@@ -748,25 +1002,38 @@ public final class SessionCore implements Session, FrameListener {
         }
     }
 
-    /** Received messages of one stream, and the receivers waiting for them, in order. */
+    /**
+     * Received messages of one stream, and the receivers waiting for them, in order. Every field is guarded by
+     * the inbox's lock; the transport's thread takes it once per frame.
+     */
     final class Inbox {
         final int id;
         volatile String name;
         /** What the parties agreed on this stream (see {@link Channel#agree}). */
         final Transcript transcript = new Transcript();
-        private final java.util.ArrayDeque<Message> ready = new java.util.ArrayDeque<>();
+        /** This party opened the stream ({@link #channel}); until then only the peer has used it. */
+        boolean openedLocally;
+        /** {@link #STREAM_OVERHEAD} is charged for this stream (opened by the peer only, holding data). */
+        boolean streamCharged;
+        private final MessageQueue queue = new MessageQueue();
+        private long queueCharged;
         private final java.util.ArrayDeque<CompletableFuture<Message>> waiters = new java.util.ArrayDeque<>();
-        // message being reassembled from frames; only the transport's thread touches these
+        // message being reassembled from frames
         private java.util.ArrayList<byte[]> partial;
         private long partialLen;
+        private long partialCharged;
         private int partialFlags = -1;
         private int partialFrames;
+        /** The peer's agreement stamp the message being reassembled was sent under. */
         private long partialStamp;
+        /** Bytes of the agreement stamp on the message being reassembled (0 or {@link Frames#STAMP_BYTES}). */
         private int partialExtra;
+        private boolean loggedUnopened;
 
         Inbox(int id, String name) {
             this.id = id;
             this.name = name;
+            this.openedLocally = name != null;
         }
 
         String label() {
@@ -774,65 +1041,116 @@ public final class SessionCore implements Session, FrameListener {
             return n != null ? "'" + n + "'" : "#" + id;
         }
 
+        /** The label, saying whether this party has opened the stream. */
+        String describe() {
+            String n = name;
+            return n != null ? "'" + n + "'" : "#" + id + " (not opened by this party)";
+        }
+
         void onFrame(int flags, ByteBuffer[] pieces, int n, long maxMessage) {
             int type = flags & Frames.FLAG_LONGS;
-            if (partialFlags >= 0 && partialFlags != type) {
-                throw new ProtocolViolationException("malformed frames on stream " + label()
-                        + ": message type changed mid-message");
-            }
-            long carried = -1;
-            int extra = 0;
-            if ((flags & Frames.FLAG_AGREED) != 0) {
-                if (partial != null || n < Frames.STAMP_BYTES) {
-                    throw new ProtocolViolationException("malformed frame on stream " + label()
-                            + ": an agreement stamp may only lead the first frame of a message");
+            boolean last = (flags & Frames.FLAG_LAST) != 0;
+            CompletableFuture<Message> waiter;
+            Message whole;
+            boolean disagrees = false;
+            try {
+                synchronized (this) {
+                    if (partialFlags >= 0 && partialFlags != type) {
+                        throw new ProtocolViolationException("malformed frames on stream " + label()
+                                + ": message type changed mid-message");
+                    }
+                    long carried = -1;
+                    int extra = 0;
+                    if ((flags & Frames.FLAG_AGREED) != 0) {
+                        if (partial != null || n < Frames.STAMP_BYTES) {
+                            throw new ProtocolViolationException("malformed frame on stream " + label()
+                                    + ": an agreement stamp may only lead the first frame of a message");
+                        }
+                        carried = takeStamp(pieces);
+                        extra = Frames.STAMP_BYTES;
+                        n -= extra;
+                    }
+                    long total = partialLen + n;
+                    if (total > maxMessage) {
+                        throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
+                                + maxMessage + "-byte limit");
+                    }
+                    if (type != 0 && (n & 7) != 0) {
+                        throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
+                                + n + " bytes is not a multiple of 8");
+                    }
+                    // the frame's whole payload, a leading agreement stamp included, as the writer cut it
+                    if (!last && n + extra < Frames.MIN_PARTIAL_PAYLOAD) {
+                        throw new ProtocolViolationException("malformed frame on stream " + label() + ": " + (n + extra)
+                                + " bytes in a frame that is not the last of its message (at least "
+                                + Frames.MIN_PARTIAL_PAYLOAD + " required)");
+                    }
+                    if (!openedLocally && !streamCharged) {
+                        streamCharged = true;
+                        charge(STREAM_OVERHEAD, 0, this);
+                        if (!loggedUnopened) {
+                            loggedUnopened = true;
+                            LOG.debug("session {}: the peer sends on stream #{}, which this party has not opened "
+                                    + "(yet); its messages are buffered", options.sessionId(), id);
+                        }
+                    }
+                    if (partial == null) {
+                        partialStamp = transcript.onPeerMessage(carried);
+                        // told to the peer after the lock is released (a control message is written)
+                        disagrees = carried != -1 && transcript.disagreesWithPeer();
+                    }
+                    if (partial == null && last) {
+                        waiter = waiters.poll();
+                        if (waiter == null) {
+                            enqueue(pieces, n, type != 0, partialStamp, extra);
+                            return;
+                        }
+                        whole = new Message(new byte[][] {copy(pieces, n)}, n, type != 0,
+                                n + extra + Frames.HEADER_BYTES, partialStamp);
+                    } else {
+                        // one array per frame, sized by what actually arrived, never by a claimed size
+                        byte[] chunk = copy(pieces, n);
+                        if (partial == null) {
+                            partial = new java.util.ArrayList<>();
+                            partialLen = 0;
+                            partialFlags = type;
+                            partialFrames = 0;
+                            partialExtra = extra;
+                        }
+                        partialFrames++;
+                        if (n > 0) {
+                            partial.add(chunk);
+                            long cost = MessageQueue.ARRAY_OVERHEAD + 8L + n;
+                            partialCharged += cost;
+                            charge(cost, 0, this);
+                        }
+                        partialLen = total;
+                        if (!last) {
+                            return;
+                        }
+                        long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES + partialExtra;
+                        whole = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire,
+                                partialStamp);
+                        release(partialCharged, 0);
+                        partial = null;
+                        partialLen = 0;
+                        partialCharged = 0;
+                        partialFlags = -1;
+                        waiter = waiters.poll();
+                        if (waiter == null) {
+                            long before = queue.heldBytes();
+                            queue.addLarge(whole);
+                            account(before, 1);
+                            return;
+                        }
+                    }
                 }
-                carried = takeStamp(pieces);
-                extra = Frames.STAMP_BYTES;
-                n -= extra;
-            }
-            long total = partialLen + n;
-            if (total > maxMessage) {
-                throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
-                        + maxMessage + "-byte limit");
-            }
-            if (type != 0 && (n & 7) != 0) {
-                throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
-                        + n + " bytes is not a multiple of 8");
-            }
-            if (partial == null) {
-                partialStamp = transcript.onPeerMessage(carried);
-                if (carried != -1 && transcript.disagreesWithPeer()) {
+            } finally {
+                if (disagrees) {
                     agreementMismatch(this, false);
                 }
             }
-            // one array per frame, sized by what actually arrived, never by a claimed size
-            byte[] chunk = copy(pieces, n);
-            if (partial == null && (flags & Frames.FLAG_LAST) != 0) {
-                deliver(new Message(new byte[][] {chunk}, n, type != 0, n + extra + Frames.HEADER_BYTES, partialStamp));
-                return;
-            }
-            if (partial == null) {
-                partial = new java.util.ArrayList<>();
-                partialLen = 0;
-                partialFlags = type;
-                partialFrames = 0;
-                partialExtra = extra;
-            }
-            partialFrames++;
-            if (n > 0) {
-                partial.add(chunk);
-            }
-            partialLen = total;
-            if ((flags & Frames.FLAG_LAST) != 0) {
-                long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES + partialExtra;
-                Message m = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire,
-                        partialStamp);
-                partial = null;
-                partialLen = 0;
-                partialFlags = -1;
-                deliver(m);
-            }
+            waiter.complete(whole);
         }
 
         /** Reads the little-endian agreement stamp that leads the frame and moves the pieces past it. */
@@ -848,39 +1166,108 @@ public final class SessionCore implements Session, FrameListener {
             return v;
         }
 
-        private void deliver(Message m) {
-            CompletableFuture<Message> w;
-            synchronized (this) {
-                w = waiters.poll();
-                if (w == null) {
-                    ready.add(m);
-                    notifyAll();
-                    return;
-                }
+        /**
+         * Queues a one-frame message nobody waits for (lock held): sent under the peer's agreement {@code stamp},
+         * {@code extra} bytes of which led the frame.
+         */
+        private void enqueue(ByteBuffer[] pieces, int n, boolean longs, long stamp, int extra) {
+            long before = queue.heldBytes();
+            if (n <= MessageQueue.PACK_LIMIT) {
+                queue.addPacked(pieces, n, longs, stamp, extra != 0);
+            } else {
+                queue.addLarge(new Message(new byte[][] {copy(pieces, n)}, n, longs, n + extra + Frames.HEADER_BYTES,
+                        stamp));
             }
-            w.complete(m);
+            account(before, 1);
         }
 
-        /** Blocking take, bounded by {@code timeoutMs}; a timeout fails the whole session. */
-        Message take(long timeoutMs, String what) {
+        /** Charges the queue's growth since {@code before} and {@code messages} (lock held). */
+        private void account(long before, int messages) {
+            long delta = queue.heldBytes() - before;
+            queueCharged += delta;
+            charge(delta, messages, this);
+        }
+
+        /** Takes the oldest queued message (lock held), releasing its charge. */
+        private Message pollQueued() {
+            long before = queue.heldBytes();
+            Message m = queue.poll();
+            long delta = before - queue.heldBytes();
+            queueCharged -= delta;
+            release(delta, 1);
+            return m;
+        }
+
+        synchronized void dropUnread() {
+            int msgs = queue.size();
+            queue.clear();
+            release(queueCharged + partialCharged + (streamCharged ? STREAM_OVERHEAD : 0), msgs);
+            queueCharged = 0;
+            partial = null;
+            partialLen = 0;
+            partialCharged = 0;
+            partialFlags = -1;
+            streamCharged = false;
+        }
+
+        synchronized boolean openedByThisParty() {
+            return openedLocally;
+        }
+
+        /** "3 unread message(s) (1.2 KiB held) on stream ..." or null if nothing is unread. */
+        synchronized String unreadDescription() {
+            if (queue.isEmpty() && partial == null) {
+                return null;
+            }
+            return queue.size() + " unread message(s)" + (partial != null ? " and part of another (" + partialLen
+                    + " bytes)" : "") + " on stream " + describe() + ", " + (queueCharged + partialCharged)
+                    + " bytes held";
+        }
+
+        /** Blocking take, bounded by {@code bound}; a timeout fails the whole session if {@code failSession}. */
+        Message take(Bound bound, String what, boolean failSession) {
             CompletableFuture<Message> f;
             synchronized (this) {
                 SessionException fl = failure.get();
-                if (fl != null && ready.isEmpty()) {
+                if (fl != null && queue.isEmpty()) {
                     throw fl.copyForCaller();
                 }
-                if (waiters.isEmpty() && !ready.isEmpty()) {
-                    return ready.poll();
+                if (waiters.isEmpty() && !queue.isEmpty()) {
+                    return pollQueued();
                 }
                 f = new CompletableFuture<>();
                 waiters.add(f);
             }
+            Deadline deadline = new Deadline(TimeUnit.MILLISECONDS.toNanos(bound.millis()));
             try {
-                return awaitProbing(f, timeoutMs);
-            } catch (java.util.concurrent.TimeoutException e) {
-                PeerTimeoutException te = new PeerTimeoutException("no " + what + " message from peer on stream "
-                        + label() + " within " + timeoutMs + " ms");
-                fail(te);
+                long probeNanos = TimeUnit.MILLISECONDS.toNanos(options.agreementProbeDelay().toMillis());
+                // once anything was agreed in the session, a long wait shows the peer this party's stamps once,
+                // so that two parties waiting for each other because they disagree on the call find out
+                boolean probed = probeNanos >= TimeUnit.MILLISECONDS.toNanos(bound.millis()) || !agreedAnything();
+                long probeAt = System.nanoTime() + probeNanos;
+                for (long slice = deadline.nextSlice(); slice > 0; slice = deadline.nextSlice()) {
+                    long start = System.nanoTime();
+                    long wait = probed ? slice : Math.max(1, Math.min(slice, probeAt - start));
+                    try {
+                        return f.get(wait, TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        deadline.sliceEnded(start, wait);
+                        if (!probed && System.nanoTime() - probeAt >= 0) {
+                            probed = true;
+                            probe(this);
+                        }
+                    }
+                }
+                PeerTimeoutException te = new PeerTimeoutException("no " + (what.isEmpty() ? "" : what + " ")
+                        + "message from peer on stream " + label() + " within " + bound.millis() + " ms ("
+                        + bound.option() + ")" + deadline.suspensionNote());
+                if (failSession) {
+                    fail(te);
+                } else {
+                    synchronized (this) {
+                        waiters.remove(f);
+                    }
+                }
                 throw te;
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
@@ -891,35 +1278,16 @@ public final class SessionCore implements Session, FrameListener {
             }
         }
 
-        /**
-         * Waits for the message; after {@link SessionOptions#agreementProbeDelay()}, once anything was agreed in
-         * the session, shows the peer this party's stamps once, so that two parties waiting for each other
-         * because they disagree on the call find out (see {@link #onProbe}).
-         */
-        private Message awaitProbing(CompletableFuture<Message> f, long timeoutMs)
-                throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-            long probeMs = options.agreementProbeDelay().toMillis();
-            if (probeMs >= timeoutMs || !agreedAnything()) {
-                return f.get(timeoutMs, TimeUnit.MILLISECONDS);
-            }
-            try {
-                return f.get(probeMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                probe(this);
-            }
-            return f.get(timeoutMs - probeMs, TimeUnit.MILLISECONDS);
-        }
-
-        CompletableFuture<Message> takeAsync(long timeoutMs) {
+        CompletableFuture<Message> takeAsync(Bound bound) {
             CompletableFuture<Message> f = new CompletableFuture<>();
             synchronized (this) {
                 SessionException fl = failure.get();
-                if (fl != null && ready.isEmpty()) {
+                if (fl != null && queue.isEmpty()) {
                     f.completeExceptionally(fl.copyForCaller());
                     return f;
                 }
-                if (waiters.isEmpty() && !ready.isEmpty()) {
-                    f.complete(ready.poll());
+                if (waiters.isEmpty() && !queue.isEmpty()) {
+                    f.complete(pollQueued());
                     return f;
                 }
                 waiters.add(f);
@@ -932,10 +1300,10 @@ public final class SessionCore implements Session, FrameListener {
                     timed.complete(m);
                 }
             }, callbackExecutor());
-            timed.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, ex) -> {
+            timed.orTimeout(bound.millis(), TimeUnit.MILLISECONDS).whenComplete((m, ex) -> {
                 if (ex instanceof java.util.concurrent.TimeoutException) {
                     fail(new PeerTimeoutException("no message from peer on stream " + label() + " within "
-                            + timeoutMs + " ms"));
+                            + bound.millis() + " ms (" + bound.option() + ")"));
                 }
             });
             return timed;
@@ -946,7 +1314,6 @@ public final class SessionCore implements Session, FrameListener {
             synchronized (this) {
                 ws = new java.util.ArrayList<>(waiters);
                 waiters.clear();
-                notifyAll();
             }
             for (CompletableFuture<Message> w : ws) {
                 w.completeExceptionally(cause.copyForCaller());

@@ -30,8 +30,7 @@ public final class TwoPartyRunner {
         try {
             fa = submit(p0, () -> guarded(p0, party0));
             fb = submit(p1, () -> guarded(p1, party1));
-            long limit = Math.max(p0.options().receiveTimeout().toMillis(), p1.options().receiveTimeout().toMillis())
-                    + p0.options().idleTimeout().toMillis() + 60_000;
+            long limit = Math.max(bound(p0), bound(p1)) + p0.options().idleTimeout().toMillis() + 60_000;
             A a = null;
             B b = null;
             Throwable first = null;
@@ -58,8 +57,8 @@ public final class TwoPartyRunner {
             }
             return new Results<>(a, b);
         } catch (TimeoutException e) {
-            p0.abort("two-party run timed out");
-            p1.abort("two-party run timed out");
+            p0.abort(AbortReason.of("two-party-run", "timed out"));
+            p1.abort(AbortReason.of("two-party-run", "timed out"));
             throw new PeerTimeoutException("two-party run did not finish in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,6 +83,10 @@ public final class TwoPartyRunner {
         }
     }
 
+    private static long bound(Session s) {
+        return Math.max(s.options().receiveTimeout().toMillis(), s.options().computeTimeout().toMillis());
+    }
+
     private static <T> T guarded(Session s, Function<Session, T> body) {
         try {
             return body.apply(s);
@@ -91,7 +94,7 @@ public final class TwoPartyRunner {
             // Any failure, a protocol violation included, ends the session so the peer fails at once;
             // abort is a no-op when the session has already failed or closed.
             if (s.isOpen()) {
-                s.abort("party " + s.party() + " failed: " + e);
+                s.abort(AbortReason.failure("two-party-run", e));
             }
             throw e;
         }

@@ -29,10 +29,11 @@ public final class AbortDuringSendScenario {
             }
         });
         aborter.channel("bulk").receiveLongs(); // the sender is streaming now
-        aborter.abort("stop: the test ends the session here");
+        // a structured reason crosses (free text given to abort(String) stays in the aborting party's log)
+        aborter.abort(AbortReason.of("abort-during-send test", "stopped by the test"));
         Throwable t = sending.get(60, TimeUnit.SECONDS);
         PeerAbortedException e = assertInstanceOf(PeerAbortedException.class, t,
                 "the sender must learn why: " + t);
-        assertTrue(e.getMessage().contains("stop: the test ends the session here"), e.getMessage());
+        assertTrue(e.getMessage().contains("abort-during-send test: stopped by the test"), e.getMessage());
     }
 }

@@ -100,9 +100,10 @@ class InMemorySessionTest {
     @Test
     void abortReachesPeerWithReason() {
         InMemoryTransport.Pair p = InMemoryTransport.pair(opts(Role.MODEL_OWNER).build(), opts(Role.DATA_OWNER).build());
-        p.get(0).abort("layer 2: weight shape 3x4 does not match input 5");
+        p.get(0).abort(AbortReason.of("layer 2", "shape mismatch").withShape("weights", 3, 4).withShape("input", 5));
         PeerAbortedException e = assertThrows(PeerAbortedException.class, () -> p.get(1).channel("x").receive());
         assertTrue(e.getMessage().contains("layer 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("weights 3x4, input 5"), e.getMessage());
     }
 
     @Test

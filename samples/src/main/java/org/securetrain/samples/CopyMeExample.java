@@ -21,6 +21,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.data.FashionMnist;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
+import org.securetrain.backend.NonlinearEngine;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -90,12 +92,15 @@ public final class CopyMeExample {
 
         // Fixed-point precision: real numbers are encoded as round(v * 2^24) in 64-bit shares.
         int fracBits = 24;
+        // Non-linear protocols (ReLU, max-pool, truncation): OT = millionaire protocol on silent OT (the default),
+        // GC = garbled circuits. Both parties must choose alike.
+        NonlinearSettings nonlinear = NonlinearSettings.of(NonlinearEngine.OT);
 
         // 2. Connect to the peer over TLS with pinned certificates. The session options carry the configuration
-        //    hash, so a peer with a different model (or precision) is rejected before any data flows.
+        //    hash, so a peer with a different model, precision or non-linear protocols is rejected before any data flows.
         TlsIdentity me = TlsIdentity.load(Path.of(args[2]), Path.of(args[3]));
         SessionOptions options = SessionOptions.builder(role)
-                .configHash(SecureTrain.configHash(conf, fracBits))
+                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear))
                 .build();
         TlsTransport transport = TlsTransport.builder()
                 .options(options)
@@ -114,12 +119,12 @@ public final class CopyMeExample {
             session = transport.connect(address); // retries until the model owner listens
         }
 
-        // 3. The party context binds the session to the two-party backend (HE products, garbled circuits, OT).
+        // 3. The party context binds the session to the two-party backend (HE products, OT or garbled circuits).
         try (session;
              SecurePartyContext ctx = SecurePartyContext.builder()
                      .session(session)
                      .fracBits(fracBits)
-                     .backend(s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits)))
+                     .backend(s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits), nonlinear))
                      .build()) {
 
             // 4. attach: the configuration is rewritten into its secure twin; weights become secret shares.

@@ -12,7 +12,7 @@ import org.securetrain.launcher.Models;
  * point is that they agree). Raise {@code train=} and {@code epochs=} for accuracy.
  *
  * <p>Options ({@code key=value}): {@code train=256 test=1000 batch=32 epochs=1 c1=4 c2=8 dense=32 lr=0.01
- * fracBits=24}.
+ * fracBits=24 link=loopback} ({@code link=}: a simulated link, see the MLP sample).
  */
 public final class FashionMnistCnn {
     private FashionMnistCnn() {
@@ -29,8 +29,9 @@ public final class FashionMnistCnn {
         int dense = a.integer("dense", 32);
         double lr = a.real("lr", 0.01);
         int f = a.integer("fracBits", 24);
+        var link = a.link("link");
         a.done();
         FashionMnistMlp.run("LeNet-style CNN conv5x5(" + c1 + ")-pool-conv5x5(" + c2 + ")-pool-dense(" + dense + ")-10",
-                Models.cnn(c1, c2, dense, lr, 7), f, train, test, batch, epochs);
+                Models.cnn(c1, c2, dense, lr, 7), f, link, train, test, batch, epochs, null);
     }
 }

@@ -11,6 +11,7 @@ import org.securetrain.launcher.PartyTraining;
 import org.securetrain.launcher.TrainingProgress;
 import org.securetrain.launcher.ui.TrainingUi;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.link.LinkProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * configuration, seed and minibatches, and time, bytes and rounds per party.
  *
  * <p>Options ({@code key=value}): {@code train=4000 test=1000 batch=64 epochs=2 hidden=128 lr=0.01 fracBits=24
- * ui=false uiPort=9000}. {@code ui=true}: DL4J's training UI on 127.0.0.1:uiPort ({@link TrainingUi}), the data
+ * ui=false uiPort=9000 link=loopback}.
+ * {@code ui=true}: DL4J's training UI on 127.0.0.1:uiPort ({@link TrainingUi}), the data
  * owner's loss chart and both parties' protocol figures; on a terminal it stays up after the run until Enter.
+ * {@code link=wan} (or {@code lan}, {@code BW,RTT} such as {@code 200mbit,10ms}): both parties' sends pass a
+ * simulated link, a measurement aid for what a deployment over that network would see.
  */
 public final class FashionMnistMlp {
     private static final Logger log = LoggerFactory.getLogger(FashionMnistMlp.class);
@@ -44,16 +48,17 @@ public final class FashionMnistMlp {
             throw new IllegalArgumentException("ui must be true or false, got '" + ui + "'");
         }
         int uiPort = a.integer("uiPort", TrainingUi.DEFAULT_PORT);
+        LinkProfile link = a.link("link");
         a.done();
         MultiLayerConfiguration conf = Models.mlp(hidden, lr, 42);
         if (ui.equals("false")) {
-            run("MLP 784-" + hidden + "-10", conf, f, train, test, batch, epochs);
+            run("MLP 784-" + hidden + "-10", conf, f, link, train, test, batch, epochs, null);
             return;
         }
         try (TrainingUi trainingUi = TrainingUi.start(uiPort)) {
             System.out.println("training UI (127.0.0.1 only): " + trainingUi.overviewUri() + " (the data owner's loss) and "
                     + trainingUi.figuresUri() + " (time, bytes and rounds per protocol, both parties)");
-            run("MLP 784-" + hidden + "-10", conf, f, train, test, batch, epochs, trainingUi);
+            run("MLP 784-" + hidden + "-10", conf, f, link, train, test, batch, epochs, trainingUi);
             if (System.console() != null) {
                 System.out.println("the training UI stays up at " + trainingUi.overviewUri() + "; press Enter to close it");
                 System.console().readLine();
@@ -61,16 +66,13 @@ public final class FashionMnistMlp {
         }
     }
 
-    static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs) {
-        run(name, conf, f, train, test, batch, epochs, null);
-    }
-
     /**
      * Secure two-party training and the plaintext baseline, with the summary. Shared by the CNN sample.
+     * {@code link}: both parties' sends pass this simulated link (a measurement aid; loopback = none).
      * {@code uiOrNull}: both parties' networks report to this training UI.
      */
-    static void run(String name, MultiLayerConfiguration conf, int f, int train, int test, int batch, int epochs,
-            TrainingUi uiOrNull) {
+    static void run(String name, MultiLayerConfiguration conf, int f, LinkProfile link, int train, int test, int batch,
+            int epochs, TrainingUi uiOrNull) {
         org.securetrain.ring.FixedPoint.of(f); // a bad fracBits fails here, before any party starts
         PartyTraining.oneNativeThread();
         DataSet trainSet = FashionMnist.bundled(FashionMnist.Split.TRAIN, train);
@@ -78,9 +80,13 @@ public final class FashionMnistMlp {
         int n = trainSet.numExamples();
         log.info("{} on the bundled Fashion-MNIST subset: {} training images, batch {}, {} epoch(s) = {} secure steps; "
                 + "fixed point with {} fractional bits", name, n, batch, epochs, epochs * ((n + batch - 1) / batch), f);
+        if (link.isSimulated()) { // on stdout: visible whatever logging backend the application has
+            System.out.println("SIMULATED LINK (measurement aid, not a network): each party's sends are delayed as over "
+                    + link.describe() + "; both parties still share this machine");
+        }
         boolean tty = TrainingProgress.interactiveTerminal();
         long t0 = System.nanoTime();
-        var r = LocalTlsParties.run(conf, f,
+        var r = LocalTlsParties.run(conf, f, link,
                 s -> withUi(PartyTraining.spec(conf).fracBits(f).batch(batch).epochs(epochs), uiOrNull, s).run(s),
                 s -> withUi(PartyTraining.spec(conf).fracBits(f).train(trainSet).batch(batch).epochs(epochs)
                         .progress(true, tty), uiOrNull, s).run(s));
@@ -103,7 +109,8 @@ public final class FashionMnistMlp {
         System.out.printf(Locale.ROOT, "  test accuracy, plaintext DL4J (same conf, seed, batches):  %.2f %%%n",
                 100 * accPlain);
         System.out.printf(Locale.ROOT, "  max |secure weight - plaintext weight|: %.2e%n", maxW);
-        System.out.printf(Locale.ROOT, "  time: secure %.1f s (incl. TLS and setup), plaintext %.2f s%n", total, plainSecs);
+        System.out.printf(Locale.ROOT, "  time: secure %.1f s (incl. TLS and setup%s), plaintext %.2f s%n", total,
+                link.isSimulated() ? ", over the simulated link " + link.name() : "", plainSecs);
         System.out.println("  " + r.modelOwner().summary());
         System.out.println("  " + r.dataOwner().summary());
         System.out.println(line);

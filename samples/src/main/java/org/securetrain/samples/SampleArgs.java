@@ -2,6 +2,7 @@ package org.securetrain.samples;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.securetrain.runtime.link.LinkProfile;
 
 /** {@code key=value} arguments of the samples, failing with a message naming the bad one (integers and reals must be positive). */
 final class SampleArgs {
@@ -55,6 +56,19 @@ final class SampleArgs {
     String string(String key, String def) {
         String v = values.remove(key);
         return v == null ? def : v;
+    }
+
+    /** A simulated link profile (measurement aid): loopback, lan, wan or BW,RTT; see {@link LinkProfile#parse}. */
+    LinkProfile link(String key) {
+        String v = values.remove(key);
+        if (v == null) {
+            return LinkProfile.LOOPBACK;
+        }
+        try {
+            return LinkProfile.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
     void done() {

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * shared as (W, 0), the images as (0, X), and the predictions (the logits) are revealed to the data owner
  * only. The sample then checks, in this one JVM, that they agree with the plaintext model's.
  *
- * <p>Options: {@code test=500 batch=100 fracBits=24 model=FILE.zip} (default: an MLP 784-64-10 trained in
- * plaintext on 4000 bundled images).
+ * <p>Options: {@code test=500 batch=100 fracBits=24 model=FILE.zip link=loopback} (default: an MLP 784-64-10
+ * trained in plaintext on 4000 bundled images; {@code link=}: a simulated link, see the MLP sample).
  */
 public final class SecureInference {
     private static final Logger log = LoggerFactory.getLogger(SecureInference.class);
@@ -45,6 +45,7 @@ public final class SecureInference {
         int batch = a.integer("batch", 100);
         int f = a.integer("fracBits", 24);
         String modelFile = a.string("model", null);
+        var link = a.link("link");
         a.done();
         FixedPoint.of(f); // a bad fracBits fails here, before any party starts
         PartyTraining.oneNativeThread();
@@ -67,7 +68,7 @@ public final class SecureInference {
         DataSet images = FashionMnist.bundled(FashionMnist.Split.TEST, test);
 
         long t0 = System.nanoTime();
-        var r = LocalTlsParties.run(conf, f,
+        var r = LocalTlsParties.run(conf, f, link,
                 s -> infer(s, conf, f, params, null, batch),
                 s -> infer(s, conf, f, null, images, batch));
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -89,7 +90,8 @@ public final class SecureInference {
         System.out.printf(Locale.ROOT, "  accuracy of the secure predictions: %.2f %%%n", 100.0 * correct / n);
         System.out.printf(Locale.ROOT, "  same class as the plaintext model: %d / %d; max probability difference %.2e%n",
                 agree, n, maxDiff);
-        System.out.printf(Locale.ROOT, "  time %.1f s (%.1f ms per image, incl. TLS and setup)%n", secs, 1000 * secs / n);
+        System.out.printf(Locale.ROOT, "  time %.1f s (%.1f ms per image, incl. TLS and setup%s)%n", secs,
+                1000 * secs / n, link.isSimulated() ? ", over the simulated link " + link.name() : "");
         System.out.println("  model owner: " + traffic(r.modelOwner().session()));
         System.out.println("  data owner:  " + traffic(r.dataOwner().session()));
         System.out.println(line);

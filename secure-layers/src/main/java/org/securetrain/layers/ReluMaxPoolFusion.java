@@ -3,6 +3,9 @@ package org.securetrain.layers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.securetrain.layers.core.SecureOp;
+import org.securetrain.layers.ops.ConvolutionOp;
+import org.securetrain.layers.ops.MaxPoolOp;
 
 /**
  * Applies a convolution's ReLU after the max-pool that directly follows it instead of before: the garbled
@@ -14,9 +17,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * <p>The decision is a deterministic function of the public configuration only (layer types, the
  * convolution's activation, preprocessors), so both parties, holding the same configuration (bound by the
  * session's config hash), fuse the same pairs. Nothing in the configuration or its JSON changes: the
- * user's network is the same. The pattern is exactly: layer i a {@link SecureConvolutionLayerImpl} with
- * {@link SecureReLU}, layer i+1 a {@link SecureSubsamplingLayerImpl} (always MAX pooling) with no input
- * preprocessor in between. Every other layer is left (or reset to) unfused.
+ * user's network is the same. The pattern is exactly: layer i a {@link ConvolutionOp} with {@link SecureReLU},
+ * layer i+1 a {@link MaxPoolOp} with no input preprocessor in between. Every other layer is left (or reset to)
+ * unfused.
  */
 public final class ReluMaxPoolFusion {
     private ReluMaxPoolFusion() {
@@ -36,22 +39,25 @@ public final class ReluMaxPoolFusion {
         boolean[] fuse = new boolean[layers.length];
         int pairs = 0;
         for (int i = 0; i + 1 < layers.length; i++) {
-            if (layers[i] instanceof SecureConvolutionLayerImpl conv
-                    && conv.layerConf().getActivationFn() instanceof SecureReLU
-                    && layers[i + 1] instanceof SecureSubsamplingLayerImpl
+            if (op(layers[i]) instanceof ConvolutionOp conv && conv.relu()
+                    && op(layers[i + 1]) instanceof MaxPoolOp
                     && conf.getInputPreProcess(i + 1) == null) {
                 fuse[i] = true;
                 pairs++;
             }
         }
         for (int i = 0; i < layers.length; i++) {
-            if (layers[i] instanceof SecureConvolutionLayerImpl conv) {
+            if (op(layers[i]) instanceof ConvolutionOp conv) {
                 conv.setReluDeferred(fuse[i]);
             }
-            if (layers[i] instanceof SecureSubsamplingLayerImpl pool) {
+            if (op(layers[i]) instanceof MaxPoolOp pool) {
                 pool.setReluAfter(i > 0 && fuse[i - 1]);
             }
         }
         return pairs;
+    }
+
+    private static SecureOp op(Layer layer) {
+        return layer instanceof SecureLayer s ? s.core().op() : null;
     }
 }

@@ -2,7 +2,6 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -14,11 +13,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.securetrain.layers.ops.ConvolutionOp;
 
 /**
- * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate or Strict mode, zero padding allowed, no
- * dilation, activation {@link SecureReLU} (fused) or identity, computed by
- * {@link org.securetrain.layermath.Conv2dKernel}.
+ * A {@link ConvolutionLayer} computed on shares: NCHW, Truncate, Strict or Same mode, zero padding, dilation,
+ * activation {@link SecureReLU} (fused) or identity; computed by
+ * {@link org.securetrain.layers.ops.ConvolutionOp}.
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
 
@@ -28,11 +28,12 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
 
     /** Null when the convolution's geometry is supported on shares, else why not. */
     public static String whyUnsupported(ConvolutionLayer c) {
-        if (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict) {
-            return "convolution mode " + c.getConvolutionMode() + " is not supported (Truncate or Strict only)";
+        ConvolutionMode m = c.getConvolutionMode();
+        if (m != ConvolutionMode.Truncate && m != ConvolutionMode.Strict && m != ConvolutionMode.Same) {
+            return "convolution mode " + m + " is not supported (Truncate, Strict or Same)";
         }
-        if (c.getDilation() != null && Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)) {
-            return "dilation " + Arrays.toString(c.getDilation()) + " is not supported";
+        if (c.getDilation() != null && Arrays.stream(c.getDilation()).anyMatch(d -> d < 1)) {
+            return "dilation " + Arrays.toString(c.getDilation()) + " is not valid";
         }
         if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
             return "data format " + c.getCnn2dDataFormat() + " is not supported (NCHW only)";
@@ -44,24 +45,12 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = "layer " + layerIndex + " (SecureConvolutionLayer)";
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException(id + ": " + why);
-        }
-        LayerSupport.fusedRelu(getActivationFn(), id);
-        SecureUpdaters.toSgdConfig(getIUpdater(), id);
-        if (getBiasUpdater() != null) {
-            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
-        }
-        SecureConvolutionLayerImpl ret = new SecureConvolutionLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        String id = SecureLayerFactory.id(layerIndex, this);
+        SecureLayerFactory.refuseIf(whyUnsupported(this), id);
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise());
+        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -77,11 +66,6 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureConvolutionLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 17;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -11,15 +10,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.securetrain.layers.ops.DenseOp;
 
 /**
  * A {@link DenseLayer} computed on secret shares. It is a DenseLayer in every respect DL4J can see
  * (fields, input-type inference, preprocessors, UI, {@code instanceof}); only its implementation differs.
- * Activation: {@link SecureReLU} (fused into the layer) or identity.
+ * Activation: {@link SecureReLU} (fused into the layer), identity, or a piecewise-linear one ({@link SecureActivations}).
  *
  * <p>The configured updater ({@code getIUpdater()}, {@code getBiasUpdater()}) is the one the secure step
- * uses ({@link SecureUpdaters}); DL4J itself is told the parameters have a {@link NoOp} updater, because its
- * parameter array is only a monitor and the real weights are 64-bit shares inside the layer.
+ * uses ({@link org.securetrain.layers.core.SecureUpdaters}); DL4J itself is told the parameters have a
+ * {@link NoOp} updater, because its parameter array is only a monitor and the real weights are 64-bit shares
+ * inside the layer.
  */
 public class SecureDenseLayer extends DenseLayer {
 
@@ -31,23 +32,12 @@ public class SecureDenseLayer extends DenseLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SecureDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = "layer " + layerIndex + " (SecureDenseLayer)";
-        if (hasLayerNorm()) {
-            throw new IllegalStateException(id + ": layer normalisation is not supported on shares");
-        }
-        LayerSupport.fusedRelu(getActivationFn(), id);
-        SecureUpdaters.toSgdConfig(getIUpdater(), id);
-        if (getBiasUpdater() != null) {
-            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
-        }
-        SecureDenseLayerImpl ret = new SecureDenseLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        String id = SecureLayerFactory.id(layerIndex, this);
+        SecureLayerFactory.refuseIf(hasLayerNorm() ? "layer normalisation is not supported on shares" : null, id);
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        DenseOp op = DenseOp.hidden(this, act.fusedRelu(), act.piecewise());
+        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     /** DL4J's updater leaves the monitor parameters alone; the secure step runs inside the layer. */
@@ -64,11 +54,6 @@ public class SecureDenseLayer extends DenseLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureDenseLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 7;
     }
 
     @Override

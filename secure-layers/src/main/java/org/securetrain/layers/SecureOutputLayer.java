@@ -1,26 +1,23 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossNegativeLogLikelihood;
 
 /**
- * An {@link OutputLayer} (softmax + multi-class cross-entropy only) computed on secret shares, in
- * "label-owner loss" mode (DESIGN.md 4.6): the logits are revealed to the data owner, who holds the
- * labels and computes softmax, the loss and the output delta. Updaters as in {@link SecureDenseLayer}.
+ * An {@link OutputLayer} computed on secret shares in "label-owner loss" mode (DESIGN.md 4.6): the pre-activation
+ * outputs are revealed to the data owner only, who holds the labels and computes DL4J's output activation, loss
+ * function (any {@link ILossFunction}, built-in or user-written), score and delta with DL4J's own code
+ * ({@link org.securetrain.layers.core.LabelOwnerLoss}). Updaters as in {@link SecureDenseLayer}.
  */
 public class SecureOutputLayer extends OutputLayer {
 
@@ -28,17 +25,16 @@ public class SecureOutputLayer extends OutputLayer {
         super();
     }
 
-    /** Null when the activation/loss pair is what the secure output layer computes, else why not. */
+    /**
+     * Null when the activation/loss pair can be computed by the label owner, else why not. Every activation and loss
+     * function sees only the layer's pre-outputs and the labels, so only a missing one is refused.
+     */
     public static String whyUnsupported(IActivation activation, ILossFunction loss) {
-        if (!(activation instanceof ActivationSoftmax)) {
-            return "output activation " + activation + " is not supported: the secure output layer is softmax only";
+        if (activation == null) {
+            return "the output layer has no activation";
         }
-        if (loss == null || (loss.getClass() != LossMCXENT.class && loss.getClass() != LossNegativeLogLikelihood.class)) {
-            return "loss " + (loss == null ? "null" : loss.getClass().getSimpleName()) + " is not supported: the "
-                    + "secure output layer computes softmax with multi-class cross-entropy (MCXENT / NEGATIVELOGLIKELIHOOD)";
-        }
-        if (((LossMCXENT) loss).getWeights() != null) {
-            return "weighted cross-entropy is not supported yet";
+        if (loss == null) {
+            return "the output layer has no loss function";
         }
         return null;
     }
@@ -47,23 +43,10 @@ public class SecureOutputLayer extends OutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SecureOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = "layer " + layerIndex + " (SecureOutputLayer)";
-        String why = whyUnsupported(getActivationFn(), getLossFn());
-        if (why != null) {
-            throw new IllegalStateException(id + ": " + why);
-        }
-        SecureUpdaters.toSgdConfig(getIUpdater(), id);
-        if (getBiasUpdater() != null) {
-            SecureUpdaters.toSgdConfig(getBiasUpdater(), id + " bias");
-        }
-        SecureOutputLayerImpl ret = new SecureOutputLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        SecureLayerFactory.refuseIf(whyUnsupported(getActivationFn(), getLossFn()),
+                SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureOutputLayerImpl(conf, networkDataType), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -79,11 +62,6 @@ public class SecureOutputLayer extends OutputLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureOutputLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 11;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -12,9 +11,14 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import org.securetrain.layers.core.SecureOp;
+import org.securetrain.layers.ops.MaxPoolOp;
+import org.securetrain.layers.ops.SumPoolOp;
+
 /**
- * A {@link SubsamplingLayer} computed on shares: MAX pooling only (a garbled max tree with one-hot argmax,
- * DESIGN.md 4.5), NCHW, no padding, no dilation, convolution mode Truncate or Strict.
+ * A {@link SubsamplingLayer} computed on shares: MAX pooling (a comparison tree with one-hot argmax, DESIGN.md 4.5),
+ * AVG pooling (local window sums times the public 1/count, one faithful truncation); NCHW, padding,
+ * convolution mode Truncate, Strict or Same; no dilation.
  */
 public class SecureSubsamplingLayer extends SubsamplingLayer {
 
@@ -22,19 +26,23 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
         super();
     }
 
-    /** Null when {@code s} can be computed by the secure max-pool kernel, else why not. */
+    /** Null when {@code s} can be computed on shares, else why not. */
     public static String whyUnsupported(SubsamplingLayer s) {
-        if (s.getPoolingType() != org.deeplearning4j.nn.conf.layers.PoolingType.MAX) {
-            return "pooling type " + s.getPoolingType() + " is not supported: only MAX pooling is secure so far";
+        org.deeplearning4j.nn.conf.layers.PoolingType t = s.getPoolingType();
+        if (t == org.deeplearning4j.nn.conf.layers.PoolingType.SUM) {
+            // the secure kernel computes it (SumPoolKernel), but the revealed plain network could not run it
+            return "SUM subsampling is not supported: DL4J 1.0.0-M2.1 itself does not run it (use AVG, or a "
+                    + "GlobalPoolingLayer with SUM)";
         }
-        if (s.getConvolutionMode() != ConvolutionMode.Truncate && s.getConvolutionMode() != ConvolutionMode.Strict) {
-            return "convolution mode " + s.getConvolutionMode() + " is not supported (Truncate or Strict only)";
+        if (t != org.deeplearning4j.nn.conf.layers.PoolingType.MAX && t != org.deeplearning4j.nn.conf.layers.PoolingType.AVG) {
+            return "pooling type " + t + " is not supported (MAX, AVG; PNORM needs powers and roots of secrets)";
         }
-        if (s.getPadding() != null && Arrays.stream(s.getPadding()).anyMatch(p -> p != 0)) {
-            return "padding " + Arrays.toString(s.getPadding()) + " is not supported for max pooling";
+        ConvolutionMode m = s.getConvolutionMode();
+        if (m != ConvolutionMode.Truncate && m != ConvolutionMode.Strict && m != ConvolutionMode.Same) {
+            return "convolution mode " + m + " is not supported (Truncate, Strict or Same)";
         }
         if (s.getDilation() != null && Arrays.stream(s.getDilation()).anyMatch(d -> d != 1)) {
-            return "dilation " + Arrays.toString(s.getDilation()) + " is not supported";
+            return "dilation " + Arrays.toString(s.getDilation()) + " is not supported for pooling";
         }
         if (s.getCnn2dDataFormat() != null && s.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
             return "data format " + s.getCnn2dDataFormat() + " is not supported (NCHW only)";
@@ -42,21 +50,21 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
         return null;
     }
 
+    /** The op computing {@code s}: max or sum/average pooling, 2-D or 1-D. */
+    static SecureOp op(SubsamplingLayer s, boolean oneD) {
+        if (s.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX) {
+            MaxPoolOp op = new MaxPoolOp(s);
+            return oneD ? op.oneDimensional() : op;
+        }
+        return new SumPoolOp(s, oneD);
+    }
+
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException("layer " + layerIndex + " (SecureSubsamplingLayer): " + why);
-        }
-        SecureSubsamplingLayerImpl ret = new SecureSubsamplingLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        SecureLayerFactory.refuseIf(whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, op(this, false)), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -67,11 +75,6 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
     @Override
     protected boolean canEqual(Object other) {
         return other instanceof SecureSubsamplingLayer;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + 13;
     }
 
     @Override

@@ -19,6 +19,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.securetrain.layermath.SgdConfig;
+import org.securetrain.layers.core.SecureUpdaters;
+import org.securetrain.layers.core.Shares;
+import org.securetrain.layers.ops.DenseOp;
 
 /** Pieces of the layers package that need no DL4J training run. */
 class SecureLayersUnitTest {
@@ -53,10 +56,14 @@ class SecureLayersUnitTest {
         assertEquals(SgdConfig.nesterov(0.1, 0.8), SecureUpdaters.toSgdConfig(new Nesterovs(0.1, 0.8), "l"));
         assertNull(SecureUpdaters.toSgdConfig(new NoOp(), "l"));
         assertTrue(SecureUpdaters.whyUnsupported(new Adam()).contains("Adam"));
-        assertTrue(SecureUpdaters.whyUnsupported(new Sgd(new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.9)))
-                .contains("schedules"));
+        // schedules are public functions of the counters (issue 15): evaluated at each step
+        Sgd scheduled = new Sgd(new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.9));
+        assertNull(SecureUpdaters.whyUnsupported(scheduled));
+        assertEquals(SgdConfig.sgd(0.1 * 0.9 * 0.9), SecureUpdaters.sgdConfigAt(scheduled, 2, 0, "l"));
+        // every output activation and loss is computed by the label owner with DL4J's code (issue 15)
         assertNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMCXENT()));
-        assertNotNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMSE()));
+        assertNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), new LossMSE()));
+        assertNotNull(SecureOutputLayer.whyUnsupported(new ActivationSoftmax(), null));
     }
 
     /** A secure configuration built by hand (no rewriting): JSON/YAML round trip, DL4J init, NoOp updater. */
@@ -77,7 +84,7 @@ class SecureLayersUnitTest {
         assertEquals(conf, MultiLayerConfiguration.fromYaml(conf.toYaml()));
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        assertInstanceOf(SecureDenseLayerImpl.class, net.getLayer(0));
+        assertInstanceOf(DenseOp.class, assertInstanceOf(SecureLayerImpl.class, net.getLayer(0)).core().op());
         assertInstanceOf(SecureOutputLayerImpl.class, net.getLayer(1));
         assertEquals(4 * 5 + 5 + 5 * 3 + 3, net.numParams());
         // DL4J sees NoOp updaters (no updater state), the configuration keeps Nesterovs for the secure step

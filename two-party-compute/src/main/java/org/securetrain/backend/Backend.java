@@ -38,6 +38,14 @@ public interface Backend {
      */
     long[] truncate(long[] x, int bits, ProtocolId id);
 
+    /**
+     * Exact sign test: boolean shares of d_i = [z_i &gt; 0] (signed, strict: 0 and -2^63 give 0), packed LSB-first,
+     * from arithmetic shares of any 64-bit z. The one general comparison: [x &gt; c] for a public c is
+     * {@code positive(x - c)} (a local subtraction), [x &lt; c] is {@code positive(c - x)}, and a multiplexer is
+     * {@link #bitTimesShare} on its bits. No truncation, no range condition.
+     */
+    long[] positive(long[] z, ProtocolId id);
+
     /** Shares of d_i * x_i for boolean-shared bits d (packed) and arithmetic shares x (DESIGN.md 4.4). */
     long[] bitTimesShare(long[] bits, long[] x, ProtocolId id);
 

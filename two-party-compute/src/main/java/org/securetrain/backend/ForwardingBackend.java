@@ -61,6 +61,11 @@ public abstract class ForwardingBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        return delegate.positive(z, id);
+    }
+
+    @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         return delegate.bitTimesShare(bits, x, id);
     }

@@ -63,6 +63,17 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        long[] d = Bits.allocate(z.length);
+        for (int i = 0; i < z.length; i++) {
+            if (z[i] > 0) {
+                Bits.set(d, i, 1);
+            }
+        }
+        return d;
+    }
+
+    @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         long[] y = new long[x.length];
         for (int i = 0; i < x.length; i++) {

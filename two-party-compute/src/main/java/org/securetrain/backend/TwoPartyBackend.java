@@ -4,13 +4,22 @@ import org.securetrain.protocols.BitTimesShare;
 import org.securetrain.protocols.FaithfulTruncation;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.MaxPoolCircuitProtocol;
+import org.securetrain.protocols.PositiveBitCircuit;
 import org.securetrain.protocols.ReluTruncation;
 import org.securetrain.protocols.SecureMatMul;
+import org.securetrain.protocols.nonlinear.CotChannel;
+import org.securetrain.protocols.nonlinear.FaithfulTruncationOt;
+import org.securetrain.protocols.nonlinear.MaxPoolOt;
+import org.securetrain.protocols.nonlinear.Multiplexer;
+import org.securetrain.protocols.nonlinear.PositiveBit;
+import org.securetrain.protocols.nonlinear.ReluTruncationOt;
 
 import java.security.SecureRandom;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.IknpRandomCotSender;
+import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;
@@ -18,9 +27,13 @@ import org.securetrain.runtime.ProtocolId;
 
 /**
  * The real two-party backend: each party runs one over its {@link Session}. Products use the
- * rotation-free HE product (DESIGN.md 4.2), ReLU and max the garbled circuits (4.3, 4.5), truncation and
- * bit-times-share OT extension (4.4). Set-up (both parties call {@link #open} together) runs the base OTs
- * of both directions and exchanges HE public keys once per session.
+ * rotation-free HE product (DESIGN.md 4.2). The non-linear operations (ReLU with truncation 4.3, max-pool
+ * 4.5, the sign test, faithful truncation and bit times share 4.4) run on the chosen {@link NonlinearEngine}: by default
+ * the millionaire protocol, multiplexers and truncation on Ferret silent OT
+ * ({@link org.securetrain.protocols.nonlinear}); or, as in round 1, garbled circuits for ReLU and max and
+ * IKNP correlated OT for truncation and bit times share. Set-up (both parties call {@link #open} together)
+ * runs the base OTs of both directions, the silent-OT bootstrap (OT engine) and exchanges HE public keys,
+ * once per session.
  *
  * <p>Every call is a two-party protocol: both parties must make the same calls in the same order with the
  * same shapes; each protocol agrees on them through its streams' transcripts and fails both parties with
@@ -37,25 +50,51 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final KernelTimings timings;
     /** One garbled-circuit instance (its own stream and OT instance) per calling protocol id. */
     private final java.util.Map<ProtocolId, GcProtocol> gc = new java.util.HashMap<>();
+    /** One COT channel (its own stream, hash tweaks apart) per calling protocol id; OT engine only. */
+    private final java.util.Map<ProtocolId, CotChannel> cot = new java.util.HashMap<>();
+    private final NonlinearSettings nonlinear;
+    private final SilentOt silent;
 
-    private TwoPartyBackend(Session session, FixedPoint fp, OtEngine ot, HeContext he, KernelTimings timings) {
+    private TwoPartyBackend(Session session, FixedPoint fp, OtEngine ot, HeContext he, KernelTimings timings,
+            NonlinearSettings nonlinear, SilentOt silent) {
         this.session = session;
         this.fp = fp;
         this.ot = ot;
         this.he = he;
         this.timings = timings;
         this.matmul = new SecureMatMul(session, he);
+        this.nonlinear = nonlinear;
+        this.silent = silent;
         this.reveal = session.channel("kernels.reveal");
     }
 
-    /** Both parties call this once per session. */
+    /** Both parties call this once per session; default non-linear engine ({@link NonlinearSettings#defaults()}). */
     public static TwoPartyBackend open(Session session, FixedPoint fp) {
+        return open(session, fp, NonlinearSettings.defaults());
+    }
+
+    /** Both parties call this once per session with the same engine (its default settings). */
+    public static TwoPartyBackend open(Session session, FixedPoint fp, NonlinearEngine engine) {
+        return open(session, fp, NonlinearSettings.of(engine));
+    }
+
+    /** Both parties call this once per session with the same settings (they are in the configuration hash). */
+    public static TwoPartyBackend open(Session session, FixedPoint fp, NonlinearSettings nonlinear) {
+        java.util.Objects.requireNonNull(nonlinear, "nonlinear settings");
         KernelTimings t = new KernelTimings();
         long t0 = System.nanoTime();
         OtEngine ot = OtEngine.setup(session, new SecureRandom());
+        SilentOt silent = nonlinear.engine() == NonlinearEngine.OT
+                && nonlinear.cotSource() == NonlinearSettings.CotSource.SILENT
+                ? SilentOt.setup(ot, new SecureRandom()) : null;
         HeContext he = HeContext.open(session);
         t.add(KernelTimings.Kind.SETUP, System.nanoTime() - t0);
-        return new TwoPartyBackend(session, fp, ot, he, t);
+        return new TwoPartyBackend(session, fp, ot, he, t, nonlinear, silent);
+    }
+
+    /** The non-linear protocols this backend runs. */
+    public NonlinearSettings nonlinear() {
+        return nonlinear;
     }
 
     public Session session() {
@@ -98,6 +137,13 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
 
     @Override
     public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+        if (nonlinear.engine() == NonlinearEngine.OT) {
+            return timed(KernelTimings.Kind.RELU_OT, () -> {
+                ReluTruncationOt.Result r = ReluTruncationOt.run(cot(id), z, fp.fracBits(), nonlinear.reluTruncation(),
+                        nonlinear.radix());
+                return new ReluOutput(r.yShare(), r.dBits());
+            });
+        }
         return timed(KernelTimings.Kind.RELU_GC, () -> {
             ReluTruncation.Result r = ReluTruncation.run(gc(id), z, fp.fracBits());
             return new ReluOutput(r.yShare(), r.dBits());
@@ -106,16 +152,37 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
 
     @Override
     public long[] truncate(long[] x, int bits, ProtocolId id) {
-        return timed(KernelTimings.Kind.TRUNCATION_OT, () -> FaithfulTruncation.truncate(ot, x, bits, id));
+        return timed(KernelTimings.Kind.TRUNCATION_OT, () -> nonlinear.engine() == NonlinearEngine.OT
+                ? FaithfulTruncationOt.truncate(cot(id), x, bits) : FaithfulTruncation.truncate(ot, x, bits, id));
+    }
+
+    /**
+     * OT engine: one full-width millionaire comparison per element ({@link PositiveBit}); GC engine: one
+     * garbled comparison per element ({@link PositiveBitCircuit}). Both exact for every 64-bit z.
+     */
+    @Override
+    public long[] positive(long[] z, ProtocolId id) {
+        if (nonlinear.engine() == NonlinearEngine.OT) {
+            return timed(KernelTimings.Kind.COMPARE_OT,
+                    () -> PositiveBit.compute(cot(id), z, PositiveBit.FULL, nonlinear.radix()));
+        }
+        return timed(KernelTimings.Kind.COMPARE_GC, () -> PositiveBitCircuit.run(gc(id), z));
     }
 
     @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
-        return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> BitTimesShare.multiply(ot, bits, x, x.length, id));
+        return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> nonlinear.engine() == NonlinearEngine.OT
+                ? Multiplexer.multiply(cot(id), bits, x, x.length) : BitTimesShare.multiply(ot, bits, x, x.length, id));
     }
 
     @Override
     public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
+        if (nonlinear.engine() == NonlinearEngine.OT) {
+            return timed(KernelTimings.Kind.MAX_OT, () -> {
+                MaxPoolOt.Result r = MaxPoolOt.run(cot(id), values, k, PositiveBit.FULL, nonlinear.radix());
+                return new MaxOutput(r.maxShare(), r.argmaxBits());
+            });
+        }
         return timed(KernelTimings.Kind.MAX_GC, () -> {
             MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc(id), values, k);
             return new MaxOutput(r.maxShare(), r.argmaxBits());
@@ -157,6 +224,12 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         } finally {
             timings.add(kind, System.nanoTime() - t0);
         }
+    }
+
+    /** The COT channel of {@code id}, opened on first use (no messages: streams and tweak domains only). */
+    private synchronized CotChannel cot(ProtocolId id) {
+        return cot.computeIfAbsent(id, i -> silent != null ? CotChannel.silent(silent, i)
+                : CotChannel.iknp(ot, i, IknpRandomCotSender.DEFAULT_POOL));
     }
 
     /** The garbled-circuit instance of {@code id}, opened on first use (party 0 garbles). */

@@ -17,8 +17,8 @@ public final class Conv2dKernel {
     private final String name;
     /** The protocol id its two-party calls are named under (the name, validated). */
     private final ProtocolId id;
-    /** The convolution's shape for one example: {@link #geometry(int)} scales it to a batch. */
-    private final Im2col.Geometry shape;
+    /** The convolution's shape for one example (dilation included): {@link #geometry(int)} scales it to a batch. */
+    private Im2col.Geometry shape;
     private final boolean relu;
     private final ParameterShare weights;
     private final ParameterShare bias;
@@ -55,6 +55,12 @@ public final class Conv2dKernel {
         this.relu = relu;
         this.weights = weights;
         this.bias = bias;
+    }
+
+    /** Sets the dilation (kernel taps {@code dh} rows and {@code dw} columns apart); before the first forward. */
+    public Conv2dKernel dilated(int dh, int dw) {
+        this.shape = shape.withDilation(dh, dw); // validates
+        return this;
     }
 
     public ParameterShare weights() {

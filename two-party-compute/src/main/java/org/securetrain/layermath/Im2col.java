@@ -11,10 +11,23 @@ public final class Im2col {
     private Im2col() {
     }
 
-    /** Convolution shape: input [batch, inC, inH, inW], kernel [outC, inC, kh, kw], stride and zero padding. */
+    /**
+     * Convolution shape: input [batch, inC, inH, inW], kernel [outC, inC, kh, kw], stride, zero padding and dilation
+     * (kernel taps {@code dil} apart: tap i reads row {@code y * stride + i * dil - pad}).
+     */
     public record Geometry(int batch, int inC, int inH, int inW, int outC, int kh, int kw, int strideH, int strideW,
-            int padH, int padW) {
+            int padH, int padW, int dilH, int dilW) {
+
+        /** Without dilation. */
+        public Geometry(int batch, int inC, int inH, int inW, int outC, int kh, int kw, int strideH, int strideW,
+                int padH, int padW) {
+            this(batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, 1, 1);
+        }
+
         public Geometry {
+            if (dilH < 1 || dilW < 1) {
+                throw new IllegalArgumentException("dilation must be >= 1, got " + dilH + "x" + dilW);
+            }
             if (batch < 1 || inC < 1 || inH < 1 || inW < 1 || outC < 1 || kh < 1 || kw < 1) {
                 throw new IllegalArgumentException("convolution sizes must be positive: " + describe(batch, inC, inH, inW,
                         outC, kh, kw, strideH, strideW, padH, padW));
@@ -23,7 +36,7 @@ public final class Im2col {
                 throw new IllegalArgumentException("stride must be >= 1 and padding >= 0: " + describe(batch, inC, inH,
                         inW, outC, kh, kw, strideH, strideW, padH, padW));
             }
-            if (inH + 2 * padH < kh || inW + 2 * padW < kw) {
+            if (inH + 2 * padH < (kh - 1) * dilH + 1 || inW + 2 * padW < (kw - 1) * dilW + 1) {
                 throw new IllegalArgumentException("kernel larger than the padded input: " + describe(batch, inC, inH,
                         inW, outC, kh, kw, strideH, strideW, padH, padW));
             }
@@ -31,15 +44,20 @@ public final class Im2col {
 
         /** The same convolution over {@code n} examples. */
         public Geometry withBatch(int n) {
-            return new Geometry(n, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW);
+            return new Geometry(n, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+        }
+
+        /** This geometry with kernel taps {@code dh} rows and {@code dw} columns apart. */
+        public Geometry withDilation(int dh, int dw) {
+            return new Geometry(batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, dh, dw);
         }
 
         public int outH() {
-            return (inH + 2 * padH - kh) / strideH + 1;
+            return (inH + 2 * padH - (kh - 1) * dilH - 1) / strideH + 1;
         }
 
         public int outW() {
-            return (inW + 2 * padW - kw) / strideW + 1;
+            return (inW + 2 * padW - (kw - 1) * dilW - 1) / strideW + 1;
         }
 
         /** K = inC * kh * kw: rows of the column matrix, columns of W_mat. */
@@ -66,7 +84,8 @@ public final class Im2col {
 
         @Override
         public String toString() {
-            return describe(batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW);
+            return describe(batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW)
+                    + (dilH == 1 && dilW == 1 ? "" : ", dilation " + dilH + "x" + dilW);
         }
 
         private static String describe(int batch, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw,
@@ -91,14 +110,14 @@ public final class Im2col {
                     for (int b = 0; b < g.batch(); b++) {
                         int xBase = (b * g.inC() + c) * g.inH();
                         for (int y = 0; y < oh; y++) {
-                            int h = y * g.strideH() + i - g.padH();
+                            int h = y * g.strideH() + i * g.dilH() - g.padH();
                             int colOff = rowOff + (b * oh + y) * ow;
                             if (h < 0 || h >= g.inH()) {
                                 continue; // zero padding
                             }
                             int xRow = (xBase + h) * g.inW();
                             for (int xx = 0; xx < ow; xx++) {
-                                int w = xx * g.strideW() + j - g.padW();
+                                int w = xx * g.strideW() + j * g.dilW() - g.padW();
                                 if (w >= 0 && w < g.inW()) {
                                     cols[colOff + xx] = x[xRow + w];
                                 }
@@ -125,14 +144,14 @@ public final class Im2col {
                     for (int b = 0; b < g.batch(); b++) {
                         int xBase = (b * g.inC() + c) * g.inH();
                         for (int y = 0; y < oh; y++) {
-                            int h = y * g.strideH() + i - g.padH();
+                            int h = y * g.strideH() + i * g.dilH() - g.padH();
                             if (h < 0 || h >= g.inH()) {
                                 continue;
                             }
                             int colOff = rowOff + (b * oh + y) * ow;
                             int xRow = (xBase + h) * g.inW();
                             for (int xx = 0; xx < ow; xx++) {
-                                int w = xx * g.strideW() + j - g.padW();
+                                int w = xx * g.strideW() + j * g.dilW() - g.padW();
                                 if (w >= 0 && w < g.inW()) {
                                     x[xRow + w] += cols[colOff + xx];
                                 }

@@ -41,6 +41,11 @@ public final class ParameterShare {
         return gradient;
     }
 
+    /** The scale of the stored gradient beyond f (f for products, 0 for sums). */
+    public int gradientScaleBits() {
+        return gradientScaleBits;
+    }
+
     /** Stores a batch-sum gradient at scale 2^(f + extraBits) (extraBits = f for products, 0 for sums). */
     public void setGradient(long[] g, int extraBits) {
         if (g.length != value.length) {
@@ -65,11 +70,37 @@ public final class ParameterShare {
      * truncation: with |g| < 2^(62 - f - CONSTANT_BITS) nothing can wrap around.
      */
     public void applySgd(Backend be, SgdConfig cfg, int batch) {
+        applySgd(be, cfg, batch, GradientTerms.NONE);
+    }
+
+    /**
+     * As {@link #applySgd(Backend, SgdConfig, int)} with DL4J's other gradient terms, in its order ({@link GradientTerms}):
+     * g/B, element-wise clipping (exact comparisons with the public threshold, {@link PiecewiseLinear}), + l2 w + l1 sign(w)
+     * (sign from two exact comparisons, times a public constant: no truncation), the optimiser, then + decay w on the
+     * update. Every term uses the weights before this update, as DL4J does.
+     */
+    public void applySgd(Backend be, SgdConfig cfg, int batch, GradientTerms t) {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
         long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
-        long[] lrG = timesConstant(be, g, SgdConfig.Constant.of(cfg.learningRate() / batch), sgdId.child("lr"));
+        long[] lrG;
+        if (t.clip() > 0) {
+            long[] perExample = timesConstant(be, g, SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
+            long[] clipped = clamp(t.clip()).forward(be, perExample, sgdId.child("clip")).y();
+            lrG = timesConstant(be, clipped, SgdConfig.Constant.of(cfg.learningRate()), sgdId.child("lr"));
+        } else {
+            lrG = timesConstant(be, g, SgdConfig.Constant.of(cfg.learningRate() / batch), sgdId.child("lr"));
+        }
+        if (t.l2() > 0) {
+            lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(cfg.learningRate() * t.l2()),
+                    sgdId.child("l2")));
+        }
+        if (t.l1() > 0) {
+            lrG = RingMatrix.add(lrG, signTimes(be, takeSignBits(be), cfg.learningRate() * t.l1()));
+        }
+        long[] decay = t.decay() > 0 ? timesConstant(be, value, SgdConfig.Constant.of(t.decay()), sgdId.child("decay"))
+                : null;
         if (cfg.momentum() == 0) {
             for (int i = 0; i < value.length; i++) {
                 value[i] -= lrG[i];
@@ -86,10 +117,96 @@ public final class ParameterShare {
             }
             velocity = vNew;
         }
+        if (decay != null) {
+            for (int i = 0; i < value.length; i++) {
+                value[i] -= decay[i];
+            }
+        }
         gradient = null;
+        signBits = null;
     }
 
+    /**
+     * This party's share, at scale 2f, of DL4J's regularisation score of this tensor at its current value:
+     * {@code l2Half * sum w^2 + l1 * sum |w|} (l2Half: the sum of 0.5 * coefficient of L2 and weight decay). Sum of
+     * squares: one secure inner product, truncated to f, times the public constant; sum of |w|: from the exact sign
+     * bits (kept for the L1 term of the update when {@code beforeUpdate}: the update that follows at once). Exact while
+     * the sum of squares stays below 2^(62 - 2f).
+     */
+    public long regularizationScore(Backend be, double l2Half, double l1, boolean beforeUpdate) {
+        long total = 0;
+        int f = be.fixedPoint().fracBits();
+        if (l2Half > 0) {
+            long[] sq = be.multiply(org.securetrain.backend.Operand.of(value), org.securetrain.backend.Operand.of(value),
+                    1, value.length, 1, sgdId.child("reg", "sumsq"));
+            long[] sqF = be.truncate(sq, f, sgdId.child("reg", "sumsq-trunc"));
+            total += sqF[0] * Math.round(Math.scalb(l2Half, f));
+        }
+        if (l1 > 0) {
+            signBits = null;
+            long[] bits = takeSignBits(be);
+            if (beforeUpdate) {
+                signBits = bits; // the update step of this iteration uses the same (pre-update) signs
+            }
+            long[] both = new long[2 * value.length];
+            System.arraycopy(value, 0, both, 0, value.length);
+            System.arraycopy(value, 0, both, value.length, value.length);
+            long[] gated = be.bitTimesShare(bits, both, sgdId.child("reg", "abs"));
+            long abs = 0;
+            for (int i = 0; i < value.length; i++) {
+                abs += gated[i] - gated[value.length + i];
+            }
+            total += abs * Math.round(Math.scalb(l1, f));
+        }
+        return total;
+    }
+
+    private long[] signBits;
+
+    /** Boolean shares of [w > 0] (first n) and [w < 0] (last n): the kept ones of this step, else fresh. */
+    private long[] takeSignBits(Backend be) {
+        if (signBits != null) {
+            return signBits;
+        }
+        long[] both = new long[2 * value.length];
+        for (int i = 0; i < value.length; i++) {
+            both[i] = value[i];
+            both[value.length + i] = -value[i];
+        }
+        return be.positive(both, sgdId.child("sign"));
+    }
+
+    /** Shares of c * sign(w) at scale f from the sign bits: exact (a bit times a public constant, no truncation). */
+    private long[] signTimes(Backend be, long[] bits, double c) {
+        int n = value.length;
+        long k = be.actsFor(0) ? be.fixedPoint().encode(c) : 0;
+        long[] constants = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            constants[i] = k;
+            constants[n + i] = -k;
+        }
+        long[] gated = be.bitTimesShare(bits, constants, sgdId.child("l1"));
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = gated[i] + gated[n + i];
+        }
+        return out;
+    }
+
+    /** DL4J's element-wise clipping to [-t, t] as a piecewise-linear map (exact comparisons, no truncation). */
+    private static PiecewiseLinear clamp(double t) {
+        return new PiecewiseLinear("clip", new double[] {-t, t}, new boolean[] {true, false}, new double[] {0, 1, 0},
+                new double[] {-t, 0, t});
+    }
+
+    /**
+     * x times a public constant: not range-checked ({@link org.securetrain.backend.RangeCheckedBackend#unchecked}). Its
+     * inputs are the gradient after its checked truncation, weights and velocities, each a scale-f value, times a
+     * mantissa below 2^22: in range while they stay below 2^(39 - f), which the checked products of every step
+     * (forward, backward, gradient) watch. Checking them too would triple the checks for nothing.
+     */
     private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, ProtocolId id) {
-        return be.truncate(RingMatrix.scale(x, c.mantissa()), c.shift(), id);
+        return org.securetrain.backend.RangeCheckedBackend.unchecked(be).truncate(RingMatrix.scale(x, c.mantissa()),
+                c.shift(), id);
     }
 }

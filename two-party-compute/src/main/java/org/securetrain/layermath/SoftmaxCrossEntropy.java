@@ -19,8 +19,11 @@ public final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {
     }
 
-    /** Loss (mean over the batch, as DL4J's score) and delta shares. Loss is NaN where not revealed. */
-    public record Result(double loss, long[] delta, ShareKind deltaKind, double[] probabilities) {
+    /**
+     * Loss (mean over the batch, as DL4J's score) and delta shares; the per-example losses (DL4J's
+     * {@code scoreExamples}) at the label owner. Loss is NaN and the example losses null where not revealed.
+     */
+    public record Result(double loss, long[] delta, ShareKind deltaKind, double[] exampleLosses) {
     }
 
     /**
@@ -41,31 +44,43 @@ public final class SoftmaxCrossEntropy {
             throw new IllegalArgumentException(id + ": the label owner must pass labels of " + batch + "x" + classes
                     + (labels == null ? ", got none" : ", got " + labels.length));
         }
-        int f = be.fixedPoint().fracBits();
-        double inv = Math.scalb(1.0, -2 * f);
-        double[] p = new double[logits.length];
+        double[] p = softmax(logits, be.fixedPoint().fracBits(), batch, classes);
         long[] delta = new long[logits.length];
+        double[] exampleLosses = new double[batch];
         double loss = 0;
+        for (int r = 0; r < batch; r++) {
+            for (int c = r * classes; c < (r + 1) * classes; c++) {
+                double y = labels[c];
+                if (y != 0) {
+                    double l = y * Math.log(Math.max(p[c], 1e-300));
+                    loss -= l;
+                    exampleLosses[r] -= l;
+                }
+                delta[c] = be.fixedPoint().encode(p[c] - y);
+            }
+        }
+        return new Result(loss / batch, delta, ShareKind.ONLY_PARTY1, exampleLosses);
+    }
+
+    /** Row-wise softmax of revealed logits [batch, classes] at scale 2f (the label owner's plain computation). */
+    public static double[] softmax(long[] logits2f, int fracBits, int batch, int classes) {
+        double inv = Math.scalb(1.0, -2 * fracBits);
+        double[] p = new double[logits2f.length];
         for (int r = 0; r < batch; r++) {
             int o = r * classes;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits[o + c] * inv);
+                max = Math.max(max, logits2f[o + c] * inv);
             }
             double sum = 0;
             for (int c = 0; c < classes; c++) {
-                p[o + c] = Math.exp(logits[o + c] * inv - max);
+                p[o + c] = Math.exp(logits2f[o + c] * inv - max);
                 sum += p[o + c];
             }
             for (int c = 0; c < classes; c++) {
                 p[o + c] /= sum;
-                double y = labels[o + c];
-                if (y != 0) {
-                    loss -= y * Math.log(Math.max(p[o + c], 1e-300));
-                }
-                delta[o + c] = be.fixedPoint().encode(p[o + c] - y);
             }
         }
-        return new Result(loss / batch, delta, ShareKind.ONLY_PARTY1, p);
+        return p;
     }
 }

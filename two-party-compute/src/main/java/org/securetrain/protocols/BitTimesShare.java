@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
@@ -46,7 +47,7 @@ public final class BitTimesShare {
         try {
             checkArgs(myBits, myShares, n, id);
         } catch (IllegalArgumentException e) {
-            session.abort("BitTimesShare '" + id + "': " + e.getMessage());
+            session.abort(AbortReason.failure("BitTimesShare " + id, e));
             throw e;
         }
         int me = eng.party();

@@ -4,6 +4,7 @@ import org.securetrain.backend.Backend;
 import org.securetrain.backend.CountingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.TwoPartyBackend;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -162,6 +163,18 @@ class ReluMaxPoolFusionKernelTest {
      */
     @Test
     void twoPartyFusedOrderIsExactAndSendsFewerGarbledTables() {
+        Party a = fusedAgainstReference(NonlinearEngine.GC, "gc.tables");
+        assertTrue(a.gcF() < 0.7 * a.gcU(), "garbled tables " + a.gcU() + " -> " + a.gcF());
+    }
+
+    /** The same on the OT engine (millionaire max and ReLU): exact, and the non-linear traffic shrinks. */
+    @Test
+    void twoPartyFusedOrderIsExactAndSendsFewerNonlinearBytesOnOt() {
+        Party a = fusedAgainstReference(NonlinearEngine.OT, "nl.");
+        assertTrue(a.gcF() < 0.7 * a.gcU(), "non-linear protocol bytes " + a.gcU() + " -> " + a.gcF());
+    }
+
+    static Party fusedAgainstReference(NonlinearEngine engine, String stepPrefix) {
         Data d = Data.random(7);
         Backend ref = new InsecurePlaintextBackend(FP);
         Pair refU = new Pair(false, d.w(), d.b()), refF = new Pair(true, d.w(), d.b());
@@ -173,7 +186,8 @@ class ReluMaxPoolFusionKernelTest {
         try (InMemoryTransport.Pair p = InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build(),
                 SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build())) {
-            var res = TwoPartyRunner.run(p.party(0), s -> party(s, d, dyShares[0]), p.party(1), s -> party(s, d, dyShares[1]));
+            var res = TwoPartyRunner.run(p.party(0), s -> party(s, d, dyShares[0], engine, stepPrefix),
+                    p.party(1), s -> party(s, d, dyShares[1], engine, stepPrefix));
             Party a = res.party0(), b = res.party1();
             long[] yU = TestShares.join(a.yU(), b.yU()), yF = TestShares.join(a.yF(), b.yF());
             assertArrayEquals(yRef, yU, "secure unfused forward vs reference");
@@ -185,16 +199,16 @@ class ReluMaxPoolFusionKernelTest {
             for (int i = 0; i < dx.length; i++) maxUlp = Math.max(maxUlp, Math.abs(dx[i] - dxRef[i]));
             assertTrue(maxUlp <= 1, "dX differs from the reference by " + maxUlp + " ulp");
             assertEquals(4 * a.reluF(), a.reluU());
-            System.out.printf("conv(%dx%dx%d)+pool, batch %d: garbled ReLU elements %d -> %d, gc.tables %d -> %d bytes "
-                    + "(%.2fx), forward+backward %.2f s -> %.2f s%n", C_OUT, CONV_H, CONV_H, B, a.reluU(), a.reluF(),
-                    a.gcU(), a.gcF(), (double) a.gcU() / a.gcF(), a.secU(), a.secF());
-            assertTrue(a.gcF() < 0.7 * a.gcU(), "garbled tables " + a.gcU() + " -> " + a.gcF());
+            System.out.printf("%s: conv(%dx%dx%d)+pool, batch %d: ReLU elements %d -> %d, %s* %d -> %d bytes "
+                    + "(%.2fx), forward+backward %.2f s -> %.2f s%n", engine, C_OUT, CONV_H, CONV_H, B, a.reluU(), a.reluF(),
+                    stepPrefix, a.gcU(), a.gcF(), (double) a.gcU() / a.gcF(), a.secU(), a.secF());
+            return a;
         }
     }
 
-    static Party party(Session s, Data d, long[] dyShare) {
+    static Party party(Session s, Data d, long[] dyShare, NonlinearEngine engine, String stepPrefix) {
         int me = s.party();
-        try (TwoPartyBackend tp = TwoPartyBackend.open(s, FP)) {
+        try (TwoPartyBackend tp = TwoPartyBackend.open(s, FP, engine)) {
             CountingBackend be = new CountingBackend(tp);
             long[] w = me == 0 ? d.w() : new long[d.w().length], b = me == 0 ? d.b() : new long[d.b().length];
             long[] x = me == 1 ? d.x() : new long[d.x().length];
@@ -214,8 +228,8 @@ class ReluMaxPoolFusionKernelTest {
             double secF = (System.nanoTime() - n0) / 1e9;
             var t2 = s.traffic().snapshot();
             return new Party(yU, yF, dxF, fused.conv.weights().gradient(), fused.conv.bias().gradient(), reluU,
-                    be.reluElements, t1.minus(t0).stepsWithPrefix("gc.tables").bytesTotal(),
-                    t2.minus(t1).stepsWithPrefix("gc.tables").bytesTotal(), secU, secF);
+                    be.reluElements, t1.minus(t0).stepsWithPrefix(stepPrefix).bytesTotal(),
+                    t2.minus(t1).stepsWithPrefix(stepPrefix).bytesTotal(), secU, secF);
         }
     }
 }

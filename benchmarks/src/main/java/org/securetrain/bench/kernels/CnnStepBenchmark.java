@@ -12,6 +12,7 @@ import org.securetrain.layermath.MaxPoolKernel;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.layermath.SoftmaxCrossEntropy;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -31,8 +32,9 @@ import org.securetrain.runtime.ProtocolId;
  * values, {@link MaxPoolKernel} with {@code reluAfter}; what SecureTrain.attach does for conv(ReLU) -> max
  * pooling). Prints per-step wall time, per-protocol time and the garbled-table bytes of each order.
  *
- * <p>Run: {@code java -cp $CP org.securetrain.bench.kernels.CnnStepBenchmark [batch=32] [rounds=2]}: one
- * warm-up step per order, then {@code rounds} x (unfused step, fused step).
+ * <p>Run: {@code java -cp $CP org.securetrain.bench.kernels.CnnStepBenchmark [batch=32] [rounds=2] [ENGINES]}: one
+ * warm-up step per order, then {@code rounds} x (unfused step, fused step), for each of the ';'-separated
+ * non-linear settings in ENGINES ({@code NonlinearSettings.parse}; default the default engine) in its own session.
  */
 public final class CnnStepBenchmark {
     static final int CLASSES = 10;
@@ -98,7 +100,9 @@ public final class CnnStepBenchmark {
     static final class Figures {
         double seconds;
         long gcTableBytes;
+        long nlBytes;
         long bytesTotal;
+        long rounds;
         final Map<KernelTimings.Kind, Double> kernel = new EnumMap<>(KernelTimings.Kind.class);
         final StringBuilder perStep = new StringBuilder();
     }
@@ -109,26 +113,34 @@ public final class CnnStepBenchmark {
     public static void main(String[] args) {
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String engines = args.length > 2 ? args[2] : NonlinearSettings.defaults().spec();
         FixedPoint fp = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
         SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(10)).build();
         SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(10)).build();
-        try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
-            var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, batch, rounds), p.party(1), s -> run(s, fp, batch, rounds));
-            PartyFigures a = r.party0();
-            System.out.printf("%n## LeNet-style CNN, batch %d, %d measured steps per order, in-memory transport (f=%d)%n%n",
-                    batch, rounds, fp.fracBits());
-            System.out.println("| order | s/step (party 0) | per step | gc.tables/step | all bytes/step (both directions) | "
-                    + "RELU_GC | MAX_GC | TRUNCATION_OT | BIT_TIMES_SHARE_OT | HE_PRODUCT |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-            row("unfused (ReLU then max-pool)", a.unfused(), rounds);
-            row("fused (max-pool then ReLU)", a.fused(), rounds);
+        for (String spec : engines.split(";")) {
+            NonlinearSettings nl = NonlinearSettings.parse(spec);
+            try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
+                var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, batch, rounds, nl),
+                        p.party(1), s -> run(s, fp, batch, rounds, nl));
+                PartyFigures a = r.party0();
+                System.out.printf("%n## LeNet-style CNN, batch %d, %d measured steps per order, in-memory transport (f=%d), "
+                        + "non-linear %s%n%n", batch, rounds, fp.fracBits(), nl.spec());
+                System.out.println("| order | s/step (party 0) | per step | gc.tables/step | nl.*/step | all bytes/step (both "
+                        + "directions) | rounds/step (party 0) | RELU_GC | MAX_GC | RELU_OT | MAX_OT | TRUNCATION_OT | "
+                        + "BIT_TIMES_SHARE_OT | HE_PRODUCT |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                row("unfused (ReLU then max-pool)", a.unfused(), rounds);
+                row("fused (max-pool then ReLU)", a.fused(), rounds);
+            }
         }
     }
 
     static void row(String name, Figures f, int rounds) {
-        System.out.printf("| %s | %.2f | %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", name, f.seconds / rounds,
-                f.perStep.toString().trim(), Traffic.human(f.gcTableBytes / rounds), Traffic.human(f.bytesTotal / rounds),
+        System.out.printf("| %s | %.2f | %s | %s | %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", name,
+                f.seconds / rounds, f.perStep.toString().trim(), Traffic.human(f.gcTableBytes / rounds),
+                Traffic.human(f.nlBytes / rounds), Traffic.human(f.bytesTotal / rounds), f.rounds / rounds,
                 k(f, KernelTimings.Kind.RELU_GC, rounds), k(f, KernelTimings.Kind.MAX_GC, rounds),
+                k(f, KernelTimings.Kind.RELU_OT, rounds), k(f, KernelTimings.Kind.MAX_OT, rounds),
                 k(f, KernelTimings.Kind.TRUNCATION_OT, rounds), k(f, KernelTimings.Kind.BIT_TIMES_SHARE_OT, rounds),
                 k(f, KernelTimings.Kind.HE_PRODUCT, rounds));
     }
@@ -137,10 +149,10 @@ public final class CnnStepBenchmark {
         return f.kernel.getOrDefault(kind, 0.0) / rounds;
     }
 
-    static PartyFigures run(Session s, FixedPoint fp, int batch, int rounds) {
+    static PartyFigures run(Session s, FixedPoint fp, int batch, int rounds, NonlinearSettings nl) {
         int me = s.party();
         Random rnd = new Random(42);
-        try (TwoPartyBackend be = TwoPartyBackend.open(s, fp)) {
+        try (TwoPartyBackend be = TwoPartyBackend.open(s, fp, nl)) {
             Net unfused = new Net(false, me, fp, batch), fused = new Net(true, me, fp, batch);
             long[] x = new long[batch * 28 * 28];
             double[] labels = null;
@@ -170,7 +182,9 @@ public final class CnnStepBenchmark {
         into.seconds += secs;
         into.perStep.append(String.format("%.2f ", secs));
         into.gcTableBytes += d.stepsWithPrefix("gc.tables").bytesTotal();
+        into.nlBytes += d.stepsWithPrefix("nl.").bytesTotal() + d.stepsWithPrefix("silentot.").bytesTotal();
         into.bytesTotal += d.total().bytesTotal();
+        into.rounds += d.total().rounds();
         be.timings().seconds().forEach((k, v) -> into.kernel.merge(k, v - k0.get(k), Double::sum));
     }
 }

@@ -12,6 +12,7 @@ import org.securetrain.backend.KernelTimings;
 import org.securetrain.layermath.SgdConfig;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.layermath.SoftmaxCrossEntropy;
+import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
@@ -31,10 +32,12 @@ import org.securetrain.runtime.ProtocolId;
  * both parties in one process, with time, bytes and rounds split per protocol kind. A step is seconds,
  * so this is a plain harness (warm-up steps, then measured steps) rather than a JMH benchmark.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.securetrain.bench.kernels.MlpStepBenchmark [steps] [in-memory]}.
- * It runs twice: over the in-memory transport, then over TLS 1.3 on 127.0.0.1 (skipped with the second
- * argument {@code in-memory}). Besides wall time it prints the process CPU time per step, which is less
- * sensitive than wall time to other load on a shared machine.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.securetrain.bench.kernels.MlpStepBenchmark [steps]
+ * [in-memory|tls|both] [ENGINES]}. It runs over the in-memory transport and/or TLS 1.3 on 127.0.0.1 (default both).
+ * ENGINES is a ';'-separated list of non-linear settings ({@code NonlinearSettings.parse}, default the default
+ * engine), each measured in its own session, in the order given: {@code "ot;gc;ot;gc"} puts the engines side by side
+ * in one run. Besides wall time it prints the process CPU time per step, which is less sensitive than wall time to
+ * other load on a shared machine.
  */
 public final class MlpStepBenchmark {
     static final int[] SIZES = {784, 128, 128, 10};
@@ -50,15 +53,24 @@ public final class MlpStepBenchmark {
 
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        boolean inMemoryOnly = args.length > 1 && args[1].equals("in-memory");
+        String transports = args.length > 1 ? args[1] : "both";
+        String engines = args.length > 2 ? args[2] : NonlinearSettings.defaults().spec();
+        for (String spec : engines.split(";")) {
+            run(steps, transports, NonlinearSettings.parse(spec));
+        }
+    }
+
+    static void run(int steps, String transports, NonlinearSettings nl) throws Exception {
         FixedPoint fp = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
         SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
         SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build();
-        try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
-            var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, steps), p.party(1), s -> run(s, fp, steps));
-            report("in-memory transport", steps, r.party0(), r.party1());
+        if (!transports.equals("tls")) {
+            try (InMemoryTransport.Pair p = InMemoryTransport.pair(o0, o1)) {
+                var r = TwoPartyRunner.run(p.party(0), s -> run(s, fp, steps, nl), p.party(1), s -> run(s, fp, steps, nl));
+                report("in-memory transport, non-linear " + nl.spec(), steps, r.party0(), r.party1());
+            }
         }
-        if (inMemoryOnly) {
+        if (transports.equals("in-memory")) {
             return;
         }
         TlsIdentity id0 = TlsIdentity.generate("model-owner");
@@ -68,8 +80,8 @@ public final class MlpStepBenchmark {
             CompletableFuture<Session> client = CompletableFuture.supplyAsync(() -> TlsTransport.builder().options(o1)
                     .identity(id1).pinnedPeer(id0.fingerprint()).connect(new InetSocketAddress("127.0.0.1", l.port())));
             try (Session s0 = l.accept(); Session s1 = client.get()) {
-                var r = TwoPartyRunner.run(s0, s -> run(s, fp, steps), s1, s -> run(s, fp, steps));
-                report("TLS 1.3 over loopback", steps, r.party0(), r.party1());
+                var r = TwoPartyRunner.run(s0, s -> run(s, fp, steps, nl), s1, s -> run(s, fp, steps, nl));
+                report("TLS 1.3 over loopback, non-linear " + nl.spec(), steps, r.party0(), r.party1());
             }
         }
     }
@@ -100,10 +112,10 @@ public final class MlpStepBenchmark {
     }
 
     /** Both parties: set up, one warm-up step, then {@code steps} measured steps. */
-    static PartyFigures run(Session s, FixedPoint fp, int steps) {
+    static PartyFigures run(Session s, FixedPoint fp, int steps, NonlinearSettings nl) {
         int me = s.party();
         Random rnd = new Random(42);
-        try (TwoPartyBackend be = TwoPartyBackend.open(s, fp)) {
+        try (TwoPartyBackend be = TwoPartyBackend.open(s, fp, nl)) {
             DenseKernel[] layers = new DenseKernel[SIZES.length - 1];
             for (int i = 0; i < layers.length; i++) {
                 int nIn = SIZES[i], nOut = SIZES[i + 1];

@@ -61,6 +61,9 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.01", description = "learning rate (Nesterov momentum 0.9)") double lr;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--frac-bits", defaultValue = "24") int fracBits;
+    @Option(names = "--nonlinear", defaultValue = "ot", description = "the secure runs' non-linear protocols: gc, or "
+            + "ot[,relu=exact|faithful][,radix=N][,cots=silent|iknp] (default ${DEFAULT-VALUE} with its defaults)")
+    String nonlinear;
 
     @Option(names = "--mlp-hidden", defaultValue = "128,128", description = "hidden sizes of the MLP "
             + "(default ${DEFAULT-VALUE}: 784-128-128-10)")
@@ -92,7 +95,15 @@ public final class ParityHarness implements Callable<Integer> {
             + "their step CSVs, no secure run and no report")
     boolean plaintextOnly;
 
+    @Option(names = "--link", defaultValue = "loopback", paramLabel = "PROFILES", description = "simulated links "
+            + "(MEASUREMENT AID): the secure run is made once per profile, e.g. loopback,lan,wan (lan = 1 Gbit/s and "
+            + "0.5 ms RTT, wan = 100 Mbit/s and 40 ms RTT, or BW,RTT such as 200mbit,10ms); PROFILE:N caps that run "
+            + "at N steps (not the first, which is compared step by step with plaintext DL4J and alone runs the test "
+            + "evaluation and the truncation audit). Default ${DEFAULT-VALUE}")
+    List<String> links;
+
     private final List<String> commandLine = new ArrayList<>();
+    private List<LinkRun> linkRuns;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -133,6 +144,11 @@ public final class ParityHarness implements Callable<Integer> {
         if (quick && full) {
             throw new UsageException("give --quick or --full, not both");
         }
+        try {
+            linkRuns = LinkRun.parseList(links);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         List<String> models = switch (model) {
             case "both" -> List.of("mlp", "cnn");
             case "mlp", "cnn" -> List.of(model);
@@ -158,7 +174,7 @@ public final class ParityHarness implements Callable<Integer> {
             ParitySetup setup;
             try {
                 setup = new ParitySetup(m, ParitySetup.ints(mlpHidden), ParitySetup.ints(cnn), lr, seed, fracBits,
-                        batch, epochs, dataSrc, nTrain, nTest);
+                        batch, epochs, dataSrc, nTrain, nTest, nonlinear);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -199,22 +215,52 @@ public final class ParityHarness implements Callable<Integer> {
             say("--plaintext-only: no secure run; step files written");
             return "";
         }
-        say("secure two-party run (2 JVMs, TLS on 127.0.0.1) ...");
-        int minutes = timeoutMinutes != null ? timeoutMinutes : 10 + 2 * s.totalSteps();
-        SecureRun.Result sec = SecureRun.run(s, out.resolve("secure-" + s.model()), childHeap,
-                Duration.ofMinutes(minutes), auditSecure, ParityHarness::say);
-        loads.add("after secure " + loadAvg());
+        List<LinkReport.LinkResult> linkResults = new ArrayList<>();
+        SecureRun.Result sec = null; // the first link's run: compared step by step with the plaintext runs
+        for (LinkRun lr : linkRuns) {
+            boolean first = linkResults.isEmpty();
+            ParitySetup ls = lr.apply(s, first);
+            say("secure two-party run (2 JVMs, TLS on 127.0.0.1, link " + lr.profile().describe() + ", "
+                    + ls.totalSteps() + " steps) ...");
+            double perStepMinutes = 2;
+            if (lr.profile().isSimulated()) {
+                // twice what the link alone needs by an earlier run's traffic; 10 minutes a step before any
+                LinkReport.LinkResult earlier = first ? null : linkResults.get(0);
+                int k = earlier == null ? 0 : earlier.steps();
+                perStepMinutes += earlier == null ? 10 : 2 * lr.profile().estimateSeconds(
+                        (long) earlier.bytesPerStep(k), earlier.roundsPerStep(k)) / 60;
+            }
+            int minutes = timeoutMinutes != null ? timeoutMinutes
+                    : (int) Math.ceil(10 + perStepMinutes * ls.totalSteps());
+            SecureRun.Result res = SecureRun.run(ls, out.resolve("secure-" + s.model() + "-" + lr.label()), childHeap,
+                    Duration.ofMinutes(minutes), first && auditSecure, lr.profile(), ParityHarness::say);
+            loads.add("after secure (" + lr.profile().name() + ") " + loadAvg());
+            int expected = first ? f.steps().size() : ls.totalSteps();
+            if (res.dataOwnerSteps().size() != expected || res.modelOwnerSteps().size() != expected) {
+                throw new IllegalStateException("the secure run over " + lr.profile().name() + " made "
+                        + res.modelOwnerSteps().size() + "/" + res.dataOwnerSteps().size() + " steps, expected "
+                        + expected);
+            }
+            if (first) {
+                sec = res;
+            }
+            LinkReport.LinkResult done = LinkReport.LinkResult.of(lr, res);
+            linkResults.add(done);
+            int k = done.steps();
+            say(String.format(Locale.ROOT, "  over %s: %.3f s/step (slower party), %s and %.0f rounds per step, "
+                    + "CPU %.3f / %.3f s per step (model owner / data owner)", lr.profile().name(),
+                    done.stepSeconds(k), org.securetrain.runtime.Traffic.human((long) done.bytesPerStep(k)),
+                    done.roundsPerStep(k), done.cpuSeconds(0, k), done.cpuSeconds(1, k)));
+        }
         int n = f.steps().size();
-        if (d.steps().size() != n || r.run().steps().size() != n || sec.dataOwnerSteps().size() != n
-                || sec.modelOwnerSteps().size() != n) {
+        if (d.steps().size() != n || r.run().steps().size() != n) {
             throw new IllegalStateException("the runs made different numbers of steps: DL4J " + n + ", reference "
-                    + r.run().steps().size() + ", secure " + sec.modelOwnerSteps().size() + "/"
-                    + sec.dataOwnerSteps().size());
+                    + r.run().steps().size() + ", DL4J float64 " + d.steps().size());
         }
         MultiLayerNetwork revealed = sec.revealed();
         double revealedAcc = testSet == null ? Double.NaN
                 : PlaintextRuns.accuracy(revealed, testSet, revealed.getLayerWiseConfigurations().getDataType());
-        var e = new ParityReport.Experiment(s, f, d, r, sec, revealedAcc, loads);
+        var e = new ParityReport.Experiment(s, f, d, r, sec, revealedAcc, loads, linkResults);
         say(String.format(Locale.ROOT, "  secure: %.3f s/step (data owner), final loss %.5f, test accuracy %s "
                 + "(revealed model %s); max relative loss difference vs DL4J float %.2e",
                 ParityReport.meanSeconds(sec.dataOwnerSteps(), 1), sec.dataOwnerSteps().get(n - 1).loss(),

@@ -29,13 +29,24 @@ public final class ParityReport {
     private ParityReport() {
     }
 
-    /** Everything measured in one experiment. {@code loads} are /proc/loadavg lines around each run. */
+    /**
+     * Everything measured in one experiment. {@code secure} is the first link profile's run (compared step by
+     * step with the plaintext runs); {@code links} holds every profile's run, that one first. {@code loads} are
+     * /proc/loadavg lines around each run.
+     */
     public record Experiment(ParitySetup setup, PlaintextRuns.Run dl4j, PlaintextRuns.Run dl4jDouble,
             PlaintextRuns.ReferenceRun reference,
-            SecureRun.Result secure, double revealedAccuracy, List<String> loads) {
+            SecureRun.Result secure, double revealedAccuracy, List<String> loads,
+            List<LinkReport.LinkResult> links) {
         int steps() {
             return dl4j.steps().size();
         }
+    }
+
+    /** Mean of {@code f} over the steps after the first {@code skip} (all steps when there are no more). */
+    static double meanAfter(List<StepRecord> r, java.util.function.ToDoubleFunction<StepRecord> f, int skip) {
+        int from = r.size() > skip ? skip : 0;
+        return r.subList(from, r.size()).stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     /** Max over steps of |a - b| / |b| (NaN losses, e.g. hidden ones, are skipped). */
@@ -108,16 +119,20 @@ public final class ParityReport {
         md.append(String.format(Locale.ROOT, "## %s, batch %d, %d steps (%d training images x %d epoch(s)), f = %d%n%n",
                 s.modelName(), s.batch(), e.steps(), s.train(), s.epochs(), s.fracBits()));
         md.append(String.format(Locale.ROOT, "Data: %s (first %d training and %d test images, file order, no "
-                + "shuffling). Seed %d, Nesterov momentum 0.9, learning rate %s, Xavier initialisation.%n%n",
+                + "shuffling). Seed %d, Nesterov momentum 0.9, learning rate %s, Xavier initialisation. Secure "
+                + "non-linear protocols: %s.%n%n",
                 s.data().equals(ParitySetup.BUNDLED) ? "bundled Fashion-MNIST subset"
                         : "Fashion-MNIST from " + s.data(),
-                s.train(), s.test(), s.seed(), s.lr()));
+                s.train(), s.test(), s.seed(), s.lr(), s.nonlinear()));
         md.append("| run | mean s/step (after step 1) | step 1 s | final loss | test accuracy |\n");
         md.append("|---|---|---|---|---|\n");
         md.append(row("plaintext DL4J (float32)", f, e.dl4j().testAccuracy()));
         md.append(row("plaintext DL4J (float64, for comparison)", dd, e.dl4jDouble().testAccuracy()));
         md.append(row("fixed-point reference (INSECURE, one process)", ref, e.reference().run().testAccuracy()));
-        md.append(row("secure two-party, data owner (TLS, 2 processes)", p1, e.secure().secureTestAccuracy()));
+        var firstLink = e.links().get(0).run().profile();
+        String over = firstLink.isSimulated() ? ", simulated link " + firstLink.name() : "";
+        md.append(row("secure two-party, data owner (TLS, 2 processes" + over + ")", p1,
+                e.secure().secureTestAccuracy()));
         md.append(String.format(Locale.ROOT, "| secure two-party, model owner | %.3f | %.3f | hidden | revealed "
                 + "weights, plaintext eval: %s |%n%n", t0, p0.get(0).seconds(), pct(e.revealedAccuracy())));
         md.append(String.format(Locale.ROOT, "- **Time ratio secure / plaintext DL4J float: %.0fx** (%.3f s vs %.4f s "
@@ -163,6 +178,7 @@ public final class ParityReport {
             md.append("- The secure run's own truncations were not audited (run with --audit-secure-truncations "
                     + "to count wrap-arounds on its shares too).\n\n");
         }
+        md.append(LinkReport.section(m, f, e.links(), out));
         md.append(String.format(Locale.ROOT, "![loss curves](%s%s-loss.png)%n"
                 + "![relative loss difference](%s%s-loss-diff.png)%n"
                 + "![time per protocol](%s%s-time-split.png)%n"
@@ -185,7 +201,11 @@ public final class ParityReport {
         }
         md.append(String.format(Locale.ROOT, "| local | %.3f | %.0f | %.3f | %.0f |%n", meanOther(p0, skip),
                 100 * meanOther(p0, skip) / t0, meanOther(p1, skip), 100 * meanOther(p1, skip) / t1));
-        md.append(String.format(Locale.ROOT, "| **step** | **%.3f** | 100 | **%.3f** | 100 |%n%n", t0, t1));
+        md.append(String.format(Locale.ROOT, "| **step** | **%.3f** | 100 | **%.3f** | 100 |%n", t0, t1));
+        double c0 = meanAfter(p0, StepRecord::cpuSeconds, skip);
+        double c1 = meanAfter(p1, StepRecord::cpuSeconds, skip);
+        md.append(String.format(Locale.ROOT, "| process CPU time (all threads) | %.3f | %.0f | %.3f | %.0f |%n%n", c0,
+                100 * c0 / t0, c1, 100 * c1 / t1));
 
         md.append("Traffic per protocol step over the training steps (model owner's view; per training step):\n\n");
         md.append("| protocol step | model owner sends | data owner sends | rounds (model owner) |\n");
@@ -237,7 +257,7 @@ public final class ParityReport {
             StringBuilder h = new StringBuilder("step,loss_dl4j_float,loss_dl4j_double,loss_reference,loss_secure,"
                     + "rel_diff_secure_vs_float,rel_diff_secure_vs_reference,s_dl4j_float,s_dl4j_double,s_reference,"
                     + "s_secure_p0,"
-                    + "s_secure_p1,bytes_sent_p0,bytes_sent_p1,rounds_p0,rounds_p1");
+                    + "s_secure_p1,bytes_sent_p0,bytes_sent_p1,rounds_p0,rounds_p1,cpu_secure_p0,cpu_secure_p1");
             for (String p : new String[] {"p0", "p1"}) {
                 for (KernelTimings.Kind k : StepRecord.KINDS) {
                     h.append(",s_").append(k.name().toLowerCase(Locale.ROOT)).append('_').append(p);
@@ -255,7 +275,8 @@ public final class ParityReport {
                         .append(dd.get(i).seconds()).append(',').append(ref.get(i).seconds()).append(',')
                         .append(p0.get(i).seconds()).append(',').append(p1.get(i).seconds()).append(',')
                         .append(p0.get(i).bytesSent()).append(',').append(p1.get(i).bytesSent()).append(',')
-                        .append(p0.get(i).rounds()).append(',').append(p1.get(i).rounds());
+                        .append(p0.get(i).rounds()).append(',').append(p1.get(i).rounds()).append(',')
+                        .append(p0.get(i).cpuSeconds()).append(',').append(p1.get(i).cpuSeconds());
                 for (List<StepRecord> p : List.of(p0, p1)) {
                     for (double d : p.get(i).kindSeconds()) {
                         sb.append(',').append(d);

@@ -1,5 +1,6 @@
 package org.securetrain.bench.parity;
 
+import org.securetrain.backend.NonlinearSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.securetrain.data.FashionMnist;
  * and the harness build the same configuration and read the same minibatches.
  */
 public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double lr, long seed, int fracBits,
-        int batch, int epochs, String data, int train, int test) {
+        int batch, int epochs, String data, int train, int test, String nonlinear) {
 
     /** Default MLP 784-128-128-10 and LeNet-style CNN (conv5x5x6 - pool - conv5x5x16 - pool - dense 84). */
     public static final int[] DEFAULT_MLP_HIDDEN = {128, 128};
@@ -54,6 +55,12 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         if (!(lr > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + lr);
         }
+        nonlinear = NonlinearSettings.parse(nonlinear).spec(); // validated, every setting written out
+    }
+
+    /** The secure runs' non-linear protocols. */
+    public NonlinearSettings nonlinearSettings() {
+        return NonlinearSettings.parse(nonlinear);
     }
 
     /** Steps (minibatches) of one epoch; the last one may be partial. */
@@ -158,6 +165,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         a.add("data=" + data);
         a.add("train=" + train);
         a.add("test=" + test);
+        a.add("nonlinear=" + nonlinear);
         return a;
     }
 
@@ -171,7 +179,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
             m.put(s.substring(0, eq), s.substring(eq + 1));
         }
         for (String k : List.of("model", "mlpHidden", "cnn", "lr", "seed", "fracBits", "batch", "epochs", "data",
-                "train", "test")) {
+                "train", "test", "nonlinear")) {
             if (!m.containsKey(k)) {
                 throw new IllegalArgumentException("setup argument " + k + "=... missing");
             }
@@ -179,7 +187,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         return new ParitySetup(m.get("model"), ints(m.get("mlpHidden")), ints(m.get("cnn")),
                 Double.parseDouble(m.get("lr")), Long.parseLong(m.get("seed")), Integer.parseInt(m.get("fracBits")),
                 Integer.parseInt(m.get("batch")), Integer.parseInt(m.get("epochs")), m.get("data"),
-                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")));
+                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")), m.get("nonlinear"));
     }
 
     static int[] ints(String csv) {

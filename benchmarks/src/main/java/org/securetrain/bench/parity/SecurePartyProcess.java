@@ -22,6 +22,7 @@ import org.securetrain.backend.KernelTimings;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
 import org.securetrain.runtime.tls.TlsSession;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
 /**
  * One party of the parity harness's secure run, as its own JVM: the real two-party training
  * ({@link PartyTraining}, the launcher's code path) over TLS 1.3 on 127.0.0.1 with pinned identities the
- * harness generated. The model owner listens on an ephemeral port and writes it to {@code --port-file}; the
+ * harness generated, optionally over a simulated link ({@code --link}, a measurement aid). The model owner
+ * listens on an ephemeral port and writes it to {@code --port-file}; the
  * data owner connects to it. Each writes, into {@code --out-dir}:
  * {@code party<N>-steps.csv} (one {@link StepRecord} per step, written as the step ends),
  * {@code party<N>-traffic.csv} (its traffic per protocol step over the training steps),
@@ -56,6 +58,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
     int timeoutSeconds;
     @Option(names = "--audit-truncations", description = "INSECURE: dump this party's truncation shares for the "
             + "harness's wrap-around audit") boolean auditTruncations;
+    @Option(names = "--link", defaultValue = "loopback", description = "MEASUREMENT AID: this party's sends pass a "
+            + "simulated link (LinkProfile syntax)") String link;
     @Parameters(description = "the experiment setup as key=value (ParitySetup.toArgs)") List<String> setupArgs;
 
     public static void main(String[] args) {
@@ -89,7 +93,10 @@ public final class SecurePartyProcess implements Callable<Integer> {
         PartyTraining.oneNativeThread();
         int me = r.id();
         TlsIdentity id = TlsIdentity.load(key, cert);
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, setup.fracBits()))
+        LinkProfile linkProfile = LinkProfile.parse(link);
+        TlsTransport t = TlsTransport.builder()
+                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(), setup.nonlinearSettings(),
+                        linkProfile))
                 .identity(id).pinnedPeer(peerFingerprint).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -115,7 +122,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
                 StandardCharsets.UTF_8))) {
             System.out.println("connected: " + s.protocol() + " " + s.cipherSuite());
             StepRecorder rec = new StepRecorder(s, csv);
-            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits()).batch(setup.batch())
+            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits())
+                    .nonlinear(setup.nonlinearSettings()).batch(setup.batch())
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {
                 spec.train(train).test(test);
@@ -136,6 +144,9 @@ public final class SecurePartyProcess implements Callable<Integer> {
             p.setProperty("setupSeconds", Double.toString(kt == null ? Double.NaN
                     : kt.nanos(KernelTimings.Kind.SETUP) / 1e9));
             p.setProperty("testAccuracy", Double.toString(res.testAccuracyOrNaN()));
+            p.setProperty("link", linkProfile.name());
+            long cpu = StepRecorder.processCpuNanos();
+            p.setProperty("processCpuSeconds", Double.toString(cpu < 0 ? Double.NaN : cpu / 1e9));
             Traffic tot = res.traffic().total();
             p.setProperty("sessionBytesSent", Long.toString(tot.bytesSent()));
             p.setProperty("sessionBytesReceived", Long.toString(tot.bytesReceived()));

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.securetrain.runtime.Traffic;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.tls.TlsIdentity;
 
 /**
@@ -53,6 +54,12 @@ public final class SecureRun {
 
     public static Result run(ParitySetup setup, Path dir, String childHeap, Duration timeout, boolean auditTruncations,
             Consumer<String> progress) throws IOException, InterruptedException {
+        return run(setup, dir, childHeap, timeout, auditTruncations, LinkProfile.LOOPBACK, progress);
+    }
+
+    /** As above, with both parties' sends passing the simulated link {@code link} (a measurement aid). */
+    public static Result run(ParitySetup setup, Path dir, String childHeap, Duration timeout, boolean auditTruncations,
+            LinkProfile link, Consumer<String> progress) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         for (String f : List.of("port", "party0-steps.csv", "party1-steps.csv", "party0-result.properties",
                 "party1-result.properties", "party0-model.zip", "party0-traffic.csv", "party1-traffic.csv",
@@ -71,9 +78,12 @@ public final class SecureRun {
         Thread killer = new Thread(() -> started.forEach(Process::destroyForcibly), "parity-children-cleanup");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
-            List<String> audit = auditTruncations ? List.of("--audit-truncations") : List.of();
+            List<String> partyOptions = new ArrayList<>(List.of("--link", link.name()));
+            if (auditTruncations) {
+                partyOptions.add("--audit-truncations");
+            }
             Process p0 = start(command(childHeap, "model-owner", concat(List.of("--port-file", portFile.toString()),
-                    audit), keys, "model-owner", dOwner.fingerprint(), dir, setup), dir.resolve("party0.log"));
+                    partyOptions), keys, "model-owner", dOwner.fingerprint(), dir, setup), dir.resolve("party0.log"));
             started.add(p0);
             long portDeadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(180));
             while (!Files.exists(portFile)) {
@@ -87,7 +97,7 @@ public final class SecureRun {
                 Thread.sleep(100);
             }
             String port = Files.readString(portFile).trim();
-            Process p1 = start(command(childHeap, "data-owner", concat(List.of("--port", port), audit), keys,
+            Process p1 = start(command(childHeap, "data-owner", concat(List.of("--port", port), partyOptions), keys,
                     "data-owner", mo.fingerprint(), dir, setup), dir.resolve("party1.log"));
             started.add(p1);
             progress.accept("secure run: model owner pid " + p0.pid() + " listening on 127.0.0.1:" + port

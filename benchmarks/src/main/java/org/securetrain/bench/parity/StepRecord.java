@@ -10,13 +10,15 @@ import org.securetrain.backend.KernelTimings;
 
 /**
  * What one run measured in one training step: wall time, the loss (NaN where this party may not see it),
- * this party's traffic in the step, and the wall time per two-party protocol kind (zeros for the plaintext
- * runs). One CSV line per step.
+ * this party's traffic in the step, the CPU time its whole process used in the step (all threads: compute,
+ * TLS, GC; NaN where the JVM cannot tell), and the wall time per two-party protocol kind (zeros for the
+ * plaintext runs). One CSV line per step.
  */
 public record StepRecord(int step, double seconds, double loss, long bytesSent, long bytesReceived, long rounds,
-        double[] kindSeconds) {
+        double cpuSeconds, double[] kindSeconds) {
 
     public static final KernelTimings.Kind[] KINDS = KernelTimings.Kind.values();
+    private static final int FIXED_FIELDS = 7;
 
     public StepRecord {
         if (kindSeconds.length != KINDS.length) {
@@ -26,7 +28,7 @@ public record StepRecord(int step, double seconds, double loss, long bytesSent, 
     }
 
     public static String csvHeader() {
-        StringBuilder sb = new StringBuilder("step,seconds,loss,bytes_sent,bytes_received,rounds");
+        StringBuilder sb = new StringBuilder("step,seconds,loss,bytes_sent,bytes_received,rounds,cpu_seconds");
         for (KernelTimings.Kind k : KINDS) {
             sb.append(",s_").append(k.name().toLowerCase(Locale.ROOT));
         }
@@ -36,7 +38,7 @@ public record StepRecord(int step, double seconds, double loss, long bytesSent, 
     public String toCsv() {
         StringBuilder sb = new StringBuilder();
         sb.append(step).append(',').append(seconds).append(',').append(loss).append(',').append(bytesSent).append(',')
-                .append(bytesReceived).append(',').append(rounds);
+                .append(bytesReceived).append(',').append(rounds).append(',').append(cpuSeconds);
         for (double d : kindSeconds) {
             sb.append(',').append(d);
         }
@@ -45,16 +47,16 @@ public record StepRecord(int step, double seconds, double loss, long bytesSent, 
 
     public static StepRecord parse(String line) {
         String[] f = line.split(",");
-        if (f.length != 6 + KINDS.length) {
+        if (f.length != FIXED_FIELDS + KINDS.length) {
             throw new IllegalArgumentException("step record has " + f.length + " fields, expected "
-                    + (6 + KINDS.length) + ": " + line);
+                    + (FIXED_FIELDS + KINDS.length) + ": " + line);
         }
         double[] k = new double[KINDS.length];
         for (int i = 0; i < k.length; i++) {
-            k[i] = Double.parseDouble(f[6 + i]);
+            k[i] = Double.parseDouble(f[FIXED_FIELDS + i]);
         }
         return new StepRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), k);
+                Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Double.parseDouble(f[6]), k);
     }
 
     /** Reads a file written by {@link StepRecorder} (header line first). */

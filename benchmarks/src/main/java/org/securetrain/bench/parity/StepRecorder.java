@@ -1,6 +1,7 @@
 package org.securetrain.bench.parity;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class StepRecorder extends BaseTrainingListener {
     private final List<StepRecord> records = new ArrayList<>();
     private KernelTimings timings;
     private long prevNanos;
+    private long prevCpuNanos = -1;
     private Traffic prevTraffic;
     private long[] prevKindNanos;
     private TrafficStats.Snapshot firstSnapshot;
@@ -61,7 +63,20 @@ public final class StepRecorder extends BaseTrainingListener {
             lastSnapshot = firstSnapshot;
             prevTraffic = firstSnapshot.total();
         }
+        prevCpuNanos = processCpuNanos();
         prevNanos = System.nanoTime();
+    }
+
+    /**
+     * CPU time of this whole process so far (every thread: the party's compute, the TLS event loop, the
+     * simulated link, GC and JIT), or -1 where the JVM does not report it. The secure parties are separate
+     * processes, so this is one party's CPU, independent of how the two share the machine's cores.
+     */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     @Override
@@ -84,8 +99,11 @@ public final class StepRecorder extends BaseTrainingListener {
             d = lastSnapshot.total().minus(prevTraffic);
             prevTraffic = lastSnapshot.total();
         }
+        long cpu = processCpuNanos();
+        double cpuSeconds = cpu < 0 || prevCpuNanos < 0 ? Double.NaN : (cpu - prevCpuNanos) / 1e9;
+        prevCpuNanos = cpu;
         StepRecord r = new StepRecord(records.size() + 1, (now - prevNanos) / 1e9, model.score(), d.bytesSent(),
-                d.bytesReceived(), d.rounds(), ks);
+                d.bytesReceived(), d.rounds(), cpuSeconds, ks);
         records.add(r);
         if (csvOrNull != null) {
             csvOrNull.println(r.toCsv());

@@ -14,20 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The parity harness end to end at a tiny size (MLP 784-16-10, 3 steps of 32 images): plaintext DL4J, the
- * fixed-point reference and the secure run in two child JVMs over TLS; then the outputs are checked for
- * existence and consistency. Plus the failure paths: a child that dies, and a missing data set.
+ * fixed-point reference and the secure run in two child JVMs over TLS, once on loopback and once over the
+ * simulated {@code lan} link; then the outputs are checked for existence and consistency. Plus the failure
+ * paths: a child that dies, a missing data set, a malformed link list.
  */
 class ParityHarnessTest {
     @TempDir
     Path dir;
 
     @Test
-    @Timeout(120)
+    @Timeout(240)
     void tinyRunWritesConsistentResults() throws Exception {
         StringWriter err = new StringWriter();
         int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--mlp-hidden", "16", "--train",
                 "96", "--batch", "32", "--test", "100", "--child-heap", "1g", "--audit-secure-truncations", "--out",
-                dir.toString());
+                dir.toString(), "--link", "loopback,lan");
         assertEquals(0, code, "harness failed: " + err);
 
         List<String> csv = Files.readAllLines(dir.resolve("mlp-steps.csv"));
@@ -55,11 +56,11 @@ class ParityHarnessTest {
         assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-float-steps.csv")).size());
         assertEquals(3, StepRecord.read(dir.resolve("mlp-dl4j-double-steps.csv")).size());
         assertEquals(3, StepRecord.read(dir.resolve("mlp-reference-steps.csv")).size());
-        assertEquals(3, StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).size());
-        List<StepRecord> p1 = StepRecord.read(dir.resolve("secure-mlp/party1-steps.csv"));
+        assertEquals(3, StepRecord.read(dir.resolve("secure-mlp-loopback/party0-steps.csv")).size());
+        List<StepRecord> p1 = StepRecord.read(dir.resolve("secure-mlp-loopback/party1-steps.csv"));
         assertEquals(3, p1.size());
         assertTrue(p1.get(1).protocolSeconds() > 0, "per-protocol timings recorded");
-        assertTrue(Double.isNaN(StepRecord.read(dir.resolve("secure-mlp/party0-steps.csv")).get(0).loss()),
+        assertTrue(Double.isNaN(StepRecord.read(dir.resolve("secure-mlp-loopback/party0-steps.csv")).get(0).loss()),
                 "the model owner does not see the loss by default");
 
         for (String png : List.of("mlp-loss.png", "mlp-loss-diff.png", "mlp-time-split.png",
@@ -72,10 +73,48 @@ class ParityHarnessTest {
         assertTrue(md.contains("## MLP 784-16-10, batch 32, 3 steps"), md);
         assertTrue(md.contains("**Wrap-arounds: 0**"), md);
         assertTrue(md.contains("own shares (--audit-secure-truncations): 0** of "), md);
-        assertFalse(Files.exists(dir.resolve("secure-mlp/party0-truncations.bin")), "the dumps are deleted");
+        assertFalse(Files.exists(dir.resolve("secure-mlp-loopback/party0-truncations.bin")), "the dumps are deleted");
         assertTrue(md.contains("Time ratio secure / plaintext DL4J float"), md);
         assertTrue(md.contains("| HE_PRODUCT |"), md);
         assertTrue(md.contains("![loss curves](mlp-loss.png)"), md);
+        assertTrue(md.contains("| process CPU time (all threads) |"), md);
+
+        // the same training over the simulated LAN link: same losses and bytes, CPU recorded per party
+        List<StepRecord> dl4j = StepRecord.read(dir.resolve("mlp-dl4j-float-steps.csv"));
+        List<StepRecord> loop0 = StepRecord.read(dir.resolve("secure-mlp-loopback/party0-steps.csv"));
+        List<StepRecord> lan0 = StepRecord.read(dir.resolve("secure-mlp-lan/party0-steps.csv"));
+        List<StepRecord> lan1 = StepRecord.read(dir.resolve("secure-mlp-lan/party1-steps.csv"));
+        assertEquals(3, lan0.size());
+        assertEquals(3, lan1.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(dl4j.get(i).loss(), lan1.get(i).loss(), 1e-3 * dl4j.get(i).loss(), "lan loss, step " + (i + 1));
+            assertEquals(loop0.get(i).bytesSent(), lan0.get(i).bytesSent(), 1e-3 * loop0.get(i).bytesSent(),
+                    "the link changes timing, not traffic");
+            for (StepRecord r : List.of(loop0.get(i), lan0.get(i), lan1.get(i))) {
+                assertTrue(r.cpuSeconds() > 0 && r.cpuSeconds() < 1000, "process CPU per step: " + r.cpuSeconds());
+            }
+        }
+        assertTrue(Files.readString(dir.resolve("secure-mlp-lan/party1.log")).contains("SIMULATED LINK"));
+        assertTrue(md.contains("### Link profiles and CPU per party"), md);
+        assertTrue(md.contains("| loopback (no simulated link) | 3 |"), md);
+        assertTrue(md.contains("| lan (1gbit,500us) | 3 |"), md);
+        List<String> links = Files.readAllLines(dir.resolve("mlp-links.csv"));
+        assertEquals(3, links.size(), "header, loopback, lan: " + links);
+        assertTrue(links.get(2).startsWith("lan,1000000000,0.500,3,"), links.get(2));
+    }
+
+    @Test
+    void malformedLinkListIsMisuse() {
+        StringWriter err = new StringWriter();
+        int code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--link", "loopback,wifi",
+                "--out", dir.toString());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--link: unknown link profile 'wifi'"), err.toString());
+        err = new StringWriter();
+        code = ParityHarness.run(new PrintWriter(err, true), "--model", "mlp", "--link", "wan:3,loopback", "--out",
+                dir.toString());
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("takes no step cap"), err.toString());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.SessionOptions;
+import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.tls.TlsEngine;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
@@ -173,7 +174,20 @@ public final class PartyCli implements Runnable {
                 description = "TLS engine: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: BoringSSL if it loads)")
         TlsEngine engine;
 
+        @Option(names = "--link", defaultValue = "loopback", paramLabel = "PROFILE",
+                description = "MEASUREMENT AID: what this party sends (demo: both parties) arrives as over a simulated "
+                        + "link: loopback (off, the default), lan (1 Gbit/s, 0.5 ms RTT), wan (100 Mbit/s, 40 ms RTT) "
+                        + "or BW,RTT such as 200mbit,10ms")
+        String link;
+
+        LinkProfile linkProfile;
+
         void validate(CommandLine.Model.CommandSpec spec) {
+            try {
+                linkProfile = LinkProfile.parse(link);
+            } catch (IllegalArgumentException e) {
+                throw misuse(spec, "--link: " + e.getMessage());
+            }
             if (rounds < 1 || rounds > 10_000_000) {
                 throw misuse(spec, "--rounds must be in 1..10000000, got " + rounds);
             }
@@ -186,9 +200,9 @@ public final class PartyCli implements Runnable {
         }
     }
 
-    static SessionOptions sessionOptions(Role role) {
+    static SessionOptions sessionOptions(Role role, LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-ping")
-                .configHash(SessionOptions.hashConfig("securetrain-ping", "v1")).build();
+                .configHash(SessionOptions.hashConfig("securetrain-ping", "v1")).link(link).build();
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true,
@@ -251,7 +265,8 @@ public final class PartyCli implements Runnable {
             measure.validate(spec);
             TlsIdentity id = loadIdentity(spec, key, cert);
             PrintWriter out = spec.commandLine().getOut();
-            TlsTransport t = TlsTransport.builder().options(sessionOptions(r)).identity(id).pinnedPeer(pinned)
+            TlsTransport t = TlsTransport.builder().options(sessionOptions(r, measure.linkProfile)).identity(id)
+                    .pinnedPeer(pinned)
                     .engine(measure.engine).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                     .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
             TlsSession s;
@@ -305,13 +320,15 @@ public final class PartyCli implements Runnable {
                 out.println("  party 0 (model owner) certificate " + mo.fingerprint());
                 out.println("  party 1 (data owner)  certificate " + dO.fingerprint());
                 MeasureOptions m = measure;
-                try (TlsListener l = TlsTransport.builder().options(sessionOptions(Role.MODEL_OWNER)).identity(mo)
+                try (TlsListener l = TlsTransport.builder().options(sessionOptions(Role.MODEL_OWNER, m.linkProfile))
+                        .identity(mo)
                         .pinnedPeer(dO.fingerprint()).engine(m.engine).acceptTimeout(Duration.ofSeconds(30))
                         .listen(new InetSocketAddress("127.0.0.1", 0))) {
                     out.println("party 0 listening on 127.0.0.1:" + l.port() + "; party 1 connecting");
                     out.flush();
                     CompletableFuture<PingExchange.Report> p1 = CompletableFuture.supplyAsync(() -> {
-                        try (TlsSession s = TlsTransport.builder().options(sessionOptions(Role.DATA_OWNER)).identity(dO)
+                        try (TlsSession s = TlsTransport.builder()
+                                .options(sessionOptions(Role.DATA_OWNER, m.linkProfile)).identity(dO)
                                 .pinnedPeer(mo.fingerprint()).engine(m.engine).connectTimeout(Duration.ofSeconds(30))
                                 .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
                             return PingExchange.run(s, m.rounds, m.megabytes, m.messageMib);

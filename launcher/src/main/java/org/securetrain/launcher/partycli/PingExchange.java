@@ -34,11 +34,12 @@ final class PingExchange {
                     msgs, Traffic.human(messageBytes));
             return String.format(Locale.ROOT,
                     "latency    : %d round trips of an 8-byte message: median %.1f us, p99 %.1f us%n"
-                            + "throughput : party 0 -> party 1: %s: %.3f GB/s%n"
-                            + "throughput : party 1 -> party 0: %s: %.3f GB/s%n"
+                            + "throughput : party 0 -> party 1: %s: %.3f GB/s (%.1f Mbit/s)%n"
+                            + "throughput : party 1 -> party 0: %s: %.3f GB/s (%.1f Mbit/s)%n"
                             + "traffic of party 0 (as it counted):%n%s%n"
                             + "traffic of party 1 (as it counted):%n%s",
-                    rounds, medianMicros, p99Micros, sizes, gbps0to1(), sizes, gbps1to0(), indent(traffic0),
+                    rounds, medianMicros, p99Micros, sizes, gbps0to1(), 8000 * gbps0to1(), sizes, gbps1to0(),
+                    8000 * gbps1to0(), indent(traffic0),
                     indent(traffic1));
         }
 

@@ -149,6 +149,32 @@ class PartyCliTest {
     // ------------------------------------------------------------------ misuse
 
     @Test
+    void demoOverASimulatedLinkShowsItsLatencyAndBandwidth() {
+        // 20 ms RTT, 80 Mbit/s (10 MB/s): 2 MiB each way takes ~0.2 s, far above what TLS costs on loopback
+        Run r = run("demo", "--rounds", "5", "--megabytes", "2", "--message-mib", "1", "--link", "80mbit,20ms");
+        assertEquals(0, r.code(), r.err());
+        Matcher lat = Pattern.compile("median ([0-9.]+) us").matcher(r.out());
+        assertTrue(lat.find(), r.out());
+        double medianMs = Double.parseDouble(lat.group(1)) / 1000;
+        assertTrue(medianMs >= 20 && medianMs < 30, "median RTT " + medianMs + " ms over a 20 ms link: " + r.out());
+        Matcher bw = Pattern.compile("party 0 -> party 1: .*\\(([0-9.]+) Mbit/s\\)").matcher(r.out());
+        assertTrue(bw.find(), r.out());
+        double mbit = Double.parseDouble(bw.group(1));
+        // payload rate over the time to the acknowledgement (one more RTT): below the link's 80 Mbit/s, not far
+        assertTrue(mbit < 80 && mbit > 50, mbit + " Mbit/s over an 80 Mbit/s link: " + r.out());
+    }
+
+    @Test
+    void malformedLinkProfileIsMisuse() {
+        Run r = run("demo", "--link", "fast");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--link: unknown link profile 'fast'"), r.err());
+        r = run(pingArgs("alice", fpB, "--listen", "127.0.0.1:0", "--link", "100mb,4ms").toArray(new String[0]));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bandwidth '100mb' is not a number with a unit"), r.err());
+    }
+
+    @Test
     void missingKeyFileIsMisuse() {
         List<String> a = pingArgs("alice", fpB, "--listen", "127.0.0.1:0");
         a.set(a.indexOf("--key") + 1, dir.resolve("nope.key.pem").toString());

@@ -146,7 +146,9 @@ class TrainingUiTest {
                 assertTrue(total.getLong("bytesSent") > 100_000, p.encode());
                 assertTrue(total.getLong("rounds") >= 4, p.encode());
                 assertTrue(p.getJsonObject("kernels").getJsonObject("HE_PRODUCT").getLong("calls") > 0, p.encode());
-                assertTrue(p.getJsonObject("kernels").getJsonObject("RELU_GC").getDouble("seconds") > 0, p.encode());
+                String relu = org.securetrain.backend.NonlinearEngine.DEFAULT == org.securetrain.backend.NonlinearEngine.OT
+                        ? "RELU_OT" : "RELU_GC"; // the default engine's ReLU kernel
+                assertTrue(p.getJsonObject("kernels").getJsonObject(relu).getDouble("seconds") > 0, p.encode());
                 long heBytes = p.getJsonObject("steps").getJsonObject("he.matmul.cross").getLong("bytesSent")
                         + p.getJsonObject("steps").getJsonObject("he.matmul.cross").getLong("bytesReceived");
                 assertTrue(heBytes > 0, p.encode());
@@ -159,7 +161,9 @@ class TrainingUiTest {
             assertTrue(uiSent > 0 && uiSent <= finalSent, uiSent + " vs " + finalSent);
 
             String page = get(ui, "/securetrain").body();
-            assertTrue(page.contains("HE_PRODUCT") && page.contains("gc.tables") && page.contains("rounds"), page);
+            String reluStep = org.securetrain.backend.NonlinearEngine.DEFAULT == org.securetrain.backend.NonlinearEngine.OT
+                    ? "nl.relu" : "gc.tables"; // the default engine's ReLU traffic
+            assertTrue(page.contains("HE_PRODUCT") && page.contains(reluStep) && page.contains("rounds"), page);
             assertLoopbackOnly(ui.port());
         }
     }

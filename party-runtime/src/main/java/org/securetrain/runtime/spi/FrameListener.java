@@ -30,4 +30,13 @@ public interface FrameListener {
 
     /** The connection ended: {@code cause} says why (peer closed, reset, idle timeout, TLS failure...). */
     void onTransportClosed(Throwable cause);
+
+    /**
+     * An {@link Error} (e.g. {@link OutOfMemoryError}) was thrown on one of the transport's threads: the session
+     * must end at once, with the peer told, rather than live on without the thread. {@code where} names the
+     * thread's job, e.g. "network thread".
+     */
+    default void onFatalError(String where, Throwable error) {
+        onTransportClosed(error);
+    }
 }

@@ -30,6 +30,14 @@ public interface FrameTransport {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * The session is being aborted locally and its abort message comes next: a transport that holds frames
+     * back before they reach the network (a simulated slow link) drops them and every later data frame, so
+     * the abort message does not wait behind them. Control-stream frames still go. Others do nothing.
+     */
+    default void discardUnsent() {
+    }
+
     /** Flushes what was written and closes the connection. */
     void close();
 

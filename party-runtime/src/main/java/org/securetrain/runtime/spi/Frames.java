@@ -23,7 +23,17 @@ public final class Frames {
     public static final int FLAG_HEARTBEAT = 0x40;
     public static final int KNOWN_FLAGS = FLAG_LAST | FLAG_LONGS | FLAG_AGREED | FLAG_HEARTBEAT;
 
-    /** Stream 0 carries session control messages (hello, goodbye, abort, agreement probe and mismatch). */
+    /**
+     * Smallest payload of a frame that is not the last of its message. A writer cuts messages into frames of
+     * its frame size (at least 1024 bytes), so only a last frame is shorter; a reader refuses shorter ones, so
+     * that a peer cannot keep a connection alive with a trickle of tiny frames that never complete a message.
+     */
+    public static final int MIN_PARTIAL_PAYLOAD = 1024;
+
+    /**
+     * Stream 0 carries session control messages (hello, goodbye, abort, configuration summary, agreement probe
+     * and mismatch).
+     */
     public static final int CONTROL_STREAM = 0;
 
     private Frames() {

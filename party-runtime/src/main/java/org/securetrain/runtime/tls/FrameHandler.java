@@ -6,8 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 import org.securetrain.runtime.PeerTimeoutException;
 import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.spi.Frames;
@@ -18,8 +20,15 @@ import org.securetrain.runtime.spi.Frames;
  * flags, stream id) before a single payload byte is buffered, and a payload is only ever held as the
  * bytes that actually arrived: a peer claiming 2 GiB costs us nothing but the close.
  *
- * <p>Also turns idle events into heartbeats (we are quiet) or a {@link PeerTimeoutException} (the peer
- * is quiet: no data and no heartbeat for the idle timeout, e.g. a stopped process).
+ * <p>Liveness: sends heartbeats when we are quiet (writer idle events), and fails the session with a
+ * {@link PeerTimeoutException} when no <em>complete</em> frame (data or heartbeat) has arrived for the idle
+ * timeout: a stopped process, a dead network, or a peer that trickles bytes (each byte would reset a timer
+ * that counts bytes). A periodic tick on the event loop checks this; a tick that comes far too late means
+ * this process itself did not run (SIGSTOP, a long garbage collection), and that time is not held against
+ * the peer.
+ *
+ * <p>An {@link Error} thrown while decoding (e.g. {@link OutOfMemoryError}) fails the session at once, peer
+ * told, instead of killing the event loop and leaving the session half alive.
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final NettyFrameTransport transport;
@@ -36,11 +45,51 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final java.util.ArrayList<ByteBuf> pieces = new java.util.ArrayList<>();
     private int have;
     private boolean broken;
+    /** When the last complete frame arrived (event loop only). */
+    private long lastFrameNanos = System.nanoTime();
+    private ScheduledFuture<?> ticker;
 
     FrameHandler(NettyFrameTransport transport) {
         this.transport = transport;
         this.maxFrame = transport.options().maxFrameBytes();
         this.idleMillis = transport.options().idleTimeout().toMillis();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        long tick = transport.tickNanos();
+        transport.ticked(System.nanoTime());
+        ticker = ctx.executor().scheduleWithFixedDelay(() -> tick(ctx), tick, tick, TimeUnit.NANOSECONDS);
+    }
+
+    /** Periodic liveness check on the event loop. */
+    private void tick(ChannelHandlerContext ctx) {
+        try {
+            long now = System.nanoTime();
+            long late = transport.ticked(now);
+            if (late > 0) {
+                // this process did not run for `late` ns: the peer's frames wait unread in the socket
+                lastFrameNanos = Math.min(now, lastFrameNanos + late);
+                return;
+            }
+            if (!transport.isActive() || broken) {
+                lastFrameNanos = now; // until TLS is up, the handshake timeout bounds the wait
+                return;
+            }
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(now - lastFrameNanos);
+            if (silentMs > idleMillis) {
+                int partialBytes = inPayload ? Frames.HEADER_BYTES + have : headerFill;
+                transport.failed(new PeerTimeoutException(partialBytes == 0
+                        ? "no data or heartbeat from peer at " + transport.peerLabel + " for " + silentMs / 1000.0
+                                + " s (idleTimeout " + idleMillis / 1000.0 + " s): the peer process is stalled or the"
+                                + " network is down"
+                        : "peer at " + transport.peerLabel + " completed no frame for " + silentMs / 1000.0 + " s ("
+                                + "idleTimeout " + idleMillis / 1000.0 + " s): only " + partialBytes + " bytes of its"
+                                + " next frame arrived; it trickles data or the network is failing"));
+            }
+        } catch (Error e) {
+            transport.fatal("network thread", e);
+        }
     }
 
     @Override
@@ -55,13 +104,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             broken = true;
             releasePieces();
             transport.failed(e);
+        } catch (Error e) {
+            broken = true;
+            releasePieces();
+            transport.fatal("network thread", e);
         } finally {
             in.release();
         }
     }
 
     private void decode(ChannelHandlerContext ctx, ByteBuf in) {
-        while (!broken && in.isReadable()) {
+        while (!broken && in.isReadable() && !transport.hasFailed()) {
             if (!inPayload) {
                 int n = Math.min(Frames.HEADER_BYTES - headerFill, in.readableBytes());
                 in.readBytes(header, headerFill, n);
@@ -92,6 +145,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                 have += n;
                 if (have == length) {
                     inPayload = false;
+                    lastFrameNanos = System.nanoTime();
                     try {
                         // the core copies straight from these views into the frame's array
                         ByteBuffer[] views = new ByteBuffer[pieces.size()];
@@ -142,6 +196,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void frameComplete(ByteBuffer payload) {
+        lastFrameNanos = System.nanoTime();
         if (flags == Frames.FLAG_HEARTBEAT) {
             return; // keep-alive only: it already reset the reader idle timer
         }
@@ -157,13 +212,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent e && transport.isActive()) {
-            if (e.state() == IdleState.WRITER_IDLE) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.WRITER_IDLE && transport.isActive()) {
                 transport.writeHeartbeat();
-            } else if (e.state() == IdleState.READER_IDLE) {
-                transport.failed(new PeerTimeoutException("no data or heartbeat from peer at " + transport.peerLabel
-                        + " for " + idleMillis / 1000.0 + " s (idleTimeout): the peer process is stalled or the"
-                        + " network is down"));
             }
             return;
         }
@@ -179,16 +230,31 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePieces();
+        stopTicking();
         transport.failed(transport.disconnected());
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = NettySupport.unwrap(cause);
+        if (c instanceof Error e) {
+            broken = true;
+            releasePieces();
+            transport.fatal("network thread", e);
+            return;
+        }
         transport.failed(transport.describeFailure(cause));
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePieces();
+        stopTicking();
+    }
+
+    private void stopTicking() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
     }
 }

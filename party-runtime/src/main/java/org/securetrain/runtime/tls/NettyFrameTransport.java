@@ -55,6 +55,11 @@ final class NettyFrameTransport implements FrameTransport {
     private volatile boolean sessionOpen;
     private volatile EventLoopGroup ownedGroup;
     private volatile SslHandler ssl;
+    private final long tickNanos;
+    /** Liveness ticks on the event loop, and the last time one came far too late (this process was suspended). */
+    private volatile long lastTickNanos = System.nanoTime();
+    private volatile long suspendedAtNanos;
+    private volatile long suspendedForNanos;
 
     NettyFrameTransport(Channel ch, FrameListener listener, SessionOptions options, String localFingerprint,
             String peerLabel) {
@@ -63,6 +68,73 @@ final class NettyFrameTransport implements FrameTransport {
         this.options = options;
         this.localFingerprint = localFingerprint;
         this.peerLabel = peerLabel;
+        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+                Math.min(TimeUnit.SECONDS.toNanos(1), options.idleTimeout().toNanos() / 4));
+    }
+
+    // ------------------------------------------------------------------ own suspension
+
+    /** Period of the liveness tick: a quarter of the idle timeout, at most 1 s. */
+    long tickNanos() {
+        return tickNanos;
+    }
+
+    /**
+     * Records a liveness tick at {@code now}; returns how much later than due it came if this process was
+     * evidently suspended meanwhile (SIGSTOP, a long GC pause, a starved machine), else 0.
+     */
+    long ticked(long now) {
+        long late = now - lastTickNanos - tickNanos;
+        lastTickNanos = now;
+        if (late > org.securetrain.runtime.Deadline.GAP_NANOS) {
+            suspendedAtNanos = now;
+            suspendedForNanos = late;
+            LOG.info("this party did not run for {} s (suspended, a long GC pause or starved of CPU); the peer is "
+                    + "not blamed for that time", String.format(java.util.Locale.ROOT, "%.1f", late / 1e9));
+            return late;
+        }
+        return 0;
+    }
+
+    /**
+     * A note for failure messages when this party itself was suspended just before (a tick is overdue now, or
+     * one came late within the last idle timeout): the peer then most likely gave up on us, not we on it.
+     */
+    String ownSuspensionNote() {
+        long now = System.nanoTime();
+        long overdue = now - lastTickNanos - tickNanos;
+        long gap = 0;
+        if (overdue > org.securetrain.runtime.Deadline.GAP_NANOS) {
+            gap = overdue;
+        } else if (suspendedAtNanos != 0 && now - suspendedAtNanos < options.idleTimeout().toNanos() + 2 * tickNanos) {
+            gap = suspendedForNanos;
+        }
+        if (gap == 0) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "; this party itself was suspended for %.1f s just before "
+                + "(stopped, a long garbage collection or starved of CPU), so the peer most likely timed out waiting "
+                + "for this party", gap / 1e9);
+    }
+
+    boolean hasFailed() {
+        return failure.get() != null;
+    }
+
+    /**
+     * An {@link Error} on the event loop: once the peer is authenticated the session core ends the session at
+     * once and tells the peer; before that the connection is dropped.
+     */
+    void fatal(String where, Throwable error) {
+        if (active && failure.get() == null) {
+            try {
+                listener.onFatalError(where, error); // tells the peer, then aborts this transport
+            } catch (Throwable t) {
+                failed(new SessionException(error.getClass().getSimpleName() + " on this party's " + where));
+            }
+        } else {
+            failed(new SessionException(error.getClass().getSimpleName() + " on this party's " + where));
+        }
     }
 
     Channel channel() {
@@ -164,7 +236,8 @@ final class NettyFrameTransport implements FrameTransport {
             return; // the event loop itself must never wait for itself
         }
         long timeoutMs = options.idleTimeout().toMillis();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        org.securetrain.runtime.Deadline deadline = new org.securetrain.runtime.Deadline(
+                TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         ch.flush(); // whatever is buffered must move for writability to come back
         synchronized (writability) {
             while (!ch.isWritable()) {
@@ -173,19 +246,22 @@ final class NettyFrameTransport implements FrameTransport {
                     failed(new PeerDisconnectedException("connection to peer at " + peerLabel + " closed"));
                     checkFailure();
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long slice = Math.min(deadline.nextSlice(), TimeUnit.MILLISECONDS.toNanos(200));
+                if (slice <= 0) {
                     PeerTimeoutException te = new PeerTimeoutException("peer at " + peerLabel
-                            + " has not accepted data for " + timeoutMs / 1000.0 + " s (send blocked)");
+                            + " has not accepted data for " + timeoutMs / 1000.0 + " s (send blocked)"
+                            + deadline.suspensionNote());
                     failed(te);
                     throw te;
                 }
+                long start = System.nanoTime();
                 try {
-                    writability.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                    writability.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SessionException("interrupted while waiting to send to " + peerLabel, e);
                 }
+                deadline.sliceEnded(start, slice);
             }
         }
         checkFailure();
@@ -244,7 +320,8 @@ final class NettyFrameTransport implements FrameTransport {
         if (c instanceof SSLException) {
             if (!sessionOpen && NettySupport.certificateAlert(c) != null) {
                 return new HandshakeException("tls", "peer at " + peerLabel + " rejected this party's certificate"
-                        + " (TLS alert " + NettySupport.certificateAlert(c) + "): it must pin fingerprint " + localFingerprint);
+                        + " (TLS alert " + NettySupport.certificateAlert(c) + "): "
+                        + NettySupport.remedy(NettySupport.certificateAlert(c), localFingerprint));
             }
             if (!sessionOpen) {
                 return new HandshakeException("tls", "the TLS connection with peer at " + peerLabel
@@ -256,7 +333,7 @@ final class NettyFrameTransport implements FrameTransport {
         }
         if (c instanceof IOException) {
             return new PeerDisconnectedException("connection to peer at " + peerLabel + " lost: "
-                    + NettySupport.describe(c), c);
+                    + NettySupport.describe(c) + ownSuspensionNote(), c);
         }
         return new SessionException("transport failure on the connection to peer at " + peerLabel + ": "
                 + NettySupport.describe(c), c);
@@ -269,7 +346,7 @@ final class NettyFrameTransport implements FrameTransport {
                     + " session handshake; if it logged a certificate mismatch, it does not pin this party's"
                     + " fingerprint " + localFingerprint);
         }
-        return new PeerDisconnectedException("connection to peer at " + peerLabel + " closed");
+        return new PeerDisconnectedException("connection to peer at " + peerLabel + " closed" + ownSuspensionNote());
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -64,7 +64,7 @@ final class NettySupport {
     }
 
     private static final String[] CERT_ALERTS = {"bad_certificate", "certificate_unknown", "unknown_ca",
-        "unsupported_certificate"};
+        "unsupported_certificate", "certificate_expired"};
 
     /**
      * The TLS alert by which the peer refused our certificate (BoringSSL and JDK spellings), or null if
@@ -84,6 +84,15 @@ final class NettySupport {
             }
         }
         return null;
+    }
+
+    /** What this party must do when the peer refused its certificate with {@code alert}. */
+    static String remedy(String alert, String localFingerprint) {
+        if ("certificate_expired".equals(alert)) {
+            return "the peer checks validity dates and this party's certificate is expired or not yet valid (check"
+                    + " both clocks); generate a new identity (keygen) and give the peer its fingerprint";
+        }
+        return "it must pin fingerprint " + localFingerprint;
     }
 
     /** One line saying why a TLS connection failed, for logs and exception messages. */

@@ -44,21 +44,22 @@ public enum TlsEngine {
         return provider() == SslProvider.OPENSSL ? "OpenSSL engine (" + OpenSsl.versionString() + ")" : "JDK engine";
     }
 
-    SslContext serverContext(TlsIdentity id, String pinnedPeer) throws SSLException {
+    SslContext serverContext(TlsIdentity id, String pinnedPeer, boolean checkPeerDates) throws SSLException {
         return configure(SslContextBuilder.forServer(id.privateKey(), id.certificate())
-                .clientAuth(ClientAuth.REQUIRE), pinnedPeer);
+                .clientAuth(ClientAuth.REQUIRE), pinnedPeer, checkPeerDates);
     }
 
-    SslContext clientContext(TlsIdentity id, String pinnedPeer) throws SSLException {
-        return configure(SslContextBuilder.forClient().keyManager(id.privateKey(), id.certificate()), pinnedPeer);
+    SslContext clientContext(TlsIdentity id, String pinnedPeer, boolean checkPeerDates) throws SSLException {
+        return configure(SslContextBuilder.forClient().keyManager(id.privateKey(), id.certificate()), pinnedPeer,
+                checkPeerDates);
     }
 
-    private SslContext configure(SslContextBuilder b, String pinnedPeer) throws SSLException {
+    private SslContext configure(SslContextBuilder b, String pinnedPeer, boolean checkPeerDates) throws SSLException {
         SslProvider p = provider();
         return b.sslProvider(p)
                 .protocols(PROTOCOL)
                 .ciphers(CIPHERS)
-                .trustManager(new PinnedPeerTrustManager(pinnedPeer, p == SslProvider.OPENSSL))
+                .trustManager(new PinnedPeerTrustManager(pinnedPeer, p == SslProvider.OPENSSL, checkPeerDates))
                 .build();
     }
 }

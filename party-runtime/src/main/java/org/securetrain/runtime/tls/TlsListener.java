@@ -52,7 +52,8 @@ public final class TlsListener implements AutoCloseable {
         this.transport = transport;
         SslContext ctx;
         try {
-            ctx = transport.engine().serverContext(transport.identity(), transport.pinnedPeer());
+            ctx = transport.engine().serverContext(transport.identity(), transport.pinnedPeer(),
+                    transport.checkPeerDates());
         } catch (SSLException e) {
             throw new SessionException("cannot set up TLS: " + e.getMessage(), e);
         }
@@ -110,8 +111,8 @@ public final class TlsListener implements AutoCloseable {
                 String why = NettySupport.findMismatch(hs.cause()) == null
                         && NettySupport.certificateAlert(hs.cause()) != null
                         ? "it rejected this party's certificate (TLS alert " + NettySupport.certificateAlert(hs.cause())
-                                + "): it must pin fingerprint "
-                                + transport.identity().fingerprint()
+                                + "): " + NettySupport.remedy(NettySupport.certificateAlert(hs.cause()),
+                                        transport.identity().fingerprint())
                         : NettySupport.describe(hs.cause());
                 LOG.warn("rejected connection from {} on {}: {}", label, NettySupport.label(address), why);
                 synchronized (rejections) {

@@ -98,9 +98,20 @@ public final class TlsSession implements Session {
     }
 
     @Override
-    public void abort(String reason) {
+    public void abort(org.securetrain.runtime.AbortReason reason) {
         core.abort(reason);
         transport.awaitShutdown(transport.closeWaitMillis());
+    }
+
+    @Override
+    public void abort(String localReason) {
+        core.abort(localReason);
+        transport.awaitShutdown(transport.closeWaitMillis());
+    }
+
+    @Override
+    public Computation computing() {
+        return core.computing();
     }
 
     /** Says goodbye, flushes, closes the connection and waits (bounded) for the event loop to end. */

@@ -55,6 +55,7 @@ public final class TlsTransport {
     private final TlsEngine engine;
     private final Duration acceptTimeout;
     private final Duration connectTimeout;
+    private final boolean checkPeerDates;
 
     private TlsTransport(Builder b) {
         this.options = Objects.requireNonNull(b.options, "options");
@@ -63,6 +64,7 @@ public final class TlsTransport {
         this.engine = b.engine;
         this.acceptTimeout = b.acceptTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.checkPeerDates = b.checkPeerDates;
     }
 
     public static Builder builder() {
@@ -91,8 +93,18 @@ public final class TlsTransport {
         private TlsEngine engine = TlsEngine.AUTO;
         private Duration acceptTimeout = Duration.ofMinutes(2);
         private Duration connectTimeout = Duration.ofMinutes(1);
+        private boolean checkPeerDates = true;
 
         private Builder() {
+        }
+
+        /**
+         * Accept the pinned peer certificate outside its validity dates (default: refused, naming the date). An
+         * explicit choice, e.g. while a peer's clock is wrong; the fingerprint is still checked.
+         */
+        public Builder ignorePeerCertificateDates(boolean ignore) {
+            this.checkPeerDates = !ignore;
+            return this;
         }
 
         public Builder options(SessionOptions o) {
@@ -170,6 +182,10 @@ public final class TlsTransport {
         return acceptTimeout;
     }
 
+    boolean checkPeerDates() {
+        return checkPeerDates;
+    }
+
     /** Binds now (so {@link TlsListener#port()} is known); {@link TlsListener#accept()} waits for the peer. */
     public TlsListener listen(InetSocketAddress bind) {
         return new TlsListener(this, bind);
@@ -204,7 +220,8 @@ public final class TlsTransport {
         ssl.setCloseNotifyFlushTimeoutMillis(t.closeWaitMillis());
         ssl.setWrapDataSize(WRAP_DATA_SIZE);
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(false, idle, Math.max(1, idle / 4), 0, TimeUnit.MILLISECONDS))
+                // writer idle only (heartbeats); the reader side is FrameHandler's tick, which counts whole frames
+                .addLast("idle", new IdleStateHandler(false, 0, Math.max(1, idle / 4), 0, TimeUnit.MILLISECONDS))
                 .addLast("tls", ssl)
                 .addLast("frames", new FrameHandler(t));
         return t;
@@ -250,7 +267,7 @@ public final class TlsTransport {
         }
         SslContext ctx;
         try {
-            ctx = engine.clientContext(identity, pinnedPeer);
+            ctx = engine.clientContext(identity, pinnedPeer, checkPeerDates);
         } catch (SSLException e) {
             throw new SessionException("cannot set up TLS: " + e.getMessage(), e);
         }
@@ -337,8 +354,8 @@ public final class TlsTransport {
         }
         if (NettySupport.certificateAlert(cause) != null) {
             return new HandshakeException("tls", "peer at " + peerLabel + " rejected this party's certificate"
-                    + " (TLS alert " + NettySupport.certificateAlert(cause) + "): it must pin fingerprint "
-                    + identity.fingerprint());
+                    + " (TLS alert " + NettySupport.certificateAlert(cause) + "): "
+                    + NettySupport.remedy(NettySupport.certificateAlert(cause), identity.fingerprint()));
         }
         return new HandshakeException("tls", "TLS handshake with " + peerLabel + " failed: " + NettySupport.describe(cause)
                 + "; if the peer rejected this party's certificate, make sure it pins fingerprint "

@@ -10,7 +10,8 @@ import org.securetrain.runtime.SessionOptions;
  * The data owner in a separate JVM, for tests that kill or stop a real peer process.
  * Args: mode port keyPem certPem pinnedFingerprint idleTimeoutMs.
  * Modes: {@code idle} (connect, then wait: only heartbeats flow), {@code busy} (connect, compute on the
- * only application thread for 2 idle timeouts, then send "done").
+ * only application thread for 2 idle timeouts, then send "done"), {@code receive} (connect, then wait in a
+ * receive; its failure is printed as {@code peer ended: <exception>}).
  */
 public final class PeerProcessMain {
     private PeerProcessMain() {
@@ -34,6 +35,8 @@ public final class PeerProcessMain {
                 }
                 s.channel("x").send(("done " + (x & 1)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 s.channel("x").receive(); // wait for the parent's goodbye
+            } else if (mode.equals("receive")) {
+                s.channel("x").receive();
             } else {
                 Thread.sleep(Long.MAX_VALUE);
             }

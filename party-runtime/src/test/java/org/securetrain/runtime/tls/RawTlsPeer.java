@@ -21,15 +21,15 @@ import org.securetrain.runtime.spi.Frames;
 /**
  * A hostile test peer: a blocking JDK SSLSocket with a valid, pinned certificate that can run the real
  * session handshake (through a {@link SessionCore} over a minimal blocking transport) and then write
- * arbitrary raw bytes into the TLS stream.
+ * arbitrary raw bytes into the TLS stream. Public for the launcher's tests.
  */
-final class RawTlsPeer implements AutoCloseable {
+public final class RawTlsPeer implements AutoCloseable {
     final SSLSocket socket;
     final OutputStream out;
     private final SessionCore core;
     private final Thread reader;
 
-    RawTlsPeer(InetSocketAddress addr, TlsIdentity me, String pinned, SessionOptions options) throws Exception {
+    public RawTlsPeer(InetSocketAddress addr, TlsIdentity me, String pinned, SessionOptions options) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("me", me.privateKey(), new char[0], new Certificate[] {me.certificate()});
@@ -84,12 +84,17 @@ final class RawTlsPeer implements AutoCloseable {
         reader.start();
     }
 
+    /** The raw peer's own session core: what the other party told it (e.g. an abort) shows up here. */
+    public SessionCore core() {
+        return core;
+    }
+
     /** Runs the genuine session handshake (hello exchange) as the options' role. */
-    void handshake() {
+    public void handshake() {
         core.handshake();
     }
 
-    synchronized void writeRaw(byte[] bytes) {
+    public synchronized void writeRaw(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -99,7 +104,7 @@ final class RawTlsPeer implements AutoCloseable {
     }
 
     /** True once the peer closed the connection (read returns EOF or fails). */
-    boolean closedByPeer(long timeoutMs) throws InterruptedException {
+    public boolean closedByPeer(long timeoutMs) throws InterruptedException {
         reader.join(timeoutMs);
         return !reader.isAlive();
     }

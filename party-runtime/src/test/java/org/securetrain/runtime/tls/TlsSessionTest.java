@@ -51,11 +51,13 @@ class TlsSessionTest {
     void abortAndCloseReachThePeerWithTheirReason() throws Exception {
         try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
             CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> o.connector().channel("x").receive());
-            o.listener().abort("layer 3: weight shape 4x5 does not match input 6");
+            o.listener().abort(org.securetrain.runtime.AbortReason.of("layer 3", "shape mismatch")
+                    .withShape("weight", 4, 5).withShape("input", 6));
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> rx.get(10, TimeUnit.SECONDS));
             assertInstanceOf(org.securetrain.runtime.PeerAbortedException.class, e.getCause());
-            assertTrue(e.getCause().getMessage().contains("weight shape 4x5"), e.getCause().getMessage());
+            assertTrue(e.getCause().getMessage().contains("layer 3: shape mismatch (weight 4x5"),
+                    e.getCause().getMessage());
         }
         try (Outcome o = open(alice(opts(Role.MODEL_OWNER).build()), bob(opts(Role.DATA_OWNER).build()))) {
             CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> o.listener().channel("x").receive());

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import org.securetrain.crypto.ot.BlockCotReceiver;
 import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
@@ -226,7 +227,7 @@ public final class GcProtocol {
             broken = true;
             if (session.isOpen()) {
                 try {
-                    session.abort("garbled-circuit run of '" + c.name() + "' on stream '" + ch.name() + "' failed: " + e);
+                    session.abort(AbortReason.failure("gc " + ch.name(), e));
                 } catch (RuntimeException ignored) {
                     // session already down
                 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.prg.LongBytes;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -106,7 +107,7 @@ public final class OtEngine {
             return new OtEngine(s, chunk, sLo, sHi, chosen, both[0], both[1]);
         } catch (RuntimeException e) {
             if (!(e instanceof SessionException)) {
-                s.abort("OT base setup failed: " + e);
+                s.abort(AbortReason.failure("ot base setup", e));
             }
             throw e;
         }

@@ -1,5 +1,6 @@
 package org.securetrain.crypto.ot;
 
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.SessionException;
 
@@ -57,7 +58,7 @@ final class OtWire {
     static RuntimeException abortOn(Channel ch, RuntimeException e) {
         if (!(e instanceof SessionException)) {
             try {
-                ch.session().abort("OT stream '" + ch.name() + "' failed: " + e.getMessage());
+                ch.session().abort(AbortReason.failure("ot " + ch.name(), e));
             } catch (RuntimeException ignored) {
                 // already failed
             }

@@ -104,6 +104,16 @@ public final class RecordingSession implements Session {
     }
 
     @Override
+    public void abort(org.securetrain.runtime.AbortReason reason) {
+        inner.abort(reason);
+    }
+
+    @Override
+    public Computation computing() {
+        return inner.computing();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

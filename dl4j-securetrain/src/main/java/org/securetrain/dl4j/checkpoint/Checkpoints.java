@@ -1,0 +1,134 @@
+package org.securetrain.dl4j.checkpoint;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.securetrain.dl4j.SecureConfigurations;
+import org.securetrain.dl4j.SecureNetworks;
+import org.securetrain.dl4j.SecurePartyContext;
+import org.securetrain.dl4j.SharedDataSetIterator;
+import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.Session;
+
+/**
+ * Checkpoint and resume of two-party training (DESIGN.md 4.7): writing a party's checkpoint, the listener
+ * that writes one every N steps, and resuming. The files and their layout are {@link CheckpointDirectory}'s,
+ * one file's content is {@link SecureCheckpoint}, the choice of the step to resume from is {@link CommonStep}.
+ *
+ * <p><b>Data order.</b> The data owner's iterator is rewound to the checkpoint's batch position by drawing and
+ * discarding the epoch's first batches, so it must yield the same batches in the same order as in the run
+ * that wrote the checkpoint: no shuffling, or a shuffle seeded per epoch. The model owner passes null, as
+ * always.
+ */
+public final class Checkpoints {
+    private Checkpoints() {
+    }
+
+    /**
+     * Writes this party's checkpoint of {@code net} after DL4J's current iteration (local, no communication).
+     * Call it at both parties at the same step, e.g. through {@link #listener}.
+     *
+     * @param sharedIterator the iterator {@code fit} is running on (from {@code ctx.sharedIterator} or
+     *                       {@link ResumedTraining#sharedIterator()}): it knows the batch position in the epoch
+     * @return the file written
+     */
+    public static Path save(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir) {
+        if (!(sharedIterator instanceof SharedDataSetIterator it)) {
+            throw new IllegalArgumentException("checkpoint: pass the shared iterator fit runs on (ctx.sharedIterator)");
+        }
+        if (ctx.role() == null) {
+            throw new IllegalArgumentException("checkpoint: the insecure single-process reference has no party role");
+        }
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        SecureCheckpoint c = new SecureCheckpoint(null, ctx.role(), conf.getIterationCount(), conf.getEpochCount(),
+                it.batchesThisEpoch(), conf.toJson(), SecureNetworks.exportState(net));
+        return new CheckpointDirectory(dir).write(c);
+    }
+
+    /**
+     * A listener that writes a checkpoint after every {@code everyN}-th completed iteration (step % everyN == 0).
+     * Both parties must use the same {@code everyN}.
+     */
+    public static TrainingListener listener(SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir,
+            int everyN) {
+        if (everyN < 1) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + everyN);
+        }
+        if (!(sharedIterator instanceof SharedDataSetIterator)) {
+            throw new IllegalArgumentException("checkpoint listener: pass the shared iterator fit runs on");
+        }
+        return new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                // DL4J passes the index of the iteration just completed; its count is incremented after this call
+                long step = iteration + 1L;
+                if (step % everyN == 0) {
+                    MultiLayerNetwork net = (MultiLayerNetwork) model;
+                    int before = net.getLayerWiseConfigurations().getIterationCount();
+                    net.getLayerWiseConfigurations().setIterationCount((int) step);
+                    try {
+                        save(net, ctx, sharedIterator, dir);
+                    } finally {
+                        net.getLayerWiseConfigurations().setIterationCount(before);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Both parties call this after a crash, with new sessions: agrees with the peer on the newest common step
+     * ({@link CommonStep}), loads this party's checkpoint of that step into a new secure network and
+     * positions a new shared iterator at the checkpoint's batch. The data owner passes its data iterator (the
+     * same data in the same order), the model owner null.
+     *
+     * @throws CheckpointException naming the file (the chosen step's checkpoint unreadable or damaged, another
+     *         party's or configuration's checkpoint) or both parties' steps (no common step); an unusable older
+     *         checkpoint is only a warning, the file is left in place
+     */
+    public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
+            DataSetIterator dataOwnersIteratorOrNull) {
+        Session session = ctx.session();
+        if (session == null) {
+            throw new IllegalArgumentException("resume needs a two-party context with a session");
+        }
+        byte[] hash = SecureConfigurations.hash(conf, ctx.fracBits());
+        List<CheckpointDirectory.Found> mine;
+        try {
+            // only the checkpoint of the step both parties choose must be usable (CommonStep)
+            mine = new CheckpointDirectory(dir).survey(ctx.role(), hash);
+        } catch (RuntimeException e) {
+            // the message names local paths: the peer learns only the kind of problem
+            session.abort(AbortReason.of("checkpoint resume", unusableKind(e)));
+            throw e;
+        }
+        SecureCheckpoint chosen = CommonStep.agree(session, ctx.role(), hash, mine, dir);
+        MultiLayerNetwork net = SecureNetworks.attach(conf, ctx, null);
+        SecureNetworks.reattach(net, ctx, chosen.state());
+        net.getLayerWiseConfigurations().setIterationCount((int) chosen.step());
+        int epoch = chosen.epoch();
+        SharedDataSetIterator it = (SharedDataSetIterator) ctx.sharedIterator(dataOwnersIteratorOrNull);
+        if (it.skipForResume(chosen.batchInEpoch())) {
+            epoch++; // the checkpoint was taken after the epoch's last batch: the epoch is complete
+        }
+        net.getLayerWiseConfigurations().setEpochCount(epoch);
+        return new ResumedTraining(net, it, chosen, epoch);
+    }
+
+    /** What the peer is told when this party's checkpoints cannot be used (a kind, never a path). */
+    private static String unusableKind(RuntimeException e) {
+        CheckpointException.Reason r = e instanceof CheckpointException c ? c.reason() : null;
+        if (r == CheckpointException.Reason.OTHER_PARTY) {
+            return "cannot resume from checkpoints of the other party";
+        }
+        if (r == CheckpointException.Reason.OTHER_CONFIGURATION) {
+            return "cannot resume from checkpoints of another configuration";
+        }
+        return "cannot resume from unusable checkpoints";
+    }
+}

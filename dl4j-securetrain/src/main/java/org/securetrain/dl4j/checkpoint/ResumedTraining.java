@@ -1,0 +1,57 @@
+package org.securetrain.dl4j.checkpoint;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * The result of {@code SecureTrain.resume}: the secure network with this party's checkpointed shares and
+ * counters, and the shared iterator already positioned at the checkpoint's batch. Continue with
+ * {@code net.fit(sharedIterator())} for the rest of the current epoch, then further epochs as usual:
+ *
+ * <pre>{@code
+ * ResumedTraining r = SecureTrain.resume(conf, ctx, dir, dataOwner ? data : null);
+ * r.network().fit(r.sharedIterator(), r.remainingEpochs(totalEpochs));
+ * }</pre>
+ */
+public final class ResumedTraining {
+    private final MultiLayerNetwork network;
+    private final DataSetIterator sharedIterator;
+    private final SecureCheckpoint checkpoint;
+    private final int epoch;
+
+    ResumedTraining(MultiLayerNetwork network, DataSetIterator sharedIterator, SecureCheckpoint checkpoint, int epoch) {
+        this.network = network;
+        this.sharedIterator = sharedIterator;
+        this.checkpoint = checkpoint;
+        this.epoch = epoch;
+    }
+
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    /** Positioned at the checkpoint's batch of the current epoch; resets to a full epoch as usual after it. */
+    public DataSetIterator sharedIterator() {
+        return sharedIterator;
+    }
+
+    /** The checkpoint both parties agreed on (this party's file). */
+    public SecureCheckpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /** Completed iterations at the checkpoint. */
+    public long step() {
+        return checkpoint.step();
+    }
+
+    /** The current (possibly partly trained) epoch, 0-based. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Epochs (the current partial one included) to pass to {@code fit} for a run of {@code totalEpochs}. */
+    public int remainingEpochs(int totalEpochs) {
+        return Math.max(0, totalEpochs - epoch);
+    }
+}

@@ -1,0 +1,46 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layers.ops.ActivationOp;
+
+/**
+ * An {@link ActivationLayer} computed on shares: any activation {@link SecureActivations} supports, applied exactly
+ * with comparisons ({@link ActivationOp}).
+ */
+public class SecureActivationLayer extends ActivationLayer {
+
+    public SecureActivationLayer() {
+        super();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        SecureLayerFactory.refuseIf(SecureActivations.whyUnsupported(getActivationFn()),
+                SecureLayerFactory.id(layerIndex, this));
+        ActivationOp op = new ActivationOp(SecureActivations.standalone(getActivationFn()));
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, op), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureActivationLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureActivationLayer;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

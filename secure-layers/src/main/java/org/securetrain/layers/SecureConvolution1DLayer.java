@@ -1,0 +1,66 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.securetrain.layers.ops.ConvolutionOp;
+
+/**
+ * A {@link Convolution1DLayer} computed on shares: its [batch, C, T] input (NCW) is DL4J's own 2-D view
+ * [batch, C, T, 1] with kernel [k, 1] ({@link ConvolutionOp#oneDimensional}); modes and activations as
+ * {@link SecureConvolutionLayer}.
+ */
+public class SecureConvolution1DLayer extends Convolution1DLayer {
+
+    public SecureConvolution1DLayer() {
+        super();
+    }
+
+    /** Null when the 1-D convolution is supported on shares, else why not. */
+    public static String whyUnsupported(Convolution1DLayer c) {
+        if (c.getRnnDataFormat() != null && c.getRnnDataFormat() != RNNFormat.NCW) {
+            return "data format " + c.getRnnDataFormat() + " is not supported (NCW only)";
+        }
+        return SecureConvolutionLayer.whyUnsupported(c);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("SecureConvolution1DLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        String id = SecureLayerFactory.id(layerIndex, this);
+        SecureLayerFactory.refuseIf(whyUnsupported(this), id);
+        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
+        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise()).oneDimensional();
+        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return new NoOp();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureConvolution1DLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureConvolution1DLayer;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

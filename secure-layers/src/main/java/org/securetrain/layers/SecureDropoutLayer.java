@@ -1,0 +1,58 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layers.core.DropoutMasks;
+import org.securetrain.layers.core.OpStep;
+import org.securetrain.layers.core.SecureOp;
+import org.securetrain.layers.core.SharedTensor;
+
+/**
+ * A {@link DropoutLayer} on shares: the identity, with DL4J's inverted dropout on its input in training passes, applied
+ * by the layer core from the public per-step mask ({@link DropoutMasks}).
+ */
+public class SecureDropoutLayer extends DropoutLayer {
+
+    public SecureDropoutLayer() {
+        super();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        SecureLayerFactory.refuseIf(DropoutMasks.whyUnsupported(getIDropout()), SecureLayerFactory.id(layerIndex, this));
+        SecureOp identity = new SecureOp("dropout", org.deeplearning4j.nn.api.Layer.Type.FEED_FORWARD) {
+            @Override
+            public SharedTensor forward(OpStep step, SharedTensor x) {
+                return x;
+            }
+
+            @Override
+            public SharedTensor backward(OpStep step, SharedTensor dy) {
+                return step.needInputGradient() ? dy : null;
+            }
+        };
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, identity), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureDropoutLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureDropoutLayer;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

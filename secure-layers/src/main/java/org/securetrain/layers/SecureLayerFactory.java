@@ -1,0 +1,73 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layermath.PiecewiseLinear;
+import org.securetrain.layers.core.SecureUpdaters;
+
+/**
+ * What every secure configuration's {@code instantiate} shares: the checks DL4J cannot know (refused options,
+ * activations, updaters) and wiring the implementation into DL4J as its own layers are.
+ */
+final class SecureLayerFactory {
+    private SecureLayerFactory() {
+    }
+
+    /** The layer in messages at instantiation: "layer 3 (SecureDenseLayer)". */
+    static String id(int index, Layer conf) {
+        return "layer " + index + " (" + conf.getClass().getSimpleName() + ")";
+    }
+
+    /** Refuses the configuration with {@code why} (null: supported), naming the layer. */
+    static void refuseIf(String why, String id) {
+        if (why != null) {
+            throw new IllegalStateException(id + ": " + why);
+        }
+    }
+
+    /**
+     * A hidden layer's activation on shares: the fused exact ReLU ({@link SecureReLU}, or a plain ReLU), identity, or
+     * a piecewise-linear one applied after the product's truncation; anything else is refused naming the layer.
+     */
+    record HiddenActivation(boolean fusedRelu, PiecewiseLinear piecewise) {
+        static HiddenActivation of(IActivation a, String id) {
+            String why = SecureActivations.whyUnsupported(a);
+            if (why != null) {
+                throw new IllegalStateException(id + ": " + why);
+            }
+            boolean relu = a instanceof SecureReLU || SecureActivations.isPlainRelu(a);
+            return new HiddenActivation(relu, relu ? null : SecureActivations.piecewise(a));
+        }
+    }
+
+    /**
+     * Checks the configured updaters (only those with a secure step), then hands DL4J {@code impl} with its
+     * listeners, index, parameter views and configuration, as DL4J's own {@code instantiate} does.
+     */
+    static <L extends AbstractLayer<?>> L wire(L impl, NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams) {
+        Layer layerConf = conf.getLayer();
+        String id = id(layerIndex, layerConf);
+        if (layerConf instanceof BaseLayer b && layerConf.initializer().numParams(conf) > 0) {
+            SecureUpdaters.toSgdConfig(b.getIUpdater(), id);
+            if (b.getBiasUpdater() != null) {
+                SecureUpdaters.toSgdConfig(b.getBiasUpdater(), id + " bias");
+            }
+        }
+        impl.setListeners(trainingListeners);
+        impl.setIndex(layerIndex);
+        impl.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = layerConf.initializer().init(conf, layerParamsView, initializeParams);
+        impl.setParamTable(paramTable);
+        impl.setConf(conf);
+        return impl;
+    }
+}

@@ -1,0 +1,168 @@
+package org.securetrain.layers;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.LossLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.securetrain.layers.core.LabelOwnerLoss;
+import org.securetrain.layers.core.LayerCore;
+import org.securetrain.layers.core.LayerHost;
+import org.securetrain.layers.core.OpStep;
+import org.securetrain.layers.core.SecureOp;
+import org.securetrain.layers.core.SharedTensor;
+import org.securetrain.layers.core.Shares;
+
+/**
+ * Implementation of {@link SecureLossLayer}: the label-owner loss on this layer's input (scale f). The flow and the
+ * score are those of {@link SecureOutputLayerImpl} without the product: backward reveals the input to the data
+ * owner, which computes DL4J's loss and delta; the delta, shared as (0, delta), is this layer's epsilon.
+ */
+public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
+    private final LayerCore core;
+    private boolean lossCached;
+    private double cachedLossSum = Double.NaN;
+    private double[] cachedExampleLosses;
+    private long[] cachedDelta;
+
+    public SecureLossLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        this.core = new LayerCore(LayerHost.of(this), new SecureOp("loss", Layer.Type.FEED_FORWARD) {
+            @Override
+            public SharedTensor forward(OpStep step, SharedTensor x) {
+                return x;
+            }
+
+            @Override
+            public SharedTensor backward(OpStep step, SharedTensor dy) {
+                return dy;
+            }
+        });
+    }
+
+    @Override
+    public LayerCore core() {
+        return core;
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        super.setInput(input, workspaceMgr);
+        invalidate();
+    }
+
+    @Override
+    public void setLabels(INDArray labels) {
+        super.setLabels(labels);
+        invalidate();
+    }
+
+    private void invalidate() {
+        lossCached = false;
+        cachedLossSum = Double.NaN;
+        cachedExampleLosses = null;
+        cachedDelta = null;
+    }
+
+    private int batch() {
+        return LayerCore.intSize(input.size(0), "batch size", core.id());
+    }
+
+    private void ensureLoss() {
+        core.guarded("loss", () -> {
+            if (!lossCached) {
+                OpStep s = core.step(true);
+                SharedTensor x = core.inputShare(input);
+                if (x.rank() != 2) {
+                    throw s.badInput("input [batch, n]", x.shape());
+                }
+                LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
+                        labels, layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id());
+                cachedLossSum = r.lossSum();
+                cachedExampleLosses = r.exampleScores();
+                cachedDelta = r.delta();
+                lossCached = true;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        ensureLoss();
+        long[] dx = core.step(true).needInputGradient() ? cachedDelta : new long[(int) input.length()];
+        return new Pair<>(new DefaultGradient(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD,
+                Shares.toIndArray(dx, input.shape())));
+    }
+
+    /** DL4J's score (loss sum / batch with miniBatch, + regularisation) at the data owner, then the score exchange. */
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (input == null || labels == null) {
+            throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
+        }
+        ensureLoss();
+        double mine = cachedLossSum / (conf().isMiniBatch() ? batch() : 1) + fullNetRegTerm;
+        this.score = core.guarded("score", () -> core.context().exchangeScore(mine));
+        return score;
+    }
+
+    @Override
+    public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
+        ensureLoss();
+        int batch = batch();
+        double[] out = new double[batch];
+        if (cachedExampleLosses == null) {
+            Arrays.fill(out, Double.NaN);
+        } else {
+            for (int i = 0; i < batch; i++) {
+                out[i] = cachedExampleLosses[i] + fullNetRegTerm;
+            }
+        }
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, Nd4j.create(out, new long[] {batch, 1}, 'c')
+                    .castTo(dataType));
+        }
+    }
+
+    /** Inference: DL4J's activation of the input revealed to the data owner; zeros at the model owner. */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        return core.guarded("output", () -> {
+            OpStep s = core.step(training);
+            SharedTensor x = core.inputShare(input);
+            long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, x.values(), s.purpose("input"));
+            INDArray out;
+            if (s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)) {
+                out = LabelOwnerLoss.activate(revealed, s.fracBits(), x.shape(), layerConf().getActivationFn());
+            } else {
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    out = Nd4j.zeros(DataType.DOUBLE, x.shape());
+                }
+            }
+            core.context().verifyRange("inference (" + core.id() + ")");
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
+        });
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        return activate(training, workspaceMgr);
+    }
+
+    @Override
+    public void computeGradientAndScore(LayerWorkspaceMgr workspaceMgr) {
+        throw new UnsupportedOperationException(core.id() + ": train secure layers through MultiLayerNetwork.fit");
+    }
+}

@@ -1,0 +1,41 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A {@link Subsampling1DLayer} on shares: [batch, C, T] as [batch, C, T, 1], as {@link SecureSubsamplingLayer}. */
+public class SecureSubsampling1DLayer extends Subsampling1DLayer {
+
+    public SecureSubsampling1DLayer() {
+        super();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        SecureLayerFactory.refuseIf(SecureSubsamplingLayer.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType,
+                SecureSubsamplingLayer.op(this, true)), conf, trainingListeners, layerIndex, layerParamsView,
+                initializeParams);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureSubsampling1DLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureSubsampling1DLayer;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package org.securetrain.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.securetrain.layers.ops.ReshapeOps;
+
+/** A {@link ZeroPaddingLayer} computed on shares ({@link ReshapeOps}). */
+public class SecureZeroPaddingLayer extends ZeroPaddingLayer {
+
+    public SecureZeroPaddingLayer() {
+        super();
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        SecureLayerFactory.refuseIf(SecureReshaping.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
+        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, ReshapeOps.zeroPadding(getPadding())), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureZeroPaddingLayer && super.equals(o);
+    }
+
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof SecureZeroPaddingLayer;
+    }
+
+    @Override
+    public String toString() {
+        return "Secure" + super.toString();
+    }
+}

@@ -1,0 +1,39 @@
+package org.securetrain.layers.ops;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.securetrain.layermath.PiecewiseLinear;
+import org.securetrain.layers.core.OpStep;
+import org.securetrain.layers.core.SecureOp;
+import org.securetrain.layers.core.SharedTensor;
+
+/**
+ * A standalone element-wise activation (DL4J's {@code ActivationLayer}) on values at scale f, any shape: a
+ * {@link PiecewiseLinear} forward keeping its comparison bits, backward multiplying dY by the derivative from
+ * those bits (no new comparison). No parameters.
+ */
+public final class ActivationOp extends SecureOp {
+    private final PiecewiseLinear fn;
+    private PiecewiseLinear.Applied applied;
+
+    public ActivationOp(PiecewiseLinear fn) {
+        super("act", Layer.Type.FEED_FORWARD);
+        this.fn = fn;
+    }
+
+    @Override
+    public SharedTensor forward(OpStep s, SharedTensor x) {
+        applied = fn.forward(s.be(), x.values(), s.purpose(fn.breakpoints() == 0 ? "affine" : "pwl"));
+        return SharedTensor.of(applied.y(), x.shape());
+    }
+
+    @Override
+    public SharedTensor backward(OpStep s, SharedTensor dy) {
+        if (!s.needInputGradient()) {
+            return null;
+        }
+        if (applied == null) {
+            throw new IllegalStateException(s.id() + ": backward before forward");
+        }
+        return SharedTensor.of(fn.backward(s.be(), applied, dy.values(), s.purpose("dpwl")), dy.shape());
+    }
+}

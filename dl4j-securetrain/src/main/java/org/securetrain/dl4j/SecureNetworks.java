@@ -121,15 +121,25 @@ public final class SecureNetworks {
         return plain;
     }
 
+    /**
+     * A two-party context's session must carry the hash of this configuration with this context's choices (precision,
+     * loss mode and its leakage, debug reveal), so both parties agreed to all of them at the handshake; in
+     * label-owner mode a network whose logits are affine in the data owner's input is refused.
+     */
     private static void checkSessionHash(MultiLayerConfiguration conf, SecurePartyContext ctx) {
+        if (ctx.labelOwnerLeakage() != null) {
+            SecureConfigurations.requireLogitsNotAffineInTheDataOwnersInput(SecureConfigurations.toSecure(conf));
+        }
         if (ctx.session() == null) {
             return;
         }
-        byte[] expected = SecureConfigurations.hash(conf, ctx.fracBits());
+        byte[] expected = ctx.configHash(conf);
         if (!MessageDigest.isEqual(expected, ctx.session().options().configHash())) {
-            throw new IllegalStateException("the session was not opened with this configuration's hash: build "
-                    + "SessionOptions with configHash(SecureTrain.configHash(conf, " + ctx.fracBits() + ")) at both "
-                    + "parties, so that mismatched configurations fail at the handshake");
+            throw new IllegalStateException("the session was not opened with this context's configuration hash: build "
+                    + "SessionOptions with configHash(builder.configHash(conf)) at both parties, from the same "
+                    + "fracBits (" + ctx.fracBits() + "), loss mode (labelOwnerLoss(" + ctx.labelOwnerLeakage() + "))"
+                    + (ctx.debugRevealWeights() ? " and insecureDebugRevealWeights()" : " and no debug reveal")
+                    + ", so that parties that differ fail at the handshake");
         }
     }
 

@@ -4,8 +4,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Channel;
@@ -18,17 +21,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one party brings to secure training: its role, the session with the peer, the two-party
- * backend, the fixed-point precision and the loss-visibility choice. Attach it to a network with
- * {@link SecureTrain#attach}; it is never stored in a configuration.
+ * backend, the fixed-point precision, the loss mode with its named leakage and the loss-visibility choice.
+ * Attach it to a network with {@link SecureTrain#attach}; it is never stored in a configuration.
  *
  * <pre>{@code
- * SecurePartyContext ctx = SecurePartyContext.builder()
- *         .session(session)                       // role taken from the session
+ * SecurePartyContext.Builder b = SecurePartyContext.builder()
  *         .fracBits(20)
- *         .backend(s -> new TwoPartyBackend(s, ...))
- *         .lossVisibility(LossVisibility.BOTH_PARTIES)   // decided by the data owner
- *         .build();
+ *         .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS)  // both parties: the leakage accepted
+ *         .lossVisibility(LossVisibility.BOTH_PARTIES);  // decided by the data owner
+ * Session session = ... SessionOptions.builder(role).configHash(b.configHash(conf)) ...;  // both parties
+ * SecurePartyContext ctx = b.session(session).backend(s -> TwoPartyBackend.open(s, FixedPoint.of(20))).build();
  * }</pre>
+ *
+ * <p>What a two-party context runs is verified by type, not by what the backend says about itself: the backend
+ * behind any {@link ForwardingBackend} decorators must be a {@link TwoPartyBackend} over this context's session
+ * ({@link Backend} is sealed, so nothing else can pass for one).
  *
  * <p>For tests only, {@link Builder#insecurePlaintextReferenceForTests()} selects the INSECURE single-process
  * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
@@ -47,12 +54,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final Backend backend;
     private final FixedPoint fixedPoint;
     private final LossVisibility lossVisibility;
+    private final LabelOwnerLeakage labelOwnerLeakage;
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights, boolean ownsBackend) {
+            LabelOwnerLeakage labelOwnerLeakage, boolean debugRevealWeights, boolean ownsBackend) {
+        this.labelOwnerLeakage = labelOwnerLeakage;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -91,6 +100,19 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     public LossVisibility lossVisibility() {
         return lossVisibility;
+    }
+
+    /** The leakage this party accepted with label-owner loss mode; null for the insecure reference if not set. */
+    public LabelOwnerLeakage labelOwnerLeakage() {
+        return labelOwnerLeakage;
+    }
+
+    /**
+     * The configuration hash this context's session must have been opened with (what
+     * {@link Builder#configHash} returned for the same settings); {@link SecureTrain#attach} checks it.
+     */
+    public byte[] configHash(MultiLayerConfiguration conf) {
+        return SecureConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights);
     }
 
     /** True for the insecure single-process reference. */
@@ -181,8 +203,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     @Override
     public String toString() {
         return "SecurePartyContext{" + (isInsecureReference() ? "INSECURE plaintext reference" : "role=" + role)
-                + ", f=" + fracBits() + ", loss=" + lossVisibility + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
+                + ", f=" + fracBits() + ", loss=" + lossVisibility
+                + (labelOwnerLeakage != null ? ", label-owner mode (" + labelOwnerLeakage + ")" : "")
+                + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
     }
+
+    private static final String NO_LOSS_MODE = "choose the loss mode at both parties: labelOwnerLoss("
+            + "LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch; "
+            + "docs/SECURITY.md). Private-loss mode (issue 16) is not implemented yet";
 
     public static final class Builder {
         private Role role;
@@ -193,6 +221,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private boolean insecureReference;
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
+        private LabelOwnerLeakage labelOwnerLeakage;
         private boolean debugRevealWeights;
 
         private Builder() {
@@ -239,13 +268,43 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
 
         /**
+         * Label-owner loss mode (DESIGN.md 4.6; the only mode until private loss, issue 16): the data owner
+         * receives the exact logits and computes softmax, loss and gradient in the clear. Required of both parties
+         * in a two-party context, with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
+         * is in {@link #configHash}, so both parties agree to it at the handshake. Networks whose logits are an
+         * affine function of the data owner's input are refused in this mode (see {@link LabelOwnerLeakage}).
+         */
+        public Builder labelOwnerLoss(LabelOwnerLeakage accepted) {
+            this.labelOwnerLeakage = Objects.requireNonNull(accepted, "the accepted leakage");
+            return this;
+        }
+
+        /**
          * INSECURE debugging aid: reveal the weights to both parties after every update and show them in
-         * DL4J's parameter view (UI, {@code params()}). Reveals the model to the data owner. Both parties must
-         * set it alike.
+         * DL4J's parameter view (UI, {@code params()}). Reveals the model to the data owner. It is part of
+         * {@link #configHash}: a session opened without it at both parties refuses a context with it (at attach),
+         * and parties that differ fail at the handshake, so it never runs unless both parties chose it.
          */
         public Builder insecureDebugRevealWeights() {
             this.debugRevealWeights = true;
             return this;
+        }
+
+        /**
+         * The hash both parties' session options must carry ({@code SessionOptions.Builder.configHash}): the
+         * configuration, the fixed-point precision, the loss mode with its accepted leakage and the debug reveal,
+         * so that parties that differ in any of them fail at the handshake. Set {@link #fracBits} and
+         * {@link #labelOwnerLoss} first. Refuses (like {@link SecureTrain#attach}) a configuration that cannot run
+         * in the chosen mode.
+         */
+        public byte[] configHash(MultiLayerConfiguration conf) {
+            if (fracBits == null) {
+                throw new IllegalStateException("set fracBits before computing the configuration hash");
+            }
+            if (labelOwnerLeakage == null) {
+                throw new IllegalStateException(NO_LOSS_MODE);
+            }
+            return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights);
         }
 
         /**
@@ -265,7 +324,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          */
         public Builder insecurePlaintextReferenceForTests(Backend reference) {
             Objects.requireNonNull(reference, "reference backend");
-            if (!reference.isInsecureReference() || !reference.actsFor(0) || !reference.actsFor(1)) {
+            if (!(ForwardingBackend.innermost(reference) instanceof InsecurePlaintextBackend)) {
                 throw new IllegalArgumentException("not a single-process plaintext reference backend: " + reference);
             }
             this.insecureReference = true;
@@ -294,7 +353,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
                 return new SecurePartyContext(null, null, ref,
-                        lossVisibility, debugRevealWeights, false);
+                        lossVisibility, labelOwnerLeakage, debugRevealWeights, false);
             }
             if (session == null) {
                 throw new IllegalStateException("a two-party context needs the session with the peer "
@@ -307,13 +366,23 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if ((backend == null) == (backendFactory == null)) {
                 throw new IllegalStateException("give exactly one of backend(Backend) or backend(Function<Session, Backend>)");
             }
+            if (labelOwnerLeakage == null) {
+                throw new IllegalStateException(NO_LOSS_MODE);
+            }
             Backend be = backend != null ? backend : backendFactory.apply(session);
             if (be == null) {
                 throw new IllegalStateException("the backend factory returned null");
             }
-            if (be.isInsecureReference()) {
+            // verified by type (Backend is sealed), not by a flag the backend reports about itself
+            Backend core = ForwardingBackend.innermost(be);
+            if (core instanceof InsecurePlaintextBackend) {
                 throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
                         + "session: it would compute on this party's share alone and protects nothing");
+            }
+            if (!(core instanceof TwoPartyBackend tpb) || tpb.session() != session) {
+                throw new IllegalStateException("a two-party context runs only a TwoPartyBackend over its own session "
+                        + "(optionally behind ForwardingBackend decorators); got " + be.getClass().getName()
+                        + " over " + (core instanceof TwoPartyBackend t ? "another session" : core.getClass().getName()));
             }
             if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
                 throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
@@ -325,7 +394,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (debugRevealWeights) {
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
-            return new SecurePartyContext(r, session, be, lossVisibility, debugRevealWeights, backend == null);
+            return new SecurePartyContext(r, session, be, lossVisibility, labelOwnerLeakage, debugRevealWeights,
+                    backend == null);
         }
     }
 }

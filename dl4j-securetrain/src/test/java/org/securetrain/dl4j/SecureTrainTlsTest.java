@@ -45,7 +45,7 @@ class SecureTrainTlsTest {
     }
 
     static SessionOptions options(Role role, MultiLayerConfiguration conf, long idleMs) {
-        return SessionOptions.builder(role).sessionId("dl4j-tls-test").configHash(SecureTrain.configHash(conf, F))
+        return SessionOptions.builder(role).sessionId("dl4j-tls-test").configHash(TwoPartyHarness.terms(F).configHash(conf))
                 .idleTimeout(Duration.ofMillis(idleMs)).receiveTimeout(Duration.ofSeconds(60)).build();
     }
 
@@ -158,7 +158,7 @@ class SecureTrainTlsTest {
                 pump.setDaemon(true);
                 pump.start();
                 try (TlsSession s = l.accept();
-                     SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
+                     SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
                              .backend(TwoPartyHarness.backendFactory(F)).build()) {
                     MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
                     CompletableFuture<Void> fit = CompletableFuture.runAsync(() -> net.fit(ctx.sharedIterator(null), 1000));

@@ -120,7 +120,7 @@ class SecureTrainTwoPartyTest {
     }
 
     /**
-     * On the open-shares test backend, which checks on every product that a share declared zero (the model
+     * On the real backend behind a decorator that checks on every product that a share declared zero (the model
      * owner's share of the data owner's features, (0, X)) really is zero at that party.
      */
     @Test
@@ -129,7 +129,7 @@ class SecureTrainTwoPartyTest {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         plainTrained(conf, data, 16, 2, plainScores);
-        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.openSharesFactory(F), conf, F, data, 16, 2,
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.shareKindCheckingFactory(F), conf, F, data, 16, 2,
                 LossVisibility.BOTH_PARTIES);
         assertTrue(maxRel(r.dataOwner().scores(), plainScores.scores) < 1e-3);
     }
@@ -148,11 +148,18 @@ class SecureTrainTwoPartyTest {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 1);
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(SessionOptions.builder(Role.MODEL_OWNER).build(),
                 SessionOptions.builder(Role.DATA_OWNER).build())) {
-            Session s = pair.party(0);
-            SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
-                    .backend(TwoPartyHarness.openSharesFactory(F)).build(); // local construction, one party only
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SecureTrain.attach(conf, ctx));
-            assertTrue(e.getMessage().contains("configHash"), e.getMessage());
+            var r = TwoPartyRunner.run(pair.party(0), s -> attachFailure(s, conf), pair.party(1),
+                    s -> attachFailure(s, conf));
+            for (IllegalStateException e : new IllegalStateException[] {r.party0(), r.party1()}) {
+                assertTrue(e.getMessage().contains("configHash"), e.getMessage());
+            }
+        }
+    }
+
+    private static IllegalStateException attachFailure(Session s, MultiLayerConfiguration conf) {
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F))
+                .build()) {
+            return assertThrows(IllegalStateException.class, () -> SecureTrain.attach(conf, ctx));
         }
     }
 
@@ -176,7 +183,7 @@ class SecureTrainTwoPartyTest {
 
     private static Void failingParty(Session s, MultiLayerConfiguration conf, ToyBlobs data, RuntimeException[] seen,
             int me) {
-        SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
+        SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
                 .backend(TwoPartyHarness.backendFactory(F)).build();
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         ToyBlobs.FixedBatchIterator it = null;
@@ -216,7 +223,7 @@ class SecureTrainTwoPartyTest {
 
     private static Void failingFit(Session s, MultiLayerConfiguration conf, ToyBlobs data, RuntimeException[] seen,
             int me) {
-        SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
+        SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
                 .backend(TwoPartyHarness.backendFactory(F)).build();
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         try {

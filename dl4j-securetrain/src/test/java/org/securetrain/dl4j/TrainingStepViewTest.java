@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
 import org.securetrain.runtime.view.ForbiddenWords;
@@ -26,8 +28,8 @@ import org.securetrain.runtime.view.ViewRecorder;
  * different data-owner data sets of the same shape: one with all-zero features and one class, one with random
  * blobs. The two views must be indistinguishable ({@link ViewAssert}: same schedule, same distributions, none of
  * the data owner's feature words), and nothing may arrive in a {@code reveal.*} step before the final reveal,
- * where the weights do arrive (so the check can fire). The negative control turns on the insecure debug reveal,
- * which the same check must catch.
+ * where the weights do arrive (so the check can fire). The negative control turns on the insecure debug reveal
+ * (both parties, through the configuration hash), which the same check must catch.
  */
 @Timeout(600)
 class TrainingStepViewTest {
@@ -39,8 +41,17 @@ class TrainingStepViewTest {
     record Seen(View training, View reveal) {
     }
 
+    /** The terms both parties agree on; with the debug reveal, both chose it (it is in the configuration hash). */
+    static SecurePartyContext.Builder terms(boolean debugReveal) {
+        SecurePartyContext.Builder b = TwoPartyHarness.terms(F);
+        return debugReveal ? b.insecureDebugRevealWeights() : b;
+    }
+
     static Seen modelOwnersView(ToyBlobs data, boolean debugReveal) {
-        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(CONF, CONF, F)) {
+        byte[] hash = terms(debugReveal).configHash(CONF);
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
             ViewRecorder rec = new ViewRecorder(pair.party(0));
             var r = TwoPartyRunner.run(pair.party(0), s -> party(rec, null, debugReveal),
                     pair.party(1), s -> party(s, data, debugReveal));
@@ -49,12 +60,7 @@ class TrainingStepViewTest {
     }
 
     static Seen party(Session s, ToyBlobs dataOrNull, boolean debugReveal) {
-        SecurePartyContext.Builder b = SecurePartyContext.builder().session(s).fracBits(F)
-                .backend(TwoPartyHarness.backendFactory(F));
-        if (debugReveal) {
-            b.insecureDebugRevealWeights();
-        }
-        try (SecurePartyContext ctx = b.build()) {
+        try (SecurePartyContext ctx = terms(debugReveal).session(s).backend(TwoPartyHarness.backendFactory(F)).build()) {
             MultiLayerNetwork net = SecureTrain.attach(CONF, ctx);
             net.fit(ctx.sharedIterator(dataOrNull == null ? null : dataOrNull.iterator(BATCH)), 1);
             if (!(s instanceof ViewRecorder rec)) {

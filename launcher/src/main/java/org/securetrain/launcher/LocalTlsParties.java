@@ -1,5 +1,6 @@
 package org.securetrain.launcher;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,18 +29,22 @@ public final class LocalTlsParties {
     public record Results<A, B>(A modelOwner, B dataOwner) {
     }
 
-    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, Function<Session, A> modelOwner,
-            Function<Session, B> dataOwner) {
+    /**
+     * Runs both parties over TLS on 127.0.0.1; their sessions carry the hash of {@code conf}, {@code fracBits} and
+     * label-owner mode with {@code accepted} leakage (the programs must build their contexts alike).
+     */
+    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
+            Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
         TlsIdentity mo = TlsIdentity.generate("model-owner");
         TlsIdentity dO = TlsIdentity.generate("data-owner");
         log.info("fresh TLS identities: model owner {}, data owner {}", shortFp(mo), shortFp(dO));
-        try (TlsListener l = TlsTransport.builder().options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits))
+        try (TlsListener l = TlsTransport.builder().options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits, accepted))
                 .identity(mo).pinnedPeer(dO.fingerprint()).acceptTimeout(Duration.ofSeconds(60))
                 .listen(new InetSocketAddress("127.0.0.1", 0))) {
             log.info("model owner listening on 127.0.0.1:{}; data owner connecting over TLS", l.port());
             CompletableFuture<B> p1 = CompletableFuture.supplyAsync(() -> {
                 try (TlsSession s = TlsTransport.builder()
-                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits)).identity(dO)
+                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits, accepted)).identity(dO)
                         .pinnedPeer(mo.fingerprint()).connectTimeout(Duration.ofSeconds(60))
                         .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
                     return dataOwner.apply(s);

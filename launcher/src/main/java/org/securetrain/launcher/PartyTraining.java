@@ -16,6 +16,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
@@ -71,10 +72,20 @@ public final class PartyTraining {
         }
     }
 
-    /** Session options for a training session: the configuration hash binds both parties to the same model. */
-    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
+    /**
+     * Session options for a training session: the configuration hash binds both parties to the same model,
+     * precision and loss mode with its accepted leakage ({@link SecurePartyContext.Builder#configHash}).
+     */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            LabelOwnerLeakage accepted) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits)).build();
+                .configHash(terms(fracBits, accepted).configHash(conf)).build();
+    }
+
+    /** What both parties must choose alike: the precision and the loss mode with its named leakage. */
+    static SecurePartyContext.Builder terms(int fracBits, LabelOwnerLeakage accepted) {
+        SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits);
+        return accepted == null ? b : b.labelOwnerLoss(accepted);
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -102,9 +113,24 @@ public final class PartyTraining {
         int checkpointEvery;
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
+        LabelOwnerLeakage labelOwnerLeakage;
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
+        }
+
+        /**
+         * Label-owner loss mode with its leakage named (required; both parties; launcher {@code --loss-mode
+         * label-owner}): see {@link SecurePartyContext.Builder#labelOwnerLoss}.
+         */
+        public Spec labelOwnerLoss(LabelOwnerLeakage accepted) {
+            this.labelOwnerLeakage = Objects.requireNonNull(accepted, "the accepted leakage");
+            return this;
+        }
+
+        /** This party's session options for this run (see {@link PartyTraining#sessionOptions}). */
+        public SessionOptions sessionOptions(Role role) {
+            return PartyTraining.sessionOptions(role, conf, fracBits, labelOwnerLeakage);
         }
 
         public Spec fracBits(int f) {
@@ -202,14 +228,17 @@ public final class PartyTraining {
         if (spec.resume && spec.checkpointDirOrNull == null) {
             throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
         }
+        if (spec.labelOwnerLeakage == null) {
+            throw new IllegalArgumentException("choose the loss mode: Spec.labelOwnerLoss(LabelOwnerLeakage."
+                    + "DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch)");
+        }
         agreeOnTheRun(s, spec, examples);
         // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
         // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
         // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
         var ch = s.channel(EVAL_CHANNEL);
-        try (SecurePartyContext ctx = SecurePartyContext.builder()
+        try (SecurePartyContext ctx = terms(spec.fracBits, spec.labelOwnerLeakage)
                 .session(s)
-                .fracBits(spec.fracBits)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
                         FixedPoint.of(spec.fracBits))))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss

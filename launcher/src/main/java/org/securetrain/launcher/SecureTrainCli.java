@@ -1,5 +1,7 @@
 package org.securetrain.launcher;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
+import org.securetrain.dl4j.UnsupportedConfigurationException;
 import org.securetrain.launcher.ui.TrainingUi;
 
 import java.io.IOException;
@@ -80,6 +82,10 @@ public final class SecureTrainCli implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "N") int batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
     double lr;
+    @Option(names = "--loss-mode", paramLabel = "label-owner", description = "required, both parties alike: "
+            + "label-owner (the data owner receives the exact logits of every training and evaluation batch and computes "
+            + "the loss; docs/SECURITY.md, 'Label-owner mode'); the only mode until private loss (issue 16)")
+    String lossMode;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
     int fracBits;
     @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
@@ -111,6 +117,20 @@ public final class SecureTrainCli implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the newest checkpoint both parties hold in their "
             + "--checkpoint-dir (both parties give --resume); the run ends where an uninterrupted one would")
     boolean resume;
+
+    /** The loss mode the user named: the leakage it accepts (required; misuse otherwise). */
+    private LabelOwnerLeakage lossMode() {
+        if (lossMode == null) {
+            throw misuse("--loss-mode is required (both parties): label-owner, in which the data owner receives the "
+                    + "exact logits of every batch (docs/SECURITY.md, 'Label-owner mode'); private loss (issue 16) is "
+                    + "not implemented yet");
+        }
+        if (!lossMode.equals("label-owner")) {
+            throw misuse("--loss-mode must be label-owner, got '" + lossMode + "' (private loss, issue 16, is not "
+                    + "implemented yet)");
+        }
+        return LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS;
+    }
 
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
 
@@ -178,12 +198,17 @@ public final class SecureTrainCli implements Callable<Integer> {
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
+        LabelOwnerLeakage leakage = lossMode();
         MultiLayerConfiguration conf = modelConf();
         try {
-            PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
             org.securetrain.ring.FixedPoint.of(fracBits);
         } catch (IllegalArgumentException e) {
             throw misuse("--frac-bits: " + e.getMessage());
+        }
+        try {
+            PartyTraining.sessionOptions(r, conf, fracBits, leakage); // a model the loss mode refuses fails here
+        } catch (UnsupportedConfigurationException e) {
+            throw misuse("--model: " + e.getMessage());
         }
         DataSet train = null;
         DataSet test = null;
@@ -196,7 +221,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PartyTraining.oneNativeThread();
         startUi(r, o); // before the peer connects: a busy port fails here, not in the middle of a run
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits)).identity(id)
+        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, fracBits, leakage)).identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -216,7 +241,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).train(train).test(test)
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).labelOwnerLoss(leakage)
+                    .train(train).test(test)
                     .batch(batch).epochs(epochs).progress(true, tty);
             if (trainingUi != null) {
                 training.listener(trainingUi.listener(r));

@@ -131,6 +131,29 @@ class SecureTrainCliTest {
                 "--cert", dir.resolve("mo.crt").toString(), "--peer-fingerprint", doFp));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("none.key does not exist"), r.err());
+
+        // the loss mode is an explicit choice that names its leakage
+        List<String> noLossMode = new java.util.ArrayList<>(modelOwner("l 127.0.0.1:0", doFp));
+        int at = noLossMode.indexOf("--loss-mode");
+        noLossMode.subList(at, at + 2).clear();
+        r = inProcess(noLossMode);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--loss-mode is required") && r.err().contains("exact logits"), r.err());
+        noLossMode.addAll(List.of("--loss-mode", "private"));
+        r = inProcess(noLossMode);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--loss-mode must be label-owner"), r.err());
+
+        // a model whose logits are affine in the data owner's input is refused in label-owner mode
+        Path affine = dir.resolve("affine.json");
+        Files.writeString(affine, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(784).nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build().toJson());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", affine.toString()));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("affine function of the data owner's own input"), r.err());
     }
 
     @Test

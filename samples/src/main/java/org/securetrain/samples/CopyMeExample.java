@@ -19,6 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.data.FashionMnist;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
 import org.securetrain.backend.TwoPartyBackend;
@@ -91,11 +92,18 @@ public final class CopyMeExample {
         // Fixed-point precision: real numbers are encoded as round(v * 2^24) in 64-bit shares.
         int fracBits = 24;
 
+        // What both parties agree to besides the model: the precision, and the loss mode with the leakage it
+        // brings, named. In label-owner mode the data owner receives the exact logits of every batch it trains or
+        // evaluates on (docs/SECURITY.md, "Label-owner mode"); it is the only mode until private loss (issue 16).
+        SecurePartyContext.Builder terms = SecurePartyContext.builder()
+                .fracBits(fracBits)
+                .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
+
         // 2. Connect to the peer over TLS with pinned certificates. The session options carry the configuration
-        //    hash, so a peer with a different model (or precision) is rejected before any data flows.
+        //    hash (model, precision, loss mode), so a peer that differs is rejected before any data flows.
         TlsIdentity me = TlsIdentity.load(Path.of(args[2]), Path.of(args[3]));
         SessionOptions options = SessionOptions.builder(role)
-                .configHash(SecureTrain.configHash(conf, fracBits))
+                .configHash(terms.configHash(conf))
                 .build();
         TlsTransport transport = TlsTransport.builder()
                 .options(options)
@@ -116,9 +124,8 @@ public final class CopyMeExample {
 
         // 3. The party context binds the session to the two-party backend (HE products, garbled circuits, OT).
         try (session;
-             SecurePartyContext ctx = SecurePartyContext.builder()
+             SecurePartyContext ctx = terms
                      .session(session)
-                     .fracBits(fracBits)
                      .backend(s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits)))
                      .build()) {
 

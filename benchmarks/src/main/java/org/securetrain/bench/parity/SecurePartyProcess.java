@@ -1,5 +1,6 @@
 package org.securetrain.bench.parity;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -89,7 +90,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
         PartyTraining.oneNativeThread();
         int me = r.id();
         TlsIdentity id = TlsIdentity.load(key, cert);
-        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, setup.fracBits()))
+        TlsTransport t = TlsTransport.builder().options(PartyTraining.sessionOptions(r, conf, setup.fracBits(),
+                LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))
                 .identity(id).pinnedPeer(peerFingerprint).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -115,7 +117,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
                 StandardCharsets.UTF_8))) {
             System.out.println("connected: " + s.protocol() + " " + s.cipherSuite());
             StepRecorder rec = new StepRecorder(s, csv);
-            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits()).batch(setup.batch())
+            PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits())
+                    .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).batch(setup.batch())
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {
                 spec.train(train).test(test);

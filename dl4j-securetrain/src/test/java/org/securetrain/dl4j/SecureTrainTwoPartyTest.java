@@ -58,7 +58,8 @@ class SecureTrainTwoPartyTest {
         System.out.printf("two-party MLP: %d iterations, max relative loss difference %.3e; traffic data owner %s%n",
                 plainScores.scores.size(), rel, r.dataOwner().traffic().total());
         assertEquals(50, r.dataOwner().scores().size());
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
+        // measured 9.8e-6; a secure-only 1.01x learning rate gives 1.0e-2
+        assertTrue(rel < 1e-4, "data owner's loss vs plaintext DL4J: " + rel);
         assertEquals(r.dataOwner().scores(), r.modelOwner().scores(), "the model owner sees the shared loss");
 
         // reveal: a plain network at the model owner only
@@ -67,7 +68,8 @@ class SecureTrainTwoPartyTest {
         assertNotNull(revealed);
         INDArray x = data.features(0, 240).castTo(DataType.DOUBLE);
         double diff = plain.output(x).sub(revealed.output(x)).amaxNumber().doubleValue();
-        assertTrue(diff < 1e-3, "revealed output differs from plaintext DL4J by " + diff);
+        System.out.printf("two-party MLP: revealed output differs from plaintext DL4J by %.2e%n", diff);
+        assertTrue(diff < 1.5e-4, "revealed output differs from plaintext DL4J by " + diff); // measured 1.1e-5
 
         // evaluation on shared data: real at the data owner; the model owner has no predictions (zeros)
         Evaluation ePlain = plain.evaluate(data.iterator(32));
@@ -94,7 +96,8 @@ class SecureTrainTwoPartyTest {
         double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
         System.out.printf("two-party max-pool net: %d iterations, max relative loss difference %.3e%n",
                 plainScores.scores.size(), rel);
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
+        // measured 2.1e-6; a secure-only 1.01x learning rate gives 3.5e-3
+        assertTrue(rel < 2e-5, "data owner's loss vs plaintext DL4J: " + rel);
         assertEquals(8, r.modelOwner().scores().size());
         assertTrue(r.modelOwner().scores().stream().allMatch(d -> Double.isNaN(d)),
                 "model owner must not see the loss: " + r.modelOwner().scores());
@@ -113,8 +116,9 @@ class SecureTrainTwoPartyTest {
         System.out.printf("two-party conv net: %d iterations, max relative loss difference %.3e, max weight "
                 + "difference %.2e; data owner traffic %s%n", plainScores.scores.size(), rel, w,
                 r.dataOwner().traffic().total());
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
-        assertTrue(w < 1e-4, "revealed weights differ by " + w);
+        // measured 9.1e-7 and 8.1e-7; a secure-only 1.01x learning rate gives 3.2e-3 and 8.4e-4
+        assertTrue(rel < 1e-5, "data owner's loss vs plaintext DL4J: " + rel);
+        assertTrue(w < 1e-5, "revealed weights differ by " + w);
     }
 
     /**
@@ -129,7 +133,9 @@ class SecureTrainTwoPartyTest {
         plainTrained(conf, data, 16, 2, plainScores);
         TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.shareKindCheckingFactory(F), conf, F, data, 16, 2,
                 LossVisibility.BOTH_PARTIES);
-        assertTrue(maxRel(r.dataOwner().scores(), plainScores.scores) < 1e-3);
+        double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
+        System.out.printf("two-party MLP behind the share-kind check: max relative loss difference %.3e%n", rel);
+        assertTrue(rel < 1e-5, "data owner's loss vs plaintext DL4J: " + rel); // measured 6.1e-7
     }
 
     @Test

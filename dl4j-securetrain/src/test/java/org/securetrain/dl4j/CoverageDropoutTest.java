@@ -87,7 +87,7 @@ class CoverageDropoutTest {
     @Test
     void twoPartiesDeriveTheSameSeedAndMatchDl4j() {
         List<DataSet> batches = CoverageReferenceTest.classes(10, 3, 25);
-        Function<Session, Backend> backends = TwoPartyHarness.openSharesFactory(Parity.F);
+        Function<Session, Backend> backends = TwoPartyHarness.backendFactory(Parity.F);
         MultiLayerConfiguration conf = conf(DL4J);
         try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, Parity.F)) {
             TwoPartyRunner.Results<Object[], Object[]> r = TwoPartyRunner.run(
@@ -101,14 +101,14 @@ class CoverageDropoutTest {
                     plainScores);
             @SuppressWarnings("unchecked")
             List<Double> scores = (List<Double>) r.party1()[0];
-            CoverageReferenceTest.check("dropout (two parties, open-shares backend)",
+            CoverageReferenceTest.check("dropout (two parties)",
                     new Parity.Result(plainScores.scores, scores, plain, (MultiLayerNetwork) r.party0()[1]));
         }
     }
 
     private static Object[] party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf,
             List<DataSet> batchesOrNull) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(Parity.F).backend(backends)
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(Parity.F).session(s).backend(backends)
                 .build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();

@@ -123,10 +123,6 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         return p == session.party();
     }
 
-    @Override
-    public boolean isInsecureReference() {
-        return false;
-    }
 
     @Override
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.ot.OtTestPair;
 import org.securetrain.layermath.DenseKernel;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.AgreementException;
+import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
@@ -24,7 +26,9 @@ import org.securetrain.runtime.tls.TlsTransport;
 
 /**
  * A disagreement in each kind of two-party call of the backend, between two parties over TLS 1.3 on 127.0.0.1:
- * both fail promptly, each naming both views (the in-memory cases are in each protocol's own test).
+ * both fail promptly, each naming both views (the in-memory cases are in each protocol's own test). The
+ * named-view cases run the GC engine, whose calls agree through {@code Channel.agree}; the OT engine's
+ * protocols compare their run tags ({@code RunTag}) and are checked in {@link #otEngineRunTags()}.
  */
 @Timeout(300)
 class ProtocolAgreementTlsTest {
@@ -39,10 +43,11 @@ class ProtocolAgreementTlsTest {
 
     /** Both parties' calls on two-party backends over a fresh TLS session: each one's result or exception. */
     static Object[] overTls(BiFunction<Backend, Integer, Object> body) throws Exception {
-        return overTls(body, Duration.ofMillis(300));
+        return overTls(body, Duration.ofMillis(300), NonlinearEngine.GC);
     }
 
-    static Object[] overTls(BiFunction<Backend, Integer, Object> body, Duration probeDelay) throws Exception {
+    static Object[] overTls(BiFunction<Backend, Integer, Object> body, Duration probeDelay, NonlinearEngine engine)
+            throws Exception {
         TlsSession s0;
         TlsSession s1;
         try (TlsListener l = TlsTransport.builder().options(options(Role.MODEL_OWNER, probeDelay)).identity(ALICE)
@@ -54,7 +59,8 @@ class ProtocolAgreementTlsTest {
             s0 = accepted.get(30, TimeUnit.SECONDS);
         }
         try (s0; s1) {
-            var be = TwoPartyRunner.run(s0, s -> TwoPartyBackend.open(s, FP), s1, s -> TwoPartyBackend.open(s, FP));
+            var be = TwoPartyRunner.run(s0, s -> TwoPartyBackend.open(s, FP, engine), s1,
+                    s -> TwoPartyBackend.open(s, FP, engine));
             long t0 = System.nanoTime();
             Object[] r = new Object[2];
             TwoPartyRunner.run(s0, s -> r[0] = attempt(body, be.party0(), 0), s1,
@@ -119,6 +125,24 @@ class ProtocolAgreementTlsTest {
         OtTestPair.assertBothFailNamingBothViews(r, "reveals 10 values to party 0", "reveals 10 values to party 1");
     }
 
+    @Test
+    void otEngineRunTags() throws Exception {
+        Object[] t = overTls((be, p) -> be.truncate(new long[100], p == 0 ? 24 : 20, id("t")), Duration.ofMillis(300),
+                NonlinearEngine.OT);
+        OtTestPair.assertBothFailNamingBothViews(t, "runs faithful truncation on n=100 (parameters 0x18)",
+                "runs faithful truncation on n=100 (parameters 0x14)");
+        Object[] r = overTls((be, p) -> be.reluTruncate(new long[p == 0 ? 64 : 65], id("relu")),
+                Duration.ofMillis(300), NonlinearEngine.OT);
+        // a stage run may find the mismatch at one party first: the other then fails with its abort, which
+        // repeats the run tags (exchanged parameters)
+        for (int p = 0; p < 2; p++) {
+            RuntimeException e = assertInstanceOf(RuntimeException.class, r[p]);
+            assertTrue(e instanceof AgreementException || e instanceof PeerAbortedException, e.toString());
+            assertTrue(e.getMessage().contains("runs ReLU with truncation on n=64")
+                    && e.getMessage().contains("runs ReLU with truncation on n=65"), e.getMessage());
+        }
+    }
+
     /** With probes out of the way (a long delay), agreed calls add no control message at all. */
     @Test
     void aSequenceOfAgreedCallsSendsNoControlMessage() throws Exception {
@@ -128,7 +152,7 @@ class ProtocolAgreementTlsTest {
             be.revealTo(1, x, id("out"));
             TwoPartyBackend tp = ForwardingBackend.find(be, TwoPartyBackend.class);
             return tp.session().traffic().snapshot().steps().containsKey("agreement");
-        }, Duration.ofSeconds(80));
+        }, Duration.ofSeconds(80), NonlinearEngine.OT);
         assertEquals(Boolean.FALSE, r[0]);
         assertEquals(Boolean.FALSE, r[1]);
     }

@@ -76,29 +76,7 @@ class MaxPoolCircuitProtocolTest {
         check(edge, 4, pool(edge, 4, rnd, 1));
     }
 
-    @Test
-    void sharesAreUniform() {
-        SplittableRandom rnd = new SplittableRandom(42);
-        int n = 2048;
-        long[] v = new long[4 * n]; // all zero: a leaky share would be constant
-        MaxPoolCircuitProtocol.Result[] r = pool(v, 4, rnd, 0);
-        double sigma = Math.sqrt(n) / 2;
-        for (int party = 0; party < 2; party++) {
-            for (int bit = 0; bit < 64; bit += 3) {
-                int ones = 0;
-                for (long x : r[party].maxShare()) {
-                    ones += (int) (x >>> bit) & 1;
-                }
-                assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "max-share bit " + bit + ": " + ones);
-            }
-            int ones = 0;
-            for (long w : r[party].argmaxBits()) {
-                ones += Long.bitCount(w);
-            }
-            assertTrue(Math.abs(ones - 2.0 * n) < 6 * Math.sqrt(4.0 * n) / 2, "argmax-share ones: " + ones);
-        }
-        check(v, 4, r);
-    }
+    // What each party receives and its output shares: GcEngineViewTest.maxPoolWithArgmax (message views, negative control).
 
     @Test
     void mismatchedWindowSizeFailsBothPartiesNamingBothViews() {

@@ -88,59 +88,7 @@ class ReluTruncationTest {
         assertEquals(0, empty[1].dBits().length);
     }
 
-    /**
-     * Fresh, uniform output shares: what the evaluator decodes (y - r, d ⊕ ρ) is bit-balanced (6 sigma)
-     * for two very different z distributions (all zero; all large positive), and the garbler's shares
-     * are balanced too. A share that leaked z would be constant or biased here.
-     */
-    @Test
-    void outputSharesAreUniformWhateverZIs() {
-        SplittableRandom rnd = new SplittableRandom(34);
-        int n = 1 << 14;
-        long[] zeros = new long[n];
-        long[] big = new long[n];
-        for (int i = 0; i < n; i++) {
-            big[i] = (1L << 40) + i;
-        }
-        double sigma = Math.sqrt(n) / 2;
-        int[][] evaluatorOnes = new int[2][65];
-        int run = 0;
-        for (long[] z : new long[][] {zeros, big}) {
-            ReluTruncation.Result[] r = relu(share(z, rnd), 16, "relu.uniform", 0);
-            for (int bit = 0; bit < 64; bit++) {
-                for (long v : r[1].yShare()) {
-                    evaluatorOnes[run][bit] += (int) (v >>> bit) & 1;
-                }
-            }
-            for (long w : r[1].dBits()) {
-                evaluatorOnes[run][64] += Long.bitCount(w);
-            }
-            run++;
-            for (int party = 0; party < 2; party++) {
-                long[] y = r[party].yShare();
-                for (int bit = 0; bit < 64; bit++) {
-                    int ones = 0;
-                    for (long v : y) {
-                        ones += (int) (v >>> bit) & 1;
-                    }
-                    assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "party " + party + " y-share bit " + bit + ": " + ones);
-                }
-                int dOnes = 0;
-                for (long w : r[party].dBits()) {
-                    dOnes += Long.bitCount(w);
-                }
-                assertTrue(Math.abs(dOnes - n / 2.0) < 6 * sigma, "party " + party + " d-share ones: " + dOnes);
-            }
-            checkExact(z, r, 16);
-        }
-        // Same distribution for both z: per-bit one-counts of what the evaluator decoded agree within 6 sigma
-        // of the difference of two independent binomials.
-        for (int bit = 0; bit <= 64; bit++) {
-            int diff = evaluatorOnes[0][bit] - evaluatorOnes[1][bit];
-            assertTrue(Math.abs(diff) < 6 * Math.sqrt(n / 2.0), "evaluator's decoded bit " + bit + " depends on z: "
-                    + evaluatorOnes[0][bit] + " vs " + evaluatorOnes[1][bit]);
-        }
-    }
+    // What each party receives and its output shares: GcEngineViewTest.reluWithTruncation (message views, negative control).
 
     @Test
     void mismatchedParametersFailBothPartiesNamingBothViews() {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.PeerDisconnectedException;
@@ -210,8 +209,8 @@ class SimulatedLinkTest {
             Thread.sleep(400);
             assertFalse(sender.isDone(), "the sender should be held back by the simulated link's window");
             long t0 = System.nanoTime();
-            // a structured reason crosses; free text given to abort(String) stays in the aborting party's log
-            e.p0().abort(AbortReason.of("operator", "stopped the run"));
+            // a named reason crosses (stage and kind; free text would stay in the aborting party's log)
+            e.p0().abort(org.securetrain.runtime.AbortReason.of("link test", "operator stopped the run"));
             double abortSeconds = (System.nanoTime() - t0) / 1e9;
             // one held 512 KiB frame alone needs 1.05 s on this link: an abort behind it could not pass these bounds
             assertTrue(abortSeconds < 0.8, kind + ": abort took " + abortSeconds + " s");
@@ -219,7 +218,7 @@ class SimulatedLinkTest {
             assertInstanceOf(SessionException.class, se.getCause());
             ExecutionException re = assertThrows(ExecutionException.class, () -> receiver.get(2, TimeUnit.SECONDS));
             assertInstanceOf(PeerAbortedException.class, re.getCause(), re.getCause().toString());
-            assertTrue(re.getCause().getMessage().contains("operator: stopped the run"), re.getCause().getMessage());
+            assertTrue(re.getCause().getMessage().contains("operator stopped the run"), re.getCause().getMessage());
             double seen = (System.nanoTime() - t0) / 1e9;
             assertTrue(seen < 0.8, kind + ": the peer saw the abort after " + seen + " s");
         } finally {

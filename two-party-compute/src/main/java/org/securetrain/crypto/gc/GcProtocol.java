@@ -9,6 +9,7 @@ import org.securetrain.crypto.ot.BlockCotReceiver;
 import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.AgreementException;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
@@ -239,14 +240,16 @@ public final class GcProtocol {
     /**
      * Refuses a run whose parameters this party found invalid, without hanging the peer: ends the session
      * with {@code reason} (the peer's pending calls fail at once with a
-     * {@link org.securetrain.runtime.PeerAbortedException} naming it) and returns the exception to throw.
+     * {@link org.securetrain.runtime.PeerAbortedException} naming it) and returns the exception to throw. The
+     * reason names only the call's parameters (element counts, lengths, bit widths, the circuit), so it crosses
+     * as an exchanged parameter ({@link AgreementException}), as round 1's rejection header carried it.
      */
     public IllegalArgumentException reject(String reason) {
         ensureUsable();
         broken = true;
         try {
-            session.abort("party " + session.party() + " rejected the garbled-circuit run on stream '" + ch.name()
-                    + "': " + reason);
+            session.abort(AbortReason.failure("gc " + ch.name(), new AgreementException("party " + session.party()
+                    + " rejected the garbled-circuit run on stream '" + ch.name() + "': " + reason)));
         } catch (RuntimeException ignored) {
             // session already down
         }

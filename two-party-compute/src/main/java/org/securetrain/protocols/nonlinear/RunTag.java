@@ -56,7 +56,7 @@ public record RunTag(Kind kind, int n, int params) {
             Kind k = Kind.of((int) (peer >>> 56));
             String other = (k == null ? "an unknown protocol (" + (peer >>> 56) + ")" : k.label) + " on n="
                     + (peer & 0xFFFFFFFFL) + " (parameters 0x" + Long.toHexString(peer >>> 32 & 0xFFFFFF) + ")";
-            throw new AgreementException("this party runs " + this + ", the peer " + other);
+            throw new AgreementException("this party runs " + this + ", the peer runs " + other);
         }
     }
 

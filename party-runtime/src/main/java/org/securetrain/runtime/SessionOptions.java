@@ -122,6 +122,7 @@ public final class SessionOptions {
      * (the default) means none. Not part of the handshake: each party shapes its own direction.
      */
     public LinkProfile link() { return link; }
+    /**
      * The readable configuration the {@link #configHash()} was computed over, field name to canonical value
      * (empty if none was given). Sent to the peer only when the hashes differ, so that both parties can name
      * the fields that differ; it holds configuration (architecture, precision, learning rate), never data.

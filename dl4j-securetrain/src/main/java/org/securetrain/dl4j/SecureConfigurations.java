@@ -36,6 +36,7 @@ import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.serde.JsonMappers;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
@@ -180,6 +181,56 @@ public final class SecureConfigurations {
             nnc.clearVariables();
         }
         return c.toJson();
+    }
+
+    /**
+     * The hash a training session's handshake compares (see {@link SecurePartyContext.Builder#configHash}):
+     * {@link #hash} plus the choices both parties must make alike: the loss mode with its named leakage, the
+     * insecure debug reveal, the non-linear protocols and the range guard (both change what crosses). Null leakage is the insecure single-process reference, which has no session.
+     */
+    static byte[] sessionHash(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage leakage,
+            boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks) {
+        java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
+        MultiLayerConfiguration secure = toSecure(conf);
+        requireLogitsNotAffineInTheDataOwnersInput(secure);
+        return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(hash(secure, fracBits)),
+                leakage.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
+                "rangeChecks=" + rangeChecks);
+    }
+
+    /**
+     * Label-owner mode shows the data owner the exact logits. When nothing non-linear (a ReLU or another
+     * non-identity activation, or a max-pooling) lies between the input and the output layer, the logits are an
+     * affine function of the data owner's own input, logits = X A + c, and a few batches of its choosing reveal A
+     * and c exactly: the model. Such a configuration is refused in this mode.
+     */
+    private static boolean isNonLinear(Layer l) {
+        var max = org.deeplearning4j.nn.conf.layers.PoolingType.MAX;
+        if (l instanceof SubsamplingLayer s) { // and Subsampling1DLayer
+            return s.getPoolingType() == max;
+        }
+        if (l instanceof GlobalPoolingLayer g) {
+            return g.getPoolingType() == max;
+        }
+        IActivation fn = l instanceof BaseLayer b ? b.getActivationFn()
+                : l instanceof ActivationLayer a ? a.getActivationFn() : null;
+        return fn != null && !(fn instanceof ActivationIdentity);
+    }
+
+    static void requireLogitsNotAffineInTheDataOwnersInput(MultiLayerConfiguration secure) {
+        List<NeuralNetConfiguration> confs = secure.getConfs();
+        for (int i = 0; i < confs.size() - 1; i++) {
+            Layer l = confs.get(i).getLayer();
+            if (isNonLinear(l)) {
+                return;
+            }
+        }
+        int last = confs.size() - 1;
+        throw new UnsupportedConfigurationException(last, confs.get(last).getLayer().getClass().getSimpleName(),
+                "in label-owner loss mode the data owner receives the exact logits, and in this network they are an "
+                        + "affine function of the data owner's own input (no non-linear activation or max-pooling before the output "
+                        + "layer): from a few batches of its choosing it would solve for the weights exactly. Add a "
+                        + "non-linear layer, or train this network in private-loss mode (issue 16; not implemented yet)");
     }
 
     /** The plain twin of a secure configuration (for the revealed network). */

@@ -125,20 +125,26 @@ public final class SecureNetworks {
         return plain;
     }
 
+    /**
+     * A two-party context's session must carry the hash of this configuration with this context's choices (precision,
+     * loss mode and its leakage, debug reveal), so both parties agreed to all of them at the handshake; in
+     * label-owner mode a network whose logits are affine in the data owner's input is refused.
+     */
     private static void checkSessionHash(MultiLayerConfiguration conf, SecurePartyContext ctx) {
+        if (ctx.labelOwnerLeakage() != null) {
+            SecureConfigurations.requireLogitsNotAffineInTheDataOwnersInput(SecureConfigurations.toSecure(conf));
+        }
         if (ctx.session() == null) {
             return;
         }
-        // With the non-linear settings (what the launcher uses), or without (then parties on different engines
-        // fail at their first non-linear call, with both protocol descriptions, instead of at the handshake).
-        byte[] actual = ctx.session().options().configHash();
-        NonlinearSettings nl = ctx.nonlinear();
-        boolean bound = nl != null && MessageDigest.isEqual(SecureConfigurations.hash(conf, ctx.fracBits(), nl), actual);
-        if (!bound && !MessageDigest.isEqual(SecureConfigurations.hash(conf, ctx.fracBits()), actual)) {
-            throw new IllegalStateException("the session was not opened with this configuration's hash: build "
-                    + "SessionOptions with configHash(SecureTrain.configHash(conf, " + ctx.fracBits()
-                    + (nl == null ? "" : ", " + nl.spec()) + ")) at both parties, so that mismatched configurations "
-                    + "fail at the handshake");
+        byte[] expected = ctx.configHash(conf);
+        if (!MessageDigest.isEqual(expected, ctx.session().options().configHash())) {
+            throw new IllegalStateException("the session was not opened with this context's configuration hash: build "
+                    + "SessionOptions with configHash(builder.configHash(conf)) at both parties, from the same "
+                    + "fracBits (" + ctx.fracBits() + "), non-linear settings (" + (ctx.nonlinear() == null ? "default"
+                    : ctx.nonlinear().configString()) + "), range guard, loss mode (labelOwnerLoss(" + ctx.labelOwnerLeakage() + "))"
+                    + (ctx.debugRevealWeights() ? " and insecureDebugRevealWeights()" : " and no debug reveal")
+                    + ", so that parties that differ fail at the handshake");
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
@@ -24,20 +25,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one party brings to secure training: its role, the session with the peer, the two-party
- * backend, the fixed-point precision and the loss-visibility choice. Attach it to a network with
- * {@link SecureTrain#attach}; it is never stored in a configuration.
+ * backend, the fixed-point precision, the loss mode with its named leakage and the loss-visibility choice.
+ * Attach it to a network with {@link SecureTrain#attach}; it is never stored in a configuration.
  *
  * <pre>{@code
- * SecurePartyContext ctx = SecurePartyContext.builder()
- *         .session(session)                       // role taken from the session
+ * SecurePartyContext.Builder b = SecurePartyContext.builder()
  *         .fracBits(20)
  *         .nonlinear(NonlinearEngine.OT)          // the default; GC: garbled circuits as in round 1
- *         .lossVisibility(LossVisibility.BOTH_PARTIES)   // decided by the data owner
- *         .build();                               // builds the TwoPartyBackend (or give .backend(...))
+ *         .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS)  // both parties: the leakage accepted
+ *         .lossVisibility(LossVisibility.BOTH_PARTIES);  // decided by the data owner
+ * Session session = ... SessionOptions.builder(role).configHash(b.configHash(conf)) ...;  // both parties
+ * SecurePartyContext ctx = b.session(session).build();  // builds the TwoPartyBackend (or give .backend(...))
  * }</pre>
- * The session's configuration hash should be {@link SecureTrain#configHash(
- * org.deeplearning4j.nn.conf.MultiLayerConfiguration, int, NonlinearSettings)} with the same non-linear settings,
- * so that parties that would run different protocols fail at the handshake.
+ * The session's configuration hash must be {@link Builder#configHash} of the same settings at both parties,
+ * so that parties that would run different protocols or modes fail at the handshake.
+ *
+ * <p>What a two-party context runs is verified by type, not by what the backend says about itself: the backend
+ * behind any {@link ForwardingBackend} decorators must be a {@link TwoPartyBackend} over this context's session
+ * ({@link Backend} is sealed, so nothing else can pass for one).
  *
  * <p>For tests only, {@link Builder#insecurePlaintextReferenceForTests()} selects the INSECURE single-process
  * reference backend: one network acting for both parties, no session, no messages. It logs a warning and
@@ -59,6 +64,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final Backend backend;
     private final FixedPoint fixedPoint;
     private final LossVisibility lossVisibility;
+    private final LabelOwnerLeakage labelOwnerLeakage;
     private final boolean debugRevealWeights;
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
@@ -68,8 +74,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final Session.Computation computing;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            boolean debugRevealWeights, boolean ownsBackend, Session.Computation computing) {
+            LabelOwnerLeakage labelOwnerLeakage, boolean debugRevealWeights, boolean ownsBackend,
+            Session.Computation computing) {
         this.computing = computing;
+        this.labelOwnerLeakage = labelOwnerLeakage;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -117,6 +125,21 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     public NonlinearSettings nonlinear() {
         TwoPartyBackend b = ForwardingBackend.find(backend, TwoPartyBackend.class);
         return b == null ? null : b.nonlinear();
+    }
+
+    /** The leakage this party accepted with label-owner loss mode; null for the insecure reference if not set. */
+    public LabelOwnerLeakage labelOwnerLeakage() {
+        return labelOwnerLeakage;
+    }
+
+    /**
+     * The configuration hash this context's session must have been opened with (what
+     * {@link Builder#configHash} returned for the same settings); {@link SecureTrain#attach} checks it.
+     */
+    public byte[] configHash(MultiLayerConfiguration conf) {
+        NonlinearSettings nl = nonlinear();
+        return SecureConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
+                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend);
     }
 
     /** True for the insecure single-process reference. */
@@ -268,8 +291,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     @Override
     public String toString() {
         return "SecurePartyContext{" + (isInsecureReference() ? "INSECURE plaintext reference" : "role=" + role)
-                + ", f=" + fracBits() + ", loss=" + lossVisibility + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
+                + ", f=" + fracBits() + ", loss=" + lossVisibility
+                + (labelOwnerLeakage != null ? ", label-owner mode (" + labelOwnerLeakage + ")" : "")
+                + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
     }
+
+    private static final String NO_LOSS_MODE = "choose the loss mode at both parties: labelOwnerLoss("
+            + "LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch; "
+            + "docs/SECURITY.md). Private-loss mode (issue 16) is not implemented yet";
 
     public static final class Builder {
         private Role role;
@@ -280,6 +309,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private boolean insecureReference;
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
+        private LabelOwnerLeakage labelOwnerLeakage;
         private boolean debugRevealWeights;
         private NonlinearSettings nonlinear;
         private boolean rangeChecks = true;
@@ -343,13 +373,45 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
 
         /**
+         * Label-owner loss mode (DESIGN.md 4.6; the only mode until private loss, issue 16): the data owner
+         * receives the exact logits and computes softmax, loss and gradient in the clear. Required of both parties
+         * in a two-party context, with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
+         * is in {@link #configHash}, so both parties agree to it at the handshake. Networks whose logits are an
+         * affine function of the data owner's input are refused in this mode (see {@link LabelOwnerLeakage}).
+         */
+        public Builder labelOwnerLoss(LabelOwnerLeakage accepted) {
+            this.labelOwnerLeakage = Objects.requireNonNull(accepted, "the accepted leakage");
+            return this;
+        }
+
+        /**
          * INSECURE debugging aid: reveal the weights to both parties after every update and show them in
-         * DL4J's parameter view (UI, {@code params()}). Reveals the model to the data owner. Both parties must
-         * set it alike.
+         * DL4J's parameter view (UI, {@code params()}). Reveals the model to the data owner. It is part of
+         * {@link #configHash}: a session opened without it at both parties refuses a context with it (at attach),
+         * and parties that differ fail at the handshake, so it never runs unless both parties chose it.
          */
         public Builder insecureDebugRevealWeights() {
             this.debugRevealWeights = true;
             return this;
+        }
+
+        /**
+         * The hash both parties' session options must carry ({@code SessionOptions.Builder.configHash}): the
+         * configuration, the fixed-point precision, the loss mode with its accepted leakage, the debug reveal, the
+         * non-linear protocols ({@link #nonlinear}, default {@link NonlinearSettings#defaults()}) and the range
+         * guard ({@link #rangeChecks}), so that parties that differ in any of them fail at the handshake. Set {@link #fracBits} and
+         * {@link #labelOwnerLoss} first. Refuses (like {@link SecureTrain#attach}) a configuration that cannot run
+         * in the chosen mode.
+         */
+        public byte[] configHash(MultiLayerConfiguration conf) {
+            if (fracBits == null) {
+                throw new IllegalStateException("set fracBits before computing the configuration hash");
+            }
+            if (labelOwnerLeakage == null) {
+                throw new IllegalStateException(NO_LOSS_MODE);
+            }
+            return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
+                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
         }
 
         /**
@@ -369,7 +431,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          */
         public Builder insecurePlaintextReferenceForTests(Backend reference) {
             Objects.requireNonNull(reference, "reference backend");
-            if (!reference.isInsecureReference() || !reference.actsFor(0) || !reference.actsFor(1)) {
+            if (!(ForwardingBackend.innermost(reference) instanceof InsecurePlaintextBackend)) {
                 throw new IllegalArgumentException("not a single-process plaintext reference backend: " + reference);
             }
             this.insecureReference = true;
@@ -423,7 +485,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
                 SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
-                        lossVisibility, debugRevealWeights, false, null);
+                        lossVisibility, labelOwnerLeakage, debugRevealWeights, false, null);
                 c.jointSeed = testSeed;
                 return c;
             }
@@ -437,6 +499,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             Role r = session.role();
             if (backend != null && backendFactory != null) {
                 throw new IllegalStateException("give at most one of backend(Backend) or backend(Function<Session, Backend>)");
+            }
+            if (labelOwnerLeakage == null) {
+                throw new IllegalStateException(NO_LOSS_MODE);
             }
             boolean builtHere = backend == null && backendFactory == null;
             // secure computation starts with the backend's set-up: the peer may work long between two messages
@@ -456,9 +521,16 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 throw e;
             }
             try {
-                if (be.isInsecureReference()) {
+                // verified by type (Backend is sealed), not by a flag the backend reports about itself
+                Backend core = ForwardingBackend.innermost(be);
+                if (core instanceof InsecurePlaintextBackend) {
                     throw new IllegalStateException("the insecure plaintext reference backend cannot run in a two-party "
                             + "session: it would compute on this party's share alone and protects nothing");
+                }
+                if (!(core instanceof TwoPartyBackend tpb) || tpb.session() != session) {
+                    throw new IllegalStateException("a two-party context runs only a TwoPartyBackend over its own "
+                            + "session (optionally behind ForwardingBackend decorators); got " + be.getClass().getName()
+                            + " over " + (core instanceof TwoPartyBackend ? "another session" : core.getClass().getName()));
                 }
                 if (!be.actsFor(r.id()) || be.actsFor(r.peer().id())) {
                     throw new IllegalStateException("the backend must act for this party (" + r + ") and only for it");
@@ -467,8 +539,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                     throw new IllegalStateException("fracBits " + fracBits + " disagrees with the backend's "
                             + be.fixedPoint().fracBits());
                 }
-                TwoPartyBackend tpb = ForwardingBackend.find(be, TwoPartyBackend.class);
-                if (nonlinear != null && tpb != null && !nonlinear.equals(tpb.nonlinear())) {
+                if (nonlinear != null && !nonlinear.equals(tpb.nonlinear())) {
                     throw new IllegalStateException("non-linear settings " + nonlinear.configString()
                             + " disagree with the backend's " + tpb.nonlinear().configString());
                 }
@@ -480,7 +551,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
             return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
-                    debugRevealWeights, backend == null, computing);
+                    labelOwnerLeakage, debugRevealWeights, backend == null, computing);
         }
     }
 }

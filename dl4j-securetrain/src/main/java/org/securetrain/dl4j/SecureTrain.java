@@ -19,8 +19,10 @@ import org.securetrain.runtime.SessionOptions;
  * {@link SecurePartyContext} is attached. Both parties run the same program, each with its own context:
  *
  * <pre>{@code
- * byte[] hash = SecureTrain.configHash(conf, f);          // -> SessionOptions.builder(role).configHash(hash)
- * SecurePartyContext ctx = SecurePartyContext.builder().session(session).fracBits(f).backend(...).build();
+ * SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(f)
+ *         .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
+ * byte[] hash = b.configHash(conf);                       // -> SessionOptions.builder(role).configHash(hash)
+ * SecurePartyContext ctx = b.session(session).backend(...).build();
  * MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
  * net.fit(ctx.sharedIterator(dataOwner ? trainIter : null));
  * MultiLayerNetwork plain = SecureTrain.reveal(net, ctx);  // the model owner gets the trained network
@@ -48,24 +50,15 @@ public final class SecureTrain {
     }
 
     /**
-     * SHA-256 of the secure configuration's JSON and the fixed-point bits: what both parties must agree on.
-     * Build the session's {@link SessionOptions.Builder#configHash} from it so that mismatched parties fail
-     * at the handshake. Accepts the ordinary or the secure configuration (same hash). Left out because they
-     * do not change what is computed jointly: the seeds (only the model owner's initialisation uses one),
-     * the iteration/epoch counters and the parameter-name lists DL4J fills in at init.
+     * SHA-256 of the secure configuration's JSON and the fixed-point bits: what exported state and checkpoints
+     * record (the shares depend on nothing else). A session's {@link SessionOptions.Builder#configHash} binds more
+     * (the loss mode and its leakage, the debug reveal): take it from
+     * {@link SecurePartyContext.Builder#configHash}. Accepts the ordinary or the secure configuration (same hash).
+     * Left out because they do not change what is computed jointly: the seeds (only the model owner's
+     * initialisation uses one), the iteration/epoch counters and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] configHash(MultiLayerConfiguration conf, int fracBits) {
         return SecureConfigurations.hash(conf, fracBits);
-    }
-
-    /**
-     * {@link #configHash(MultiLayerConfiguration, int)} that also binds the non-linear protocol choice
-     * ({@link NonlinearSettings#configString()}): what a training session's handshake should compare, so that
-     * parties that would run different protocols (e.g. one on garbled circuits, one on OT) fail there. The
-     * two-argument hash stays what checkpoints and exported shares record: shares do not depend on the engine.
-     */
-    public static byte[] configHash(MultiLayerConfiguration conf, int fracBits, NonlinearSettings nonlinear) {
-        return SecureConfigurations.hash(conf, fracBits, nonlinear);
     }
 
     /**
@@ -86,7 +79,9 @@ public final class SecureTrain {
     }
 
     /**
-     * Builds and initialises the secure network; initial weights from DL4J's initialiser (conf's seed).
+     * Builds and initialises the secure network; initial weights from DL4J's initialiser (conf's seed). The
+     * context's session must carry {@link SecurePartyContext#configHash}; in label-owner mode a network whose
+     * logits are an affine function of the data owner's input is refused ({@link LabelOwnerLeakage}).
      * A convolution with ReLU directly followed by max pooling applies its ReLU after the pooling
      * ({@link ReluMaxPoolFusion}: the same result, a quarter of the garbled ReLUs for 2x2 pooling), decided
      * from the configuration alone, so both parties do the same and the config hash still binds them.

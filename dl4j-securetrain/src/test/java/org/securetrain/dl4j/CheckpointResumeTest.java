@@ -270,7 +270,7 @@ class CheckpointResumeTest {
     }
 
     static SecurePartyContext context(Session s) {
-        return SecurePartyContext.builder().session(s).fracBits(F).backend(TwoPartyHarness.backendFactory(F)).build();
+        return TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F)).build();
     }
 
     static PartyOut fitFromScratch(Session s, Path dir, int crashAfter) {

@@ -30,7 +30,7 @@ public final class DataOwnerProcessMain {
         SessionOptions o = SecureTrainTlsTest.options(Role.DATA_OWNER, conf, Long.parseLong(args[4]));
         try (TlsSession s = TlsTransport.builder().options(o).identity(me).pinnedPeer(args[3])
                 .connectTimeout(Duration.ofSeconds(30)).connect(new InetSocketAddress("127.0.0.1", port));
-             SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(SecureTrainTlsTest.F)
+             SecurePartyContext ctx = TwoPartyHarness.terms(SecureTrainTlsTest.F).session(s)
                      .backend(TwoPartyHarness.backendFactory(SecureTrainTlsTest.F)).build()) {
             System.out.println("READY " + ProcessHandle.current().pid());
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);

@@ -140,7 +140,12 @@ final class Parity {
             int epochs, boolean rangeChecks) {
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         MultiLayerNetwork plain = plain(conf, batches, epochs, plainScores);
-        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
+        byte[] hash = TwoPartyHarness.terms(F).rangeChecks(rangeChecks).configHash(conf);
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
+                org.securetrain.runtime.SessionOptions.builder(org.securetrain.runtime.Role.MODEL_OWNER).configHash(hash)
+                        .build(),
+                org.securetrain.runtime.SessionOptions.builder(org.securetrain.runtime.Role.DATA_OWNER).configHash(hash)
+                        .build())) {
             TwoPartyRunner.Results<Object[], Object[]> r = TwoPartyRunner.run(
                     pair.party(0), s -> party(s, backends, conf, null, epochs, rangeChecks),
                     pair.party(1), s -> party(s, backends, conf, batches, epochs, rangeChecks));
@@ -152,7 +157,7 @@ final class Parity {
 
     private static Object[] party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf,
             List<DataSet> batchesOrNull, int epochs, boolean rangeChecks) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).backend(backends)
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s).backend(backends)
                 .rangeChecks(rangeChecks).build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();

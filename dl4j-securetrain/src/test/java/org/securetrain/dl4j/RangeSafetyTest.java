@@ -135,8 +135,8 @@ class RangeSafetyTest {
     }
 
     private static Object train(org.securetrain.runtime.Session s, MultiLayerConfiguration conf, List<DataSet> data) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(Parity.F)
-                .backend(TwoPartyHarness.openSharesFactory(Parity.F)).build()) {
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(Parity.F).session(s)
+                .backend(TwoPartyHarness.backendFactory(Parity.F)).build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             net.fit(ctx.sharedIterator(data == null ? null : Parity.iterator(data)), 3);
             return null;

@@ -98,15 +98,15 @@ class ReluMaxPoolFusionTest {
             super(inner);
         }
 
-        public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+        @Override
+        protected void onReluTruncate(long[] z, ProtocolId id, ReluOutput result) {
             reluElements += z.length;
-            return super.reluTruncate(z, id);
         }
 
     }
 
     /**
-     * Two parties (open-shares test backend: fast, real messages) train one batch of the conv net: the garbled
+     * Two parties (the real backend) train one batch of the conv net: the
      * ReLU sees the pooled conv outputs (4x4x4 per sample) and the dense layer's 12, not the 8x8x4 conv outputs.
      */
     @Test
@@ -125,12 +125,13 @@ class ReluMaxPoolFusionTest {
     }
 
     static long oneStep(Session s, MultiLayerConfiguration conf, ToyBlobs dataOrNull, int batch) {
-        Function<Session, Backend> base = TwoPartyHarness.openSharesFactory(F);
-        CountingBackend be = new CountingBackend(base.apply(s));
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).backend(be).build()) {
+        Function<Session, Backend> base = TwoPartyHarness.backendFactory(F);
+        CountingBackend[] be = new CountingBackend[1];
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
+                .backend(x -> be[0] = new CountingBackend(base.apply(x))).build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
             net.fit(ctx.sharedIterator(dataOrNull == null ? null : dataOrNull.iterator(batch)), 1);
-            return be.reluElements;
+            return be[0].reluElements;
         }
     }
 }

@@ -134,13 +134,17 @@ class SecureTrainLifecycleTest {
             assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder().fracBits(F)
                     .insecurePlaintextReferenceForTests().session(pair.party(0)).build());
             // the reference backend itself is refused in a two-party context
-            IllegalStateException r = assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder()
+            IllegalStateException r = assertThrows(IllegalStateException.class, () -> TwoPartyHarness.terms(F)
                     .session(pair.party(0)).backend(new org.securetrain.backend.InsecurePlaintextBackend(
                             org.securetrain.ring.FixedPoint.of(F))).build());
             assertTrue(r.getMessage().contains("insecure"), r.getMessage());
-            // fixed-point mismatch between context and backend
-            assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder().session(pair.party(0))
-                    .fracBits(20).backend(TwoPartyHarness.openSharesFactory(F)).build());
+            // fixed-point mismatch between context and backend (the backend's set-up runs at both parties)
+            IllegalStateException f = assertThrows(IllegalStateException.class, () -> org.securetrain.runtime
+                    .TwoPartyRunner.run(pair.party(0), s -> TwoPartyHarness.terms(F).fracBits(20).session(s)
+                            .backend(TwoPartyHarness.backendFactory(F)).build(),
+                    pair.party(1), s -> TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F))
+                            .build()));
+            assertTrue(f.getMessage().contains("fracBits 20"), f.getMessage());
         }
     }
 }

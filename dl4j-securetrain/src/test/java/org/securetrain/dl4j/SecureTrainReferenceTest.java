@@ -20,7 +20,9 @@ import org.securetrain.layers.ops.DenseOp;
  * Single process, INSECURE plaintext reference backend (one network plays both parties): an ordinary DL4J
  * configuration, attached and trained with fit(iterator), against plaintext DL4J from the same seed and the
  * same batch order. Checks the DL4J integration (layer lifecycle, shapes, layouts, update placement, score,
- * reveal) independently of the cryptography.
+ * reveal) independently of the cryptography. The reference backend is deterministic; measured at f = 24: max
+ * relative loss difference 4.2e-6 (MLP, Sgd), 1.2e-5 (MLP, Nesterovs), 9.5e-6 (max-pool net); revealed outputs
+ * within 1.2e-5 to 1.5e-5. The bounds are about 10x those.
  */
 class SecureTrainReferenceTest {
     static final int F = 24;
@@ -62,7 +64,7 @@ class SecureTrainReferenceTest {
         double rel = r.maxRelScoreDiff();
         System.out.printf("MLP Sgd f=%d: max relative loss difference over %d iterations %.3e (first %.5f, last %.5f)%n",
                 F, r.plainScores().size(), rel, r.plainScores().get(0), r.plainScores().get(59));
-        assertTrue(rel < 1e-3, "per-iteration loss relative difference " + rel);
+        assertTrue(rel < 1e-4, "per-iteration loss relative difference " + rel); // measured: see the class comment
         assertTrue(r.plainScores().get(59) < r.plainScores().get(0) * 0.8, "training must make progress");
         assertLayerTypes(r.secure());
         assertRevealedMatches(r, data);
@@ -81,7 +83,7 @@ class SecureTrainReferenceTest {
         Run r = train(TestConfs.mlp(new Nesterovs(0.02, 0.9), 5), data, 24, 6);
         double rel = r.maxRelScoreDiff();
         System.out.printf("MLP Nesterovs f=%d: max relative loss difference %.3e%n", F, rel);
-        assertTrue(rel < 1e-3, "per-iteration loss relative difference " + rel);
+        assertTrue(rel < 1e-4, "per-iteration loss relative difference " + rel); // measured: see the class comment
         assertRevealedMatches(r, data);
     }
 
@@ -92,7 +94,7 @@ class SecureTrainReferenceTest {
         assertEquals(50, r.secureScores().size());
         double rel = r.maxRelScoreDiff();
         System.out.printf("max-pool net f=%d: max relative loss difference %.3e%n", F, rel);
-        assertTrue(rel < 1e-3, "per-iteration loss relative difference " + rel);
+        assertTrue(rel < 1e-4, "per-iteration loss relative difference " + rel); // measured: see the class comment
         assertRevealedMatches(r, data);
     }
 
@@ -121,7 +123,7 @@ class SecureTrainReferenceTest {
         INDArray outPlain = r.plain().output(x);
         INDArray outRevealed = r.revealed().output(x);
         double diff = outPlain.sub(outRevealed).amaxNumber().doubleValue();
-        assertTrue(diff < 1e-3, "revealed network output differs from plaintext DL4J by " + diff);
+        assertTrue(diff < 1.5e-4, "revealed network output differs from plaintext DL4J by " + diff);
         Evaluation ePlain = new Evaluation(3);
         ePlain.eval(labels, outPlain);
         Evaluation eRevealed = new Evaluation(3);

@@ -2,7 +2,6 @@ package org.securetrain.dl4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.time.Duration;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,7 +16,6 @@ import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.runtime.HandshakeException;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
-import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -62,7 +60,8 @@ class SecureTrainTwoPartyTest {
         System.out.printf("two-party MLP: %d iterations, max relative loss difference %.3e; traffic data owner %s%n",
                 plainScores.scores.size(), rel, r.dataOwner().traffic().total());
         assertEquals(50, r.dataOwner().scores().size());
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
+        // measured 9.8e-6; a secure-only 1.01x learning rate gives 1.0e-2
+        assertTrue(rel < 1e-4, "data owner's loss vs plaintext DL4J: " + rel);
         assertEquals(r.dataOwner().scores(), r.modelOwner().scores(), "the model owner sees the shared loss");
 
         // reveal: a plain network at the model owner only
@@ -71,7 +70,8 @@ class SecureTrainTwoPartyTest {
         assertNotNull(revealed);
         INDArray x = data.features(0, 240).castTo(DataType.DOUBLE);
         double diff = plain.output(x).sub(revealed.output(x)).amaxNumber().doubleValue();
-        assertTrue(diff < 1e-3, "revealed output differs from plaintext DL4J by " + diff);
+        System.out.printf("two-party MLP: revealed output differs from plaintext DL4J by %.2e%n", diff);
+        assertTrue(diff < 1.5e-4, "revealed output differs from plaintext DL4J by " + diff); // measured 1.1e-5
 
         // evaluation on shared data: real at the data owner; the model owner has no predictions (zeros)
         Evaluation ePlain = plain.evaluate(data.iterator(32));
@@ -98,7 +98,8 @@ class SecureTrainTwoPartyTest {
         double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
         System.out.printf("two-party max-pool net: %d iterations, max relative loss difference %.3e%n",
                 plainScores.scores.size(), rel);
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
+        // measured 2.1e-6; a secure-only 1.01x learning rate gives 3.5e-3
+        assertTrue(rel < 2e-5, "data owner's loss vs plaintext DL4J: " + rel);
         assertEquals(8, r.modelOwner().scores().size());
         assertTrue(r.modelOwner().scores().stream().allMatch(d -> Double.isNaN(d)),
                 "model owner must not see the loss: " + r.modelOwner().scores());
@@ -117,12 +118,13 @@ class SecureTrainTwoPartyTest {
         System.out.printf("two-party conv net: %d iterations, max relative loss difference %.3e, max weight "
                 + "difference %.2e; data owner traffic %s%n", plainScores.scores.size(), rel, w,
                 r.dataOwner().traffic().total());
-        assertTrue(rel < 1e-3, "data owner's loss vs plaintext DL4J: " + rel);
-        assertTrue(w < 1e-4, "revealed weights differ by " + w);
+        // measured 9.1e-7 and 8.1e-7; a secure-only 1.01x learning rate gives 3.2e-3 and 8.4e-4
+        assertTrue(rel < 1e-5, "data owner's loss vs plaintext DL4J: " + rel);
+        assertTrue(w < 1e-5, "revealed weights differ by " + w);
     }
 
     /**
-     * On the open-shares test backend, which checks on every product that a share declared zero (the model
+     * On the real backend behind a decorator that checks on every product that a share declared zero (the model
      * owner's share of the data owner's features, (0, X)) really is zero at that party.
      */
     @Test
@@ -131,9 +133,11 @@ class SecureTrainTwoPartyTest {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         plainTrained(conf, data, 16, 2, plainScores);
-        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.openSharesFactory(F), conf, F, data, 16, 2,
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.shareKindCheckingFactory(F), conf, F, data, 16, 2,
                 LossVisibility.BOTH_PARTIES);
-        assertTrue(maxRel(r.dataOwner().scores(), plainScores.scores) < 1e-3);
+        double rel = maxRel(r.dataOwner().scores(), plainScores.scores);
+        System.out.printf("two-party MLP behind the share-kind check: max relative loss difference %.3e%n", rel);
+        assertTrue(rel < 1e-5, "data owner's loss vs plaintext DL4J: " + rel); // measured 6.1e-7
     }
 
     @Test
@@ -150,19 +154,19 @@ class SecureTrainTwoPartyTest {
         MultiLayerConfiguration a = TestConfs.mlp(new Sgd(0.05), 1);
         NonlinearSettings ot = NonlinearSettings.of(NonlinearEngine.OT);
         NonlinearSettings gc = NonlinearSettings.of(NonlinearEngine.GC);
-        assertFalse(java.util.Arrays.equals(SecureTrain.configHash(a, F, ot), SecureTrain.configHash(a, F, gc)));
-        assertFalse(java.util.Arrays.equals(SecureTrain.configHash(a, F, ot),
-                SecureTrain.configHash(a, F, ot.withReluTruncation(org.securetrain.protocols.nonlinear.ReluTruncationOt.Mode.FAITHFUL))));
+        assertFalse(java.util.Arrays.equals(TwoPartyHarness.terms(F).nonlinear(ot).configHash(a), TwoPartyHarness.terms(F).nonlinear(gc).configHash(a)));
+        assertFalse(java.util.Arrays.equals(TwoPartyHarness.terms(F).nonlinear(ot).configHash(a),
+                TwoPartyHarness.terms(F).nonlinear(ot.withReluTruncation(org.securetrain.protocols.nonlinear.ReluTruncationOt.Mode.FAITHFUL)).configHash(a)));
         assertThrows(HandshakeException.class, () -> InMemoryTransport.pair(
-                SessionOptions.builder(Role.MODEL_OWNER).configHash(SecureTrain.configHash(a, F, ot)).build(),
-                SessionOptions.builder(Role.DATA_OWNER).configHash(SecureTrain.configHash(a, F, gc)).build()));
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(TwoPartyHarness.terms(F).nonlinear(ot).configHash(a)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(TwoPartyHarness.terms(F).nonlinear(gc).configHash(a)).build()));
     }
 
     @Test
     void contextRefusesABackendOnOtherNonlinearSettingsAndReportsItsOwn() {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 1);
         NonlinearSettings gc = NonlinearSettings.of(NonlinearEngine.GC);
-        byte[] hash = SecureTrain.configHash(conf, F, gc);
+        byte[] hash = TwoPartyHarness.terms(F).nonlinear(gc).configHash(conf);
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
                 SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
@@ -174,11 +178,11 @@ class SecureTrainTwoPartyTest {
 
     /** Builds the context from the settings (the backend is built by the context), then a mismatching one. */
     static String contexts(Session s, MultiLayerConfiguration conf, NonlinearSettings settings) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F).nonlinear(settings).build()) {
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s).nonlinear(settings).build()) {
             assertEquals(settings, ctx.nonlinear());
             SecureTrain.attach(conf, ctx); // the session hash binds these settings: accepted
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SecurePartyContext.builder()
-                    .session(s).fracBits(F).nonlinear(NonlinearEngine.OT).backend(ctx.backend()).build());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TwoPartyHarness.terms(F)
+                    .session(s).nonlinear(NonlinearEngine.OT).backend(ctx.backend()).build());
             assertTrue(e.getMessage().contains("nonlinear=gc"), e.getMessage());
             return ctx.nonlinear().spec();
         }
@@ -189,11 +193,18 @@ class SecureTrainTwoPartyTest {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 1);
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(SessionOptions.builder(Role.MODEL_OWNER).build(),
                 SessionOptions.builder(Role.DATA_OWNER).build())) {
-            Session s = pair.party(0);
-            SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
-                    .backend(TwoPartyHarness.openSharesFactory(F)).build(); // local construction, one party only
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SecureTrain.attach(conf, ctx));
-            assertTrue(e.getMessage().contains("configHash"), e.getMessage());
+            var r = TwoPartyRunner.run(pair.party(0), s -> attachFailure(s, conf), pair.party(1),
+                    s -> attachFailure(s, conf));
+            for (IllegalStateException e : new IllegalStateException[] {r.party0(), r.party1()}) {
+                assertTrue(e.getMessage().contains("configHash"), e.getMessage());
+            }
+        }
+    }
+
+    private static IllegalStateException attachFailure(Session s, MultiLayerConfiguration conf) {
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F))
+                .build()) {
+            return assertThrows(IllegalStateException.class, () -> SecureTrain.attach(conf, ctx));
         }
     }
 
@@ -201,23 +212,23 @@ class SecureTrainTwoPartyTest {
     void dataOwnerIteratorFailureStopsBothPartiesWithoutHanging() {
         ToyBlobs data = new ToyBlobs(96, 16, 3, 5, 4.0);
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 3);
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
-                RuntimeException[] seen = new RuntimeException[2];
-                assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
-                        pair.party(0), s -> failingParty(s, conf, null, seen, 0),
-                        pair.party(1), s -> failingParty(s, conf, data, seen, 1)));
-                assertNotNull(seen[0], "model owner must fail too");
-                assertNotNull(seen[1]);
-                assertTrue(seen[1].getMessage().contains("disk on fire"), seen[1].getMessage());
-                assertTrue(seen[0].getMessage().contains("IllegalStateException"), "model owner learns what: " + seen[0]);
-            }
-        });
+        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
+            RuntimeException[] seen = new RuntimeException[2];
+            assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
+                    pair.party(0), s -> failingParty(s, conf, null, seen, 0),
+                    pair.party(1), s -> failingParty(s, conf, data, seen, 1)));
+            assertNotNull(seen[0], "model owner must fail too");
+            assertNotNull(seen[1]);
+            assertTrue(seen[1].getMessage().contains("disk on fire"), seen[1].getMessage());
+            assertTrue(seen[0].getMessage().contains("IllegalStateException"), "model owner learns what: " + seen[0]);
+            // without hanging: told by the data owner's abort, not by a receive timeout
+            org.securetrain.runtime.testing.Failures.assertNotATimeout(seen[0], "the model owner");
+        }
     }
 
     private static Void failingParty(Session s, MultiLayerConfiguration conf, ToyBlobs data, RuntimeException[] seen,
             int me) {
-        SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
+        SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
                 .backend(TwoPartyHarness.backendFactory(F)).build();
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         ToyBlobs.FixedBatchIterator it = null;
@@ -239,25 +250,25 @@ class SecureTrainTwoPartyTest {
     void aLayerFailureAtOnePartyEndsTheSessionSoThePeerFailsFast() {
         ToyBlobs data = new ToyBlobs(96, 16, 4, 5, 4.0); // 4 classes, the network has 3: data owner's labels are wrong
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 3);
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
-                RuntimeException[] seen = new RuntimeException[2];
-                RuntimeException e = assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
-                        pair.party(0), s -> failingFit(s, conf, null, seen, 0),
-                        pair.party(1), s -> failingFit(s, conf, data, seen, 1)));
-                assertTrue(seen[1].getMessage().contains("labels must be"), seen[1].getMessage());
-                assertInstanceOf(SessionException.class, seen[0], "model owner sees the aborted session: " + seen[0]);
-                assertTrue(seen[0].getMessage().contains("layer 1 (SecureOutputLayer")
-                        && seen[0].getMessage().contains("IllegalArgumentException"), seen[0].getMessage());
-                assertFalse(seen[0].getMessage().contains("labels must be"), "the message stays local");
-                assertNotNull(e);
-            }
-        });
+        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, conf, F)) {
+            RuntimeException[] seen = new RuntimeException[2];
+            RuntimeException e = assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
+                    pair.party(0), s -> failingFit(s, conf, null, seen, 0),
+                    pair.party(1), s -> failingFit(s, conf, data, seen, 1)));
+            assertTrue(seen[1].getMessage().contains("labels must be"), seen[1].getMessage());
+            // fails fast: the peer's abort (a PeerAbortedException), not a receive timeout
+            assertInstanceOf(org.securetrain.runtime.PeerAbortedException.class, seen[0],
+                    "model owner sees the aborted session: " + seen[0]);
+            assertTrue(seen[0].getMessage().contains("layer 1 (SecureOutputLayer")
+                    && seen[0].getMessage().contains("IllegalArgumentException"), seen[0].getMessage());
+            assertFalse(seen[0].getMessage().contains("labels must be"), "the message stays local");
+            assertNotNull(e);
+        }
     }
 
     private static Void failingFit(Session s, MultiLayerConfiguration conf, ToyBlobs data, RuntimeException[] seen,
             int me) {
-        SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(F)
+        SecurePartyContext ctx = TwoPartyHarness.terms(F).session(s)
                 .backend(TwoPartyHarness.backendFactory(F)).build();
         MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         try {

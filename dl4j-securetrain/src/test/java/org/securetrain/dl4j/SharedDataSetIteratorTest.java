@@ -20,7 +20,7 @@ class SharedDataSetIteratorTest {
     static final int F = 16;
 
     private static SecurePartyContext ctx(Session s) {
-        return SecurePartyContext.builder().session(s).fracBits(F).backend(TwoPartyHarness.openSharesFactory(F)) /* the iterators use no backend */.build();
+        return TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F)).build();
     }
 
     /** Two epochs through DL4J's own pattern (hasNext/next, reset) with a smaller last batch. */
@@ -113,9 +113,12 @@ class SharedDataSetIteratorTest {
         assertThrows(UnsupportedOperationException.class, () -> it.setPreProcessor(null));
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(SessionOptions.builder(Role.MODEL_OWNER).build(),
                 SessionOptions.builder(Role.DATA_OWNER).build())) {
-            SecurePartyContext mo = ctx(pair.party(0));
+            var both = TwoPartyRunner.run(pair.party(0), SharedDataSetIteratorTest::ctx, pair.party(1),
+                    SharedDataSetIteratorTest::ctx);
+            SecurePartyContext mo = both.party0();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> mo.sharedIterator(new ToyBlobs(8, 4, 2, 1, 1.0).iterator(4)));
+            assertThrows(IllegalArgumentException.class, () -> both.party1().sharedIterator(null));
             assertTrue(e.getMessage().contains("model owner"), e.getMessage());
         }
     }

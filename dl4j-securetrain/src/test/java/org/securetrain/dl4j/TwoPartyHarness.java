@@ -28,9 +28,46 @@ final class TwoPartyHarness {
         return s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits));
     }
 
-    /** TEST ONLY, INSECURE: opens every value; fast, and checks the declared share kinds (see the class). */
-    static Function<Session, Backend> openSharesFactory(int fracBits) {
-        return s -> new OpenSharesTestBackend(s, FixedPoint.of(fracBits));
+    /**
+     * What both parties agree on in these tests: precision f and label-owner loss mode with its leakage accepted
+     * (add the session, backend and loss visibility per party).
+     */
+    static SecurePartyContext.Builder terms(int f) {
+        return SecurePartyContext.builder().fracBits(f).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
+    }
+
+    /**
+     * The real backend behind a decorator that checks, on every product, that an operand declared zero at this
+     * party (e.g. the model owner's share of the data owner's features, (0, X)) really is zero here: a wrong
+     * declaration would make the product skip a cross term.
+     */
+    static Function<Session, Backend> shareKindCheckingFactory(int fracBits) {
+        return s -> new ShareKindCheck(TwoPartyBackend.open(s, FixedPoint.of(fracBits)), s.party());
+    }
+
+    /** See {@link #shareKindCheckingFactory}. */
+    static final class ShareKindCheck extends org.securetrain.backend.ForwardingBackend {
+        private final int me;
+
+        ShareKindCheck(Backend inner, int me) {
+            super(inner);
+            this.me = me;
+        }
+
+        @Override
+        protected void onMultiply(org.securetrain.backend.Operand a, org.securetrain.backend.Operand b, int m, int k,
+                int n, org.securetrain.runtime.ProtocolId id, long[] result) {
+            for (org.securetrain.backend.Operand o : new org.securetrain.backend.Operand[] {a, b}) {
+                if (o.kind().isZeroAt(me)) {
+                    for (long v : o.share()) {
+                        if (v != 0) {
+                            throw new IllegalStateException(id + ": operand declared " + o.kind() + " but party " + me
+                                    + "'s share is not zero");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     record PartyResult(List<Double> scores, Evaluation evaluation, MultiLayerNetwork revealed, TrafficStats.Snapshot traffic) {
@@ -41,8 +78,8 @@ final class TwoPartyHarness {
 
     static InMemoryTransport.Pair sessions(MultiLayerConfiguration conf0, MultiLayerConfiguration conf1, int f) {
         return InMemoryTransport.pair(
-                SessionOptions.builder(Role.MODEL_OWNER).configHash(SecureTrain.configHash(conf0, f)).build(),
-                SessionOptions.builder(Role.DATA_OWNER).configHash(SecureTrain.configHash(conf1, f)).build());
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(terms(f).configHash(conf0)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(terms(f).configHash(conf1)).build());
     }
 
     static Result run(Function<Session, Backend> backends, MultiLayerConfiguration conf, int f, ToyBlobs data,
@@ -58,9 +95,8 @@ final class TwoPartyHarness {
     /** One party's program: identical at both, except that only the data owner has data. */
     static PartyResult party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf, int f,
             ToyBlobs dataOrNull, int batch, int epochs, LossVisibility vis) {
-        try (SecurePartyContext ctx = SecurePartyContext.builder()
+        try (SecurePartyContext ctx = terms(f)
                 .session(s)
-                .fracBits(f)
                 .backend(backends)
                 .lossVisibility(vis)
                 .build()) {

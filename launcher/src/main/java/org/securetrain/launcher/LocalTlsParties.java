@@ -1,5 +1,7 @@
 package org.securetrain.launcher;
 
+import org.securetrain.backend.NonlinearSettings;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,28 +31,35 @@ public final class LocalTlsParties {
     public record Results<A, B>(A modelOwner, B dataOwner) {
     }
 
-    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, Function<Session, A> modelOwner,
-            Function<Session, B> dataOwner) {
-        return run(conf, fracBits, LinkProfile.LOOPBACK, modelOwner, dataOwner);
+    /**
+     * Runs both parties over TLS on 127.0.0.1; their sessions carry the hash of {@code conf}, {@code fracBits},
+     * label-owner mode with {@code accepted} leakage and the default non-linear protocols (the programs must build
+     * their contexts alike).
+     */
+    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
+            Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
+        return run(conf, fracBits, accepted, LinkProfile.LOOPBACK, modelOwner, dataOwner);
     }
 
     /**
-     * As {@link #run(MultiLayerConfiguration, int, Function, Function)}, with both parties' sends passing a
-     * simulated link of {@code link} (a measurement aid: the two parties still share this machine).
+     * As {@link #run(MultiLayerConfiguration, int, LabelOwnerLeakage, Function, Function)}, with both parties'
+     * sends passing a simulated link of {@code link} (a measurement aid: the two parties still share this machine).
      */
-    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LinkProfile link,
-            Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
+    public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
+            LinkProfile link, Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
         TlsIdentity mo = TlsIdentity.generate("model-owner");
         TlsIdentity dO = TlsIdentity.generate("data-owner");
         log.info("fresh TLS identities: model owner {}, data owner {}", shortFp(mo), shortFp(dO));
         try (TlsListener l = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits, link))
+                .options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits, accepted,
+                        NonlinearSettings.defaults(), link))
                 .identity(mo).pinnedPeer(dO.fingerprint()).acceptTimeout(Duration.ofSeconds(60))
                 .listen(new InetSocketAddress("127.0.0.1", 0))) {
             log.info("model owner listening on 127.0.0.1:{}; data owner connecting over TLS", l.port());
             CompletableFuture<B> p1 = CompletableFuture.supplyAsync(() -> {
                 try (TlsSession s = TlsTransport.builder()
-                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits, link)).identity(dO)
+                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits, accepted,
+                                NonlinearSettings.defaults(), link)).identity(dO)
                         .pinnedPeer(mo.fingerprint()).connectTimeout(Duration.ofSeconds(60))
                         .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
                     return dataOwner.apply(s);

@@ -4,7 +4,9 @@ import org.securetrain.launcher.ui.ProtocolFigures;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -16,6 +18,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
@@ -73,34 +76,38 @@ public final class PartyTraining {
         }
     }
 
-    /** Session options for a training session on the default non-linear protocols. */
-    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits) {
-        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), LinkProfile.LOOPBACK);
-    }
-
-    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, over a simulated link. */
+    /** Session options for a training session on the default non-linear protocols, without a simulated link. */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
-            LinkProfile link) {
-        return sessionOptions(role, conf, fracBits, NonlinearSettings.defaults(), link);
-    }
-
-    /** As {@link #sessionOptions(Role, MultiLayerConfiguration, int)}, on the given non-linear protocols. */
-    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
-            NonlinearSettings nonlinear) {
-        return sessionOptions(role, conf, fracBits, nonlinear, LinkProfile.LOOPBACK);
+            LabelOwnerLeakage accepted) {
+        return sessionOptions(role, conf, fracBits, accepted, NonlinearSettings.defaults(), LinkProfile.LOOPBACK);
     }
 
     /**
      * Session options for a training session: the configuration hash binds both parties to the same model,
-     * precision and non-linear protocols. What this party sends passes a simulated link (a measurement aid;
-     * {@link LinkProfile#LOOPBACK}: none); the link is not part of the configuration hash: each party shapes
-     * its own direction.
+     * precision, loss mode with its accepted leakage and non-linear protocols
+     * ({@link SecurePartyContext.Builder#configHash}). What this party sends passes a simulated link (a
+     * measurement aid; {@link LinkProfile#LOOPBACK}: none); the link is not part of the configuration hash: each
+     * party shapes its own direction.
      */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
-            NonlinearSettings nonlinear, LinkProfile link) {
+            LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
         return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear))
-                .configSummary(SecureTrain.configSummary(conf, fracBits, nonlinear)).link(link).build();
+                .configHash(terms(fracBits, accepted, nonlinear).configHash(conf))
+                .configSummary(summary(conf, fracBits, accepted, nonlinear)).link(link).build();
+    }
+
+    /** The readable form of the hashed terms, named field by field when the parties' hashes differ. */
+    private static Map<String, String> summary(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
+            NonlinearSettings nonlinear) {
+        Map<String, String> m = new LinkedHashMap<>(SecureTrain.configSummary(conf, fracBits, nonlinear));
+        m.put("lossMode", String.valueOf(accepted));
+        return m;
+    }
+
+    /** What both parties must choose alike: the precision, the loss mode with its named leakage, the protocols. */
+    static SecurePartyContext.Builder terms(int fracBits, LabelOwnerLeakage accepted, NonlinearSettings nonlinear) {
+        SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits).nonlinear(nonlinear);
+        return accepted == null ? b : b.labelOwnerLoss(accepted);
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -131,9 +138,24 @@ public final class PartyTraining {
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
         NonlinearSettings nonlinear = NonlinearSettings.defaults();
+        LabelOwnerLeakage labelOwnerLeakage;
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
+        }
+
+        /**
+         * Label-owner loss mode with its leakage named (required; both parties; launcher {@code --loss-mode
+         * label-owner}): see {@link SecurePartyContext.Builder#labelOwnerLoss}.
+         */
+        public Spec labelOwnerLoss(LabelOwnerLeakage accepted) {
+            this.labelOwnerLeakage = Objects.requireNonNull(accepted, "the accepted leakage");
+            return this;
+        }
+
+        /** This party's session options for this run (see {@link PartyTraining#sessionOptions}). */
+        public SessionOptions sessionOptions(Role role) {
+            return PartyTraining.sessionOptions(role, conf, fracBits, labelOwnerLeakage, nonlinear, LinkProfile.LOOPBACK);
         }
 
         public Spec fracBits(int f) {
@@ -144,7 +166,7 @@ public final class PartyTraining {
         /**
          * The non-linear protocols (default {@link NonlinearSettings#defaults()}); both parties must choose alike,
          * and their session options must carry the same ({@link PartyTraining#sessionOptions(Role,
-         * MultiLayerConfiguration, int, NonlinearSettings)}).
+         * MultiLayerConfiguration, int, LabelOwnerLeakage, NonlinearSettings, LinkProfile)}).
          */
         public Spec nonlinear(NonlinearSettings settings) {
             this.nonlinear = Objects.requireNonNull(settings, "nonlinear settings");
@@ -249,14 +271,17 @@ public final class PartyTraining {
         if (spec.resume && spec.checkpointDirOrNull == null) {
             throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
         }
+        if (spec.labelOwnerLeakage == null) {
+            throw new IllegalArgumentException("choose the loss mode: Spec.labelOwnerLoss(LabelOwnerLeakage."
+                    + "DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch)");
+        }
         agreeOnTheRun(s, spec, examples);
         // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
         // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
         // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
         var ch = s.channel(EVAL_CHANNEL);
-        try (SecurePartyContext ctx = SecurePartyContext.builder()
+        try (SecurePartyContext ctx = terms(spec.fracBits, spec.labelOwnerLeakage, spec.nonlinear)
                 .session(s)
-                .fracBits(spec.fracBits)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
                         FixedPoint.of(spec.fracBits), spec.nonlinear)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss

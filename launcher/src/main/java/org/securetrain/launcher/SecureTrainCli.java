@@ -2,6 +2,8 @@ package org.securetrain.launcher;
 
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
+import org.securetrain.dl4j.LabelOwnerLeakage;
+import org.securetrain.dl4j.UnsupportedConfigurationException;
 import org.securetrain.launcher.ui.TrainingUi;
 
 import java.io.IOException;
@@ -85,6 +87,10 @@ public final class SecureTrainCli implements Callable<Integer> {
     Integer batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
     double lr;
+    @Option(names = "--loss-mode", paramLabel = "label-owner", description = "required, both parties alike: "
+            + "label-owner (the data owner receives the exact logits of every training and evaluation batch and computes "
+            + "the loss; docs/SECURITY.md, 'Label-owner mode'); the only mode until private loss (issue 16)")
+    String lossMode;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
     int fracBits;
     @Option(names = "--nonlinear", defaultValue = "ot", paramLabel = "ot|gc", description = "protocols of ReLU, "
@@ -144,6 +150,20 @@ public final class SecureTrainCli implements Callable<Integer> {
                     + "the default), lan (1 Gbit/s, 0.5 ms RTT), wan (100 Mbit/s, 40 ms RTT) or BW,RTT such as "
                     + "200mbit,10ms; each party shapes its own direction, so give it to both")
     String link;
+
+    /** The loss mode the user named: the leakage it accepts (required; misuse otherwise). */
+    private LabelOwnerLeakage lossMode() {
+        if (lossMode == null) {
+            throw misuse("--loss-mode is required (both parties): label-owner, in which the data owner receives the "
+                    + "exact logits of every batch (docs/SECURITY.md, 'Label-owner mode'); private loss (issue 16) is "
+                    + "not implemented yet");
+        }
+        if (!lossMode.equals("label-owner")) {
+            throw misuse("--loss-mode must be label-owner, got '" + lossMode + "' (private loss, issue 16, is not "
+                    + "implemented yet)");
+        }
+        return LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS;
+    }
 
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
     static final int DEFAULT_BATCH = 64;
@@ -228,6 +248,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
+        LabelOwnerLeakage leakage = lossMode();
         MultiLayerConfiguration conf = modelConf();
         try {
             org.securetrain.dl4j.SecureTrain.secureConfiguration(conf);
@@ -238,7 +259,6 @@ public final class SecureTrainCli implements Callable<Integer> {
                     + e.getMessage().replace("\n", "\n  "));
         }
         try {
-            PartyTraining.sessionOptions(r, conf, fracBits); // checks fracBits range early
             org.securetrain.ring.FixedPoint.of(fracBits);
         } catch (IllegalArgumentException e) {
             throw misuse("--frac-bits: " + e.getMessage());
@@ -248,6 +268,12 @@ public final class SecureTrainCli implements Callable<Integer> {
             nonlinear = NonlinearSettings.of(NonlinearEngine.parse(nonlinearName));
         } catch (IllegalArgumentException e) {
             throw misuse("--nonlinear: " + e.getMessage());
+        }
+        try {
+            // a model the loss mode refuses fails here
+            PartyTraining.sessionOptions(r, conf, fracBits, leakage, nonlinear, LinkProfile.LOOPBACK);
+        } catch (UnsupportedConfigurationException e) {
+            throw misuse("--model: " + e.getMessage());
         }
         DataSet train = null;
         DataSet test = null;
@@ -264,7 +290,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
                     + linkProfile.describe());
         }
-        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, nonlinear, linkProfile)).identity(id)
+        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, leakage, nonlinear, linkProfile))
+                .identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds))
                 .ignorePeerCertificateDates(ignorePeerCertificateDates).build();
@@ -285,7 +312,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("connected over " + session.protocol() + " " + session.cipherSuite());
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
-            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear).train(train).test(test)
+            PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear)
+                    .labelOwnerLoss(leakage).train(train).test(test)
                     .epochs(epochs).progress(true, tty);
             if (batch != null || r == Role.DATA_OWNER) {
                 // at the model owner: a check against the data owner's batch, given only if asked
@@ -334,9 +362,9 @@ public final class SecureTrainCli implements Callable<Integer> {
 
     /** The training session's options with the limits given on the command line. */
     private org.securetrain.runtime.SessionOptions sessionOptions(Role r, MultiLayerConfiguration conf,
-            NonlinearSettings nonlinear, LinkProfile linkProfile) {
+            LabelOwnerLeakage leakage, NonlinearSettings nonlinear, LinkProfile linkProfile) {
         org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
-                .sessionOptions(r, conf, fracBits, nonlinear, linkProfile).toBuilder()
+                .sessionOptions(r, conf, fracBits, leakage, nonlinear, linkProfile).toBuilder()
                 .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
                 .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
                 .maxBufferedMessages(maxBufferedMessages);

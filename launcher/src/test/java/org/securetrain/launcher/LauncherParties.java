@@ -33,7 +33,7 @@ record LauncherParties(Path dir, String moFp, String doFp) {
         String me = role.equals("model-owner") ? "mo" : "do";
         List<String> a = new ArrayList<>(List.of("--role", role, endpoint.startsWith("l") ? "--listen" : "--connect",
                 endpoint.substring(2), "--key", dir.resolve(me + ".key").toString(), "--cert",
-                dir.resolve(me + ".crt").toString(), "--peer-fingerprint", peerFp, "--plain-progress"));
+                dir.resolve(me + ".crt").toString(), "--peer-fingerprint", peerFp, "--plain-progress", "--loss-mode", "label-owner"));
         a.addAll(List.of(extra));
         return a;
     }

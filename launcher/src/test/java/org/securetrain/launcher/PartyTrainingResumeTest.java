@@ -1,5 +1,6 @@
 package org.securetrain.launcher;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -39,8 +40,8 @@ class PartyTrainingResumeTest {
 
     static TwoPartyRunner.Results<PartyTraining.Result, PartyTraining.Result> both(Path[] dirs, boolean resume,
             int crashAfter) {
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F),
-                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F))) {
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
             return TwoPartyRunner.run(
                     pair.party(0), s -> spec(dirs == null ? null : dirs[0], resume, crashAfter).run(s),
                     pair.party(1), s -> spec(dirs == null ? null : dirs[1], resume, crashAfter).train(TRAIN).run(s));
@@ -48,7 +49,7 @@ class PartyTrainingResumeTest {
     }
 
     static PartyTraining.Spec spec(Path dir, boolean resume, int crashAfter) {
-        PartyTraining.Spec spec = PartyTraining.spec(CONF).fracBits(F).batch(BATCH).epochs(1);
+        PartyTraining.Spec spec = PartyTraining.spec(CONF).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(F).batch(BATCH).epochs(1);
         if (dir != null) {
             spec.checkpoints(dir, 2).resume(resume);
         }
@@ -119,8 +120,8 @@ class PartyTrainingResumeTest {
         // other images of the same number: the minibatches skipped and continued with would differ; both stop
         DataSet other = FashionMnist.bundled(FashionMnist.Split.TEST, BATCH * STEPS);
         RuntimeException[] seen = new RuntimeException[2];
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F),
-                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F))) {
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
             assertThrows(RuntimeException.class, () -> TwoPartyRunner.run(
                     pair.party(0), s -> failing(seen, 0, () -> spec(dirs[0], true, -1).run(s)),
                     pair.party(1), s -> failing(seen, 1, () -> spec(dirs[1], true, -1).train(other).run(s))));
@@ -160,11 +161,11 @@ class PartyTrainingResumeTest {
     @Test
     void specRejectsABadIntervalAndResumeWithoutADirectory() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PartyTraining.spec(CONF).checkpoints(tmp, 0));
+                () -> PartyTraining.spec(CONF).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).checkpoints(tmp, 0));
         assertTrue(e.getMessage().contains("at least 1 step, got 0"), e.getMessage());
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F),
-                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F))) {
-            e = assertThrows(IllegalArgumentException.class, () -> PartyTraining.spec(CONF).fracBits(F).resume(true)
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, CONF, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
+            e = assertThrows(IllegalArgumentException.class, () -> PartyTraining.spec(CONF).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(F).resume(true)
                     .run(pair.party(0)));
             assertTrue(e.getMessage().contains("resume needs the checkpoint directory"), e.getMessage());
         }

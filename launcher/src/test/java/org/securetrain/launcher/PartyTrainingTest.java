@@ -1,5 +1,6 @@
 package org.securetrain.launcher;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.deeplearning4j.nn.api.Model;
@@ -24,10 +25,10 @@ class PartyTrainingTest {
     void slowModelOwnerFinishesAfterTheDataOwnerClosed() {
         var conf = Models.mlp(8, 0.01, 42);
         var train = FashionMnist.bundled(FashionMnist.Split.TRAIN, 32);
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, 24),
-                PartyTraining.sessionOptions(Role.DATA_OWNER, conf, 24))) {
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, 24, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, conf, 24, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
             var r = TwoPartyRunner.run(
-                    pair.party(0), s -> PartyTraining.spec(conf).fracBits(24).batch(16).listener(new BaseTrainingListener() {
+                    pair.party(0), s -> PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(24).batch(16).listener(new BaseTrainingListener() {
                         @Override
                         public void onEpochEnd(Model model) {
                             try {
@@ -39,7 +40,7 @@ class PartyTrainingTest {
                     }).run(s),
                     pair.party(1), s -> {
                         try {
-                            return PartyTraining.spec(conf).fracBits(24).batch(16).train(train).run(s);
+                            return PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(24).batch(16).train(train).run(s);
                         } finally {
                             s.close();
                         }

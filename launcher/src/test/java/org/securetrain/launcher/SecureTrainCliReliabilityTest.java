@@ -1,10 +1,11 @@
 package org.securetrain.launcher;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.securetrain.launcher.SecureTrainCliTest.freePort;
+import static org.securetrain.launcher.SecureTrainCliTest.start;
 import static org.securetrain.launcher.SecureTrainCliTest.inProcess;
 
 import java.io.IOException;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -83,7 +84,8 @@ class SecureTrainCliReliabilityTest {
     /** The data owner's identity and session options, as a hostile client uses them. */
     private static RawTlsPeer dataOwnerPeer(int port) throws Exception {
         TlsIdentity me = TlsIdentity.load(dir.resolve("do.key"), dir.resolve("do.crt"));
-        SessionOptions o = PartyTraining.sessionOptions(Role.DATA_OWNER, Models.mlp(64, 0.01, 42), 24);
+        SessionOptions o = PartyTraining.sessionOptions(Role.DATA_OWNER, Models.mlp(64, 0.01, 42), 24,
+                LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
         RawTlsPeer raw = new RawTlsPeer(new InetSocketAddress("127.0.0.1", port), me, parties.moFp(), o);
         raw.handshake();
         return raw;
@@ -176,13 +178,13 @@ class SecureTrainCliReliabilityTest {
         Path data = Files.createDirectories(dir.resolve("empty-data"));
         emptyIdx(data.resolve("train-images-idx3-ubyte.gz"), 0, 28, 28);
         emptyIdx(data.resolve("train-labels-idx1-ubyte.gz"), 0);
-        String port = "127.0.0.1:" + freePort();
         Path model = dir.resolve("never.zip");
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(parties.args("model-owner",
-                "l " + port, "--timeout", "5", "--out", model.toString())));
+        SecureTrainCliTest.Started mo = start(parties.args("model-owner",
+                "l 127.0.0.1:0", "--timeout", "5", "--out", model.toString()));
+        String port = "127.0.0.1:" + mo.port();
         Run d = inProcess(parties.args("data-owner", "c " + port, "--timeout", "5", "--data", data.toString(),
                 "--test-limit", "0"));
-        Run m = mo.get(60, TimeUnit.SECONDS);
+        Run m = mo.result();
         assertEquals(2, d.code(), d.err());
         assertTrue(d.err().contains(data.resolve("train-images-idx3-ubyte.gz") + " holds 0 images"), d.err());
         assertNotEquals(0, m.code(), m.out());
@@ -193,21 +195,21 @@ class SecureTrainCliReliabilityTest {
     /** Case 8: a different --lr or --frac-bits is named, with both values, at both parties. */
     @Test
     void differingSettingsAreNamedAtBothParties() throws Exception {
-        String port = "127.0.0.1:" + freePort();
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(parties.args("model-owner",
-                "l " + port, "--timeout", "30", "--lr", "0.02")));
+        SecureTrainCliTest.Started mo = start(parties.args("model-owner",
+                "l 127.0.0.1:0", "--timeout", "30", "--lr", "0.02"));
+        String port = "127.0.0.1:" + mo.port();
         Run d = inProcess(parties.args("data-owner", "c " + port, "--timeout", "30", "--limit", "64"));
-        Run m = mo.get(60, TimeUnit.SECONDS);
+        Run m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());
         assertTrue(m.err().contains("learningRate (this party 0.02, peer 0.01)"), m.err());
         assertTrue(d.err().contains("learningRate (this party 0.01, peer 0.02)"), d.err());
 
-        String port2 = "127.0.0.1:" + freePort();
-        mo = CompletableFuture.supplyAsync(() -> inProcess(parties.args("model-owner", "l " + port2, "--timeout", "30",
-                "--frac-bits", "20")));
+        mo = start(parties.args("model-owner", "l 127.0.0.1:0", "--timeout", "30",
+                "--frac-bits", "20"));
+        String port2 = "127.0.0.1:" + mo.port();
         d = inProcess(parties.args("data-owner", "c " + port2, "--timeout", "30", "--limit", "64"));
-        m = mo.get(60, TimeUnit.SECONDS);
+        m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertTrue(m.err().contains("fracBits (this party 20, peer 24)"), m.err());
         assertTrue(d.err().contains("fracBits (this party 24, peer 20)"), d.err());
@@ -216,11 +218,11 @@ class SecureTrainCliReliabilityTest {
     /** Case 8: --batch given to the model owner is a check against the data owner's, not silently ignored. */
     @Test
     void batchGivenToTheModelOwnerIsChecked() throws Exception {
-        String port = "127.0.0.1:" + freePort();
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(parties.args("model-owner",
-                "l " + port, "--timeout", "30", "--batch", "32")));
+        SecureTrainCliTest.Started mo = start(parties.args("model-owner",
+                "l 127.0.0.1:0", "--timeout", "30", "--batch", "32"));
+        String port = "127.0.0.1:" + mo.port();
         Run d = inProcess(parties.args("data-owner", "c " + port, "--timeout", "30", "--limit", "64", "--batch", "64"));
-        Run m = mo.get(60, TimeUnit.SECONDS);
+        Run m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());
         for (Run r : new Run[] {m, d}) {

@@ -1,7 +1,6 @@
 package org.securetrain.launcher;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.securetrain.launcher.SecureTrainCliTest.freePort;
 import static org.securetrain.launcher.SecureTrainCliTest.inProcess;
 import static org.securetrain.launcher.SecureTrainCliTest.launch;
 
@@ -13,12 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.securetrain.runtime.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
@@ -30,7 +28,7 @@ import org.securetrain.launcher.SecureTrainCliTest.Run;
  * restarted with {@code --resume} finish at the step count of an uninterrupted run. Then every misuse of the
  * checkpoint options stops both parties naming the cause, without touching the checkpoints.
  */
-@Timeout(240)
+@Timeout(900) // a guard against hangs only: two JVMs train twice; every wait inside is for an event
 class SecureTrainCliResumeTest {
     /** 384 images in minibatches of 32: 12 steps in the one epoch. */
     static final int LIMIT = 384;
@@ -52,7 +50,7 @@ class SecureTrainCliResumeTest {
     }
 
     static List<String> party(String role, String endpoint, Path checkpoints, String... extra) {
-        List<String> a = parties.args(role, endpoint, "--model", smallMlp.toString(), "--timeout", "30");
+        List<String> a = parties.args(role, endpoint, "--model", smallMlp.toString(), "--timeout", "120");
         if (checkpoints != null) {
             a.addAll(List.of("--checkpoint-dir", checkpoints.toString()));
         }
@@ -70,22 +68,27 @@ class SecureTrainCliResumeTest {
         long t0 = System.nanoTime();
 
         // 1. a fresh run, checkpoint every 2 steps; the data owner's process dies once both hold step 4
-        String port = "127.0.0.1:" + freePort();
-        Process p0 = launch(party("model-owner", "l " + port, ck0, "--checkpoint-every", "" + EVERY), dir.resolve("a0.log"));
+        // (the model owner binds port 0 and prints it; every wait below is for an event, not for a time)
+        Process p0 = launch(party("model-owner", "l 127.0.0.1:0", ck0, "--checkpoint-every", "" + EVERY),
+                dir.resolve("a0.log"));
+        String port = "127.0.0.1:" + ListeningPort.of(dir.resolve("a0.log"), p0);
         Process p1 = launch(party("data-owner", "c " + port, ck1, "--checkpoint-every", "" + EVERY), dir.resolve("a1.log"));
         Path step4 = Path.of(String.format("checkpoint-%012d.zip", 4));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!(Files.exists(ck0.resolve(step4)) && Files.exists(ck1.resolve(step4))) && System.nanoTime() < deadline
-                && p1.isAlive() && p0.isAlive()) {
-            Thread.sleep(20);
-        }
+        Process first0 = p0;
+        Process first1 = p1;
+        Await.until("both step-4 checkpoints (or a party's end)", () -> (Files.exists(ck0.resolve(step4))
+                && Files.exists(ck1.resolve(step4))) || !first1.isAlive() || !first0.isAlive());
         boolean aliveAtKill = p1.isAlive();
         p1.destroyForcibly();
-        boolean moExited = p0.waitFor(60, TimeUnit.SECONDS);
-        if (!moExited) {
+        boolean moExited;
+        try {
+            Await.exit(p0); // the model owner notices the dead peer and ends
+            moExited = true;
+        } catch (AssertionError e) {
+            moExited = false;
             p0.destroyForcibly();
         }
-        p1.waitFor(10, TimeUnit.SECONDS);
+        Await.exit(p1);
         String a0 = Files.readString(dir.resolve("a0.log"), StandardCharsets.UTF_8);
         String a1 = Files.readString(dir.resolve("a1.log"), StandardCharsets.UTF_8);
         assertTrue(aliveAtKill, "the data owner ended before it was killed:\n" + a1);
@@ -102,21 +105,24 @@ class SecureTrainCliResumeTest {
         double killedAt = (System.nanoTime() - t0) / 1e9;
 
         // 2. both restart with --resume: they agree on the newest common step and finish the epoch
-        port = "127.0.0.1:" + freePort();
-        p0 = launch(party("model-owner", "l " + port, ck0, "--checkpoint-every", "" + EVERY, "--resume",
+        p0 = launch(party("model-owner", "l 127.0.0.1:0", ck0, "--checkpoint-every", "" + EVERY, "--resume",
                 "--out", dir.resolve("resumed.zip").toString()), dir.resolve("b0.log"));
+        port = "127.0.0.1:" + ListeningPort.of(dir.resolve("b0.log"), p0);
         p1 = launch(party("data-owner", "c " + port, ck1, "--checkpoint-every", "" + EVERY, "--resume"),
                 dir.resolve("b1.log"));
-        boolean done = p1.waitFor(120, TimeUnit.SECONDS) & p0.waitFor(30, TimeUnit.SECONDS);
-        String b0 = Files.readString(dir.resolve("b0.log"), StandardCharsets.UTF_8);
-        String b1 = Files.readString(dir.resolve("b1.log"), StandardCharsets.UTF_8);
-        if (!done) {
+        int exit0;
+        int exit1;
+        try {
+            exit1 = Await.exit(p1);
+            exit0 = Await.exit(p0);
+        } finally {
             p0.destroyForcibly();
             p1.destroyForcibly();
         }
-        assertTrue(done, "resumed processes did not finish:\n" + b0 + "\n---\n" + b1);
-        assertEquals(0, p0.exitValue(), b0);
-        assertEquals(0, p1.exitValue(), b1);
+        String b0 = Files.readString(dir.resolve("b0.log"), StandardCharsets.UTF_8);
+        String b1 = Files.readString(dir.resolve("b1.log"), StandardCharsets.UTF_8);
+        assertEquals(0, exit0, b0);
+        assertEquals(0, exit1, b1);
         Matcher resumed = Pattern.compile("resumed from checkpoint step (\\d+); training finished at step (\\d+)").matcher(b1);
         assertTrue(resumed.find(), b1);
         long from = Long.parseLong(resumed.group(1));
@@ -223,14 +229,16 @@ class SecureTrainCliResumeTest {
         assertTrue(r.err().contains("--checkpoint-dir " + file + " is a file, not a directory"), r.err());
     }
 
-    /** Both parties in this JVM (in-process launchers) on a fresh port: model owner listens, data owner connects. */
+    /**
+     * Both parties in this JVM (in-process launchers): the model owner listens on the port it binds (0, read back
+     * from what it prints), the data owner connects there.
+     */
     static Run[] pair(List<String> modelOwner, List<String> dataOwner) throws Exception {
-        String port = "127.0.0.1:" + freePort();
-        List<String> m = withPort(modelOwner, port);
+        SecureTrainCliTest.Started mo = SecureTrainCliTest.start(withPort(modelOwner, "127.0.0.1:0"));
+        String port = "127.0.0.1:" + mo.port();
         List<String> d = withPort(dataOwner, port);
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(m));
         Run dr = inProcess(d);
-        Run mr = mo.get(60, TimeUnit.SECONDS);
+        Run mr = mo.result();
         System.out.println("model owner: " + mr.err().strip() + "\n  data owner: " + dr.err().strip());
         // every case here fails after connecting: a failed run, exit code 1, at both parties
         assertEquals(1, mr.code(), "model owner: " + mr.err() + mr.out());

@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.securetrain.runtime.testing.Await;
+import org.securetrain.runtime.testing.Ports;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.runtime.tls.TlsIdentity;
 import picocli.CommandLine;
@@ -40,10 +41,29 @@ class SecureTrainCliTest {
         otherFp = TlsIdentity.generate("stranger").fingerprint();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** A run in this JVM on its own thread, whose output can be read while it runs. */
+    record Started(CompletableFuture<Run> run, StringWriter out) {
+        /** The port the model owner bound for {@code --listen 127.0.0.1:0}. */
+        int port() {
+            return ListeningPort.of(out::toString, run::isDone);
         }
+
+        Run result() throws Exception {
+            return Await.get(run);
+        }
+    }
+
+    static Started start(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> {
+            CommandLine cl = SecureTrainCli.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args.toArray(String[]::new));
+            return new Run(code, out.toString(), err.toString());
+        });
+        return new Started(run, out);
     }
 
     static List<String> modelOwner(String endpoint, String peerFp, String... extra) {
@@ -76,22 +96,27 @@ class SecureTrainCliTest {
 
     @Test
     void twoProcessesTrainOnTheBundledSubsetAndBothExitZero() throws Exception {
-        String port = "127.0.0.1:" + freePort();
         Path model = dir.resolve("trained.zip");
-        Process p0 = launch(modelOwner("l " + port, doFp, "--out", model.toString(), "--timeout", "60"), dir.resolve("p0.log"));
+        // the model owner binds port 0 and prints what it got; the data owner connects there
+        Process p0 = launch(modelOwner("l 127.0.0.1:0", doFp, "--out", model.toString(), "--timeout", "600"),
+                dir.resolve("p0.log"));
+        String port = "127.0.0.1:" + ListeningPort.of(dir.resolve("p0.log"), p0);
         // the data owner's sends pass a simulated LAN link (measurement aid): the run is the same, only slower
         Process p1 = launch(dataOwner("c " + port, moFp, "--limit", "128", "--batch", "64", "--test-limit", "100",
-                "--timeout", "60", "--link", "lan"), dir.resolve("p1.log"));
-        boolean done = p1.waitFor(120, TimeUnit.SECONDS) & p0.waitFor(30, TimeUnit.SECONDS);
-        String log0 = Files.readString(dir.resolve("p0.log"), StandardCharsets.UTF_8);
-        String log1 = Files.readString(dir.resolve("p1.log"), StandardCharsets.UTF_8);
-        if (!done) {
+                "--timeout", "600", "--link", "lan"), dir.resolve("p1.log"));
+        int exit1;
+        int exit0;
+        try {
+            exit1 = Await.exit(p1); // the events are the exits; no bound on how long training takes here
+            exit0 = Await.exit(p0);
+        } finally {
             p0.destroyForcibly();
             p1.destroyForcibly();
         }
-        assertTrue(done, "processes did not finish:\n" + log0 + "\n---\n" + log1);
-        assertEquals(0, p0.exitValue(), log0);
-        assertEquals(0, p1.exitValue(), log1);
+        String log0 = Files.readString(dir.resolve("p0.log"), StandardCharsets.UTF_8);
+        String log1 = Files.readString(dir.resolve("p1.log"), StandardCharsets.UTF_8);
+        assertEquals(0, exit0, log0);
+        assertEquals(0, exit1, log1);
         assertTrue(log1.contains("test accuracy of the secure model on 100 images"), log1);
         assertTrue(log1.contains("2 steps"), log1);
         assertTrue(log1.contains("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as"
@@ -158,14 +183,40 @@ class SecureTrainCliTest {
                 "--cert", dir.resolve("mo.crt").toString(), "--peer-fingerprint", doFp));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("none.key does not exist"), r.err());
+
+        // the loss mode is an explicit choice that names its leakage
+        List<String> noLossMode = new java.util.ArrayList<>(modelOwner("l 127.0.0.1:0", doFp));
+        int at = noLossMode.indexOf("--loss-mode");
+        noLossMode.subList(at, at + 2).clear();
+        r = inProcess(noLossMode);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--loss-mode is required") && r.err().contains("exact logits"), r.err());
+        noLossMode.addAll(List.of("--loss-mode", "private"));
+        r = inProcess(noLossMode);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--loss-mode must be label-owner"), r.err());
+
+        // a model whose logits are affine in the data owner's input is refused in label-owner mode
+        Path affine = dir.resolve("affine.json");
+        Files.writeString(affine, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(784).nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build().toJson());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", affine.toString()));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("affine function of the data owner's own input"), r.err());
     }
 
     @Test
     void unreachablePeerAndBusyPortFailWithExitCodeOne() throws IOException {
-        int port = freePort();
-        Run r = inProcess(dataOwner("c 127.0.0.1:" + port, moFp, "--timeout", "2", "--limit", "64"));
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("could not reach peer at 127.0.0.1:" + port), r.err());
+        Run r;
+        try (Ports.Held refusing = Ports.refusing()) { // bound, not listening: nobody answers, nobody takes it
+            int port = refusing.port();
+            r = inProcess(dataOwner("c 127.0.0.1:" + port, moFp, "--timeout", "2", "--limit", "64"));
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("could not reach peer at 127.0.0.1:" + port), r.err());
+        }
 
         try (ServerSocket busy = new ServerSocket()) {
             busy.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -178,28 +229,30 @@ class SecureTrainCliTest {
     @Test
     void wrongCertificateAndMismatchedModelFailAtConnection() throws Exception {
         // the model owner pins a stranger's certificate: the data owner's is refused
-        String port = "127.0.0.1:" + freePort();
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port, otherFp, "--timeout", "4")));
+        // (the model owner keeps waiting for its pinned peer until its accept timeout, so that stays short; it is
+        // listening before the data owner starts, whatever the load)
+        Started mo = start(modelOwner("l 127.0.0.1:0", otherFp, "--timeout", "4"));
+        String port = "127.0.0.1:" + mo.port();
         Run d = inProcess(dataOwner("c " + port, moFp, "--timeout", "20", "--limit", "64"));
-        Run m = mo.get(60, TimeUnit.SECONDS);
+        Run m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());
         System.out.println("wrong certificate: model owner says: " + m.err().strip() + " | data owner says: " + d.err().strip());
 
         // different learning rates: different configurations, refused by the handshake naming configHash
-        String port2 = "127.0.0.1:" + freePort();
-        mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port2, doFp, "--timeout", "20", "--lr", "0.02")));
+        mo = start(modelOwner("l 127.0.0.1:0", doFp, "--timeout", "20", "--lr", "0.02"));
+        String port2 = "127.0.0.1:" + mo.port();
         d = inProcess(dataOwner("c " + port2, moFp, "--timeout", "20", "--limit", "64"));
-        m = mo.get(60, TimeUnit.SECONDS);
+        m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());
         assertTrue(m.err().contains("configHash") || d.err().contains("configHash"), m.err() + d.err());
 
         // different non-linear engines: refused by the handshake too
-        String port3 = "127.0.0.1:" + freePort();
-        mo = CompletableFuture.supplyAsync(() -> inProcess(modelOwner("l " + port3, doFp, "--timeout", "20", "--nonlinear", "gc")));
+        mo = start(modelOwner("l 127.0.0.1:0", doFp, "--timeout", "20", "--nonlinear", "gc"));
+        String port3 = "127.0.0.1:" + mo.port();
         d = inProcess(dataOwner("c " + port3, moFp, "--timeout", "20", "--limit", "64", "--nonlinear", "ot"));
-        m = mo.get(60, TimeUnit.SECONDS);
+        m = mo.result();
         assertEquals(1, m.code(), m.err());
         assertEquals(1, d.code(), d.err());
         assertTrue(m.err().contains("configHash") || d.err().contains("configHash"), m.err() + d.err());

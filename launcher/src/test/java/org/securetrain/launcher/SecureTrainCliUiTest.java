@@ -5,7 +5,6 @@ import org.securetrain.launcher.ui.TrainingUi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.securetrain.launcher.SecureTrainCliTest.freePort;
 import static org.securetrain.launcher.SecureTrainCliTest.inProcess;
 
 import java.io.IOException;
@@ -16,11 +15,11 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.securetrain.runtime.testing.Ports;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.launcher.SecureTrainCliTest.Run;
@@ -46,15 +45,13 @@ class SecureTrainCliUiTest {
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(600) // a guard against hangs only; the waits inside are for events
     void theDataOwnerWithUiPrintsTheAddressesAndTheProtocolTableAndClosesTheUi() throws Exception {
-        String hostPort = "127.0.0.1:" + freePort();
-        CompletableFuture<Run> mo = CompletableFuture.supplyAsync(() -> inProcess(args("model-owner", "--listen",
-                hostPort)));
-        Thread.sleep(300);
+        SecureTrainCliTest.Started mo = SecureTrainCliTest.start(args("model-owner", "--listen", "127.0.0.1:0"));
+        String hostPort = "127.0.0.1:" + mo.port(); // bound by the model owner, read back from what it prints
         Run d = inProcess(args("data-owner", "--connect", hostPort, "--limit", "64", "--batch", "32",
                 "--test-limit", "0", "--ui", "--ui-port", "0"));
-        Run m = mo.get();
+        Run m = mo.result();
         assertEquals(0, d.code(), d.out() + d.err());
         assertEquals(0, m.code(), m.out() + m.err());
         Matcher url = Pattern.compile("training UI \\(127\\.0\\.0\\.1 only\\): http://127\\.0\\.0\\.1:(\\d+)/train/overview "
@@ -80,8 +77,9 @@ class SecureTrainCliUiTest {
         Run r = inProcess(args("model-owner", "--listen", "127.0.0.1:0", "--ui", "--ui-port", "70000"));
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--ui-port must be 0..65535"), r.err());
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int unreachable = freePort();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             Ports.Held refusing = Ports.refusing()) {
+            int unreachable = refusing.port();
             r = inProcess(args("data-owner", "--connect", "127.0.0.1:" + unreachable, "--limit", "64", "--ui",
                     "--ui-port", Integer.toString(taken.getLocalPort())));
             assertEquals(1, r.code(), r.out() + r.err());

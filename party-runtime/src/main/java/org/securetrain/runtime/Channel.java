@@ -54,6 +54,16 @@ public interface Channel {
     CompletableFuture<long[]> receiveLongsAsync();
 
     /**
+     * Records what the current protocol call agreed with the peer (its kind, shapes, roles, parameters) as a
+     * readable phrase, e.g. "truncates 8192 values by 24 bits", folded into this stream's transcript. Both
+     * parties call it at the start of the same call with the same text; it sends nothing. The next message on
+     * the stream carries a stamp of the transcript, which the receiver compares with its own: on a
+     * difference both parties fail at once with an {@link AgreementException} naming both parties' records.
+     * The text must not depend on private data (it is shown to the peer on a mismatch).
+     */
+    void agree(String record);
+
+    /**
      * Attributes this channel's traffic to a named protocol step until the returned scope is closed
      * (nesting restores the outer step). Use {@code try (var s = ch.step("relu.gc")) { ... }}.
      */

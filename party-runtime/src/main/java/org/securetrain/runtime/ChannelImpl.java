@@ -49,7 +49,7 @@ final class ChannelImpl implements Channel {
     public void send(byte[] data, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
         awaitPendingSends();
-        sendBytesNow(data, offset, length);
+        sendBytesNow(data, offset, length, inbox.transcript.stampToSend());
     }
 
     @Override
@@ -73,16 +73,18 @@ final class ChannelImpl implements Channel {
     @Override
     public void sendLongs(long[] data, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        checkLongsSize(length);
         awaitPendingSends();
-        sendLongsNow(data, offset, length);
+        sendLongsNow(data, offset, length, inbox.transcript.stampToSend());
     }
 
     @Override
     public synchronized CompletableFuture<Void> sendAsync(byte[] data) {
         core.checkUsable();
         byte[] copy = data.clone();
+        long stamp = inbox.transcript.stampToSend(); // the agreement in force now, not when the send runs
         sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
-            sendBytesNow(copy, 0, copy.length);
+            sendBytesNow(copy, 0, copy.length, stamp);
             return null;
         }), core.asyncSendExecutor());
         return sendTail;
@@ -91,9 +93,11 @@ final class ChannelImpl implements Channel {
     @Override
     public synchronized CompletableFuture<Void> sendLongsAsync(long[] data) {
         core.checkUsable();
+        checkLongsSize(data.length);
         long[] copy = data.clone();
+        long stamp = inbox.transcript.stampToSend();
         sendTail = sendTail.thenRunAsync(() -> core.guard("send thread", () -> {
-            sendLongsNow(copy, 0, copy.length);
+            sendLongsNow(copy, 0, copy.length, stamp);
             return null;
         }), core.asyncSendExecutor());
         return sendTail;
@@ -112,31 +116,35 @@ final class ChannelImpl implements Channel {
                 throw new SessionException("interrupted while sending on stream '" + name + "'", e);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                throw c instanceof SessionException se ? SessionCore.rethrow(se)
+                throw c instanceof SessionException se ? se.copyForCaller()
                         : new SessionException("async send failed on stream '" + name + "'", c);
             }
         }
     }
 
-    private void sendBytesNow(byte[] data, int offset, int length) {
+    private void sendBytesNow(byte[] data, int offset, int length, long stamp) {
         core.checkUsable();
-        long wire = core.writeChunked(id, 0, length, (off, dst) -> dst.put(data, offset + (int) off, dst.remaining()));
+        long wire = core.writeChunked(id, 0, length, stamp,
+                (off, dst) -> dst.put(data, offset + (int) off, dst.remaining()));
         recordSend(wire);
     }
 
-    private void sendLongsNow(long[] data, int offset, int length) {
+    private void sendLongsNow(long[] data, int offset, int length, long stamp) {
         core.checkUsable();
         long bytes = 8L * length;
-        if (bytes > core.options().maxMessageBytes()) {
-            throw new IllegalArgumentException("message of " + length + " longs exceeds maxMessageBytes "
-                    + core.options().maxMessageBytes() + " on stream '" + name + "'; send it in parts");
-        }
-        long wire = core.writeChunked(id, Frames.FLAG_LONGS, bytes, (off, dst) -> {
+        long wire = core.writeChunked(id, Frames.FLAG_LONGS, bytes, stamp, (off, dst) -> {
             int words = dst.remaining() >>> 3;
             dst.asLongBuffer().put(data, offset + (int) (off >>> 3), words);
             dst.position(dst.position() + (words << 3));
         });
         recordSend(wire);
+    }
+
+    private void checkLongsSize(int length) {
+        if (8L * length > core.options().maxMessageBytes()) {
+            throw new IllegalArgumentException("message of " + length + " longs exceeds maxMessageBytes "
+                    + core.options().maxMessageBytes() + " on stream '" + name + "'; send it in parts");
+        }
     }
 
     private void recordSend(long wire) {
@@ -154,6 +162,10 @@ final class ChannelImpl implements Channel {
     private SessionCore.Message accept(SessionCore.Message m, boolean longs) {
         core.traffic().recordReceive(streamCounter, stepCounter, m.wireBytes);
         lastWasSend = false;
+        if (m.stamp != inbox.transcript.stamp()) {
+            // the peer sent this message under another agreement than the one this party reads it under
+            throw core.agreementMismatch(inbox, true);
+        }
         if (m.longs != longs) {
             ProtocolViolationException e = new ProtocolViolationException("stream '" + name + "': expected a "
                     + (longs ? "long[]" : "byte") + " message, peer sent a " + (m.longs ? "long[]" : "byte")
@@ -211,6 +223,19 @@ final class ChannelImpl implements Channel {
     public CompletableFuture<long[]> receiveLongsAsync() {
         return inbox.takeAsync(core.receiveBound())
                 .thenApply(m -> core.guard("callback thread", () -> accept(m, true).toLongs()));
+    }
+
+    // ------------------------------------------------------------------ agreement
+
+    @Override
+    public void agree(String record) {
+        java.util.Objects.requireNonNull(record, "record");
+        // no usability check: after the peer's orderly close, what it sent before is still readable
+        inbox.transcript.fold(record);
+        core.noteAgreement(inbox);
+        if (inbox.transcript.disagreesWithPeer()) {
+            throw core.agreementMismatch(inbox, true);
+        }
     }
 
     // ------------------------------------------------------------------ accounting

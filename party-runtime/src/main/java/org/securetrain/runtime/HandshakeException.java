@@ -3,10 +3,12 @@ package org.securetrain.runtime;
 /** The two parties disagree on a handshake field; {@link #field()} names it. */
 public class HandshakeException extends SessionException {
     private final String field;
+    private final String detail;
 
     public HandshakeException(String field, String message) {
         super("handshake failed on '" + field + "': " + message);
         this.field = field;
+        this.detail = message;
     }
 
     /**
@@ -16,5 +18,10 @@ public class HandshakeException extends SessionException {
      */
     public String field() {
         return field;
+    }
+
+    @Override
+    protected HandshakeException copy() {
+        return new HandshakeException(field, detail);
     }
 }

@@ -14,6 +14,10 @@ import org.securetrain.runtime.spi.Frames;
  *
  * <p>{@link #heldBytes()} is the heap this queue holds (array capacities and per-object overhead), which the
  * session charges against its cap on buffered data. Not thread-safe: the owning inbox synchronises.
+ *
+ * <p>Each message keeps the peer's agreement stamp it was sent under ({@link Transcript}). The stamp changes
+ * only when the peer agrees on a new call, so a packed message stores it only when it differs from the
+ * previous queued message's (a flag in its entry and one slot in {@link #stamps}).
  */
 final class MessageQueue {
     /** One-frame payloads up to this size are packed into blocks. */
@@ -24,8 +28,15 @@ final class MessageQueue {
     static final int ARRAY_OVERHEAD = 16;
     /** A {@link SessionCore.Message} and its array of chunks, besides the chunks themselves. */
     static final int MESSAGE_OVERHEAD = 64;
-    /** Packed message of a long[]; the rest of the int is its length (at most PACK_LIMIT). */
+    /** Packed message of a long[]; the low bits of the int are its length (at most PACK_LIMIT). */
     private static final int META_LONGS = 1 << 30;
+    /** Packed message sent under a new agreement stamp: the next entry of {@link #stamps}. */
+    private static final int META_NEW_STAMP = 1 << 29;
+    /** Packed message whose frame carried the stamp on the wire (8 more bytes). */
+    private static final int META_CARRIED = 1 << 28;
+    private static final int META_LENGTH = META_CARRIED - 1;
+    /** Heap of one boxed stamp in {@link #stamps}. */
+    private static final int STAMP_OVERHEAD = 32;
     /** Not packed: the message is the next entry of {@link #large}. */
     private static final int META_LARGE = -1;
 
@@ -37,6 +48,11 @@ final class MessageQueue {
     private int writePos;     // in the last block
     private int packed;       // packed messages of at least one byte
     private final ArrayDeque<SessionCore.Message> large = new ArrayDeque<>();
+    /** The stamps of packed messages flagged {@link #META_NEW_STAMP}, in order. */
+    private final ArrayDeque<Long> stamps = new ArrayDeque<>();
+    /** Stamp of the newest queued message, and of the oldest one's predecessor (what a packed one inherits). */
+    private long writeStamp = Transcript.INITIAL_STAMP;
+    private long readStamp = Transcript.INITIAL_STAMP;
     private long held;
 
     MessageQueue() {
@@ -55,8 +71,11 @@ final class MessageQueue {
         return held;
     }
 
-    /** Appends a one-frame message of {@code n <= PACK_LIMIT} bytes, copied from the frame's pieces. */
-    void addPacked(ByteBuffer[] pieces, int n, boolean longs) {
+    /**
+     * Appends a one-frame message of {@code n <= PACK_LIMIT} bytes, copied from the frame's pieces, sent under
+     * the agreement {@code stamp} ({@code carried}: the frame's payload began with it).
+     */
+    void addPacked(ByteBuffer[] pieces, int n, boolean longs, long stamp, boolean carried) {
         if (n > PACK_LIMIT) {
             throw new IllegalArgumentException(n + " bytes is above the packing limit");
         }
@@ -78,13 +97,21 @@ final class MessageQueue {
             }
             packed++;
         }
-        pushMeta(longs ? META_LONGS | n : n);
+        int m = longs ? META_LONGS | n : n;
+        if (stamp != writeStamp) {
+            stamps.addLast(stamp);
+            held += STAMP_OVERHEAD;
+            writeStamp = stamp;
+            m |= META_NEW_STAMP;
+        }
+        pushMeta(carried ? m | META_CARRIED : m);
     }
 
     /** Appends a message kept as the arrays it arrived in. */
     void addLarge(SessionCore.Message m) {
         large.addLast(m);
         held += costOf(m);
+        writeStamp = m.stamp;
         pushMeta(META_LARGE);
     }
 
@@ -109,10 +136,16 @@ final class MessageQueue {
         if (m == META_LARGE) {
             SessionCore.Message big = large.pollFirst();
             held -= costOf(big);
+            readStamp = big.stamp;
             return big;
         }
-        int n = m & (META_LONGS - 1);
+        int n = m & META_LENGTH;
         boolean longs = (m & META_LONGS) != 0;
+        if ((m & META_NEW_STAMP) != 0) {
+            readStamp = stamps.pollFirst();
+            held -= STAMP_OVERHEAD;
+        }
+        int extra = (m & META_CARRIED) != 0 ? Frames.STAMP_BYTES : 0;
         byte[] out = new byte[n];
         if (n > 0) {
             byte[] first = blocks.peekFirst();
@@ -126,7 +159,7 @@ final class MessageQueue {
                 dropFirstBlock(); // nothing packed is left: hold no block while the stream is idle
             }
         }
-        return new SessionCore.Message(new byte[][] {out}, n, longs, n + Frames.HEADER_BYTES);
+        return new SessionCore.Message(new byte[][] {out}, n, longs, n + extra + Frames.HEADER_BYTES, readStamp);
     }
 
     private void dropFirstBlock() {
@@ -142,6 +175,8 @@ final class MessageQueue {
     void clear() {
         blocks.clear();
         large.clear();
+        stamps.clear();
+        readStamp = writeStamp;
         meta = new int[8];
         metaHead = 0;
         metaCount = 0;

@@ -5,4 +5,9 @@ public class PeerAbortedException extends SessionException {
     public PeerAbortedException(String message) {
         super(message);
     }
+
+    @Override
+    protected PeerAbortedException copy() {
+        return new PeerAbortedException(getMessage());
+    }
 }

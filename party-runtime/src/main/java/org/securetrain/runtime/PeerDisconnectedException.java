@@ -9,4 +9,9 @@ public class PeerDisconnectedException extends SessionException {
     public PeerDisconnectedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    protected PeerDisconnectedException copy() {
+        return new PeerDisconnectedException(getMessage());
+    }
 }

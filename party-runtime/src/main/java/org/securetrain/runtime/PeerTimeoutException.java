@@ -5,4 +5,9 @@ public class PeerTimeoutException extends SessionException {
     public PeerTimeoutException(String message) {
         super(message);
     }
+
+    @Override
+    protected PeerTimeoutException copy() {
+        return new PeerTimeoutException(getMessage());
+    }
 }

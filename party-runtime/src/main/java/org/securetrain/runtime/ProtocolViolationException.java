@@ -5,4 +5,9 @@ public class ProtocolViolationException extends SessionException {
     public ProtocolViolationException(String message) {
         super(message);
     }
+
+    @Override
+    protected ProtocolViolationException copy() {
+        return new ProtocolViolationException(getMessage());
+    }
 }

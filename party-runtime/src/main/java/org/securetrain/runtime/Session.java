@@ -36,6 +36,9 @@ public interface Session extends AutoCloseable {
     /** Bytes, messages and rounds so far, per stream and per protocol step. */
     TrafficStats traffic();
 
+    /** The threads this party's session owns (compute pool, protocol roles) and its CPU time. */
+    PartyThreads threads();
+
     /** True until the session is closed or has failed. */
     boolean isOpen();
 

@@ -5,11 +5,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +37,12 @@ public final class SessionCore implements Session, FrameListener {
     private static final byte CTRL_ABORT = 3;
     /** This party's configuration summary, sent during the handshake only when the hashes differ. */
     private static final byte CTRL_SUMMARY = 4;
+    /** "I have been waiting; my agreement stamps of these streams": [5, short k, k x (int stream, long stamp)]. */
+    private static final byte CTRL_PROBE = 5;
+    /** "We disagree on this stream; here are my records": [6, int stream, byte reply, UTF-8 records]. */
+    private static final byte CTRL_MISMATCH = 6;
+    /** Traffic step of the agreement's control messages (probes, mismatch records). */
+    static final String AGREEMENT_STEP = "agreement";
     /** Longest abort text sent or shown. */
     private static final int MAX_ABORT_TEXT = 4000;
     /**
@@ -44,8 +52,6 @@ public final class SessionCore implements Session, FrameListener {
     static final int STREAM_OVERHEAD = 320;
     /** Streams named one by one in the report of unread data when a session ends. */
     static final int REPORTED_STREAMS = 10;
-
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** A receive bound and the option that sets it, for messages. */
     record Bound(long millis, String option) {
@@ -63,8 +69,13 @@ public final class SessionCore implements Session, FrameListener {
     private volatile boolean peerSaidGoodbye;
     private volatile int peerMaxFrame;
     private final long maxMessage;
-    private volatile ExecutorService asyncSends;
-    private volatile ExecutorService callbacks;
+    private final PartyThreads threads;
+    /** Streams with the newest agreements, newest first: a probe shows the peer their stamps. */
+    private final java.util.ArrayDeque<Inbox> recentlyAgreed = new java.util.ArrayDeque<>();
+    /** Streams a probe covers: the one waited on and the most recently agreed others. */
+    static final int PROBED_STREAMS = 16;
+    /** Set once this party has sent its agreement records: the session ends after one mismatch exchange. */
+    private final AtomicBoolean mismatchSent = new AtomicBoolean();
     /** Heap held by unread data (queues, partial messages, bookkeeping of streams only the peer opened). */
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicInteger bufferedMessages = new AtomicInteger();
@@ -72,7 +83,13 @@ public final class SessionCore implements Session, FrameListener {
     private final AtomicInteger computing = new AtomicInteger();
 
     public SessionCore(SessionOptions options) {
+        this(options, PartyThreads.of(options));
+    }
+
+    /** A core whose threads were made before it (a TLS transport's event loop counts for the same party). */
+    public SessionCore(SessionOptions options, PartyThreads threads) {
         this.options = options;
+        this.threads = threads;
         this.peerMaxFrame = 1024;
         this.maxMessage = options.maxMessageBytes();
         this.control = new Inbox(Frames.CONTROL_STREAM, "(control)");
@@ -189,7 +206,8 @@ public final class SessionCore implements Session, FrameListener {
             byte[] msg = new byte[1 + body.length];
             msg[0] = CTRL_SUMMARY;
             System.arraycopy(body, 0, msg, 1, body.length);
-            writeChunked(Frames.CONTROL_STREAM, 0, msg.length, (off, dst) -> dst.put(msg, (int) off, dst.remaining()));
+            writeChunked(Frames.CONTROL_STREAM, 0, msg.length, -1,
+                    (off, dst) -> dst.put(msg, (int) off, dst.remaining()));
             Message m = control.take(new Bound(options.handshakeTimeout().toMillis(), "handshakeTimeout"),
                     "configuration summary", false);
             byte[] theirs = m.bytes();
@@ -222,6 +240,11 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     @Override
+    public PartyThreads threads() {
+        return threads;
+    }
+
+    @Override
     public boolean isOpen() {
         return open && !closed && failure.get() == null;
     }
@@ -230,7 +253,7 @@ public final class SessionCore implements Session, FrameListener {
     public Channel channel(String name) {
         SessionException f = failure.get();
         if (f != null && (closed || !hasBuffered(streamId(name)))) {
-            throw rethrow(f);
+            throw f.copyForCaller();
         }
         // A peer's orderly close may overtake a local channel() call: what it sent before is still readable.
         if (closed) {
@@ -306,10 +329,7 @@ public final class SessionCore implements Session, FrameListener {
         if (t != null) {
             t.close();
         }
-        ExecutorService as = asyncSends;
-        if (as != null) {
-            as.shutdownNow();
-        }
+        threads.stopSends();
     }
 
     /** Sends the abort control message; what crosses is {@link AbortReason#wireText} and nothing else. */
@@ -356,21 +376,14 @@ public final class SessionCore implements Session, FrameListener {
             transport.close();
         }
         failQuietly(new SessionException("session closed"));
-        ExecutorService ex = asyncSends;
-        if (ex != null) {
-            ex.shutdown();
-        }
-        ExecutorService cb = callbacks;
-        if (cb != null) {
-            cb.shutdown(); // queued completions still run
-        }
+        threads.close(); // queued sends and completions still run
     }
 
     // ------------------------------------------------------------------ failure
 
     /** Fails the session once: every waiter and every later call throws an exception naming {@code cause}. */
     void fail(SessionException cause) {
-        fail(cause, null);
+        fail(cause, null, null);
     }
 
     /**
@@ -378,7 +391,19 @@ public final class SessionCore implements Session, FrameListener {
      * own decision, e.g. the peer exceeded the cap on unread data, or this party ran out of memory).
      */
     private void fail(SessionException cause, AbortReason tell) {
+        fail(cause, tell, null);
+    }
+
+    /**
+     * As {@link #fail(SessionException, AbortReason)}; {@code lastWords} (a control message, or null) is written
+     * after the failure is recorded and before the connection is dropped, so nothing the peer sends in reaction
+     * can overtake this party's own cause.
+     */
+    private void fail(SessionException cause, AbortReason tell, byte[] lastWords) {
         if (failure.compareAndSet(null, cause)) {
+            synchronized (failure) {
+                failure.notifyAll();
+            }
             if (peerSaidGoodbye) {
                 LOG.info("session {} ({}) ended: {}", options.sessionId(), options.role(), cause.getMessage());
             } else if (!closed) {
@@ -391,18 +416,19 @@ public final class SessionCore implements Session, FrameListener {
                 reportUnread("failed");
             }
             inboxes.values().forEach(b -> b.failAll(cause));
+            if (lastWords != null) {
+                writeControlQuietly(lastWords);
+            }
             FrameTransport t = transport;
-            if (t != null) {
+            if (t != null && cause instanceof AgreementException) {
+                // both parties may have found the mismatch at once: this party's records, perhaps still being
+                // written by another thread, must reach the peer before the connection goes
+                CompletableFuture.delayedExecutor(Math.min(options.idleTimeout().toMillis(), 1_000),
+                        TimeUnit.MILLISECONDS).execute(t::abort);
+            } else if (t != null) {
                 t.abort();
             }
-            ExecutorService ex = asyncSends;
-            if (ex != null) {
-                ex.shutdownNow();
-            }
-            ExecutorService cb = callbacks;
-            if (cb != null) {
-                cb.shutdown(); // the failure notifications queued by failAll above still run
-            }
+            threads.stopSends(); // the session's other threads end with close(), or when idle for a minute
         }
     }
 
@@ -531,36 +557,11 @@ public final class SessionCore implements Session, FrameListener {
     void checkUsable() {
         SessionException f = failure.get();
         if (f != null) {
-            throw rethrow(f);
+            throw f.copyForCaller();
         }
         if (closed) {
             throw new SessionException("session closed");
         }
-    }
-
-    /** A fresh exception of the same kind, so the caller's stack shows where it was waiting. */
-    static SessionException rethrow(SessionException f) {
-        SessionException e;
-        if (f instanceof HandshakeException h) {
-            e = new HandshakeException(h.field(), stripPrefix(h.getMessage()));
-        } else if (f instanceof PeerTimeoutException) {
-            e = new PeerTimeoutException(f.getMessage());
-        } else if (f instanceof PeerDisconnectedException) {
-            e = new PeerDisconnectedException(f.getMessage());
-        } else if (f instanceof PeerAbortedException) {
-            e = new PeerAbortedException(f.getMessage());
-        } else if (f instanceof ProtocolViolationException) {
-            e = new ProtocolViolationException(f.getMessage());
-        } else {
-            e = new SessionException(f.getMessage());
-        }
-        e.initCause(f);
-        return e;
-    }
-
-    private static String stripPrefix(String m) {
-        int i = m.indexOf("': ");
-        return i >= 0 ? m.substring(i + 3) : m;
     }
 
     // ------------------------------------------------------------------ outbound
@@ -571,22 +572,50 @@ public final class SessionCore implements Session, FrameListener {
         if (t == null) {
             throw new IllegalStateException("no transport attached");
         }
-        t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
+        try {
+            t.writeFrame(streamId, typeFlags | Frames.FLAG_LAST, length, payload, true);
+        } catch (SessionException e) {
+            throw sessionCauseOr(e);
+        }
     }
 
-    /** Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size. */
-    long writeChunked(int streamId, int typeFlags, long totalBytes, ChunkWriter chunk) {
+    /**
+     * A write the transport refused because the connection is ending: the session's own failure, if it has one,
+     * names the cause (e.g. the peer's abort and its reason), not the transport's view (a closed connection).
+     */
+    private SessionException sessionCauseOr(SessionException transportView) {
+        SessionException f = failure.get();
+        return f != null ? f.copyForCaller() : transportView;
+    }
+
+    /**
+     * Writes {@code totalBytes} produced by {@code chunk(offset, dst)} as frames of the allowed size; a
+     * {@code stamp} other than -1 (the stream's agreement stamp, see {@link Transcript}) leads the first frame.
+     */
+    long writeChunked(int streamId, int typeFlags, long totalBytes, long stamp, ChunkWriter chunk) {
         FrameTransport t = transport;
         int maxFrame = Math.min(Math.min(peerMaxFrame, options.maxFrameBytes()), Math.max(1024, t.preferredFrameBytes()));
         maxFrame -= maxFrame % 8; // long[] words never straddle frames
         long wire = 0;
         long off = 0;
+        boolean stamped = stamp != -1;
         do {
-            int n = (int) Math.min(maxFrame, totalBytes - off);
+            int extra = stamped && off == 0 ? Frames.STAMP_BYTES : 0;
+            int n = (int) Math.min(maxFrame - extra, totalBytes - off);
             boolean last = off + n == totalBytes;
             final long o = off;
-            t.writeFrame(streamId, typeFlags | (last ? Frames.FLAG_LAST : 0), n, dst -> chunk.write(o, dst), last);
-            wire += n + Frames.HEADER_BYTES;
+            int flags = typeFlags | (last ? Frames.FLAG_LAST : 0) | (extra > 0 ? Frames.FLAG_AGREED : 0);
+            try {
+                t.writeFrame(streamId, flags, extra + n, dst -> {
+                    if (extra > 0) {
+                        dst.putLong(stamp);
+                    }
+                    chunk.write(o, dst);
+                }, last);
+            } catch (SessionException e) {
+                throw sessionCauseOr(e);
+            }
+            wire += extra + n + Frames.HEADER_BYTES;
             off += n;
         } while (off < totalBytes);
         return wire;
@@ -603,21 +632,7 @@ public final class SessionCore implements Session, FrameListener {
      * deliver what it waits for.
      */
     java.util.concurrent.Executor callbackExecutor() {
-        ExecutorService ex = callbacks;
-        if (ex == null) {
-            synchronized (this) {
-                ex = callbacks;
-                if (ex == null) {
-                    ex = Executors.newCachedThreadPool(r -> {
-                        Thread th = new Thread(r, "securetrain-callback-" + THREADS.incrementAndGet());
-                        th.setDaemon(true);
-                        return th;
-                    });
-                    callbacks = ex;
-                }
-            }
-        }
-        ExecutorService pool = ex;
+        ExecutorService pool = threads.callbacks();
         return r -> {
             try {
                 pool.execute(r);
@@ -628,21 +643,7 @@ public final class SessionCore implements Session, FrameListener {
     }
 
     ExecutorService asyncSendExecutor() {
-        ExecutorService ex = asyncSends;
-        if (ex == null) {
-            synchronized (this) {
-                ex = asyncSends;
-                if (ex == null) {
-                    ex = Executors.newCachedThreadPool(r -> {
-                        Thread th = new Thread(r, "securetrain-send-" + THREADS.incrementAndGet());
-                        th.setDaemon(true);
-                        return th;
-                    });
-                    asyncSends = ex;
-                }
-            }
-        }
-        return ex;
+        return threads.sends();
     }
 
     // ------------------------------------------------------------------ inbound
@@ -687,7 +688,9 @@ public final class SessionCore implements Session, FrameListener {
             box.onFrame(flags, pieces, (int) n, maxMessage);
         } catch (BufferCapExceeded e) {
             dropUnread(); // a flood: nothing buffered will be read, and the memory is needed
-            fail(e, AbortReason.of("session", "unread data above its cap"));
+            // the session fails with a plain protocol violation: the cap's class is this core's signal only
+            fail(new ProtocolViolationException(e.getMessage()),
+                    AbortReason.of("session", "unread data above its cap"));
         } catch (ProtocolViolationException e) {
             fail(e);
         }
@@ -723,6 +726,8 @@ public final class SessionCore implements Session, FrameListener {
                 String text = new String(r, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
                 fail(new PeerAbortedException("peer aborted the session: " + text));
             }
+            case CTRL_PROBE -> onProbe(p);
+            case CTRL_MISMATCH -> onMismatch(p);
             default -> fail(new ProtocolViolationException("unknown control message " + kind + " from peer"));
         }
     }
@@ -735,6 +740,192 @@ public final class SessionCore implements Session, FrameListener {
             fail(new PeerDisconnectedException("connection to peer closed"));
         } else {
             fail(new PeerDisconnectedException("connection to peer lost: " + cause, cause));
+        }
+    }
+
+    // ------------------------------------------------------------------ agreement
+
+    /**
+     * This party found that the peer's agreement on {@code box}'s stream differs from its own: it sends its
+     * readable records to the peer (once per session), whose answer with its own records fails both parties
+     * with an {@link AgreementException} naming both views. Never blocks when {@code wait} is false (the
+     * transport thread); otherwise waits, bounded, for that verdict. Returns the exception to throw.
+     */
+    SessionException agreementMismatch(Inbox box, boolean wait) {
+        List<String> mine = box.transcript.recent();
+        if (failure.get() == null && mismatchSent.compareAndSet(false, true)) {
+            writeControlQuietly(mismatchMessage(box.id, false, mine));
+            long deadline = Math.min(options.idleTimeout().toMillis(), 10_000);
+            java.util.concurrent.CompletableFuture.delayedExecutor(deadline, TimeUnit.MILLISECONDS).execute(() -> fail(
+                    new AgreementException(describeMismatch(box, mine, null, deadline))));
+        }
+        if (wait) {
+            awaitFailure(Math.min(options.idleTimeout().toMillis(), 10_000) + 1_000);
+        }
+        SessionException f = failure.get();
+        return f != null ? f.copyForCaller() : new AgreementException(describeMismatch(box, mine, null, 0));
+    }
+
+    /** The peer's records arrived (it found the mismatch, or answers ours): both views are known, fail. */
+    private void onMismatch(ByteBuffer p) {
+        int streamId = p.getInt();
+        boolean reply = p.get() != 0;
+        byte[] text = new byte[p.remaining()];
+        p.get(text);
+        List<String> theirs = text.length == 0 ? List.of()
+                : List.of(new String(text, StandardCharsets.UTF_8).split("\n"));
+        recordControl(false, 1 + 4 + 1 + text.length);
+        Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+        List<String> mine = box.transcript.recent();
+        boolean answering = !reply && mismatchSent.compareAndSet(false, true);
+        byte[] answer = answering ? mismatchMessage(streamId, true, mine) : null;
+        fail(new AgreementException(describeMismatch(box, mine, theirs, 0)), null, answer);
+    }
+
+    private boolean agreedAnything() {
+        synchronized (recentlyAgreed) {
+            return !recentlyAgreed.isEmpty();
+        }
+    }
+
+    /** A protocol call agreed on {@code box}'s stream: it leads the streams the next probe covers. */
+    void noteAgreement(Inbox box) {
+        synchronized (recentlyAgreed) {
+            recentlyAgreed.remove(box);
+            recentlyAgreed.addFirst(box);
+            if (recentlyAgreed.size() > PROBED_STREAMS) {
+                recentlyAgreed.removeLast();
+            }
+        }
+    }
+
+    /**
+     * The peer has waited on a stream for a while and shows its agreement stamps there and on the streams it
+     * agreed on last: compare each (two parties that wait for each other because they disagree on who sends
+     * wait on different streams, but both agreed the call on a shared one).
+     */
+    private void onProbe(ByteBuffer p) {
+        int entries = p.getShort();
+        recordControl(false, 1 + 2 + 12L * entries);
+        for (int i = 0; i < entries; i++) {
+            int streamId = p.getInt();
+            long stamp = p.getLong();
+            Inbox box = inboxes.computeIfAbsent(streamId, k -> new Inbox(k, null));
+            box.transcript.onPeerState(stamp);
+            if (box.transcript.disagreesWithPeer()) {
+                agreementMismatch(box, false);
+                return;
+            }
+        }
+    }
+
+    /** Shows the peer this party's agreement on the stream it waits on and on its recent ones (see SessionOptions). */
+    private void probe(Inbox waited) {
+        java.util.LinkedHashSet<Inbox> boxes = new java.util.LinkedHashSet<>();
+        boxes.add(waited);
+        synchronized (recentlyAgreed) {
+            for (Inbox b : recentlyAgreed) {
+                if (boxes.size() >= PROBED_STREAMS) {
+                    break;
+                }
+                boxes.add(b);
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(1 + 2 + 12 * boxes.size()).order(ByteOrder.BIG_ENDIAN);
+        b.put(CTRL_PROBE).putShort((short) boxes.size());
+        for (Inbox box : boxes) {
+            b.putInt(box.id).putLong(box.transcript.stamp());
+        }
+        writeControlQuietly(b.array());
+    }
+
+    private byte[] mismatchMessage(int streamId, boolean reply, List<String> records) {
+        byte[] text = String.join("\n", records).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 1 + text.length).order(ByteOrder.BIG_ENDIAN);
+        b.put(CTRL_MISMATCH).putInt(streamId).put((byte) (reply ? 1 : 0)).put(text);
+        return b.array();
+    }
+
+    /**
+     * Both parties' views of the first call on the stream they record differently, e.g. "this party truncates
+     * 8192 values by 24 bits; the peer truncates 4096 values by 24 bits". {@code theirs} is null when the peer
+     * did not answer within {@code waitedMs}.
+     */
+    static String describeMismatch(Inbox box, List<String> mine, List<String> theirs, long waitedMs) {
+        String where = "the parties' protocol calls on stream " + box.label() + " disagree";
+        if (theirs == null) {
+            return where + " (the peer did not send its view within " + waitedMs + " ms): this party's last calls "
+                    + (mine.isEmpty() ? "(none)" : String.join("; ", mine)) + "; the peer is at call #"
+                    + Transcript.count(box.transcript.peerKnownStamp());
+        }
+        java.util.TreeMap<Integer, String> a = byCall(mine);
+        java.util.TreeMap<Integer, String> b = byCall(theirs);
+        for (var e : a.entrySet()) {
+            String other = b.get(e.getKey());
+            if (other != null && !other.equals(e.getValue())) {
+                return where + ", call #" + e.getKey() + ": this party " + e.getValue() + "; the peer " + other;
+            }
+        }
+        int lastA = a.isEmpty() ? 0 : a.lastKey();
+        int lastB = b.isEmpty() ? 0 : b.lastKey();
+        if (lastA != lastB) {
+            return where + ": the parties are out of step, this party is at call #" + lastA
+                    + (a.isEmpty() ? "" : " (" + a.lastEntry().getValue() + ")") + ", the peer at call #" + lastB
+                    + (b.isEmpty() ? "" : " (" + b.lastEntry().getValue() + ")");
+        }
+        return where + " (an earlier call differs): this party's last calls " + String.join("; ", mine)
+                + "; the peer's " + String.join("; ", theirs);
+    }
+
+    private static java.util.TreeMap<Integer, String> byCall(List<String> records) {
+        java.util.TreeMap<Integer, String> m = new java.util.TreeMap<>();
+        for (String r : records) {
+            int sp = r.indexOf(' ');
+            if (r.startsWith("#") && sp > 1) {
+                try {
+                    m.put(Integer.parseInt(r.substring(1, sp)), r.substring(sp + 1));
+                } catch (NumberFormatException ignored) {
+                    // not a record of ours: shown only in the fallback text
+                }
+            }
+        }
+        return m;
+    }
+
+    private void awaitFailure(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (failure) {
+            while (failure.get() == null) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    failure.wait(Math.min(left, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A control message that must not throw: the peer may already be gone, and this party fails anyway. */
+    private void writeControlQuietly(byte[] message) {
+        try {
+            writeMessage(Frames.CONTROL_STREAM, 0, message.length, dst -> dst.put(message));
+            recordControl(true, message.length);
+        } catch (RuntimeException ignored) {
+            // the peer is gone; the local failure (or its timeout) still names this party's view
+        }
+    }
+
+    private void recordControl(boolean sent, long payloadBytes) {
+        long wire = payloadBytes + Frames.HEADER_BYTES;
+        if (sent) {
+            traffic.recordSend(traffic.stream("(control)"), traffic.step(AGREEMENT_STEP), wire, true);
+        } else {
+            traffic.recordReceive(traffic.stream("(control)"), traffic.step(AGREEMENT_STEP), wire);
         }
     }
 
@@ -756,12 +947,15 @@ public final class SessionCore implements Session, FrameListener {
         final int length;
         final boolean longs;
         final long wireBytes;
+        /** The peer's agreement stamp of the stream when it sent this message. */
+        final long stamp;
 
-        Message(byte[][] chunks, int length, boolean longs, long wireBytes) {
+        Message(byte[][] chunks, int length, boolean longs, long wireBytes, long stamp) {
             this.chunks = chunks;
             this.length = length;
             this.longs = longs;
             this.wireBytes = wireBytes;
+            this.stamp = stamp;
         }
 
         /** Heap of the chunk arrays. */
@@ -815,6 +1009,8 @@ public final class SessionCore implements Session, FrameListener {
     final class Inbox {
         final int id;
         volatile String name;
+        /** What the parties agreed on this stream (see {@link Channel#agree}). */
+        final Transcript transcript = new Transcript();
         /** This party opened the stream ({@link #channel}); until then only the peer has used it. */
         boolean openedLocally;
         /** {@link #STREAM_OVERHEAD} is charged for this stream (opened by the peer only, holding data). */
@@ -828,6 +1024,10 @@ public final class SessionCore implements Session, FrameListener {
         private long partialCharged;
         private int partialFlags = -1;
         private int partialFrames;
+        /** The peer's agreement stamp the message being reassembled was sent under. */
+        private long partialStamp;
+        /** Bytes of the agreement stamp on the message being reassembled (0 or {@link Frames#STAMP_BYTES}). */
+        private int partialExtra;
         private boolean loggedUnopened;
 
         Inbox(int id, String name) {
@@ -852,87 +1052,131 @@ public final class SessionCore implements Session, FrameListener {
             boolean last = (flags & Frames.FLAG_LAST) != 0;
             CompletableFuture<Message> waiter;
             Message whole;
-            synchronized (this) {
-                if (partialFlags >= 0 && partialFlags != type) {
-                    throw new ProtocolViolationException("malformed frames on stream " + label()
-                            + ": message type changed mid-message");
-                }
-                long total = partialLen + n;
-                if (total > maxMessage) {
-                    throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
-                            + maxMessage + "-byte limit");
-                }
-                if (type != 0 && (n & 7) != 0) {
-                    throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
-                            + n + " bytes is not a multiple of 8");
-                }
-                if (!last && n < Frames.MIN_PARTIAL_PAYLOAD) {
-                    throw new ProtocolViolationException("malformed frame on stream " + label() + ": " + n
-                            + " bytes in a frame that is not the last of its message (at least "
-                            + Frames.MIN_PARTIAL_PAYLOAD + " required)");
-                }
-                if (!openedLocally && !streamCharged) {
-                    streamCharged = true;
-                    charge(STREAM_OVERHEAD, 0, this);
-                    if (!loggedUnopened) {
-                        loggedUnopened = true;
-                        LOG.debug("session {}: the peer sends on stream #{}, which this party has not opened (yet); "
-                                + "its messages are buffered", options.sessionId(), id);
+            boolean disagrees = false;
+            try {
+                synchronized (this) {
+                    if (partialFlags >= 0 && partialFlags != type) {
+                        throw new ProtocolViolationException("malformed frames on stream " + label()
+                                + ": message type changed mid-message");
                     }
-                }
-                if (partial == null && last) {
-                    waiter = waiters.poll();
-                    if (waiter == null) {
-                        enqueue(pieces, n, type != 0);
-                        return;
+                    long carried = -1;
+                    int extra = 0;
+                    if ((flags & Frames.FLAG_AGREED) != 0) {
+                        if (partial != null || n < Frames.STAMP_BYTES) {
+                            throw new ProtocolViolationException("malformed frame on stream " + label()
+                                    + ": an agreement stamp may only lead the first frame of a message");
+                        }
+                        carried = takeStamp(pieces);
+                        extra = Frames.STAMP_BYTES;
+                        n -= extra;
                     }
-                    whole = new Message(new byte[][] {copy(pieces, n)}, n, type != 0, n + Frames.HEADER_BYTES);
-                } else {
-                    // one array per frame, sized by what actually arrived, never by a claimed size
-                    byte[] chunk = copy(pieces, n);
+                    long total = partialLen + n;
+                    if (total > maxMessage) {
+                        throw new ProtocolViolationException("peer's message on stream " + label() + " exceeds the "
+                                + maxMessage + "-byte limit");
+                    }
+                    if (type != 0 && (n & 7) != 0) {
+                        throw new ProtocolViolationException("malformed long[] frame on stream " + label() + ": "
+                                + n + " bytes is not a multiple of 8");
+                    }
+                    // the frame's whole payload, a leading agreement stamp included, as the writer cut it
+                    if (!last && n + extra < Frames.MIN_PARTIAL_PAYLOAD) {
+                        throw new ProtocolViolationException("malformed frame on stream " + label() + ": " + (n + extra)
+                                + " bytes in a frame that is not the last of its message (at least "
+                                + Frames.MIN_PARTIAL_PAYLOAD + " required)");
+                    }
+                    if (!openedLocally && !streamCharged) {
+                        streamCharged = true;
+                        charge(STREAM_OVERHEAD, 0, this);
+                        if (!loggedUnopened) {
+                            loggedUnopened = true;
+                            LOG.debug("session {}: the peer sends on stream #{}, which this party has not opened "
+                                    + "(yet); its messages are buffered", options.sessionId(), id);
+                        }
+                    }
                     if (partial == null) {
-                        partial = new java.util.ArrayList<>();
+                        partialStamp = transcript.onPeerMessage(carried);
+                        // told to the peer after the lock is released (a control message is written)
+                        disagrees = carried != -1 && transcript.disagreesWithPeer();
+                    }
+                    if (partial == null && last) {
+                        waiter = waiters.poll();
+                        if (waiter == null) {
+                            enqueue(pieces, n, type != 0, partialStamp, extra);
+                            return;
+                        }
+                        whole = new Message(new byte[][] {copy(pieces, n)}, n, type != 0,
+                                n + extra + Frames.HEADER_BYTES, partialStamp);
+                    } else {
+                        // one array per frame, sized by what actually arrived, never by a claimed size
+                        byte[] chunk = copy(pieces, n);
+                        if (partial == null) {
+                            partial = new java.util.ArrayList<>();
+                            partialLen = 0;
+                            partialFlags = type;
+                            partialFrames = 0;
+                            partialExtra = extra;
+                        }
+                        partialFrames++;
+                        if (n > 0) {
+                            partial.add(chunk);
+                            long cost = MessageQueue.ARRAY_OVERHEAD + 8L + n;
+                            partialCharged += cost;
+                            charge(cost, 0, this);
+                        }
+                        partialLen = total;
+                        if (!last) {
+                            return;
+                        }
+                        long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES + partialExtra;
+                        whole = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire,
+                                partialStamp);
+                        release(partialCharged, 0);
+                        partial = null;
                         partialLen = 0;
-                        partialFlags = type;
-                        partialFrames = 0;
+                        partialCharged = 0;
+                        partialFlags = -1;
+                        waiter = waiters.poll();
+                        if (waiter == null) {
+                            long before = queue.heldBytes();
+                            queue.addLarge(whole);
+                            account(before, 1);
+                            return;
+                        }
                     }
-                    partialFrames++;
-                    if (n > 0) {
-                        partial.add(chunk);
-                        long cost = MessageQueue.ARRAY_OVERHEAD + 8L + n;
-                        partialCharged += cost;
-                        charge(cost, 0, this);
-                    }
-                    partialLen = total;
-                    if (!last) {
-                        return;
-                    }
-                    long wire = partialLen + (long) partialFrames * Frames.HEADER_BYTES;
-                    whole = new Message(partial.toArray(new byte[0][]), (int) partialLen, type != 0, wire);
-                    release(partialCharged, 0);
-                    partial = null;
-                    partialLen = 0;
-                    partialCharged = 0;
-                    partialFlags = -1;
-                    waiter = waiters.poll();
-                    if (waiter == null) {
-                        long before = queue.heldBytes();
-                        queue.addLarge(whole);
-                        account(before, 1);
-                        return;
-                    }
+                }
+            } finally {
+                if (disagrees) {
+                    agreementMismatch(this, false);
                 }
             }
             waiter.complete(whole);
         }
 
-        /** Queues a one-frame message nobody waits for (lock held). */
-        private void enqueue(ByteBuffer[] pieces, int n, boolean longs) {
+        /** Reads the little-endian agreement stamp that leads the frame and moves the pieces past it. */
+        private long takeStamp(ByteBuffer[] pieces) {
+            long v = 0;
+            int got = 0;
+            for (ByteBuffer p : pieces) {
+                while (got < Frames.STAMP_BYTES && p.hasRemaining()) {
+                    v |= (long) (p.get() & 0xFF) << (8 * got);
+                    got++;
+                }
+            }
+            return v;
+        }
+
+        /**
+         * Queues a one-frame message nobody waits for (lock held): sent under the peer's agreement {@code stamp},
+         * {@code extra} bytes of which led the frame.
+         */
+        private void enqueue(ByteBuffer[] pieces, int n, boolean longs, long stamp, int extra) {
             long before = queue.heldBytes();
             if (n <= MessageQueue.PACK_LIMIT) {
-                queue.addPacked(pieces, n, longs);
+                queue.addPacked(pieces, n, longs, stamp, extra != 0);
             } else {
-                queue.addLarge(new Message(new byte[][] {copy(pieces, n)}, n, longs, n + Frames.HEADER_BYTES));
+                queue.addLarge(new Message(new byte[][] {copy(pieces, n)}, n, longs, n + extra + Frames.HEADER_BYTES,
+                        stamp));
             }
             account(before, 1);
         }
@@ -986,7 +1230,7 @@ public final class SessionCore implements Session, FrameListener {
             synchronized (this) {
                 SessionException fl = failure.get();
                 if (fl != null && queue.isEmpty()) {
-                    throw rethrow(fl);
+                    throw fl.copyForCaller();
                 }
                 if (waiters.isEmpty() && !queue.isEmpty()) {
                     return pollQueued();
@@ -996,12 +1240,22 @@ public final class SessionCore implements Session, FrameListener {
             }
             Deadline deadline = new Deadline(TimeUnit.MILLISECONDS.toNanos(bound.millis()));
             try {
+                long probeNanos = TimeUnit.MILLISECONDS.toNanos(options.agreementProbeDelay().toMillis());
+                // once anything was agreed in the session, a long wait shows the peer this party's stamps once,
+                // so that two parties waiting for each other because they disagree on the call find out
+                boolean probed = probeNanos >= TimeUnit.MILLISECONDS.toNanos(bound.millis()) || !agreedAnything();
+                long probeAt = System.nanoTime() + probeNanos;
                 for (long slice = deadline.nextSlice(); slice > 0; slice = deadline.nextSlice()) {
                     long start = System.nanoTime();
+                    long wait = probed ? slice : Math.max(1, Math.min(slice, probeAt - start));
                     try {
-                        return f.get(slice, TimeUnit.NANOSECONDS);
+                        return f.get(wait, TimeUnit.NANOSECONDS);
                     } catch (java.util.concurrent.TimeoutException e) {
-                        deadline.sliceEnded(start, slice);
+                        deadline.sliceEnded(start, wait);
+                        if (!probed && System.nanoTime() - probeAt >= 0) {
+                            probed = true;
+                            probe(this);
+                        }
                     }
                 }
                 PeerTimeoutException te = new PeerTimeoutException("no " + (what.isEmpty() ? "" : what + " ")
@@ -1015,9 +1269,9 @@ public final class SessionCore implements Session, FrameListener {
                     }
                 }
                 throw te;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                throw c instanceof SessionException se ? rethrow(se) : new SessionException("receive failed", c);
+                throw c instanceof SessionException se ? se.copyForCaller() : new SessionException("receive failed", c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SessionException("interrupted while receiving on stream " + label(), e);
@@ -1029,7 +1283,7 @@ public final class SessionCore implements Session, FrameListener {
             synchronized (this) {
                 SessionException fl = failure.get();
                 if (fl != null && queue.isEmpty()) {
-                    f.completeExceptionally(rethrow(fl));
+                    f.completeExceptionally(fl.copyForCaller());
                     return f;
                 }
                 if (waiters.isEmpty() && !queue.isEmpty()) {
@@ -1062,7 +1316,7 @@ public final class SessionCore implements Session, FrameListener {
                 waiters.clear();
             }
             for (CompletableFuture<Message> w : ws) {
-                w.completeExceptionally(rethrow(cause));
+                w.completeExceptionally(cause.copyForCaller());
             }
         }
     }

@@ -21,9 +21,10 @@ public final class SessionOptions {
     /**
      * Wire protocol version; bump on any incompatible framing or handshake change. 2: frames that are not the
      * last of their message carry at least {@code Frames.MIN_PARTIAL_PAYLOAD} bytes; configuration summaries
-     * are exchanged when the configuration hashes differ.
+     * are exchanged when the configuration hashes differ. 3: the first frame of a message may carry the
+     * stream's agreement stamp ({@code Frames.FLAG_AGREED}); agreement probe and mismatch control messages.
      */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
 
     private final Role role;
     private final String sessionId;
@@ -36,6 +37,8 @@ public final class SessionOptions {
     private final Duration computeTimeout;
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
+    private final Duration agreementProbeDelay;
+    private final int computeThreads;
     private final int protocolVersion;
     private final LinkProfile link;
     private final Map<String, String> configSummary;
@@ -52,6 +55,8 @@ public final class SessionOptions {
         this.computeTimeout = b.computeTimeout;
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.agreementProbeDelay = b.agreementProbeDelay;
+        this.computeThreads = b.computeThreads;
         this.protocolVersion = b.protocolVersion;
         this.link = b.link;
         this.configSummary = b.configSummary;
@@ -73,6 +78,8 @@ public final class SessionOptions {
         b.computeTimeout = computeTimeout;
         b.idleTimeout = idleTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.agreementProbeDelay = agreementProbeDelay;
+        b.computeThreads = computeThreads;
         b.protocolVersion = protocolVersion;
         b.link = link;
         b.configSummary = configSummary;
@@ -116,6 +123,17 @@ public final class SessionOptions {
      */
     public Duration idleTimeout() { return idleTimeout; }
     public Duration handshakeTimeout() { return handshakeTimeout; }
+    /**
+     * How long a receive waits before it shows the peer this party's agreement stamp of the stream it waits on
+     * (one small control message per long wait): when both parties wait for each other because they disagree
+     * on who sends (both OT senders, both garblers), the probe turns the wait into the agreement error.
+     */
+    public Duration agreementProbeDelay() { return agreementProbeDelay; }
+    /**
+     * Threads of this party's compute pool ({@link PartyThreads#compute()}): CPU work a protocol splits across
+     * threads. Default: the machine's available processors. Local to this party (not compared with the peer).
+     */
+    public int computeThreads() { return computeThreads; }
     public int protocolVersion() { return protocolVersion; }
     /**
      * The simulated link this party's outgoing frames pass (a measurement aid); {@link LinkProfile#LOOPBACK}
@@ -168,6 +186,8 @@ public final class SessionOptions {
         private Duration computeTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofSeconds(20);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private Duration agreementProbeDelay = Duration.ofSeconds(2);
+        private int computeThreads = Runtime.getRuntime().availableProcessors();
         private int protocolVersion = PROTOCOL_VERSION;
         private LinkProfile link = LinkProfile.LOOPBACK;
         private Map<String, String> configSummary = Map.of();
@@ -268,6 +288,19 @@ public final class SessionOptions {
 
         public Builder handshakeTimeout(Duration d) {
             this.handshakeTimeout = positive(d, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder agreementProbeDelay(Duration d) {
+            this.agreementProbeDelay = positive(d, "agreementProbeDelay");
+            return this;
+        }
+
+        public Builder computeThreads(int n) {
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("computeThreads must be in [1, 1024], got " + n);
+            }
+            this.computeThreads = n;
             return this;
         }
 

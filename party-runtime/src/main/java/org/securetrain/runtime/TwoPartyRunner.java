@@ -1,16 +1,15 @@
 package org.securetrain.runtime;
 
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Runs both parties' halves of a protocol concurrently (tests, benchmarks, in-process demos). If one
- * half throws, its session is aborted so the other half fails at once instead of waiting for a timeout;
+ * Runs both parties' halves of a protocol concurrently (tests, benchmarks, in-process demos), each on a
+ * thread of its own session ({@link PartyThreads#roles()}: named by party, its CPU time counted for it). If
+ * one half throws, its session is aborted so the other half fails at once instead of waiting for a timeout;
  * the first failure is rethrown.
  */
 public final class TwoPartyRunner {
@@ -26,14 +25,11 @@ public final class TwoPartyRunner {
         if (p0.party() != 0 || p1.party() != 1) {
             throw new IllegalArgumentException("first session must be party 0, second party 1");
         }
-        ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "two-party-runner");
-            t.setDaemon(true);
-            return t;
-        });
+        Future<A> fa = null;
+        Future<B> fb = null;
         try {
-            Future<A> fa = ex.submit(() -> guarded(p0, party0));
-            Future<B> fb = ex.submit(() -> guarded(p1, party1));
+            fa = submit(p0, () -> guarded(p0, party0));
+            fb = submit(p1, () -> guarded(p1, party1));
             long limit = Math.max(bound(p0), bound(p1)) + p0.options().idleTimeout().toMillis() + 60_000;
             A a = null;
             B b = null;
@@ -68,7 +64,22 @@ public final class TwoPartyRunner {
             Thread.currentThread().interrupt();
             throw new SessionException("interrupted", e);
         } finally {
-            ex.shutdownNow();
+            cancel(fa);
+            cancel(fb);
+        }
+    }
+
+    private static <T> Future<T> submit(Session s, java.util.concurrent.Callable<T> body) {
+        try {
+            return s.threads().roles().submit(body);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new SessionException("party " + s.party() + "'s session is closed");
+        }
+    }
+
+    private static void cancel(Future<?> f) {
+        if (f != null && !f.isDone()) {
+            f.cancel(true);
         }
     }
 

@@ -44,6 +44,46 @@ class MessageReassemblyTest {
         }
     }
 
+    /**
+     * Messages nobody waits for are queued (small ones packed into shared blocks) and keep the agreement stamp
+     * the peer sent them under: unstamped messages after a stamped one delivered straight to a waiting receiver,
+     * after a stamped packed one and after a large one are all read under the right agreement, and the
+     * stamps' 8 bytes are counted once per stamped message.
+     */
+    @Test
+    void queuedMessagesKeepTheAgreementTheyWereSentUnder() throws Exception {
+        try (InMemoryTransport.Pair p = InMemoryTransport.pair(InMemorySessionTest.opts(Role.MODEL_OWNER).build(),
+                InMemorySessionTest.opts(Role.DATA_OWNER).build())) {
+            Channel tx = p.get(0).channel("s");
+            Channel rx = p.get(1).channel("s");
+            tx.agree("call 1");
+            rx.agree("call 1");
+            java.util.concurrent.CompletableFuture<long[]> first = rx.receiveLongsAsync(); // waits: delivered directly
+            tx.sendLongs(new long[] {1});
+            assertEquals(1, first.get(10, java.util.concurrent.TimeUnit.SECONDS)[0]);
+            tx.sendLongs(new long[] {2}); // unstamped, queued packed
+            tx.sendLongs(new long[] {3});
+            tx.agree("call 2"); // the sender runs ahead: its next calls' messages wait in the receiver's queue
+            tx.sendLongs(new long[] {4}); // stamped, queued packed
+            tx.sendLongs(new long[] {5});
+            tx.agree("call 3");
+            tx.sendLongs(new long[1000]); // stamped, 8000 bytes: queued as a large message
+            tx.sendLongs(new long[] {7});
+            Thread.sleep(200); // all of it queued before the receiver reads
+            assertEquals(2, rx.receiveLongs()[0]);
+            assertEquals(3, rx.receiveLongs()[0]);
+            rx.agree("call 2");
+            assertEquals(4, rx.receiveLongs()[0]);
+            assertEquals(5, rx.receiveLongs()[0]);
+            rx.agree("call 3");
+            assertEquals(1000, rx.receiveLongs().length);
+            assertEquals(7, rx.receiveLongs()[0]);
+            long expected = 6L * (8 + Frames.HEADER_BYTES) + 8000 + Frames.HEADER_BYTES + 3L * Frames.STAMP_BYTES;
+            assertEquals(expected, p.get(1).traffic().snapshot().streams().get("s").bytesReceived());
+            assertTrue(p.get(1).isOpen());
+        }
+    }
+
     @Test
     void framesDeliveredInPiecesAreReassembledAndChecked() {
         SessionCore core = new SessionCore(InMemorySessionTest.opts(Role.DATA_OWNER).build());

@@ -19,12 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.data.FashionMnist;
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SecureTrain;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
-import org.securetrain.backend.TwoPartyBackend;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.launcher.partycli.HostPort;
@@ -96,11 +95,20 @@ public final class CopyMeExample {
         // GC = garbled circuits. Both parties must choose alike.
         NonlinearSettings nonlinear = NonlinearSettings.of(NonlinearEngine.OT);
 
+        // What both parties agree to besides the model: the precision, and the loss mode with the leakage it
+        // brings, named. In label-owner mode the data owner receives the exact logits of every batch it trains or
+        // evaluates on (docs/SECURITY.md, "Label-owner mode"); it is the only mode until private loss (issue 16).
+        SecurePartyContext.Builder terms = SecurePartyContext.builder()
+                .fracBits(fracBits)
+                .nonlinear(nonlinear)
+                .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
+
         // 2. Connect to the peer over TLS with pinned certificates. The session options carry the configuration
-        //    hash, so a peer with a different model, precision or non-linear protocols is rejected before any data flows.
+        //    hash (model, precision, non-linear protocols, loss mode), so a peer that differs is rejected before any
+        //    data flows.
         TlsIdentity me = TlsIdentity.load(Path.of(args[2]), Path.of(args[3]));
         SessionOptions options = SessionOptions.builder(role)
-                .configHash(SecureTrain.configHash(conf, fracBits, nonlinear))
+                .configHash(terms.configHash(conf))
                 .build();
         TlsTransport transport = TlsTransport.builder()
                 .options(options)
@@ -121,10 +129,8 @@ public final class CopyMeExample {
 
         // 3. The party context binds the session to the two-party backend (HE products, OT or garbled circuits).
         try (session;
-             SecurePartyContext ctx = SecurePartyContext.builder()
+             SecurePartyContext ctx = terms
                      .session(session)
-                     .fracBits(fracBits)
-                     .backend(s -> TwoPartyBackend.open(s, FixedPoint.of(fracBits), nonlinear))
                      .build()) {
 
             // 4. attach: the configuration is rewritten into its secure twin; weights become secret shares.

@@ -1,5 +1,6 @@
 package org.securetrain.samples;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -86,9 +87,13 @@ public final class FashionMnistMlp {
         }
         boolean tty = TrainingProgress.interactiveTerminal();
         long t0 = System.nanoTime();
-        var r = LocalTlsParties.run(conf, f, link,
-                s -> withUi(PartyTraining.spec(conf).fracBits(f).batch(batch).epochs(epochs), uiOrNull, s).run(s),
-                s -> withUi(PartyTraining.spec(conf).fracBits(f).train(trainSet).batch(batch).epochs(epochs)
+        // label-owner mode: the data owner sees the exact logits of its batches (docs/SECURITY.md)
+        LabelOwnerLeakage accepted = LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS;
+        var r = LocalTlsParties.run(conf, f, accepted, link,
+                s -> withUi(PartyTraining.spec(conf).fracBits(f).labelOwnerLoss(accepted).batch(batch).epochs(epochs),
+                        uiOrNull, s).run(s),
+                s -> withUi(PartyTraining.spec(conf).fracBits(f).labelOwnerLoss(accepted).train(trainSet).batch(batch)
+                        .epochs(epochs)
                         .progress(true, tty), uiOrNull, s).run(s));
         double total = (System.nanoTime() - t0) / 1e9;
         MultiLayerNetwork secure = r.modelOwner().revealedOrNull();

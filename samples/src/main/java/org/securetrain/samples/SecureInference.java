@@ -1,5 +1,6 @@
 package org.securetrain.samples;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ public final class SecureInference {
         DataSet images = FashionMnist.bundled(FashionMnist.Split.TEST, test);
 
         long t0 = System.nanoTime();
-        var r = LocalTlsParties.run(conf, f, link,
+        var r = LocalTlsParties.run(conf, f, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS, link,
                 s -> infer(s, conf, f, params, null, batch),
                 s -> infer(s, conf, f, null, images, batch));
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -109,7 +110,9 @@ public final class SecureInference {
     /** One party: attach with the model owner's weights, run output batch by batch on the shared iterator. */
     private static Out infer(Session s, MultiLayerConfiguration conf, int f, INDArray paramsOrNull, DataSet imagesOrNull,
             int batch) {
+        // label-owner mode: the data owner receives the exact logits of its images (docs/SECURITY.md)
         try (SecurePartyContext ctx = SecurePartyContext.builder().session(s).fracBits(f)
+                .labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS)
                 .backend(session -> TwoPartyBackend.open(session, FixedPoint.of(f))).build()) {
             MultiLayerNetwork net = SecureTrain.attach(conf, ctx, paramsOrNull);
             DataSetIterator it = ctx.sharedIterator(imagesOrNull == null ? null : PartyTraining.batches(imagesOrNull, batch));

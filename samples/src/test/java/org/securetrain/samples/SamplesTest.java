@@ -7,17 +7,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.securetrain.runtime.testing.Await;
+import org.securetrain.runtime.testing.Ports;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.runtime.tls.TlsIdentity;
@@ -28,7 +28,7 @@ import org.securetrain.runtime.tls.TlsIdentity;
  * minibatches, secure inference's predictions against the plaintext model's; bad arguments fail naming the
  * argument. Bounds are stated at each check with the measured values.
  */
-@Timeout(180)
+@Timeout(600) // a guard against hangs only; no test here waits for a time
 class SamplesTest {
     @TempDir
     Path tmp;
@@ -143,7 +143,10 @@ class SamplesTest {
         TlsIdentity dO = TlsIdentity.generate("data-owner");
         mo.save(tmp.resolve("mo.key"), tmp.resolve("mo.crt"));
         dO.save(tmp.resolve("do.key"), tmp.resolve("do.crt"));
-        String hostPort = "127.0.0.1:" + freePort();
+        // a port held for the model owner's listener (which binds it with SO_REUSEADDR): nobody else can take it
+        // meanwhile, and the data owner's connect is refused (and retried) until the listener is up
+        Ports.Held held = Ports.forLaterListener();
+        String hostPort = "127.0.0.1:" + held.port();
         Path model = tmp.resolve("trained-model.zip");
         String out = captured(() -> {
             CompletableFuture<Void> owner = CompletableFuture.runAsync(() -> {
@@ -156,8 +159,9 @@ class SamplesTest {
             });
             CopyMeExample.main(new String[] {"data-owner", hostPort, tmp.resolve("do.key").toString(),
                 tmp.resolve("do.crt").toString(), mo.fingerprint(), "128", "100"});
-            owner.get(120, TimeUnit.SECONDS);
+            Await.get(owner);
         });
+        held.close();
         double acc = percent(out, "data owner: test accuracy of the secure model");
         assertTrue(acc >= 0 && acc <= 100, out);
         assertTrue(out.contains("model owner: trained model saved to " + model), out);
@@ -221,13 +225,8 @@ class SamplesTest {
         cmd.addAll(List.of(mainAndArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Await.exit(p);
         return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

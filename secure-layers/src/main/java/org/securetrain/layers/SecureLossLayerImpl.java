@@ -84,6 +84,9 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                 if (x.rank() != 2) {
                     throw s.badInput("input [batch, n]", x.shape());
                 }
+                // the range guard's bit before the inputs are opened (see SecureOutputLayerImpl)
+                core.context().verifyRange("iteration " + s.iteration() + ", epoch " + s.epoch() + " (" + core.id()
+                        + " forward)");
                 LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
                         labels, layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id());
                 cachedLossSum = r.lossSum();
@@ -141,6 +144,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
             SharedTensor x = core.inputShare(input);
+            core.context().verifyRange("inference (" + core.id() + ")"); // before the inputs are opened
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, x.values(), s.purpose("input"));
             INDArray out;
             if (s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)) {
@@ -150,7 +154,6 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                     out = Nd4j.zeros(DataType.DOUBLE, x.shape());
                 }
             }
-            core.context().verifyRange("inference (" + core.id() + ")");
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
         });
     }

@@ -83,6 +83,10 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     /** The pre-outputs' forward (kept for backward) and the loss at the label owner; caches the loss. */
     private LabelOwnerLoss.Result loss(OpStep s, SharedTensor z) {
         SecureOutputLayer c = layerConf();
+        // the range guard's bit before the logits are opened: wrapped logits would give the label owner a NaN or a
+        // wrong loss instead of the guard's error
+        core.context().verifyRange("iteration " + s.iteration() + ", epoch " + s.epoch() + " (" + core.id()
+                + " forward)");
         LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(),
                 labels, c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id());
         cachedLossSum = r.lossSum();
@@ -154,6 +158,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
             SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
+            core.context().verifyRange("inference (" + core.id() + ")"); // before the logits are opened
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
             int outputs = preOutput.nOut();
@@ -161,7 +166,6 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             INDArray out = s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)
                     ? LabelOwnerLoss.activate(revealed, 2 * s.fracBits(), z.shape(), layerConf().getActivationFn())
                     : detached(new double[batch * outputs], batch, outputs);
-            core.context().verifyRange("inference (" + core.id() + ")");
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, out.castTo(dataType));
         });
     }

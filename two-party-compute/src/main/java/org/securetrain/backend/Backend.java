@@ -9,19 +9,30 @@ import org.securetrain.runtime.ProtocolId;
  * network or is non-linear. Two implementations: the real two-party backend, and
  * {@link InsecurePlaintextBackend}, a single-process oracle with identical fixed-point semantics.
  *
+ * <p>Sealed, so that what runs in a two-party session can be verified by its type instead of by what it says
+ * about itself: {@link TwoPartyBackend} (the protocols), {@link InsecurePlaintextBackend} (the oracle, which a
+ * two-party context refuses) and {@link ForwardingBackend} (decorators that observe calls and must forward every
+ * operation to the backend they wrap). No other implementation can exist, so no test or user class that opens
+ * values can pass for a secure backend.
+ *
  * <p>All values are one party's additive shares mod 2^64 unless stated otherwise. Both parties call
  * the same operations in the same order with the same shapes and the same {@link ProtocolId} (which names the
  * protocol instance: its streams, derived keys and traffic figures); the secure backend checks this.
  */
-public interface Backend {
+public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBackend, ForwardingBackend {
 
     FixedPoint fixedPoint();
 
     /** Whether this backend acts for party {@code p} (the insecure reference acts for both). */
     boolean actsFor(int p);
 
-    /** True only for the insecure single-process reference; secure sessions refuse it. */
-    boolean isInsecureReference();
+    /**
+     * True when the backend behind any decorators is the insecure single-process reference. Derived from the
+     * type ({@link ForwardingBackend#innermost}), never reported by the backend itself.
+     */
+    default boolean isInsecureReference() {
+        return ForwardingBackend.innermost(this) instanceof InsecurePlaintextBackend;
+    }
 
     /** Shares of op(A)·op(B) (m x k by k x n), exact mod 2^64, at the sum of the operands' scales. */
     long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id);

@@ -5,10 +5,17 @@ import org.securetrain.runtime.ProtocolId;
 
 /**
  * A backend that forwards every operation to another one: the base for decorators that observe calls
- * (counters, audits, dumps) and override only what they look at. Closing it closes the wrapped backend, so a
- * decorated two-party backend still releases its session resources; {@link #find} sees through decorators.
+ * (counters, audits, dumps). Every operation is final and always runs the wrapped backend's; a decorator only
+ * gets to look, through the {@code on...} hooks, which run after the operation with its arguments and its result
+ * (this party's own shares: look, never modify). So a decorated backend runs exactly the protocols of the backend
+ * it wraps, and a two-party context can verify what it runs by looking behind the decorators
+ * ({@link #innermost}). Closing a decorator closes the wrapped backend, so a decorated two-party backend still
+ * releases its session resources.
+ *
+ * <p>A new {@link Backend} operation must be added here as a final method with its hook (the
+ * {@code BackendHierarchyTest} checks that every operation is final here).
  */
-public abstract class ForwardingBackend implements Backend, AutoCloseable {
+public abstract non-sealed class ForwardingBackend implements Backend, AutoCloseable {
     private final Backend delegate;
 
     protected ForwardingBackend(Backend delegate) {
@@ -30,56 +37,121 @@ public abstract class ForwardingBackend implements Backend, AutoCloseable {
         return null;
     }
 
+    /** The backend behind all decorators: a {@link TwoPartyBackend} or an {@link InsecurePlaintextBackend}. */
+    public static Backend innermost(Backend backend) {
+        Backend b = java.util.Objects.requireNonNull(backend, "backend");
+        while (b instanceof ForwardingBackend f) {
+            b = f.delegate;
+        }
+        return b;
+    }
+
     @Override
-    public FixedPoint fixedPoint() {
+    public final FixedPoint fixedPoint() {
         return delegate.fixedPoint();
     }
 
     @Override
-    public boolean actsFor(int p) {
+    public final boolean actsFor(int p) {
         return delegate.actsFor(p);
     }
 
     @Override
-    public boolean isInsecureReference() {
+    public final boolean isInsecureReference() {
         return delegate.isInsecureReference();
     }
 
     @Override
-    public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
-        return delegate.multiply(a, b, m, k, n, id);
+    public final long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
+        long[] r = delegate.multiply(a, b, m, k, n, id);
+        onMultiply(a, b, m, k, n, id, r);
+        return r;
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
-        return delegate.reluTruncate(z, id);
+    public final ReluOutput reluTruncate(long[] z, ProtocolId id) {
+        beforeReluTruncate(z, id);
+        ReluOutput r = delegate.reluTruncate(z, id);
+        onReluTruncate(z, id, r);
+        return r;
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, ProtocolId id) {
-        return delegate.truncate(x, bits, id);
+    public final long[] truncate(long[] x, int bits, ProtocolId id) {
+        beforeTruncate(x, bits, id);
+        long[] r = delegate.truncate(x, bits, id);
+        onTruncate(x, bits, id, r);
+        return r;
     }
 
     @Override
-    public long[] positive(long[] z, ProtocolId id) {
-        return delegate.positive(z, id);
+    public final long[] positive(long[] z, ProtocolId id) {
+        long[] r = delegate.positive(z, id);
+        onPositive(z, id, r);
+        return r;
     }
 
     @Override
-    public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
-        return delegate.bitTimesShare(bits, x, id);
+    public final long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
+        long[] r = delegate.bitTimesShare(bits, x, id);
+        onBitTimesShare(bits, x, id, r);
+        return r;
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
-        return delegate.maxWithArgmax(values, k, id);
+    public final MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
+        MaxOutput r = delegate.maxWithArgmax(values, k, id);
+        onMaxWithArgmax(values, k, id, r);
+        return r;
     }
 
     @Override
-    public long[] revealTo(int receiver, long[] share, ProtocolId id) {
-        return delegate.revealTo(receiver, share, id);
+    public final long[] revealTo(int receiver, long[] share, ProtocolId id) {
+        long[] r = delegate.revealTo(receiver, share, id);
+        onRevealTo(receiver, share, id, r);
+        return r;
     }
 
+    /**
+     * Before {@link #truncate} reaches the delegate: this party's input share. A decorator may run protocols of its
+     * own here on {@link #delegate()} (the range guard's comparisons); it cannot change the input or the result.
+     */
+    protected void beforeTruncate(long[] x, int bits, ProtocolId id) {
+    }
+
+    /** Before {@link #reluTruncate} reaches the delegate (as {@link #beforeTruncate}). */
+    protected void beforeReluTruncate(long[] z, ProtocolId id) {
+    }
+
+    /** After {@link #multiply}: its operands and this party's result share. */
+    protected void onMultiply(Operand a, Operand b, int m, int k, int n, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #reluTruncate}: this party's input share and output shares. */
+    protected void onReluTruncate(long[] z, ProtocolId id, ReluOutput result) {
+    }
+
+    /** After {@link #truncate}: this party's input share and output share. */
+    protected void onTruncate(long[] x, int bits, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #positive}: this party's input share and output share. */
+    protected void onPositive(long[] z, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #bitTimesShare}: this party's input shares and output share. */
+    protected void onBitTimesShare(long[] bits, long[] x, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #maxWithArgmax}: this party's input share and output shares. */
+    protected void onMaxWithArgmax(long[] values, int k, ProtocolId id, MaxOutput result) {
+    }
+
+    /** After {@link #revealTo}: this party's share and what it received (null at the other party). */
+    protected void onRevealTo(int receiver, long[] share, ProtocolId id, long[] result) {
+    }
+
+    /** Closes the wrapped backend; a decorator that overrides this must call it. */
     @Override
     public void close() throws Exception {
         if (delegate instanceof AutoCloseable c) {

@@ -8,7 +8,7 @@ import org.securetrain.runtime.ProtocolId;
  * INSECURE. A single process holding every value in the clear, computing each kernel with exactly the
  * fixed-point semantics of the two-party protocols. It is the test oracle and the baseline of the
  * error bounds; it protects nothing. It acts for both parties at once and has no session, so it
- * cannot be plugged into a two-party run; {@link #isInsecureReference()} lets callers refuse it.
+ * cannot be plugged into a two-party run: a two-party context recognises it by its type and refuses it.
  *
  * <p>Truncation here is the exact floor; the secure faithful truncation may differ by one ulp.
  */
@@ -29,10 +29,6 @@ public final class InsecurePlaintextBackend implements Backend {
         return true;
     }
 
-    @Override
-    public boolean isInsecureReference() {
-        return true;
-    }
 
     @Override
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {

@@ -45,15 +45,13 @@ public final class RangeCheckedBackend extends ForwardingBackend {
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, ProtocolId id) {
+    protected void beforeTruncate(long[] x, int bits, ProtocolId id) {
         check(x, id);
-        return super.truncate(x, bits, id);
     }
 
     @Override
-    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+    protected void beforeReluTruncate(long[] z, ProtocolId id) {
         check(z, id);
-        return super.reluTruncate(z, id);
     }
 
     private synchronized void check(long[] x, ProtocolId id) {

@@ -36,14 +36,16 @@ import org.securetrain.runtime.ProtocolId;
  * once per session.
  *
  * <p>Every call is a two-party protocol: both parties must make the same calls in the same order with the
- * same shapes; each protocol checks the shapes and fails on both sides with both views on a mismatch.
+ * same shapes; each protocol agrees on them through its streams' transcripts and fails both parties with
+ * both views on a mismatch.
  */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final Session session;
     private final FixedPoint fp;
     private final OtEngine ot;
     private final HeContext he;
-    private final Channel control;
+    private final SecureMatMul matmul;
     private final Channel reveal;
     private final KernelTimings timings;
     /** One garbled-circuit instance (its own stream and OT instance) per calling protocol id. */
@@ -60,9 +62,9 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.ot = ot;
         this.he = he;
         this.timings = timings;
+        this.matmul = new SecureMatMul(session, he);
         this.nonlinear = nonlinear;
         this.silent = silent;
-        this.control = session.channel("kernels.control");
         this.reveal = session.channel("kernels.reveal");
     }
 
@@ -121,53 +123,33 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         return p == session.party();
     }
 
-    @Override
-    public boolean isInsecureReference() {
-        return false;
-    }
 
     @Override
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
-        int me = session.party();
-        MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind().isZeroAt(me));
-        MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind().isZeroAt(me));
-        long t0 = System.nanoTime();
-        try {
-            return SecureMatMul.multiply(session, he, ma, mb, id);
-        } finally {
-            timings.add(KernelTimings.Kind.HE_PRODUCT, System.nanoTime() - t0);
-        }
+        MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind());
+        MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind());
+        return timed(KernelTimings.Kind.HE_PRODUCT, () -> matmul.multiply(ma, mb, id));
     }
 
     @Override
     public ReluOutput reluTruncate(long[] z, ProtocolId id) {
-        long t0 = System.nanoTime();
         if (nonlinear.engine() == NonlinearEngine.OT) {
-            try {
+            return timed(KernelTimings.Kind.RELU_OT, () -> {
                 ReluTruncationOt.Result r = ReluTruncationOt.run(cot(id), z, fp.fracBits(), nonlinear.reluTruncation(),
                         nonlinear.radix());
                 return new ReluOutput(r.yShare(), r.dBits());
-            } finally {
-                timings.add(KernelTimings.Kind.RELU_OT, System.nanoTime() - t0);
-            }
+            });
         }
-        try {
+        return timed(KernelTimings.Kind.RELU_GC, () -> {
             ReluTruncation.Result r = ReluTruncation.run(gc(id), z, fp.fracBits());
             return new ReluOutput(r.yShare(), r.dBits());
-        } finally {
-            timings.add(KernelTimings.Kind.RELU_GC, System.nanoTime() - t0);
-        }
+        });
     }
 
     @Override
     public long[] truncate(long[] x, int bits, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
-            return nonlinear.engine() == NonlinearEngine.OT ? FaithfulTruncationOt.truncate(cot(id), x, bits)
-                    : FaithfulTruncation.truncate(ot, control, x, bits, id);
-        } finally {
-            timings.add(KernelTimings.Kind.TRUNCATION_OT, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.TRUNCATION_OT, () -> nonlinear.engine() == NonlinearEngine.OT
+                ? FaithfulTruncationOt.truncate(cot(id), x, bits) : FaithfulTruncation.truncate(ot, x, bits, id));
     }
 
     /**
@@ -176,49 +158,31 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
      */
     @Override
     public long[] positive(long[] z, ProtocolId id) {
-        long t0 = System.nanoTime();
         if (nonlinear.engine() == NonlinearEngine.OT) {
-            try {
-                return PositiveBit.compute(cot(id), z, PositiveBit.FULL, nonlinear.radix());
-            } finally {
-                timings.add(KernelTimings.Kind.COMPARE_OT, System.nanoTime() - t0);
-            }
+            return timed(KernelTimings.Kind.COMPARE_OT,
+                    () -> PositiveBit.compute(cot(id), z, PositiveBit.FULL, nonlinear.radix()));
         }
-        try {
-            return PositiveBitCircuit.run(gc(id), z);
-        } finally {
-            timings.add(KernelTimings.Kind.COMPARE_GC, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.COMPARE_GC, () -> PositiveBitCircuit.run(gc(id), z));
     }
 
     @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
-        long t0 = System.nanoTime();
-        try {
-            return nonlinear.engine() == NonlinearEngine.OT ? Multiplexer.multiply(cot(id), bits, x, x.length)
-                    : BitTimesShare.multiply(ot, bits, x, x.length, id);
-        } finally {
-            timings.add(KernelTimings.Kind.BIT_TIMES_SHARE_OT, System.nanoTime() - t0);
-        }
+        return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> nonlinear.engine() == NonlinearEngine.OT
+                ? Multiplexer.multiply(cot(id), bits, x, x.length) : BitTimesShare.multiply(ot, bits, x, x.length, id));
     }
 
     @Override
     public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
-        long t0 = System.nanoTime();
         if (nonlinear.engine() == NonlinearEngine.OT) {
-            try {
+            return timed(KernelTimings.Kind.MAX_OT, () -> {
                 MaxPoolOt.Result r = MaxPoolOt.run(cot(id), values, k, PositiveBit.FULL, nonlinear.radix());
                 return new MaxOutput(r.maxShare(), r.argmaxBits());
-            } finally {
-                timings.add(KernelTimings.Kind.MAX_OT, System.nanoTime() - t0);
-            }
+            });
         }
-        try {
+        return timed(KernelTimings.Kind.MAX_GC, () -> {
             MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc(id), values, k);
             return new MaxOutput(r.maxShare(), r.argmaxBits());
-        } finally {
-            timings.add(KernelTimings.Kind.MAX_GC, System.nanoTime() - t0);
-        }
+        });
     }
 
     /** The non-receiver sends its share; the receiver adds it to its own. */
@@ -227,21 +191,34 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         if (receiver != 0 && receiver != 1) {
             throw new IllegalArgumentException("receiver must be party 0 or 1, got " + receiver);
         }
+        return timed(KernelTimings.Kind.REVEAL, () -> {
+            reveal.agree("reveals " + share.length + " values to party " + receiver);
+            try (var st = reveal.step(id.under("reveal").name())) {
+                if (session.party() != receiver) {
+                    reveal.sendLongs(share);
+                    return null;
+                }
+                long[] peer = new long[share.length];
+                reveal.receiveLongs(peer, 0, peer.length);
+                long[] out = new long[share.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = share[i] + peer[i];
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Runs one two-party call: its wall time goes to {@link #timings()} under {@code kind}, the calling
+     * thread's CPU time to the party's ({@link org.securetrain.runtime.PartyThreads#cpuNanos()}).
+     */
+    private <T> T timed(KernelTimings.Kind kind, java.util.function.Supplier<T> call) {
         long t0 = System.nanoTime();
-        try (var st = reveal.step(id.under("reveal").name())) {
-            if (session.party() != receiver) {
-                reveal.sendLongs(share);
-                return null;
-            }
-            long[] peer = new long[share.length];
-            reveal.receiveLongs(peer, 0, peer.length);
-            long[] out = new long[share.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = share[i] + peer[i];
-            }
-            return out;
+        try {
+            return session.threads().onCaller(call);
         } finally {
-            timings.add(KernelTimings.Kind.REVEAL, System.nanoTime() - t0);
+            timings.add(kind, System.nanoTime() - t0);
         }
     }
 

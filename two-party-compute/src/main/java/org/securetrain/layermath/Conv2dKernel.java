@@ -17,9 +17,8 @@ public final class Conv2dKernel {
     private final String name;
     /** The protocol id its two-party calls are named under (the name, validated). */
     private final ProtocolId id;
-    private final int inC, inH, inW, outC, kh, kw, sh, sw, ph, pw;
-    private int dh = 1;
-    private int dw = 1;
+    /** The convolution's shape for one example (dilation included): {@link #geometry(int)} scales it to a batch. */
+    private Im2col.Geometry shape;
     private final boolean relu;
     private final ParameterShare weights;
     private final ParameterShare bias;
@@ -52,16 +51,7 @@ public final class Conv2dKernel {
         }
         this.name = name;
         this.id = ProtocolId.parse(name);
-        this.inC = inC;
-        this.inH = inH;
-        this.inW = inW;
-        this.outC = outC;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
-        this.ph = ph;
-        this.pw = pw;
+        this.shape = g;
         this.relu = relu;
         this.weights = weights;
         this.bias = bias;
@@ -69,9 +59,7 @@ public final class Conv2dKernel {
 
     /** Sets the dilation (kernel taps {@code dh} rows and {@code dw} columns apart); before the first forward. */
     public Conv2dKernel dilated(int dh, int dw) {
-        new Im2col.Geometry(1, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, dh, dw); // validates
-        this.dh = dh;
-        this.dw = dw;
+        this.shape = shape.withDilation(dh, dw); // validates
         return this;
     }
 
@@ -84,7 +72,7 @@ public final class Conv2dKernel {
     }
 
     public Im2col.Geometry geometry(int batch) {
-        return new Im2col.Geometry(batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, dh, dw);
+        return shape.withBatch(batch);
     }
 
     /** [batch, inC, inH, inW] share (scale f) -> [batch, outC, outH, outW]: scale f with ReLU, else 2f. */
@@ -98,8 +86,8 @@ public final class Conv2dKernel {
         int k = g.patchSize();
         int p = g.positions();
         long[] c = Im2col.im2col(x, g);
-        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), outC, k, p, id.child("fwd"));
-        RingMatrix.addRowBias(z, outC, p, RingMatrix.scale(bias.value(), 1L << f));
+        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), g.outC(), k, p, id.child("fwd"));
+        RingMatrix.addRowBias(z, g.outC(), p, RingMatrix.scale(bias.value(), 1L << f));
         this.geometry = g;
         this.cols = c;
         this.colsKind = xKind;
@@ -131,14 +119,14 @@ public final class Conv2dKernel {
             dz = be.bitTimesShare(reluBits, dz, id.child("drelu"));
             dzKind = ShareKind.BOTH;
         }
-        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), outC, p, k,
+        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), g.outC(), p, k,
                 id.child("dW"));
         weights.setGradient(dW, f);
-        bias.setGradient(RingMatrix.rowSums(dz, outC, p), 0);
+        bias.setGradient(RingMatrix.rowSums(dz, g.outC(), p), 0);
         long[] dx = null;
         if (needInputGradient) {
             long[] dCols = be.multiply(new Operand(weights.value(), true, ShareKind.BOTH), new Operand(dz, false, dzKind),
-                    k, outC, p, id.child("dX"));
+                    k, g.outC(), p, id.child("dX"));
             dx = be.truncate(Im2col.col2im(dCols, g), f, id.child("dX", "trunc"));
         }
         cols = null;

@@ -42,6 +42,16 @@ public final class Im2col {
             }
         }
 
+        /** The same convolution over {@code n} examples. */
+        public Geometry withBatch(int n) {
+            return new Geometry(n, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, dilH, dilW);
+        }
+
+        /** This geometry with kernel taps {@code dh} rows and {@code dw} columns apart. */
+        public Geometry withDilation(int dh, int dw) {
+            return new Geometry(batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, dh, dw);
+        }
+
         public int outH() {
             return (inH + 2 * padH - (kh - 1) * dilH - 1) / strideH + 1;
         }

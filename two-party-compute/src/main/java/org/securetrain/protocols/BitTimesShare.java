@@ -2,10 +2,10 @@ package org.securetrain.protocols;
 
 import java.util.concurrent.CompletableFuture;
 import org.securetrain.crypto.ot.OtEngine;
-import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RingCotReceiver;
 import org.securetrain.crypto.ot.RingCotSender;
 import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -38,8 +38,8 @@ public final class BitTimesShare {
      * party's boolean shares (bit i = {@code myBits[i >>> 6] >>> (i & 63) & 1}, at least ceil(n/64)
      * words), {@code myShares} its arithmetic shares (at least n). Returns this party's n output shares.
      * Repeated calls with the same id reuse the same OT instances (sequentially; use distinct
-     * ids for calls that run concurrently). A length mismatch between the parties fails on both
-     * sides with an {@link org.securetrain.crypto.ot.OtMismatchException}; bad local arguments throw
+     * ids for calls that run concurrently). A length mismatch between the parties fails both with an
+     * {@link org.securetrain.runtime.AgreementException} naming both lengths; bad local arguments throw
      * {@link IllegalArgumentException} and abort the session so the peer fails at once instead of waiting.
      */
     public static long[] multiply(OtEngine eng, long[] myBits, long[] myShares, int n, ProtocolId id) {
@@ -51,8 +51,13 @@ public final class BitTimesShare {
             throw e;
         }
         int me = eng.party();
-        RingCotSender sender = eng.ringCotSender(id.child("p" + me + "s"));
-        RingCotReceiver receiver = eng.ringCotReceiver(id.child("p" + (1 - me) + "s"));
+        ProtocolId mine = id.child("p" + me + "s");
+        ProtocolId theirs = id.child("p" + (1 - me) + "s");
+        RingCotSender sender = eng.ringCotSender(mine);
+        RingCotReceiver receiver = eng.ringCotReceiver(theirs);
+        String record = "multiplies " + n + " boolean-shared bits by arithmetic shares";
+        eng.channel(mine).agree(record);
+        eng.channel(theirs).agree(record);
 
         long[] delta = new long[n];
         for (int i = 0; i < n; i++) {
@@ -60,7 +65,7 @@ public final class BitTimesShare {
             long x = myShares[i];
             delta[i] = (x ^ -d) + d; // d = 0: x; d = 1: -x (two's complement)
         }
-        CompletableFuture<long[]> sent = OtThreads.async(() -> sender.send(delta, n));
+        CompletableFuture<long[]> sent = session.threads().beside(() -> sender.send(delta, n));
         long[] y = null;
         RuntimeException failure = null;
         try {
@@ -70,7 +75,7 @@ public final class BitTimesShare {
         }
         long[] r = null;
         try {
-            r = OtThreads.join(sent);
+            r = PartyThreads.join(sent);
         } catch (RuntimeException e) {
             failure = preferred(failure, e);
         }

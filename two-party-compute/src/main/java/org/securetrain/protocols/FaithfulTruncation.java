@@ -3,10 +3,7 @@ package org.securetrain.protocols;
 import org.securetrain.backend.Bits;
 
 import org.securetrain.crypto.ot.OtEngine;
-import org.securetrain.runtime.AbortReason;
-import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
-import org.securetrain.runtime.ProtocolViolationException;
 
 /**
  * Faithful truncation of additive shares over Z_2^64 by k bits with one ring-COT per element
@@ -32,13 +29,17 @@ public final class FaithfulTruncation {
     private FaithfulTruncation() {
     }
 
-    /** Both parties call with their shares, the same {@code bits} and the same protocol {@code id}. */
-    public static long[] truncate(OtEngine ot, Channel check, long[] share, int bits, ProtocolId id) {
+    /**
+     * Both parties call with their shares, the same {@code bits} and the same protocol {@code id}; a different
+     * length or bit count at the peer fails both parties with both views.
+     */
+    public static long[] truncate(OtEngine ot, long[] share, int bits, ProtocolId id) {
         if (bits < 1 || bits > 61) {
             throw new IllegalArgumentException(id + ": truncation bits must be in [1, 61], got " + bits);
         }
         int n = share.length;
-        agreeOnShape(check, n, bits, id);
+        ProtocolId wrap = id.child("wrap");
+        ot.channel(wrap).agree("truncates " + n + " values by " + bits + " bits");
         long[] out = new long[n];
         if (n == 0) {
             return out;
@@ -51,7 +52,7 @@ public final class FaithfulTruncation {
                 delta[i] = (xp >>> 63) * unit;
                 out[i] = (xp >> bits) - (MAGNITUDE_LIMIT >> bits);
             }
-            long[] r = ot.ringCotSender(id.child("wrap")).send(delta, n);
+            long[] r = ot.ringCotSender(wrap).send(delta, n);
             for (int i = 0; i < n; i++) {
                 out[i] -= r[i];
             }
@@ -61,26 +62,11 @@ public final class FaithfulTruncation {
                 choices[i >>> 6] |= (share[i] >>> 63) << (i & 63);
                 out[i] = share[i] >> bits;
             }
-            long[] y = ot.ringCotReceiver(id.child("wrap")).receive(choices, n);
+            long[] y = ot.ringCotReceiver(wrap).receive(choices, n);
             for (int i = 0; i < n; i++) {
                 out[i] += y[i];
             }
         }
         return out;
-    }
-
-    /** Exchanges (n, bits) so a party out of step fails with a message naming both shapes. */
-    static void agreeOnShape(Channel ch, int n, int bits, ProtocolId id) {
-        long[] peer;
-        try (var st = ch.step("kernels.truncate.header")) {
-            ch.sendLongs(new long[] {n, bits});
-            peer = ch.receiveLongs();
-        }
-        if (peer.length != 2 || peer[0] != n || peer[1] != bits) {
-            String msg = id + ": this party truncates " + n + " values by " + bits + " bits, the peer "
-                    + (peer.length == 2 ? peer[0] + " values by " + peer[1] + " bits" : "sent a malformed header");
-            ch.session().abort(AbortReason.of(id.name(), "shape mismatch").withShape("values_bits", n, bits));
-            throw new ProtocolViolationException(msg);
-        }
     }
 }

@@ -18,8 +18,8 @@ final class GcShareKernels {
     }
 
     /**
-     * Validates on both sides without hanging the peer: if {@code problem} is non-null, the run is
-     * rejected through the GC channel (the peer fails with the reason) and this party throws.
+     * Validates without hanging the peer: if {@code problem} is non-null, the run is rejected (the session
+     * ends and the peer fails naming the reason) and this party throws.
      */
     static void rejectIf(GcProtocol gc, String problem) {
         if (problem != null) {

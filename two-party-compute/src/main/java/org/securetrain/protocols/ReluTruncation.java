@@ -31,8 +31,8 @@ import org.securetrain.runtime.Session;
  * the evaluator learns (y - r, d ⊕ ρ) and nothing else. See {@link #circuit(int)} for exact counts.
  *
  * <p>Both parties call {@link #run} with their own share, the same f and the same n; mismatches fail
- * on both sides with {@link org.securetrain.crypto.gc.GcMismatchException} (or, for the party whose
- * arguments are invalid, {@link IllegalArgumentException}).
+ * both parties with an {@link org.securetrain.runtime.AgreementException} naming both runs (the party whose
+ * own arguments are invalid throws {@link IllegalArgumentException} and ends the session with the reason).
  */
 public final class ReluTruncation {
     /** Maximum truncation: the shifted value must keep a sign bit. */

@@ -1,198 +1,245 @@
 package org.securetrain.protocols;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
 import org.securetrain.crypto.he.MatrixView;
-import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
 
 /**
- * Secure product of two additively shared matrices over Z_2^64 (DESIGN.md 4.2): Z = A B with
- * A = A0 + A1, B = B0 + B1, party i holding (A_i, B_i).
+ * The secure product of two additively shared matrices over Z_2^64 (DESIGN.md 4.2), one object per party and
+ * session: Z = A B with A = A0 + A1, B = B0 + B1, party i holding (A_i, B_i).
  * Z = A0 B0 + A1 B1 + A0 B1 + A1 B0: the first two terms are local, each cross term is one HE round
  * ({@link HeCrossProduct}): the holder of one factor encrypts it under its own key, the other multiplies
  * by its plaintext share with the rotation-free coefficient encoding, masks, floods, switches and returns.
  * Both cross terms run at the same time in opposite directions on the channels
  * {@code he.<id>.p0enc} / {@code he.<id>.p1enc} (named by the key owner), each party using
- * its calling thread plus one helper thread. The orientation (encrypt B and multiply by A, or encrypt
- * A^T and multiply by B^T) and block sizes are chosen by the cost model from the public shapes.
+ * its calling thread and its session's threads ({@link org.securetrain.runtime.PartyThreads}): a role thread
+ * for the second cross term, the compute pool to split one role's work. The orientation (encrypt B and
+ * multiply by A, or encrypt A^T and multiply by B^T) and block sizes are chosen by the cost model from the
+ * public shapes. A share
+ * known to be zero (sharing (X, 0)) drops the cross terms it takes part in.
  * Output: this party's fresh additive share of Z (m x n, row-major) at the scale of the inputs' product
  * (no truncation here).
  *
- * <p>Before any data flows the parties exchange a small header (shapes, transposition flags, zero-share
- * flags, HE parameters, protocol id) on {@code he.<id>.hdr}; any mismatch fails on both sides with a
- * message that states both views.
+ * <p>Each product agrees with the peer on its shapes, how each factor is shared and the layout of shared
+ * factors through the transcripts of both streams ({@link org.securetrain.runtime.Channel#agree}; no
+ * message): any difference fails both parties on the first message, naming both products.
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
-    public static final String HEADER_STEP = "he.matmul.header";
-    private static final long HEADER_MAGIC = 0x48454d4d48445231L; // "HEMMHDR1"
-    private static final int KIND_PRODUCT = 1;
+    private final Session session;
+    private final HeContext he;
 
-    private SecureMatMul() {
+    /** The product protocol of this party over {@code session} with the HE keys of {@code he}. */
+    public SecureMatMul(Session session, HeContext he) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.he = Objects.requireNonNull(he, "he");
     }
 
     /**
      * This party's share of A*B. Both parties call it with their shares, equal logical shapes and
      * transposition flags, and the same protocol id (e.g. "dense1.fwd").
      */
-    public static long[] multiply(Session s, HeContext ctx, MatrixShare a, MatrixShare b, ProtocolId id) {
-        java.util.Objects.requireNonNull(id, "protocol id");
+    public long[] multiply(MatrixShare a, MatrixShare b, ProtocolId id) {
+        Objects.requireNonNull(id, "protocol id");
         if (a.cols() != b.rows()) {
-            throw new IllegalArgumentException("party " + s.party() + " cannot multiply " + a.describe() + " by "
-                    + b.describe() + ": inner dimensions differ");
+            throw new IllegalArgumentException("party " + session.party() + " cannot multiply " + a.describe()
+                    + " by " + b.describe() + ": inner dimensions differ");
         }
-        int m = a.rows();
-        int k = a.cols();
-        int n = b.cols();
-        int me = s.party();
-        int peer = 1 - me;
-        long flags = (a.transposed() ? 1 : 0) | (b.transposed() ? 2 : 0) | (a.isZero() ? 4 : 0) | (b.isZero() ? 8 : 0);
-        long[] mine = {HEADER_MAGIC, KIND_PRODUCT, ctx.params().fingerprint(), idHash(id), m, k, n, flags, 0};
-        long[] theirs = exchangeHeader(s, id, mine);
-        long pf = theirs[7];
-        boolean peerAZero = (pf & 4) != 0;
-        boolean peerBZero = (pf & 8) != 0;
-        boolean sameShape = theirs[4] == m && theirs[5] == k && theirs[6] == n;
-        // transposition flags must agree where both shares carry a layout
-        boolean flagsAgree = (a.isZero() || peerAZero || ((pf & 1) != 0) == a.transposed())
-                && (b.isZero() || peerBZero || ((pf & 2) != 0) == b.transposed());
-        if (theirs[1] != KIND_PRODUCT || !sameShape || !flagsAgree) {
-            String peerDesc = theirs[1] != KIND_PRODUCT ? "party " + peer + " runs a different HE call"
-                    : "party " + peer + " multiplies " + theirs[4] + "x" + theirs[5] + ((pf & 1) != 0 ? "^T" : "")
-                            + " by " + theirs[5] + "x" + theirs[6] + ((pf & 2) != 0 ? "^T" : "");
-            throw new IllegalArgumentException("secure matmul '" + id + "' shape mismatch: " + peerDesc + ", party "
-                    + me + " expects " + m + "x" + k + (a.transposed() ? "^T" : "") + " by " + k + "x" + n
-                    + (b.transposed() ? "^T" : ""));
-        }
-
-        long[] z = new long[m * n];
-        boolean localTerm = !a.isZero() && !b.isZero();
-        // cross term A_me B_peer runs iff both shares are non-zero; A_peer B_me likewise
-        boolean crossMineA = !a.isZero() && !peerBZero;
-        boolean crossMineB = !peerAZero && !b.isZero();
-        if (!crossMineA && !crossMineB) {
-            if (localTerm) {
-                localProduct(a.view(), b.view(), MatrixView.of(z, m, n));
-            }
+        Terms t = agree(a, b, id);
+        long[] z = new long[t.m * t.n];
+        if (!t.keyOwner && !t.multiplier) {
+            localTerm(t, a, b, z);
             return z;
         }
-        boolean transposedOrientation = chooseTransposedOrientation(ctx, m, k, n);
-        HeMatMulPlan plan = transposedOrientation ? HeMatMulPlan.choose(ctx.params(), n, k, m)
-                : HeMatMulPlan.choose(ctx.params(), m, k, n);
-        MatrixView zView = MatrixView.of(z, m, n);
-        // Orientation "normal": P = A, E = B, output Z. "transposed": P = B^T, E = A^T, output Z^T.
-        // As key owner I encrypt my B (normal) or my A^T (transposed); the term is A_peer B_me or A_me B_peer.
-        boolean keyOwnerActive = transposedOrientation ? crossMineA : crossMineB;
-        boolean multiplierActive = transposedOrientation ? crossMineB : crossMineA;
-        long[] zKey = keyOwnerActive ? new long[m * n] : null;
-        long[] zMul = multiplierActive ? new long[m * n] : null;
-        ProtocolId he = id.under("he");
-        Channel keyCh = s.channel(he.child("p" + me + "enc"));
-        Channel mulCh = s.channel(he.child("p" + peer + "enc"));
-        Future<?> mulTask = null;
-        CompletableFuture<HeCrossProduct.Job> sharedJob = new CompletableFuture<>();
         try {
-            if (multiplierActive && !keyOwnerActive) {
-                // the only HE role of this party: both of its threads multiply
-                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
-                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
-                if (localTerm) {
-                    localProduct(a.view(), b.view(), zView);
-                    localTerm = false;
-                }
-                HeCrossProduct.runMultiplier(mulCh, ctx, p, plan, out, ctx.helper());
-            } else if (multiplierActive) {
-                // helper thread: receive the peer's ciphertexts, multiply, send the reply; the calling thread
-                // joins the multiplication (row blocks from a shared counter) once its own ciphertexts are sent
-                MatrixView p = transposedOrientation ? b.view().transpose() : a.view();
-                MatrixView out = transposedOrientation ? MatrixView.of(zMul, m, n).transpose() : MatrixView.of(zMul, m, n);
-                mulTask = ctx.helper().submit(() -> {
-                    try (var step = mulCh.step(HeCrossProduct.STEP)) {
-                        long[] wire = mulCh.receiveLongs();
-                        HeCrossProduct.Job job = HeCrossProduct.Job.create(ctx, p,
-                                HeCrossProduct.receiveOperand(ctx, wire, plan), plan, out);
-                        sharedJob.complete(job);
-                        job.work();
-                        mulCh.sendLongs(job.awaitReply());
-                    } catch (RuntimeException | Error e) {
-                        sharedJob.completeExceptionally(e);
-                        abortQuietly(s, "party " + me + " HE multiplier failed: " + e);
-                        throw e;
-                    }
-                    return null;
-                });
-            }
-            if (keyOwnerActive) {
-                MatrixView e = transposedOrientation ? a.view().transpose() : b.view();
-                MatrixView out = transposedOrientation ? MatrixView.of(zKey, m, n).transpose() : MatrixView.of(zKey, m, n);
-                long matrixId = ctxRandomId(ctx);
-                long[][] wire = new long[1][];
-                try (var step = keyCh.step(HeCrossProduct.STEP)) {
-                    HeCrossProduct.encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, matrixId, wire,
-                            multiplierActive ? null : ctx.helper());
-                    keyCh.sendLongs(wire[0]);
-                    wire[0] = null;
-                    if (localTerm) { // overlap the local term with the peer's work
-                        localProduct(a.view(), b.view(), zView);
-                        localTerm = false;
-                    }
-                    if (multiplierActive) {
-                        sharedJob.get().work(); // help with the peer's product while ours is computed
-                    }
-                    long[] reply = keyCh.receiveLongs();
-                    HeCrossProduct.decryptResult(ctx, reply, plan, matrixId, out);
-                }
-            }
-            if (localTerm) {
-                localProduct(a.view(), b.view(), zView);
-            }
-            if (mulTask != null) {
-                mulTask.get();
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            abortQuietly(s, "party " + me + " interrupted in secure matmul");
-            throw new SessionException("interrupted in secure matmul '" + id + "'", ie);
-        } catch (ExecutionException ee) {
-            Throwable c = ee.getCause();
-            if (mulTask != null) {
-                mulTask.cancel(true);
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error er) {
-                throw er;
-            }
-            throw new IllegalStateException(c);
+            crossTerms(t, a, b, id, z);
         } catch (RuntimeException | Error e) {
-            if (mulTask != null) {
-                mulTask.cancel(true);
-            }
             if (!(e instanceof SessionException)) {
-                abortQuietly(s, "party " + me + " secure matmul failed: " + e);
+                abortQuietly("party " + session.party() + " secure matmul '" + id + "' failed: " + e);
             }
             throw e;
         }
-        if (zKey != null) {
-            for (int i = 0; i < z.length; i++) {
-                z[i] += zKey[i];
-            }
-        }
-        if (zMul != null) {
-            for (int i = 0; i < z.length; i++) {
-                z[i] += zMul[i];
-            }
-        }
         return z;
+    }
+
+    /**
+     * What this party computes for one product, from the agreed public shapes and zero flags: the local term,
+     * its cross-term roles (key owner of the term whose encrypted factor it holds, multiplier of the other),
+     * the orientation and the plan.
+     */
+    private record Terms(int m, int k, int n, boolean local, boolean keyOwner, boolean multiplier,
+            boolean transposed, HeMatMulPlan plan) {
+
+        /** The factor this party encrypts as key owner: its B, or its A^T in the transposed orientation. */
+        MatrixView encrypted(MatrixShare a, MatrixShare b) {
+            return transposed ? a.view().transpose() : b.view();
+        }
+
+        /** The factor this party multiplies by as multiplier: its A, or its B^T in the transposed orientation. */
+        MatrixView plain(MatrixShare a, MatrixShare b) {
+            return transposed ? b.view().transpose() : a.view();
+        }
+
+        /** The cross term's output (Z, or Z^T in the transposed orientation) over a fresh m x n array. */
+        MatrixView output(long[] z) {
+            return transposed ? MatrixView.of(z, m, n).transpose() : MatrixView.of(z, m, n);
+        }
+    }
+
+    /**
+     * Runs this party's cross-term roles and the local term and adds everything into {@code z}. With both
+     * roles, a role thread multiplies the peer's term while the calling thread encrypts and sends its own
+     * factor, computes the local term and then joins the multiplication until the peer's reply comes back.
+     * With one role, the compute pool shares its work (the multiplier's row blocks, half of the encryption).
+     */
+    private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
+        int me = session.party();
+        ProtocolId stream = id.under("he");
+        long[] zKey = t.keyOwner ? new long[z.length] : null;
+        long[] zMul = t.multiplier ? new long[z.length] : null;
+        HeCrossProduct.KeyOwner key = !t.keyOwner ? null : new HeCrossProduct.KeyOwner(
+                new HeCrossProduct.Term(session.channel(stream.child("p" + me + "enc")), he, t.plan));
+        HeCrossProduct.Multiplier mul = !t.multiplier ? null : new HeCrossProduct.Multiplier(
+                new HeCrossProduct.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan),
+                t.plain(a, b), t.output(zMul));
+        PartyThreads threads = session.threads();
+        List<Future<?>> helping = new ArrayList<>();
+        try {
+            if (mul != null && key != null) {
+                helping.add(threads.roles().submit(guarded(id, () -> {
+                    mul.receive();
+                    mul.work();
+                    mul.reply();
+                })));
+                key.send(t.encrypted(a, b), null);
+                localTerm(t, a, b, z);
+                mul.work();
+                key.finish(t.output(zKey));
+            } else if (mul != null) {
+                localTerm(t, a, b, z); // while the peer encrypts
+                mul.receive();
+                for (int i = 1; i < Math.min(threads.computeThreads(), t.plan.rowBlocks()); i++) {
+                    helping.add(threads.compute().submit(guarded(id, mul::work)));
+                }
+                mul.work();
+                mul.reply();
+            } else {
+                key.send(t.encrypted(a, b), threads.compute());
+                localTerm(t, a, b, z); // while the peer multiplies
+                key.finish(t.output(zKey));
+            }
+            for (Future<?> f : helping) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionException("interrupted in secure matmul '" + id + "'", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        } finally {
+            for (Future<?> f : helping) {
+                if (!f.isDone()) {
+                    f.cancel(true);
+                }
+            }
+        }
+        addInto(z, zKey);
+        addInto(z, zMul);
+    }
+
+    /**
+     * A task on one of the session's threads that ends the session when it fails, so that the calling thread
+     * (waiting for the peer) and the peer (waiting for this party) fail at once instead of running into the
+     * receive timeout.
+     */
+    private Runnable guarded(ProtocolId id, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                if (!(e instanceof SessionException)) {
+                    abortQuietly("party " + session.party() + " secure matmul '" + id + "' failed: " + e);
+                }
+                throw e;
+            }
+        };
+    }
+
+    private static void localTerm(Terms t, MatrixShare a, MatrixShare b, long[] z) {
+        if (t.local) {
+            localProduct(a.view(), b.view(), MatrixView.of(z, t.m, t.n));
+        }
+    }
+
+    private static void addInto(long[] z, long[] term) {
+        if (term != null) {
+            for (int i = 0; i < z.length; i++) {
+                z[i] += term[i];
+            }
+        }
+    }
+
+    /**
+     * Agrees with the peer on the product (shapes, how each factor is shared, layouts of shared factors) on
+     * both cross-term streams, then decides the terms this party runs from what was agreed: the same on both
+     * sides, so the roles match. A disagreement fails both parties on the first message with both records.
+     */
+    private Terms agree(MatrixShare a, MatrixShare b, ProtocolId id) {
+        int m = a.rows();
+        int k = a.cols();
+        int n = b.cols();
+        int me = session.party();
+        requireShare(a, "A", id);
+        requireShare(b, "B", id);
+        String record = "multiplies " + operand(a) + " by " + operand(b);
+        ProtocolId stream = id.under("he");
+        session.channel(stream.child("p0enc")).agree(record);
+        session.channel(stream.child("p1enc")).agree(record);
+        boolean local = !a.isZeroAt(me) && !b.isZeroAt(me);
+        // cross term A_0 B_1 runs iff both shares are non-zero; A_1 B_0 likewise
+        boolean crossMineA = !a.isZeroAt(me) && !b.isZeroAt(1 - me);
+        boolean crossMineB = !a.isZeroAt(1 - me) && !b.isZeroAt(me);
+        if (!crossMineA && !crossMineB) {
+            return new Terms(m, k, n, local, false, false, false, null);
+        }
+        boolean transposed = chooseTransposedOrientation(he, m, k, n);
+        HeMatMulPlan plan = transposed ? HeMatMulPlan.choose(he.params(), n, k, m)
+                : HeMatMulPlan.choose(he.params(), m, k, n);
+        // As key owner this party encrypts its B (normal) or its A^T (transposed): the term A_peer B_me or
+        // A_me B_peer; as multiplier it multiplies the other one.
+        boolean keyOwner = transposed ? crossMineA : crossMineB;
+        boolean multiplier = transposed ? crossMineB : crossMineA;
+        return new Terms(m, k, n, local, keyOwner, multiplier, transposed, plan);
+    }
+
+    /** A factor as both parties see it: its shape, who holds it, and the layout of a factor both share. */
+    private static String operand(MatrixShare x) {
+        return x.rows() + "x" + x.cols() + switch (x.kind()) {
+            case BOTH -> x.transposed() ? " (shared, stored transposed)" : " (shared)";
+            case ONLY_PARTY0 -> " (held by party 0)";
+            case ONLY_PARTY1 -> " (held by party 1)";
+        };
+    }
+
+    private void requireShare(MatrixShare x, String name, ProtocolId id) {
+        if (x.data() == null && !x.isZeroAt(session.party())) {
+            throw new IllegalArgumentException("secure matmul '" + id + "': party " + session.party()
+                    + " has no data for its share of " + name + " " + x.describe());
+        }
     }
 
     /** True when encrypting A^T and multiplying by B^T is estimated cheaper than encrypting B. */
@@ -298,45 +345,9 @@ public final class SecureMatMul {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    private static long[] exchangeHeader(Session s, ProtocolId id, long[] mine) {
-        Channel ch = s.channel(id.under("he").child("hdr"));
-        long[] theirs;
-        try (var step = ch.step(HEADER_STEP)) {
-            ch.sendLongs(mine);
-            theirs = ch.receiveLongs();
-        }
-        if (theirs.length != mine.length || theirs[0] != HEADER_MAGIC) {
-            throw new IllegalStateException("party " + s.party() + ": malformed HE product header from the peer on '"
-                    + id + "'");
-        }
-        if (theirs[2] != mine[2]) {
-            throw new IllegalStateException("party " + s.party() + ": HE parameters differ from the peer's on '" + id
-                    + "'");
-        }
-        if (theirs[3] != mine[3]) {
-            throw new IllegalStateException("party " + s.party() + ": the peer runs a different product on channel '"
-                    + id + "' (protocol id hash differs)");
-        }
-        return theirs;
-    }
-
-    private static long idHash(ProtocolId id) {
-        long h = 1125899906842597L;
-        for (byte c : id.name().getBytes(StandardCharsets.UTF_8)) {
-            h = 31 * h + c;
-        }
-        return h;
-    }
-
-    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
-
-    private static long ctxRandomId(HeContext ctx) {
-        return IDS.nextLong();
-    }
-
-    private static void abortQuietly(Session s, String reason) {
+    private void abortQuietly(String reason) {
         try {
-            s.abort(reason);
+            session.abort(reason);
         } catch (RuntimeException ignored) {
             // already failed or closed
         }

@@ -126,7 +126,8 @@ class SecureCnnTrainingTest {
                     (System.nanoTime() - t0) / 1e9, refLoss[0], refLoss[steps - 1], maxRel, maxUlp, audit.checked(),
                     audit.wrapArounds(), res.party0().timings());
             assertEquals(0, audit.wrapArounds(), "wrap-around events");
-            assertTrue(maxRel < 1e-3, "per-step loss relative difference " + maxRel);
+            // measured 9.1e-6 (and 46 ulp); a secure-only 1.01x learning rate gives 1.5e-1 (and 748297 ulp)
+            assertTrue(maxRel < 1e-4, "per-step loss relative difference " + maxRel);
             assertTrue(maxUlp <= 4L * steps, "conv weights differ by " + maxUlp + " ulp");
             assertTrue(refLoss[steps - 1] < refLoss[0] / 2, "the CNN must learn");
         }

@@ -94,7 +94,8 @@ class SecureMlpTrainingTest {
                     p.party(0).traffic().total(), res.party0().timings);
             assertEquals(0, audit.wrapArounds(), "wrap-around events");
             assertTrue(audit.checked() > 0);
-            assertTrue(maxRel < 1e-3, "per-step loss relative difference " + maxRel);
+            // measured 2.2e-5 (and 137 ulp); a secure-only 1.01x learning rate gives 2.0e-2 (and 93536 ulp)
+            assertTrue(maxRel < 2e-4, "per-step loss relative difference " + maxRel);
             assertTrue(maxUlp <= 4L * steps, "final weights differ by " + maxUlp + " ulp after " + steps + " steps");
             assertTrue(Double.isNaN(res.party0().losses[0]), "the model owner must not see the loss");
         }

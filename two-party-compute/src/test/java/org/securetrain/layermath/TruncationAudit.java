@@ -44,10 +44,8 @@ final class TruncationAudit {
         return new ForwardingBackend(be) {
             private int calls;
 
-            @Override public long[] truncate(long[] x, int bits, ProtocolId id) {
-                long[] y = super.truncate(x, bits, id);
+            @Override protected void onTruncate(long[] x, int bits, ProtocolId id, long[] y) {
                 deposit(party, id + "#" + (calls++), bits, x.clone(), y.clone());
-                return y;
             }
         };
     }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.crypto.ot.OtTestPair;
-import org.securetrain.crypto.ot.ViewStats;
 import org.securetrain.runtime.ProtocolId;
 
 @Timeout(120)
@@ -29,8 +28,8 @@ class FaithfulTruncationTest {
 
     long[][] run(long[][] s, int bits, String purpose) {
         ProtocolId id = id(purpose);
-        var res = p.run(e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[0], bits, id),
-                e -> FaithfulTruncation.truncate(e, e.session().channel("trunc.check"), s[1], bits, id));
+        var res = p.run(e -> FaithfulTruncation.truncate(e, s[0], bits, id),
+                e -> FaithfulTruncation.truncate(e, s[1], bits, id));
         return new long[][] {res.party0(), res.party1()};
     }
 
@@ -66,29 +65,36 @@ class FaithfulTruncationTest {
         }
     }
 
-    @Test
-    void partyOnesReceivedValuesAreUniformWhateverTheInput() {
-        Random r = new Random(12);
-        int n = 1 << 16;
-        long[] zeros = new long[n];
-        long[] big = new long[n];
-        for (int i = 0; i < n; i++) big[i] = (r.nextLong() >> 3) | (1L << 58);
-        long[][] a = run(TestShares.split(zeros, r), 16, "view.a");
-        long[][] b = run(TestShares.split(big, r), 16, "view.b");
-        ViewStats.assertBitBalanced(a[1], "party 1's output share, x = 0");
-        ViewStats.assertBitBalanced(b[1], "party 1's output share, x large");
-        ViewStats.assertSameBitDistribution(a[1], b[1], "party 1's output share: x = 0 vs x large");
-        ViewStats.assertBitBalanced(a[0], "party 0's output share, x = 0");
-    }
+    // What each party receives: GcEngineViewTest.faithfulTruncation (message views, negative control).
 
     @Test
-    void mismatchedShapesFailOnBothSidesWithTheShapes() {
-        try (OtTestPair q = OtTestPair.open(1 << 10)) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> q.run(
-                    e0 -> FaithfulTruncation.truncate(e0, e0.session().channel(id("c")), new long[10], 16, id("m")),
-                    e1 -> FaithfulTruncation.truncate(e1, e1.session().channel(id("c")), new long[12], 16, id("m"))));
-            assertTrue(e.getMessage().contains("10 values") && e.getMessage().contains("12 values"), e.getMessage());
+    void mismatchedShapesOrBitsFailBothPartiesNamingBothViews() {
+        try (OtTestPair q = OtTestPair.forMismatch()) {
+            Object[] r = q.outcomes(e0 -> FaithfulTruncation.truncate(e0, new long[10], 16, id("m")),
+                    e1 -> FaithfulTruncation.truncate(e1, new long[12], 16, id("m")));
+            OtTestPair.assertBothFailNamingBothViews(r, "truncates 10 values by 16 bits",
+                    "truncates 12 values by 16 bits");
         }
+        try (OtTestPair q = OtTestPair.forMismatch()) {
+            Object[] r = q.outcomes(e0 -> FaithfulTruncation.truncate(e0, new long[4096], 24, id("m")),
+                    e1 -> FaithfulTruncation.truncate(e1, new long[4096], 20, id("m")));
+            OtTestPair.assertBothFailNamingBothViews(r, "truncates 4096 values by 24 bits",
+                    "truncates 4096 values by 20 bits");
+        }
+    }
+
+    /** A sequence of agreed truncations sends only the ring-COT messages: one each way per call. */
+    @Test
+    void agreedCallsSendOnlyTheOtMessages() {
+        Random r = new Random(13);
+        var before = p.pair.party(0).traffic().snapshot();
+        for (int call = 0; call < 3; call++) {
+            run(TestShares.split(new long[1000], r), 24, "seq");
+        }
+        var d = p.pair.party(0).traffic().snapshot().minus(before);
+        assertEquals(3, d.total().messagesSent(), "party 0 (COT sender) sends the corrections only");
+        assertEquals(3, d.total().messagesReceived(), "and receives the u columns only");
+        assertFalse(d.steps().containsKey("agreement"), "no control message");
     }
 
     private static ProtocolId id(String name) {

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securetrain.crypto.gc.BitPlanes;
-import org.securetrain.crypto.gc.GcMismatchException;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 
 class MaxPoolCircuitProtocolTest {
@@ -77,57 +76,27 @@ class MaxPoolCircuitProtocolTest {
         check(edge, 4, pool(edge, 4, rnd, 1));
     }
 
-    @Test
-    void sharesAreUniform() {
-        SplittableRandom rnd = new SplittableRandom(42);
-        int n = 2048;
-        long[] v = new long[4 * n]; // all zero: a leaky share would be constant
-        MaxPoolCircuitProtocol.Result[] r = pool(v, 4, rnd, 0);
-        double sigma = Math.sqrt(n) / 2;
-        for (int party = 0; party < 2; party++) {
-            for (int bit = 0; bit < 64; bit += 3) {
-                int ones = 0;
-                for (long x : r[party].maxShare()) {
-                    ones += (int) (x >>> bit) & 1;
-                }
-                assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "max-share bit " + bit + ": " + ones);
-            }
-            int ones = 0;
-            for (long w : r[party].argmaxBits()) {
-                ones += Long.bitCount(w);
-            }
-            assertTrue(Math.abs(ones - 2.0 * n) < 6 * Math.sqrt(4.0 * n) / 2, "argmax-share ones: " + ones);
-        }
-        check(v, 4, r);
-    }
-
-    private static Object attempt(Supplier<Object> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
+    // What each party receives and its output shares: GcEngineViewTest.maxPoolWithArgmax (message views, negative control).
 
     @Test
-    void mismatchedWindowSizeFailsOnBothSides() {
+    void mismatchedWindowSizeFailsBothPartiesNamingBothViews() {
         long[] a = new long[24];
-        var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("pool.mismatch"));
-            return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 4)),
-                    attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[10], 4))};
-        }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("pool.mismatch"));
-            return new Object[] {attempt(() -> MaxPoolCircuitProtocol.run(gc, a, 3)),
-                    attempt(() -> MaxPoolCircuitProtocol.run(gc, new long[12], 4))};
-        });
-        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
-            GcMismatchException ex = assertInstanceOf(GcMismatchException.class, side[0]);
-            assertTrue(ex.getMessage().contains("k=4") && ex.getMessage().contains("k=3"), ex.getMessage());
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(
+                    e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, id("pool.k")), a, 4),
+                    e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, id("pool.k")), a, 3));
+            OtTestPair.assertBothFailNamingBothViews(r, "evaluates 'maxpool/v1(w=64,k=4)'",
+                    "evaluates 'maxpool/v1(w=64,k=3)'");
         }
-        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[1]);
-        assertTrue(own.getMessage().contains("do not split"), own.getMessage());
-        assertInstanceOf(GcMismatchException.class, r.party1()[1]);
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e, id("pool.bad")),
+                    new long[10], 4), e -> MaxPoolCircuitProtocol.run(GcProtocol.open(e.session(), e,
+                    id("pool.bad")), new long[12], 4));
+            IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r[0]);
+            assertTrue(own.getMessage().contains("do not split"), own.getMessage());
+            PeerAbortedException peer = assertInstanceOf(PeerAbortedException.class, r[1]);
+            assertTrue(peer.getMessage().contains("do not split"), peer.getMessage());
+        }
     }
 
     private static ProtocolId id(String name) {

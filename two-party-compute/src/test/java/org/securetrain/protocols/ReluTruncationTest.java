@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securetrain.crypto.gc.BitPlanes;
-import org.securetrain.crypto.gc.GcMismatchException;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.gc.GcTestUtil;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.PeerAbortedException;
 import org.securetrain.runtime.ProtocolId;
 
 /** ReluTruncation between two parties in one JVM (in-memory transport, real IKNP OT). */
@@ -89,102 +88,33 @@ class ReluTruncationTest {
         assertEquals(0, empty[1].dBits().length);
     }
 
-    /**
-     * Fresh, uniform output shares: what the evaluator decodes (y - r, d ⊕ ρ) is bit-balanced (6 sigma)
-     * for two very different z distributions (all zero; all large positive), and the garbler's shares
-     * are balanced too. A share that leaked z would be constant or biased here.
-     */
-    @Test
-    void outputSharesAreUniformWhateverZIs() {
-        SplittableRandom rnd = new SplittableRandom(34);
-        int n = 1 << 14;
-        long[] zeros = new long[n];
-        long[] big = new long[n];
-        for (int i = 0; i < n; i++) {
-            big[i] = (1L << 40) + i;
-        }
-        double sigma = Math.sqrt(n) / 2;
-        int[][] evaluatorOnes = new int[2][65];
-        int run = 0;
-        for (long[] z : new long[][] {zeros, big}) {
-            ReluTruncation.Result[] r = relu(share(z, rnd), 16, "relu.uniform", 0);
-            for (int bit = 0; bit < 64; bit++) {
-                for (long v : r[1].yShare()) {
-                    evaluatorOnes[run][bit] += (int) (v >>> bit) & 1;
-                }
-            }
-            for (long w : r[1].dBits()) {
-                evaluatorOnes[run][64] += Long.bitCount(w);
-            }
-            run++;
-            for (int party = 0; party < 2; party++) {
-                long[] y = r[party].yShare();
-                for (int bit = 0; bit < 64; bit++) {
-                    int ones = 0;
-                    for (long v : y) {
-                        ones += (int) (v >>> bit) & 1;
-                    }
-                    assertTrue(Math.abs(ones - n / 2.0) < 6 * sigma, "party " + party + " y-share bit " + bit + ": " + ones);
-                }
-                int dOnes = 0;
-                for (long w : r[party].dBits()) {
-                    dOnes += Long.bitCount(w);
-                }
-                assertTrue(Math.abs(dOnes - n / 2.0) < 6 * sigma, "party " + party + " d-share ones: " + dOnes);
-            }
-            checkExact(z, r, 16);
-        }
-        // Same distribution for both z: per-bit one-counts of what the evaluator decoded agree within 6 sigma
-        // of the difference of two independent binomials.
-        for (int bit = 0; bit <= 64; bit++) {
-            int diff = evaluatorOnes[0][bit] - evaluatorOnes[1][bit];
-            assertTrue(Math.abs(diff) < 6 * Math.sqrt(n / 2.0), "evaluator's decoded bit " + bit + " depends on z: "
-                    + evaluatorOnes[0][bit] + " vs " + evaluatorOnes[1][bit]);
-        }
-    }
-
-    private static Object attempt(Supplier<Object> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
+    // What each party receives and its output shares: GcEngineViewTest.reluWithTruncation (message views, negative control).
 
     @Test
-    void mismatchedParametersFailClearlyOnBothSides() {
+    void mismatchedParametersFailBothPartiesNamingBothViews() {
         long[] a = new long[100];
         long[] b = new long[101];
-        var r = ot.run(e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
-            Object n = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object f = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object bad = attempt(() -> ReluTruncation.run(gc, a, 63));
-            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
-            return new Object[] {n, f, bad, ok};
-        }, e -> {
-            GcProtocol gc = GcProtocol.open(e.session(), e, id("relu.mismatch"));
-            Object n = attempt(() -> ReluTruncation.run(gc, b, 16));
-            Object f = attempt(() -> ReluTruncation.run(gc, a, 12));
-            Object bad = attempt(() -> ReluTruncation.run(gc, a, 16));
-            Object ok = attempt(() -> ReluTruncation.run(gc, a, 16));
-            return new Object[] {n, f, bad, ok};
-        });
-        for (Object[] side : new Object[][] {r.party0(), r.party1()}) {
-            GcMismatchException n = assertInstanceOf(GcMismatchException.class, side[0]);
-            assertTrue(n.getMessage().contains("n = 100") && n.getMessage().contains("n = 101"), n.getMessage());
-            GcMismatchException f = assertInstanceOf(GcMismatchException.class, side[1]);
-            assertTrue(f.getMessage().contains("f=16") && f.getMessage().contains("f=12"), f.getMessage());
-            assertInstanceOf(ReluTruncation.Result.class, side[3]);
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.n")), a, 16),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.n")), b, 16));
+            OtTestPair.assertBothFailNamingBothViews(r, "evaluates 'relu-trunc/v1(w=64,f=16)'",
+                    "evaluates 'relu-trunc/v1(w=64,f=16)'");
+            assertTrue(r[0].toString().contains("over 100 elements") && r[0].toString().contains("over 101 elements"),
+                    r[0].toString());
         }
-        IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r.party0()[2]);
-        assertTrue(own.getMessage().contains("f = 63"), own.getMessage());
-        GcMismatchException peer = assertInstanceOf(GcMismatchException.class, r.party1()[2]);
-        assertTrue(peer.getMessage().contains("f = 63"), peer.getMessage());
-        ReluTruncation.Result y0 = (ReluTruncation.Result) r.party0()[3];
-        ReluTruncation.Result y1 = (ReluTruncation.Result) r.party1()[3];
-        for (int i = 0; i < 100; i++) {
-            assertEquals(0, y0.yShare()[i] + y1.yShare()[i]);
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.f")), a, 16),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.f")), a, 12));
+            OtTestPair.assertBothFailNamingBothViews(r, "evaluates 'relu-trunc/v1(w=64,f=16)'",
+                    "evaluates 'relu-trunc/v1(w=64,f=12)'");
+        }
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.bad")), a, 63),
+                    e -> ReluTruncation.run(GcProtocol.open(e.session(), e, id("relu.bad")), a, 16));
+            IllegalArgumentException own = assertInstanceOf(IllegalArgumentException.class, r[0]);
+            assertTrue(own.getMessage().contains("f = 63"), own.getMessage());
+            PeerAbortedException peer = assertInstanceOf(PeerAbortedException.class, r[1]);
+            assertTrue(peer.getMessage().contains("f = 63"), peer.getMessage());
         }
     }
 

@@ -65,14 +65,14 @@ class SecureMatMulSlowTest {
         long[][] ds = {random(r, dz.length), null};
         ds[1] = shareOf(dz, ds[0]);
         // forward Z = X W
-        check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, in, xs[p]),
+        check(pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(batch, in, xs[p]),
                 MatrixShare.of(in, out, ws[p]), id("fwd"))), MatrixShare.of(batch, in, x), MatrixShare.of(in, out, w));
         // dW = X^T dZ (784 x 128, inner dimension = batch)
-        check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.transposeOf(batch, in, xs[p]),
+        check(pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.transposeOf(batch, in, xs[p]),
                 MatrixShare.of(batch, out, ds[p]), id("dw"))), MatrixShare.transposeOf(batch, in, x),
                 MatrixShare.of(batch, out, dz));
         // dX = dZ W^T (128 x 784)
-        check(pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(batch, out, ds[p]),
+        check(pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(batch, out, ds[p]),
                 MatrixShare.transposeOf(in, out, ws[p]), id("dx"))), MatrixShare.of(batch, out, dz),
                 MatrixShare.transposeOf(in, out, w));
     }

@@ -13,6 +13,15 @@ import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.Traffic;
 import org.securetrain.runtime.TrafficStats;
 import org.securetrain.runtime.ProtocolId;
+import org.securetrain.backend.ShareKind;
+import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeParameters;
+import org.securetrain.crypto.ot.OtTestPair;
+import org.securetrain.runtime.AgreementException;
+import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.TwoPartyRunner;
+import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 @Timeout(300)
 class SecureMatMulTest {
@@ -63,13 +72,14 @@ class SecureMatMulTest {
         long[][] bs = split(r, bFull, b0Zero, b1Zero);
         MatrixShare[] a = new MatrixShare[2];
         MatrixShare[] b = new MatrixShare[2];
-        boolean[] aZero = {a0Zero, a1Zero};
-        boolean[] bZero = {b0Zero, b1Zero};
+        ShareKind ak = kind(a0Zero, a1Zero);
+        ShareKind bk = kind(b0Zero, b1Zero);
         for (int p = 0; p < 2; p++) {
-            a[p] = aZero[p] ? MatrixShare.zero(m, k) : share(as[p], m, k, aT);
-            b[p] = bZero[p] ? MatrixShare.zero(k, n) : share(bs[p], k, n, bT);
+            a[p] = share(as[p], m, k, aT, ak);
+            b[p] = share(bs[p], k, n, bT, bk);
         }
-        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, a[p], b[p], id("t" + m + "x" + k + "x" + n)));
+        var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(a[p], b[p],
+                id("t" + m + "x" + k + "x" + n)));
         long[] z = sum(res.party0(), res.party1());
         long[] want = plainProduct(MatrixShare.of(m, k, aFull), MatrixShare.of(k, n, bFull));
         assertArrayEquals(want, z, m + "x" + k + "x" + n + " aT=" + aT + " bT=" + bT);
@@ -94,10 +104,15 @@ class SecureMatMulTest {
         return new long[][] {s0, s1};
     }
 
-    /** A share of the logical rows x cols matrix given row-major; stored transposed if asked. */
-    static MatrixShare share(long[] rowMajor, int rows, int cols, boolean transposed) {
-        if (!transposed) {
-            return MatrixShare.of(rows, cols, rowMajor);
+    /** Who holds a matrix whose share at party 0 / party 1 is zero. */
+    static ShareKind kind(boolean zero0, boolean zero1) {
+        return zero0 ? ShareKind.ONLY_PARTY1 : zero1 ? ShareKind.ONLY_PARTY0 : ShareKind.BOTH;
+    }
+
+    /** A share of the logical rows x cols matrix given row-major (null: a known zero); stored transposed if asked. */
+    static MatrixShare share(long[] rowMajor, int rows, int cols, boolean transposed, ShareKind kind) {
+        if (rowMajor == null || !transposed) {
+            return MatrixShare.of(rows, cols, rowMajor, kind);
         }
         long[] t = new long[rowMajor.length];
         for (int i = 0; i < rows; i++) {
@@ -105,7 +120,7 @@ class SecureMatMulTest {
                 t[j * rows + i] = rowMajor[i * cols + j];
             }
         }
-        return MatrixShare.transposeOf(cols, rows, t);
+        return new MatrixShare(rows, cols, t, true, kind);
     }
 
     @ParameterizedTest
@@ -145,8 +160,8 @@ class SecureMatMulTest {
         long[] w0 = random(r, k * n);
         long[] w1 = random(r, k * n);
         var before0 = pair.session(0).traffic().snapshot();
-        var res = pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx,
-                p == 0 ? MatrixShare.zero(m, k) : MatrixShare.of(m, k, x), MatrixShare.of(k, n, p == 0 ? w0 : w1),
+        var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(
+                MatrixShare.of(m, k, p == 0 ? null : x, ShareKind.ONLY_PARTY1), MatrixShare.of(k, n, p == 0 ? w0 : w1),
                 id("first")));
         var d0 = pair.session(0).traffic().snapshot().minus(before0);
         long[] z = sum(res.party0(), res.party1());
@@ -157,29 +172,69 @@ class SecureMatMulTest {
         assertTrue(p0enc ^ p1enc, "one cross term only: " + d0.streams().keySet());
     }
 
-    @Test
-    void mismatchedShapesFailOnBothSidesWithAClearMessage() {
+    /** Both parties' products on a fresh pair (a disagreement ends the session). */
+    private static Object[] products(HeTestPair.PartyBody<long[]> body) {
         try (HeTestPair own = new HeTestPair()) {
-            long[] a = new long[4 * 6];
-            long[] b0 = new long[6 * 5];
-            long[] b1 = new long[6 * 3];
-            Throwable[] errors = new Throwable[2];
-            var res = own.both((s, ctx, p) -> {
+            Object[] r = new Object[2];
+            own.both((s, ctx, p) -> {
                 try {
-                    SecureMatMul.multiply(s, ctx, MatrixShare.of(4, 6, a),
-                            p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), id("bad"));
-                    return "no error";
-                } catch (IllegalArgumentException e) {
-                    errors[p] = e;
-                    return e.getMessage();
+                    r[p] = body.run(s, ctx, p);
+                } catch (RuntimeException e) {
+                    r[p] = e;
                 }
+                return null;
             });
-            assertTrue(res.party0().contains("party 1 multiplies 4x6 by 6x3, party 0 expects 4x6 by 6x5"), res.party0());
-            assertTrue(res.party1().contains("party 0 multiplies 4x6 by 6x5, party 1 expects 4x6 by 6x3"), res.party1());
-            // the session is still usable after a header mismatch
-            var ok = own.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {3}),
-                    MatrixShare.of(1, 1, new long[] {5}), id("after")));
-            assertEquals(60, ok.party0()[0] + ok.party1()[0]); // (3+3)*(5+5)
+            return r;
+        }
+    }
+
+    @Test
+    void mismatchedShapesOrSharingFailBothPartiesNamingBothViews() {
+        long[] a = new long[4 * 6];
+        long[] b0 = new long[6 * 5];
+        long[] b1 = new long[6 * 3];
+        long t0 = System.nanoTime();
+        Object[] shapes = products((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(4, 6, a),
+                p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.of(6, 3, b1), id("bad")));
+        OtTestPair.assertBothFailNamingBothViews(shapes, "multiplies 4x6 (shared) by 6x5 (shared)",
+                "multiplies 4x6 (shared) by 6x3 (shared)");
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "promptly");
+        Object[] kinds = products((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(4, 6, a),
+                MatrixShare.of(6, 5, b0, p == 0 ? ShareKind.ONLY_PARTY0 : ShareKind.BOTH), id("kinds")));
+        OtTestPair.assertBothFailNamingBothViews(kinds, "multiplies 4x6 (shared) by 6x5 (held by party 0)",
+                "multiplies 4x6 (shared) by 6x5 (shared)");
+        Object[] layouts = products((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(4, 6, a),
+                p == 0 ? MatrixShare.of(6, 5, b0) : MatrixShare.transposeOf(5, 6, b0), id("layouts")));
+        OtTestPair.assertBothFailNamingBothViews(layouts, "multiplies 4x6 (shared) by 6x5 (shared)",
+                "multiplies 4x6 (shared) by 6x5 (shared, stored transposed)");
+    }
+
+    @Test
+    void differentHeParametersFailBothPartiesAtTheKeyExchange() {
+        InMemoryTransport.Pair q = InMemoryTransport.pair(OtTestPair.opts(Role.MODEL_OWNER),
+                OtTestPair.opts(Role.DATA_OWNER));
+        try (q) {
+            Object[] r = new Object[2];
+            TwoPartyRunner.run(q.party(0), s -> {
+                r[0] = keys(s, HeParameters.standard());
+                return null;
+            }, q.party(1), s -> {
+                r[1] = keys(s, HeParameters.standard().withStatisticalSecurity(80));
+                return null;
+            });
+            for (int p = 0; p < 2; p++) {
+                assertInstanceOf(AgreementException.class, r[p], "party " + p);
+                String m = r[p].toString();
+                assertTrue(m.contains("stat=40") && m.contains("stat=80"), m);
+            }
+        }
+    }
+
+    private static Object keys(Session s, HeParameters params) {
+        try {
+            return HeContext.open(s, params);
+        } catch (RuntimeException e) {
+            return e;
         }
     }
 
@@ -188,13 +243,13 @@ class SecureMatMulTest {
         // 80-bit statistical flooding leaves room only for tiny products: the guard must refuse, not compute
         try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
                 .withStatisticalSecurity(80))) {
-            var ok = strict.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(1, 1, new long[] {2}),
+            var ok = strict.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(1, 1, new long[] {2}),
                     MatrixShare.of(1, 1, new long[] {p + 1L}), id("tiny")));
             assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)
             var res = strict.both((s, ctx, p) -> {
                 try {
-                    SecureMatMul.multiply(s, ctx, MatrixShare.of(3, 5, new long[15]), MatrixShare.of(5, 7, new long[35]),
-                            id("big"));
+                    new SecureMatMul(s, ctx).multiply(MatrixShare.of(3, 5, new long[15]),
+                            MatrixShare.of(5, 7, new long[35]), id("big"));
                     return "no error";
                 } catch (IllegalArgumentException e) {
                     return e.getMessage();
@@ -214,10 +269,11 @@ class SecureMatMulTest {
         long[][] a = {random(r, m * k), random(r, m * k)};
         long[][] b = {random(r, k * n), random(r, k * n)};
         TrafficStats.Snapshot before = pair.session(0).traffic().snapshot();
-        pair.both((s, ctx, p) -> SecureMatMul.multiply(s, ctx, MatrixShare.of(m, k, a[p]), MatrixShare.of(k, n, b[p]),
-                id("traffic")));
+        pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
+                MatrixShare.of(k, n, b[p]), id("traffic")));
         TrafficStats.Snapshot d = pair.session(0).traffic().snapshot().minus(before);
-        assertEquals(1, d.streams().get("he.traffic.hdr").messagesSent());
+        assertNull(d.streams().get("he.traffic.hdr"), "no header stream: the product is agreed, not announced");
+        assertEquals(2, d.total().messagesSent(), "the ciphertexts of one cross term and the reply of the other");
         assertEquals(1, d.streams().get("he.traffic.p0enc").messagesSent());
         assertEquals(1, d.streams().get("he.traffic.p0enc").messagesReceived());
         assertEquals(1, d.streams().get("he.traffic.p1enc").messagesSent());

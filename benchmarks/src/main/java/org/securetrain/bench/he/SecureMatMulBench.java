@@ -86,8 +86,8 @@ public class SecureMatMulBench {
     public Object sharedProduct() {
         invocations++;
         ProtocolId id = ProtocolId.of("bench");
-        return TwoPartyRunner.run(pair.party(0), s -> SecureMatMul.multiply(s, ctx[0], a[0], b[0], id),
-                pair.party(1), s -> SecureMatMul.multiply(s, ctx[1], a[1], b[1], id));
+        return TwoPartyRunner.run(pair.party(0), s -> new SecureMatMul(s, ctx[0]).multiply(a[0], b[0], id),
+                pair.party(1), s -> new SecureMatMul(s, ctx[1]).multiply(a[1], b[1], id));
     }
 
     @TearDown(Level.Trial)

@@ -167,8 +167,8 @@ public class NonlinearBench {
         current = "faithful truncation IKNP ring COT (round 1), n=" + TRUNC + " by " + f;
         currentElements = TRUNC;
         ProtocolId id = ProtocolId.of("bench", "trunc");
-        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, s.channel("bench.trunc.hdr"), t0, f, id),
-                s -> FaithfulTruncation.truncate(tp.e1, s.channel("bench.trunc.hdr"), t1, f, id));
+        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, t0, f, id),
+                s -> FaithfulTruncation.truncate(tp.e1, t1, f, id));
     }
 
     @Benchmark

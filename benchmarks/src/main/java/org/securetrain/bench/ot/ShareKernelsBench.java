@@ -82,8 +82,8 @@ public class ShareKernelsBench {
         current = "FaithfulTruncation n=" + N_TRUNC + " by 24 bits";
         currentElements = N_TRUNC;
         ProtocolId trunc = ProtocolId.of("bench", "trunc");
-        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, s.channel("bench.trunc.hdr"), t0, 24, trunc),
-                s -> FaithfulTruncation.truncate(tp.e1, s.channel("bench.trunc.hdr"), t1, 24, trunc));
+        return tp.run(s -> FaithfulTruncation.truncate(tp.e0, t0, 24, trunc),
+                s -> FaithfulTruncation.truncate(tp.e1, t1, 24, trunc));
     }
 
     @Benchmark

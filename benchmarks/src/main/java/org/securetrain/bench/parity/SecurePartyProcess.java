@@ -1,5 +1,6 @@
 package org.securetrain.bench.parity;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -95,8 +96,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
         TlsIdentity id = TlsIdentity.load(key, cert);
         LinkProfile linkProfile = LinkProfile.parse(link);
         TlsTransport t = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(), setup.nonlinearSettings(),
-                        linkProfile))
+                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(),
+                        LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS, setup.nonlinearSettings(), linkProfile))
                 .identity(id).pinnedPeer(peerFingerprint).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -123,7 +124,8 @@ public final class SecurePartyProcess implements Callable<Integer> {
             System.out.println("connected: " + s.protocol() + " " + s.cipherSuite());
             StepRecorder rec = new StepRecorder(s, csv);
             PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits())
-                    .nonlinear(setup.nonlinearSettings()).batch(setup.batch())
+                    .nonlinear(setup.nonlinearSettings()).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS)
+                    .batch(setup.batch())
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {
                 spec.train(train).test(test);

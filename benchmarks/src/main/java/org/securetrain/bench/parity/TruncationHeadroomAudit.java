@@ -30,19 +30,13 @@ public final class TruncationHeadroomAudit extends ForwardingBackend {
     }
 
     @Override
-    public boolean isInsecureReference() {
-        return true;
-    }
-
-    @Override
-    public ReluOutput reluTruncate(long[] z, ProtocolId id) {
+    protected void onReluTruncate(long[] z, ProtocolId id, ReluOutput result) {
         reluValues += z.length;
         maxReluInput = Math.max(maxReluInput, maxAbs(z));
-        return super.reluTruncate(z, id);
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, ProtocolId id) {
+    protected void onTruncate(long[] x, int bits, ProtocolId id, long[] result) {
         truncationCalls++;
         truncatedValues += x.length;
         long max = 0;
@@ -56,13 +50,11 @@ public final class TruncationHeadroomAudit extends ForwardingBackend {
         }
         beyondBound += beyond;
         maxTruncationInput = Math.max(maxTruncationInput, max);
-        return super.truncate(x, bits, id);
     }
 
     @Override
-    public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
+    protected void onMaxWithArgmax(long[] values, int k, ProtocolId id, MaxOutput result) {
         maxPoolInput = Math.max(maxPoolInput, maxAbs(values));
-        return super.maxWithArgmax(values, k, id);
     }
 
     /** |v|, with Long.MIN_VALUE (|v| = 2^63, not representable) mapped to Long.MAX_VALUE. */

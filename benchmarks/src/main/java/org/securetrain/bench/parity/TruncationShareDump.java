@@ -38,8 +38,7 @@ public final class TruncationShareDump extends ForwardingBackend {
     }
 
     @Override
-    public long[] truncate(long[] x, int bits, ProtocolId id) {
-        long[] y = super.truncate(x, bits, id);
+    protected void onTruncate(long[] x, int bits, ProtocolId id, long[] y) {
         try {
             out.writeInt(bits);
             out.writeInt(x.length);
@@ -48,7 +47,6 @@ public final class TruncationShareDump extends ForwardingBackend {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the truncation dump", e);
         }
-        return y;
     }
 
     private void writeLongs(long[] v) throws IOException {

@@ -46,8 +46,11 @@ class ParityHarnessTest {
             double ref = Double.parseDouble(f[lr]);
             double sec = Double.parseDouble(f[ls]);
             assertTrue(dl4j > 0.5 && dl4j < 5, "a 10-class cross-entropy near ln 10 at the start: " + dl4j);
-            assertEquals(dl4j, sec, 1e-3 * dl4j, "secure vs DL4J float loss, step " + f[0]);
-            assertEquals(ref, sec, 1e-3 * ref, "secure vs reference loss, step " + f[0]);
+            System.out.printf("step %s: secure vs DL4J float %.2e, vs reference %.2e (relative)%n", f[0],
+                    Math.abs(sec - dl4j) / dl4j, Math.abs(sec - ref) / ref);
+            // measured at most 1.5e-6 vs DL4J float; a secure-only 1.01x learning rate gives 1.9e-4
+            assertEquals(dl4j, sec, 2e-5 * dl4j, "secure vs DL4J float loss, step " + f[0]);
+            assertEquals(ref, sec, 2e-5 * ref, "secure vs reference loss, step " + f[0]);
             assertTrue(Double.parseDouble(f[s1]) > 0, "secure step time");
             assertTrue(Long.parseLong(f[b0]) > 100_000, "the model owner sends garbled tables and HE products");
             assertTrue(Long.parseLong(f[r1]) > 5, "a secure step takes several rounds");

@@ -12,17 +12,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.securetrain.runtime.testing.Await;
+import org.securetrain.runtime.testing.Ports;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.securetrain.runtime.tls.TlsIdentity;
 import picocli.CommandLine;
 
-@Timeout(60)
+@Timeout(600) // a guard against hangs only: the waits inside are for events (a port printed, a process gone)
 class PartyCliTest {
     @TempDir
     static Path dir;
@@ -94,12 +95,12 @@ class PartyCliTest {
                     port.complete(Integer.parseInt(m.group(1)));
                 }
             });
-            int lp = port.get(30, TimeUnit.SECONDS);
+            int lp = Await.get(port); // the listener bound port 0 and printed what it got
             connector = start(pingArgs("bob", fpA, "--connect", "127.0.0.1:" + lp));
             StringBuilder cout = new StringBuilder();
             Thread cpump = pump(connector, cout, line -> { });
-            assertTrue(connector.waitFor(40, TimeUnit.SECONDS), "connector did not finish");
-            assertTrue(listener.waitFor(20, TimeUnit.SECONDS), "listener did not finish");
+            Await.exit(connector); // the events are the exits, however long the machine's load makes them take
+            Await.exit(listener);
             pump.join(5000);
             cpump.join(5000);
             assertEquals(0, listener.exitValue(), lout.toString());
@@ -216,14 +217,13 @@ class PartyCliTest {
 
     @Test
     void unreachablePeerFails() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
+        try (Ports.Held refusing = Ports.refusing()) { // bound, not listening: refused, and nobody takes it
+            int port = refusing.port();
+            List<String> a = pingArgs("bob", fpA, "--connect", "127.0.0.1:" + port);
+            a.set(a.indexOf("--timeout") + 1, "1");
+            Run r = run(a.toArray(new String[0]));
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("could not reach peer at 127.0.0.1:" + port + " within 1 s"), r.err());
         }
-        List<String> a = pingArgs("bob", fpA, "--connect", "127.0.0.1:" + port);
-        a.set(a.indexOf("--timeout") + 1, "1");
-        Run r = run(a.toArray(new String[0]));
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("could not reach peer at 127.0.0.1:" + port + " within 1 s"), r.err());
     }
 }

@@ -1,5 +1,6 @@
 package org.securetrain.launcher.ui;
 
+import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.launcher.Models;
 import org.securetrain.launcher.PartyTraining;
 
@@ -59,8 +60,8 @@ class TrainingUiTest {
         MultiLayerConfiguration conf = Models.mlp(16, 0.05, 42);
         DataSet train = FashionMnist.bundled(FashionMnist.Split.TRAIN, 64);
         TrainingUi ui = TrainingUi.start(0);
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, F),
-                PartyTraining.sessionOptions(Role.DATA_OWNER, conf, F))) {
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
+                PartyTraining.sessionOptions(Role.DATA_OWNER, conf, F, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
             TrainingUi.PartyListener l0 = ui.listener(Role.MODEL_OWNER);
             TrainingUi.PartyListener l1 = ui.listener(Role.DATA_OWNER);
             Scores s0 = new Scores();
@@ -87,8 +88,8 @@ class TrainingUiTest {
             poller.start();
             try {
                 var r = TwoPartyRunner.run(
-                        pair.party(0), s -> PartyTraining.spec(conf).fracBits(F).batch(16).listener(s0).listener(l0).run(s),
-                        pair.party(1), s -> PartyTraining.spec(conf).fracBits(F).train(train).batch(16).listener(s1)
+                        pair.party(0), s -> PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(F).batch(16).listener(s0).listener(l0).run(s),
+                        pair.party(1), s -> PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(F).train(train).batch(16).listener(s1)
                                 .listener(l1).run(s));
                 return new Run(ui, l0, l1, s1.scores, s0.scores, r.party1(), live);
             } finally {

@@ -276,26 +276,8 @@ final class NettyFrameTransport implements FrameTransport {
     private void checkFailure() {
         SessionException f = failure.get();
         if (f != null) {
-            throw copyOf(f);
+            throw f.copyForCaller();
         }
-    }
-
-    /** A fresh exception of the same kind, so the stack shows the caller. */
-    private static SessionException copyOf(SessionException f) {
-        SessionException e;
-        if (f instanceof HandshakeException h) {
-            return h; // carries field(); rethrown as is
-        } else if (f instanceof PeerTimeoutException) {
-            e = new PeerTimeoutException(f.getMessage());
-        } else if (f instanceof PeerDisconnectedException) {
-            e = new PeerDisconnectedException(f.getMessage());
-        } else if (f instanceof ProtocolViolationException) {
-            e = new ProtocolViolationException(f.getMessage());
-        } else {
-            e = new SessionException(f.getMessage());
-        }
-        e.initCause(f);
-        return e;
     }
 
     // ------------------------------------------------------------------ inbound events
@@ -322,10 +304,10 @@ final class NettyFrameTransport implements FrameTransport {
         if (!failure.compareAndSet(null, cause)) {
             return;
         }
-        writabilityChanged();
         if (active) {
-            listener.onTransportClosed(cause); // the core fails and calls abort()
+            listener.onTransportClosed(cause); // the core fails (before a blocked writer wakes) and calls abort()
         }
+        writabilityChanged();
         abort();
     }
 

@@ -5,14 +5,13 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import org.securetrain.runtime.PartyThreads;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Shared Netty plumbing of the TLS transport: allocator, event loops, error descriptions. */
 final class NettySupport {
-    private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     /**
      * Pooled direct buffers with 16 MiB chunks (Netty's default is 4 MiB), so a whole frame of the
@@ -24,12 +23,12 @@ final class NettySupport {
     }
 
     /**
-     * One event-loop thread per session, daemon so a forgotten session never keeps a JVM alive (a closed
-     * session shuts its loop down anyway).
+     * One event-loop thread per session, made by the party's {@link PartyThreads} (named by party, daemon so a
+     * forgotten session never keeps a JVM alive, its CPU time counted for the party; a closed session shuts
+     * its loop down anyway).
      */
-    static NioEventLoopGroup newEventLoop(String what) {
-        return new NioEventLoopGroup(1, new DefaultThreadFactory("securetrain-tls-" + what + "-"
-                + SESSIONS.incrementAndGet(), true));
+    static NioEventLoopGroup newEventLoop(String what, PartyThreads threads) {
+        return new NioEventLoopGroup(1, threads.factory("tls-" + what, FastThreadLocalThread::new));
     }
 
     static String label(SocketAddress a) {

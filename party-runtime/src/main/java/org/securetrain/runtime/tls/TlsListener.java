@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.securetrain.runtime.PeerTimeoutException;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.SessionCore;
 import org.securetrain.runtime.SessionException;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ public final class TlsListener implements AutoCloseable {
 
     private final TlsTransport transport;
     private final EventLoopGroup group;
+    /** The threads of the party that listens: the event loop, then the session's own. */
+    private final PartyThreads threads;
     private final Channel server;
     private final InetSocketAddress address;
     private final CompletableFuture<Candidate> winner = new CompletableFuture<>();
@@ -54,7 +57,8 @@ public final class TlsListener implements AutoCloseable {
         } catch (SSLException e) {
             throw new SessionException("cannot set up TLS: " + e.getMessage(), e);
         }
-        this.group = NettySupport.newEventLoop("server");
+        this.threads = PartyThreads.of(transport.options());
+        this.group = NettySupport.newEventLoop("server", threads);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -92,7 +96,7 @@ public final class TlsListener implements AutoCloseable {
             ch.close();
             return;
         }
-        SessionCore core = new SessionCore(transport.options());
+        SessionCore core = new SessionCore(transport.options(), threads);
         SslHandler ssl = ctx.newHandler(ch.alloc());
         NettyFrameTransport t = transport.initPipeline(ch, ssl, core, label);
         ssl.handshakeFuture().addListener(hs -> {

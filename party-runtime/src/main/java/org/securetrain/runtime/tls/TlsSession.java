@@ -88,6 +88,11 @@ public final class TlsSession implements Session {
     }
 
     @Override
+    public org.securetrain.runtime.PartyThreads threads() {
+        return core.threads();
+    }
+
+    @Override
     public boolean isOpen() {
         return core.isOpen();
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.securetrain.runtime.HandshakeException;
 import org.securetrain.runtime.PeerTimeoutException;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.SessionCore;
 import org.securetrain.runtime.SessionException;
 import org.securetrain.runtime.SessionOptions;
@@ -270,7 +271,8 @@ public final class TlsTransport {
         } catch (SSLException e) {
             throw new SessionException("cannot set up TLS: " + e.getMessage(), e);
         }
-        EventLoopGroup group = NettySupport.newEventLoop("client");
+        PartyThreads threads = PartyThreads.of(options);
+        EventLoopGroup group = NettySupport.newEventLoop("client", threads);
         boolean handedOver = false;
         try {
             long start = System.nanoTime();
@@ -279,7 +281,7 @@ public final class TlsTransport {
             int attempts = 0;
             while (true) {
                 attempts++;
-                SessionCore core = new SessionCore(options);
+                SessionCore core = new SessionCore(options, threads);
                 NettyFrameTransport[] holder = new NettyFrameTransport[1];
                 long left = deadline - System.nanoTime();
                 Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)

@@ -209,7 +209,8 @@ class SimulatedLinkTest {
             Thread.sleep(400);
             assertFalse(sender.isDone(), "the sender should be held back by the simulated link's window");
             long t0 = System.nanoTime();
-            e.p0().abort("operator stopped the run");
+            // a named reason crosses (stage and kind; free text would stay in the aborting party's log)
+            e.p0().abort(org.securetrain.runtime.AbortReason.of("link test", "operator stopped the run"));
             double abortSeconds = (System.nanoTime() - t0) / 1e9;
             // one held 512 KiB frame alone needs 1.05 s on this link: an abort behind it could not pass these bounds
             assertTrue(abortSeconds < 0.8, kind + ": abort took " + abortSeconds + " s");

@@ -44,6 +44,6 @@ public final class ClosedSessionExitMain {
 
     private static List<String> runtimeThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("securetrain-tls")).sorted().collect(Collectors.toList());
+                .filter(n -> n.startsWith("securetrain-p")).sorted().collect(Collectors.toList());
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.securetrain.runtime.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import org.securetrain.runtime.Role;
 import org.securetrain.runtime.SessionOptions;
 
 /** The peer is a real second JVM that we kill, stop (SIGSTOP) or keep busy. */
-@Timeout(60)
+@Timeout(600) // a guard against hangs: the tests wait for events (a JVM started, a process gone), never for a time
 class TlsPeerFailureTest {
     private static final long IDLE_MS = 2000;
 
@@ -79,7 +80,7 @@ class TlsPeerFailureTest {
         pump.setDaemon(true);
         pump.start();
         TlsSession s = l.accept();
-        ready.get(30, TimeUnit.SECONDS);
+        Await.get(ready);
         return s;
     }
 
@@ -91,14 +92,12 @@ class TlsPeerFailureTest {
     @Test
     void killedPeerProcessFailsBlockingReceiveWithDisconnect() throws Exception {
         try (TlsListener l = listen(); TlsSession a = acceptChild("idle", l)) {
-            CompletableFuture<byte[]> rx = CompletableFuture.supplyAsync(() -> a.channel("x").receive());
-            Thread.sleep(300);
-            long t0 = System.nanoTime();
+            var rx = Await.start("receiver", () -> a.channel("x").receive());
+            Await.blocked(rx.thread());
             children.get(0).destroyForcibly();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> rx.get(IDLE_MS + 3000, TimeUnit.MILLISECONDS));
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(rx.result()));
+            // a killed process closes its socket: a disconnect, not the idle timeout (a PeerTimeoutException)
             assertInstanceOf(PeerDisconnectedException.class, e.getCause(), e.getCause().toString());
-            assertTrue(ms < IDLE_MS, "a killed process closes its socket: detected at once, took " + ms + " ms");
         }
     }
 
@@ -110,13 +109,11 @@ class TlsPeerFailureTest {
             Thread.sleep(IDLE_MS + 500);
             assertFalse(rx.isDone());
             assertTrue(a.isOpen());
-            long t0 = System.nanoTime();
             signal(children.get(0), "STOP");
-            ExecutionException e = assertThrows(ExecutionException.class, () -> rx.get(IDLE_MS + 5000, TimeUnit.MILLISECONDS));
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            // the idle detection (no data or heartbeat), not the receive timeout, which is far longer
+            ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(rx));
             PeerTimeoutException te = assertInstanceOf(PeerTimeoutException.class, e.getCause(), e.getCause().toString());
             assertTrue(te.getMessage().contains("no data or heartbeat from peer"), te.getMessage());
-            assertTrue(ms < IDLE_MS + 1500, "took " + ms + " ms");
         }
     }
 

@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.securetrain.runtime.testing.Await;
+import org.securetrain.runtime.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.runtime.HandshakeException;
@@ -59,17 +61,15 @@ class TlsRejectionTest {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", l.port());
             // 1. a plain TCP client writing garbage: the TLS handler refuses it and closes the socket
             try (Socket raw = new Socket(addr.getAddress(), addr.getPort())) {
-                raw.setSoTimeout(10_000);
+                raw.setSoTimeout((int) Await.HANG_GUARD.toMillis()); // the event is the server closing the socket
                 OutputStream out = raw.getOutputStream();
                 out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = raw.getInputStream();
-                long t0 = System.nanoTime();
                 int r;
                 do {
                     r = in.read();
                 } while (r >= 0); // the server may send an alert first; then EOF
-                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
             }
             // 2. Mallory, who is not the pinned peer, completes her side of TLS 1.3 but is rejected
             SessionOptions mo = opts(Role.DATA_OWNER).build();
@@ -80,7 +80,7 @@ class TlsRejectionTest {
             assertFalse(server.isDone());
             // 3. the real peer still gets in
             try (TlsSession b = bob(opts(Role.DATA_OWNER).build()).connect(addr);
-                    TlsSession a = server.get(20, TimeUnit.SECONDS)) {
+                    TlsSession a = Await.get(server)) {
                 a.channel("x").send(new byte[] {42});
                 assertArrayEquals(new byte[] {42}, b.channel("x").receive());
             }
@@ -122,34 +122,31 @@ class TlsRejectionTest {
 
     @Test
     void unreachablePeerFailsWithinTheConnectTimeout() {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort(); // free now, nobody listens after the close
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
+        try (Ports.Held held = Ports.refusing()) { // bound, not listening: refused, and nobody else can take it
+            int port = held.port();
+            long t0 = System.nanoTime();
+            PeerTimeoutException e = assertThrows(PeerTimeoutException.class, () -> bob(opts(Role.DATA_OWNER).build())
+                    .connectTimeout(Duration.ofMillis(1500)).connect(new InetSocketAddress("127.0.0.1", port)));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(e.getMessage().contains("could not reach peer at 127.0.0.1:" + port + " within 1.5 s"),
+                    e.getMessage());
+            // it kept retrying for the whole connect timeout (a lower bound only: load can only make it longer)
+            assertTrue(ms >= 1200, "took " + ms + " ms");
         }
-        long t0 = System.nanoTime();
-        PeerTimeoutException e = assertThrows(PeerTimeoutException.class, () -> bob(opts(Role.DATA_OWNER).build())
-                .connectTimeout(Duration.ofMillis(1500)).connect(new InetSocketAddress("127.0.0.1", port)));
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertTrue(e.getMessage().contains("could not reach peer at 127.0.0.1:" + port + " within 1.5 s"), e.getMessage());
-        assertTrue(ms >= 1200 && ms < 5000, "took " + ms + " ms");
     }
 
     @Test
     void connectRetriesUntilTheListenerStarts() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        InetSocketAddress addr = new InetSocketAddress("127.0.0.1", port);
+        Ports.Held held = Ports.forLaterListener(); // refused until the listener binds it; nobody else takes it
+        InetSocketAddress addr = new InetSocketAddress("127.0.0.1", held.port());
         CompletableFuture<TlsSession> client = CompletableFuture.supplyAsync(() -> bob(opts(Role.DATA_OWNER).build())
                 .connect(addr));
-        Thread.sleep(700);
+        Thread.sleep(700); // let it try a few times (no listener yet: it cannot have connected, whatever the load)
         assertFalse(client.isDone());
         try (TlsListener l = alice(opts(Role.MODEL_OWNER).build()).listen(addr);
                 TlsSession a = l.accept();
-                TlsSession b = client.get(20, TimeUnit.SECONDS)) {
+                TlsSession b = Await.get(client)) {
+            held.close();
             b.channel("x").sendLong(7);
             assertEquals(7, a.channel("x").receiveLong());
         }

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.securetrain.runtime.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(60)
+@Timeout(600) // a guard against hangs: the tests wait for events (a JVM started, a process gone), never for a time
 class TlsShutdownTest {
 
     @Test
@@ -17,7 +18,7 @@ class TlsShutdownTest {
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 ClosedSessionExitMain.class.getName()).redirectErrorStream(true).start();
         try {
-            boolean ended = p.waitFor(40, TimeUnit.SECONDS);
+            boolean ended = p.waitFor(Await.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS); // the event is the exit
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(ended, "JVM did not exit after its sessions were closed:\n" + out);
             assertEquals(0, p.exitValue(), out);

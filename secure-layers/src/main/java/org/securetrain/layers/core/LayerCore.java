@@ -215,21 +215,28 @@ public final class LayerCore {
     /**
      * This party's share of the layer's input as the op sees it: in a training pass with dropout configured, DL4J's
      * inverted dropout with the public mask of this layer and step ({@link DropoutMasks}): kept elements times the
-     * public 1/p (exact when 1/p is an integer, else one faithful truncation of the kept ones), dropped ones exactly 0.
+     * public 1/p, dropped ones exactly 0. Exact when 1/p is an integer; else floor(x round(2^f / p) / 2^f) exactly
+     * ({@link ExactTruncation}), not the faithful truncation's floor or floor - 1: a kept exact 0 (a ReLU zero) must
+     * stay 0, or a row that DL4J has all zero (ReLU zeros and dropped elements) gives the next layer a pre-activation
+     * a few ulps off its bias, and with a zero bias (DL4J's initialisation) a LeakyReLU or ReLU edge at 0 takes
+     * either side at random, unlike DL4J.
      */
     public SharedTensor trainingInput(OpStep s, INDArray input) {
         SharedTensor x = inputShare(input);
         double[] m = dropoutMask(s, x.values().length);
-        return m == null ? x : scaleByMask(s, x, m, "dropout");
+        return m == null ? x : scaleByMask(s, x, m, "dropout", true);
     }
 
-    /** The gradient through the forward's dropout: dL/dX = dL/dX' times the same public mask. */
+    /**
+     * The gradient through the forward's dropout: dL/dX = dL/dX' times the same public mask (for a non-integer 1/p
+     * with the faithful truncation: gradients meet no comparison, so its one ulp is only a one-ulp error).
+     */
     public SharedTensor dropoutBackward(OpStep s, SharedTensor dxAfterDropout) {
         if (dxAfterDropout == null) {
             return null;
         }
         double[] m = dropoutMask(s, dxAfterDropout.values().length);
-        return m == null ? dxAfterDropout : scaleByMask(s, dxAfterDropout, m, "ddropout");
+        return m == null ? dxAfterDropout : scaleByMask(s, dxAfterDropout, m, "ddropout", false);
     }
 
     /** The mask multipliers of this layer and step, or null without dropout (or outside training). */
@@ -241,7 +248,11 @@ public final class LayerCore {
         return DropoutMasks.multipliers(s.seed(), host.index(), s.iteration(), s.epoch(), p, n);
     }
 
-    private static SharedTensor scaleByMask(OpStep s, SharedTensor x, double[] m, String what) {
+    /**
+     * x times the mask m (each 0 or 1/p); {@code exact}: a non-integer 1/p gives exactly floor(x round(2^f / p) /
+     * 2^f), else floor or floor - 1 (see {@link #trainingInput}).
+     */
+    private static SharedTensor scaleByMask(OpStep s, SharedTensor x, double[] m, String what, boolean exact) {
         long[] v = x.values();
         long[] y = new long[v.length];
         int kept = 0;
@@ -259,7 +270,7 @@ public final class LayerCore {
             }
             return new SharedTensor(y, x.shape(), x.kind());
         }
-        // the kept elements times round(2^f / p), one faithful truncation by f; the dropped stay exactly 0
+        // the kept elements times round(2^f / p), truncated by f; the dropped stay exactly 0
         int f = s.fracBits();
         long c = Math.round(Math.scalb(scale, f));
         long[] keptValues = new long[kept];
@@ -268,13 +279,17 @@ public final class LayerCore {
                 keptValues[k++] = v[i] * c;
             }
         }
-        long[] t = s.be().truncate(keptValues, f, s.purpose(what));
+        // held by one party (the network input as (0, X)): its own shift is exact, the zero share stays zero
+        boolean local = x.kind() != ShareKind.BOTH;
+        long[] t = local ? ExactTruncation.local(keptValues, f)
+                : exact ? ExactTruncation.floor(s.be(), keptValues, f, s.purpose(what))
+                : s.be().truncate(keptValues, f, s.purpose(what));
         for (int i = 0, k = 0; i < v.length; i++) {
             if (m[i] != 0) {
                 y[i] = t[k++];
             }
         }
-        return SharedTensor.of(y, x.shape());
+        return new SharedTensor(y, x.shape(), local ? x.kind() : ShareKind.BOTH);
     }
 
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */

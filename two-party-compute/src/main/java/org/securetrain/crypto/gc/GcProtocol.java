@@ -1,7 +1,5 @@
 package org.securetrain.crypto.gc;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,6 +9,7 @@ import org.securetrain.crypto.ot.BlockCotReceiver;
 import org.securetrain.crypto.ot.BlockCotSender;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.AgreementException;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.ProtocolViolationException;
@@ -26,10 +25,12 @@ import org.securetrain.runtime.SessionException;
  *
  * <h2>Protocol of one {@link #run}</h2>
  * <ol>
- *   <li>Both parties send a header (circuit name and fingerprint, n, chunk size, roles, the
- *       garbler's hash-key seed) and check the peer's; any difference fails on both sides with
- *       {@link GcMismatchException} before any garbling. A party whose own arguments are invalid sends
- *       a rejection instead ({@link #reject}), so the peer fails at once too.</li>
+ *   <li>Both parties agree on the run (circuit name and fingerprint, n, chunk size, who garbles) through the
+ *       stream's transcript ({@link Channel#agree}; no message): the first data message carries its stamp,
+ *       and any difference fails both parties with an {@link org.securetrain.runtime.AgreementException}
+ *       naming both runs. A party whose own arguments are invalid ends the session with the reason
+ *       ({@link #reject}), so the peer fails at once too. The garbler's hash-key seed (16 bytes) leads its
+ *       first run of an instance.</li>
  *   <li>Per chunk of up to {@code maxChunk} elements: the evaluator's input labels come from block
  *       correlated OT with the garbler as sender, whose global correlation Δ is the free-XOR offset
  *       (label of bit b = q ⊕ b·Δ); the garbler's inputs need no labels at all (they are
@@ -39,13 +40,12 @@ import org.securetrain.runtime.SessionException;
  *       chunk c+1 overlaps evaluation of chunk c, and the garbler is never more than about two chunks
  *       ahead (bounded memory).</li>
  * </ol>
- * Traffic is attributed to steps {@code gc.header} and {@code gc.tables} on channel
+ * Traffic is attributed to step {@code gc.tables} on channel
  * {@code "gc." + id}; the OT runs on its own channel ({@code "ot." + otId(..)}, step
  * {@code ot.iknp}).
  *
  * <p>Not thread-safe: one run at a time per instance. Independent instances (different protocol ids)
- * may run concurrently. After a failure inside a run the instance (and, unless the failure was a
- * clean parameter mismatch, the session) is unusable.
+ * may run concurrently. After a failure inside a run the instance and the session are unusable.
  */
 public final class GcProtocol {
     /**
@@ -60,8 +60,6 @@ public final class GcProtocol {
 
     static final int SINK_LONGS = 1 << 19; // 4 MiB messages
     private static final long LABEL_BUDGET_BYTES = 64L << 20; // OT-label memory per chunk and party
-    private static final int MAGIC = 0x47433031; // "GC01"
-    private static final int VERSION = 1;
     private static final long[] EMPTY = new long[0];
 
     private final Session session;
@@ -74,6 +72,7 @@ public final class GcProtocol {
     private long seedLo;
     private long seedHi;
     private GateHash hash;
+    private boolean seedSent;
     private final HalfGatesGarbler garblerEngine;
     private final HalfGatesEvaluator evaluatorEngine;
     private boolean broken;
@@ -196,28 +195,28 @@ public final class GcProtocol {
      * no inputs). Returns the output planes ({@code outputCount()} planes of {@code words(n)} longs) on the
      * evaluator and an empty array on the garbler.
      *
-     * @throws GcMismatchException on both sides if the parties' calls disagree
-     * @throws IllegalArgumentException if this party's arguments are invalid (the peer gets a
-     *         {@link GcMismatchException} naming the reason)
+     * @throws org.securetrain.runtime.AgreementException on both sides if the parties' calls disagree
+     * @throws IllegalArgumentException if this party's arguments are invalid (the session ends and the peer
+     *         fails naming the reason)
      */
     public long[] run(Circuit c, int n, long[] inputs) {
         ensureUsable();
         Objects.requireNonNull(c, "circuit");
-        String problem = null;
         int count = garbler ? c.garblerInputCount() : c.evaluatorInputCount();
         if (n < 0) {
-            problem = "element count must be >= 0, got " + n;
+            throw reject("element count must be >= 0, got " + n);
         } else if (count > 0 && inputs == null) {
-            problem = "input planes are null; circuit '" + c.name() + "' has " + count + " inputs for this party";
+            throw reject("input planes are null; circuit '" + c.name() + "' has " + count + " inputs for this party");
         } else if (count > 0 && inputs.length != (long) count * BitPlanes.words(n)) {
-            problem = "input planes hold " + inputs.length + " longs; circuit '" + c.name() + "' over " + n
+            throw reject("input planes hold " + inputs.length + " longs; circuit '" + c.name() + "' over " + n
                     + " elements needs " + count + " planes of " + BitPlanes.words(n) + " words = "
-                    + (long) count * BitPlanes.words(n);
+                    + (long) count * BitPlanes.words(n));
         }
-        int chunk = problem == null && n > 0 ? chunkFor(c, n) : 0;
-        Header mine = problem == null ? Header.of(this, c, n, chunk) : Header.rejection(this, problem);
-        Header peer = exchange(mine);
-        verify(mine, peer, problem);
+        int chunk = n > 0 ? chunkFor(c, n) : 0;
+        ch.agree("evaluates '" + c.name() + "' (fingerprint " + Long.toHexString(c.fingerprint()) + ", "
+                + c.garblerInputCount() + " garbler / " + c.evaluatorInputCount() + " evaluator inputs, "
+                + c.outputCount() + " outputs) over " + n + " elements in chunks of " + chunk + " (maxChunk "
+                + maxChunk + "), party " + garblerParty + " garbling");
         if (n == 0) {
             return garbler ? EMPTY : new long[0];
         }
@@ -239,15 +238,22 @@ public final class GcProtocol {
     }
 
     /**
-     * Refuses a run whose parameters this party found invalid, without hanging the peer: exchanges a
-     * rejection header (the peer's matching {@link #run} or {@code reject} fails with a
-     * {@link GcMismatchException} carrying {@code reason}) and throws {@link IllegalArgumentException}.
+     * Refuses a run whose parameters this party found invalid, without hanging the peer: ends the session
+     * with {@code reason} (the peer's pending calls fail at once with a
+     * {@link org.securetrain.runtime.PeerAbortedException} naming it) and returns the exception to throw. The
+     * reason names only the call's parameters (element counts, lengths, bit widths, the circuit), so it crosses
+     * as an exchanged parameter ({@link AgreementException}), as round 1's rejection header carried it.
      */
     public IllegalArgumentException reject(String reason) {
         ensureUsable();
-        Header peer = exchange(Header.rejection(this, reason));
-        verify(Header.rejection(this, reason), peer, reason);
-        throw new IllegalStateException("unreachable");
+        broken = true;
+        try {
+            session.abort(AbortReason.failure("gc " + ch.name(), new AgreementException("party " + session.party()
+                    + " rejected the garbled-circuit run on stream '" + ch.name() + "': " + reason)));
+        } catch (RuntimeException ignored) {
+            // session already down
+        }
+        return new IllegalArgumentException(reason);
     }
 
     private void ensureUsable() {
@@ -268,6 +274,10 @@ public final class GcProtocol {
         ChannelSink sink = new ChannelSink(ch, (int) Math.max(1024, Math.min(SINK_LONGS, perChunk)));
         long[] gbits = new long[nG * BitPlanes.words(chunk)];
         try (var st = ch.step("gc.tables")) {
+            if (!seedSent) { // the hash key of this instance's garbling, once
+                ch.sendLongs(new long[] {seedLo, seedHi});
+                seedSent = true;
+            }
             for (int start = 0; start < n; start += chunk) {
                 int m = Math.min(chunk, n - start);
                 int wm = BitPlanes.words(m);
@@ -307,6 +317,13 @@ public final class GcProtocol {
         ChannelSource src = new ChannelSource(ch);
         try (var st = ch.step("gc.tables")) {
             long[] pending = nE > 0 ? inputLabels(inputs, words, nE, 0, Math.min(chunk, n)) : credit(0);
+            if (hash == null) { // the garbler's hash key leads its first run
+                long[] seed = new long[2];
+                ch.receiveLongs(seed, 0, 2);
+                seedLo = seed[0];
+                seedHi = seed[1];
+                hash = new GateHash(seedLo, seedHi);
+            }
             for (int start = 0; start < n; start += chunk) {
                 int m = Math.min(chunk, n - start);
                 long[] labels = pending;
@@ -333,150 +350,6 @@ public final class GcProtocol {
             BitPlanes.copyBits(inputs, (long) i * words * 64 + start, choices, (long) i * m, m);
         }
         return cotReceiver.receiveBlockCot(choices, nE * m);
-    }
-
-    // ------------------------------------------------------------------ header
-
-    private Header exchange(Header mine) {
-        try (var st = ch.step("gc.header")) {
-            ch.send(mine.encode());
-            return Header.decode(ch, ch.receive());
-        }
-    }
-
-    private void verify(Header mine, Header peer, String ownProblem) {
-        String where = "garbled-circuit stream '" + ch.name() + "'";
-        if (peer.rejected) {
-            String own = ownProblem != null ? " (this party also rejected it: " + ownProblem + ")" : "";
-            throw new GcMismatchException(where + ": the peer (party " + (1 - session.party()) + ") rejected the run: "
-                    + peer.reason + own);
-        }
-        if (ownProblem != null) {
-            throw new IllegalArgumentException(ownProblem);
-        }
-        if (peer.garbler == mine.garbler || peer.garblerParty != mine.garblerParty) {
-            throw new GcMismatchException(where + ": the parties disagree on who garbles: this party (party "
-                    + session.party() + ") says party " + mine.garblerParty + ", the peer says party " + peer.garblerParty
-                    + (peer.garbler == mine.garbler ? " (both act as " + (mine.garbler ? "garbler" : "evaluator") + ")" : ""));
-        }
-        if (!peer.name.equals(mine.name) || peer.fingerprint != mine.fingerprint || peer.nG != mine.nG
-                || peer.nE != mine.nE || peer.nOut != mine.nOut) {
-            throw new GcMismatchException(where + ": the parties run different circuits: this party " + mine.describe()
-                    + ", the peer " + peer.describe());
-        }
-        if (peer.n != mine.n) {
-            throw new GcMismatchException(where + ": the parties disagree on the element count of '" + mine.name
-                    + "': this party n = " + mine.n + ", the peer n = " + peer.n);
-        }
-        if (peer.chunk != mine.chunk) {
-            throw new GcMismatchException(where + ": the parties chunk '" + mine.name + "' differently: this party "
-                    + mine.chunk + " elements, the peer " + peer.chunk + " (configure the same maxChunk)");
-        }
-        if (!garbler) {
-            if (hash == null) {
-                seedLo = peer.seedLo;
-                seedHi = peer.seedHi;
-                hash = new GateHash(seedLo, seedHi);
-            } else if (peer.seedLo != seedLo || peer.seedHi != seedHi) {
-                throw new GcMismatchException(where + ": the garbler's hash-key seed changed between runs; the peer "
-                        + "is a different GcProtocol instance than before");
-            }
-        }
-    }
-
-    private static final class Header {
-        boolean rejected;
-        boolean garbler;
-        int garblerParty;
-        int n;
-        int chunk;
-        int nG;
-        int nE;
-        int nOut;
-        long fingerprint;
-        long seedLo;
-        long seedHi;
-        String name = "";
-        String reason = "";
-
-        static Header of(GcProtocol gc, Circuit c, int n, int chunk) {
-            Header h = new Header();
-            h.garbler = gc.garbler;
-            h.garblerParty = gc.garblerParty;
-            h.n = n;
-            h.chunk = chunk;
-            h.nG = c.garblerInputCount();
-            h.nE = c.evaluatorInputCount();
-            h.nOut = c.outputCount();
-            h.fingerprint = c.fingerprint();
-            if (gc.garbler) {
-                h.seedLo = gc.seedLo;
-                h.seedHi = gc.seedHi;
-            }
-            h.name = c.name();
-            return h;
-        }
-
-        static Header rejection(GcProtocol gc, String reason) {
-            Header h = new Header();
-            h.rejected = true;
-            h.garbler = gc.garbler;
-            h.garblerParty = gc.garblerParty;
-            h.reason = reason == null ? "(no reason given)" : reason;
-            return h;
-        }
-
-        String describe() {
-            return "'" + name + "' (fingerprint " + Long.toHexString(fingerprint) + ", " + nG + " garbler / " + nE
-                    + " evaluator inputs, " + nOut + " outputs)";
-        }
-
-        byte[] encode() {
-            byte[] nm = name.getBytes(StandardCharsets.UTF_8);
-            byte[] rs = reason.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(4 * 8 + 2 + 3 * 8 + 8 + nm.length + rs.length);
-            b.putInt(MAGIC).putInt(VERSION).put((byte) (rejected ? 1 : 0)).put((byte) (garbler ? 1 : 0));
-            b.putInt(garblerParty).putInt(n).putInt(chunk).putInt(nG).putInt(nE).putInt(nOut);
-            b.putLong(fingerprint).putLong(seedLo).putLong(seedHi);
-            b.putInt(nm.length).put(nm).putInt(rs.length).put(rs);
-            return b.array();
-        }
-
-        static Header decode(Channel ch, byte[] bytes) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                if (b.getInt() != MAGIC) {
-                    throw new ProtocolViolationException("stream '" + ch.name() + "': the peer's message is not a "
-                            + "garbled-circuit run header (the parties' protocols are out of step)");
-                }
-                int version = b.getInt();
-                if (version != VERSION) {
-                    throw new GcMismatchException("stream '" + ch.name() + "': garbled-circuit protocol version "
-                            + VERSION + " here, " + version + " at the peer");
-                }
-                Header h = new Header();
-                h.rejected = b.get() != 0;
-                h.garbler = b.get() != 0;
-                h.garblerParty = b.getInt();
-                h.n = b.getInt();
-                h.chunk = b.getInt();
-                h.nG = b.getInt();
-                h.nE = b.getInt();
-                h.nOut = b.getInt();
-                h.fingerprint = b.getLong();
-                h.seedLo = b.getLong();
-                h.seedHi = b.getLong();
-                byte[] nm = new byte[b.getInt()];
-                b.get(nm);
-                byte[] rs = new byte[b.getInt()];
-                b.get(rs);
-                h.name = new String(nm, StandardCharsets.UTF_8);
-                h.reason = new String(rs, StandardCharsets.UTF_8);
-                return h;
-            } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
-                throw new ProtocolViolationException("stream '" + ch.name() + "': malformed garbled-circuit run header");
-            }
-        }
     }
 
     // ------------------------------------------------------------------ streaming of tables

@@ -1,9 +1,6 @@
 package org.securetrain.crypto.gc;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
@@ -21,17 +18,8 @@ final class HalfGatesEvaluator {
     private static final VarHandle LE = Lanes.LE;
 
     private long[][] lab = new long[0][];
-    /** Hash inputs σ(W_a), σ(W_b) and outputs, one array per stream; table rows; signal masks. */
-    private final byte[][] in = new byte[2][0];
-    private final byte[][] out = new byte[2][0];
-    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
-    private final LongBuffer[] outView = new LongBuffer[2];
-    private final long[][] hashed = new long[2][0];
-    private long[] scratch = new long[0];
-    private long[] rowG = new long[0];
-    private long[] rowE = new long[0];
-    private long[] maskA = new long[0];
-    private long[] maskB = new long[0];
+    /** Hash streams σ(W_a), σ(W_b); table rows; signal masks. */
+    private final GateBuffers buf = new GateBuffers(2);
     /** Signal bits of the output labels over the chunk, one plane per output. */
     private long[] signals = new long[0];
 
@@ -100,19 +88,7 @@ final class HalfGatesEvaluator {
 
     private void ensure(GcPlan p, int m) {
         lab = LabelSlots.ensure(lab, p.labelSlots, 2 * m);
-        if (maskA.length < 2 * m) {
-            for (int i = 0; i < 2; i++) {
-                in[i] = new byte[16 * m];
-                out[i] = new byte[16 * m];
-                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-                hashed[i] = new long[2 * m];
-            }
-            rowG = new long[2 * m];
-            rowE = new long[2 * m];
-            scratch = new long[2 * m];
-            maskA = new long[2 * m];
-            maskB = new long[2 * m];
-        }
+        buf.ensure(m);
     }
 
     private static void xorLabels(long[] x, long[] y, long[] z, int len) {
@@ -130,20 +106,15 @@ final class HalfGatesEvaluator {
 
     private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         int n2 = 2 * m;
-        int len = n2 << 3;
-        long[] sa = maskA;
-        long[] sb = maskB;
-        long[] tg = rowG;
-        long[] te = rowE;
-        long[] x = scratch;
-        sigmaInto(la, in[0], n2);
-        sigmaInto(lb, in[1], n2);
-        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
-        GateHash.ecb(ce, in[1], 0, len, out[1], 0);
-        long[] ha = hashed[0];
-        long[] hb = hashed[1];
-        outView[0].get(0, ha, 0, n2);
-        outView[1].get(0, hb, 0, n2);
+        long[] sa = buf.maskA;
+        long[] sb = buf.maskB;
+        long[] tg = buf.rowG;
+        long[] te = buf.rowE;
+        long[] x = buf.scratch;
+        sigmaInto(la, buf.in[0], n2);
+        sigmaInto(lb, buf.in[1], n2);
+        long[] ha = buf.hash(0, cg, n2);
+        long[] hb = buf.hash(1, ce, n2);
         Lanes.signalMasks(la, sa, m);
         Lanes.signalMasks(lb, sb, m);
         System.arraycopy(tbl, t, tg, 0, n2);
@@ -158,12 +129,10 @@ final class HalfGatesEvaluator {
 
     private void andHalf(long[] la, long[] lo, int m, Cipher cg, long[] tbl, int t) {
         int n2 = 2 * m;
-        long[] sa = maskA;
-        long[] tg = rowG;
-        long[] ha = hashed[0];
-        sigmaInto(la, in[0], n2);
-        GateHash.ecb(cg, in[0], 0, n2 << 3, out[0], 0);
-        outView[0].get(0, ha, 0, n2);
+        long[] sa = buf.maskA;
+        long[] tg = buf.rowG;
+        sigmaInto(la, buf.in[0], n2);
+        long[] ha = buf.hash(0, cg, n2);
         Lanes.signalMasks(la, sa, m);
         System.arraycopy(tbl, t, tg, 0, n2);
         for (int j = 0; j < n2; j++) {

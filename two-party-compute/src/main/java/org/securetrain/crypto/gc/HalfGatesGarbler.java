@@ -1,9 +1,6 @@
 package org.securetrain.crypto.gc;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 import javax.crypto.Cipher;
 
 /**
@@ -38,21 +35,11 @@ final class HalfGatesGarbler {
     /** Label slots: slot s holds the 0-labels of one wire for the chunk's elements, 2m longs (lo, hi). */
     private long[][] lab = new long[0][];
     private long[] known = new long[0];
-    /** Hash inputs / outputs of one gate, one array per stream: σA, σA ⊕ σΔ, σB, σB ⊕ σΔ (m blocks each). */
-    private byte[][] in = new byte[4][0];
-    private byte[][] out = new byte[4][0];
-    /** The hash outputs as longs (bulk-copied: long[] loops vectorize better than byte-view loops). */
-    private final LongBuffer[] outView = new LongBuffer[4];
-    private final long[][] hashed = new long[4][0];
-    private long[] scratch = new long[0];
-    /** Table rows T_G and T_E of one gate (2m lanes each). */
-    private long[] rowG = new long[0];
-    private long[] rowE = new long[0];
-    /** Per-lane Δ and σ(Δ) (σ is linear: σ(A ⊕ Δ) = σ(A) ⊕ σ(Δ)), and signal masks. */
+    /** Hash streams of one gate: σA, σA ⊕ σΔ, σB, σB ⊕ σΔ; table rows T_G, T_E; signal masks. */
+    private final GateBuffers buf = new GateBuffers(4);
+    /** Per-lane Δ and σ(Δ) (σ is linear: σ(A ⊕ Δ) = σ(A) ⊕ σ(Δ)). */
     private long[] deltaLanes = new long[0];
     private long[] sigmaDeltaLanes = new long[0];
-    private long[] maskA = new long[0];
-    private long[] maskB = new long[0];
     private long[] decode = new long[0];
 
     HalfGatesGarbler(long deltaLo, long deltaHi) {
@@ -115,8 +102,8 @@ final class HalfGatesGarbler {
                 case GcPlan.L_XOR -> xorLabels(l[a], l[b], l[o], m2);
                 case GcPlan.L_NOT -> xorLabels(l[a], deltaLanes, l[o], m2);
                 case GcPlan.LK_XOR -> {
-                    Lanes.bitMasks(known, b * wm, maskB, ms);
-                    flipWhere(l[a], maskB, l[o], m2);
+                    Lanes.bitMasks(known, b * wm, buf.maskB, ms);
+                    flipWhere(l[a], buf.maskB, l[o], m2);
                 }
                 case GcPlan.L_AND -> {
                     int t = sink.reserve(4 * ms);
@@ -156,20 +143,9 @@ final class HalfGatesGarbler {
         if (known.length < knownNeed) {
             known = new long[(int) knownNeed];
         }
-        if (deltaLanes.length < 2 * m) {
-            for (int i = 0; i < 4; i++) {
-                in[i] = new byte[16 * m];
-                out[i] = new byte[16 * m];
-                outView[i] = ByteBuffer.wrap(out[i]).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-                hashed[i] = new long[2 * m];
-            }
-            rowG = new long[2 * m];
-            rowE = new long[2 * m];
-            scratch = new long[2 * m];
+        if (buf.ensure(m) || deltaLanes.length < 2 * m) {
             deltaLanes = Lanes.pattern(dLo, dHi, m);
             sigmaDeltaLanes = Lanes.pattern(Lanes.sigma(dLo), Lanes.sigma(dHi), m);
-            maskA = new long[2 * m];
-            maskB = new long[2 * m];
         }
     }
 
@@ -207,27 +183,19 @@ final class HalfGatesGarbler {
 
     private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         int n2 = 2 * m;
-        int len = n2 << 3;
         long[] sd = sigmaDeltaLanes;
         long[] d = deltaLanes;
-        long[] pa = maskA;
-        long[] pb = maskB;
-        long[] tg = rowG;
-        long[] te = rowE;
-        long[] x = scratch;
-        sigmaPair(la, in[0], in[1], n2);
-        sigmaPair(lb, in[2], in[3], n2);
-        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
-        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
-        GateHash.ecb(ce, in[2], 0, len, out[2], 0);
-        GateHash.ecb(ce, in[3], 0, len, out[3], 0);
-        long[] a0 = hashed[0];
-        long[] a1 = hashed[1];
-        long[] b0 = hashed[2];
-        long[] b1 = hashed[3];
-        for (int i = 0; i < 4; i++) {
-            outView[i].get(0, hashed[i], 0, n2);
-        }
+        long[] pa = buf.maskA;
+        long[] pb = buf.maskB;
+        long[] tg = buf.rowG;
+        long[] te = buf.rowE;
+        long[] x = buf.scratch;
+        sigmaPair(la, buf.in[0], buf.in[1], n2);
+        sigmaPair(lb, buf.in[2], buf.in[3], n2);
+        long[] a0 = buf.hash(0, cg, n2);
+        long[] a1 = buf.hash(1, cg, n2);
+        long[] b0 = buf.hash(2, ce, n2);
+        long[] b1 = buf.hash(3, ce, n2);
         Lanes.signalMasks(la, pa, m);
         Lanes.signalMasks(lb, pb, m);
         // H(x) = π(σx) ⊕ σx; σA cancels in T_G = H(A) ⊕ H(A⊕Δ) ⊕ p_b·Δ, σB in T_E.
@@ -250,19 +218,14 @@ final class HalfGatesGarbler {
 
     private void andHalf(long[] la, int ko, long[] lo, int m, Cipher cg, long[] tbl, int t) {
         int n2 = 2 * m;
-        int len = n2 << 3;
         long[] sd = sigmaDeltaLanes;
         long[] d = deltaLanes;
-        long[] pa = maskA;
-        long[] kb = maskB;
-        long[] tg = rowG;
-        sigmaPair(la, in[0], in[1], n2);
-        GateHash.ecb(cg, in[0], 0, len, out[0], 0);
-        GateHash.ecb(cg, in[1], 0, len, out[1], 0);
-        long[] a0 = hashed[0];
-        long[] a1 = hashed[1];
-        outView[0].get(0, a0, 0, n2);
-        outView[1].get(0, a1, 0, n2);
+        long[] pa = buf.maskA;
+        long[] kb = buf.maskB;
+        long[] tg = buf.rowG;
+        sigmaPair(la, buf.in[0], buf.in[1], n2);
+        long[] a0 = buf.hash(0, cg, n2);
+        long[] a1 = buf.hash(1, cg, n2);
         Lanes.signalMasks(la, pa, m);
         Lanes.bitMasks(known, ko, kb, m);
         for (int j = 0; j < n2; j++) {

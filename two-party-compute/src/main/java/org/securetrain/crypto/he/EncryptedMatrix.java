@@ -8,58 +8,14 @@ import java.util.Arrays;
  * ciphertexts (first components in NTT form; second components re-expanded from the 16-byte seed); on the
  * key owner it is a handle with the same shape and id but no ciphertexts.
  */
-public final class EncryptedMatrix {
+record EncryptedMatrix(long id, int keyOwner, int rows, int cols, int innerBlock, int colBlock, long[][] c0s,
+        long[][] c1s) {
     static final long MAGIC = 0x4845454e43303031L; // "HEENC001"
     static final int HEADER_WORDS = 9;
 
-    private final long id;
-    private final int keyOwner;
-    private final int rows;
-    private final int cols;
-    private final int innerBlock;
-    private final int colBlock;
-    private final long[][] c0;
-    private final long[][] c1;
-
-    EncryptedMatrix(long id, int keyOwner, int rows, int cols, int innerBlock, int colBlock, long[][] c0, long[][] c1) {
-        this.id = id;
-        this.keyOwner = keyOwner;
-        this.rows = rows;
-        this.cols = cols;
-        this.innerBlock = innerBlock;
-        this.colBlock = colBlock;
-        this.c0 = c0;
-        this.c1 = c1;
-    }
-
-    public long id() {
-        return id;
-    }
-
-    /** The party whose key encrypts this matrix. */
-    public int keyOwner() {
-        return keyOwner;
-    }
-
-    public int rows() {
-        return rows;
-    }
-
-    public int cols() {
-        return cols;
-    }
-
-    public int innerBlock() {
-        return innerBlock;
-    }
-
-    public int colBlock() {
-        return colBlock;
-    }
-
     /** True on the multiplying party (it holds ciphertexts), false on the key owner's handle. */
-    public boolean hasCiphertexts() {
-        return c0 != null;
+    boolean hasCiphertexts() {
+        return c0s != null;
     }
 
     int rowBlocks() {
@@ -71,19 +27,19 @@ public final class EncryptedMatrix {
     }
 
     long[] c0(int lb, int jb) {
-        return c0[lb * colBlocks() + jb];
+        return c0s[lb * colBlocks() + jb];
     }
 
     long[] c1(int lb, int jb) {
-        return c1[lb * colBlocks() + jb];
+        return c1s[lb * colBlocks() + jb];
     }
 
     /** Bytes held in memory on the multiplying party. */
-    public long memoryBytes() {
-        if (c0 == null) {
+    long memoryBytes() {
+        if (c0s == null) {
             return 0;
         }
-        return 16L * c0.length * c0[0].length;
+        return 16L * c0s.length * c0s[0].length;
     }
 
     static int ctWords(HeParameters params) {

@@ -1,8 +1,6 @@
 package org.securetrain.crypto.he;
 
 import java.security.SecureRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.Session;
 
@@ -10,21 +8,19 @@ import org.securetrain.runtime.Session;
  * One party's HE state for a session: the parameters, its own secret key (it is the key owner of the
  * operands it encrypts), and the peer's public key (used only to re-randomise the results it returns to
  * the peer). Both parties call {@link #open} once per session; it exchanges public keys on the channel
- * {@value #KEY_CHANNEL} (one message each way, about 218 KiB). Owns one helper thread so a party runs its
- * two cross-term roles concurrently (at most two threads per party). Products from several threads at
- * once are allowed (different protocol ids) but share that one helper thread, so they partly serialise.
+ * {@value #KEY_CHANNEL} (one message each way, about 218 KiB), agreeing on the parameters through the
+ * stream's transcript (different parameters fail both parties, naming both). The threads a product uses
+ * belong to the session ({@link org.securetrain.runtime.PartyThreads}).
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeContext implements AutoCloseable {
     public static final String KEY_CHANNEL = "he.keys";
-    private static final long KEY_MAGIC = 0x48454b4559533031L; // "HEKEYS01"
 
     private final HeParameters params;
     private final int party;
     private final SecureRandom rnd;
     private final SecretKey secretKey;
     private final PublicKey peerPublicKey;
-    private volatile ExecutorService helper;
 
     HeContext(HeParameters params, int party, SecureRandom rnd, SecretKey secretKey, PublicKey peerPublicKey) {
         this.params = params;
@@ -45,25 +41,12 @@ public final class HeContext implements AutoCloseable {
         PublicKey own = sk.makePublicKey(rnd);
         RnsBase base = params.base();
         Channel ch = session.channel(KEY_CHANNEL);
+        ch.agree("exchanges HE public keys for " + params + " (fingerprint " + Long.toHexString(params.fingerprint())
+                + ")");
         PublicKey peer;
         try (var step = ch.step("he.keys")) {
-            long[] pkWire = own.toWire(base);
-            long[] msg = new long[2 + pkWire.length];
-            msg[0] = KEY_MAGIC;
-            msg[1] = params.fingerprint();
-            System.arraycopy(pkWire, 0, msg, 2, pkWire.length);
-            ch.sendLongs(msg);
-            long[] in = ch.receiveLongs();
-            if (in.length < 2 || in[0] != KEY_MAGIC) {
-                throw new IllegalStateException("party " + session.party() + ": malformed HE public key message from "
-                        + "the peer (" + in.length + " words)");
-            }
-            if (in[1] != params.fingerprint()) {
-                throw new IllegalStateException("party " + session.party() + ": HE parameters differ between the "
-                        + "parties (fingerprint " + Long.toHexString(params.fingerprint()) + " here, "
-                        + Long.toHexString(in[1]) + " at the peer); both must use the same HeParameters");
-            }
-            peer = PublicKey.fromWire(base, java.util.Arrays.copyOfRange(in, 2, in.length));
+            ch.sendLongs(own.toWire(base));
+            peer = PublicKey.fromWire(base, ch.receiveLongs());
         }
         return new HeContext(params, session.party(), rnd, sk, peer);
     }
@@ -89,30 +72,8 @@ public final class HeContext implements AutoCloseable {
         return rnd;
     }
 
-    /** The single helper thread of this party (daemon), created on first use. */
-    public ExecutorService helper() {
-        ExecutorService h = helper;
-        if (h == null) {
-            synchronized (this) {
-                h = helper;
-                if (h == null) {
-                    h = Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "he-party" + party + "-helper");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    helper = h;
-                }
-            }
-        }
-        return h;
-    }
-
+    /** Nothing to release: the keys are garbage, the threads belong to the session. */
     @Override
     public void close() {
-        ExecutorService h = helper;
-        if (h != null) {
-            h.shutdownNow();
-        }
     }
 }

@@ -1,15 +1,22 @@
 package org.securetrain.crypto.he;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.SessionException;
 
 /**
- * One HE cross term: additive shares of Z = P * E where the multiplier holds P (r x k) in the clear and
- * the key owner holds E (k x c). The key owner encrypts E (one message), the multiplier computes the
- * coefficient-encoded products with no rotation, re-randomises, floods, switches to 2^80, keeps a fresh
- * uniform mask R per output and returns Enc(P*E - R) (one message); the key owner decrypts.
- * Outputs: multiplier's share R, key owner's share P*E - R (mod 2^64), both added into the caller's
- * output view. Traffic is attributed to the protocol step {@value #STEP}.
+ * One HE cross term over one channel, both roles: additive shares of Z = P * E where the {@link Multiplier}
+ * holds P (r x k) in the clear and the {@link KeyOwner} holds E (k x c). The key owner encrypts E (one
+ * message), the multiplier computes the coefficient-encoded products with no rotation, re-randomises,
+ * floods, switches to 2^80, keeps a fresh uniform mask R per output and returns Enc(P*E - R) (one message);
+ * the key owner decrypts. Outputs: multiplier's share R, key owner's share P*E - R (mod 2^64), both added
+ * into the caller's output view. Traffic is attributed to the protocol step {@value #STEP}.
+ *
+ * <p>Each role is split into its phases so that a party holding both roles of a product (one cross term
+ * each way) can interleave them on two threads; the multiplier's work is shareable between threads.
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeCrossProduct {
@@ -20,59 +27,112 @@ public final class HeCrossProduct {
     private HeCrossProduct() {
     }
 
-    /** Key owner: encrypts E with the plan's blocking; returns the handle and the message in wire[0]. */
-    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
-            long[][] wire) {
-        return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, null);
+    /** One cross term as both roles see it: its stream, this party's HE keys, the plan of the public shapes. */
+    public record Term(Channel ch, HeContext ctx, HeMatMulPlan plan) {
     }
 
-    /** As above, sharing the ciphertexts with {@code helper} (null: calling thread only). */
-    public static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
-            long[][] wire, java.util.concurrent.ExecutorService helper) {
+    /** The key owner's role: encrypts E under its own key and sends it, later decrypts the reply. */
+    public static final class KeyOwner {
+        private final Term t;
+        private final long matrixId;
+
+        public KeyOwner(Term t) {
+            this.t = t;
+            this.matrixId = t.ctx.random().nextLong();
+        }
+
+        /** Encrypts E (the plan's inner x cols) and sends it; {@code helper} (or null) shares the encryption. */
+        public void send(MatrixView e, ExecutorService helper) {
+            long[][] wire = new long[1][];
+            encryptOperand(t.ctx, e, t.plan.innerBlock, t.plan.colBlock, matrixId, wire, helper);
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(wire[0]);
+            }
+        }
+
+        /** Receives the multiplier's reply and adds P*E - R into {@code out} (rows x cols). */
+        public void finish(MatrixView out) {
+            long[] reply;
+            try (var step = t.ch.step(STEP)) {
+                reply = t.ch.receiveLongs();
+            }
+            decryptResult(t.ctx, reply, t.plan, matrixId, out);
+        }
+    }
+
+    /**
+     * The multiplier's role: receives Enc(E), computes Enc(P*E - R) row block by row block ({@link #work}
+     * from any number of threads), adds R into its output and replies.
+     */
+    public static final class Multiplier {
+        private final Term t;
+        private final MatrixView p;
+        private final MatrixView out;
+        private final CompletableFuture<Job> job = new CompletableFuture<>();
+
+        /** Multiplies by {@code p} (rows x inner, in the clear) and adds its share R into {@code out}. */
+        public Multiplier(Term t, MatrixView p, MatrixView out) {
+            this.t = t;
+            this.p = p;
+            this.out = out;
+        }
+
+        /** Receives the key owner's ciphertexts; then {@link #work} may run. A failure reaches every waiter. */
+        public void receive() {
+            try {
+                long[] wire;
+                try (var step = t.ch.step(STEP)) {
+                    wire = t.ch.receiveLongs();
+                }
+                job.complete(Job.create(t.ctx, p, receiveOperand(t.ctx, wire, t.plan), t.plan, out));
+            } catch (RuntimeException | Error e) {
+                job.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        /** Takes row blocks until none are left; waits for {@link #receive} first. Callable from several threads. */
+        public void work() {
+            awaitJob().work();
+        }
+
+        /** Waits until every row block is done and sends the reply. */
+        public void reply() {
+            long[] reply;
+            try {
+                reply = awaitJob().awaitReply();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
+            }
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(reply);
+            }
+        }
+
+        private Job awaitJob() {
+            try {
+                return job.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    // ---- messages -------------------------------------------------------------------------------------
+
+    /** Key owner: encrypts E with the plan's blocking, sharing the ciphertexts with {@code helper} if non-null. */
+    static EncryptedMatrix encryptOperand(HeContext ctx, MatrixView e, int innerBlock, int colBlock, long id,
+            long[][] wire, ExecutorService helper) {
         return EncryptedMatrix.encrypt(ctx, e, innerBlock, colBlock, id, wire, helper);
     }
 
     /** Multiplier: parses the key owner's message for the given plan. */
-    public static EncryptedMatrix receiveOperand(HeContext ctx, long[] wire, HeMatMulPlan plan) {
+    static EncryptedMatrix receiveOperand(HeContext ctx, long[] wire, HeMatMulPlan plan) {
         return EncryptedMatrix.parse(ctx, wire, plan.inner, plan.cols, plan.innerBlock, plan.colBlock);
-    }
-
-    /**
-     * Multiplier: computes Enc(P*E - R) for all output blocks, adds its share R into {@code out}
-     * (r x c) and returns the reply message.
-     */
-    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
-        return multiply(ctx, p, e, plan, out, null);
-    }
-
-    /**
-     * As {@link #multiply(HeContext, MatrixView, EncryptedMatrix, HeMatMulPlan, MatrixView)}; with a
-     * non-null {@code helper} the row blocks are shared between the calling thread and the helper (the
-     * party's second thread, when it has no other role in this product).
-     */
-    public static long[] multiply(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out,
-            java.util.concurrent.ExecutorService helper) {
-        Job job = Job.create(ctx, p, e, plan, out);
-        java.util.concurrent.Future<?> f = null;
-        if (helper != null && plan.rowBlocks() > 1) {
-            f = helper.submit(job::work);
-        }
-        job.work();
-        try {
-            long[] reply = job.awaitReply();
-            if (f != null) {
-                f.get();
-            }
-            return reply;
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted in HE multiply", ie);
-        } catch (java.util.concurrent.ExecutionException ee) {
-            if (ee.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(ee.getCause());
-        }
     }
 
     /**
@@ -81,7 +141,7 @@ public final class HeCrossProduct {
      * row blocks are done (by any thread) and returns the reply message. A failure in any worker is
      * rethrown by {@link #awaitReply}.
      */
-    public static final class Job {
+    static final class Job {
         private final HeContext ctx;
         private final MatrixView p;
         private final EncryptedMatrix e;
@@ -105,40 +165,19 @@ public final class HeCrossProduct {
             this.remaining = new java.util.concurrent.CountDownLatch(plan.rowBlocks());
         }
 
-        public static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
+        static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
             checkPlan(p.rows(), p.cols(), e, plan);
-            if (out.rows() != plan.rows || out.cols() != plan.cols) {
-                throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
-                        + plan.rows + "x" + plan.cols);
-            }
-            HeParameters params = ctx.params();
-            int rb = plan.rowBlocks();
-            int cb = plan.colBlocks();
-            // reply offset of every row block, so row blocks can be filled independently
-            int[] rowOffset = new int[rb + 1];
-            long words = REPLY_HEADER_WORDS;
-            for (int ib = 0; ib < rb; ib++) {
-                if (words > Integer.MAX_VALUE - 16) {
-                    break;
-                }
-                rowOffset[ib] = (int) words;
-                for (int jb = 0; jb < cb; jb++) {
-                    words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
-                }
-            }
-            if (words > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
-            }
-            rowOffset[rb] = (int) words;
-            long[] reply = new long[(int) words];
+            checkOutput(out, plan);
+            int[] rowOffset = replyLayout(ctx.params(), plan);
+            long[] reply = new long[rowOffset[plan.rowBlocks()]];
             reply[0] = REPLY_MAGIC;
             reply[1] = e.id();
-            reply[2] = (long) rb * cb;
+            reply[2] = (long) plan.rowBlocks() * plan.colBlocks();
             return new Job(ctx, p, e, plan, out, reply, rowOffset);
         }
 
         /** Processes row blocks until none are left (callable from several threads at once). */
-        public void work() {
+        void work() {
             Worker w = null;
             int ib;
             while (failure == null && (ib = next.getAndIncrement()) < plan.rowBlocks()) {
@@ -159,7 +198,7 @@ public final class HeCrossProduct {
         }
 
         /** Waits until every row block is done; returns the reply. */
-        public long[] awaitReply() throws InterruptedException {
+        long[] awaitReply() throws InterruptedException {
             if (!remaining.await(30, java.util.concurrent.TimeUnit.MINUTES)) {
                 throw new IllegalStateException("HE multiply did not finish in 30 minutes");
             }
@@ -236,21 +275,39 @@ public final class HeCrossProduct {
         }
     }
 
-    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
-    public static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+    /**
+     * Where each row block's ciphertexts start in the reply (so row blocks are filled independently), and at
+     * index rowBlocks() the reply's length: the header, then per output block one switched ciphertext.
+     */
+    static int[] replyLayout(HeParameters params, HeMatMulPlan plan) {
+        int rb = plan.rowBlocks();
+        int[] rowOffset = new int[rb + 1];
+        long words = REPLY_HEADER_WORDS;
+        for (int ib = 0; ib <= rb; ib++) {
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            rowOffset[ib] = (int) words;
+            for (int jb = 0; ib < rb && jb < plan.colBlocks(); jb++) {
+                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
+            }
+        }
+        return rowOffset;
+    }
+
+    private static void checkOutput(MatrixView out, HeMatMulPlan plan) {
         if (out.rows() != plan.rows || out.cols() != plan.cols) {
             throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
                     + plan.rows + "x" + plan.cols);
         }
-        HeParameters params = ctx.params();
+    }
+
+    /** Key owner: decrypts the reply and adds P*E - R into {@code out} (r x c). */
+    static void decryptResult(HeContext ctx, long[] reply, HeMatMulPlan plan, long expectedId, MatrixView out) {
+        checkOutput(out, plan);
         int rb = plan.rowBlocks();
         int cb = plan.colBlocks();
-        long words = REPLY_HEADER_WORDS;
-        for (int ib = 0; ib < rb; ib++) {
-            for (int jb = 0; jb < cb; jb++) {
-                words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
-            }
-        }
+        int words = replyLayout(ctx.params(), plan)[rb];
         if (reply.length != words || reply[0] != REPLY_MAGIC || reply[2] != (long) rb * cb) {
             throw new IllegalStateException("malformed HE product reply: " + reply.length + " words, expected " + words
                     + " for " + plan);
@@ -289,36 +346,6 @@ public final class HeCrossProduct {
             throw new IllegalArgumentException(String.format(
                     "plan %s does not fit plaintext %dx%d and encrypted %dx%d (blocks %dx%d)", plan, pRows, pCols,
                     e.rows(), e.cols(), e.innerBlock(), e.colBlock()));
-        }
-    }
-
-    // ---- channel-level roles ------------------------------------------------------------------------
-
-    /** Key owner, complete round: encrypt and send E, receive and decrypt, add P*E - R into out. */
-    public static void runKeyOwner(Channel ch, HeContext ctx, MatrixView e, HeMatMulPlan plan, MatrixView out) {
-        long id = ctx.random().nextLong();
-        long[][] wire = new long[1][];
-        try (var step = ch.step(STEP)) {
-            encryptOperand(ctx, e, plan.innerBlock, plan.colBlock, id, wire);
-            ch.sendLongs(wire[0]);
-            wire[0] = null;
-            long[] reply = ch.receiveLongs();
-            decryptResult(ctx, reply, plan, id, out);
-        }
-    }
-
-    /** Multiplier, complete round: receive Enc(E), multiply by P, return, add R into out. */
-    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out) {
-        runMultiplier(ch, ctx, p, plan, out, null);
-    }
-
-    /** As above, splitting the work with {@code helper} (null: calling thread only). */
-    public static void runMultiplier(Channel ch, HeContext ctx, MatrixView p, HeMatMulPlan plan, MatrixView out,
-            java.util.concurrent.ExecutorService helper) {
-        try (var step = ch.step(STEP)) {
-            long[] wire = ch.receiveLongs();
-            EncryptedMatrix e = receiveOperand(ctx, wire, plan);
-            ch.sendLongs(multiply(ctx, p, e, plan, out, helper));
         }
     }
 }

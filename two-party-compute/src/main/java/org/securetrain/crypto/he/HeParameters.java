@@ -19,7 +19,8 @@ import java.util.Objects;
  *       call.</li>
  * </ul>
  *
- * <p>Both parties must use equal parameters; {@link #fingerprint()} is exchanged in every product header.
+ * <p>Both parties must use equal parameters; they agree on them (and the {@link #fingerprint()}) at the key
+ * exchange of {@link HeContext#open}.
  * Immutable.
  */
 public final class HeParameters {
@@ -112,7 +113,7 @@ public final class HeParameters {
         return plannerPicosPerByte;
     }
 
-    /** Value both parties must agree on (exchanged in each product header). */
+    /** Value both parties must agree on (agreed at the key exchange). */
     public long fingerprint() {
         long h = 0x5345435552454845L; // "SECUREHE"
         h = mix(h, n);

@@ -1,7 +1,5 @@
 package org.securetrain.crypto.ot;
 
-import org.securetrain.crypto.prg.CrHash;
-
 /**
  * Sender of chosen-message 1-out-of-2 OT: inputs m0_i, m1_i (64 or 128 bits); the receiver with choice
  * b_i learns m_{b_i,i} and nothing about the other. A hashed random OT pads both messages:
@@ -11,12 +9,11 @@ import org.securetrain.crypto.prg.CrHash;
  * <p>Communication per OT: 16 bytes (u) + 2 messages; two flights. Obtain from
  * {@link OtEngine#chosenOtSender}. Not thread-safe.
  */
-public final class ChosenOtSender {
-    private final IknpSender core;
-    private final CrHash hash = new CrHash();
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
+public final class ChosenOtSender extends HashedOt<IknpSender> {
 
     ChosenOtSender(IknpSender core) {
-        this.core = core;
+        super(core);
     }
 
     /** n OTs of 64-bit messages m0[0..n), m1[0..n). */
@@ -30,38 +27,27 @@ public final class ChosenOtSender {
     }
 
     private void run(long[] m0, long[] m1, int n, boolean low) {
-        core.ensureUsable();
-        try {
+        core.guarded(() -> {
             OtWire.checkN(n);
             int wpm = low ? 1 : 2; // words per message
             OtWire.checkLen(m0, (long) wpm * n, "m0");
             OtWire.checkLen(m1, (long) wpm * n, "m1");
+            long[] e = new long[2 * wpm * Math.min(core.chunk, n)]; // e0 of the chunk, then e1
             core.begin(low ? OtWire.KIND_CHOSEN64 : OtWire.KIND_CHOSEN128, n);
-            int chunk = core.chunk();
-            int cm = Math.min(chunk, n);
-            long[] buf = null;
-            long[] q = new long[2 * cm];
-            long[] e = new long[2 * wpm * cm]; // e0 of the chunk, then e1
-            for (int done = 0; done < n; done += chunk) {
-                int m = Math.min(chunk, n - done);
-                buf = core.chunkBuffer(buf, m);
-                long tweak = core.count();
-                core.extendChunk(m, buf, q, 0);
+            core.extend(n, true, (done, m, tweak, q) -> {
                 int len = wpm * m;
-                hash.tccr(q, 0, 0, 0, e, 0, m, tweak, core.instanceId(), low);
-                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), e, len, m, tweak, core.instanceId(), low);
+                hash.tccr(q, 0, 0, 0, e, 0, m, tweak, core.instanceId, low);
+                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), e, len, m, tweak, core.instanceId, low);
                 int src = wpm * done;
                 for (int k = 0; k < len; k++) {
                     e[k] ^= m0[src + k];
                     e[len + k] ^= m1[src + k];
                 }
-                try (var st = core.channel().step("ot.chosen")) {
-                    core.channel().sendLongs(e, 0, 2 * len);
+                try (var st = core.ch.step("ot.chosen")) {
+                    core.ch.sendLongs(e, 0, 2 * len);
                 }
-            }
-        } catch (RuntimeException ex) {
-            core.markBroken();
-            throw OtWire.abortOn(core.channel(), ex);
-        }
+            });
+            return null;
+        });
     }
 }

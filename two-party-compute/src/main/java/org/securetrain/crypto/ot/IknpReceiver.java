@@ -13,66 +13,34 @@ import org.securetrain.runtime.Channel;
  * why the sender learns nothing about the choices. Obtain instances from
  * {@link OtEngine#cotReceiver}. Not thread-safe.
  */
-public final class IknpReceiver implements BlockCotReceiver {
-    private final Channel ch;
+public final class IknpReceiver extends IknpEnd implements BlockCotReceiver {
     private final Prg[] g0;
     private final Prg[] g1;
-    private final int chunk;
-    private final long instanceId;
-    private long counter;
-    private boolean broken;
-    private boolean headerSeen;
-    private int curKind;
-    private int curN;
 
     IknpReceiver(Channel ch, byte[][] seeds0, byte[][] seeds1, int chunk, long instanceId) {
+        super(ch, chunk, instanceId);
         if (seeds0.length != 128 || seeds1.length != 128) {
             throw new IllegalArgumentException("IKNP needs 2 x 128 base-OT seeds");
         }
-        if (chunk < 64 || (chunk & 63) != 0) {
-            throw new IllegalArgumentException("chunk must be a positive multiple of 64, got " + chunk);
-        }
-        this.ch = ch;
         this.g0 = new Prg[128];
         this.g1 = new Prg[128];
         for (int j = 0; j < 128; j++) {
             g0[j] = new Prg(seeds0[j], 4096);
             g1[j] = new Prg(seeds1[j], 4096);
         }
-        this.chunk = chunk;
-        this.instanceId = instanceId;
     }
 
-    /** Name of the channel this instance runs on. */
-    public String channelName() {
-        return ch.name();
-    }
-
-    /** OTs produced by this instance so far (the next OT's index, used as hash tweak). */
-    public long count() {
-        return counter;
-    }
-
-    int chunk() {
-        return chunk;
-    }
-
-    long instanceId() {
-        return instanceId;
-    }
-
-    Channel channel() {
-        return ch;
+    @Override
+    int senderParty() {
+        return 1 - ch.session().party();
     }
 
     @Override
     public long[] receiveBlockCot(long[] choices, int n) {
-        ensureUsable();
-        try {
-            OtWire.checkN(n);
+        return guarded(() -> {
             OtWire.checkBits(choices, n, "choice bits");
-            long[] out = new long[2 * n];
             begin(OtWire.KIND_BLOCK_COT, n);
+            long[] out = new long[2 * n];
             long[][] bufs = null;
             for (int k = 0, done = 0; done < n; k++, done += chunk) {
                 int m = Math.min(chunk, n - done);
@@ -82,52 +50,42 @@ public final class IknpReceiver implements BlockCotReceiver {
                 bufs = chunkBuffers(bufs, m);
                 extendChunk(choices, done, m, bufs, out, 2 * done);
             }
-            finish(OtWire.KIND_BLOCK_COT, n);
             return out;
-        } catch (RuntimeException e) {
-            broken = true;
-            throw OtWire.abortOn(ch, e);
-        }
+        });
     }
 
-    void ensureUsable() {
-        if (broken) {
-            throw new IllegalStateException("OT instance on stream '" + ch.name()
-                    + "' is unusable after an earlier failure");
-        }
-    }
-
-    void markBroken() {
-        broken = true;
-    }
-
-    void begin(int kind, int n) {
-        curKind = kind;
-        curN = n;
-        headerSeen = false;
-        try (var st = ch.step("ot.iknp")) {
-            OtWire.sendHeader(ch, OtWire.ROLE_RECEIVER, kind, n, chunk);
-        }
-    }
-
-    /** Reads and checks the sender's header of this call once (it was sent first, so it is here early). */
-    void ensurePeerHeader() {
-        if (!headerSeen) {
-            try (var st = ch.step("ot.iknp")) {
-                OtWire.checkPeerHeader(ch, OtWire.ROLE_RECEIVER, curKind, curN, chunk);
+    /**
+     * The receiver's side of a hashed flavour: extends n OTs with {@code choices} chunk by chunk and hands each
+     * chunk's t rows to {@code step}. The sender's answer to chunk k ({@code answer}, or its acknowledgement
+     * when null) is taken before chunk k + {@link OtWire#WINDOW} is sent, and the rest at the end, so at most
+     * WINDOW chunks are in flight.
+     */
+    void extend(long[] choices, int n, java.util.function.IntConsumer answer, ChunkStep step) {
+        long[][] bufs = null;
+        long[] t = new long[2 * Math.min(chunk, n)];
+        int chunks = OtWire.chunks(n, chunk);
+        int answered = 0;
+        for (int k = 0, done = 0; done < n; k++, done += chunk) {
+            int m = Math.min(chunk, n - done);
+            if (k >= OtWire.WINDOW) {
+                if (answer == null) {
+                    awaitAck(k - OtWire.WINDOW);
+                } else {
+                    answer.accept(answered++);
+                }
             }
-            headerSeen = true;
+            bufs = chunkBuffers(bufs, m);
+            long tweak = counter;
+            extendChunk(choices, done, m, bufs, t, 0);
+            step.apply(done, m, tweak, t);
         }
-    }
-
-    /** End of the extension part of a call: the sender's header must have been checked. */
-    void finish(int kind, int n) {
-        ensurePeerHeader();
+        while (answer != null && answered < chunks) {
+            answer.accept(answered++);
+        }
     }
 
     /** Waits for the sender's acknowledgement of chunk k (flow control, {@link OtWire#WINDOW}). */
     void awaitAck(int k) {
-        ensurePeerHeader();
         long got;
         try (var st = ch.step("ot.iknp")) {
             got = ch.receiveLong();

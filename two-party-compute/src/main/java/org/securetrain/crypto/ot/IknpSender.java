@@ -17,39 +17,34 @@ import org.securetrain.runtime.Channel;
  *
  * <p>Obtain instances from {@link OtEngine#cotSender}. Not thread-safe; the instance keeps its
  * PRG streams across calls, so successive calls continue the same extension. Traffic: 16 bytes per OT
- * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs, plus a 3-long header each
- * way per call; in calls of more than {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the
- * receiver is never more than two chunks ahead (bounded memory); latency stays one flight.
+ * (u, receiver to sender) in one message per chunk of up to {@code chunk} OTs; in calls of more than
+ * {@link OtWire#WINDOW} chunks the sender acknowledges chunks so the receiver is never more than two chunks
+ * ahead (bounded memory); latency stays one flight.
  */
-public final class IknpSender implements BlockCotSender {
-    private final Channel ch;
+public final class IknpSender extends IknpEnd implements BlockCotSender {
     private final long sLo;
     private final long sHi;
     private final Prg[] col;
-    private final int chunk;
-    private final long instanceId;
-    private long counter;
-    private boolean broken;
 
     IknpSender(Channel ch, long sLo, long sHi, byte[][] seeds, int chunk, long instanceId) {
+        super(ch, chunk, instanceId);
         if (seeds.length != 128) {
             throw new IllegalArgumentException("IKNP needs 128 base-OT seeds, got " + seeds.length);
         }
         if ((sLo & 1) == 0) {
             throw new IllegalArgumentException("delta's least significant bit must be 1");
         }
-        if (chunk < 64 || (chunk & 63) != 0) {
-            throw new IllegalArgumentException("chunk must be a positive multiple of 64, got " + chunk);
-        }
-        this.ch = ch;
         this.sLo = sLo;
         this.sHi = sHi;
         this.col = new Prg[128];
         for (int j = 0; j < 128; j++) {
             col[j] = new Prg(seeds[j], 4096);
         }
-        this.chunk = chunk;
-        this.instanceId = instanceId;
+    }
+
+    @Override
+    int senderParty() {
+        return ch.session().party();
     }
 
     @Override
@@ -62,35 +57,11 @@ public final class IknpSender implements BlockCotSender {
         return sHi;
     }
 
-    /** Name of the channel this instance runs on. */
-    public String channelName() {
-        return ch.name();
-    }
-
-    /** OTs produced by this instance so far (the next OT's index, used as hash tweak). */
-    public long count() {
-        return counter;
-    }
-
-    int chunk() {
-        return chunk;
-    }
-
-    long instanceId() {
-        return instanceId;
-    }
-
-    Channel channel() {
-        return ch;
-    }
-
     @Override
     public long[] sendBlockCot(int n) {
-        ensureUsable();
-        try {
-            OtWire.checkN(n);
-            long[] out = new long[2 * n];
+        return guarded(() -> {
             begin(OtWire.KIND_BLOCK_COT, n);
+            long[] out = new long[2 * n];
             long[] buf = null;
             int chunks = OtWire.chunks(n, chunk);
             for (int k = 0, done = 0; done < n; k++, done += chunk) {
@@ -100,28 +71,27 @@ public final class IknpSender implements BlockCotSender {
                 ackIfAwaited(k, chunks);
             }
             return out;
-        } catch (RuntimeException e) {
-            broken = true;
-            throw OtWire.abortOn(ch, e);
-        }
+        });
     }
 
-    void ensureUsable() {
-        if (broken) {
-            throw new IllegalStateException("OT instance on stream '" + ch.name()
-                    + "' is unusable after an earlier failure");
-        }
-    }
-
-    void markBroken() {
-        broken = true;
-    }
-
-    /** Sends our header, receives and checks the receiver's. */
-    void begin(int kind, int n) {
-        try (var st = ch.step("ot.iknp")) {
-            OtWire.sendHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
-            OtWire.checkPeerHeader(ch, OtWire.ROLE_SENDER, kind, n, chunk);
+    /**
+     * The sender's side of a hashed flavour: extends n OTs chunk by chunk and hands each chunk's q rows to
+     * {@code step}. A flavour that answers every chunk itself (corrections, ciphertexts) sets
+     * {@code answers}; otherwise chunks are acknowledged as the receiver's flow control needs.
+     */
+    void extend(int n, boolean answers, ChunkStep step) {
+        long[] buf = null;
+        long[] q = new long[2 * Math.min(chunk, n)];
+        int chunks = OtWire.chunks(n, chunk);
+        for (int k = 0, done = 0; done < n; k++, done += chunk) {
+            int m = Math.min(chunk, n - done);
+            buf = chunkBuffer(buf, m);
+            long tweak = counter;
+            extendChunk(m, buf, q, 0);
+            step.apply(done, m, tweak, q);
+            if (!answers) {
+                ackIfAwaited(k, chunks);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.prg.LongBytes;
 import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionException;
@@ -34,8 +35,10 @@ import org.securetrain.runtime.SessionException;
  * id for a different flavour or role fails. All instances of one direction share the global
  * correlation delta (the IKNP key s, lsb 1), as in one free-XOR garbling session.
  *
- * <p>A mismatch between the parties (both senders, different flavours, different batch lengths) is
- * detected by a 3-long header each call and fails on both sides with {@link OtMismatchException}.
+ * <p>Each call agrees with the peer on its flavour, direction, batch length and chunking through the stream's
+ * transcript ({@link org.securetrain.runtime.Channel#agree}): a mismatch between the parties (both senders,
+ * different flavours, different batch lengths) fails both with an
+ * {@link org.securetrain.runtime.AgreementException} naming both calls, at no extra message or round.
  * Instances are not thread-safe; the engine itself is.
  */
 public final class OtEngine {
@@ -98,9 +101,9 @@ public final class OtEngine {
         long[] choice = {sLo, sHi};
         try {
             // The two directions run concurrently (SecureRandom is thread-safe).
-            var other = OtThreads.async(() -> ChouOrlandiBaseOt.send(s.channel(asReceiver), KAPPA, rnd));
+            var other = s.threads().beside(() -> ChouOrlandiBaseOt.send(s.channel(asReceiver), KAPPA, rnd));
             byte[][] chosen = ChouOrlandiBaseOt.receive(s.channel(asSender), choice, KAPPA, rnd);
-            byte[][][] both = OtThreads.join(other);
+            byte[][][] both = PartyThreads.join(other);
             return new OtEngine(s, chunk, sLo, sHi, chosen, both[0], both[1]);
         } catch (RuntimeException e) {
             if (!(e instanceof SessionException)) {
@@ -121,6 +124,11 @@ public final class OtEngine {
 
     public int chunk() {
         return chunk;
+    }
+
+    /** The stream of OT instance {@code id}, e.g. for the calling protocol's own agreement record on it. */
+    public org.securetrain.runtime.Channel channel(ProtocolId id) {
+        return session.channel(channelName(id));
     }
 
     /** Channel an instance with this id runs on. */

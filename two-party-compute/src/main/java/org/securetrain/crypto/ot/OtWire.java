@@ -2,18 +2,14 @@ package org.securetrain.crypto.ot;
 
 import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
-import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.SessionException;
 
 /**
- * The per-call header both ends of an OT-extension instance send first, so that a disagreement on
- * roles, OT flavour, batch size or chunking fails at once on both sides with a message naming both
- * values, instead of hanging or yielding wrong outputs. Header: [tag | role | kind, n, chunk].
+ * Wire constants of the OT extension and the agreement record of one call: each end folds the call's
+ * flavour, direction, batch size and chunking into the stream's transcript ({@link Channel#agree}), so that a
+ * disagreement fails both parties at once with both views instead of hanging or yielding wrong outputs.
  */
 final class OtWire {
-    static final int ROLE_SENDER = 1;
-    static final int ROLE_RECEIVER = 2;
-
     static final int KIND_BLOCK_COT = 1;
     static final int KIND_ROT64 = 2;
     static final int KIND_ROT128 = 3;
@@ -40,11 +36,6 @@ final class OtWire {
         return (int) (((long) n + chunk - 1) / chunk);
     }
 
-    private static final long TAG = 0x5345_4354_4F54_0000L; // "SECTOT"
-
-    private OtWire() {
-    }
-
     static String kindName(int kind) {
         return switch (kind) {
             case KIND_BLOCK_COT -> "block COT";
@@ -57,44 +48,15 @@ final class OtWire {
         };
     }
 
-    static String roleName(int role) {
-        return role == ROLE_SENDER ? "sender" : role == ROLE_RECEIVER ? "receiver" : "unknown role " + role;
-    }
-
-    static void sendHeader(Channel ch, int role, int kind, int n, int chunk) {
-        ch.sendLongs(new long[] {TAG | (role << 8) | kind, n, chunk});
-    }
-
-    /** Receives the peer's header and checks it against ours; throws a clear error on mismatch. */
-    static void checkPeerHeader(Channel ch, int myRole, int kind, int n, int chunk) {
-        long[] h = ch.receiveLongs();
-        if (h.length != 3 || (h[0] & ~0xFFFFL) != TAG) {
-            throw new ProtocolViolationException("OT stream '" + ch.name() + "': peer's message is not an OT header"
-                    + " (the parties' protocols are out of step)");
-        }
-        int peerRole = (int) (h[0] >>> 8 & 0xFF);
-        int peerKind = (int) (h[0] & 0xFF);
-        String me = "this party (" + roleName(myRole) + ", " + kindName(kind) + ", n=" + n + ", chunk=" + chunk + ")";
-        String peer = "peer (" + roleName(peerRole) + ", " + kindName(peerKind) + ", n=" + h[1] + ", chunk=" + h[2] + ")";
-        if (peerRole == myRole) {
-            throw new OtMismatchException("OT stream '" + ch.name() + "': both parties act as " + roleName(myRole)
-                    + "; one must call the sender factory and the other the receiver factory: " + me + " vs " + peer);
-        }
-        if (peerKind != kind) {
-            throw new OtMismatchException("OT stream '" + ch.name() + "': the parties run different OT flavours: "
-                    + me + " vs " + peer);
-        }
-        if (h[1] != n) {
-            throw new OtMismatchException("OT stream '" + ch.name() + "': batch length mismatch: " + me + " vs " + peer);
-        }
-        if (h[2] != chunk) {
-            throw new OtMismatchException("OT stream '" + ch.name() + "': chunk size mismatch: " + me + " vs " + peer);
-        }
+    /** What both ends of one call agree on; {@code senderParty} is the party that runs the sender. */
+    static void agree(Channel ch, int kind, int senderParty, int n, int chunk) {
+        ch.agree("runs " + kindName(kind) + " of " + n + " OTs from party " + senderParty + " to party "
+                + (1 - senderParty) + " in chunks of " + chunk);
     }
 
     /** Leaves the session usable for nobody: the peer's pending calls fail at once with our reason. */
     static RuntimeException abortOn(Channel ch, RuntimeException e) {
-        if (!(e instanceof SessionException) || e instanceof OtMismatchException) {
+        if (!(e instanceof SessionException)) {
             try {
                 ch.session().abort(AbortReason.failure("ot " + ch.name(), e));
             } catch (RuntimeException ignored) {

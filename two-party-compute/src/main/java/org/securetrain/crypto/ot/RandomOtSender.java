@@ -7,16 +7,14 @@ import org.securetrain.crypto.prg.CrHash;
  * the receiver with choice b_i gets m_{b_i,i}. Built on IKNP block COT by hashing:
  * m0_i = H(q_i, tweak_i), m1_i = H(q_i ⊕ delta, tweak_i) with the fixed-key-AES TCCR hash
  * ({@link CrHash#tccr}); tweak_i = (global OT index, instance id), so no tweak repeats in a session.
- * Communication: only the IKNP u columns (16 bytes per OT) plus a header; one flight.
+ * Communication: only the IKNP u columns (16 bytes per OT); one flight.
  *
  * <p>Obtain from {@link OtEngine#rotSender}. Not thread-safe.
  */
-public final class RandomOtSender {
-    private final IknpSender core;
-    private final CrHash hash = new CrHash();
+public final class RandomOtSender extends HashedOt<IknpSender> {
 
     RandomOtSender(IknpSender core) {
-        this.core = core;
+        super(core);
     }
 
     /** n random OTs of 64-bit messages into m0[0..n), m1[0..n). */
@@ -30,30 +28,18 @@ public final class RandomOtSender {
     }
 
     private void run(int n, long[] m0, long[] m1, boolean low) {
-        core.ensureUsable();
-        try {
+        core.guarded(() -> {
             OtWire.checkN(n);
             long need = low ? n : 2L * n;
             OtWire.checkLen(m0, need, "m0");
             OtWire.checkLen(m1, need, "m1");
             core.begin(low ? OtWire.KIND_ROT64 : OtWire.KIND_ROT128, n);
-            int chunk = core.chunk();
-            long[] buf = null;
-            long[] q = new long[2 * Math.min(chunk, n)];
-            int chunks = OtWire.chunks(n, chunk);
-            for (int k = 0, done = 0; done < n; k++, done += chunk) {
-                int m = Math.min(chunk, n - done);
-                buf = core.chunkBuffer(buf, m);
-                long tweak = core.count();
-                core.extendChunk(m, buf, q, 0);
+            core.extend(n, false, (done, m, tweak, q) -> {
                 int off = low ? done : 2 * done;
-                hash.tccr(q, 0, 0, 0, m0, off, m, tweak, core.instanceId(), low);
-                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, off, m, tweak, core.instanceId(), low);
-                core.ackIfAwaited(k, chunks);
-            }
-        } catch (RuntimeException e) {
-            core.markBroken();
-            throw OtWire.abortOn(core.channel(), e);
-        }
+                hash.tccr(q, 0, 0, 0, m0, off, m, tweak, core.instanceId, low);
+                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, off, m, tweak, core.instanceId, low);
+            });
+            return null;
+        });
     }
 }

@@ -1,7 +1,5 @@
 package org.securetrain.crypto.ot;
 
-import org.securetrain.crypto.prg.CrHash;
-
 /**
  * Sender of correlated OT over the ring Z_2^64 with a per-element correlation: the sender inputs
  * delta_i and gets a pseudorandom x_i; the receiver with choice b_i gets x_i + b_i·delta_i (mod 2^64).
@@ -9,50 +7,37 @@ import org.securetrain.crypto.prg.CrHash;
  * x_i = m0_i and c_i = m0_i + delta_i - m1_i; a receiver with b_i = 1 outputs m1_i + c_i. c_i is
  * masked by m1_i, which a receiver with b_i = 0 cannot compute, so delta_i stays hidden.
  *
- * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element plus headers; two flights (the
+ * <p>Communication: 16 bytes (u columns) + 8 bytes (c) per element; two flights (the
  * sender answers each chunk of u with its corrections, and the receiver keeps at most two chunks in
- * flight, so latency is about one round trip whatever n is and memory is bounded by the chunk size). Obtain from
- * {@link OtEngine#ringCotSender}. Not thread-safe.
+ * flight, so latency is about one round trip whatever n is and memory is bounded by the chunk size).
+ * Obtain from {@link OtEngine#ringCotSender}. Not thread-safe.
  */
-public final class RingCotSender {
-    private final IknpSender core;
-    private final CrHash hash = new CrHash();
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
+public final class RingCotSender extends HashedOt<IknpSender> {
 
     RingCotSender(IknpSender core) {
-        this.core = core;
+        super(core);
     }
 
     /** n ring COTs with correlations delta[0..n); returns the sender's x_i (n longs). */
     public long[] send(long[] delta, int n) {
-        core.ensureUsable();
-        try {
+        return core.guarded(() -> {
             OtWire.checkN(n);
             OtWire.checkLen(delta, n, "delta");
             long[] x = new long[n];
+            long[] m1 = new long[Math.min(core.chunk, n)];
             core.begin(OtWire.KIND_RING_COT, n);
-            int chunk = core.chunk();
-            long[] buf = null;
-            int cm = Math.min(chunk, n);
-            long[] q = new long[2 * cm];
-            long[] m1 = new long[cm];
-            for (int done = 0; done < n; done += chunk) {
-                int m = Math.min(chunk, n - done);
-                buf = core.chunkBuffer(buf, m);
-                long tweak = core.count();
-                core.extendChunk(m, buf, q, 0);
-                hash.tccr(q, 0, 0, 0, x, done, m, tweak, core.instanceId(), true);
-                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, 0, m, tweak, core.instanceId(), true);
+            core.extend(n, true, (done, m, tweak, q) -> {
+                hash.tccr(q, 0, 0, 0, x, done, m, tweak, core.instanceId, true);
+                hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, 0, m, tweak, core.instanceId, true);
                 for (int k = 0; k < m; k++) {
                     m1[k] = x[done + k] + delta[done + k] - m1[k]; // correction c_k, in place
                 }
-                try (var st = core.channel().step("ot.ringcot")) {
-                    core.channel().sendLongs(m1, 0, m);
+                try (var st = core.ch.step("ot.ringcot")) {
+                    core.ch.sendLongs(m1, 0, m);
                 }
-            }
+            });
             return x;
-        } catch (RuntimeException e) {
-            core.markBroken();
-            throw OtWire.abortOn(core.channel(), e);
-        }
+        });
     }
 }

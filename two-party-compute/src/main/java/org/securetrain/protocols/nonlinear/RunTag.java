@@ -1,6 +1,6 @@
 package org.securetrain.protocols.nonlinear;
 
-import org.securetrain.crypto.ot.OtMismatchException;
+import org.securetrain.runtime.AgreementException;
 
 /**
  * What one protocol run is: which protocol, how many elements, and its public parameters, packed in a
@@ -50,13 +50,13 @@ public record RunTag(Kind kind, int n, int params) {
         return (long) kind.id << 56 | (long) params << 32 | (n & 0xFFFFFFFFL);
     }
 
-    /** Throws {@link OtMismatchException} naming both runs if the peer's tag differs. */
+    /** Throws {@link AgreementException} naming both runs if the peer's tag differs. */
     public void check(long peer) {
         if (peer != value()) {
             Kind k = Kind.of((int) (peer >>> 56));
             String other = (k == null ? "an unknown protocol (" + (peer >>> 56) + ")" : k.label) + " on n="
                     + (peer & 0xFFFFFFFFL) + " (parameters 0x" + Long.toHexString(peer >>> 32 & 0xFFFFFF) + ")";
-            throw new OtMismatchException("this party runs " + this + ", the peer " + other);
+            throw new AgreementException("this party runs " + this + ", the peer runs " + other);
         }
     }
 

@@ -3,6 +3,7 @@ package org.securetrain.protocols.nonlinear;
 import java.util.List;
 import org.securetrain.ring.PackedReader;
 import org.securetrain.ring.PackedWriter;
+import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.SessionException;
@@ -119,7 +120,9 @@ public final class StageRunner {
         } catch (RuntimeException e) {
             if (!(e instanceof SessionException) || e instanceof ProtocolViolationException) {
                 try {
-                    c.session().abort(tag + " failed: " + e.getMessage());
+                    // the peer learns the stream and the exception's class; a run-tag mismatch's message too
+                    // (AgreementException: only the two parties' tags), any other message stays local
+                    c.session().abort(AbortReason.failure("nl " + c.name(), e));
                 } catch (RuntimeException ignored) {
                     // the session has failed already
                 }

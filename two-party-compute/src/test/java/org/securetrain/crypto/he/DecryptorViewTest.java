@@ -213,7 +213,7 @@ class DecryptorViewTest {
     }
 
     @Test
-    void keyOwnersViewOfACrossProductIsIndependentOfTheMultipliersMatrix() {
+    void keyOwnersViewOfACrossProductIsIndependentOfTheMultipliersMatrix() throws InterruptedException {
         SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build();
         SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build();
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(o0, o1)) {
@@ -248,10 +248,14 @@ class DecryptorViewTest {
                     }
                     long[][] wire = new long[1][];
                     long id = 99 + round;
-                    HeCrossProduct.encryptOperand(owner, MatrixView.of(b, k, c), plan.innerBlock, plan.colBlock, id, wire);
+                    HeCrossProduct.encryptOperand(owner, MatrixView.of(b, k, c), plan.innerBlock, plan.colBlock, id,
+                            wire, null);
                     EncryptedMatrix em = HeCrossProduct.receiveOperand(mul, wire[0], plan);
                     long[] rShare = new long[r * c];
-                    long[] reply = HeCrossProduct.multiply(mul, MatrixView.of(a, r, k), em, plan, MatrixView.of(rShare, r, c));
+                    HeCrossProduct.Job job = HeCrossProduct.Job.create(mul, MatrixView.of(a, r, k), em, plan,
+                            MatrixView.of(rShare, r, c));
+                    job.work();
+                    long[] reply = job.awaitReply();
                     // the key owner's view: exactly the reply; decrypt every coefficient it carries
                     assertEquals(plan.outputBytes(PARAMS) + 8L * HeCrossProduct.REPLY_HEADER_WORDS, 8L * reply.length);
                     int off = HeCrossProduct.REPLY_HEADER_WORDS;

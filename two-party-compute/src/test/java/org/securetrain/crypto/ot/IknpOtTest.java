@@ -98,8 +98,8 @@ class IknpOtTest {
                 e -> e.cotReceiver(id("test.window")).receiveBlockCot(new long[(n + 63) / 64], n));
         assertEquals(2 * n, r.party0().length);
         Traffic t = small.pair.party(0).traffic().snapshot().minus(before).streams().get("ot.test.window");
-        assertEquals(1 + 4, t.messagesSent(), "header + 4 acks");
-        assertEquals(1 + 6, t.messagesReceived(), "header + 6 u messages");
+        assertEquals(4, t.messagesSent(), "4 acks");
+        assertEquals(6, t.messagesReceived(), "6 u messages");
     }
 
     @Test
@@ -248,13 +248,13 @@ class IknpOtTest {
         long[] b0 = bits(n, 41), b1 = bits(n, 42);
         long[] d0 = new Prg(seedBytes(43)).nextLongs(n), d1 = new Prg(seedBytes(44)).nextLongs(n);
         var r = ot.run(e -> {
-            var f = OtThreads.async(() -> e.ringCotReceiver(id("test.conc.p1s")).receive(b1, n));
+            var f = e.session().threads().beside(() -> e.ringCotReceiver(id("test.conc.p1s")).receive(b1, n));
             long[] x = e.ringCotSender(id("test.conc.p0s")).send(d0, n);
-            return new long[][] {x, OtThreads.join(f)};
+            return new long[][] {x, org.securetrain.runtime.PartyThreads.join(f)};
         }, e -> {
-            var f = OtThreads.async(() -> e.ringCotSender(id("test.conc.p1s")).send(d1, n));
+            var f = e.session().threads().beside(() -> e.ringCotSender(id("test.conc.p1s")).send(d1, n));
             long[] y = e.ringCotReceiver(id("test.conc.p0s")).receive(b0, n);
-            return new long[][] {y, OtThreads.join(f)};
+            return new long[][] {y, org.securetrain.runtime.PartyThreads.join(f)};
         });
         for (int i = 0; i < n; i++) {
             assertEquals(r.party0()[0][i] + bit(b0, i) * d0[i], r.party1()[0][i]);
@@ -274,28 +274,50 @@ class IknpOtTest {
         assertEquals(recv.bytesSent(), send.bytesReceived());
         double perOt = (double) recv.bytesSent() / n;
         assertTrue(perOt >= 16 && perOt < 16.1, "bytes per block COT from receiver: " + perOt);
-        assertTrue(send.bytesSent() < 100, "sender sends only its header: " + send.bytesSent());
+        assertEquals(0, send.bytesSent(), "the block-COT sender sends nothing (the call is agreed, not announced)");
         assertEquals(1, recv.rounds());
     }
 
     @Test
-    void mismatchedLengthsFailOnBothSidesWithClearErrors() {
-        try (OtTestPair p = OtTestPair.open(1024)) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> e0.ringCotSender(id("test.mismatch")).send(new long[10], 10),
-                    e1 -> e1.ringCotReceiver(id("test.mismatch")).receive(new long[1], 12)));
-            assertTrue(e.getMessage().contains("batch length mismatch") || e.getMessage().contains("n=10"),
-                    e.getMessage());
+    void mismatchedLengthsFailBothPartiesNamingBothViews() {
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e0 -> e0.ringCotSender(id("test.mismatch")).send(new long[10], 10),
+                    e1 -> e1.ringCotReceiver(id("test.mismatch")).receive(new long[1], 12));
+            OtTestPair.assertBothFailNamingBothViews(r, "runs ring COT of 10 OTs from party 0 to party 1",
+                    "runs ring COT of 12 OTs from party 0 to party 1");
+        }
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e0 -> e0.ringCotSender(id("test.kind")).send(new long[8], 8),
+                    e1 -> e1.chosenOtReceiver(id("test.kind")).receive64(new long[1], 8));
+            OtTestPair.assertBothFailNamingBothViews(r, "runs ring COT of 8 OTs",
+                    "runs chosen-message OT (64-bit) of 8 OTs");
+        }
+    }
+
+    /**
+     * A call that only sends (random OT's receiver: one flight) returns before the peer has checked its stamp;
+     * its session fails right after, so the next call fails naming both views.
+     */
+    @Test
+    void aSendOnlyCallLearnsOfTheMismatchOnItsNextCall() {
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            Object[] r = p.outcomes(e0 -> e0.ringCotSender(id("test.oneway")).send(new long[8], 8), e1 -> {
+                e1.rotReceiver(id("test.oneway")).receive64(new long[1], 8); // returns: it waits for nothing
+                return e1.session().channel("next").receiveLongs();
+            });
+            OtTestPair.assertBothFailNamingBothViews(r, "runs ring COT of 8 OTs", "runs random OT (64-bit) of 8 OTs");
         }
     }
 
     @Test
-    void bothSendersFailInsteadOfHanging() {
-        try (OtTestPair p = OtTestPair.open(1024)) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> p.run(
-                    e0 -> e0.cotSender(id("test.roles")).sendBlockCot(5),
-                    e1 -> e1.cotSender(id("test.roles")).sendBlockCot(5)));
-            assertTrue(e.getMessage().contains("both parties act as sender"), e.getMessage());
+    void bothSendersFailBothPartiesPromptlyInsteadOfHanging() {
+        try (OtTestPair p = OtTestPair.forMismatch()) {
+            long t0 = System.nanoTime();
+            Object[] r = p.outcomes(e0 -> e0.cotSender(id("test.roles")).sendBlockCot(5),
+                    e1 -> e1.cotSender(id("test.roles")).sendBlockCot(5));
+            OtTestPair.assertBothFailNamingBothViews(r, "runs block COT of 5 OTs from party 0 to party 1",
+                    "runs block COT of 5 OTs from party 1 to party 0");
+            assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "fails through the probe, not the timeout");
         }
     }
 

@@ -1,7 +1,7 @@
 package org.securetrain.crypto.ot.silent;
 
-import org.securetrain.crypto.ot.OtMismatchException;
 import org.securetrain.runtime.AbortReason;
+import org.securetrain.runtime.AgreementException;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.ProtocolViolationException;
 import org.securetrain.runtime.SessionException;
@@ -49,12 +49,12 @@ final class FerretWire {
         String me = "this party (" + roleName(myRole) + ", " + p + ")";
         String peer = "peer (" + roleName(peerRole) + ", t=" + h[1] + ", logk=" + h[2] + ", depth=" + h[3] + ")";
         if (peerRole == myRole) {
-            throw new OtMismatchException("silent OT stream '" + ch.name() + "': both parties act as "
+            throw new AgreementException("silent OT stream '" + ch.name() + "': both parties act as "
                     + roleName(myRole) + "; one must open the sender and the other the receiver: " + me + " vs "
                     + peer);
         }
         if (h[1] != p.trees() || h[2] != p.logk() || h[3] != p.depth() || h[4] != p.batchTrees()) {
-            throw new OtMismatchException("silent OT stream '" + ch.name() + "': the parties use different Ferret"
+            throw new AgreementException("silent OT stream '" + ch.name() + "': the parties use different Ferret"
                     + " parameters: " + me + " vs " + peer);
         }
     }
@@ -78,7 +78,7 @@ final class FerretWire {
                     + "': expected the sender's iteration message, got something else (the parties are out of step)");
         }
         if (msg[1] != iteration || msg[2] != calls.count() || msg[3] != calls.lastN() || msg[4] != calls.hash()) {
-            throw new OtMismatchException("silent OT stream '" + ch.name() + "': the parties' next(n) calls differ"
+            throw new AgreementException("silent OT stream '" + ch.name() + "': the parties' next(n) calls differ"
                     + " (both must request the same n in the same order). When iteration " + (iteration - 1)
                     + " started, this receiver had made " + calls.count() + " calls, the last with n=" + calls.lastN()
                     + "; the sender had made " + msg[2] + " calls, the last with n=" + msg[3]
@@ -89,7 +89,7 @@ final class FerretWire {
 
     /** Leaves the session usable for nobody, so the peer's pending calls fail at once with our reason. */
     static RuntimeException abortOn(Channel ch, RuntimeException e) {
-        if (!(e instanceof SessionException) || e instanceof OtMismatchException) {
+        if (!(e instanceof SessionException) || e instanceof AgreementException) {
             try {
                 ch.session().abort(AbortReason.failure("silent OT " + ch.name(), e));
             } catch (RuntimeException ignored) {

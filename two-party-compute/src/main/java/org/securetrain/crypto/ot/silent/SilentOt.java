@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.securetrain.crypto.ot.OtEngine;
-import org.securetrain.crypto.ot.OtThreads;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
+import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
 
@@ -65,20 +65,20 @@ public final class SilentOt {
                     + " taken); open further instances with openSender/openReceiver instead");
         }
         int me = ot.party();
-        CompletableFuture<FerretReceiver> r = OtThreads.async(
+        CompletableFuture<FerretReceiver> r = ot.session().threads().beside(
                 () -> FerretBootstrap.receiver(ot, SilentOtChannels.sessionInstance(1 - me), params, rnd));
         FerretSender s;
         try {
             s = FerretBootstrap.sender(ot, SilentOtChannels.sessionInstance(me), params, rnd);
         } catch (RuntimeException e) {
             try {
-                OtThreads.join(r);
+                PartyThreads.join(r);
             } catch (RuntimeException ignored) {
                 // the session is aborted; the receiver side fails with it
             }
             throw e;
         }
-        return new SilentOt(ot, rnd, params, s, OtThreads.join(r));
+        return new SilentOt(ot, rnd, params, s, PartyThreads.join(r));
     }
 
     public Session session() {
@@ -132,7 +132,7 @@ public final class SilentOt {
         CompletableFuture<FerretPool> mine = new CompletableFuture<>();
         CompletableFuture<FerretPool> existing = instances.putIfAbsent(id, mine);
         if (existing != null) {
-            FerretPool p = OtThreads.join(existing);
+            FerretPool p = PartyThreads.join(existing);
             if (!role.isInstance(p)) {
                 throw new IllegalStateException("silent OT instance '" + id + "' is already open on this party as "
                         + p.getClass().getSimpleName() + "; asked for " + role.getSimpleName()

@@ -182,6 +182,18 @@ public final class PartyCli implements Runnable {
 
         LinkProfile linkProfile;
 
+        /**
+         * Says on stdout that a simulated link is on: the launcher's classpath may carry no logging backend, and
+         * the figures printed afterwards are the link's, not this machine's network.
+         */
+        void announceLink(PrintWriter out, String whose) {
+            if (linkProfile.isSimulated()) {
+                out.println("SIMULATED LINK (measurement aid, not a network): " + whose + " sends are delayed as over "
+                        + linkProfile.describe());
+                out.flush();
+            }
+        }
+
         void validate(CommandLine.Model.CommandSpec spec) {
             try {
                 linkProfile = LinkProfile.parse(link);
@@ -265,6 +277,7 @@ public final class PartyCli implements Runnable {
             measure.validate(spec);
             TlsIdentity id = loadIdentity(spec, key, cert);
             PrintWriter out = spec.commandLine().getOut();
+            measure.announceLink(out, "this party's");
             TlsTransport t = TlsTransport.builder().options(sessionOptions(r, measure.linkProfile)).identity(id)
                     .pinnedPeer(pinned)
                     .engine(measure.engine).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
@@ -310,6 +323,7 @@ public final class PartyCli implements Runnable {
         public Integer call() throws Exception {
             measure.validate(spec);
             PrintWriter out = spec.commandLine().getOut();
+            measure.announceLink(out, "both parties'");
             Path dir = Files.createTempDirectory("securetrain-demo-");
             try {
                 TlsIdentity.generate("model-owner").save(dir.resolve("model-owner.key.pem"), dir.resolve("model-owner.crt.pem"));

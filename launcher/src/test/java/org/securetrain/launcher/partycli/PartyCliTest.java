@@ -154,6 +154,8 @@ class PartyCliTest {
         // 20 ms RTT, 80 Mbit/s (10 MB/s): 2 MiB each way takes ~0.2 s, far above what TLS costs on loopback
         Run r = run("demo", "--rounds", "5", "--megabytes", "2", "--message-mib", "1", "--link", "80mbit,20ms");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("SIMULATED LINK (measurement aid, not a network): both parties' sends are delayed"
+                + " as over 80mbit,20ms"), r.out());
         Matcher lat = Pattern.compile("median ([0-9.]+) us").matcher(r.out());
         assertTrue(lat.find(), r.out());
         double medianMs = Double.parseDouble(lat.group(1)) / 1000;

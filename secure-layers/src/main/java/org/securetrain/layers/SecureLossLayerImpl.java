@@ -84,9 +84,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                 if (x.rank() != 2) {
                     throw s.badInput("input [batch, n]", x.shape());
                 }
-                // the range guard's bit before the inputs are opened (see SecureOutputLayerImpl)
-                core.context().verifyRange("iteration " + s.iteration() + ", epoch " + s.epoch() + " (" + core.id()
-                        + " forward)");
+                core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
                 LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
                         labels, layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id());
                 cachedLossSum = r.lossSum();
@@ -144,7 +142,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
             SharedTensor x = core.inputShare(input);
-            core.context().verifyRange("inference (" + core.id() + ")"); // before the inputs are opened
+            core.verifyRangeBeforeOpening(s, false);
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, x.values(), s.purpose("input"));
             INDArray out;
             if (s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)) {

@@ -83,10 +83,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     /** The pre-outputs' forward (kept for backward) and the loss at the label owner; caches the loss. */
     private LabelOwnerLoss.Result loss(OpStep s, SharedTensor z) {
         SecureOutputLayer c = layerConf();
-        // the range guard's bit before the logits are opened: wrapped logits would give the label owner a NaN or a
-        // wrong loss instead of the guard's error
-        core.context().verifyRange("iteration " + s.iteration() + ", epoch " + s.epoch() + " (" + core.id()
-                + " forward)");
+        core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
         LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(),
                 labels, c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id());
         cachedLossSum = r.lossSum();
@@ -158,7 +155,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return core.guarded("output", () -> {
             OpStep s = core.step(training);
             SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
-            core.context().verifyRange("inference (" + core.id() + ")"); // before the logits are opened
+            core.verifyRangeBeforeOpening(s, false);
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
             int outputs = preOutput.nOut();

@@ -292,6 +292,16 @@ public final class LayerCore {
         return new SharedTensor(y, x.shape(), local ? x.kind() : ShareKind.BOTH);
     }
 
+    /**
+     * The range guard's bit before an output layer opens values to the label owner ({@code inTraining}: the loss of a
+     * training step; else an inference pass): a value that left the safe range must stop the run with the guard's
+     * error, not reach the label owner's activation or loss as a NaN or a wrong number.
+     */
+    public void verifyRangeBeforeOpening(OpStep s, boolean inTraining) {
+        ctx.verifyRange(inTraining ? "iteration " + s.iteration() + ", epoch " + s.epoch() + " (" + id() + " forward)"
+                : "inference (" + id() + ")");
+    }
+
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */
     public SharedTensor inputShare(INDArray input) {
         ShareKind kind = host.takesNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;

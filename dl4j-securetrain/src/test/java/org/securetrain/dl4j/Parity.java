@@ -140,12 +140,8 @@ final class Parity {
             int epochs, boolean rangeChecks) {
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
         MultiLayerNetwork plain = plain(conf, batches, epochs, plainScores);
-        byte[] hash = TwoPartyHarness.terms(F).rangeChecks(rangeChecks).configHash(conf);
-        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
-                org.securetrain.runtime.SessionOptions.builder(org.securetrain.runtime.Role.MODEL_OWNER).configHash(hash)
-                        .build(),
-                org.securetrain.runtime.SessionOptions.builder(org.securetrain.runtime.Role.DATA_OWNER).configHash(hash)
-                        .build())) {
+        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf,
+                TwoPartyHarness.terms(F).rangeChecks(rangeChecks))) {
             TwoPartyRunner.Results<Object[], Object[]> r = TwoPartyRunner.run(
                     pair.party(0), s -> party(s, backends, conf, null, epochs, rangeChecks),
                     pair.party(1), s -> party(s, backends, conf, batches, epochs, rangeChecks));

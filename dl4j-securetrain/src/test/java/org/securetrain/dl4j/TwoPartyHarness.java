@@ -76,6 +76,13 @@ final class TwoPartyHarness {
     record Result(PartyResult modelOwner, PartyResult dataOwner) {
     }
 
+    /** Both parties' sessions on the hash of {@code conf} under the same {@code terms}. */
+    static InMemoryTransport.Pair sessions(MultiLayerConfiguration conf, SecurePartyContext.Builder terms) {
+        byte[] hash = terms.configHash(conf);
+        return InMemoryTransport.pair(SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build());
+    }
+
     static InMemoryTransport.Pair sessions(MultiLayerConfiguration conf0, MultiLayerConfiguration conf1, int f) {
         return InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).configHash(terms(f).configHash(conf0)).build(),

@@ -1,6 +1,5 @@
 package org.securetrain.layers;
 
-import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -14,6 +13,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.layers.core.LabelOwnerLoss;
+import org.securetrain.layers.core.LossCache;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.LayerHost;
 import org.securetrain.layers.core.OpStep;
@@ -28,10 +28,7 @@ import org.securetrain.layers.core.Shares;
  */
 public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
     private final LayerCore core;
-    private boolean lossCached;
-    private double cachedLossSum = Double.NaN;
-    private double[] cachedExampleLosses;
-    private long[] cachedDelta;
+    private final LossCache loss = new LossCache();
 
     public SecureLossLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -66,10 +63,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
     }
 
     private void invalidate() {
-        lossCached = false;
-        cachedLossSum = Double.NaN;
-        cachedExampleLosses = null;
-        cachedDelta = null;
+        loss.clear();
     }
 
     private int batch() {
@@ -78,19 +72,15 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
 
     private void ensureLoss() {
         core.guarded("loss", () -> {
-            if (!lossCached) {
+            if (!loss.isSet()) {
                 OpStep s = core.step(true);
                 SharedTensor x = core.inputShare(input);
                 if (x.rank() != 2) {
                     throw s.badInput("input [batch, n]", x.shape());
                 }
                 core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
-                LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
-                        labels, layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id());
-                cachedLossSum = r.lossSum();
-                cachedExampleLosses = r.exampleScores();
-                cachedDelta = r.delta();
-                lossCached = true;
+                loss.set(LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(), labels,
+                        layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id()));
             }
             return null;
         });
@@ -100,7 +90,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         ensureLoss();
-        long[] dx = core.step(true).needInputGradient() ? cachedDelta : new long[(int) input.length()];
+        long[] dx = core.step(true).needInputGradient() ? loss.delta() : new long[(int) input.length()];
         return new Pair<>(new DefaultGradient(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD,
                 Shares.toIndArray(dx, input.shape())));
     }
@@ -112,7 +102,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
         ensureLoss();
-        double mine = cachedLossSum / (conf().isMiniBatch() ? batch() : 1) + fullNetRegTerm;
+        double mine = loss.score(fullNetRegTerm, conf().isMiniBatch(), batch());
         this.score = core.guarded("score", () -> core.context().exchangeScore(mine));
         return score;
     }
@@ -121,14 +111,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
     public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
         ensureLoss();
         int batch = batch();
-        double[] out = new double[batch];
-        if (cachedExampleLosses == null) {
-            Arrays.fill(out, Double.NaN);
-        } else {
-            for (int i = 0; i < batch; i++) {
-                out[i] = cachedExampleLosses[i] + fullNetRegTerm;
-            }
-        }
+        double[] out = loss.exampleScores(fullNetRegTerm, batch);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, Nd4j.create(out, new long[] {batch, 1}, 'c')
                     .castTo(dataType));

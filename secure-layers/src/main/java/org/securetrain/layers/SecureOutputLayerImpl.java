@@ -1,6 +1,5 @@
 package org.securetrain.layers;
 
-import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -13,6 +12,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.layers.core.LabelOwnerLoss;
+import org.securetrain.layers.core.LossCache;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.LayerHost;
 import org.securetrain.layers.core.OpStep;
@@ -42,10 +42,7 @@ import org.securetrain.layers.ops.DenseOp;
 public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> implements SecureLayer {
     private final DenseOp preOutput;
     private final LayerCore core;
-    // loss of the current input and labels (valid until either changes)
-    private boolean lossCached;
-    private double cachedLossSum = Double.NaN;
-    private double[] cachedExampleLosses;
+    private final LossCache cachedLoss = new LossCache();
 
     public SecureOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -71,9 +68,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     }
 
     private void invalidate() {
-        lossCached = false;
-        cachedLossSum = Double.NaN;
-        cachedExampleLosses = null;
+        cachedLoss.clear();
     }
 
     private int batch() {
@@ -84,17 +79,13 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
     private LabelOwnerLoss.Result loss(OpStep s, SharedTensor z) {
         SecureOutputLayer c = layerConf();
         core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
-        LabelOwnerLoss.Result r = LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(),
-                labels, c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id());
-        cachedLossSum = r.lossSum();
-        cachedExampleLosses = r.exampleScores();
-        lossCached = true;
-        return r;
+        return cachedLoss.set(LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
+                c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id()));
     }
 
     private void ensureLoss(boolean training) {
         core.guarded("score", () -> {
-            if (!lossCached) {
+            if (!cachedLoss.isSet()) {
                 OpStep s = core.step(training);
                 loss(s, preOutput.forward(s, core.trainingInput(s, input)));
             }
@@ -125,7 +116,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             throw new IllegalStateException("Cannot calculate score without input and labels " + core.id());
         }
         ensureLoss(training);
-        double mine = cachedLossSum / (conf().isMiniBatch() ? batch() : 1) + fullNetRegTerm;
+        double mine = cachedLoss.score(fullNetRegTerm, conf().isMiniBatch(), batch());
         this.score = core.guarded("score", () -> core.context().exchangeScore(mine));
         return score;
     }
@@ -137,14 +128,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         }
         ensureLoss(false);
         int batch = batch();
-        double[] out = new double[batch];
-        if (cachedExampleLosses == null) {
-            Arrays.fill(out, Double.NaN); // the model owner does not see per-example losses
-        } else {
-            for (int i = 0; i < batch; i++) {
-                out[i] = cachedExampleLosses[i] + fullNetRegTerm;
-            }
-        }
+        double[] out = cachedLoss.exampleScores(fullNetRegTerm, batch); // NaN at the model owner
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, detached(out, batch, 1));
     }
 

@@ -15,18 +15,12 @@ import org.securetrain.layers.ops.ActivationOp;
  */
 public class SecureActivationLayer extends ActivationLayer {
 
-    public SecureActivationLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureActivations.whyUnsupported(getActivationFn()),
-                SecureLayerFactory.id(layerIndex, this));
-        ActivationOp op = new ActivationOp(SecureActivations.standalone(getActivationFn()));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, op), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.noParams(this, SecureActivations.whyUnsupported(getActivationFn()),
+                () -> new ActivationOp(SecureActivations.standalone(getActivationFn())), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams, networkDataType);
     }
 
     @Override

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,10 +19,6 @@ import org.securetrain.layers.ops.ConvolutionOp;
  */
 public class SecureConvolution1DLayer extends Convolution1DLayer {
 
-    public SecureConvolution1DLayer() {
-        super();
-    }
-
     /** Null when the 1-D convolution is supported on shares, else why not. */
     public static String whyUnsupported(Convolution1DLayer c) {
         if (c.getRnnDataFormat() != null && c.getRnnDataFormat() != RNNFormat.NCW) {
@@ -35,13 +30,9 @@ public class SecureConvolution1DLayer extends Convolution1DLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SecureConvolution1DLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = SecureLayerFactory.id(layerIndex, this);
-        SecureLayerFactory.refuseIf(whyUnsupported(this), id);
-        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
-        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise()).oneDimensional();
-        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.hidden(this, whyUnsupported(this),
+                act -> new ConvolutionOp(this, act.fusedRelu(), act.piecewise()).oneDimensional(), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams, networkDataType);
     }
 
     @Override

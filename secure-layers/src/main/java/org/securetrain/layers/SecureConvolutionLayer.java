@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,10 +20,6 @@ import org.securetrain.layers.ops.ConvolutionOp;
  * {@link org.securetrain.layers.ops.ConvolutionOp}.
  */
 public class SecureConvolutionLayer extends ConvolutionLayer {
-
-    public SecureConvolutionLayer() {
-        super();
-    }
 
     /** Null when the convolution's geometry is supported on shares, else why not. */
     public static String whyUnsupported(ConvolutionLayer c) {
@@ -44,13 +39,9 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SecureConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = SecureLayerFactory.id(layerIndex, this);
-        SecureLayerFactory.refuseIf(whyUnsupported(this), id);
-        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
-        ConvolutionOp op = new ConvolutionOp(this, act.fusedRelu(), act.piecewise());
-        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.hidden(this, whyUnsupported(this),
+                act -> new ConvolutionOp(this, act.fusedRelu(), act.piecewise()), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, networkDataType);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,20 +23,12 @@ import org.securetrain.layers.ops.DenseOp;
  */
 public class SecureDenseLayer extends DenseLayer {
 
-    public SecureDenseLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SecureDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        String id = SecureLayerFactory.id(layerIndex, this);
-        SecureLayerFactory.refuseIf(hasLayerNorm() ? "layer normalisation is not supported on shares" : null, id);
-        SecureLayerFactory.HiddenActivation act = SecureLayerFactory.HiddenActivation.of(getActivationFn(), id);
-        DenseOp op = DenseOp.hidden(this, act.fusedRelu(), act.piecewise());
-        return SecureLayerFactory.wire(new SecureLayerImpl(conf, networkDataType, op), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.hidden(this, hasLayerNorm() ? "layer normalisation is not supported on shares" : null,
+                act -> DenseOp.hidden(this, act.fusedRelu(), act.piecewise()), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, networkDataType);
     }
 
     /** DL4J's updater leaves the monitor parameters alone; the secure step runs inside the layer. */

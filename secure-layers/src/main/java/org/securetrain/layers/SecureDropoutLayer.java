@@ -18,15 +18,16 @@ import org.securetrain.layers.core.SharedTensor;
  */
 public class SecureDropoutLayer extends DropoutLayer {
 
-    public SecureDropoutLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(DropoutMasks.whyUnsupported(getIDropout()), SecureLayerFactory.id(layerIndex, this));
-        SecureOp identity = new SecureOp("dropout", org.deeplearning4j.nn.api.Layer.Type.FEED_FORWARD) {
+        return SecureLayerFactory.noParams(this, DropoutMasks.whyUnsupported(getIDropout()), SecureDropoutLayer::identity,
+                conf, trainingListeners, layerIndex, layerParamsView, initializeParams, networkDataType);
+    }
+
+    /** The layer's op: the identity (the core applies the mask to the input before it). */
+    private static SecureOp identity() {
+        return new SecureOp("dropout", org.deeplearning4j.nn.api.Layer.Type.FEED_FORWARD) {
             @Override
             public SharedTensor forward(OpStep step, SharedTensor x) {
                 return x;
@@ -37,8 +38,6 @@ public class SecureDropoutLayer extends DropoutLayer {
                 return step.needInputGradient() ? dy : null;
             }
         };
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, identity), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

@@ -12,16 +12,12 @@ import org.securetrain.layers.ops.GlobalPoolOp;
 /** A {@link GlobalPoolingLayer} computed on shares ({@link GlobalPoolOp}). */
 public class SecureGlobalPoolingLayer extends GlobalPoolingLayer {
 
-    public SecureGlobalPoolingLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureReshaping.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, new GlobalPoolOp(getPoolingType(), isCollapseDimensions())), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
+                () -> new GlobalPoolOp(getPoolingType(), isCollapseDimensions()), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, networkDataType);
     }
 
     @Override

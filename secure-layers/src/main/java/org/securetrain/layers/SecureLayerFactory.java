@@ -2,14 +2,20 @@ package org.securetrain.layers;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.layermath.PiecewiseLinear;
+import org.securetrain.layers.core.SecureOp;
 import org.securetrain.layers.core.SecureUpdaters;
 
 /**
@@ -45,6 +51,50 @@ final class SecureLayerFactory {
             boolean relu = a instanceof SecureReLU || SecureActivations.isPlainRelu(a);
             return new HiddenActivation(relu, relu ? null : SecureActivations.piecewise(a));
         }
+    }
+
+    /**
+     * {@code instantiate} of a layer with weights and a hidden activation ({@link #withWeights}); the layer is
+     * computed by the op {@code op} builds for its supported activation.
+     */
+    static org.deeplearning4j.nn.api.Layer hidden(FeedForwardLayer self, String why,
+            Function<HiddenActivation, SecureOp> op, NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        return withWeights(self, why, id -> new SecureLayerImpl(conf, networkDataType,
+                op.apply(HiddenActivation.of(self.getActivationFn(), id))), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
+    }
+
+    /** {@code instantiate} of a parameter-free layer computed by {@code op} ({@link #instantiate}). */
+    static org.deeplearning4j.nn.api.Layer noParams(Layer self, String why, Supplier<SecureOp> op,
+            NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners, int layerIndex,
+            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        return instantiate(self, why, id -> new SecureNoParamLayerImpl(conf, networkDataType, op.get()), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
+    }
+
+    /** {@link #instantiate} of a layer with weights, which first needs nIn and nOut set (DL4J's own check). */
+    static org.deeplearning4j.nn.api.Layer withWeights(FeedForwardLayer self, String why,
+            Function<String, AbstractLayer<?>> impl, NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams) {
+        LayerValidation.assertNInNOutSet(self.getClass().getSimpleName(), self.getLayerName(), layerIndex,
+                self.getNIn(), self.getNOut());
+        return instantiate(self, why, impl, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
+    }
+
+    /**
+     * What every secure {@code instantiate} does: {@code why} refuses the configuration (null: supported), naming
+     * the layer; then the implementation {@code impl} makes for the layer's id is {@link #wire wired}.
+     */
+    static org.deeplearning4j.nn.api.Layer instantiate(Layer self, String why,
+            Function<String, AbstractLayer<?>> impl, NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams) {
+        String id = id(layerIndex, self);
+        refuseIf(why, id);
+        return wire(impl.apply(id), conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     /**

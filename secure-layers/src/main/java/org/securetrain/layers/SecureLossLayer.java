@@ -16,17 +16,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class SecureLossLayer extends LossLayer {
 
-    public SecureLossLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureOutputLayer.whyUnsupported(getActivationFn(), getLossFn()),
-                SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureLossLayerImpl(conf, networkDataType), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.instantiate(this, SecureOutputLayer.whyUnsupported(getActivationFn(), getLossFn()),
+                id -> new SecureLossLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.securetrain.layers;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
@@ -20,10 +19,6 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * ({@link org.securetrain.layers.core.LabelOwnerLoss}). Updaters as in {@link SecureDenseLayer}.
  */
 public class SecureOutputLayer extends OutputLayer {
-
-    public SecureOutputLayer() {
-        super();
-    }
 
     /**
      * Null when the activation/loss pair can be computed by the label owner, else why not. Every activation and loss
@@ -42,11 +37,9 @@ public class SecureOutputLayer extends OutputLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SecureOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        SecureLayerFactory.refuseIf(whyUnsupported(getActivationFn(), getLossFn()),
-                SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureOutputLayerImpl(conf, networkDataType), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.withWeights(this, whyUnsupported(getActivationFn(), getLossFn()),
+                id -> new SecureOutputLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override

@@ -11,17 +11,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A {@link Subsampling1DLayer} on shares: [batch, C, T] as [batch, C, T, 1], as {@link SecureSubsamplingLayer}. */
 public class SecureSubsampling1DLayer extends Subsampling1DLayer {
 
-    public SecureSubsampling1DLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureSubsamplingLayer.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType,
-                SecureSubsamplingLayer.op(this, true)), conf, trainingListeners, layerIndex, layerParamsView,
-                initializeParams);
+        return SecureLayerFactory.noParams(this, SecureSubsamplingLayer.whyUnsupported(this),
+                () -> SecureSubsamplingLayer.op(this, true), conf, trainingListeners, layerIndex, layerParamsView,
+                initializeParams, networkDataType);
     }
 
     @Override

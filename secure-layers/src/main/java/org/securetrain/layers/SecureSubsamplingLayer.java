@@ -22,10 +22,6 @@ import org.securetrain.layers.ops.SumPoolOp;
  */
 public class SecureSubsamplingLayer extends SubsamplingLayer {
 
-    public SecureSubsamplingLayer() {
-        super();
-    }
-
     /** Null when {@code s} can be computed on shares, else why not. */
     public static String whyUnsupported(SubsamplingLayer s) {
         org.deeplearning4j.nn.conf.layers.PoolingType t = s.getPoolingType();
@@ -62,9 +58,8 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, op(this, false)), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.noParams(this, whyUnsupported(this), () -> op(this, false), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams, networkDataType);
     }
 
     @Override

@@ -12,16 +12,12 @@ import org.securetrain.layers.ops.ReshapeOps;
 /** A {@link Upsampling2D} computed on shares ({@link ReshapeOps}). */
 public class SecureUpsampling2D extends Upsampling2D {
 
-    public SecureUpsampling2D() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureReshaping.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, ReshapeOps.upsampling2d(getSize())), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
+                () -> ReshapeOps.upsampling2d(getSize()), conf, trainingListeners, layerIndex, layerParamsView,
+                initializeParams, networkDataType);
     }
 
     @Override

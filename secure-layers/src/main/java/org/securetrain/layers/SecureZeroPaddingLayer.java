@@ -12,16 +12,12 @@ import org.securetrain.layers.ops.ReshapeOps;
 /** A {@link ZeroPaddingLayer} computed on shares ({@link ReshapeOps}). */
 public class SecureZeroPaddingLayer extends ZeroPaddingLayer {
 
-    public SecureZeroPaddingLayer() {
-        super();
-    }
-
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SecureLayerFactory.refuseIf(SecureReshaping.whyUnsupported(this), SecureLayerFactory.id(layerIndex, this));
-        return SecureLayerFactory.wire(new SecureNoParamLayerImpl(conf, networkDataType, ReshapeOps.zeroPadding(getPadding())), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
+                () -> ReshapeOps.zeroPadding(getPadding()), conf, trainingListeners, layerIndex, layerParamsView,
+                initializeParams, networkDataType);
     }
 
     @Override

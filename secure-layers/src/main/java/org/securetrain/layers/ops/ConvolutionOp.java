@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.securetrain.layermath.Conv2dKernel;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.securetrain.layermath.Im2col;
-import org.securetrain.layermath.Padding;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.LayerCore;
@@ -153,44 +152,37 @@ public final class ConvolutionOp extends SecureOp {
         oneDimWeights.refresh(weights.value());
         return oneDimWeights.kernel;
     }
-    /** Explicit padding of the current input (Same mode): top, bottom, left, right; null when none. */
-    private int[] explicit;
-    private long[] unpaddedShape;
+    /** The Same-mode padding of the current input, if any. */
+    private final ExplicitPadding explicit = new ExplicitPadding();
 
     @Override
     public SharedTensor forward(OpStep s, SharedTensor in) {
-        SharedTensor x = oneD ? Windows.ncwAsNchw(s, in) : in;
-        Windows.requireNchw(s, x);
+        Windows.View v = Windows.View.of(s, in, oneD, conf.getKernelSize(), conf.getStride(), conf.getPadding());
+        SharedTensor x = v.x();
         long[] shape = x.shape();
-        int[] k = oneD ? Windows.asTimeByOne(conf.getKernelSize(), 1) : conf.getKernelSize();
-        int[] st = oneD ? Windows.asTimeByOne(conf.getStride(), 1) : conf.getStride();
         int[] d = Windows.dilation(oneD ? Windows.asTimeByOne(conf.getDilation(), 1) : conf.getDilation());
-        int[] configuredPadding = oneD ? Windows.asTimeByOne(conf.getPadding(), 0) : conf.getPadding();
         if (shape[1] != conf.getNIn()) {
             throw new IllegalArgumentException(s.id() + ": input has " + shape[1] + " channels, layer nIn is "
                     + conf.getNIn());
         }
         int[] p;
-        long[] xv = x.values();
+        int[] same = null;
         if (conf.getConvolutionMode() == ConvolutionMode.Same) {
-            int[] h = Windows.samePadding(shape[2], k[0], st[0], d[0]);
-            int[] w = Windows.samePadding(shape[3], k[1], st[1], d[1]);
-            explicit = new int[] {h[0], h[1], w[0], w[1]};
-            unpaddedShape = shape;
-            xv = Padding.pad(xv, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], h[0], h[1], w[0], w[1],
-                    0);
-            shape = new long[] {shape[0], shape[1], shape[2] + h[0] + h[1], shape[3] + w[0] + w[1]};
+            int[] h = Windows.samePadding(shape[2], v.kernel()[0], v.stride()[0], d[0]);
+            int[] w = Windows.samePadding(shape[3], v.kernel()[1], v.stride()[1], d[1]);
+            same = new int[] {h[0], h[1], w[0], w[1]};
             p = new int[] {0, 0};
         } else {
-            explicit = null;
-            p = Windows.padding(configuredPadding);
-            Windows.checkStrict(s, conf.getConvolutionMode(), shape, k, st, p);
+            p = Windows.padding(v.padding());
+            Windows.checkStrict(s, conf.getConvolutionMode(), shape, v.kernel(), v.stride(), p);
         }
+        long[] xv = explicit.apply(x, same, 0);
+        shape = explicit.paddedShape();
         int[] pad = p;
-        ParameterShare w = oneD ? kernelLayoutWeights((int) shape[1], k[0]) : weights;
+        ParameterShare w = oneD ? kernelLayoutWeights((int) shape[1], v.kernel()[0]) : weights;
         Conv2dKernel c = kernel.get(shape, i -> new Conv2dKernel(s.name(), (int) i[1], (int) i[2], (int) i[3],
-                (int) conf.getNOut(), k[0], k[1], st[0], st[1], pad[0], pad[1], relu && !reluDeferred, w, bias)
-                .dilated(d[0], d[1]));
+                (int) conf.getNOut(), v.kernel()[0], v.kernel()[1], v.stride()[0], v.stride()[1], pad[0], pad[1],
+                relu && !reluDeferred, w, bias).dilated(d[0], d[1]));
         int batch = x.dim(0);
         long[] y = c.forward(s.be(), xv, x.kind(), batch);
         if (!relu) {
@@ -228,13 +220,7 @@ public final class ConvolutionOp extends SecureOp {
         if (dx == null) {
             return null;
         }
-        long[] shape = kernel.inputShape(dy.dim(0));
-        if (explicit != null) {
-            dx = Padding.crop(dx, (int) shape[0], (int) shape[1], (int) unpaddedShape[2], (int) unpaddedShape[3],
-                    explicit[0], explicit[1], explicit[2], explicit[3]);
-            shape = new long[] {shape[0], shape[1], unpaddedShape[2], unpaddedShape[3]};
-        }
-        SharedTensor out = SharedTensor.of(dx, shape);
+        SharedTensor out = explicit.crop(dx, kernel.inputShape(dy.dim(0)));
         return oneD ? Windows.nchwAsNcw(out) : out;
     }
 }

@@ -3,7 +3,6 @@ package org.securetrain.layers.ops;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.securetrain.layermath.MaxPoolKernel;
-import org.securetrain.layermath.Padding;
 import org.securetrain.layers.core.OpStep;
 import org.securetrain.layers.core.SecureOp;
 import org.securetrain.layers.core.SharedTensor;
@@ -48,8 +47,7 @@ public final class MaxPoolOp extends SecureOp {
     }
 
     private boolean oneD;
-    private int[] explicit;
-    private long[] unpaddedShape;
+    private final ExplicitPadding padding = new ExplicitPadding();
 
     /**
      * Padding (configured, or Same mode's) is explicit: padded cells hold a public value below every input (-2^61 at
@@ -58,25 +56,14 @@ public final class MaxPoolOp extends SecureOp {
      */
     @Override
     public SharedTensor forward(OpStep s, SharedTensor in) {
-        SharedTensor x = oneD ? Windows.ncwAsNchw(s, in) : in;
-        Windows.requireNchw(s, x);
-        int[] k = oneD ? Windows.asTimeByOne(conf.getKernelSize(), 1) : conf.getKernelSize();
-        int[] st = oneD ? Windows.asTimeByOne(conf.getStride(), 1) : conf.getStride();
-        int[] configuredPadding = oneD ? Windows.asTimeByOne(conf.getPadding(), 0) : conf.getPadding();
-        long[] shape = x.shape();
-        long[] xv = x.values();
-        int[] pad = Windows.explicitPadding(s, conf.getConvolutionMode(), shape, k, st, configuredPadding);
-        explicit = null;
-        if (pad != null) {
-            explicit = pad;
-            unpaddedShape = shape;
-            long fill = s.be().actsFor(0) ? PADDING_FILL : 0;
-            xv = Padding.pad(xv, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], pad[0], pad[1], pad[2],
-                    pad[3], fill);
-            shape = new long[] {shape[0], shape[1], shape[2] + pad[0] + pad[1], shape[3] + pad[2] + pad[3]};
-        }
+        Windows.View v = Windows.View.of(s, in, oneD, conf.getKernelSize(), conf.getStride(), conf.getPadding());
+        SharedTensor x = v.x();
+        int[] pad = Windows.explicitPadding(s, conf.getConvolutionMode(), x.shape(), v.kernel(), v.stride(),
+                v.padding());
+        long[] xv = padding.apply(x, pad, s.be().actsFor(0) ? PADDING_FILL : 0);
+        long[] shape = padding.paddedShape();
         MaxPoolKernel pool = kernel.get(shape, i -> new MaxPoolKernel(s.name(), (int) i[1], (int) i[2], (int) i[3],
-                k[0], k[1], st[0], st[1], reluAfter));
+                v.kernel()[0], v.kernel()[1], v.stride()[0], v.stride()[1], reluAfter));
         int batch = x.dim(0);
         SharedTensor out = SharedTensor.of(pool.forward(s.be(), xv, batch), batch, shape[1], pool.outHeight(),
                 pool.outWidth());
@@ -93,14 +80,7 @@ public final class MaxPoolOp extends SecureOp {
         }
         SharedTensor dy = oneD ? Windows.ncwAsNchw(s, dyIn) : dyIn;
         long[] dx = kernel.current(s).backward(s.be(), dy.values());
-        long[] shape = kernel.inputShape(dy.dim(0));
-        if (explicit != null) {
-            dx = Padding.crop(dx, (int) shape[0], (int) shape[1], (int) unpaddedShape[2], (int) unpaddedShape[3],
-                    explicit[0], explicit[1], explicit[2], explicit[3]);
-            shape = unpaddedShape.clone();
-            shape[0] = dy.dim(0);
-        }
-        SharedTensor out = SharedTensor.of(dx, shape);
+        SharedTensor out = padding.crop(dx, kernel.inputShape(dy.dim(0)));
         return oneD ? Windows.nchwAsNcw(out) : out;
     }
 }

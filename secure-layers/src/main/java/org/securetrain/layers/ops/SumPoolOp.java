@@ -27,17 +27,15 @@ public final class SumPoolOp extends SecureOp {
 
     @Override
     public SharedTensor forward(OpStep s, SharedTensor in) {
-        SharedTensor x = oneD ? Windows.ncwAsNchw(s, in) : in;
-        Windows.requireNchw(s, x);
-        int[] k = oneD ? Windows.asTimeByOne(conf.getKernelSize(), 1) : conf.getKernelSize();
-        int[] st = oneD ? Windows.asTimeByOne(conf.getStride(), 1) : conf.getStride();
-        int[] configuredPadding = oneD ? Windows.asTimeByOne(conf.getPadding(), 0) : conf.getPadding();
+        Windows.View v = Windows.View.of(s, in, oneD, conf.getKernelSize(), conf.getStride(), conf.getPadding());
+        SharedTensor x = v.x();
         boolean average = conf.getPoolingType() == PoolingType.AVG;
         SumPoolKernel pool = kernel.get(x.shape(), i -> {
-            int[] p = Windows.explicitPadding(s, conf.getConvolutionMode(), i, k, st, configuredPadding);
+            int[] p = Windows.explicitPadding(s, conf.getConvolutionMode(), i, v.kernel(), v.stride(), v.padding());
             p = p == null ? new int[4] : p;
-            return new SumPoolKernel(s.name(), (int) i[1], (int) i[2], (int) i[3], k[0], k[1], st[0], st[1], p[0],
-                    p[1], p[2], p[3], average, conf.isAvgPoolIncludePadInDivisor());
+            return new SumPoolKernel(s.name(), (int) i[1], (int) i[2], (int) i[3], v.kernel()[0], v.kernel()[1],
+                    v.stride()[0], v.stride()[1], p[0], p[1], p[2], p[3], average,
+                    conf.isAvgPoolIncludePadInDivisor());
         });
         int batch = x.dim(0);
         SharedTensor out = SharedTensor.of(pool.forward(s.be(), x.values(), batch), batch, x.shape()[1],

@@ -28,6 +28,19 @@ final class Windows {
         return new SharedTensor(x.values(), new long[] {x.shape()[0], x.shape()[1], x.shape()[2], 1}, x.kind());
     }
 
+    /**
+     * A window layer's input in the 2-D NCHW view and its configured window there: a 1-D layer's [batch, C, T] is
+     * [batch, C, T, 1] with kernel and stride {k, 1} and padding {p, 0} ({@link #asTimeByOne}).
+     */
+    record View(SharedTensor x, int[] kernel, int[] stride, int[] padding) {
+        static View of(OpStep s, SharedTensor in, boolean oneD, int[] kernel, int[] stride, int[] padding) {
+            SharedTensor x = oneD ? ncwAsNchw(s, in) : in;
+            requireNchw(s, x);
+            return oneD ? new View(x, asTimeByOne(kernel, 1), asTimeByOne(stride, 1), asTimeByOne(padding, 0))
+                    : new View(x, kernel, stride, padding);
+        }
+    }
+
     /** The rank-4 [batch, C, T, 1] result of a 1-D window layer as DL4J's [batch, C, T]. */
     static SharedTensor nchwAsNcw(SharedTensor y) {
         return new SharedTensor(y.values(), new long[] {y.shape()[0], y.shape()[1], y.shape()[2]}, y.kind());

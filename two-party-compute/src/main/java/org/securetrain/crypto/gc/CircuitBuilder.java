@@ -83,33 +83,31 @@ public final class CircuitBuilder {
 
     /** One input bit held by the garbler. */
     public int garblerInput() {
-        checkOpen();
-        int w = add(T_GARBLER_INPUT, -1, -1);
-        garblerInputs.add(w);
-        return w;
+        return inputs(T_GARBLER_INPUT, garblerInputs, 1)[0];
     }
 
     /** {@code bits} garbler input bits, least significant first when used as an integer. */
     public int[] garblerInputs(int bits) {
-        int[] w = new int[bits];
-        for (int i = 0; i < bits; i++) {
-            w[i] = garblerInput();
-        }
-        return w;
+        return inputs(T_GARBLER_INPUT, garblerInputs, bits);
     }
 
     /** One input bit held by the evaluator (its label comes from oblivious transfer). */
     public int evaluatorInput() {
-        checkOpen();
-        int w = add(T_EVALUATOR_INPUT, -1, -1);
-        evaluatorInputs.add(w);
-        return w;
+        return inputs(T_EVALUATOR_INPUT, evaluatorInputs, 1)[0];
     }
 
+    /** {@code bits} evaluator input bits, least significant first when used as an integer. */
     public int[] evaluatorInputs(int bits) {
+        return inputs(T_EVALUATOR_INPUT, evaluatorInputs, bits);
+    }
+
+    /** {@code bits} new input wires of gate type {@code type}, appended to that party's input list. */
+    private int[] inputs(byte type, List<Integer> partyInputs, int bits) {
         int[] w = new int[bits];
         for (int i = 0; i < bits; i++) {
-            w[i] = evaluatorInput();
+            checkOpen();
+            w[i] = add(type, -1, -1);
+            partyInputs.add(w[i]);
         }
         return w;
     }

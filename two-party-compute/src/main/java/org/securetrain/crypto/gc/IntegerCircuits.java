@@ -195,36 +195,37 @@ public final class IntegerCircuits {
 
     /** Arithmetic shift right by a public constant s in [0, w): floor(x / 2^s). Free (rewiring). */
     public static int[] shiftRightArithmetic(int[] x, int s) {
-        int w = x.length;
-        if (s < 0 || s >= w) {
-            throw new IllegalArgumentException("shift must be in [0, " + w + "), got " + s);
-        }
-        int[] r = new int[w];
-        for (int i = 0; i < w; i++) {
-            r[i] = i + s < w ? x[i + s] : x[w - 1];
-        }
-        return r;
+        return shiftRight(x, s, true);
     }
 
     /** Logical shift right by a public constant. Free. */
     public static int[] shiftRightLogical(int[] x, int s) {
-        int w = x.length;
-        if (s < 0 || s >= w) {
-            throw new IllegalArgumentException("shift must be in [0, " + w + "), got " + s);
-        }
+        return shiftRight(x, s, false);
+    }
+
+    /** Shift right by a public constant, filling with the sign wire ({@code arithmetic}) or zero. Free. */
+    private static int[] shiftRight(int[] x, int s, boolean arithmetic) {
+        int w = checkShift(x, s);
+        int fill = arithmetic ? x[w - 1] : CircuitBuilder.ZERO;
         int[] r = new int[w];
         for (int i = 0; i < w; i++) {
-            r[i] = i + s < w ? x[i + s] : CircuitBuilder.ZERO;
+            r[i] = i + s < w ? x[i + s] : fill;
         }
         return r;
     }
 
-    /** Shift left by a public constant. Free. */
-    public static int[] shiftLeft(int[] x, int s) {
+    /** The width of {@code x}, once the shift {@code s} is in [0, width). */
+    private static int checkShift(int[] x, int s) {
         int w = x.length;
         if (s < 0 || s >= w) {
             throw new IllegalArgumentException("shift must be in [0, " + w + "), got " + s);
         }
+        return w;
+    }
+
+    /** Shift left by a public constant. Free. */
+    public static int[] shiftLeft(int[] x, int s) {
+        int w = checkShift(x, s);
         int[] r = new int[w];
         for (int i = 0; i < w; i++) {
             r[i] = i >= s ? x[i - s] : CircuitBuilder.ZERO;

@@ -60,6 +60,17 @@ public record OpStep(Backend be, ProtocolId protocol, String id, boolean takesNe
         return new IllegalArgumentException(id + ": expected " + expected + ", got " + Arrays.toString(got));
     }
 
+    /**
+     * {@code state}, which the op's forward keeps for its backward; an error naming the layer when it is null (a
+     * backward without a forward).
+     */
+    public <T> T fromForward(T state) {
+        if (state == null) {
+            throw new IllegalStateException(id + ": backward before forward");
+        }
+        return state;
+    }
+
     /** {@code n} as an int size in [1, 2^31), else an error naming the layer and {@code what}. */
     public int intSize(long n, String what) {
         return LayerCore.intSize(n, what, id);

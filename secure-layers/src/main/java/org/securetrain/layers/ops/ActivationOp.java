@@ -31,9 +31,6 @@ public final class ActivationOp extends SecureOp {
         if (!s.needInputGradient()) {
             return null;
         }
-        if (applied == null) {
-            throw new IllegalStateException(s.id() + ": backward before forward");
-        }
-        return SharedTensor.of(fn.backward(s.be(), applied, dy.values(), s.purpose("dpwl")), dy.shape());
+        return SharedTensor.of(fn.backward(s.be(), s.fromForward(applied), dy.values(), s.purpose("dpwl")), dy.shape());
     }
 }

@@ -205,10 +205,7 @@ public final class ConvolutionOp extends SecureOp {
         long[] dz = dy.values();
         org.securetrain.backend.ShareKind kind = dy.kind();
         if (activation != null) {
-            if (applied == null) {
-                throw new IllegalStateException(s.id() + ": backward before forward");
-            }
-            dz = activation.backward(s.be(), applied, dz, s.purpose("act"));
+            dz = activation.backward(s.be(), s.fromForward(applied), dz, s.purpose("act"));
             kind = org.securetrain.backend.ShareKind.BOTH;
         }
         long[] dx = kernel.current(s).backward(s.be(), dz, kind, s.needInputGradient());

@@ -98,19 +98,12 @@ public final class DenseOp extends SecureOp {
         return SharedTensor.of(y, batch, kernel.nOut());
     }
 
-    private PiecewiseLinear.Applied forwardState(OpStep s) {
-        if (applied == null) {
-            throw new IllegalStateException(s.id() + ": backward before forward");
-        }
-        return applied;
-    }
-
     @Override
     public SharedTensor backward(OpStep s, SharedTensor dy) {
         long[] dz = dy.values();
         org.securetrain.backend.ShareKind kind = dy.kind();
         if (activation != null) {
-            dz = activation.backward(s.be(), forwardState(s), dz, s.purpose("act"));
+            dz = activation.backward(s.be(), s.fromForward(applied), dz, s.purpose("act"));
             kind = org.securetrain.backend.ShareKind.BOTH;
         }
         long[] dx = kernel.backward(s.be(), dz, kind, s.needInputGradient());

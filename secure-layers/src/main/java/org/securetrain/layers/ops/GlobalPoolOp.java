@@ -65,9 +65,7 @@ public final class GlobalPoolOp extends SecureOp {
         if (!s.needInputGradient()) {
             return null;
         }
-        if (inputShape == null) {
-            throw new IllegalStateException(s.id() + ": backward before forward");
-        }
+        long[] inputShape = s.fromForward(this.inputShape);
         int planes = (int) (inputShape[0] * inputShape[1]);
         int n = 1;
         for (long d : inputShape) {

@@ -14,26 +14,49 @@ public final class ReshapeOps {
     private ReshapeOps() {
     }
 
+    /**
+     * A local linear map of an NCHW share: forward checks the input and keeps its shape ({@code in}) for
+     * backward, which applies the transposed map unless nobody needs the input gradient.
+     */
+    private abstract static class NchwMap extends SecureOp {
+        /** The shape of the last forward's input. */
+        long[] in;
+
+        NchwMap(String name, Layer.Type type) {
+            super(name, type);
+        }
+
+        @Override
+        public final SharedTensor forward(OpStep s, SharedTensor x) {
+            Windows.requireNchw(s, x);
+            in = x.shape();
+            return map(x);
+        }
+
+        @Override
+        public final SharedTensor backward(OpStep s, SharedTensor dy) {
+            return s.needInputGradient() ? transposed(dy) : null;
+        }
+
+        abstract SharedTensor map(SharedTensor x);
+
+        /** dL/dx from dL/dy: the transposed map, into the shape {@code in} with dy's batch. */
+        abstract SharedTensor transposed(SharedTensor dy);
+    }
+
     /** Zero padding {top, bottom, left, right}; backward crops. */
     public static SecureOp zeroPadding(int[] padding) {
         int[] p = padding.clone();
-        return new SecureOp("zeropad", Layer.Type.CONVOLUTIONAL) {
-            private long[] in;
-
+        return new NchwMap("zeropad", Layer.Type.CONVOLUTIONAL) {
             @Override
-            public SharedTensor forward(OpStep s, SharedTensor x) {
-                Windows.requireNchw(s, x);
-                in = x.shape();
+            SharedTensor map(SharedTensor x) {
                 long[] v = Padding.pad(x.values(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), p[0], p[1], p[2], p[3], 0);
                 return new SharedTensor(v, new long[] {in[0], in[1], in[2] + p[0] + p[1], in[3] + p[2] + p[3]},
                         x.kind());
             }
 
             @Override
-            public SharedTensor backward(OpStep s, SharedTensor dy) {
-                if (!s.needInputGradient()) {
-                    return null;
-                }
+            SharedTensor transposed(SharedTensor dy) {
                 return new SharedTensor(Padding.crop(dy.values(), dy.dim(0), (int) in[1], (int) in[2], (int) in[3], p[0],
                         p[1], p[2], p[3]), new long[] {dy.shape()[0], in[1], in[2], in[3]}, dy.kind());
             }
@@ -44,13 +67,9 @@ public final class ReshapeOps {
     public static SecureOp upsampling2d(int[] size) {
         int sh = size[0];
         int sw = size.length > 1 ? size[1] : size[0];
-        return new SecureOp("upsample", Layer.Type.UPSAMPLING) {
-            private long[] in;
-
+        return new NchwMap("upsample", Layer.Type.UPSAMPLING) {
             @Override
-            public SharedTensor forward(OpStep s, SharedTensor x) {
-                Windows.requireNchw(s, x);
-                in = x.shape();
+            SharedTensor map(SharedTensor x) {
                 int planes = x.dim(0) * x.dim(1);
                 int h = x.dim(2);
                 int w = x.dim(3);
@@ -67,10 +86,7 @@ public final class ReshapeOps {
             }
 
             @Override
-            public SharedTensor backward(OpStep s, SharedTensor dy) {
-                if (!s.needInputGradient()) {
-                    return null;
-                }
+            SharedTensor transposed(SharedTensor dy) {
                 int planes = dy.dim(0) * (int) in[1];
                 int h = (int) in[2];
                 int w = (int) in[3];

@@ -119,10 +119,7 @@ final class Windows {
 
         /** The kernel of the last forward (for its backward), else an error naming the layer. */
         K current(OpStep s) {
-            if (kernel == null) {
-                throw new IllegalStateException(s.id() + ": backward before forward");
-            }
-            return kernel;
+            return s.fromForward(kernel);
         }
 
         /** The input shape of a batch of {@code batch} images of the current size. */

@@ -27,7 +27,8 @@ public final class MaxPoolKernel {
     private final String name;
     /** The protocol id its two-party calls are named under (the name, validated). */
     private final ProtocolId id;
-    private final int channels, height, width, kh, kw, sh, sw, outH, outW;
+    private final PoolWindow win;
+    private final int outH, outW;
     private final boolean reluAfter;
     private long[] argmaxBits;
     private long[] reluBits;
@@ -49,13 +50,7 @@ public final class MaxPoolKernel {
         }
         this.name = name;
         this.id = ProtocolId.parse(name);
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
+        this.win = new PoolWindow(channels, height, width, kh, kw, sh, sw);
         this.outH = (height - kh) / sh + 1;
         this.outW = (width - kw) / sw + 1;
         this.reluAfter = reluAfter;
@@ -75,22 +70,22 @@ public final class MaxPoolKernel {
     }
 
     public int outSize() {
-        return channels * outH * outW;
+        return win.channels() * outH * outW;
     }
 
     /** For each window (batch, channel, row, column order) and each of its k positions, the input index. */
     private int[] windowIndex(int batch) {
-        int k = kh * kw;
+        int k = win.taps();
         int[] index = new int[batch * outSize() * k];
         int o = 0;
         for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < channels; c++) {
-                int plane = (b * channels + c) * height * width;
+            for (int c = 0; c < win.channels(); c++) {
+                int plane = (b * win.channels() + c) * win.height() * win.width();
                 for (int oy = 0; oy < outH; oy++) {
                     for (int ox = 0; ox < outW; ox++) {
-                        for (int dy = 0; dy < kh; dy++) {
-                            int row = plane + (oy * sh + dy) * width + ox * sw;
-                            for (int dx = 0; dx < kw; dx++) {
+                        for (int dy = 0; dy < win.kh(); dy++) {
+                            int row = plane + (oy * win.sh() + dy) * win.width() + ox * win.sw();
+                            for (int dx = 0; dx < win.kw(); dx++) {
                                 index[o++] = row + dx;
                             }
                         }
@@ -106,17 +101,17 @@ public final class MaxPoolKernel {
      * {@code reluAfter}, [batch, C, H, W] at scale 2f -> relu(maxima) truncated to scale f.
      */
     public long[] forward(Backend be, long[] x, int batch) {
-        int inSize = channels * height * width;
+        int inSize = win.channels() * win.height() * win.width();
         if (x.length != (long) batch * inSize) {
             throw new IllegalArgumentException(name + ": input has " + x.length + " elements, expected " + batch + "x"
-                    + channels + "x" + height + "x" + width);
+                    + win.channels() + "x" + win.height() + "x" + win.width());
         }
         int[] index = windowIndex(batch);
         long[] gathered = new long[index.length];
         for (int i = 0; i < index.length; i++) {
             gathered[i] = x[index[i]];
         }
-        Backend.MaxOutput m = be.maxWithArgmax(gathered, kh * kw, id.child("max"));
+        Backend.MaxOutput m = be.maxWithArgmax(gathered, win.taps(), id.child("max"));
         this.argmaxBits = m.argmaxBits();
         this.batch = batch;
         if (!reluAfter) {
@@ -140,14 +135,14 @@ public final class MaxPoolKernel {
         if (reluAfter) {
             dOut = be.bitTimesShare(reluBits, dOut, id.child("drelu")); // on the pooled size: k times smaller
         }
-        int k = kh * kw;
+        int k = win.taps();
         long[] spread = new long[dOut.length * k];
         for (int i = 0; i < dOut.length; i++) {
             java.util.Arrays.fill(spread, i * k, i * k + k, dOut[i]);
         }
         long[] routed = be.bitTimesShare(argmaxBits, spread, id.child("route"));
         int[] index = windowIndex(batch);
-        long[] dIn = new long[batch * channels * height * width];
+        long[] dIn = new long[batch * win.channels() * win.height() * win.width()];
         for (int i = 0; i < index.length; i++) {
             dIn[index[i]] += routed[i]; // overlapping windows accumulate
         }

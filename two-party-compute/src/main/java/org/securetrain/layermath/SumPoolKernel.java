@@ -13,7 +13,8 @@ import org.securetrain.runtime.ProtocolId;
 public final class SumPoolKernel {
     private final String name;
     private final ProtocolId id;
-    private final int channels, height, width, kh, kw, sh, sw, top, bottom, left, right;
+    private final PoolWindow win;
+    private final int top, bottom, left, right;
     private final boolean average;
     private final boolean padInDivisor;
     private int batch;
@@ -31,13 +32,7 @@ public final class SumPoolKernel {
         }
         this.name = name;
         this.id = ProtocolId.parse(name);
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
+        this.win = new PoolWindow(channels, height, width, kh, kw, sh, sw);
         this.top = top;
         this.bottom = bottom;
         this.left = left;
@@ -51,8 +46,8 @@ public final class SumPoolKernel {
      * [kh*kw, planes*oh*ow].
      */
     private Im2col.Geometry geometry(int b) {
-        return new Im2col.Geometry(b * channels, 1, height + top + bottom, width + left + right, 1, kh, kw, sh, sw, 0,
-                0);
+        return new Im2col.Geometry(b * win.channels(), 1, win.height() + top + bottom, win.width() + left + right, 1,
+                win.kh(), win.kw(), win.sh(), win.sw(), 0, 0);
     }
 
     private boolean padded() {
@@ -70,9 +65,11 @@ public final class SumPoolKernel {
     /** [batch, C, H, W] (scale f) -&gt; [batch, C, outH, outW] (scale f). */
     public long[] forward(Backend be, long[] x, int batch) {
         Im2col.Geometry g = geometry(batch);
-        long[] xp = padded() ? Padding.pad(x, batch, channels, height, width, top, bottom, left, right, 0) : x;
+        long[] xp = padded()
+                ? Padding.pad(x, batch, win.channels(), win.height(), win.width(), top, bottom, left, right, 0)
+                : x;
         long[] cols = Im2col.im2col(xp, g);
-        int k = kh * kw;
+        int k = win.taps();
         int p = g.positions();
         long[] sums = new long[p];
         for (int r = 0; r < k; r++) {
@@ -95,13 +92,14 @@ public final class SumPoolKernel {
             throw new IllegalArgumentException(name + ": output gradient has " + dy.length + " elements, expected " + p);
         }
         long[] d = average ? divide(be, dy, g, id.child("davg")) : dy;
-        int k = kh * kw;
+        int k = win.taps();
         long[] cols = new long[k * p];
         for (int r = 0; r < k; r++) {
             System.arraycopy(d, 0, cols, r * p, p);
         }
         long[] dx = Im2col.col2im(cols, g);
-        return padded() ? Padding.crop(dx, batch, channels, height, width, top, bottom, left, right) : dx;
+        return padded() ? Padding.crop(dx, batch, win.channels(), win.height(), win.width(), top, bottom, left, right)
+                : dx;
     }
 
     /** v_q * (1 / count_q): round(2^f / count) per window, one batched faithful truncation by f. */
@@ -112,7 +110,9 @@ public final class SumPoolKernel {
         long[] perPosition = new long[oh * ow];
         for (int y = 0; y < oh; y++) {
             for (int x = 0; x < ow; x++) {
-                int count = padInDivisor ? kh * kw : taps(y * sh - top, kh, height) * taps(x * sw - left, kw, width);
+                int count = padInDivisor ? win.taps()
+                        : taps(y * win.sh() - top, win.kh(), win.height())
+                                * taps(x * win.sw() - left, win.kw(), win.width());
                 perPosition[y * ow + x] = Math.round(Math.scalb(1.0, f) / count);
             }
         }

@@ -42,9 +42,7 @@ public final class PackedReader {
 
     /** The next n bits into dst as a packed vector (bits past n in the last word are cleared). */
     public void bitVector(long[] dst, int n) {
-        if (n < 0 || dst.length < (n + 63) >>> 6) {
-            throw new IllegalArgumentException("bit vector of " + dst.length + " words cannot hold " + n + " bits");
-        }
+        PackedWriter.checkBitVector(dst, n);
         need(n);
         int full = n >>> 6;
         if ((bits & 63) == 0) {

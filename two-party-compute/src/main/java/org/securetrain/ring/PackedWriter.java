@@ -56,9 +56,7 @@ public final class PackedWriter {
 
     /** Bits [0, n) of the packed vector {@code src} (LSB-first; bits past n are ignored). */
     public PackedWriter bitVector(long[] src, int n) {
-        if (n < 0 || src.length < (n + 63) >>> 6) {
-            throw new IllegalArgumentException("bit vector of " + src.length + " words cannot hold " + n + " bits");
-        }
+        checkBitVector(src, n);
         ensure(n);
         int full = n >>> 6;
         if ((bits & 63) == 0) {
@@ -93,6 +91,13 @@ public final class PackedWriter {
     /** The message: ceil(bits / 64) words, unused high bits zero. */
     public long[] toArray() {
         return Arrays.copyOf(words, (int) ((bits + 63) >>> 6));
+    }
+
+    /** Refuses n bits that {@code words} (LSB-first packed) cannot hold. */
+    static void checkBitVector(long[] words, int n) {
+        if (n < 0 || words.length < (n + 63) >>> 6) {
+            throw new IllegalArgumentException("bit vector of " + words.length + " words cannot hold " + n + " bits");
+        }
     }
 
     static void checkWidth(int width) {

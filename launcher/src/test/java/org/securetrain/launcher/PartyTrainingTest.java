@@ -3,6 +3,8 @@ package org.securetrain.launcher;
 import org.securetrain.dl4j.LabelOwnerLeakage;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
@@ -25,14 +27,15 @@ class PartyTrainingTest {
     void slowModelOwnerFinishesAfterTheDataOwnerClosed() {
         var conf = Models.mlp(8, 0.01, 42);
         var train = FashionMnist.bundled(FashionMnist.Split.TRAIN, 32);
+        var dataOwnerClosed = new CountDownLatch(1);
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, 24, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS),
                 PartyTraining.sessionOptions(Role.DATA_OWNER, conf, 24, LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS))) {
             var r = TwoPartyRunner.run(
                     pair.party(0), s -> PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(24).batch(16).listener(new BaseTrainingListener() {
                         @Override
                         public void onEpochEnd(Model model) {
-                            try {
-                                Thread.sleep(1500); // the data owner reveals and closes meanwhile
+                            try { // the data owner reveals and closes meanwhile
+                                assertTrue(dataOwnerClosed.await(30, TimeUnit.SECONDS), "the data owner closed");
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
@@ -43,6 +46,7 @@ class PartyTrainingTest {
                             return PartyTraining.spec(conf).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS).fracBits(24).batch(16).train(train).run(s);
                         } finally {
                             s.close();
+                            dataOwnerClosed.countDown();
                         }
                     });
             assertNotNull(r.party0().revealedOrNull(), "the model owner gets the trained model");

@@ -39,6 +39,7 @@ public final class LayerCore {
     private transient SecureLayerContext ctx;
     private LayerShares shares; // null until initShares; stays null for a parameter-free layer
     private int lastBatch = -1;
+    private GraphPlacement placement; // null in a multi-layer network: the host's index decides
 
     public LayerCore(LayerHost host, SecureOp op) {
         this.host = host;
@@ -69,6 +70,24 @@ public final class LayerCore {
     /** The bound context, or null before attach (and after clone/restore). */
     public SecureLayerContext context() {
         return ctx;
+    }
+
+    /**
+     * In a {@code ComputationGraph}: where this layer sits, which a layer cannot tell from its own index (a vertex
+     * index). Set by the integration at attach and reattach, before the first forward.
+     */
+    public void placeInGraph(GraphPlacement p) {
+        this.placement = java.util.Objects.requireNonNull(p, "placement");
+    }
+
+    /** Whether the input is a network input (the data owner's features, shared as the context says). */
+    private boolean readsNetworkInput() {
+        return placement == null ? host.takesNetworkInput() : placement.readsNetworkInput();
+    }
+
+    /** Whether this layer's backward is the last of an iteration (the range guard's end-of-step check then). */
+    private boolean endsBackward() {
+        return placement == null ? host.takesNetworkInput() : placement.lastBackward();
     }
 
     private boolean hasParameters() {
@@ -196,7 +215,7 @@ public final class LayerCore {
     /** The context and backend for one op call, after checking the layer can compute. */
     public OpStep step(boolean training) {
         SecureLayerContext c = ctx;
-        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training, host.iteration(),
+        return new OpStep(ready(), ProtocolId.parse(name()), id(), readsNetworkInput(), training, host.iteration(),
                 host.epoch(), c::jointSeed);
     }
 
@@ -304,7 +323,7 @@ public final class LayerCore {
 
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */
     public SharedTensor inputShare(INDArray input) {
-        ShareKind kind = host.takesNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;
+        ShareKind kind = readsNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;
         return new SharedTensor(Shares.toLongs(input, id()), input.shape(), kind);
     }
 
@@ -331,7 +350,7 @@ public final class LayerCore {
             e.getValue().assign(0);
             g.setGradientFor(e.getKey(), e.getValue());
         }
-        if (host.takesNetworkInput()) {
+        if (endsBackward()) {
             // the last backward of the iteration: every value of the step has been checked
             ctx.verifyRange("iteration " + host.iteration() + ", epoch " + host.epoch() + " (" + id() + ")");
         }

@@ -33,7 +33,7 @@ import org.securetrain.layers.vertices.SecureMergeVertex;
  * the subtrahend) and {@code MergeVertex} ({@link SecureMergeVertex}: concatenation; backward: slices). Nothing is
  * communicated and nothing is revealed.
  */
-final class SecureGraphConfigurations {
+public final class SecureGraphConfigurations {
     /** DL4J's vertices whose own implementation casts shares to floating point, and their secure twins. */
     private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_SECURE = Map.of(
             ElementWiseVertex.class, SecureElementWiseVertex.class, MergeVertex.class, SecureMergeVertex.class);
@@ -199,7 +199,7 @@ final class SecureGraphConfigurations {
     }
 
     /** See {@link SecureTrain#configHash(ComputationGraphConfiguration, int)}. */
-    static byte[] hash(ComputationGraphConfiguration conf, int fracBits) {
+    public static byte[] hash(ComputationGraphConfiguration conf, int fracBits) {
         return SecureConfigurations.hashOfJson(hashedJson(conf), fracBits);
     }
 

@@ -238,4 +238,16 @@ public final class SecureTrain {
     public static ComputationGraph revealTo(ComputationGraph net, SecurePartyContext ctx, Role receiver) {
         return SecureNetworks.revealTo(net, ctx, receiver);
     }
+
+    /** {@link #checkpoint(MultiLayerNetwork, SecurePartyContext, DataSetIterator, Path)} of a graph. */
+    public static Path checkpoint(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator,
+            Path dir) {
+        return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */
+    public static ResumedTraining resume(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            DataSetIterator dataOwnersIteratorOrNull) {
+        return Checkpoints.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
+    }
 }

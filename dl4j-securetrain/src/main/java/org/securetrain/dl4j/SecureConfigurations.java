@@ -153,12 +153,18 @@ public final class SecureConfigurations {
                     + " is not supported (STOCHASTIC_GRADIENT_DESCENT only)");
         }
         Layer secure = secureLayer(nnc.getLayer(), last, why);
-        if (pre != null && !SHARE_SAFE_PREPROCESSORS.contains(pre.getClass())) {
-            why.add("input preprocessor " + pre.getClass().getSimpleName() + " is not supported on shares (only "
-                    + "the reshaping ones: " + SHARE_SAFE_PREPROCESSORS.stream().map(Class::getSimpleName).sorted()
-                    .collect(Collectors.joining(", ")) + ")");
+        if (pre != null) {
+            addIfNotNull(why, whyUnsupported(pre));
         }
         return secure;
+    }
+
+    /** Null for a preprocessor that only reshapes or permutes (exact on shares), else why it is refused. */
+    static String whyUnsupported(InputPreProcessor pre) {
+        return SHARE_SAFE_PREPROCESSORS.contains(pre.getClass()) ? null : "input preprocessor "
+                + pre.getClass().getSimpleName() + " is not supported on shares (only the reshaping ones: "
+                + SHARE_SAFE_PREPROCESSORS.stream().map(Class::getSimpleName).sorted().collect(Collectors.joining(", "))
+                + ")";
     }
 
     /** What the hash leaves out of a layer's configuration: the seed, the counters, DL4J's parameter-name list. */

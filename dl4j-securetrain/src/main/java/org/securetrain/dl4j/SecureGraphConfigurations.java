@@ -14,12 +14,19 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.StackVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.graph.UnstackVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.layers.vertices.SecureElementWiseVertex;
 import org.securetrain.layers.vertices.SecureMergeVertex;
+import org.securetrain.layers.vertices.SecureStackVertex;
+import org.securetrain.layers.vertices.SecureSubsetVertex;
+import org.securetrain.layers.vertices.SecureUnstackVertex;
 
 /**
  * The {@link ComputationGraphConfiguration} counterpart of {@link SecureConfigurations}: rewrites every
@@ -30,15 +37,18 @@ import org.securetrain.layers.vertices.SecureMergeVertex;
  * <p>Vertices that are local linear maps of the shares become their secure twins (same fields and JSON, other class;
  * DL4J's own implementations cast to the network's floating-point type): {@code ElementWiseVertex} Add and Subtract
  * ({@link SecureElementWiseVertex}: sum or difference mod 2^64; backward: the same epsilon to each input, negated for
- * the subtrahend) and {@code MergeVertex} ({@link SecureMergeVertex}: concatenation; backward: slices). Nothing is
- * communicated and nothing is revealed.
+ * the subtrahend), {@code MergeVertex} ({@link SecureMergeVertex}: concatenation; backward: slices), {@code SubsetVertex},
+ * {@code StackVertex}, {@code UnstackVertex} (copies of contiguous blocks). A {@code PreprocessorVertex} with a
+ * reshaping preprocessor stays DL4J's own (it does not cast). Nothing is communicated and nothing is revealed.
  */
 public final class SecureGraphConfigurations {
     /** DL4J's vertices whose own implementation casts shares to floating point, and their secure twins. */
     private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_SECURE = Map.of(
-            ElementWiseVertex.class, SecureElementWiseVertex.class, MergeVertex.class, SecureMergeVertex.class);
-    private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_PLAIN = Map.of(
-            SecureElementWiseVertex.class, ElementWiseVertex.class, SecureMergeVertex.class, MergeVertex.class);
+            ElementWiseVertex.class, SecureElementWiseVertex.class, MergeVertex.class, SecureMergeVertex.class,
+            SubsetVertex.class, SecureSubsetVertex.class, StackVertex.class, SecureStackVertex.class,
+            UnstackVertex.class, SecureUnstackVertex.class);
+    private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_PLAIN = TO_SECURE.entrySet()
+            .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private SecureGraphConfigurations() {
     }
 
@@ -112,6 +122,14 @@ public final class SecureGraphConfigurations {
         if (v instanceof MergeVertex m) {
             return SecureMergeVertex.whyUnsupported(m);
         }
+        if (v instanceof SubsetVertex || v instanceof StackVertex || v instanceof UnstackVertex) {
+            return null;
+        }
+        if (v instanceof PreprocessorVertex p) {
+            // DL4J's own implementation runs the preprocessor on the LONG share without a cast
+            return p.getPreProcessor() == null ? "PreprocessorVertex without a preprocessor"
+                    : SecureConfigurations.whyUnsupported(p.getPreProcessor());
+        }
         if (v instanceof ScaleVertex) {
             return "ScaleVertex multiplies by a public real constant, which on fixed-point shares needs a truncation "
                     + "(not implemented yet)";
@@ -124,7 +142,8 @@ public final class SecureGraphConfigurations {
             return "L2NormalizeVertex needs a secure square root and reciprocal (not implemented)";
         }
         return "vertex type " + v.getClass().getSimpleName() + " is not supported on shares (supported: LayerVertex "
-                + "with the secure layers, ElementWiseVertex Add/Subtract, MergeVertex)";
+                + "with the secure layers, ElementWiseVertex Add/Subtract, MergeVertex, SubsetVertex, StackVertex, "
+                + "UnstackVertex, PreprocessorVertex with a reshaping preprocessor)";
     }
 
     /** The vertex names in an order where every vertex comes after its inputs (network inputs first). */

@@ -269,7 +269,7 @@ public final class SecureNetworks {
                         + v.getLayer().getClass().getSimpleName() + ") is not a secure layer: build the network with "
                         + "SecureTrain.attach");
             }
-            s.core().placeInGraph(new GraphPlacement(readsNetworkInput(vertices, v), out.isEmpty()));
+            s.core().placeInGraph(new GraphPlacement(readsNetworkInput(vertices, v), out.isEmpty(), net::batchSize));
             out.add(s);
         }
         return out;

@@ -8,6 +8,11 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.StackVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.graph.UnstackVertex;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -104,6 +109,35 @@ class GraphReferenceTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "merge")
                 .setOutputs("out").build();
+    }
+
+    /**
+     * conv(ReLU) -> PreprocessorVertex(CNN to FF) -> dense(ReLU) -> two SubsetVertex halves -> StackVertex -> dense(ReLU)
+     * on the stacked batch -> UnstackVertex parts -> MergeVertex -> softmax.
+     */
+    static ComputationGraphConfiguration slicesAndStacks(long seed) {
+        return base(seed).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutionalFlat(8, 8, 1))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.RELU).build(), "in")
+                .addVertex("flat", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(8, 8, 2)), "c1")
+                .addLayer("d1", new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build(), "flat")
+                .addVertex("lo", new SubsetVertex(0, 5), "d1")
+                .addVertex("hi", new SubsetVertex(6, 11), "d1")
+                .addVertex("stack", new StackVertex(), "lo", "hi")
+                .addLayer("d2", new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(), "stack")
+                .addVertex("u0", new UnstackVertex(0, 2), "d2")
+                .addVertex("u1", new UnstackVertex(1, 2), "d2")
+                .addVertex("merge", new MergeVertex(), "u0", "u1")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "merge")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void subsetStackUnstackAndPreprocessorVerticesMatchPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(160, 64, 3, 5, 3.0);
+        Run r = train(slicesAndStacks(3), data, 20, 4);
+        check("subset/stack/unstack/preprocessor", r, data, 32);
     }
 
     @Test

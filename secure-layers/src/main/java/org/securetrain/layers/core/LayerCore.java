@@ -339,7 +339,9 @@ public final class LayerCore {
             pendingRegularization = shares.regularized()
                     ? revealRegularization(s.be(), shares.regularizationShare(s.be(), host.iteration(), host.epoch(),
                             true)) : null;
-            shares.update(s.be(), host.miniBatch() ? batch : 1, host.iteration(), host.epoch());
+            // DL4J's updater divides by the network's minibatch (in a graph not always this layer's rows)
+            int divisor = placement == null ? batch : placement.networkBatch().getAsInt();
+            shares.update(s.be(), host.miniBatch() ? divisor : 1, host.iteration(), host.epoch());
             if (ctx.debugRevealWeights()) {
                 shares.writeMonitor(host.parameterViews(), s.be());
             }

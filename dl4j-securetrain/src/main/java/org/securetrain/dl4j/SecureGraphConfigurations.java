@@ -24,6 +24,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.layers.vertices.SecureElementWiseVertex;
 import org.securetrain.layers.vertices.SecureMergeVertex;
+import org.securetrain.layers.vertices.SecureScaleVertex;
+import org.securetrain.layers.vertices.SecureShiftVertex;
 import org.securetrain.layers.vertices.SecureStackVertex;
 import org.securetrain.layers.vertices.SecureSubsetVertex;
 import org.securetrain.layers.vertices.SecureUnstackVertex;
@@ -38,7 +40,9 @@ import org.securetrain.layers.vertices.SecureUnstackVertex;
  * DL4J's own implementations cast to the network's floating-point type): {@code ElementWiseVertex} Add and Subtract
  * ({@link SecureElementWiseVertex}: sum or difference mod 2^64; backward: the same epsilon to each input, negated for
  * the subtrahend), {@code MergeVertex} ({@link SecureMergeVertex}: concatenation; backward: slices), {@code SubsetVertex},
- * {@code StackVertex}, {@code UnstackVertex} (copies of contiguous blocks). A {@code PreprocessorVertex} with a
+ * {@code StackVertex}, {@code UnstackVertex} (copies of contiguous blocks); {@code ElementWiseVertex} Average,
+ * {@code ScaleVertex}, {@code ShiftVertex} ({@link org.securetrain.layers.vertices.AffineVertexImpl}: a public
+ * factor with an exact truncation, a public shift added by one party). A {@code PreprocessorVertex} with a
  * reshaping preprocessor stays DL4J's own (it does not cast). Nothing is communicated and nothing is revealed.
  */
 public final class SecureGraphConfigurations {
@@ -46,7 +50,8 @@ public final class SecureGraphConfigurations {
     private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_SECURE = Map.of(
             ElementWiseVertex.class, SecureElementWiseVertex.class, MergeVertex.class, SecureMergeVertex.class,
             SubsetVertex.class, SecureSubsetVertex.class, StackVertex.class, SecureStackVertex.class,
-            UnstackVertex.class, SecureUnstackVertex.class);
+            UnstackVertex.class, SecureUnstackVertex.class, ScaleVertex.class, SecureScaleVertex.class,
+            ShiftVertex.class, SecureShiftVertex.class);
     private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_PLAIN = TO_SECURE.entrySet()
             .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private SecureGraphConfigurations() {
@@ -73,7 +78,8 @@ public final class SecureGraphConfigurations {
         int index = c.getNetworkInputs().size(); // DL4J numbers the inputs first, then the vertices in map order
         for (Map.Entry<String, GraphVertex> e : c.getVertices().entrySet()) {
             String name = e.getKey();
-            GraphVertex v = e.getValue();
+            // DL4J's clone of some vertices drops fields (MergeVertex its axis): check and convert the user's own
+            GraphVertex v = e.getValue() instanceof LayerVertex ? e.getValue() : conf.getVertices().get(name);
             List<String> why = new ArrayList<>();
             String type = v.getClass().getSimpleName();
             boolean output = c.getNetworkOutputs().contains(name);
@@ -88,8 +94,7 @@ public final class SecureGraphConfigurations {
                 if (refused != null) {
                     why.add(refused);
                 } else if (TO_SECURE.containsKey(v.getClass())) {
-                    c.getVertices().put(name, SecureConfigurations.retype(v, TO_SECURE.get(v.getClass()),
-                            GraphVertex.class));
+                    e.setValue(SecureConfigurations.retype(v, TO_SECURE.get(v.getClass()), GraphVertex.class));
                 }
                 if (output) {
                     why.add("a graph output must be an output layer (OutputLayer or LossLayer)");
@@ -110,10 +115,7 @@ public final class SecureGraphConfigurations {
     static String whyUnsupported(GraphVertex v) {
         if (v instanceof ElementWiseVertex ew) {
             return switch (ew.getOp()) {
-                case Add, Subtract -> null;
-                case Average -> "ElementWiseVertex Average divides each share by the number of inputs, which is not "
-                        + "a share of the average (needs an exact truncation: not implemented yet; Add then a layer "
-                        + "works)";
+                case Add, Subtract, Average -> null;
                 case Product -> "ElementWiseVertex Product multiplies two secret values (needs a secure product: not "
                         + "implemented yet)";
                 case Max -> "ElementWiseVertex Max compares secret values (needs comparisons: not implemented yet)";
@@ -130,20 +132,16 @@ public final class SecureGraphConfigurations {
             return p.getPreProcessor() == null ? "PreprocessorVertex without a preprocessor"
                     : SecureConfigurations.whyUnsupported(p.getPreProcessor());
         }
-        if (v instanceof ScaleVertex) {
-            return "ScaleVertex multiplies by a public real constant, which on fixed-point shares needs a truncation "
-                    + "(not implemented yet)";
-        }
-        if (v instanceof ShiftVertex) {
-            return "ShiftVertex adds a public constant, which only one party may add (DL4J would add it to both shares; "
-                    + "not implemented yet)";
+        if (v instanceof ScaleVertex || v instanceof ShiftVertex) {
+            return null;
         }
         if (v instanceof L2NormalizeVertex) {
             return "L2NormalizeVertex needs a secure square root and reciprocal (not implemented)";
         }
         return "vertex type " + v.getClass().getSimpleName() + " is not supported on shares (supported: LayerVertex "
-                + "with the secure layers, ElementWiseVertex Add/Subtract, MergeVertex, SubsetVertex, StackVertex, "
-                + "UnstackVertex, PreprocessorVertex with a reshaping preprocessor)";
+                + "with the secure layers, ElementWiseVertex Add/Subtract/Average, MergeVertex, SubsetVertex, "
+                + "StackVertex, UnstackVertex, ScaleVertex, ShiftVertex, PreprocessorVertex with a reshaping "
+                + "preprocessor)";
     }
 
     /** The vertex names in an order where every vertex comes after its inputs (network inputs first). */

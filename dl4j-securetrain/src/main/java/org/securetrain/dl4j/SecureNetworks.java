@@ -19,6 +19,7 @@ import org.securetrain.dl4j.checkpoint.SecureNetworkState;
 import org.securetrain.layers.ReluMaxPoolFusion;
 import org.securetrain.layers.SecureLayer;
 import org.securetrain.layers.core.GraphPlacement;
+import org.securetrain.layers.vertices.ShareVertexImpl;
 import org.securetrain.runtime.Role;
 
 /**
@@ -60,6 +61,7 @@ public final class SecureNetworks {
         }
         ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
         initShares(secureLayers(net), ctx);
+        bindVertices(net, ctx);
         return net;
     }
 
@@ -97,6 +99,7 @@ public final class SecureNetworks {
     public static void reattach(ComputationGraph net, SecurePartyContext ctx) {
         checkSessionHash(net.getConfiguration(), ctx);
         bindKeepingShares(secureLayers(net), ctx);
+        bindVertices(net, ctx);
         ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
     }
 
@@ -127,6 +130,7 @@ public final class SecureNetworks {
         ComputationGraphConfiguration conf = net.getConfiguration();
         checkSessionHash(conf, ctx);
         importState(secureLayers(net), ctx, state, SecureGraphConfigurations.hash(conf, state.fracBits()));
+        bindVertices(net, ctx);
         ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
     }
 
@@ -273,6 +277,15 @@ public final class SecureNetworks {
             out.add(s);
         }
         return out;
+    }
+
+    /** Binds the context to the secure vertices (those with a truncation need the backend). */
+    private static void bindVertices(ComputationGraph net, SecurePartyContext ctx) {
+        for (GraphVertex v : net.getVertices()) {
+            if (v instanceof ShareVertexImpl s) {
+                s.bind(ctx);
+            }
+        }
     }
 
     private static boolean readsNetworkInput(GraphVertex[] vertices, GraphVertex v) {

@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
@@ -138,6 +140,28 @@ class GraphReferenceTest {
         ToyBlobs data = new ToyBlobs(160, 64, 3, 5, 3.0);
         Run r = train(slicesAndStacks(3), data, 20, 4);
         check("subset/stack/unstack/preprocessor", r, data, 32);
+    }
+
+    /** A residual Add, then the Average of two branches, ScaleVertex(0.75) and ShiftVertex(0.1): the truncating vertices. */
+    static ComputationGraphConfiguration averagedScaledShifted(long seed) {
+        return base(seed).graphBuilder().addInputs("in")
+                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
+                .addLayer("d2", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.IDENTITY).build(), "d1")
+                .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
+                .addLayer("d3", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.RELU).build(), "res")
+                .addVertex("avg", new ElementWiseVertex(ElementWiseVertex.Op.Average), "d3", "d1", "res")
+                .addVertex("scale", new ScaleVertex(0.75), "avg")
+                .addVertex("shift", new ShiftVertex(0.1), "scale")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "shift")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void averageScaleAndShiftVerticesMatchPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(240, 16, 3, 13, 4.0);
+        Run r = train(averagedScaledShifted(8), data, 24, 5);
+        check("average/scale/shift", r, data, 50);
     }
 
     @Test

@@ -6,8 +6,9 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.ScaleVertex;
-import org.deeplearning4j.nn.conf.graph.ShiftVertex;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -53,9 +54,9 @@ class GraphTwoPartyTest {
     }
 
     @Test
-    void twoPartyResidualBlockMatchesPlaintextDl4j() {
+    void twoPartyResidualAverageScaleShiftMatchPlaintextDl4j() {
         ToyBlobs data = new ToyBlobs(32, 16, 3, 7, 4.0);
-        ComputationGraphConfiguration conf = GraphReferenceTest.denseResidual(42);
+        ComputationGraphConfiguration conf = GraphReferenceTest.averagedScaledShifted(42);
         ComputationGraph plain = new ComputationGraph(conf.clone());
         plain.init();
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
@@ -74,7 +75,7 @@ class GraphTwoPartyTest {
             double w = plain.params().sub(revealed.params()).amaxNumber().doubleValue();
             INDArray x = data.features(0, 32).castTo(DataType.DOUBLE);
             double out = plain.outputSingle(x).sub(revealed.outputSingle(x)).amaxNumber().doubleValue();
-            System.out.printf("two-party graph residual block: %d iterations, max relative loss difference %.3e, max "
+            System.out.printf("two-party graph (residual, average, scale, shift): %d iterations, max relative loss difference %.3e, max "
                     + "weight difference %.2e, max output difference %.2e%n", plainScores.scores.size(), rel, w, out);
             assertEquals(4, r.party1().scores().size());
             assertTrue(rel < 1e-4, "data owner's loss vs plaintext DL4J: " + rel);
@@ -91,25 +92,25 @@ class GraphTwoPartyTest {
                 .addInputs("in")
                 .addLayer("d1", new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build(), "in")
                 .addLayer("bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "d1")
-                .addVertex("scale", new ScaleVertex(0.5), "bn")
-                .addVertex("shift", new ShiftVertex(1.0), "scale")
-                .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "shift", "d1")
+                .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "bn", "d1")
                 .addVertex("max", new ElementWiseVertex(ElementWiseVertex.Op.Max), "prod", "d1")
-                .addVertex("avg", new ElementWiseVertex(ElementWiseVertex.Op.Average), "max", "d1")
+                .addVertex("norm", new L2NormalizeVertex(), "max")
+                .addVertex("merge", new MergeVertex(), "norm", "d1")
+                .addVertex("half", new SubsetVertex(0, 3), "merge")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "avg")
+                        .activation(Activation.SOFTMAX).build(), "half")
                 .setOutputs("out").build();
+        ((MergeVertex) conf.getVertices().get("merge")).setMergeAxis(2);
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
                 () -> SecureTrain.secureConfiguration(conf));
         String m = e.getMessage();
         System.out.println(m);
-        assertEquals(6, e.problems().size(), m);
+        assertEquals(5, e.problems().size(), m);
         assertTrue(m.contains("vertex 'bn' (BatchNormalization): BatchNormalization is not supported"), m);
-        assertTrue(m.contains("vertex 'scale' (ScaleVertex): ScaleVertex multiplies by a public real constant"), m);
-        assertTrue(m.contains("vertex 'shift' (ShiftVertex): ShiftVertex adds a public constant"), m);
         assertTrue(m.contains("vertex 'prod' (ElementWiseVertex): ElementWiseVertex Product"), m);
         assertTrue(m.contains("vertex 'max' (ElementWiseVertex): ElementWiseVertex Max"), m);
-        assertTrue(m.contains("vertex 'avg' (ElementWiseVertex): ElementWiseVertex Average"), m);
+        assertTrue(m.contains("vertex 'norm' (L2NormalizeVertex): L2NormalizeVertex needs a secure square root"), m);
+        assertTrue(m.contains("vertex 'merge' (MergeVertex): MergeVertex along dimension 2 is not supported"), m);
         // the same refusal at attach, before any network is built
         SecurePartyContext ctx = SecurePartyContext.builder().fracBits(F).insecurePlaintextReferenceForTests().build();
         assertThrows(UnsupportedConfigurationException.class, () -> SecureTrain.attach(conf, ctx));

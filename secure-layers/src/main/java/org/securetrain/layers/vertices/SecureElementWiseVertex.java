@@ -10,7 +10,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The secure twin of DL4J's {@link ElementWiseVertex} (same fields and JSON, other class): Add and Subtract on shares
- * ({@link AddSubtractVertexImpl}). The other operations are refused when the configuration is converted.
+ * ({@link AddSubtractVertexImpl}) and Average ({@link AffineVertexImpl}). The other operations are refused when the
+ * configuration is converted.
  */
 public class SecureElementWiseVertex extends ElementWiseVertex {
 
@@ -27,10 +28,11 @@ public class SecureElementWiseVertex extends ElementWiseVertex {
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
             boolean initializeParams, DataType networkDatatype) {
-        if (op != Op.Add && op != Op.Subtract) {
-            throw new IllegalStateException("vertex '" + name + "': ElementWiseVertex " + op + " is not supported on "
-                    + "shares (Add and Subtract are)");
-        }
-        return new AddSubtractVertexImpl(graph, name, idx, networkDatatype, op == Op.Subtract);
+        return switch (op) {
+            case Add, Subtract -> new AddSubtractVertexImpl(graph, name, idx, networkDatatype, op == Op.Subtract);
+            case Average -> AffineVertexImpl.average(graph, name, idx, networkDatatype);
+            default -> throw new IllegalStateException("vertex '" + name + "': ElementWiseVertex " + op + " is not "
+                    + "supported on shares (Add, Subtract and Average are)");
+        };
     }
 }

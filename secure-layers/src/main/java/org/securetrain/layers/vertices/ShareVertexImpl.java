@@ -11,7 +11,10 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import java.util.function.Supplier;
+import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.layers.core.Shares;
+import org.securetrain.runtime.ProtocolId;
 
 /**
  * DL4J's implementation of a parameter-free graph vertex that is a local linear map of each party's share (sum,
@@ -22,6 +25,26 @@ import org.securetrain.layers.core.Shares;
  */
 public abstract class ShareVertexImpl extends BaseGraphVertex {
     private long[][] inputShapes;
+    private transient SecureLayerContext ctx; // bound at attach; only vertices that communicate use it
+
+    /** Binds the party's context (at attach and reattach, like the layers'). */
+    public void bind(SecureLayerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The bound context, or an error naming the vertex. */
+    protected SecureLayerContext context() {
+        if (ctx == null) {
+            throw new IllegalStateException(id() + ": no SecurePartyContext attached (build the network with "
+                    + "SecureTrain.attach; after clone() or restore use SecureTrain.reattach)");
+        }
+        return ctx;
+    }
+
+    /** This vertex's protocol id for one of its calls: "vertex<index>.<suffix>". */
+    protected ProtocolId purpose(String suffix) {
+        return ProtocolId.parse("vertex" + vertexIndex).child(suffix);
+    }
 
     protected ShareVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);
@@ -43,15 +66,17 @@ public abstract class ShareVertexImpl extends BaseGraphVertex {
         if (!canDoForward()) {
             throw new IllegalStateException(id() + ": cannot do forward pass: inputs not set");
         }
-        long[][] in = new long[inputs.length][];
-        inputShapes = new long[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
-            in[i] = Shares.toLongs(inputs[i], id() + " input " + i);
-            inputShapes[i] = inputs[i].shape();
-        }
-        long[][] outShape = new long[1][];
-        long[] out = forward(in, inputShapes, outShape);
-        return workspaceMgr.dup(ArrayType.ACTIVATIONS, Shares.toIndArray(out, outShape[0]));
+        return guarded("forward", () -> {
+            long[][] in = new long[inputs.length][];
+            inputShapes = new long[inputs.length][];
+            for (int i = 0; i < inputs.length; i++) {
+                in[i] = Shares.toLongs(inputs[i], id() + " input " + i);
+                inputShapes[i] = inputs[i].shape();
+            }
+            long[][] outShape = new long[1][];
+            long[] out = forward(in, inputShapes, outShape);
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, Shares.toIndArray(out, outShape[0]));
+        });
     }
 
     @Override
@@ -59,12 +84,26 @@ public abstract class ShareVertexImpl extends BaseGraphVertex {
         if (!canDoBackward()) {
             throw new IllegalStateException(id() + ": cannot do backward pass: errors not set");
         }
-        long[][] d = backward(Shares.toLongs(epsilon, id() + " epsilon"), epsilon.shape(), inputShapes);
-        INDArray[] out = new INDArray[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, Shares.toIndArray(d[i], inputShapes[i]));
+        return guarded("backward", () -> {
+            long[][] d = backward(Shares.toLongs(epsilon, id() + " epsilon"), epsilon.shape(), inputShapes);
+            INDArray[] out = new INDArray[d.length];
+            for (int i = 0; i < d.length; i++) {
+                out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, Shares.toIndArray(d[i], inputShapes[i]));
+            }
+            return new Pair<Gradient, INDArray[]>(null, out);
+        });
+    }
+
+    /** Runs a step; on failure tells the context (which ends the session, so the peer fails at once) and rethrows. */
+    private <T> T guarded(String what, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            if (ctx != null) {
+                ctx.failed(id() + " " + what, e);
+            }
+            throw e;
         }
-        return new Pair<>(null, out);
     }
 
     /** All inputs of the same shape (no broadcasting on shares), else an error naming the vertex. */

@@ -113,10 +113,7 @@ public final class SecureConfigurations {
     static MultiLayerConfiguration toSecure(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = conf.clone();
         List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
-        if (c.getBackpropType() != BackpropType.Standard) {
-            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + c.getBackpropType()
-                    + " is not supported (Standard only)"));
-        }
+        checkBackpropType(c.getBackpropType(), problems);
         List<NeuralNetConfiguration> confs = c.getConfs();
         if (confs.isEmpty()) {
             throw new UnsupportedConfigurationException(-1, null, "the configuration has no layers");
@@ -137,6 +134,14 @@ public final class SecureConfigurations {
             throw new UnsupportedConfigurationException(problems);
         }
         return c;
+    }
+
+    /** Standard backpropagation only (no truncated BPTT). */
+    static void checkBackpropType(BackpropType t, List<UnsupportedConfigurationException.Problem> problems) {
+        if (t != BackpropType.Standard) {
+            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + t
+                    + " is not supported (Standard only)"));
+        }
     }
 
     /**

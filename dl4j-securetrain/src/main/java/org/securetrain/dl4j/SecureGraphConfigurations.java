@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -15,6 +14,7 @@ import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
@@ -24,6 +24,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.layers.vertices.SecureElementWiseVertex;
 import org.securetrain.layers.vertices.SecureMergeVertex;
+import org.securetrain.layers.vertices.SecureReshapeVertex;
 import org.securetrain.layers.vertices.SecureScaleVertex;
 import org.securetrain.layers.vertices.SecureShiftVertex;
 import org.securetrain.layers.vertices.SecureStackVertex;
@@ -40,7 +41,7 @@ import org.securetrain.layers.vertices.SecureUnstackVertex;
  * DL4J's own implementations cast to the network's floating-point type): {@code ElementWiseVertex} Add and Subtract
  * ({@link SecureElementWiseVertex}: sum or difference mod 2^64; backward: the same epsilon to each input, negated for
  * the subtrahend), {@code MergeVertex} ({@link SecureMergeVertex}: concatenation; backward: slices), {@code SubsetVertex},
- * {@code StackVertex}, {@code UnstackVertex} (copies of contiguous blocks); {@code ElementWiseVertex} Average,
+ * {@code StackVertex}, {@code UnstackVertex}, {@code ReshapeVertex} (copies of contiguous blocks); {@code ElementWiseVertex} Average,
  * {@code ScaleVertex}, {@code ShiftVertex} ({@link org.securetrain.layers.vertices.AffineVertexImpl}: a public
  * factor with an exact truncation, a public shift added by one party). A {@code PreprocessorVertex} with a
  * reshaping preprocessor stays DL4J's own (it does not cast). Nothing is communicated and nothing is revealed.
@@ -51,7 +52,7 @@ public final class SecureGraphConfigurations {
             ElementWiseVertex.class, SecureElementWiseVertex.class, MergeVertex.class, SecureMergeVertex.class,
             SubsetVertex.class, SecureSubsetVertex.class, StackVertex.class, SecureStackVertex.class,
             UnstackVertex.class, SecureUnstackVertex.class, ScaleVertex.class, SecureScaleVertex.class,
-            ShiftVertex.class, SecureShiftVertex.class);
+            ShiftVertex.class, SecureShiftVertex.class, ReshapeVertex.class, SecureReshapeVertex.class);
     private static final Map<Class<? extends GraphVertex>, Class<? extends GraphVertex>> TO_PLAIN = TO_SECURE.entrySet()
             .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     private SecureGraphConfigurations() {
@@ -61,10 +62,7 @@ public final class SecureGraphConfigurations {
     static ComputationGraphConfiguration toSecure(ComputationGraphConfiguration conf) {
         ComputationGraphConfiguration c = conf.clone();
         List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
-        if (c.getBackpropType() != BackpropType.Standard) {
-            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + c.getBackpropType()
-                    + " is not supported (Standard only)"));
-        }
+        SecureConfigurations.checkBackpropType(c.getBackpropType(), problems);
         if (c.getNetworkInputs().size() != 1) {
             problems.add(new UnsupportedConfigurationException.Problem(-1, null, "the graph has "
                     + c.getNetworkInputs().size() + " inputs: graphs with one input are supported (several inputs, "
@@ -135,13 +133,16 @@ public final class SecureGraphConfigurations {
         if (v instanceof ScaleVertex || v instanceof ShiftVertex) {
             return null;
         }
+        if (v instanceof ReshapeVertex r) {
+            return SecureReshapeVertex.whyUnsupported(r);
+        }
         if (v instanceof L2NormalizeVertex) {
             return "L2NormalizeVertex needs a secure square root and reciprocal (not implemented)";
         }
         return "vertex type " + v.getClass().getSimpleName() + " is not supported on shares (supported: LayerVertex "
                 + "with the secure layers, ElementWiseVertex Add/Subtract/Average, MergeVertex, SubsetVertex, "
-                + "StackVertex, UnstackVertex, ScaleVertex, ShiftVertex, PreprocessorVertex with a reshaping "
-                + "preprocessor)";
+                + "StackVertex, UnstackVertex, ScaleVertex, ShiftVertex, ReshapeVertex, PreprocessorVertex with a "
+                + "reshaping preprocessor)";
     }
 
     /** The vertex names in an order where every vertex comes after its inputs (network inputs first). */

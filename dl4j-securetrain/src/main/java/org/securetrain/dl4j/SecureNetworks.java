@@ -173,43 +173,42 @@ public final class SecureNetworks {
 
     /** See {@link SecureTrain#revealTo(MultiLayerNetwork, SecurePartyContext, Role)}. */
     public static MultiLayerNetwork revealTo(MultiLayerNetwork net, SecurePartyContext ctx, Role receiver) {
-        List<SecureLayer> layers = secureLayers(net);
-        List<Map<String, double[]>> revealed = reveal(layers, ctx, receiver);
-        if (revealed == null) {
-            return null;
-        }
-        MultiLayerNetwork plain = new MultiLayerNetwork(SecureConfigurations.toPlain(net.getLayerWiseConfigurations()));
-        plain.init();
-        for (int i = 0; i < revealed.size(); i++) {
-            assign(plain.getLayer(i), revealed.get(i));
-        }
-        return plain;
+        return revealTo(secureLayers(net), ctx, receiver, () -> {
+            MultiLayerNetwork plain = new MultiLayerNetwork(
+                    SecureConfigurations.toPlain(net.getLayerWiseConfigurations()));
+            plain.init();
+            return plain;
+        }, (plain, secureLayer) -> plain.getLayer(secureLayer.getIndex()));
     }
 
     /** See {@link SecureTrain#revealTo(ComputationGraph, SecurePartyContext, Role)}. */
     public static ComputationGraph revealTo(ComputationGraph net, SecurePartyContext ctx, Role receiver) {
-        List<SecureLayer> layers = secureLayers(net);
-        List<Map<String, double[]>> revealed = reveal(layers, ctx, receiver);
-        if (revealed == null) {
-            return null;
-        }
-        ComputationGraph plain = new ComputationGraph(SecureGraphConfigurations.toPlain(net.getConfiguration()));
-        plain.init();
-        for (int i = 0; i < revealed.size(); i++) {
-            assign(plain.getLayer(((Layer) layers.get(i)).conf().getLayer().getLayerName()), revealed.get(i));
-        }
-        return plain;
+        return revealTo(secureLayers(net), ctx, receiver, () -> {
+            ComputationGraph plain = new ComputationGraph(SecureGraphConfigurations.toPlain(net.getConfiguration()));
+            plain.init();
+            return plain;
+        }, (plain, secureLayer) -> plain.getLayer(secureLayer.conf().getLayer().getLayerName()));
     }
 
-    /** Every layer's parameters revealed to {@code receiver} (both parties call it): null at the other party. */
-    private static List<Map<String, double[]>> reveal(List<SecureLayer> layers, SecurePartyContext ctx,
-            Role receiver) {
+    /**
+     * Every layer's parameters revealed to {@code receiver} (both parties call it) and written into the plain twin
+     * there ({@code plainTwin}; {@code plainLayerOf} finds a secure layer's plain counterpart); null at the other party.
+     */
+    private static <N> N revealTo(List<SecureLayer> layers, SecurePartyContext ctx, Role receiver,
+            java.util.function.Supplier<N> plainTwin, java.util.function.BiFunction<N, Layer, Layer> plainLayerOf) {
         List<Map<String, double[]>> revealed = new ArrayList<>();
         for (SecureLayer l : layers) {
             l.bind(ctx);
             revealed.add(l.revealParams(receiver.id()));
         }
-        return ctx.actsFor(receiver) ? revealed : null;
+        if (!ctx.actsFor(receiver)) {
+            return null;
+        }
+        N plain = plainTwin.get();
+        for (int i = 0; i < revealed.size(); i++) {
+            assign(plainLayerOf.apply(plain, (Layer) layers.get(i)), revealed.get(i));
+        }
+        return plain;
     }
 
     private static void assign(Layer plainLayer, Map<String, double[]> values) {

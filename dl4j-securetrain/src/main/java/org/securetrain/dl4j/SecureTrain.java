@@ -132,10 +132,18 @@ public final class SecureTrain {
      * meaningless result computed on zeros).
      */
     public static Evaluation evaluate(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
-        if (!(sharedIterator instanceof SharedDataSetIterator)) {
+        return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
+    }
+
+    private static DataSetIterator shared(DataSetIterator it) {
+        if (!(it instanceof SharedDataSetIterator)) {
             throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedIterator(...)");
         }
-        Evaluation e = net.evaluate(sharedIterator);
+        return it;
+    }
+
+    /** The model owner runs DL4J's evaluation in lockstep, but its result is computed on zeros: none is returned. */
+    private static Evaluation dataOwnersResult(SecurePartyContext ctx, Evaluation e) {
         return ctx.isDataOwner() ? e : null;
     }
 
@@ -185,6 +193,15 @@ public final class SecureTrain {
         return SecureGraphConfigurations.toPlain(secureConf);
     }
 
+    /** {@link #configSummary(MultiLayerConfiguration, int, NonlinearSettings)} of a graph. */
+    public static java.util.Map<String, String> configSummary(ComputationGraphConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(
+                ConfigurationSummary.of(SecureGraphConfigurations.hashedJson(conf), fracBits));
+        m.put("nonlinear", nonlinear.configString());
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     /** {@link #configHash(MultiLayerConfiguration, int)} of a graph. */
     public static byte[] configHash(ComputationGraphConfiguration conf, int fracBits) {
         return SecureGraphConfigurations.hash(conf, fracBits);
@@ -222,11 +239,7 @@ public final class SecureTrain {
 
     /** {@link #evaluate(MultiLayerNetwork, SecurePartyContext, DataSetIterator)} for a graph. */
     public static Evaluation evaluate(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
-        if (!(sharedIterator instanceof SharedDataSetIterator)) {
-            throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedIterator(...)");
-        }
-        Evaluation e = net.evaluate(sharedIterator);
-        return ctx.isDataOwner() ? e : null;
+        return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
     }
 
     /** {@link #reveal(MultiLayerNetwork, SecurePartyContext)} for a graph. */

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.graph.StackVertex;
@@ -47,11 +48,7 @@ class GraphReferenceTest {
     record Run(List<Double> plainScores, List<Double> secureScores, ComputationGraph plain, ComputationGraph secure,
             ComputationGraph revealed, SecurePartyContext ctx) {
         double maxRelScoreDiff() {
-            double m = 0;
-            for (int i = 0; i < plainScores.size(); i++) {
-                m = Math.max(m, Math.abs(secureScores.get(i) - plainScores.get(i)) / Math.abs(plainScores.get(i)));
-            }
-            return m;
+            return SecureTrainTwoPartyTest.maxRel(secureScores, plainScores);
         }
     }
 
@@ -115,7 +112,8 @@ class GraphReferenceTest {
 
     /**
      * conv(ReLU) -> PreprocessorVertex(CNN to FF) -> dense(ReLU) -> two SubsetVertex halves -> StackVertex -> dense(ReLU)
-     * on the stacked batch -> UnstackVertex parts -> MergeVertex -> softmax.
+     * on the stacked batch -> UnstackVertex parts -> MergeVertex -> ReshapeVertex to [batch, 3, 2, 2] -> softmax (DL4J
+     * flattens it back).
      */
     static ComputationGraphConfiguration slicesAndStacks(long seed) {
         return base(seed).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
@@ -130,16 +128,17 @@ class GraphReferenceTest {
                 .addVertex("u0", new UnstackVertex(0, 2), "d2")
                 .addVertex("u1", new UnstackVertex(1, 2), "d2")
                 .addVertex("merge", new MergeVertex(), "u0", "u1")
+                .addVertex("image", new ReshapeVertex(-1, 3, 2, 2), "merge")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                        .activation(Activation.SOFTMAX).build(), "image")
                 .setOutputs("out").build();
     }
 
     @Test
-    void subsetStackUnstackAndPreprocessorVerticesMatchPlaintextDl4j() {
+    void subsetStackUnstackReshapeAndPreprocessorVerticesMatchPlaintextDl4j() {
         ToyBlobs data = new ToyBlobs(160, 64, 3, 5, 3.0);
         Run r = train(slicesAndStacks(3), data, 20, 4);
-        check("subset/stack/unstack/preprocessor", r, data, 32);
+        check("subset/stack/unstack/reshape/preprocessor", r, data, 32);
     }
 
     /** A residual Add, then the Average of two branches, ScaleVertex(0.75) and ShiftVertex(0.1): the truncating vertices. */

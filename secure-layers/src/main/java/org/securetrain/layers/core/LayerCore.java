@@ -202,11 +202,16 @@ public final class LayerCore {
      * @param what the step, e.g. "forward": the report says "layer 3 (Type) forward"
      */
     public <T> T guarded(String what, Supplier<T> body) {
+        return guarded(ctx, id() + " " + what, body);
+    }
+
+    /** {@link #guarded(String, Supplier)} for any secure part (a graph vertex too): {@code where} names it and the step. */
+    public static <T> T guarded(SecureLayerContext ctx, String where, Supplier<T> body) {
         try {
             return body.get();
         } catch (RuntimeException e) {
             if (ctx != null) {
-                ctx.failed(id() + " " + what, e);
+                ctx.failed(where, e);
             }
             throw e;
         }

@@ -12,6 +12,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.function.Supplier;
+import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.layers.core.Shares;
 import org.securetrain.runtime.ProtocolId;
@@ -96,14 +97,7 @@ public abstract class ShareVertexImpl extends BaseGraphVertex {
 
     /** Runs a step; on failure tells the context (which ends the session, so the peer fails at once) and rethrows. */
     private <T> T guarded(String what, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            if (ctx != null) {
-                ctx.failed(id() + " " + what, e);
-            }
-            throw e;
-        }
+        return LayerCore.guarded(ctx, id() + " " + what, body);
     }
 
     /** All inputs of the same shape (no broadcasting on shares), else an error naming the vertex. */

@@ -30,7 +30,11 @@ final class InputRange {
 
     /** From the first layer of the (secure or plain) configuration. */
     static InputRange of(MultiLayerConfiguration conf) {
-        Layer first = conf.getConf(0).getLayer();
+        return of(conf.getConf(0).getLayer());
+    }
+
+    /** From the layer that reads the network input (null: none reads it directly, whole examples). */
+    static InputRange of(Layer first) {
         if (first instanceof ConvolutionLayer c && c.getKernelSize() != null && c.getKernelSize().length == 2) {
             int[] d = c.getDilation() == null ? new int[] {1, 1} : c.getDilation();
             return new InputRange((c.getKernelSize()[0] - 1) * d[0] + 1, (c.getKernelSize()[1] - 1) * d[1] + 1);

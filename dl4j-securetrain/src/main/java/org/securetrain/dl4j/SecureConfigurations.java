@@ -113,35 +113,18 @@ public final class SecureConfigurations {
     static MultiLayerConfiguration toSecure(MultiLayerConfiguration conf) {
         MultiLayerConfiguration c = conf.clone();
         List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
-        if (c.getBackpropType() != BackpropType.Standard) {
-            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + c.getBackpropType()
-                    + " is not supported (Standard only)"));
-        }
+        checkBackpropType(c.getBackpropType(), problems);
         List<NeuralNetConfiguration> confs = c.getConfs();
         if (confs.isEmpty()) {
             throw new UnsupportedConfigurationException(-1, null, "the configuration has no layers");
         }
         for (int i = 0; i < confs.size(); i++) {
             NeuralNetConfiguration nnc = confs.get(i);
-            Layer l = nnc.getLayer();
-            String type = l.getClass().getSimpleName();
             List<String> why = new ArrayList<>();
-            if (!nnc.isMinimize()) {
-                why.add("minimize(false) is not supported");
-            }
-            if (nnc.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
-                why.add("optimisation algorithm " + nnc.getOptimizationAlgo()
-                        + " is not supported (STOCHASTIC_GRADIENT_DESCENT only)");
-            }
-            Layer secure = secureLayer(l, i == confs.size() - 1, why);
-            InputPreProcessor pre = c.getInputPreProcess(i);
-            if (pre != null && !SHARE_SAFE_PREPROCESSORS.contains(pre.getClass())) {
-                why.add("input preprocessor " + pre.getClass().getSimpleName() + " is not supported on shares (only "
-                        + "the reshaping ones: " + SHARE_SAFE_PREPROCESSORS.stream().map(Class::getSimpleName).sorted()
-                        .collect(Collectors.joining(", ")) + ")");
-            }
+            Layer secure = secureLayer(nnc, i == confs.size() - 1, c.getInputPreProcess(i), why);
             for (String w : why) {
-                problems.add(new UnsupportedConfigurationException.Problem(i, type, w));
+                problems.add(new UnsupportedConfigurationException.Problem(i, nnc.getLayer().getClass().getSimpleName(),
+                        w));
             }
             if (secure != null) {
                 nnc.setLayer(secure);
@@ -153,13 +136,62 @@ public final class SecureConfigurations {
         return c;
     }
 
+    /** Standard backpropagation only (no truncated BPTT). */
+    static void checkBackpropType(BackpropType t, List<UnsupportedConfigurationException.Problem> problems) {
+        if (t != BackpropType.Standard) {
+            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "backprop type " + t
+                    + " is not supported (Standard only)"));
+        }
+    }
+
+    /**
+     * The secure twin of {@code nnc}'s layer, adding to {@code why} every reason it cannot be (null then): the layer
+     * itself, the network-level settings it carries and its input preprocessor ({@code pre}, or null).
+     * {@code last}: the layer is an output of the network.
+     */
+    static Layer secureLayer(NeuralNetConfiguration nnc, boolean last, InputPreProcessor pre, List<String> why) {
+        if (!nnc.isMinimize()) {
+            why.add("minimize(false) is not supported");
+        }
+        if (nnc.getOptimizationAlgo() != OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT) {
+            why.add("optimisation algorithm " + nnc.getOptimizationAlgo()
+                    + " is not supported (STOCHASTIC_GRADIENT_DESCENT only)");
+        }
+        Layer secure = secureLayer(nnc.getLayer(), last, why);
+        if (pre != null) {
+            addIfNotNull(why, whyUnsupported(pre));
+        }
+        return secure;
+    }
+
+    /** Null for a preprocessor that only reshapes or permutes (exact on shares), else why it is refused. */
+    static String whyUnsupported(InputPreProcessor pre) {
+        return SHARE_SAFE_PREPROCESSORS.contains(pre.getClass()) ? null : "input preprocessor "
+                + pre.getClass().getSimpleName() + " is not supported on shares (only the reshaping ones: "
+                + SHARE_SAFE_PREPROCESSORS.stream().map(Class::getSimpleName).sorted().collect(Collectors.joining(", "))
+                + ")";
+    }
+
+    /** What the hash leaves out of a layer's configuration: the seed, the counters, DL4J's parameter-name list. */
+    static void clearUnhashed(NeuralNetConfiguration nnc) {
+        nnc.setSeed(0);
+        nnc.setIterationCount(0);
+        nnc.setEpochCount(0);
+        nnc.clearVariables();
+    }
+
     /**
      * SHA-256 of the secure configuration's JSON and the fixed-point bits (see {@link SecureTrain#configHash}).
      * Left out because they do not change what is computed jointly: the seeds, the iteration/epoch counters
      * and the parameter-name lists DL4J fills in at init.
      */
     public static byte[] hash(MultiLayerConfiguration conf, int fracBits) {
-        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson(conf), "fracBits=" + fracBits,
+        return hashOfJson(hashedJson(conf), fracBits);
+    }
+
+    /** The hash of a secure configuration's hashed JSON (of either network kind) and the fixed-point bits. */
+    static byte[] hashOfJson(String hashedJson, int fracBits) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, hashedJson, "fracBits=" + fracBits,
                 "constantBits=" + SgdConfig.CONSTANT_BITS);
     }
 
@@ -175,10 +207,7 @@ public final class SecureConfigurations {
         c.setIterationCount(0);
         c.setEpochCount(0);
         for (NeuralNetConfiguration nnc : c.getConfs()) {
-            nnc.setSeed(0);
-            nnc.setIterationCount(0);
-            nnc.setEpochCount(0);
-            nnc.clearVariables();
+            clearUnhashed(nnc);
         }
         return c.toJson();
     }
@@ -193,7 +222,13 @@ public final class SecureConfigurations {
         java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
         MultiLayerConfiguration secure = toSecure(conf);
         requireLogitsNotAffineInTheDataOwnersInput(secure);
-        return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(hash(secure, fracBits)),
+        return sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear, rangeChecks);
+    }
+
+    /** The session hash over a configuration's {@link #hash} (of either network kind). */
+    static byte[] sessionHash(byte[] configurationHash, LabelOwnerLeakage leakage, boolean debugRevealWeights,
+            NonlinearSettings nonlinear, boolean rangeChecks) {
+        return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(configurationHash),
                 leakage.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
                 "rangeChecks=" + rangeChecks);
     }
@@ -204,7 +239,7 @@ public final class SecureConfigurations {
      * affine function of the data owner's own input, logits = X A + c, and a few batches of its choosing reveal A
      * and c exactly: the model. Such a configuration is refused in this mode.
      */
-    private static boolean isNonLinear(Layer l) {
+    static boolean isNonLinear(Layer l) {
         var max = org.deeplearning4j.nn.conf.layers.PoolingType.MAX;
         if (l instanceof SubsamplingLayer s) { // and Subsampling1DLayer
             return s.getPoolingType() == max;
@@ -227,27 +262,35 @@ public final class SecureConfigurations {
         }
         int last = confs.size() - 1;
         throw new UnsupportedConfigurationException(last, confs.get(last).getLayer().getClass().getSimpleName(),
-                "in label-owner loss mode the data owner receives the exact logits, and in this network they are an "
-                        + "affine function of the data owner's own input (no non-linear activation or max-pooling before the output "
-                        + "layer): from a few batches of its choosing it would solve for the weights exactly. Add a "
-                        + "non-linear layer, or train this network in private-loss mode (issue 16; not implemented yet)");
+                AFFINE_LOGITS);
     }
+
+    static final String AFFINE_LOGITS = "in label-owner loss mode the data owner receives the exact logits, and in "
+            + "this network they are an affine function of the data owner's own input (no non-linear activation or "
+            + "max-pooling before the output layer): from a few batches of its choosing it would solve for the "
+            + "weights exactly. Add a non-linear layer, or train this network in private-loss mode (issue 16; not "
+            + "implemented yet)";
 
     /** The plain twin of a secure configuration (for the revealed network). */
     static MultiLayerConfiguration toPlain(MultiLayerConfiguration secure) {
         MultiLayerConfiguration c = secure.clone();
         for (NeuralNetConfiguration nnc : c.getConfs()) {
-            Layer l = nnc.getLayer();
-            Class<? extends Layer> plain = TO_PLAIN.get(l.getClass());
-            if (plain != null) {
-                Layer p = retype(l, plain);
-                if (p instanceof BaseLayer b && b.getActivationFn() instanceof SecureReLU) {
-                    b.setActivationFn(new ActivationReLU());
-                }
-                nnc.setLayer(p);
-            }
+            toPlain(nnc);
         }
         return c;
+    }
+
+    /** Replaces a secure layer in {@code nnc} by its plain twin (others stay). */
+    static void toPlain(NeuralNetConfiguration nnc) {
+        Layer l = nnc.getLayer();
+        Class<? extends Layer> plain = TO_PLAIN.get(l.getClass());
+        if (plain != null) {
+            Layer p = retype(l, plain);
+            if (p instanceof BaseLayer b && b.getActivationFn() instanceof SecureReLU) {
+                b.setActivationFn(new ActivationReLU());
+            }
+            nnc.setLayer(p);
+        }
     }
 
     /** The secure twin of {@code l}, adding to {@code why} every reason it cannot be (null then). */
@@ -365,11 +408,16 @@ public final class SecureConfigurations {
 
     /** Same fields, other class: through DL4J's JSON mapper, switching {@code @class}. */
     private static Layer retype(Layer l, Class<? extends Layer> target) {
+        return retype(l, target, Layer.class);
+    }
+
+    /** {@link #retype(Layer, Class)} for any JSON-typed configuration object (layers, graph vertices). */
+    static <T> T retype(T l, Class<? extends T> target, Class<T> base) {
         ObjectMapper m = JsonMappers.getMapper();
         try {
             ObjectNode node = m.valueToTree(l);
             node.put("@class", target.getName());
-            Layer out = m.treeToValue(node, Layer.class);
+            T out = m.treeToValue(node, base);
             if (out.getClass() != target) {
                 throw new IllegalStateException("JSON rewrite produced " + out.getClass() + " instead of " + target);
             }

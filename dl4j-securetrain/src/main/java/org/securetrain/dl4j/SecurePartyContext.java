@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ForwardingBackend;
@@ -139,6 +140,13 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     public byte[] configHash(MultiLayerConfiguration conf) {
         NonlinearSettings nl = nonlinear();
         return SecureConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
+                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend);
+    }
+
+    /** {@link #configHash(MultiLayerConfiguration)} of a graph. */
+    public byte[] configHash(ComputationGraphConfiguration conf) {
+        NonlinearSettings nl = nonlinear();
+        return SecureGraphConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
                 nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend);
     }
 
@@ -404,14 +412,25 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          * in the chosen mode.
          */
         public byte[] configHash(MultiLayerConfiguration conf) {
+            requireHashedSettings();
+            return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
+                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
+        }
+
+        /** {@link #configHash(MultiLayerConfiguration)} of a graph. */
+        public byte[] configHash(ComputationGraphConfiguration conf) {
+            requireHashedSettings();
+            return SecureGraphConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
+                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
+        }
+
+        private void requireHashedSettings() {
             if (fracBits == null) {
                 throw new IllegalStateException("set fracBits before computing the configuration hash");
             }
             if (labelOwnerLeakage == null) {
                 throw new IllegalStateException(NO_LOSS_MODE);
             }
-            return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
-                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
         }
 
         /**

@@ -1,7 +1,9 @@
 package org.securetrain.dl4j;
 
 import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +33,11 @@ import org.securetrain.runtime.SessionOptions;
  * <p>A facade: configurations are rewritten and hashed by {@link SecureConfigurations}, networks built,
  * bound and revealed by {@link SecureNetworks}, checkpoints written and resumed by
  * {@link org.securetrain.dl4j.checkpoint.Checkpoints}.
+ *
+ * <p>A {@link ComputationGraphConfiguration} works the same way ({@code ComputationGraph net = SecureTrain.attach(
+ * graphConf, ctx); net.fit(ctx.sharedIterator(...))}): its layer vertices take the same secure layers and refusals,
+ * the vertices that are exact on shares are kept (see {@link SecureGraphConfigurations}), the rest refused naming the
+ * vertex. One input and one output for now.
  */
 public final class SecureTrain {
     private SecureTrain() {
@@ -125,10 +132,18 @@ public final class SecureTrain {
      * meaningless result computed on zeros).
      */
     public static Evaluation evaluate(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
-        if (!(sharedIterator instanceof SharedDataSetIterator)) {
+        return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
+    }
+
+    private static DataSetIterator shared(DataSetIterator it) {
+        if (!(it instanceof SharedDataSetIterator)) {
             throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedIterator(...)");
         }
-        Evaluation e = net.evaluate(sharedIterator);
+        return it;
+    }
+
+    /** The model owner runs DL4J's evaluation in lockstep, but its result is computed on zeros: none is returned. */
+    private static Evaluation dataOwnersResult(SecurePartyContext ctx, Evaluation e) {
         return ctx.isDataOwner() ? e : null;
     }
 
@@ -162,6 +177,89 @@ public final class SecureTrain {
      * see {@link Checkpoints#resume}. The data owner passes its (deterministic) data iterator, the model owner null.
      */
     public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
+            DataSetIterator dataOwnersIteratorOrNull) {
+        return Checkpoints.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
+    }
+
+    // ------------------------------------------------------------------ ComputationGraph
+
+    /** The secure twin of a graph configuration (a rewritten clone); every refusal at once, naming the vertices. */
+    public static ComputationGraphConfiguration secureConfiguration(ComputationGraphConfiguration conf) {
+        return SecureGraphConfigurations.toSecure(conf);
+    }
+
+    /** The ordinary twin of a secure graph configuration. */
+    public static ComputationGraphConfiguration plainConfiguration(ComputationGraphConfiguration secureConf) {
+        return SecureGraphConfigurations.toPlain(secureConf);
+    }
+
+    /** {@link #configSummary(MultiLayerConfiguration, int, NonlinearSettings)} of a graph. */
+    public static java.util.Map<String, String> configSummary(ComputationGraphConfiguration conf, int fracBits,
+            NonlinearSettings nonlinear) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(
+                ConfigurationSummary.of(SecureGraphConfigurations.hashedJson(conf), fracBits));
+        m.put("nonlinear", nonlinear.configString());
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** {@link #configHash(MultiLayerConfiguration, int)} of a graph. */
+    public static byte[] configHash(ComputationGraphConfiguration conf, int fracBits) {
+        return SecureGraphConfigurations.hash(conf, fracBits);
+    }
+
+    /**
+     * {@link #attach(MultiLayerConfiguration, SecurePartyContext)} for a graph: layer vertices with the secure layers,
+     * the share-exact vertices as DL4J runs them. No ReLU/max-pool fusion (it needs a convolution whose only consumer
+     * is the pooling; not applied to graphs yet).
+     */
+    public static ComputationGraph attach(ComputationGraphConfiguration conf, SecurePartyContext ctx) {
+        return SecureNetworks.attach(conf, ctx, null);
+    }
+
+    /** As {@link #attach(ComputationGraphConfiguration, SecurePartyContext)}, with the model owner's own parameters. */
+    public static ComputationGraph attach(ComputationGraphConfiguration conf, SecurePartyContext ctx,
+            INDArray modelOwnerInitialParams) {
+        return SecureNetworks.attach(conf, ctx, modelOwnerInitialParams);
+    }
+
+    /** {@link #reattach(MultiLayerNetwork, SecurePartyContext)} for a graph. */
+    public static void reattach(ComputationGraph net, SecurePartyContext ctx) {
+        SecureNetworks.reattach(net, ctx);
+    }
+
+    /** {@link #reattach(MultiLayerNetwork, SecurePartyContext, SecureNetworkState)} for a graph. */
+    public static void reattach(ComputationGraph net, SecurePartyContext ctx, SecureNetworkState state) {
+        SecureNetworks.reattach(net, ctx, state);
+    }
+
+    /** This party's shares of a graph's layers, in topological order (local). */
+    public static SecureNetworkState exportState(ComputationGraph net) {
+        return SecureNetworks.exportState(net);
+    }
+
+    /** {@link #evaluate(MultiLayerNetwork, SecurePartyContext, DataSetIterator)} for a graph. */
+    public static Evaluation evaluate(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
+        return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
+    }
+
+    /** {@link #reveal(MultiLayerNetwork, SecurePartyContext)} for a graph. */
+    public static ComputationGraph reveal(ComputationGraph net, SecurePartyContext ctx) {
+        return SecureNetworks.revealTo(net, ctx, Role.MODEL_OWNER);
+    }
+
+    /** {@link #revealTo(MultiLayerNetwork, SecurePartyContext, Role)} for a graph: a plain ComputationGraph there. */
+    public static ComputationGraph revealTo(ComputationGraph net, SecurePartyContext ctx, Role receiver) {
+        return SecureNetworks.revealTo(net, ctx, receiver);
+    }
+
+    /** {@link #checkpoint(MultiLayerNetwork, SecurePartyContext, DataSetIterator, Path)} of a graph. */
+    public static Path checkpoint(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator,
+            Path dir) {
+        return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */
+    public static ResumedTraining resume(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
         return Checkpoints.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
     }

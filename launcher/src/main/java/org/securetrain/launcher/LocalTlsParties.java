@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.link.LinkProfile;
 import org.securetrain.runtime.tls.TlsIdentity;
 import org.securetrain.runtime.tls.TlsListener;
@@ -47,19 +49,31 @@ public final class LocalTlsParties {
      */
     public static <A, B> Results<A, B> run(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
             LinkProfile link, Function<Session, A> modelOwner, Function<Session, B> dataOwner) {
+        return run(role -> PartyTraining.sessionOptions(role, conf, fracBits, accepted, NonlinearSettings.defaults(),
+                link), modelOwner, dataOwner);
+    }
+
+    /** As {@link #run(MultiLayerConfiguration, int, LabelOwnerLeakage, LinkProfile, Function, Function)} for a graph. */
+    public static <A, B> Results<A, B> run(ComputationGraphConfiguration conf, int fracBits,
+            LabelOwnerLeakage accepted, LinkProfile link, Function<Session, A> modelOwner,
+            Function<Session, B> dataOwner) {
+        return run(role -> PartyTraining.sessionOptions(role, conf, fracBits, accepted, NonlinearSettings.defaults(),
+                link), modelOwner, dataOwner);
+    }
+
+    private static <A, B> Results<A, B> run(Function<Role, SessionOptions> options, Function<Session, A> modelOwner,
+            Function<Session, B> dataOwner) {
         TlsIdentity mo = TlsIdentity.generate("model-owner");
         TlsIdentity dO = TlsIdentity.generate("data-owner");
         log.info("fresh TLS identities: model owner {}, data owner {}", shortFp(mo), shortFp(dO));
         try (TlsListener l = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(Role.MODEL_OWNER, conf, fracBits, accepted,
-                        NonlinearSettings.defaults(), link))
+                .options(options.apply(Role.MODEL_OWNER))
                 .identity(mo).pinnedPeer(dO.fingerprint()).acceptTimeout(Duration.ofSeconds(60))
                 .listen(new InetSocketAddress("127.0.0.1", 0))) {
             log.info("model owner listening on 127.0.0.1:{}; data owner connecting over TLS", l.port());
             CompletableFuture<B> p1 = CompletableFuture.supplyAsync(() -> {
                 try (TlsSession s = TlsTransport.builder()
-                        .options(PartyTraining.sessionOptions(Role.DATA_OWNER, conf, fracBits, accepted,
-                                NonlinearSettings.defaults(), link)).identity(dO)
+                        .options(options.apply(Role.DATA_OWNER)).identity(dO)
                         .pinnedPeer(mo.fingerprint()).connectTimeout(Duration.ofSeconds(60))
                         .connect(new InetSocketAddress("127.0.0.1", l.port()))) {
                     return dataOwner.apply(s);

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.ViewIterator;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -91,17 +92,24 @@ public final class PartyTraining {
      */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
-        return SessionOptions.builder(role).sessionId("securetrain-train")
-                .configHash(terms(fracBits, accepted, nonlinear).configHash(conf))
-                .configSummary(summary(conf, fracBits, accepted, nonlinear)).link(link).build();
+        return sessionOptions(role, terms(fracBits, accepted, nonlinear).configHash(conf),
+                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, link);
     }
 
-    /** The readable form of the hashed terms, named field by field when the parties' hashes differ. */
-    private static Map<String, String> summary(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage accepted,
-            NonlinearSettings nonlinear) {
-        Map<String, String> m = new LinkedHashMap<>(SecureTrain.configSummary(conf, fracBits, nonlinear));
+    /** {@link #sessionOptions(Role, MultiLayerConfiguration, int, LabelOwnerLeakage, NonlinearSettings, LinkProfile)} of a graph. */
+    public static SessionOptions sessionOptions(Role role, ComputationGraphConfiguration conf, int fracBits,
+            LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
+        return sessionOptions(role, terms(fracBits, accepted, nonlinear).configHash(conf),
+                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, link);
+    }
+
+    /** The options over the hash and the readable form of the hashed terms (named field by field when they differ). */
+    private static SessionOptions sessionOptions(Role role, byte[] hash, Map<String, String> confSummary,
+            LabelOwnerLeakage accepted, LinkProfile link) {
+        Map<String, String> m = new LinkedHashMap<>(confSummary);
         m.put("lossMode", String.valueOf(accepted));
-        return m;
+        return SessionOptions.builder(role).sessionId("securetrain-train").configHash(hash).configSummary(m).link(link)
+                .build();
     }
 
     /** What both parties must choose alike: the precision, the loss mode with its named leakage, the protocols. */

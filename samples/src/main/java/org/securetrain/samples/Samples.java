@@ -3,7 +3,7 @@ package org.securetrain.samples;
 import java.util.Arrays;
 
 /**
- * Entry point of {@code securetrain-samples.jar}: {@code mlp}, {@code cnn}, {@code inference} (samples with
+ * Entry point of {@code securetrain-samples.jar}: {@code mlp}, {@code cnn}, {@code resnet}, {@code inference} (samples with
  * both parties in this JVM over TLS), {@code train} (one party of a two-machine run; see
  * {@code org.securetrain.launcher.SecureTrainCli}).
  */
@@ -21,6 +21,7 @@ public final class Samples {
             switch (args[0]) {
                 case "mlp" -> FashionMnistMlp.main(rest);
                 case "cnn" -> FashionMnistCnn.main(rest);
+                case "resnet" -> FashionMnistResNet.main(rest);
                 case "inference" -> SecureInference.main(rest);
                 case "train" -> org.securetrain.launcher.SecureTrainCli.main(rest);
                 default -> {
@@ -42,7 +43,7 @@ public final class Samples {
     }
 
     private static void usage() {
-        System.err.println("usage: java -jar samples/target/securetrain-samples.jar mlp|cnn|inference [key=value...]");
+        System.err.println("usage: java -jar samples/target/securetrain-samples.jar mlp|cnn|resnet|inference [key=value...]");
         System.err.println("       java -jar samples/target/securetrain-samples.jar train --help");
     }
 }

@@ -108,6 +108,20 @@ class SamplesTest {
         secureMatchesPlaintext(out, 1);
     }
 
+    /** One secure step of the residual ComputationGraph sample with 2 channels (slow: ~1 min on a loaded machine). */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void resNetSampleTrainsLikePlaintextDl4j() throws Exception {
+        String out = captured(() -> FashionMnistResNet.main(new String[] {"train=16", "test=100", "batch=16",
+            "channels=2", "dense=8"}));
+        assertTrue(out.contains("residual network (ComputationGraph, 2 blocks, 2 channels), 16 training images"), out);
+        double secure = percent(out, "test accuracy, secure two-party (revealed to model owner):");
+        double plain = percent(out, "test accuracy, plaintext DL4J ComputationGraph:");
+        double maxW = number(out, "max |secure weight - plaintext weight|:");
+        assertTrue(Math.abs(secure - plain) <= 2.0, "secure " + secure + " % vs plaintext " + plain + " %");
+        assertTrue(maxW < 1e-4, "weights differ by " + maxW); // the other samples' bound
+    }
+
     @Test
     void secureInferencePredictsWhatThePlaintextModelPredicts() throws Exception {
         // the default model (an MLP trained in plaintext by the model owner), 40 private test images
@@ -204,10 +218,11 @@ class SamplesTest {
     void entryPointExitsWithUsageOnMisuse() throws Exception {
         Proc p = java(Samples.class.getName());
         assertEquals(2, p.code, p.out);
-        assertTrue(p.out.contains("usage: java -jar samples/target/securetrain-samples.jar mlp|cnn|inference"), p.out);
-        p = java(Samples.class.getName(), "resnet");
+        assertTrue(p.out.contains("usage: java -jar samples/target/securetrain-samples.jar mlp|cnn|resnet|inference"),
+                p.out);
+        p = java(Samples.class.getName(), "lstm");
         assertEquals(2, p.code, p.out);
-        assertTrue(p.out.contains("unknown sample 'resnet'"), p.out);
+        assertTrue(p.out.contains("unknown sample 'lstm'"), p.out);
         p = java(Samples.class.getName(), "mlp", "train=many");
         assertEquals(2, p.code, p.out);
         assertTrue(p.out.contains("error: train must be an integer, got 'many'"), p.out);

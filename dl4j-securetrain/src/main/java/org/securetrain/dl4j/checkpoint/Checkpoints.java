@@ -3,12 +3,19 @@ package org.securetrain.dl4j.checkpoint;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.dl4j.SecureConfigurations;
+import org.securetrain.dl4j.SecureGraphConfigurations;
 import org.securetrain.dl4j.SecureNetworks;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.SharedDataSetIterator;
@@ -38,15 +45,28 @@ public final class Checkpoints {
      * @return the file written
      */
     public static Path save(MultiLayerNetwork net, SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        return save(ctx, sharedIterator, dir, conf.getIterationCount(), conf.getEpochCount(), conf.toJson(),
+                () -> SecureNetworks.exportState(net));
+    }
+
+    /** {@link #save(MultiLayerNetwork, SecurePartyContext, DataSetIterator, Path)} of a graph. */
+    public static Path save(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir) {
+        ComputationGraphConfiguration conf = net.getConfiguration();
+        return save(ctx, sharedIterator, dir, conf.getIterationCount(), conf.getEpochCount(), conf.toJson(),
+                () -> SecureNetworks.exportState(net));
+    }
+
+    private static Path save(SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir, int iteration,
+            int epoch, String confJson, Supplier<SecureNetworkState> state) {
         if (!(sharedIterator instanceof SharedDataSetIterator it)) {
             throw new IllegalArgumentException("checkpoint: pass the shared iterator fit runs on (ctx.sharedIterator)");
         }
         if (ctx.role() == null) {
             throw new IllegalArgumentException("checkpoint: the insecure single-process reference has no party role");
         }
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        SecureCheckpoint c = new SecureCheckpoint(null, ctx.role(), conf.getIterationCount(), conf.getEpochCount(),
-                it.batchesThisEpoch(), conf.toJson(), SecureNetworks.exportState(net));
+        SecureCheckpoint c = new SecureCheckpoint(null, ctx.role(), iteration, epoch, it.batchesThisEpoch(), confJson,
+                state.get());
         return new CheckpointDirectory(dir).write(c);
     }
 
@@ -68,13 +88,17 @@ public final class Checkpoints {
                 // DL4J passes the index of the iteration just completed; its count is incremented after this call
                 long step = iteration + 1L;
                 if (step % everyN == 0) {
-                    MultiLayerNetwork net = (MultiLayerNetwork) model;
-                    int before = net.getLayerWiseConfigurations().getIterationCount();
-                    net.getLayerWiseConfigurations().setIterationCount((int) step);
+                    Counters counters = Counters.of(model);
+                    int before = counters.iteration();
+                    counters.setIteration((int) step);
                     try {
-                        save(net, ctx, sharedIterator, dir);
+                        if (model instanceof ComputationGraph g) {
+                            save(g, ctx, sharedIterator, dir);
+                        } else {
+                            save((MultiLayerNetwork) model, ctx, sharedIterator, dir);
+                        }
                     } finally {
-                        net.getLayerWiseConfigurations().setIterationCount(before);
+                        counters.setIteration(before);
                     }
                 }
             }
@@ -93,11 +117,30 @@ public final class Checkpoints {
      */
     public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
+        return resume(SecureConfigurations.hash(conf, ctx.fracBits()), ctx, dir, dataOwnersIteratorOrNull, state -> {
+            MultiLayerNetwork net = SecureNetworks.attach(conf, ctx, null);
+            SecureNetworks.reattach(net, ctx, state);
+            return net;
+        });
+    }
+
+    /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */
+    public static ResumedTraining resume(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            DataSetIterator dataOwnersIteratorOrNull) {
+        return resume(SecureGraphConfigurations.hash(conf, ctx.fracBits()), ctx, dir, dataOwnersIteratorOrNull,
+                state -> {
+                    ComputationGraph net = SecureNetworks.attach(conf, ctx, null);
+                    SecureNetworks.reattach(net, ctx, state);
+                    return net;
+                });
+    }
+
+    private static ResumedTraining resume(byte[] hash, SecurePartyContext ctx, Path dir,
+            DataSetIterator dataOwnersIteratorOrNull, Function<SecureNetworkState, Model> restore) {
         Session session = ctx.session();
         if (session == null) {
             throw new IllegalArgumentException("resume needs a two-party context with a session");
         }
-        byte[] hash = SecureConfigurations.hash(conf, ctx.fracBits());
         List<CheckpointDirectory.Found> mine;
         try {
             // only the checkpoint of the step both parties choose must be usable (CommonStep)
@@ -108,16 +151,40 @@ public final class Checkpoints {
             throw e;
         }
         SecureCheckpoint chosen = CommonStep.agree(session, ctx.role(), hash, mine, dir);
-        MultiLayerNetwork net = SecureNetworks.attach(conf, ctx, null);
-        SecureNetworks.reattach(net, ctx, chosen.state());
-        net.getLayerWiseConfigurations().setIterationCount((int) chosen.step());
+        Model net = restore.apply(chosen.state());
+        Counters counters = Counters.of(net);
+        counters.setIteration((int) chosen.step());
         int epoch = chosen.epoch();
         SharedDataSetIterator it = (SharedDataSetIterator) ctx.sharedIterator(dataOwnersIteratorOrNull);
         if (it.skipForResume(chosen.batchInEpoch())) {
             epoch++; // the checkpoint was taken after the epoch's last batch: the epoch is complete
         }
-        net.getLayerWiseConfigurations().setEpochCount(epoch);
+        counters.setEpoch(epoch);
         return new ResumedTraining(net, it, chosen, epoch);
+    }
+
+    /** DL4J's iteration and epoch counters, which live in the configuration of either network kind. */
+    private record Counters(IntSupplier iterationGetter, IntConsumer iterationSetter, IntConsumer epochSetter) {
+        static Counters of(Model m) {
+            if (m instanceof ComputationGraph g) {
+                ComputationGraphConfiguration c = g.getConfiguration();
+                return new Counters(c::getIterationCount, c::setIterationCount, c::setEpochCount);
+            }
+            MultiLayerConfiguration c = ((MultiLayerNetwork) m).getLayerWiseConfigurations();
+            return new Counters(c::getIterationCount, c::setIterationCount, c::setEpochCount);
+        }
+
+        int iteration() {
+            return iterationGetter.getAsInt();
+        }
+
+        void setIteration(int i) {
+            iterationSetter.accept(i);
+        }
+
+        void setEpoch(int e) {
+            epochSetter.accept(e);
+        }
     }
 
     /** What the peer is told when this party's checkpoints cannot be used (a kind, never a path). */

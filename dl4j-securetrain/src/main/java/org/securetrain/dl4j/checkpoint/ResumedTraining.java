@@ -1,5 +1,7 @@
 package org.securetrain.dl4j.checkpoint;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -14,20 +16,32 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * }</pre>
  */
 public final class ResumedTraining {
-    private final MultiLayerNetwork network;
+    private final Model network; // a MultiLayerNetwork or a ComputationGraph
     private final DataSetIterator sharedIterator;
     private final SecureCheckpoint checkpoint;
     private final int epoch;
 
-    ResumedTraining(MultiLayerNetwork network, DataSetIterator sharedIterator, SecureCheckpoint checkpoint, int epoch) {
+    ResumedTraining(Model network, DataSetIterator sharedIterator, SecureCheckpoint checkpoint, int epoch) {
         this.network = network;
         this.sharedIterator = sharedIterator;
         this.checkpoint = checkpoint;
         this.epoch = epoch;
     }
 
+    /** The resumed multi-layer network (see {@link #graph()} for a graph's run). */
     public MultiLayerNetwork network() {
-        return network;
+        if (!(network instanceof MultiLayerNetwork n)) {
+            throw new IllegalStateException("this run trains a ComputationGraph: use graph()");
+        }
+        return n;
+    }
+
+    /** The resumed graph (see {@link #network()} for a multi-layer network's run). */
+    public ComputationGraph graph() {
+        if (!(network instanceof ComputationGraph g)) {
+            throw new IllegalStateException("this run trains a MultiLayerNetwork: use network()");
+        }
+        return g;
     }
 
     /** Positioned at the checkpoint's batch of the current epoch; resets to a full epoch as usual after it. */

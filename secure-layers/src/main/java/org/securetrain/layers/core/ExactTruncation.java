@@ -19,7 +19,7 @@ import org.securetrain.runtime.ProtocolId;
  * <p>Without a truncation protocol: a share kind with a known-zero share at one party ({@code ownerOnly}) is
  * truncated locally (the holder's arithmetic shift is exact, the other share stays 0).
  */
-final class ExactTruncation {
+public final class ExactTruncation {
     private ExactTruncation() {
     }
 
@@ -33,7 +33,7 @@ final class ExactTruncation {
     }
 
     /** Both parties call with their shares of x (|x| &lt; 2^62), the same k in [1, 61] and the same id. */
-    static long[] floor(Backend be, long[] x, int k, ProtocolId id) {
+    public static long[] floor(Backend be, long[] x, int k, ProtocolId id) {
         int n = x.length;
         long[] t = be.truncate(x, k, id);
         if (n == 0) {

@@ -39,6 +39,7 @@ public final class LayerCore {
     private transient SecureLayerContext ctx;
     private LayerShares shares; // null until initShares; stays null for a parameter-free layer
     private int lastBatch = -1;
+    private GraphPlacement placement; // null in a multi-layer network: the host's index decides
 
     public LayerCore(LayerHost host, SecureOp op) {
         this.host = host;
@@ -69,6 +70,24 @@ public final class LayerCore {
     /** The bound context, or null before attach (and after clone/restore). */
     public SecureLayerContext context() {
         return ctx;
+    }
+
+    /**
+     * In a {@code ComputationGraph}: where this layer sits, which a layer cannot tell from its own index (a vertex
+     * index). Set by the integration at attach and reattach, before the first forward.
+     */
+    public void placeInGraph(GraphPlacement p) {
+        this.placement = java.util.Objects.requireNonNull(p, "placement");
+    }
+
+    /** Whether the input is a network input (the data owner's features, shared as the context says). */
+    private boolean readsNetworkInput() {
+        return placement == null ? host.takesNetworkInput() : placement.readsNetworkInput();
+    }
+
+    /** Whether this layer's backward is the last of an iteration (the range guard's end-of-step check then). */
+    private boolean endsBackward() {
+        return placement == null ? host.takesNetworkInput() : placement.lastBackward();
     }
 
     private boolean hasParameters() {
@@ -183,11 +202,16 @@ public final class LayerCore {
      * @param what the step, e.g. "forward": the report says "layer 3 (Type) forward"
      */
     public <T> T guarded(String what, Supplier<T> body) {
+        return guarded(ctx, id() + " " + what, body);
+    }
+
+    /** {@link #guarded(String, Supplier)} for any secure part (a graph vertex too): {@code where} names it and the step. */
+    public static <T> T guarded(SecureLayerContext ctx, String where, Supplier<T> body) {
         try {
             return body.get();
         } catch (RuntimeException e) {
             if (ctx != null) {
-                ctx.failed(id() + " " + what, e);
+                ctx.failed(where, e);
             }
             throw e;
         }
@@ -196,7 +220,7 @@ public final class LayerCore {
     /** The context and backend for one op call, after checking the layer can compute. */
     public OpStep step(boolean training) {
         SecureLayerContext c = ctx;
-        return new OpStep(ready(), ProtocolId.parse(name()), id(), host.takesNetworkInput(), training, host.iteration(),
+        return new OpStep(ready(), ProtocolId.parse(name()), id(), readsNetworkInput(), training, host.iteration(),
                 host.epoch(), c::jointSeed);
     }
 
@@ -304,7 +328,7 @@ public final class LayerCore {
 
     /** This party's share of the layer's input; the network input is shared as the context says, e.g. (0, X). */
     public SharedTensor inputShare(INDArray input) {
-        ShareKind kind = host.takesNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;
+        ShareKind kind = readsNetworkInput() ? ctx.inputKind() : ShareKind.BOTH;
         return new SharedTensor(Shares.toLongs(input, id()), input.shape(), kind);
     }
 
@@ -320,7 +344,9 @@ public final class LayerCore {
             pendingRegularization = shares.regularized()
                     ? revealRegularization(s.be(), shares.regularizationShare(s.be(), host.iteration(), host.epoch(),
                             true)) : null;
-            shares.update(s.be(), host.miniBatch() ? batch : 1, host.iteration(), host.epoch());
+            // DL4J's updater divides by the network's minibatch (in a graph not always this layer's rows)
+            int divisor = placement == null ? batch : placement.networkBatch().getAsInt();
+            shares.update(s.be(), host.miniBatch() ? divisor : 1, host.iteration(), host.epoch());
             if (ctx.debugRevealWeights()) {
                 shares.writeMonitor(host.parameterViews(), s.be());
             }
@@ -331,7 +357,7 @@ public final class LayerCore {
             e.getValue().assign(0);
             g.setGradientFor(e.getKey(), e.getValue());
         }
-        if (host.takesNetworkInput()) {
+        if (endsBackward()) {
             // the last backward of the iteration: every value of the step has been checked
             ctx.verifyRange("iteration " + host.iteration() + ", epoch " + host.epoch() + " (" + id() + ")");
         }

@@ -1,0 +1,315 @@
+package org.securetrain.crypto.he;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.securetrain.runtime.Channel;
+import org.securetrain.runtime.SessionException;
+
+/**
+ * One HE cross term of a correlation ({@link ConvShape}) over one channel, both roles, in the HomConv
+ * coefficient encoding of {@link ConvPlan} (no im2col, no rotation): additive shares of out = K (*) In where
+ * the {@link Multiplier} holds the kernel K in the clear and the {@link KeyOwner} holds the input In. The
+ * key owner encrypts its input polynomials (one message, seeded ciphertexts as {@link HeCrossProduct}); the
+ * multiplier sums kernel-times-input products over the channel blocks, re-randomises, floods, switches to
+ * 2^80, keeps only the output coefficients, subtracts a fresh uniform mask R per output and replies (one
+ * message); the key owner decrypts. Outputs: multiplier's share R, key owner's share K (*) In - R, both
+ * added into the caller's output array (outCh x groups x outH x outW). Traffic is attributed to
+ * {@value #STEP}.
+ */
+@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
+public final class HeConvCross {
+    public static final String STEP = "he.conv.cross";
+    static final long REPLY_MAGIC = 0x4845434f4e563031L; // "HECONV01"
+    static final int REPLY_HEADER_WORDS = 3;
+
+    private HeConvCross() {
+    }
+
+    /** One cross term as both roles see it: its stream, this party's HE keys, the plan of the public shape. */
+    public record Term(Channel ch, HeContext ctx, ConvPlan plan) {
+    }
+
+    /** The key owner's role: encrypts its input under its own key and sends it, later decrypts the reply. */
+    public static final class KeyOwner {
+        private final Term t;
+        private final long id;
+
+        public KeyOwner(Term t) {
+            this.t = t;
+            this.id = t.ctx.random().nextLong();
+        }
+
+        /** Encrypts {@code in} (groups x inCh x h x w) and sends it; {@code helper} (or null) shares the work. */
+        public void send(long[] in, ExecutorService helper) {
+            ConvPlan plan = t.plan;
+            if (in.length != plan.shape.inputLength()) {
+                throw new IllegalArgumentException("correlation input has " + in.length + " elements, " + plan.shape
+                        + " needs " + plan.shape.inputLength());
+            }
+            int n = t.ctx.params().n();
+            int count = plan.inputCiphertexts();
+            long[] polys = new long[count * n];
+            for (int gb = 0, u = 0; gb < plan.groupBlocks(); gb++) {
+                for (int cb = 0; cb < plan.chBlocks(); cb++) {
+                    for (int tile = 0; tile < plan.tiles(); tile++, u++) {
+                        plan.encodeInput(in, gb, cb, tile, polys, u * n);
+                    }
+                }
+            }
+            long[][] wire = new long[1][];
+            // each polynomial is one N x 1 block of an (count N) x 1 "matrix": the matrix encryption as is
+            EncryptedMatrix.encrypt(t.ctx, MatrixView.of(polys, count * n, 1), n, 1, id, wire, helper);
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(wire[0]);
+            }
+        }
+
+        /** Receives the reply and adds K (*) In - R into {@code out} (outCh x groups x outH x outW). */
+        public void finish(long[] out) {
+            long[] reply;
+            try (var step = t.ch.step(STEP)) {
+                reply = t.ch.receiveLongs();
+            }
+            decrypt(t.ctx, reply, t.plan, id, out);
+        }
+    }
+
+    /** The multiplier's role: receives the encrypted input, computes the masked products and replies. */
+    public static final class Multiplier {
+        private final Term t;
+        private final long[] kernel;
+        private final long[] out;
+        private final CompletableFuture<Job> job = new CompletableFuture<>();
+
+        /** Multiplies by {@code kernel} (outCh x inCh x kh x kw, clear) and adds its share R into {@code out}. */
+        public Multiplier(Term t, long[] kernel, long[] out) {
+            ConvShape s = t.plan.shape;
+            if (kernel.length != s.kernelLength() || out.length != s.outputLength()) {
+                throw new IllegalArgumentException(s + ": kernel has " + kernel.length + " elements (needs "
+                        + s.kernelLength() + "), output " + out.length + " (needs " + s.outputLength() + ")");
+            }
+            this.t = t;
+            this.kernel = kernel;
+            this.out = out;
+        }
+
+        /** Receives the key owner's ciphertexts; then {@link #work} may run. A failure reaches every waiter. */
+        public void receive() {
+            try {
+                long[] wire;
+                try (var step = t.ch.step(STEP)) {
+                    wire = t.ch.receiveLongs();
+                }
+                int n = t.ctx.params().n();
+                int count = t.plan.inputCiphertexts();
+                EncryptedMatrix e = EncryptedMatrix.parse(t.ctx, wire, count * n, 1, n, 1);
+                job.complete(new Job(t.ctx, kernel, e, t.plan, out));
+            } catch (RuntimeException | Error e) {
+                job.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        /** Takes output ciphertexts until none are left; waits for {@link #receive}. Callable from several threads. */
+        public void work() {
+            awaitJob().work();
+        }
+
+        /** Waits until every output ciphertext is done and sends the reply. */
+        public void reply() {
+            long[] reply;
+            try {
+                reply = awaitJob().awaitReply();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionException("interrupted in the HE convolution on stream '" + t.ch.name() + "'", e);
+            }
+            try (var step = t.ch.step(STEP)) {
+                t.ch.sendLongs(reply);
+            }
+        }
+
+        private Job awaitJob() {
+            try {
+                return job.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionException("interrupted in the HE convolution on stream '" + t.ch.name() + "'", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Where each output ciphertext starts in the reply; at index outputCiphertexts() the reply's length. */
+    static int[] replyLayout(HeParameters params, ConvPlan plan) {
+        int units = plan.outputCiphertexts();
+        int[] off = new int[units + 1];
+        long words = REPLY_HEADER_WORDS;
+        for (int u = 0; u <= units; u++) {
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            off[u] = (int) words;
+            if (u < units) {
+                words += ProductEvaluator.wireWords(params, unitOutputs(plan, u));
+            }
+        }
+        return off;
+    }
+
+    private static int unitOutputs(ConvPlan plan, int u) {
+        int tiles = plan.tiles();
+        int gbs = plan.groupBlocks();
+        return plan.unitOutputs(u / (gbs * tiles), (u / tiles) % gbs, u % tiles);
+    }
+
+    /** The multiplier's work, shareable between threads: output ciphertexts taken from a common counter. */
+    private static final class Job {
+        private final HeContext ctx;
+        private final long[] kernel;
+        private final EncryptedMatrix e;
+        private final ConvPlan plan;
+        private final long[] out;
+        private final long[] reply;
+        private final int[] offsets;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch remaining;
+        private volatile Throwable failure;
+
+        Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out) {
+            this.ctx = ctx;
+            this.kernel = kernel;
+            this.e = e;
+            this.plan = plan;
+            this.out = out;
+            this.offsets = replyLayout(ctx.params(), plan);
+            this.reply = new long[offsets[plan.outputCiphertexts()]];
+            reply[0] = REPLY_MAGIC;
+            reply[1] = e.id();
+            reply[2] = plan.outputCiphertexts();
+            this.remaining = new CountDownLatch(plan.outputCiphertexts());
+        }
+
+        void work() {
+            Worker w = null;
+            int u;
+            while (failure == null && (u = next.getAndIncrement()) < plan.outputCiphertexts()) {
+                try {
+                    if (w == null) {
+                        w = new Worker(ctx, plan, kernel);
+                    }
+                    w.unit(e, out, reply, offsets, u);
+                } catch (RuntimeException | Error t) {
+                    failure = t;
+                    while (remaining.getCount() > 0) {
+                        remaining.countDown();
+                    }
+                    throw t;
+                }
+                remaining.countDown();
+            }
+        }
+
+        long[] awaitReply() throws InterruptedException {
+            if (!remaining.await(30, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("HE convolution did not finish in 30 minutes");
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("HE convolution failed: " + f, f);
+            }
+            return reply;
+        }
+    }
+
+    /** Per-thread state of the multiplier: evaluator, mask PRG, the kernel plaintexts of the current output block. */
+    private static final class Worker {
+        private final ConvPlan plan;
+        private final RnsBase base;
+        private final long[] kernel;
+        private final ProductEvaluator ev;
+        private final HePrg maskPrg;
+        private final long[][] pt;
+        private final long[] coeffs;
+        private int ptBlock = -1;
+
+        Worker(HeContext ctx, ConvPlan plan, long[] kernel) {
+            this.plan = plan;
+            this.base = ctx.params().base();
+            this.kernel = kernel;
+            ev = new ProductEvaluator(ctx.params(), ctx.peerPublicKey(), ctx.random());
+            maskPrg = HePrg.fresh(ctx.random());
+            pt = new long[plan.chBlocks()][base.polyLength()];
+            coeffs = new long[base.n];
+        }
+
+        void unit(EncryptedMatrix e, long[] out, long[] reply, int[] offsets, int u) {
+            int tiles = plan.tiles();
+            int gbs = plan.groupBlocks();
+            int ob = u / (gbs * tiles);
+            int gb = (u / tiles) % gbs;
+            int tile = u % tiles;
+            if (ob != ptBlock) {
+                for (int cb = 0; cb < plan.chBlocks(); cb++) {
+                    Arrays.fill(coeffs, 0);
+                    plan.encodeKernel(kernel, ob, cb, coeffs);
+                    base.fromSigned(coeffs, 0, pt[cb]);
+                    base.forward(pt[cb]);
+                }
+                ptBlock = ob;
+            }
+            for (int cb = 0; cb < plan.chBlocks(); cb++) {
+                int ct = (gb * plan.chBlocks() + cb) * tiles + tile;
+                ev.multiplyAccumulate(e.c0(ct, 0), e.c1(ct, 0), pt[cb]);
+            }
+            int[] pos = plan.outputPositions(ob, gb, tile);
+            long[] masks = new long[pos.length];
+            maskPrg.nextLongs(masks, 0, pos.length);
+            int words = ev.finish(pos, plan.floodBits, masks, 0, reply, offsets[u]);
+            if (offsets[u] + words != offsets[u + 1]) {
+                throw new IllegalStateException("reply length mismatch in output ciphertext " + u);
+            }
+            for (int t = 0; t < pos.length; t++) {
+                out[plan.outputIndex(ob, gb, tile, t)] += masks[t];
+            }
+        }
+    }
+
+    /** Key owner: decrypts the reply and adds K (*) In - R into {@code out}. */
+    static void decrypt(HeContext ctx, long[] reply, ConvPlan plan, long expectedId, long[] out) {
+        if (out.length != plan.shape.outputLength()) {
+            throw new IllegalArgumentException("output has " + out.length + " elements, " + plan.shape + " gives "
+                    + plan.shape.outputLength());
+        }
+        int units = plan.outputCiphertexts();
+        int[] offsets = replyLayout(ctx.params(), plan);
+        if (reply.length != offsets[units] || reply[0] != REPLY_MAGIC || reply[2] != units) {
+            throw new IllegalStateException("malformed HE convolution reply: " + reply.length + " words, expected "
+                    + offsets[units] + " for " + plan);
+        }
+        if (reply[1] != expectedId) {
+            throw new IllegalStateException("HE convolution reply refers to encrypted input "
+                    + Long.toHexString(reply[1]) + ", expected " + Long.toHexString(expectedId));
+        }
+        SecretKey sk = ctx.secretKey();
+        int tiles = plan.tiles();
+        int gbs = plan.groupBlocks();
+        for (int u = 0; u < units; u++) {
+            int ob = u / (gbs * tiles);
+            int gb = (u / tiles) % gbs;
+            int tile = u % tiles;
+            int[] pos = plan.outputPositions(ob, gb, tile);
+            long[] vals = new long[pos.length];
+            sk.decryptSwitched(reply, offsets[u], pos, vals, 0);
+            for (int t = 0; t < pos.length; t++) {
+                out[plan.outputIndex(ob, gb, tile, t)] += vals[t];
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.securetrain.protocols;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.securetrain.backend.ShareKind;
+import org.securetrain.crypto.he.ConvPlan;
+import org.securetrain.crypto.he.ConvShape;
+import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeConvCross;
+import org.securetrain.runtime.PartyThreads;
+import org.securetrain.runtime.ProtocolId;
+import org.securetrain.runtime.Session;
+import org.securetrain.runtime.SessionException;
+
+/**
+ * The secure correlation of an additively shared kernel K = K0 + K1 with an additively shared input
+ * In = In0 + In1 over Z_2^64 ({@link ConvShape}; a convolution layer's forward, weight-gradient and
+ * input-gradient products all take this form), one object per party and session, without im2col.
+ * K (*) In = K0 (*) In0 + K1 (*) In1 + K0 (*) In1 + K1 (*) In0: the first two terms are local, each cross term
+ * is one HE round trip of {@link HeConvCross} (HomConv coefficient encoding): the holder of the input share
+ * encrypts it under its own key, the holder of the kernel share multiplies, floods, masks and returns only the
+ * output coefficients. Both cross terms run at once in opposite directions on the channels
+ * {@code hc.<id>.p0enc} / {@code hc.<id>.p1enc} (named by the key owner), threads as in {@link SecureMatMul}.
+ * A share known to be zero drops the cross terms it takes part in. Output: this party's fresh additive share
+ * of out (outCh x groups x outH x outW).
+ */
+public final class SecureConv2d {
+    private final Session session;
+    private final HeContext he;
+
+    public SecureConv2d(Session session, HeContext he) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.he = Objects.requireNonNull(he, "he");
+    }
+
+    /**
+     * This party's share of K (*) In. Both parties call it with their shares (null where the kind makes the
+     * share zero), the same shape, kinds and protocol id.
+     */
+    public long[] correlate(long[] kernel, ShareKind kernelKind, long[] input, ShareKind inputKind, ConvShape shape,
+            ProtocolId id) {
+        Objects.requireNonNull(id, "protocol id");
+        Objects.requireNonNull(shape, "shape");
+        int me = session.party();
+        check(kernel, kernelKind, shape.kernelLength(), "kernel", id);
+        check(input, inputKind, shape.inputLength(), "input", id);
+        ProtocolId stream = id.under("hc");
+        String record = "correlates " + shape + ", kernel " + kernelKind + ", input " + inputKind;
+        session.channel(stream.child("p0enc")).agree(record);
+        session.channel(stream.child("p1enc")).agree(record);
+        boolean local = !kernelKind.isZeroAt(me) && !inputKind.isZeroAt(me);
+        // as multiplier: my kernel times the peer's input; as key owner: the peer's kernel times my input
+        boolean multiplier = !kernelKind.isZeroAt(me) && !inputKind.isZeroAt(1 - me);
+        boolean keyOwner = !kernelKind.isZeroAt(1 - me) && !inputKind.isZeroAt(me);
+        long[] z = new long[shape.outputLength()];
+        if (local) {
+            shape.correlateInto(kernel, input, z);
+        }
+        if (!multiplier && !keyOwner) {
+            return z;
+        }
+        ConvPlan plan = ConvPlan.choose(he.params(), shape);
+        try {
+            crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, z);
+        } catch (RuntimeException | Error e) {
+            if (!(e instanceof SessionException)) {
+                abortQuietly("party " + me + " secure correlation '" + id + "' failed: " + e);
+            }
+            throw e;
+        }
+        return z;
+    }
+
+    private void crossTerms(ConvPlan plan, long[] kernel, long[] input, ProtocolId stream, ProtocolId id,
+            boolean multiplier, boolean keyOwner, long[] z) {
+        int me = session.party();
+        long[] zKey = keyOwner ? new long[z.length] : null;
+        long[] zMul = multiplier ? new long[z.length] : null;
+        HeConvCross.KeyOwner key = !keyOwner ? null : new HeConvCross.KeyOwner(
+                new HeConvCross.Term(session.channel(stream.child("p" + me + "enc")), he, plan));
+        HeConvCross.Multiplier mul = !multiplier ? null : new HeConvCross.Multiplier(
+                new HeConvCross.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, plan), kernel, zMul);
+        PartyThreads threads = session.threads();
+        List<Future<?>> helping = new ArrayList<>();
+        try {
+            if (mul != null && key != null) {
+                helping.add(threads.roles().submit(guarded(id, () -> {
+                    mul.receive();
+                    mul.work();
+                    mul.reply();
+                })));
+                key.send(input, null);
+                mul.work();
+                key.finish(zKey);
+            } else if (mul != null) {
+                mul.receive();
+                for (int i = 1; i < Math.min(threads.computeThreads(), plan.outputCiphertexts()); i++) {
+                    helping.add(threads.compute().submit(guarded(id, mul::work)));
+                }
+                mul.work();
+                mul.reply();
+            } else {
+                key.send(input, threads.compute());
+                key.finish(zKey);
+            }
+            for (Future<?> f : helping) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionException("interrupted in secure correlation '" + id + "'", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        } finally {
+            for (Future<?> f : helping) {
+                if (!f.isDone()) {
+                    f.cancel(true);
+                }
+            }
+        }
+        addInto(z, zKey);
+        addInto(z, zMul);
+    }
+
+    private Runnable guarded(ProtocolId id, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                if (!(e instanceof SessionException)) {
+                    abortQuietly("party " + session.party() + " secure correlation '" + id + "' failed: " + e);
+                }
+                throw e;
+            }
+        };
+    }
+
+    private void check(long[] share, ShareKind kind, int length, String what, ProtocolId id) {
+        Objects.requireNonNull(kind, what + " share kind");
+        if (kind.isZeroAt(session.party())) {
+            return;
+        }
+        if (share == null || share.length != length) {
+            throw new IllegalArgumentException("secure correlation '" + id + "': party " + session.party() + "'s "
+                    + what + " share has " + (share == null ? "no data" : share.length + " elements") + ", expected "
+                    + length);
+        }
+    }
+
+    private static void addInto(long[] z, long[] term) {
+        if (term != null) {
+            for (int i = 0; i < z.length; i++) {
+                z[i] += term[i];
+            }
+        }
+    }
+
+    private void abortQuietly(String reason) {
+        try {
+            session.abort(reason);
+        } catch (RuntimeException ignored) {
+            // already failed or closed
+        }
+    }
+}

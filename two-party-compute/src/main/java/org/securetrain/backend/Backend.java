@@ -38,6 +38,13 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
     long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id);
 
     /**
+     * Shares of the correlation K (*) In ({@link org.securetrain.crypto.he.ConvShape}: kernel outCh x inCh x kh x kw,
+     * input groups x inCh x h x w, output outCh x groups x outH x outW, all row-major, untransposed), exact mod
+     * 2^64, at the sum of the operands' scales. The convolution layer's forward and gradient products.
+     */
+    long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape, ProtocolId id);
+
+    /**
      * Exact ReLU with truncation (DESIGN.md 4.3): from shares of z (scale 2f) returns shares of
      * y = [z > 0] * floor(z / 2^f) (scale f) and boolean shares of d = [z > 0], packed LSB-first in longs.
      */

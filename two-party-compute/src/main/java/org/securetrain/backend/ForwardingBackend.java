@@ -69,6 +69,14 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     @Override
+    public final long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape,
+            ProtocolId id) {
+        long[] r = delegate.correlate(kernel, input, shape, id);
+        onCorrelate(kernel, input, shape, id, r);
+        return r;
+    }
+
+    @Override
     public final ReluOutput reluTruncate(long[] z, ProtocolId id) {
         beforeReluTruncate(z, id);
         ReluOutput r = delegate.reluTruncate(z, id);
@@ -125,6 +133,11 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
 
     /** After {@link #multiply}: its operands and this party's result share. */
     protected void onMultiply(Operand a, Operand b, int m, int k, int n, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #correlate}: its operands and this party's result share. */
+    protected void onCorrelate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape, ProtocolId id,
+            long[] result) {
     }
 
     /** After {@link #reluTruncate}: this party's input share and output shares. */

@@ -36,6 +36,14 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape, ProtocolId id) {
+        Correlations.requireUntransposed(kernel, input, shape);
+        long[] out = new long[shape.outputLength()];
+        shape.correlateInto(kernel.share(), input.share(), out);
+        return out;
+    }
+
+    @Override
     public ReluOutput reluTruncate(long[] z, ProtocolId id) {
         int f = fp.fracBits();
         long[] y = new long[z.length];

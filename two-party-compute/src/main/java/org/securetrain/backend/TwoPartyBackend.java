@@ -46,6 +46,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     private final OtEngine ot;
     private final HeContext he;
     private final SecureMatMul matmul;
+    private final org.securetrain.protocols.SecureConv2d conv;
     private final Channel reveal;
     private final KernelTimings timings;
     /** One garbled-circuit instance (its own stream and OT instance) per calling protocol id. */
@@ -63,6 +64,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         this.he = he;
         this.timings = timings;
         this.matmul = new SecureMatMul(session, he);
+        this.conv = new org.securetrain.protocols.SecureConv2d(session, he);
         this.nonlinear = nonlinear;
         this.silent = silent;
         this.reveal = session.channel("kernels.reveal");
@@ -128,6 +130,24 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     public long[] multiply(Operand a, Operand b, int m, int k, int n, ProtocolId id) {
         MatrixShare ma = new MatrixShare(m, k, a.share(), a.transposed(), a.kind());
         MatrixShare mb = new MatrixShare(k, n, b.share(), b.transposed(), b.kind());
+        return timed(KernelTimings.Kind.HE_PRODUCT, () -> matmul.multiply(ma, mb, id));
+    }
+
+    /**
+     * The direct (HomConv) secure correlation when the public cost model prefers it, else im2col and the matrix
+     * product; both parties decide alike from the public shape.
+     */
+    @Override
+    public long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape, ProtocolId id) {
+        Correlations.requireUntransposed(kernel, input, shape);
+        if (org.securetrain.crypto.he.ConvPlan.directPreferred(he.params(), shape)) {
+            return timed(KernelTimings.Kind.HE_PRODUCT, () -> conv.correlate(kernel.share(), kernel.kind(),
+                    input.share(), input.kind(), shape, id));
+        }
+        int k = shape.inCh() * shape.kh() * shape.kw();
+        int p = shape.groups() * shape.outH() * shape.outW();
+        MatrixShare ma = new MatrixShare(shape.outCh(), k, kernel.share(), false, kernel.kind());
+        MatrixShare mb = new MatrixShare(k, p, Correlations.im2col(input.share(), shape), false, input.kind());
         return timed(KernelTimings.Kind.HE_PRODUCT, () -> matmul.multiply(ma, mb, id));
     }
 

@@ -9,9 +9,18 @@ import org.securetrain.runtime.ProtocolId;
 
 /**
  * A 2-D convolution layer on shares, DL4J's layout: input NCHW, weights [outC, inC, kh, kw], bias [outC].
- * Forward is im2col (local) and one secure product W_mat (outC x K) · cols (K x P), bias added at scale 2f,
- * then ReLU with exact truncation fused (or the raw 2f output). Backward: dZ = dY ⊙ d, dW = dZ · cols^T,
- * db = row sums of dZ, dX = col2im(W_mat^T · dZ) truncated to scale f. Transposes are flags, not copies.
+ * Without dilation all three products are correlations ({@link Backend#correlate}, the direct HomConv protocol
+ * or im2col, whichever the public cost model prefers) of locally rearranged shares:
+ * <ul>
+ *   <li>forward: Z = W (*) X_pad (X zero-padded to the rows and columns the windows read);</li>
+ *   <li>dW[o][c] = sum_b dZ[o][b]^s (*) X_pad[b][c]: the kernel is dZ with stride - 1 zeros between its
+ *       entries ("^s"), the batch is the summed channel axis, the input channels the groups;</li>
+ *   <li>dX_pad[b][c] = sum_o pad(dZ[o][b]^s) (*) flip(W[o][c]): a full convolution with the flipped kernel,
+ *       cropped to the input and truncated to scale f.</li>
+ * </ul>
+ * Bias added at scale 2f, then ReLU with exact truncation fused (or the raw 2f output); dZ = dY ⊙ d,
+ * db = row sums of dZ. With dilation the products are im2col and matrix products (W_mat · cols,
+ * dZ · cols^T, W_mat^T · dZ with col2im); transposes are flags, not copies.
  */
 public final class Conv2dKernel {
     private final String name;
@@ -25,6 +34,8 @@ public final class Conv2dKernel {
     private Im2col.Geometry geometry;
     private long[] cols;
     private ShareKind colsKind;
+    /** The direct path's saved input: X zero-padded (batch x inC x padH x padW), or null on the im2col path. */
+    private long[] xPad;
     private long[] reluBits;
 
     public Conv2dKernel(String name, int inC, int inH, int inW, int outC, int kh, int kw, int sh, int sw, int ph,
@@ -85,11 +96,21 @@ public final class Conv2dKernel {
         int f = be.fixedPoint().fracBits();
         int k = g.patchSize();
         int p = g.positions();
-        long[] c = Im2col.im2col(x, g);
-        long[] z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), g.outC(), k, p, id.child("fwd"));
+        long[] z;
+        if (direct(g)) {
+            long[] xp = ConvLowering.pad(x, g);
+            z = be.correlate(Operand.of(weights.value()), new Operand(xp, false, xKind), ConvLowering.forward(g),
+                    id.child("fwd"));
+            this.xPad = xp;
+            this.cols = null;
+        } else {
+            long[] c = Im2col.im2col(x, g);
+            z = be.multiply(Operand.of(weights.value()), new Operand(c, false, xKind), g.outC(), k, p, id.child("fwd"));
+            this.cols = c;
+            this.xPad = null;
+        }
         RingMatrix.addRowBias(z, g.outC(), p, RingMatrix.scale(bias.value(), 1L << f));
         this.geometry = g;
-        this.cols = c;
         this.colsKind = xKind;
         if (!relu) {
             reluBits = null;
@@ -119,19 +140,41 @@ public final class Conv2dKernel {
             dz = be.bitTimesShare(reluBits, dz, id.child("drelu"));
             dzKind = ShareKind.BOTH;
         }
-        long[] dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), g.outC(), p, k,
-                id.child("dW"));
+        long[] dW;
+        if (xPad != null) {
+            dW = be.correlate(new Operand(ConvLowering.dilate(dz, g), false, dzKind),
+                    new Operand(ConvLowering.swapBatchAndChannels(xPad, g), false, colsKind), ConvLowering.weightGradient(g),
+                    id.child("dW"));
+        } else {
+            dW = be.multiply(new Operand(dz, false, dzKind), new Operand(cols, true, colsKind), g.outC(), p, k,
+                    id.child("dW"));
+        }
         weights.setGradient(dW, f);
         bias.setGradient(RingMatrix.rowSums(dz, g.outC(), p), 0);
         long[] dx = null;
         if (needInputGradient) {
-            long[] dCols = be.multiply(new Operand(weights.value(), true, ShareKind.BOTH), new Operand(dz, false, dzKind),
-                    k, g.outC(), p, id.child("dX"));
-            dx = be.truncate(Im2col.col2im(dCols, g), f, id.child("dX", "trunc"));
+            long[] dxRaw;
+            if (xPad != null) {
+                long[] dxPad = be.correlate(Operand.of(ConvLowering.flipKernel(weights.value(), g)),
+                        new Operand(ConvLowering.dilateAndPad(dz, g), false, dzKind), ConvLowering.inputGradient(g),
+                        id.child("dX"));
+                dxRaw = ConvLowering.crop(dxPad, g);
+            } else {
+                long[] dCols = be.multiply(new Operand(weights.value(), true, ShareKind.BOTH),
+                        new Operand(dz, false, dzKind), k, g.outC(), p, id.child("dX"));
+                dxRaw = Im2col.col2im(dCols, g);
+            }
+            dx = be.truncate(dxRaw, f, id.child("dX", "trunc"));
         }
         cols = null;
+        xPad = null;
         reluBits = null;
         return dx;
+    }
+
+    /** Without dilation the products are correlations ({@link ConvLowering}); dilated kernels keep im2col. */
+    private static boolean direct(Im2col.Geometry g) {
+        return g.dilH() == 1 && g.dilW() == 1;
     }
 
     public void applySgd(Backend be, SgdConfig cfg) {

@@ -109,6 +109,31 @@ class SecureConv2dTest {
         check(ConvShape.valid(o, g, c, h, w, kh, kw, sh, sw), ShareKind.BOTH, ShareKind.BOTH, 31L * o + 7L * h + w);
     }
 
+    /**
+     * Largest magnitudes at a large T (all kernel entries -2^63, inputs -1 and -2^63 alternating): the worst case of
+     * the noise bound for the weight-gradient shape of a 128-image batch (T = outBlock x 128 x 8 x 8).
+     */
+    @Test
+    void extremeValuesAtLargeTermCountDecryptExactly() {
+        ConvShape s = new ConvShape(4, 2, 128, 12, 12, 8, 8, 1, 1, 5, 5);
+        long[] k = new long[s.kernelLength()];
+        long[] in = new long[s.inputLength()];
+        java.util.Arrays.fill(k, Long.MIN_VALUE);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (i & 1) == 0 ? -1 : Long.MIN_VALUE;
+        }
+        long[] want = reference(s, k, in);
+        // party 0 holds the whole kernel, party 1 the whole input: the only cross term sees the extremes in the clear
+        var res = pair.both((session, ctx, p) -> new SecureConv2d(session, ctx).correlate(p == 0 ? k : null,
+                ShareKind.ONLY_PARTY0, p == 1 ? in : null, ShareKind.ONLY_PARTY1, s, ProtocolId.parse("conv.extreme")));
+        long[] got = new long[want.length];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = res.party0()[i] + res.party1()[i];
+        }
+        assertArrayEquals(want, got, () -> String.valueOf(ConvPlan.choose(HeParameters.standard(), s)));
+        assertTrue(ConvPlan.choose(HeParameters.standard(), s).plainTerms() >= 128 * 64);
+    }
+
     @Test
     void croppedOutputAndZeroShares() {
         // fewer rows/cols than fit (as the weight gradient of a truncated convolution uses)

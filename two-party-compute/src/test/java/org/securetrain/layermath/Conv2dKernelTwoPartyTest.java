@@ -20,7 +20,7 @@ import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
- * The production convolution ({@link Conv2dKernel}: im2col and the secure product) between two parties
+ * The production convolution ({@link Conv2dKernel}: direct correlations or im2col and the secure product) between two parties
  * against a direct convolution mod 2^64: forward and dW exact, dX within one ulp of its floor.
  */
 @Timeout(600)
@@ -116,6 +116,48 @@ class Conv2dKernelTwoPartyTest {
         long[][] got = run(g, new long[][] {new long[x.length], x}, ShareKind.ONLY_PARTY1, TestShares.split(w, split),
                 TestShares.split(dY, split), false);
         check(g, x, w, dY, got, false);
+    }
+
+    /**
+     * The direct (HomConv) path for the three products: stride 1 and 2, Truncate-style leftovers (rows no window
+     * reads), Same-style padding, odd shapes, several channel counts and kernel sizes, batch > 1. The lowering to
+     * correlations is checked on the plaintext backend (every product through {@code correlate}); between the two
+     * parties the cost model picks direct or im2col per product (the stride-1 forward is direct, checked; strided
+     * direct products are covered in {@code SecureConv2dTest}), and the result is exact as before either way.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        // batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw
+        "3, 2, 9, 7, 3, 3, 3, 1, 1, 1, 1", // Same, stride 1, odd shape
+        "2, 3, 10, 11, 2, 4, 3, 2, 2, 0, 0", // Truncate, stride 2: the last input row/column is read by no window
+        "4, 1, 13, 9, 5, 5, 2, 2, 1, 2, 0", // Same-style padding, stride 2 in one axis
+        "2, 5, 6, 6, 4, 1, 1, 1, 1, 0, 0", // 1x1 kernel
+    })
+    void directPathForwardAndBackwardExact(int batch, int inC, int inH, int inW, int outC, int kh, int kw, int sh,
+            int sw, int ph, int pw) {
+        SplittableRandom r = new SplittableRandom(batch * 31L + inH);
+        Random split = new Random(inW);
+        Im2col.Geometry g = new Im2col.Geometry(batch, inC, inH, inW, outC, kh, kw, sh, sw, ph, pw);
+        var params = be[0].he().params();
+        if (kh > 1 && sh == 1 && sw == 1) { // strided and 1x1 products this small are cheaper as im2col
+            assertTrue(org.securetrain.crypto.he.ConvPlan.directPreferred(params, ConvLowering.forward(g)), g::toString);
+        }
+        long[] x = small(r, g.inputLength(), 24);
+        long[] w = small(r, g.weightLength(), 24);
+        long[] dY = small(r, g.outputLength(), 24);
+        var plain = new org.securetrain.backend.InsecurePlaintextBackend(FP);
+        Conv2dKernel k = new Conv2dKernel("conv", inC, inH, inW, outC, kh, kw, sh, sw, ph, pw, false, w.clone(),
+                new long[outC]);
+        assertArrayEquals(DirectConvolution.forward(x, w, g), k.forward(plain, x, ShareKind.BOTH, batch), "plain forward");
+        long[] dxPlain = k.backward(plain, dY, ShareKind.BOTH, true);
+        long[][] wantPlain = DirectConvolution.backward(x, w, dY, g);
+        assertArrayEquals(wantPlain[0], k.weights().gradient(), "plain dW");
+        for (int i = 0; i < dxPlain.length; i++) {
+            assertEquals(wantPlain[1][i] >> FP.fracBits(), dxPlain[i], "plain dX element " + i);
+        }
+        long[][] got = run(g, TestShares.split(x, split), ShareKind.BOTH, TestShares.split(w, split),
+                TestShares.split(dY, split), true);
+        check(g, x, w, dY, got, true);
     }
 
     @Test

@@ -147,7 +147,7 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         int k = shape.inCh() * shape.kh() * shape.kw();
         int p = shape.groups() * shape.outH() * shape.outW();
         MatrixShare ma = new MatrixShare(shape.outCh(), k, kernel.share(), false, kernel.kind());
-        MatrixShare mb = new MatrixShare(k, p, Correlations.im2col(input.share(), shape), false, input.kind());
+        MatrixShare mb = new MatrixShare(k, p, shape.im2col(input.share()), false, input.kind());
         return timed(KernelTimings.Kind.HE_PRODUCT, () -> matmul.multiply(ma, mb, id));
     }
 

@@ -20,7 +20,6 @@ import org.securetrain.backend.ShareKind;
 import org.securetrain.crypto.he.ConvPlan;
 import org.securetrain.crypto.he.ConvShape;
 import org.securetrain.crypto.he.HeContext;
-import org.securetrain.layermath.Im2col;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.SecureConv2d;
 import org.securetrain.protocols.SecureMatMul;
@@ -33,11 +32,13 @@ import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
- * One convolution layer's forward product on shares (LeNet's second convolution: 6 -> 16 maps, 5x5 kernel,
- * 12x12x6 inputs, batch 128; kernel and input both shared, so both cross terms run): the direct HomConv
- * correlation ({@link SecureConv2d}) against im2col (local) and the matrix product ({@link SecureMatMul}).
- * Both parties in this JVM over the in-memory transport. Time per product; bytes each way, messages and
- * rounds per product and each party's thread CPU time are printed at the end of each trial.
+ * The convolution products of one LeNet training step on shares, batch 128, each as the layer runs it
+ * ({@code Conv2dKernel}'s lowering to correlations): the direct HomConv correlation ({@link SecureConv2d})
+ * against im2col (local) and the matrix product ({@link SecureMatMul}, its cheaper orientation).
+ * {@code conv2.fwd} is the issue's layer: 6 -> 16 maps, 5x5 kernel on 12x12x6 inputs, kernel and input both
+ * shared (both cross terms run); conv1's input is the data owner's in the clear (one cross term). Both
+ * parties in this JVM over the in-memory transport. Time per product; bytes each way, messages, rounds and
+ * the process CPU time per product (both parties together) are printed at the end of each trial.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,11 +48,16 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 @Measurement(iterations = 3, time = 5)
 public class SecureConvBench {
     static final int BATCH = 128;
-    static final Im2col.Geometry GEOMETRY = new Im2col.Geometry(BATCH, 6, 12, 12, 16, 5, 5, 1, 1, 0, 0);
-    static final ConvShape SHAPE = ConvShape.valid(16, BATCH, 6, 12, 12, 5, 5, 1, 1);
+
+    @Param({"conv2.fwd", "conv2.dW", "conv2.dX", "conv1.fwd", "conv1.dW"})
+    public String product;
 
     @Param({"direct", "im2col"})
     public String method;
+
+    ConvShape shape;
+    ShareKind inputKind;
+    long cpuStart;
 
     InMemoryTransport.Pair pair;
     HeContext[] ctx = new HeContext[2];
@@ -68,11 +74,21 @@ public class SecureConvBench {
         var r = TwoPartyRunner.run(pair.party(0), HeContext::open, pair.party(1), HeContext::open);
         ctx[0] = r.party0();
         ctx[1] = r.party1();
+        shape = switch (product) {
+            case "conv2.fwd" -> ConvShape.valid(16, BATCH, 6, 12, 12, 5, 5, 1, 1);
+            case "conv2.dW" -> new ConvShape(16, 6, BATCH, 12, 12, 8, 8, 1, 1, 5, 5);
+            case "conv2.dX" -> new ConvShape(6, BATCH, 16, 16, 16, 5, 5, 1, 1, 12, 12);
+            case "conv1.fwd" -> ConvShape.valid(6, BATCH, 1, 28, 28, 5, 5, 1, 1);
+            case "conv1.dW" -> new ConvShape(6, 1, BATCH, 28, 28, 24, 24, 1, 1, 5, 5);
+            default -> throw new IllegalArgumentException(product);
+        };
+        inputKind = product.startsWith("conv1") ? ShareKind.ONLY_PARTY1 : ShareKind.BOTH;
         SplittableRandom rnd = new SplittableRandom(1);
         for (int p = 0; p < 2; p++) {
-            w[p] = rnd.longs(SHAPE.kernelLength()).toArray();
-            x[p] = rnd.longs(SHAPE.inputLength()).toArray();
+            w[p] = rnd.longs(shape.kernelLength()).toArray();
+            x[p] = inputKind.isZeroAt(p) ? new long[shape.inputLength()] : rnd.longs(shape.inputLength()).toArray();
         }
+        cpuStart = processCpuNanos();
         start[0] = pair.party(0).traffic().snapshot();
         start[1] = pair.party(1).traffic().snapshot();
         invocations = 0;
@@ -81,12 +97,12 @@ public class SecureConvBench {
     long[] party(int p, org.securetrain.runtime.Session s) {
         ProtocolId id = ProtocolId.of("bench");
         if (method.equals("direct")) {
-            return new SecureConv2d(s, ctx[p]).correlate(w[p], ShareKind.BOTH, x[p], ShareKind.BOTH, SHAPE, id);
+            return new SecureConv2d(s, ctx[p]).correlate(w[p], ShareKind.BOTH, x[p], inputKind, shape, id);
         }
-        int k = GEOMETRY.patchSize();
-        long[] cols = Im2col.im2col(x[p], GEOMETRY);
-        return new SecureMatMul(s, ctx[p]).multiply(MatrixShare.of(16, k, w[p]),
-                MatrixShare.of(k, GEOMETRY.positions(), cols), id);
+        int k = shape.inCh() * shape.kh() * shape.kw();
+        int cols = shape.groups() * shape.outH() * shape.outW();
+        return new SecureMatMul(s, ctx[p]).multiply(MatrixShare.of(shape.outCh(), k, w[p]),
+                MatrixShare.of(k, cols, shape.im2col(x[p]), inputKind), id);
     }
 
     @Benchmark
@@ -95,17 +111,25 @@ public class SecureConvBench {
         return TwoPartyRunner.run(pair.party(0), s -> party(0, s), pair.party(1), s -> party(1, s));
     }
 
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     @TearDown(Level.Trial)
     public void report() {
         Traffic t0 = pair.party(0).traffic().snapshot().minus(start[0]).total();
         Traffic t1 = pair.party(1).traffic().snapshot().minus(start[1]).total();
         long inv = Math.max(1, invocations);
-        String plan = method.equals("direct") ? ConvPlan.choose(ctx[0].params(), SHAPE).toString()
-                : SecureMatMul.describePlan(ctx[0], 16, GEOMETRY.patchSize(), GEOMETRY.positions());
-        System.out.printf("%n[conv] %s: %s%n[conv] per product: party 0 sent %s in %.1f msgs (%.1f rounds), party 1 "
-                + "sent %s in %.1f msgs (%.1f rounds); %d products measured%n", method, plan,
-                Traffic.human(t0.bytesSent() / inv), (double) t0.messagesSent() / inv, (double) t0.rounds() / inv,
-                Traffic.human(t1.bytesSent() / inv), (double) t1.messagesSent() / inv, (double) t1.rounds() / inv, inv);
+        double cpu = (processCpuNanos() - cpuStart) / 1e9 / inv;
+        String plan = method.equals("direct") ? ConvPlan.choose(ctx[0].params(), shape).toString()
+                : SecureMatMul.describePlan(ctx[0], shape.outCh(), shape.inCh() * shape.kh() * shape.kw(),
+                        shape.groups() * shape.outH() * shape.outW());
+        System.out.printf("%n[conv] %s %s: %s%n[conv] per product: party 0 sent %s in %.1f msgs (%.1f rounds), party 1 "
+                + "sent %s in %.1f msgs (%.1f rounds); process CPU %.3f s (both parties); %d products measured%n",
+                product, method, plan, Traffic.human(t0.bytesSent() / inv), (double) t0.messagesSent() / inv,
+                (double) t0.rounds() / inv, Traffic.human(t1.bytesSent() / inv), (double) t1.messagesSent() / inv,
+                (double) t1.rounds() / inv, cpu, inv);
         ctx[0].close();
         ctx[1].close();
         pair.close();

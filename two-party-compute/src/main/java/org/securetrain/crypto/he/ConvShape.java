@@ -92,6 +92,36 @@ public record ConvShape(int outCh, int groups, int inCh, int h, int w, int kh, i
         }
     }
 
+    /**
+     * The im2col lowering: the column matrix (inCh kh kw) x (groups outH outW), row-major, of the input, so that
+     * K (outCh x inCh kh kw) times it is the correlation (outCh x groups outH outW).
+     */
+    public long[] im2col(long[] in) {
+        if (in.length != inputLength()) {
+            throw new IllegalArgumentException(this + ": input has " + in.length + " elements, needs " + inputLength());
+        }
+        int p = groups * outH * outW;
+        long[] cols = new long[inCh * kh * kw * p];
+        for (int c = 0; c < inCh; c++) {
+            for (int l = 0; l < kh; l++) {
+                for (int m = 0; m < kw; m++) {
+                    int row = ((c * kh + l) * kw + m) * p;
+                    for (int g = 0; g < groups; g++) {
+                        int src = (g * inCh + c) * h * w;
+                        for (int i = 0; i < outH; i++) {
+                            int dst = row + (g * outH + i) * outW;
+                            int y = src + (i * sh + l) * w + m;
+                            for (int j = 0; j < outW; j++) {
+                                cols[dst + j] = in[y + j * sw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
     @Override
     public String toString() {
         return describe(outCh, groups, inCh, h, w, kh, kw, sh, sw, outH, outW);

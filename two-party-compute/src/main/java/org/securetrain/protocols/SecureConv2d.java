@@ -56,15 +56,18 @@ public final class SecureConv2d {
         boolean multiplier = !kernelKind.isZeroAt(me) && !inputKind.isZeroAt(1 - me);
         boolean keyOwner = !kernelKind.isZeroAt(1 - me) && !inputKind.isZeroAt(me);
         long[] z = new long[shape.outputLength()];
-        if (local) {
-            shape.correlateInto(kernel, input, z);
-        }
+        Runnable localTerm = () -> {
+            if (local) {
+                shape.correlateInto(kernel, input, z);
+            }
+        };
         if (!multiplier && !keyOwner) {
+            localTerm.run();
             return z;
         }
         ConvPlan plan = ConvPlan.choose(he.params(), shape);
         try {
-            crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, z);
+            crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, localTerm, z);
         } catch (RuntimeException | Error e) {
             if (!(e instanceof SessionException)) {
                 abortQuietly("party " + me + " secure correlation '" + id + "' failed: " + e);
@@ -75,7 +78,7 @@ public final class SecureConv2d {
     }
 
     private void crossTerms(ConvPlan plan, long[] kernel, long[] input, ProtocolId stream, ProtocolId id,
-            boolean multiplier, boolean keyOwner, long[] z) {
+            boolean multiplier, boolean keyOwner, Runnable localTerm, long[] z) {
         int me = session.party();
         long[] zKey = keyOwner ? new long[z.length] : null;
         long[] zMul = multiplier ? new long[z.length] : null;
@@ -93,9 +96,11 @@ public final class SecureConv2d {
                     mul.reply();
                 })));
                 key.send(input, null);
+                localTerm.run(); // while the peer multiplies
                 mul.work();
                 key.finish(zKey);
             } else if (mul != null) {
+                localTerm.run(); // while the peer encrypts
                 mul.receive();
                 for (int i = 1; i < Math.min(threads.computeThreads(), plan.outputCiphertexts()); i++) {
                     helping.add(threads.compute().submit(guarded(id, mul::work)));
@@ -104,6 +109,7 @@ public final class SecureConv2d {
                 mul.reply();
             } else {
                 key.send(input, threads.compute());
+                localTerm.run(); // while the peer multiplies
                 key.finish(zKey);
             }
             for (Future<?> f : helping) {

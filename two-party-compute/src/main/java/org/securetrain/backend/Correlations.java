@@ -2,7 +2,7 @@ package org.securetrain.backend;
 
 import org.securetrain.crypto.he.ConvShape;
 
-/** Checks and the im2col lowering of {@link Backend#correlate} shared by the backends. */
+/** The operand checks of {@link Backend#correlate} shared by the backends. */
 final class Correlations {
     private Correlations() {
     }

@@ -155,6 +155,27 @@ class SecureConv2dTest {
     }
 
     @Test
+    void mismatchedShapesOrKindsFailBothPartiesNamingBothViews() {
+        ConvShape s5 = ConvShape.valid(2, 1, 1, 5, 5, 3, 3, 1, 1);
+        ConvShape s6 = ConvShape.valid(2, 1, 1, 6, 5, 3, 3, 1, 1);
+        Object[] r = new Object[2];
+        try (HeTestPair own = new HeTestPair()) {
+            own.both((session, ctx, p) -> {
+                ConvShape s = p == 0 ? s5 : s6;
+                try {
+                    r[p] = new SecureConv2d(session, ctx).correlate(new long[s.kernelLength()], ShareKind.BOTH,
+                            new long[s.inputLength()], ShareKind.BOTH, s, ProtocolId.parse("conv.bad"));
+                } catch (RuntimeException e) {
+                    r[p] = e;
+                }
+                return null;
+            });
+        }
+        org.securetrain.crypto.ot.OtTestPair.assertBothFailNamingBothViews(r,
+                "correlates " + s5 + ", kernel BOTH, input BOTH", "correlates " + s6 + ", kernel BOTH, input BOTH");
+    }
+
+    @Test
     void badSharesAreNamed() {
         ConvShape s = ConvShape.valid(2, 1, 1, 5, 5, 3, 3, 1, 1);
         RuntimeException e;

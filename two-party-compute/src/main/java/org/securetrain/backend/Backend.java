@@ -73,6 +73,19 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
      */
     MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id);
 
+    /**
+     * The range guard's check (DESIGN.md 4.3's "never a wrap-around"): this party's share mod 2^countBits, in
+     * [0, 2^countBits), of how many x_i lie outside [-2^bits, 2^bits) (signed 64-bit), with bits in [57, 62] and
+     * countBits in [2, 63], x.length &lt; 2^countBits. Nothing is opened; {@link #revealNonZero} opens the verdict.
+     */
+    long countOutsideRange(long[] x, int bits, int countBits, ProtocolId id);
+
+    /**
+     * Opens to both parties the one bit [s != 0 mod 2^countBits] of a value shared mod 2^countBits (countBits in
+     * [1, 63]), and nothing else about s. Both parties get the same answer.
+     */
+    boolean revealNonZero(long share, int countBits, ProtocolId id);
+
     /** Reconstructs a shared tensor at {@code receiver} only: the value there, null at the other party. */
     long[] revealTo(int receiver, long[] share, ProtocolId id);
 

@@ -114,6 +114,20 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     @Override
+    public final long countOutsideRange(long[] x, int bits, int countBits, ProtocolId id) {
+        long r = delegate.countOutsideRange(x, bits, countBits, id);
+        onCountOutsideRange(x, bits, countBits, id, r);
+        return r;
+    }
+
+    @Override
+    public final boolean revealNonZero(long share, int countBits, ProtocolId id) {
+        boolean r = delegate.revealNonZero(share, countBits, id);
+        onRevealNonZero(share, countBits, id, r);
+        return r;
+    }
+
+    @Override
     public final long[] revealTo(int receiver, long[] share, ProtocolId id) {
         long[] r = delegate.revealTo(receiver, share, id);
         onRevealTo(receiver, share, id, r);
@@ -158,6 +172,14 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
 
     /** After {@link #maxWithArgmax}: this party's input share and output shares. */
     protected void onMaxWithArgmax(long[] values, int k, ProtocolId id, MaxOutput result) {
+    }
+
+    /** After {@link #countOutsideRange}: this party's input share and count share. */
+    protected void onCountOutsideRange(long[] x, int bits, int countBits, ProtocolId id, long result) {
+    }
+
+    /** After {@link #revealNonZero}: this party's share and the opened bit. */
+    protected void onRevealNonZero(long share, int countBits, ProtocolId id, boolean result) {
     }
 
     /** After {@link #revealTo}: this party's share and what it received (null at the other party). */

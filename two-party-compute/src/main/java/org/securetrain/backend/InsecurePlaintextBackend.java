@@ -108,6 +108,25 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public long countOutsideRange(long[] x, int bits, int countBits, ProtocolId id) {
+        RangeArguments.check(x.length, bits, countBits);
+        long bound = 1L << bits;
+        long count = 0;
+        for (long v : x) {
+            if (v < -bound || v >= bound) {
+                count++;
+            }
+        }
+        return count & RangeArguments.mask(countBits);
+    }
+
+    @Override
+    public boolean revealNonZero(long share, int countBits, ProtocolId id) {
+        RangeArguments.checkCountBits(countBits);
+        return (share & RangeArguments.mask(countBits)) != 0;
+    }
+
+    @Override
     public long[] revealTo(int receiver, long[] share, ProtocolId id) {
         return share.clone();
     }

@@ -4,24 +4,27 @@ import org.securetrain.runtime.ProtocolId;
 
 /**
  * Never a silent wrap-around: a decorator that checks every value entering a truncation or a ReLU with truncation
- * (the products and sums of the layers and of the optimiser step) against the safe range |x| &lt; 2^61 of the
+ * (the products and sums of the layers and of the optimiser step) against the safe range [-2^61, 2^61) of the
  * 64-bit ring, and stops the run at the next {@link #verify} if any left it. The faithful truncation is correct only
  * for |x| &lt; 2^62 and every product must stay below 2^63 to mean anything: 2^61 leaves one bit of headroom, so a
  * value is flagged before the arithmetic breaks.
  *
- * <p>On shares, with the two operations of the contract: per checked value two exact comparisons
- * {@code positive(x - 2^61)} and {@code positive(-x - 2^61)} (a value that already wrapped also lands outside),
- * their bits turned into arithmetic shares by {@code bitTimesShare} with the public constant 1, and summed locally
- * into a shared count. {@link #verify} compares that count with zero and opens the one bit to both parties: the
- * documented one-bit leak "some value of this step left the safe range", after which the run stops. Nothing else is
- * revealed: not which value, layer or how many.
+ * <p>On shares, with two operations of the contract: {@link Backend#countOutsideRange} per checked tensor (one
+ * comparison per value; docs/security/range-guard.md) gives shares mod 2^{@value #COUNT_BITS} of how many values
+ * left the range, summed locally into a shared count; {@link #verify} opens the one bit "that count is not zero" to
+ * both parties ({@link Backend#revealNonZero}): the documented one-bit leak "some value of this step left the safe
+ * range", after which the run stops. Nothing else is revealed: not which value, layer or how many. The count is exact
+ * because fewer than 2^{@value #COUNT_BITS} values are checked between two verifications (enforced).
  */
 public final class RangeCheckedBackend extends ForwardingBackend {
-    /** Checked bound: |x| &lt; 2^SAFE_BITS in the ring. */
+    /** Checked bound: x in [-2^SAFE_BITS, 2^SAFE_BITS) in the ring. */
     public static final int SAFE_BITS = 61;
-    private static final long BOUND = 1L << SAFE_BITS;
+    /** The shared count is kept mod 2^COUNT_BITS: at most 2^COUNT_BITS - 1 values per verification. */
+    public static final int COUNT_BITS = 32;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
 
     private long pendingCount;
+    private long pendingValues;
     private int pendingChecks;
 
     public RangeCheckedBackend(Backend delegate) {
@@ -59,29 +62,15 @@ public final class RangeCheckedBackend extends ForwardingBackend {
         if (n == 0) {
             return;
         }
-        long t = actsFor(0) ? BOUND : 0;
-        long[] shifted = new long[2 * n];
-        for (int i = 0; i < n; i++) {
-            shifted[i] = x[i] - t;
-            shifted[n + i] = -x[i] - t;
+        if (pendingValues + n > COUNT_MASK) {
+            // both parties see the same public counts, so both stop here alike
+            throw new IllegalStateException((pendingValues + n) + " values checked since the last range verification"
+                    + ", more than the shared count mod 2^" + COUNT_BITS + " can hold exactly: verify more often");
         }
-        long[] bits = delegate().positive(shifted, id.child("range"));
-        long[] counts = delegate().bitTimesShare(bits, ones(2 * n), id.child("range", "count"));
-        long sum = 0;
-        for (long c : counts) {
-            sum += c;
-        }
-        pendingCount += sum;
+        long share = delegate().countOutsideRange(x, SAFE_BITS, COUNT_BITS, id.child("range"));
+        pendingCount = (pendingCount + share) & COUNT_MASK;
+        pendingValues += n;
         pendingChecks++;
-    }
-
-    /** The public constant 1 as arithmetic shares (1 at party 0, 0 at party 1; 1 for the single-process reference). */
-    private long[] ones(int n) {
-        long[] o = new long[n];
-        if (actsFor(0)) {
-            java.util.Arrays.fill(o, 1);
-        }
-        return o;
     }
 
     /** Whether values were checked since the last {@link #verify}. */
@@ -100,16 +89,13 @@ public final class RangeCheckedBackend extends ForwardingBackend {
         if (pendingChecks == 0) {
             return;
         }
-        long[] any = delegate().positive(new long[] {pendingCount}, id.child("range", "any"));
-        long[] share = delegate().bitTimesShare(any, ones(1), id.child("range", "any", "b2a"));
+        boolean outside = delegate().revealNonZero(pendingCount, COUNT_BITS, id.child("range", "any"));
         pendingCount = 0;
+        pendingValues = 0;
         pendingChecks = 0;
-        long[] at0 = delegate().revealTo(0, share, id.child("range", "open0"));
-        long[] at1 = delegate().revealTo(1, share, id.child("range", "open1"));
-        long bit = at0 != null ? at0[0] : at1[0];
-        if (bit != 0) {
-            throw new RangeOverflowException("a fixed-point value left the safe range |x| < 2^" + SAFE_BITS
-                    + " of the 64-bit ring during " + where + " (at scale 2f that is |x| < 2^(" + SAFE_BITS
+        if (outside) {
+            throw new RangeOverflowException("a fixed-point value left the safe range [-2^" + SAFE_BITS + ", 2^"
+                    + SAFE_BITS + ") of the 64-bit ring during " + where + " (at scale 2f that is |x| < 2^(" + SAFE_BITS
                     + " - 2f) = " + Math.scalb(1.0, SAFE_BITS - 2 * fixedPoint().fracBits()) + " for f = "
                     + fixedPoint().fracBits() + "): the run stops instead of computing with wrapped values. Normalise "
                     + "the features (DL4J's NormalizerStandardize, or ImagePreProcessingScaler for pixels), lower the "

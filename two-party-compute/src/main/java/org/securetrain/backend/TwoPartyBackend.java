@@ -11,8 +11,10 @@ import org.securetrain.protocols.nonlinear.CotChannel;
 import org.securetrain.protocols.nonlinear.FaithfulTruncationOt;
 import org.securetrain.protocols.nonlinear.MaxPoolOt;
 import org.securetrain.protocols.nonlinear.Multiplexer;
+import org.securetrain.protocols.nonlinear.OutOfRangeCount;
 import org.securetrain.protocols.nonlinear.PositiveBit;
 import org.securetrain.protocols.nonlinear.ReluTruncationOt;
+import org.securetrain.protocols.nonlinear.RevealNonZero;
 
 import java.security.SecureRandom;
 import org.securetrain.crypto.gc.GcProtocol;
@@ -203,6 +205,25 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
             MaxPoolCircuitProtocol.Result r = MaxPoolCircuitProtocol.run(gc(id), values, k);
             return new MaxOutput(r.maxShare(), r.argmaxBits());
         });
+    }
+
+    /**
+     * One millionaire comparison per element with a custom top digit, then a k-bit boolean-to-arithmetic conversion
+     * ({@link OutOfRangeCount}). Both engines run it on random COTs: Ferret's on the OT engine, IKNP's on the GC
+     * engine (as its truncation and bit times share), the same protocol and guarantee either way.
+     */
+    @Override
+    public long countOutsideRange(long[] x, int bits, int countBits, ProtocolId id) {
+        RangeArguments.check(x.length, bits, countBits);
+        return timed(KernelTimings.Kind.RANGE_CHECK_OT,
+                () -> OutOfRangeCount.count(cot(id), x, bits, countBits, nonlinear.radix()));
+    }
+
+    /** A k-bit equality test whose result both parties open in one more flight ({@link RevealNonZero}). */
+    @Override
+    public boolean revealNonZero(long share, int countBits, ProtocolId id) {
+        RangeArguments.checkCountBits(countBits);
+        return timed(KernelTimings.Kind.RANGE_CHECK_OT, () -> RevealNonZero.reveal(cot(id), share, countBits));
     }
 
     /** The non-receiver sends its share; the receiver adds it to its own. */

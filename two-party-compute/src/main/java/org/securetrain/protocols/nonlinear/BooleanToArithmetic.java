@@ -9,15 +9,15 @@ import org.securetrain.ring.PackedWriter;
 /**
  * Boolean to arithmetic conversion of shared bits: from c = c0 XOR c1 to additive shares of c mod 2^64,
  * using c = c0 + c1 - 2·c0·c1. The product c0·c1 is one ring COT (party 0 sends the correlation c0,
- * party 1 chooses c1) over Z_2^63, which is enough because it is doubled. One simultaneous flight
+ * party 1 chooses c1) over Z_2^63 (Z_2^(k-1) for shares mod 2^k), which is enough because it is doubled. One simultaneous flight
  * (63-bit corrections one way, 1-bit flips the other), one random COT per bit.
  * Standalone ({@link #convert}) or as a stage of a larger protocol ({@link #prepare}, {@link #setInput},
  * {@link #stage()}, {@link #output()}).
  */
 public final class BooleanToArithmetic {
-    private static final int ELL = 63;
     private final CotChannel ch;
     private final int n;
+    private final int ell;
     private RingCot.Sender sender;
     private RingCot.Receiver receiver;
     private long[] bits;
@@ -26,11 +26,24 @@ public final class BooleanToArithmetic {
     private long[] out;
 
     public BooleanToArithmetic(CotChannel ch, int n) {
+        this(ch, n, 64);
+    }
+
+    /**
+     * Shares mod 2^{@code ringBits} (in [2, 64]; the outputs are exact in their low ringBits bits, the bits above
+     * are not meaningful): the product ring COT then runs over Z_2^(ringBits - 1), ringBits - 1 bits of correction
+     * per element. For sums of bits that stay below 2^ringBits, e.g. the range guard's count.
+     */
+    public BooleanToArithmetic(CotChannel ch, int n, int ringBits) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, got " + n);
         }
+        if (ringBits < 2 || ringBits > 64) {
+            throw new IllegalArgumentException("ring bits must be in [2, 64], got " + ringBits);
+        }
         this.ch = ch;
         this.n = n;
+        this.ell = ringBits - 1;
     }
 
     /** Both parties call with their bit shares (packed, n bits); returns shares of the bits mod 2^64. */
@@ -49,9 +62,9 @@ public final class BooleanToArithmetic {
     public void prepare() {
         CotPair.Batch b = ch.cots().fetch(n, 0);
         if (ch.party() == 0) {
-            sender = RingCot.sender(b.sent(), ch.cots().hash(), 0, n, ELL);
+            sender = RingCot.sender(b.sent(), ch.cots().hash(), 0, n, ell);
         } else {
-            receiver = RingCot.receiver(b.received(), ch.cots().hash(), 0, n, ELL);
+            receiver = RingCot.receiver(b.received(), ch.cots().hash(), 0, n, ell);
         }
     }
 

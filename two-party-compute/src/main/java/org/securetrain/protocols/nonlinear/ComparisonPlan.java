@@ -46,10 +46,18 @@ public final class ComparisonPlan {
     private final int[][] out;
     private final boolean[][] nodeEq;
     private final boolean[] slotEq;
+    /** Custom top leaf ({@link #withTopLeaf}): per digit x of party 0, its 2-bit-entry table {lo, hi}; else null. */
+    private final long[] topTable;
 
     private ComparisonPlan(int bits, int radix, int lowBits, boolean fold, boolean rootEq) {
-        if (bits < 1 || bits > 63) {
-            throw new IllegalArgumentException("comparison width must be in [1, 63] bits, got " + bits);
+        this(bits, radix, lowBits, fold, rootEq, 0, null);
+    }
+
+    private ComparisonPlan(int bits, int radix, int lowBits, boolean fold, boolean rootEq, int topWidth,
+            TopLeaf top) {
+        int maxBits = top == null ? 63 : 64;
+        if (bits < 1 || bits > maxBits) {
+            throw new IllegalArgumentException("comparison width must be in [1, " + maxBits + "] bits, got " + bits);
         }
         if (radix < 1 || radix > MAX_RADIX) {
             throw new IllegalArgumentException("digit width (radix) must be in [1, " + MAX_RADIX + "], got " + radix);
@@ -69,10 +77,19 @@ public final class ComparisonPlan {
             split(lowBits, radix, firstMax, w);
             this.lowLeaves = w.size();
             split(bits - lowBits, radix, radix, w);
+        } else if (top != null) {
+            if (topWidth < 1 || topWidth > MAX_RADIX || topWidth >= bits) {
+                throw new IllegalArgumentException("top leaf of " + topWidth + " bits must be in [1, " + MAX_RADIX
+                        + "] and below the width " + bits);
+            }
+            split(bits - topWidth, radix, firstMax, w);
+            w.add(topWidth);
+            this.lowLeaves = 0;
         } else {
             split(bits, radix, firstMax, w);
             this.lowLeaves = 0;
         }
+        this.topTable = top == null ? null : topTable(topWidth, top);
         this.widths = w.stream().mapToInt(Integer::intValue).toArray();
         this.offsets = new int[widths.length];
         for (int j = 1; j < widths.length; j++) {
@@ -152,6 +169,55 @@ public final class ComparisonPlan {
      */
     public static ComparisonPlan positive(int bits, int radix, int lowBits) {
         return new ComparisonPlan(bits, radix, lowBits, true, true);
+    }
+
+    /**
+     * A comparison-shaped tree whose most significant leaf, of {@code topWidth} bits, computes an arbitrary
+     * function of the two parties' top digits: {@code top.entry(x, y)} gives the leaf's (cmp, eq) bits (bit 0,
+     * bit 1) for party 0's digit x and party 1's digit y, and the root is then cmp_top XOR (eq_top AND [x_low &lt;
+     * y_low]) for the {@code bits - topWidth} bits below, split into digits of at most {@code radix} bits. Up to 64
+     * bits. The range check uses it ({@link OutOfRangeCount}): one comparison plus a top digit that looks at the
+     * bits above the carry.
+     */
+    public static ComparisonPlan withTopLeaf(int bits, int radix, int topWidth, TopLeaf top) {
+        return new ComparisonPlan(bits, radix, 0, false, false, topWidth,
+                java.util.Objects.requireNonNull(top, "top leaf"));
+    }
+
+    /** The custom top leaf of {@link #withTopLeaf}. */
+    @FunctionalInterface
+    public interface TopLeaf {
+        /** Bit 0: the leaf's cmp output, bit 1: its eq output, for party 0's digit x and party 1's digit y. */
+        int entry(int x, int y);
+    }
+
+    private static long[] topTable(int w, TopLeaf top) {
+        long[] t = new long[2 << w];
+        for (int x = 0; x < 1 << w; x++) {
+            for (int y = 0; y < 1 << w; y++) {
+                int e = top.entry(x, y);
+                if ((e & ~3) != 0) {
+                    throw new IllegalArgumentException("top leaf entry must be 2 bits, got " + e);
+                }
+                int b = 2 * y;
+                t[2 * x + (b >>> 6)] |= (long) e << (b & 63);
+            }
+        }
+        return t;
+    }
+
+    /** Whether the most significant leaf has a custom table ({@link #withTopLeaf}). */
+    public boolean hasTopTable() {
+        return topTable != null;
+    }
+
+    /** The custom top leaf's table for party 0's digit x: {lo, hi} words, entry y at bits 2y, 2y + 1. */
+    long topTableLo(int x) {
+        return topTable[2 * x];
+    }
+
+    long topTableHi(int x) {
+        return topTable[2 * x + 1];
     }
 
     private static int[] range(int from, int to) {
@@ -310,7 +376,8 @@ public final class ComparisonPlan {
 
     @Override
     public String toString() {
-        return (fold ? "positive" : "lessThan") + "(bits=" + bits + ", radix=" + radix + ", leaves="
+        String kind = fold ? "positive" : topTable != null ? "withTopLeaf" : "lessThan";
+        return kind + "(bits=" + bits + ", radix=" + radix + ", leaves="
                 + Arrays.toString(widths) + (lowLeaves > 0 ? ", low subtree " + lowBits + " bits" : "") + ", levels="
                 + levels() + ")";
     }

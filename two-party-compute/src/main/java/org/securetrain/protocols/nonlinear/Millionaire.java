@@ -240,6 +240,7 @@ public final class Millionaire {
             eq[j] = ch.random().nextBits(n);
         }
         long[][] masks = cmpMasks();
+        int top = plan.hasTopTable() ? leaves - 1 : -1; // its table comes from the plan
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < leaves; j++) {
                 int w = plan.width(j);
@@ -257,11 +258,14 @@ public final class Millionaire {
                 long rc = -(cmp[j][i >>> 6] >>> (i & 63) & 1);
                 long re = -(eq[j][i >>> 6] >>> (i & 63) & 1);
                 long lowBits = lowMask(Math.min(tableBits, 64));
-                long tLo = masks[j][2 * x] ^ eLo ^ (rc & EVEN & lowBits) ^ (re & ODD & lowBits);
+                boolean custom = j == top;
+                long tLo = (custom ? plan.topTableLo(x) : masks[j][2 * x] ^ eLo) ^ (rc & EVEN & lowBits)
+                        ^ (re & ODD & lowBits);
                 long tHi = 0;
                 if (tableBits > 64) {
                     long highBits = lowMask(tableBits - 64);
-                    tHi = masks[j][2 * x + 1] ^ eHi ^ (rc & EVEN & highBits) ^ (re & ODD & highBits);
+                    tHi = (custom ? plan.topTableHi(x) : masks[j][2 * x + 1] ^ eHi) ^ (rc & EVEN & highBits)
+                            ^ (re & ODD & highBits);
                 }
                 tables.writeTable(i, j, tLo, tHi, flips[i * leaves + j], out);
             }

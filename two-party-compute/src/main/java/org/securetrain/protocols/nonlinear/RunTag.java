@@ -17,7 +17,9 @@ public record RunTag(Kind kind, int n, int params) {
         RELU_TRUNCATION(4, "ReLU with truncation"),
         MAX_ARGMAX(5, "max with argmax"),
         BOOLEAN_TO_ARITHMETIC(6, "boolean to arithmetic"),
-        MILLIONAIRE(7, "millionaire comparison");
+        MILLIONAIRE(7, "millionaire comparison"),
+        OUT_OF_RANGE_COUNT(8, "range count"),
+        NONZERO_REVEAL(9, "reveal [s != 0]");
 
         final int id;
         final String label;

@@ -86,8 +86,21 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
      */
     boolean revealNonZero(long share, int countBits, ProtocolId id);
 
+    /**
+     * {@link #truncate} of x and {@link #countOutsideRange} of the same x together: the range guard's check of a
+     * truncation's input, run in the truncation's flights where the engine can.
+     */
+    Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id);
+
+    /** {@link #reluTruncate} of z and {@link #countOutsideRange} of the same z together (as {@link #truncateCounting}). */
+    Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id);
+
     /** Reconstructs a shared tensor at {@code receiver} only: the value there, null at the other party. */
     long[] revealTo(int receiver, long[] share, ProtocolId id);
+
+    /** An operation's result and this party's share of the range count of its input ({@link #countOutsideRange}). */
+    record Counted<T>(T result, long count) {
+    }
 
     /** Shares of ReLU output and derivative bits. */
     record ReluOutput(long[] y, long[] bits) {

@@ -68,6 +68,10 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
         return r;
     }
 
+    /**
+     * The wrapped backend's ReLU; if this decorator checks ranges ({@link #rangeCheck()}), its counting form, the count
+     * share going to {@link #onRangeCount}.
+     */
     @Override
     public final long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape,
             ProtocolId id) {
@@ -79,17 +83,44 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     @Override
     public final ReluOutput reluTruncate(long[] z, ProtocolId id) {
         beforeReluTruncate(z, id);
-        ReluOutput r = delegate.reluTruncate(z, id);
+        RangeCheck rc = rangeCheck();
+        ReluOutput r;
+        if (rc == null) {
+            r = delegate.reluTruncate(z, id);
+        } else {
+            Counted<ReluOutput> c = delegate.reluTruncateCounting(z, rc.bits(), rc.countBits(), id);
+            onRangeCount(c.count(), id);
+            r = c.result();
+        }
         onReluTruncate(z, id, r);
         return r;
     }
 
+    /** The wrapped backend's truncation; with a range check as {@link #reluTruncate}. */
     @Override
     public final long[] truncate(long[] x, int bits, ProtocolId id) {
         beforeTruncate(x, bits, id);
-        long[] r = delegate.truncate(x, bits, id);
+        RangeCheck rc = rangeCheck();
+        long[] r;
+        if (rc == null) {
+            r = delegate.truncate(x, bits, id);
+        } else {
+            Counted<long[]> c = delegate.truncateCounting(x, bits, rc.bits(), rc.countBits(), id);
+            onRangeCount(c.count(), id);
+            r = c.result();
+        }
         onTruncate(x, bits, id, r);
         return r;
+    }
+
+    @Override
+    public final Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id) {
+        return delegate.truncateCounting(x, bits, rangeBits, countBits, id);
+    }
+
+    @Override
+    public final Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id) {
+        return delegate.reluTruncateCounting(z, rangeBits, countBits, id);
     }
 
     @Override
@@ -143,6 +174,23 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
 
     /** Before {@link #reluTruncate} reaches the delegate (as {@link #beforeTruncate}). */
     protected void beforeReluTruncate(long[] z, ProtocolId id) {
+    }
+
+    /**
+     * The range check this decorator wants on every input of {@link #truncate} and {@link #reluTruncate}, or null
+     * (the default): the wrapped backend then runs the counting form of the operation
+     * ({@link Backend#truncateCounting}), in the operation's own flights where it can.
+     */
+    protected RangeCheck rangeCheck() {
+        return null;
+    }
+
+    /** With {@link #rangeCheck()}: this party's share of the count of the operation's inputs outside the range. */
+    protected void onRangeCount(long share, ProtocolId id) {
+    }
+
+    /** Parameters of a decorator's range check: x in [-2^bits, 2^bits), counts mod 2^countBits. */
+    protected record RangeCheck(int bits, int countBits) {
     }
 
     /** After {@link #multiply}: its operands and this party's result share. */

@@ -121,6 +121,18 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id) {
+        long c = countOutsideRange(x, rangeBits, countBits, id);
+        return new Counted<>(truncate(x, bits, id), c);
+    }
+
+    @Override
+    public Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id) {
+        long c = countOutsideRange(z, rangeBits, countBits, id);
+        return new Counted<>(reluTruncate(z, id), c);
+    }
+
+    @Override
     public boolean revealNonZero(long share, int countBits, ProtocolId id) {
         RangeArguments.checkCountBits(countBits);
         return (share & RangeArguments.mask(countBits)) != 0;

@@ -9,8 +9,8 @@ import org.securetrain.runtime.ProtocolId;
  * for |x| &lt; 2^62 and every product must stay below 2^63 to mean anything: 2^61 leaves one bit of headroom, so a
  * value is flagged before the arithmetic breaks.
  *
- * <p>On shares, with two operations of the contract: {@link Backend#countOutsideRange} per checked tensor (one
- * comparison per value; docs/security/range-guard.md) gives shares mod 2^{@value #COUNT_BITS} of how many values
+ * <p>On shares: each truncation and ReLU runs in its counting form ({@link Backend#truncateCounting}: the check's
+ * one comparison per value of {@link Backend#countOutsideRange} in the operation's own flights) which gives shares mod 2^{@value #COUNT_BITS} of how many values
  * left the range, summed locally into a shared count; {@link #verify} opens the one bit "that count is not zero" to
  * both parties ({@link Backend#revealNonZero}): the documented one-bit leak "some value of this step left the safe
  * range", after which the run stops. Nothing else is revealed: not which value, layer or how many. The count is exact
@@ -47,30 +47,38 @@ public final class RangeCheckedBackend extends ForwardingBackend {
         }
     }
 
+    private static final RangeCheck CHECK = new RangeCheck(SAFE_BITS, COUNT_BITS);
+
     @Override
     protected void beforeTruncate(long[] x, int bits, ProtocolId id) {
-        check(x, id);
+        reserve(x.length);
     }
 
     @Override
     protected void beforeReluTruncate(long[] z, ProtocolId id) {
-        check(z, id);
+        reserve(z.length);
     }
 
-    private synchronized void check(long[] x, ProtocolId id) {
-        int n = x.length;
-        if (n == 0) {
-            return;
-        }
+    /** Every truncation and ReLU runs with the check of its input, in its own flights ({@link Backend#truncateCounting}). */
+    @Override
+    protected RangeCheck rangeCheck() {
+        return CHECK;
+    }
+
+    @Override
+    protected synchronized void onRangeCount(long share, ProtocolId id) {
+        pendingCount = (pendingCount + share) & COUNT_MASK;
+        pendingChecks++;
+    }
+
+    /** Counts n more values before they are checked; refuses more than the count mod 2^COUNT_BITS can hold. */
+    private synchronized void reserve(int n) {
         if (pendingValues + n > COUNT_MASK) {
             // both parties see the same public counts, so both stop here alike
             throw new IllegalStateException((pendingValues + n) + " values checked since the last range verification"
                     + ", more than the shared count mod 2^" + COUNT_BITS + " can hold exactly: verify more often");
         }
-        long share = delegate().countOutsideRange(x, SAFE_BITS, COUNT_BITS, id.child("range"));
-        pendingCount = (pendingCount + share) & COUNT_MASK;
         pendingValues += n;
-        pendingChecks++;
     }
 
     /** Whether values were checked since the last {@link #verify}. */

@@ -219,6 +219,46 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
                 () -> OutOfRangeCount.count(cot(id), x, bits, countBits, nonlinear.radix()));
     }
 
+    /**
+     * OT engine: the check's comparison and the truncation in one run ({@link FaithfulTruncationOt#truncate(CotChannel,
+     * long[], int, OutOfRangeCount)}: no flights of the truncation's own). GC engine: the check, then the truncation.
+     */
+    @Override
+    public Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id) {
+        RangeArguments.check(x.length, rangeBits, countBits);
+        if (nonlinear.engine() != NonlinearEngine.OT) {
+            long c = countOutsideRange(x, rangeBits, countBits, id.child("range"));
+            return new Counted<>(truncate(x, bits, id), c);
+        }
+        return timed(KernelTimings.Kind.TRUNCATION_OT, () -> {
+            CotChannel ch = cot(id);
+            OutOfRangeCount check = OutOfRangeCount.prepared(ch, x, rangeBits, countBits, nonlinear.radix());
+            long[] y = FaithfulTruncationOt.truncate(ch, x, bits, check);
+            return new Counted<>(y, check.count());
+        });
+    }
+
+    /**
+     * OT engine: the check's comparison beside the ReLU's sign test, stage by stage in the same flights
+     * ({@link ReluTruncationOt#run(CotChannel, long[], int, ReluTruncationOt.Mode, int, OutOfRangeCount)}). GC engine:
+     * the check, then the garbled ReLU.
+     */
+    @Override
+    public Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id) {
+        RangeArguments.check(z.length, rangeBits, countBits);
+        if (nonlinear.engine() != NonlinearEngine.OT) {
+            long c = countOutsideRange(z, rangeBits, countBits, id.child("range"));
+            return new Counted<>(reluTruncate(z, id), c);
+        }
+        return timed(KernelTimings.Kind.RELU_OT, () -> {
+            CotChannel ch = cot(id);
+            OutOfRangeCount check = OutOfRangeCount.prepared(ch, z, rangeBits, countBits, nonlinear.radix());
+            ReluTruncationOt.Result r = ReluTruncationOt.run(ch, z, fp.fracBits(), nonlinear.reluTruncation(),
+                    nonlinear.radix(), check);
+            return new Counted<>(new ReluOutput(r.yShare(), r.dBits()), check.count());
+        });
+    }
+
     /** A k-bit equality test whose result both parties open in one more flight ({@link RevealNonZero}). */
     @Override
     public boolean revealNonZero(long share, int countBits, ProtocolId id) {

@@ -54,6 +54,14 @@ class RangeGuardBackendTest {
         return new long[][] {a, b};
     }
 
+    static long[] join(long[] a, long[] b) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
+    }
+
     @Test
     void countAndVerdictMatchThePlaintextOracleOnBothEngines() {
         Random r = new Random(7);
@@ -115,20 +123,38 @@ class RangeGuardBackendTest {
         bad[1234] = B; // the first value outside [-2^61, 2^61)
         long[][] a = split(ok, r);
         long[][] b = split(bad, r);
-        var res = both(NonlinearEngine.OT, (be, p) -> {
-            RangeCheckedBackend g = new RangeCheckedBackend(be);
-            g.truncate(a[p], 16, ProtocolId.parse("t1"));
-            g.reluTruncate(a[p], ProtocolId.parse("t2"));
-            g.verify(ProtocolId.parse("v1"), "step 1");
-            assertFalse(g.hasPendingChecks());
-            g.truncate(a[p], 16, ProtocolId.parse("t3"));
-            g.truncate(b[p], 16, ProtocolId.parse("t4"));
-            return assertThrows(RangeCheckedBackend.RangeOverflowException.class,
-                    () -> g.verify(ProtocolId.parse("v2"), "step 2"));
-        });
-        for (var e : new RuntimeException[] {res.party0(), res.party1()}) {
-            assertInstanceOf(RangeCheckedBackend.RangeOverflowException.class, e);
-            assertTrue(e.getMessage().contains("step 2") && e.getMessage().contains("[-2^61, 2^61)"), e.getMessage());
+        for (NonlinearEngine engine : NonlinearEngine.values()) {
+            var res = both(engine, (be, p) -> {
+                RangeCheckedBackend g = new RangeCheckedBackend(be);
+                long[] t = g.truncate(a[p], 16, ProtocolId.parse("t1"));
+                Backend.ReluOutput y = g.reluTruncate(a[p], ProtocolId.parse("t2"));
+                g.verify(ProtocolId.parse("v1"), "step 1");
+                assertFalse(g.hasPendingChecks());
+                g.truncate(a[p], 16, ProtocolId.parse("t3"));
+                g.truncate(b[p], 16, ProtocolId.parse("t4"));
+                RuntimeException e = assertThrows(RangeCheckedBackend.RangeOverflowException.class,
+                        () -> g.verify(ProtocolId.parse("v2"), "step 2"));
+                return new Object[] {e, t, y};
+            });
+            for (Object[] o : new Object[][] {res.party0(), res.party1()}) {
+                RuntimeException e = (RuntimeException) o[0];
+                assertInstanceOf(RangeCheckedBackend.RangeOverflowException.class, e);
+                assertTrue(e.getMessage().contains("step 2") && e.getMessage().contains("[-2^61, 2^61)"),
+                        e.getMessage());
+            }
+            // the checked operations' own results are those of the unchecked ones
+            long[] t = join((long[]) res.party0()[1], (long[]) res.party1()[1]);
+            Backend.ReluOutput y0 = (Backend.ReluOutput) res.party0()[2];
+            Backend.ReluOutput y1 = (Backend.ReluOutput) res.party1()[2];
+            long[] y = join(y0.y(), y1.y());
+            Backend.ReluOutput want = REF.reluTruncate(ok, ProtocolId.parse("ref"));
+            for (int i = 0; i < ok.length; i++) {
+                long err = (ok[i] >> 16) - t[i];
+                assertTrue(err == 0 || err == 1, engine + ": truncation of element " + i + " off by " + err);
+                assertEquals(want.y()[i], y[i], engine + ": ReLU of element " + i);
+                assertEquals(Bits.get(want.bits(), i), Bits.get(y0.bits(), i) ^ Bits.get(y1.bits(), i),
+                        engine + ": ReLU derivative bit " + i);
+            }
         }
     }
 }

@@ -26,6 +26,15 @@ public final class FaithfulTruncationOt {
 
     /** Both parties call with their shares and the same k in [1, 61]; returns this party's shares. */
     public static long[] truncate(CotChannel ch, long[] share, int k) {
+        return truncate(ch, share, k, null);
+    }
+
+    /**
+     * As {@link #truncate(CotChannel, long[], int)}, with the range guard's check of the same values ({@code check},
+     * prepared by both parties, or null) in the same run: the truncation's one stage travels with the check's
+     * tables, so the pair costs the check's flights only.
+     */
+    public static long[] truncate(CotChannel ch, long[] share, int k, OutOfRangeCount check) {
         String problem = share == null ? "shares are null"
                 : k < 1 || k > 61 ? "truncation bits must be in [1, 61], got " + k : null;
         Inputs.reject(ch, "faithful truncation", problem);
@@ -86,7 +95,12 @@ public final class FaithfulTruncationOt {
                 }
             };
         }
-        StageRunner.run(ch, "nl.truncate", new RunTag(RunTag.Kind.FAITHFUL_TRUNCATION, n, k), List.of(st));
+        if (check == null) {
+            StageRunner.run(ch, "nl.truncate", new RunTag(RunTag.Kind.FAITHFUL_TRUNCATION, n, k), List.of(st));
+        } else {
+            StageRunner.run(ch, "nl.truncate+range", new RunTag(RunTag.Kind.FAITHFUL_TRUNCATION, n, k | 1 << 6),
+                    Stages.alongside(me, check.stages(), List.of(st), 1));
+        }
         return out;
     }
 }

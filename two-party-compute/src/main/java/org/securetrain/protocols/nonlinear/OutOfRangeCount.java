@@ -28,21 +28,15 @@ public final class OutOfRangeCount {
     /** Smallest B: the top t = 63 - B bits must fit in one digit of the tree. */
     public static final int MIN_BITS = 63 - ComparisonPlan.MAX_RADIX;
 
-    private OutOfRangeCount() {
-    }
-
     /**
      * Shares mod 2^{@code countBits} (in [0, 2^countBits)) of #{i : x_i &lt; -2^bits or x_i &gt;= 2^bits}, signed.
      * Both parties call with their shares and the same bits in [{@link #MIN_BITS}, 62], countBits in [2, 64] with
      * n &lt; 2^countBits, and radix (the millionaire's digit width).
      */
     public static long count(CotChannel ch, long[] x, int bits, int countBits, int radix) {
-        long[] out = outside(ch, x, bits, countBits, radix);
-        long sum = 0;
-        for (long o : out) {
-            sum += o;
-        }
-        return countBits == 64 ? sum : sum & (1L << countBits) - 1;
+        OutOfRangeCount c = prepared(ch, x, bits, countBits, radix);
+        StageRunner.run(ch, "nl.rangeCount", c.tag(), c.stages());
+        return c.count();
     }
 
     /**
@@ -50,6 +44,17 @@ public final class OutOfRangeCount {
      * [-2^bits, 2^bits)], which {@link #count} sums.
      */
     public static long[] outside(CotChannel ch, long[] x, int bits, int ringBits, int radix) {
+        OutOfRangeCount c = prepared(ch, x, bits, ringBits, radix);
+        StageRunner.run(ch, "nl.rangeCount", c.tag(), c.stages());
+        return c.outside();
+    }
+
+    /**
+     * The check as a component of a larger run (the truncation or ReLU on the same values, so that it costs no flights
+     * of its own): arguments checked, random COTs drawn (both parties at the same point), input set; then
+     * {@link #stages()} in a {@link StageRunner} run, then {@link #count()}.
+     */
+    public static OutOfRangeCount prepared(CotChannel ch, long[] x, int bits, int ringBits, int radix) {
         String problem = x == null ? "shares are null"
                 : bits < MIN_BITS || bits > 62 ? "range bits must be in [" + MIN_BITS + ", 62], got " + bits
                 : ringBits < 2 || ringBits > 64 ? "count bits must be in [2, 64], got " + ringBits
@@ -58,12 +63,36 @@ public final class OutOfRangeCount {
                 : radix < 1 || radix > ComparisonPlan.MAX_RADIX ? "radix must be in [1, " + ComparisonPlan.MAX_RADIX
                         + "], got " + radix : null;
         Inputs.reject(ch, "range count", problem);
-        int n = x.length;
-        int me = ch.party();
+        OutOfRangeCount c = new OutOfRangeCount(ch, x.length, bits, ringBits, radix);
+        c.mill.prepare();
+        c.b2a.prepare();
+        c.setInput(x);
+        return c;
+    }
+
+    private final int me;
+    private final int n;
+    private final int bits;
+    private final int ringBits;
+    private final int radix;
+    private final Millionaire mill;
+    private final BooleanToArithmetic b2a;
+
+    private OutOfRangeCount(CotChannel ch, int n, int bits, int ringBits, int radix) {
+        this.me = ch.party();
+        this.n = n;
+        this.bits = bits;
+        this.ringBits = ringBits;
+        this.radix = radix;
         int t = 63 - bits;
         int topWidth = Math.max(t, Math.min(radix, ComparisonPlan.MAX_RADIX));
         int d = topWidth - t;
         ComparisonPlan plan = ComparisonPlan.withTopLeaf(64, radix, topWidth, (a, b) -> topEntry(a, b, t, d));
+        this.mill = new Millionaire(ch, plan, n);
+        this.b2a = new BooleanToArithmetic(ch, n, ringBits);
+    }
+
+    private void setInput(long[] x) {
         int low = bits + 1;
         long lowMask = (1L << low) - 1;
         long[] v = new long[n];
@@ -72,21 +101,38 @@ public final class OutOfRangeCount {
             long l = y & lowMask;
             v[i] = (y >>> low) << low | (me == 0 ? lowMask - l : l);
         }
-        Millionaire mill = new Millionaire(ch, plan, n);
-        BooleanToArithmetic b2a = new BooleanToArithmetic(ch, n, ringBits);
-        mill.prepare();
-        b2a.prepare();
         mill.setInputs(v, null);
+    }
+
+    /** The run's public description (a stand-alone run's tag; a combined run folds it into its own). */
+    RunTag tag() {
+        return new RunTag(RunTag.Kind.OUT_OF_RANGE_COUNT, n, bits << 12 | ringBits << 4 | radix);
+    }
+
+    /** The comparison's flips, tables and tree levels, then the conversion. */
+    public List<Stage> stages() {
         List<Stage> stages = new ArrayList<>(mill.stages());
         stages.add(Stages.beforeWrite(b2a.stage(), () -> b2a.setInput(mill.result()), null));
-        StageRunner.run(ch, "nl.rangeCount", new RunTag(RunTag.Kind.OUT_OF_RANGE_COUNT, n,
-                bits << 12 | ringBits << 4 | radix), stages);
+        return stages;
+    }
+
+    /** After the stages: this party's shares of [x_i outside] mod 2^ringBits. */
+    public long[] outside() {
         long[] in = b2a.output();
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             out[i] = (me == 0 ? 1 : 0) - in[i];
         }
         return out;
+    }
+
+    /** After the stages: this party's share of the count, in [0, 2^ringBits) (any long for ringBits = 64). */
+    public long count() {
+        long sum = 0;
+        for (long o : outside()) {
+            sum += o;
+        }
+        return ringBits == 64 ? sum : sum & (1L << ringBits) - 1;
     }
 
     /**

@@ -53,6 +53,15 @@ public final class ReluTruncationOt {
 
     /** Both parties call with their shares of z, the same f in [0, 62], mode and radix. */
     public static Result run(CotChannel ch, long[] z, int f, Mode mode, int radix) {
+        return run(ch, z, f, mode, radix, null);
+    }
+
+    /**
+     * As {@link #run(CotChannel, long[], int, Mode, int)}, with the range guard's check of the same z ({@code check},
+     * prepared by both parties, or null) stage by stage in the same flights: its comparison runs beside the sign
+     * test's, so the pair costs the flights of the deeper of the two.
+     */
+    public static Result run(CotChannel ch, long[] z, int f, Mode mode, int radix, OutOfRangeCount check) {
         String problem = z == null ? "shares are null"
                 : f < 0 || f > MAX_F ? "truncation f = " + f + " is outside [0, " + MAX_F + "]"
                 : mode == null ? "mode is null" : null;
@@ -139,8 +148,12 @@ public final class ReluTruncationOt {
             stages.set(at, Stages.merge(me, stages.get(at), conv));
         }
         stages.add(Stages.beforeWrite(mux.stage(), () -> mux.setInputs(pb.output(), t), null));
-        int params = f | (exact ? 1 << 6 : 0) | radix << 7;
-        StageRunner.run(ch, "nl.relu", new RunTag(RunTag.Kind.RELU_TRUNCATION, n, params), stages);
+        int params = f | (exact ? 1 << 6 : 0) | radix << 7 | (check != null ? 1 << 10 : 0);
+        if (check != null) {
+            stages = Stages.alongside(me, stages, check.stages(), 0);
+        }
+        StageRunner.run(ch, check != null ? "nl.relu+range" : "nl.relu",
+                new RunTag(RunTag.Kind.RELU_TRUNCATION, n, params), stages);
         return new Result(mux.output(), pb.output());
     }
 }

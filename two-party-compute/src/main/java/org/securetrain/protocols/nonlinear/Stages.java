@@ -1,5 +1,7 @@
 package org.securetrain.protocols.nonlinear;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.securetrain.ring.PackedReader;
 import org.securetrain.ring.PackedWriter;
 
@@ -43,6 +45,28 @@ final class Stages {
                 }
             }
         };
+    }
+
+    /**
+     * Two protocols' stages in one run: stage i of the result is stage i of {@code main} merged with stage
+     * i - {@code offset} of {@code extra} (where both exist), so the extra protocol's messages travel in the main
+     * one's flights. Each merged stage completes when both parts are in, so neither protocol waits longer than the
+     * deeper of the two.
+     */
+    static List<Stage> alongside(int me, List<Stage> main, List<Stage> extra, int offset) {
+        int len = Math.max(main.size(), offset + extra.size());
+        List<Stage> out = new ArrayList<>(len);
+        for (int i = 0; i < len; i++) {
+            Stage a = i < main.size() ? main.get(i) : null;
+            int j = i - offset;
+            Stage b = j >= 0 && j < extra.size() ? extra.get(j) : null;
+            out.add(a == null ? b : b == null ? a : merge(me, a, b));
+        }
+        if (out.contains(null)) {
+            throw new IllegalArgumentException("extra stages start at " + offset + " beyond the main run's "
+                    + main.size() + " stages");
+        }
+        return out;
     }
 
     /** A stage that runs {@code before} ahead of {@code inner}'s write (this party's inputs become known). */

@@ -91,6 +91,50 @@ class RangeGuardProtocolsTest {
     }
 
     @Test
+    void theCheckInsideATruncationOrReluRunIsExactAndLeavesTheirResultsExact() {
+        Prg g = NlPair.prg();
+        int n = 10_000;
+        long[][] in = inputs(g, n);
+        long[] small = new long[n]; // ReLU and truncation inputs need |x| < 2^62: the large ones are only checked
+        long[] s0 = g.nextLongs(n);
+        long[] s1 = new long[n];
+        for (int i = 0; i < n; i++) {
+            small[i] = in[0][i] >> 1;
+            s1[i] = small[i] - s0[i];
+        }
+        long mask = 0xFFFF_FFFFL;
+        var t = p.run(ch -> {
+            OutOfRangeCount c = OutOfRangeCount.prepared(ch, s0, 61, 32, 4);
+            return new Object[] {FaithfulTruncationOt.truncate(ch, s0, 20, c), c.outside()};
+        }, ch -> {
+            OutOfRangeCount c = OutOfRangeCount.prepared(ch, s1, 61, 32, 4);
+            return new Object[] {FaithfulTruncationOt.truncate(ch, s1, 20, c), c.outside()};
+        });
+        var r = p.run(ch -> {
+            OutOfRangeCount c = OutOfRangeCount.prepared(ch, s0, 61, 32, 4);
+            return new Object[] {ReluTruncationOt.run(ch, s0, 20, ReluTruncationOt.Mode.EXACT, 4, c), c.outside()};
+        }, ch -> {
+            OutOfRangeCount c = OutOfRangeCount.prepared(ch, s1, 61, 32, 4);
+            return new Object[] {ReluTruncationOt.run(ch, s1, 20, ReluTruncationOt.Mode.EXACT, 4, c), c.outside()};
+        });
+        for (int i = 0; i < n; i++) {
+            long x = small[i];
+            long want = outside(x, 61) ? 1 : 0;
+            String what = "x = " + x + " (share " + s0[i] + ")";
+            assertEquals(want, ((long[]) t.party0()[1])[i] + ((long[]) t.party1()[1])[i] & mask, "with truncation, " + what);
+            assertEquals(want, ((long[]) r.party0()[1])[i] + ((long[]) r.party1()[1])[i] & mask, "with ReLU, " + what);
+            if (Math.abs(x) < 1L << 62) {
+                long err = (x >> 20) - (((long[]) t.party0()[0])[i] + ((long[]) t.party1()[0])[i]);
+                assertEquals(true, err == 0 || err == 1, "truncation of " + what + " off by " + err);
+                ReluTruncationOt.Result a = (ReluTruncationOt.Result) r.party0()[0];
+                ReluTruncationOt.Result b = (ReluTruncationOt.Result) r.party1()[0];
+                assertEquals(x > 0 ? x >> 20 : 0, a.yShare()[i] + b.yShare()[i], "ReLU of " + what);
+                assertEquals(x > 0 ? 1 : 0, NlPair.bit(a.dBits(), i) ^ NlPair.bit(b.dBits(), i), "ReLU bit of " + what);
+            }
+        }
+    }
+
+    @Test
     void countSharesAreFreshAndSmallInputsWork() {
         long[] x0 = {1, 2, 3};
         long[] x1 = {B, -B, 5};

@@ -28,6 +28,38 @@ class RangeGuardViewTest {
         return packed;
     };
 
+    static long[] pack32(long[] s) {
+        long[] packed = new long[(s.length + 1) / 2];
+        for (int i = 0; i < s.length; i++) {
+            packed[i >>> 1] |= (s[i] & 0xFFFF_FFFFL) << (32 * (i & 1));
+        }
+        return packed;
+    }
+
+    /** The check in a truncation's run (as the guard runs it): the truncation's and the check's output shares. */
+    static final ProtocolViewTest.ViewProtocol WITH_TRUNCATION = (c, p, in) -> {
+        long[] x = ProtocolViewTest.shifted(java.util.Arrays.copyOf(values(in), N), 3);
+        OutOfRangeCount check = OutOfRangeCount.prepared(c, x, 61, 32, 4);
+        long[] t = FaithfulTruncationOt.truncate(c, x, 16, check);
+        return ProtocolViewTest.concat(t, pack32(check.outside()));
+    };
+
+    /** The check beside a ReLU's sign test: the ReLU's and the check's output shares. */
+    static final ProtocolViewTest.ViewProtocol WITH_RELU = (c, p, in) -> {
+        long[] z = java.util.Arrays.copyOf(values(in), N);
+        OutOfRangeCount check = OutOfRangeCount.prepared(c, z, 61, 32, 4);
+        ReluTruncationOt.Result r = ReluTruncationOt.run(c, z, 24, ReluTruncationOt.Mode.EXACT, 4, check);
+        return ProtocolViewTest.concat(ProtocolViewTest.concat(r.yShare(), r.dBits()), pack32(check.outside()));
+    };
+
+    @Test
+    void combinedRunsViewsDoNotDependOnThePeersValues() {
+        ProtocolViewTest.checkViews("truncation with range count", WITH_TRUNCATION);
+        ProtocolViewTest.checkViews("ReLU with range count", WITH_RELU);
+        ProtocolViewTest.checkLeakCaught("ReLU with range count", 0, WITH_RELU);
+        ProtocolViewTest.checkLeakCaught("truncation with range count", 1, WITH_TRUNCATION);
+    }
+
     @Test
     void rangeCountViewsDoNotDependOnThePeersValues() {
         ProtocolViewTest.checkViews("range count (ring 2^64)", COUNT_64);

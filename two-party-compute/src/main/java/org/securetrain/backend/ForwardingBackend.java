@@ -7,7 +7,8 @@ import org.securetrain.runtime.ProtocolId;
  * A backend that forwards every operation to another one: the base for decorators that observe calls
  * (counters, audits, dumps). Every operation is final and always runs the wrapped backend's; a decorator only
  * gets to look, through the {@code on...} hooks, which run after the operation with its arguments and its result
- * (this party's own shares: look, never modify). So a decorated backend runs exactly the protocols of the backend
+ * (this party's own shares: look, never modify), and to ask for the range check of truncation and ReLU inputs
+ * ({@link #rangeCheck()}: the wrapped backend's counting form of the operation then runs, same result). So a decorated backend runs exactly the protocols of the backend
  * it wraps, and a two-party context can verify what it runs by looking behind the decorators
  * ({@link #innermost}). Closing a decorator closes the wrapped backend, so a decorated two-party backend still
  * releases its session resources.

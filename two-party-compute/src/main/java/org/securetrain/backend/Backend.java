@@ -92,7 +92,9 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
      */
     Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id);
 
-    /** {@link #reluTruncate} of z and {@link #countOutsideRange} of the same z together (as {@link #truncateCounting}). */
+    /**
+     * {@link #reluTruncate} of z and {@link #countOutsideRange} of the same z together (as {@link #truncateCounting}).
+     */
     Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id);
 
     /** Reconstructs a shared tensor at {@code receiver} only: the value there, null at the other party. */

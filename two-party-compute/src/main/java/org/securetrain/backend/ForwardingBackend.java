@@ -8,8 +8,9 @@ import org.securetrain.runtime.ProtocolId;
  * (counters, audits, dumps). Every operation is final and always runs the wrapped backend's; a decorator only
  * gets to look, through the {@code on...} hooks, which run after the operation with its arguments and its result
  * (this party's own shares: look, never modify), and to ask for the range check of truncation and ReLU inputs
- * ({@link #rangeCheck()}: the wrapped backend's counting form of the operation then runs, same result). So a decorated backend runs exactly the protocols of the backend
- * it wraps, and a two-party context can verify what it runs by looking behind the decorators
+ * ({@link #rangeCheck(int)}: the wrapped backend's counting form of the operation then runs, same result). So a
+ * decorated backend runs exactly the protocols of the backend it wraps, and a two-party context can verify what it
+ * runs by looking behind the decorators
  * ({@link #innermost}). Closing a decorator closes the wrapped backend, so a decorated two-party backend still
  * releases its session resources.
  *
@@ -70,8 +71,8 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     /**
-     * The wrapped backend's ReLU; if this decorator checks ranges ({@link #rangeCheck()}), its counting form, the count
-     * share going to {@link #onRangeCount}.
+     * The wrapped backend's ReLU; if this decorator checks ranges ({@link #rangeCheck(int)}), its counting form, the
+     * count share going to {@link #onRangeCount}.
      */
     @Override
     public final long[] correlate(Operand kernel, Operand input, org.securetrain.crypto.he.ConvShape shape,
@@ -84,7 +85,7 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     @Override
     public final ReluOutput reluTruncate(long[] z, ProtocolId id) {
         beforeReluTruncate(z, id);
-        RangeCheck rc = rangeCheck();
+        RangeCheck rc = rangeCheck(z.length);
         ReluOutput r;
         if (rc == null) {
             r = delegate.reluTruncate(z, id);
@@ -101,7 +102,7 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     @Override
     public final long[] truncate(long[] x, int bits, ProtocolId id) {
         beforeTruncate(x, bits, id);
-        RangeCheck rc = rangeCheck();
+        RangeCheck rc = rangeCheck(x.length);
         long[] r;
         if (rc == null) {
             r = delegate.truncate(x, bits, id);
@@ -114,14 +115,27 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
         return r;
     }
 
+    /**
+     * The wrapped backend's counting truncation (an outer decorator's range check passing through): this decorator
+     * sees it as the truncation and the range count it is ({@link #onTruncate}, {@link #onCountOutsideRange}).
+     */
     @Override
     public final Counted<long[]> truncateCounting(long[] x, int bits, int rangeBits, int countBits, ProtocolId id) {
-        return delegate.truncateCounting(x, bits, rangeBits, countBits, id);
+        beforeTruncate(x, bits, id);
+        Counted<long[]> c = delegate.truncateCounting(x, bits, rangeBits, countBits, id);
+        onTruncate(x, bits, id, c.result());
+        onCountOutsideRange(x, rangeBits, countBits, id, c.count());
+        return c;
     }
 
+    /** As {@link #truncateCounting}, for the ReLU ({@link #onReluTruncate}, {@link #onCountOutsideRange}). */
     @Override
     public final Counted<ReluOutput> reluTruncateCounting(long[] z, int rangeBits, int countBits, ProtocolId id) {
-        return delegate.reluTruncateCounting(z, rangeBits, countBits, id);
+        beforeReluTruncate(z, id);
+        Counted<ReluOutput> c = delegate.reluTruncateCounting(z, rangeBits, countBits, id);
+        onReluTruncate(z, id, c.result());
+        onCountOutsideRange(z, rangeBits, countBits, id, c.count());
+        return c;
     }
 
     @Override
@@ -178,15 +192,16 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     /**
-     * The range check this decorator wants on every input of {@link #truncate} and {@link #reluTruncate}, or null
+     * The range check this decorator wants on the {@code values} inputs of this {@link #truncate} or
+     * {@link #reluTruncate} call (it may refuse the call here by throwing), or null
      * (the default): the wrapped backend then runs the counting form of the operation
      * ({@link Backend#truncateCounting}), in the operation's own flights where it can.
      */
-    protected RangeCheck rangeCheck() {
+    protected RangeCheck rangeCheck(int values) {
         return null;
     }
 
-    /** With {@link #rangeCheck()}: this party's share of the count of the operation's inputs outside the range. */
+    /** With {@link #rangeCheck(int)}: this party's share of the count of the call's inputs outside the range. */
     protected void onRangeCount(long share, ProtocolId id) {
     }
 

@@ -10,10 +10,10 @@ import org.securetrain.runtime.ProtocolId;
  * value is flagged before the arithmetic breaks.
  *
  * <p>On shares: each truncation and ReLU runs in its counting form ({@link Backend#truncateCounting}: the check's
- * one comparison per value of {@link Backend#countOutsideRange} in the operation's own flights) which gives shares mod 2^{@value #COUNT_BITS} of how many values
- * left the range, summed locally into a shared count; {@link #verify} opens the one bit "that count is not zero" to
- * both parties ({@link Backend#revealNonZero}): the documented one-bit leak "some value of this step left the safe
- * range", after which the run stops. Nothing else is revealed: not which value, layer or how many. The count is exact
+ * one comparison per value of {@link Backend#countOutsideRange} in the operation's own flights) which gives shares
+ * mod 2^{@value #COUNT_BITS} of how many values left the range, summed locally into a shared count; {@link #verify}
+ * opens the one bit "that count is not zero" to both parties ({@link Backend#revealNonZero}): the documented one-bit
+ * leak "some value of this step left the safe range", after which the run stops. Nothing else is revealed: not which value, layer or how many. The count is exact
  * because fewer than 2^{@value #COUNT_BITS} values are checked between two verifications (enforced).
  */
 public final class RangeCheckedBackend extends ForwardingBackend {
@@ -49,19 +49,20 @@ public final class RangeCheckedBackend extends ForwardingBackend {
 
     private static final RangeCheck CHECK = new RangeCheck(SAFE_BITS, COUNT_BITS);
 
+    /**
+     * Every truncation and ReLU runs with the check of its input, in its own flights
+     * ({@link Backend#truncateCounting});
+     * refuses more values per verification than the count mod 2^COUNT_BITS can hold.
+     */
     @Override
-    protected void beforeTruncate(long[] x, int bits, ProtocolId id) {
-        reserve(x.length);
-    }
-
-    @Override
-    protected void beforeReluTruncate(long[] z, ProtocolId id) {
-        reserve(z.length);
-    }
-
-    /** Every truncation and ReLU runs with the check of its input, in its own flights ({@link Backend#truncateCounting}). */
-    @Override
-    protected RangeCheck rangeCheck() {
+    protected synchronized RangeCheck rangeCheck(int values) {
+        if (pendingValues + values > COUNT_MASK) {
+            // both parties see the same public counts, so both stop here alike
+            throw new IllegalStateException((pendingValues + values) + " values checked since the last range "
+                    + "verification, more than the shared count mod 2^" + COUNT_BITS + " can hold exactly: verify more "
+                    + "often");
+        }
+        pendingValues += values;
         return CHECK;
     }
 
@@ -69,16 +70,6 @@ public final class RangeCheckedBackend extends ForwardingBackend {
     protected synchronized void onRangeCount(long share, ProtocolId id) {
         pendingCount = (pendingCount + share) & COUNT_MASK;
         pendingChecks++;
-    }
-
-    /** Counts n more values before they are checked; refuses more than the count mod 2^COUNT_BITS can hold. */
-    private synchronized void reserve(int n) {
-        if (pendingValues + n > COUNT_MASK) {
-            // both parties see the same public counts, so both stop here alike
-            throw new IllegalStateException((pendingValues + n) + " values checked since the last range verification"
-                    + ", more than the shared count mod 2^" + COUNT_BITS + " can hold exactly: verify more often");
-        }
-        pendingValues += n;
     }
 
     /** Whether values were checked since the last {@link #verify}. */

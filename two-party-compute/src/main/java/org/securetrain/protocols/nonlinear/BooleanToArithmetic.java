@@ -9,8 +9,8 @@ import org.securetrain.ring.PackedWriter;
 /**
  * Boolean to arithmetic conversion of shared bits: from c = c0 XOR c1 to additive shares of c mod 2^64,
  * using c = c0 + c1 - 2·c0·c1. The product c0·c1 is one ring COT (party 0 sends the correlation c0,
- * party 1 chooses c1) over Z_2^63 (Z_2^(k-1) for shares mod 2^k), which is enough because it is doubled. One simultaneous flight
- * (63-bit corrections one way, 1-bit flips the other), one random COT per bit.
+ * party 1 chooses c1) over Z_2^63 (Z_2^(k-1) for shares mod 2^k), which is enough because it is doubled. One
+ * simultaneous flight (63-bit corrections one way, 1-bit flips the other), one random COT per bit.
  * Standalone ({@link #convert}) or as a stage of a larger protocol ({@link #prepare}, {@link #setInput},
  * {@link #stage()}, {@link #output()}).
  */

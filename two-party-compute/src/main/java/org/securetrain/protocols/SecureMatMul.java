@@ -280,7 +280,19 @@ public final class SecureMatMul {
 
     // ---- local ring product ------------------------------------------------------------------------
 
-    /** out += a * b over Z_2^64 (plain long arithmetic), any strides. */
+    /** Multiply-accumulates of {@link #localProduct} in this process (a test hook, see below). */
+    private static final java.util.concurrent.atomic.AtomicLong LOCAL_MACS = new java.util.concurrent.atomic.AtomicLong();
+
+    static long localMultiplyAccumulates() {
+        return LOCAL_MACS.get();
+    }
+
+    /**
+     * out += a * b over Z_2^64 (plain long arithmetic), any strides. The same m*k*n multiply-accumulates for
+     * every value: a and b are private shares, and skipping zero entries of a (a former shortcut) made the
+     * running time depend on how sparse a party's input is. The count is added to a process counter once per
+     * call, so a test can check it does not depend on the values.
+     */
     public static void localProduct(MatrixView a, MatrixView b, MatrixView out) {
         int m = a.rows();
         int k = a.cols();
@@ -292,6 +304,7 @@ public final class SecureMatMul {
         long[] ad = a.data();
         long[] bd = b.data();
         long[] od = out.data();
+        long macs = 0;
         if (b.colStride() == 1 && out.colStride() == 1) {
             // rows of B and Z contiguous: Z[i,:] += A[i,l] * B[l,:]
             long[] row = new long[n];
@@ -299,19 +312,18 @@ public final class SecureMatMul {
                 java.util.Arrays.fill(row, 0);
                 for (int l = 0; l < k; l++) {
                     long ail = ad[a.offset() + i * a.rowStride() + l * a.colStride()];
-                    if (ail == 0) {
-                        continue;
-                    }
                     int bo = b.offset() + l * b.rowStride();
                     for (int j = 0; j < n; j++) {
                         row[j] += ail * bd[bo + j];
                     }
+                    macs += n;
                 }
                 int oo = out.offset() + i * out.rowStride();
                 for (int j = 0; j < n; j++) {
                     od[oo + j] += row[j];
                 }
             }
+            LOCAL_MACS.addAndGet(macs);
             return;
         }
         if (b.rowStride() == 1) {
@@ -327,9 +339,11 @@ public final class SecureMatMul {
                     for (int l = 0; l < k; l++) {
                         acc += arow[l] * bd[bo + l];
                     }
+                    macs += k;
                     out.add(i, j, acc);
                 }
             }
+            LOCAL_MACS.addAndGet(macs);
             return;
         }
         for (int i = 0; i < m; i++) {
@@ -338,9 +352,11 @@ public final class SecureMatMul {
                 for (int l = 0; l < k; l++) {
                     acc += a.get(i, l) * b.get(l, j);
                 }
+                macs += k;
                 out.add(i, j, acc);
             }
         }
+        LOCAL_MACS.addAndGet(macs);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ public class HePrimitivesBench {
         for (int t = 0; t < 25; t++) {
             rowC0[t] = he.encrypt(message, 100 + t);
             rowC1[t] = he.expandUniform(100 + t);
-            rowPt[t] = he.sparsePlaintextNtt(sparseBlock);
+            rowPt[t] = he.sparsePlaintextNtt(sparseBlock, 8, 32, 32);
         }
         c0 = he.encrypt(message, 0);
         c1 = he.expandUniform(0);
@@ -145,7 +145,7 @@ public class HePrimitivesBench {
 
     @Benchmark
     public long[] encodeSparsePlaintextBlock() {
-        return he.sparsePlaintextNtt(sparseBlock);
+        return he.sparsePlaintextNtt(sparseBlock, 8, 32, 32);
     }
 
     /** The multiplier's work per output ciphertext of the 128x784 by 784x128 product: 25 terms + finish. */

@@ -219,6 +219,8 @@ public final class HeCrossProduct {
         private final long[] masks;
         private final HeMatMulPlan plan;
         private final RnsBase base;
+        private boolean[] support;
+        private int supportRows = -1;
 
         Worker(HeContext ctx, HeMatMulPlan plan) {
             this.plan = plan;
@@ -230,7 +232,19 @@ public final class HeCrossProduct {
             masks = new long[plan.rowBlock * plan.colBlock];
         }
 
-        /** Row block ib: encode P blocks (sparse NTT), accumulate, finish into the reply. */
+        /**
+         * The granules a P block of {@code br} rows may occupy: from the plan's public shape, never from P's
+         * values, so the pruned transform does the same work for every P of this shape.
+         */
+        private boolean[] support(int br) {
+            if (supportRows != br) {
+                support = Ntt.granuleSupport(base.n, br, plan.innerBlock, plan.innerBlock * plan.colBlock);
+                supportRows = br;
+            }
+            return support;
+        }
+
+        /** Row block ib: encode P blocks (pruned NTT over the public layout), accumulate, finish into the reply. */
         void row(MatrixView p, EncryptedMatrix e, MatrixView out, long[] reply, int[] rowOffset, int ib) {
             int kb = plan.innerBlocks();
             int cb = plan.colBlocks();
@@ -252,7 +266,7 @@ public final class HeCrossProduct {
                     pt[lb] = new long[base.polyLength()];
                 }
                 base.fromSigned(coeffs, 0, pt[lb]);
-                base.forwardSparse(pt[lb]);
+                base.forwardSparse(pt[lb], support(br));
             }
             for (int jb = 0; jb < cb; jb++) {
                 for (int lb = 0; lb < kb; lb++) {

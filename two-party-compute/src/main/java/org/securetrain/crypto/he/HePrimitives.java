@@ -107,13 +107,14 @@ public final class HePrimitives {
     }
 
     /**
-     * A coefficient-encoded plaintext block (mostly zero, as the matrix-product encoder builds them) in NTT
+     * A coefficient-encoded plaintext block of the matrix product ({@code rows} x {@code innerBlock} entries,
+     * row i at X^(i innerBlock colBlock) .. X^(i innerBlock colBlock + innerBlock - 1), zero elsewhere) in NTT
      * form via the pruned transform the multiplier uses.
      */
-    public long[] sparsePlaintextNtt(long[] signedCoefficients) {
+    public long[] sparsePlaintextNtt(long[] signedCoefficients, int rows, int innerBlock, int colBlock) {
         long[] x = new long[base.polyLength()];
         base.fromSigned(signedCoefficients, 0, x);
-        base.forwardSparse(x);
+        base.forwardSparse(x, Ntt.granuleSupport(base.n, rows, innerBlock, innerBlock * colBlock));
         return x;
     }
 

@@ -61,42 +61,67 @@ final class Ntt {
     }
 
     /** Coefficients per zero-tracking granule of {@link #forwardSparse}. */
-    private static final int GRANULE = 16;
+    static final int GRANULE = 16;
 
     /**
-     * Forward transform for sparse inputs (coefficient-encoded plaintext blocks: r_w*k_w non-zeros in
-     * runs of k_w). One pass marks which granules of {@value #GRANULE} coefficients may be non-zero; in
-     * the stages with butterfly distance t &gt;= {@value #GRANULE} the butterflies of a granule pair
-     * (x, y) are skipped when both are zero, replaced by a copy (x, x) when only y is zero (no
+     * The granules (of {@value #GRANULE} coefficients) that a coefficient-encoded plaintext block may occupy:
+     * {@code runs} runs of {@code runLength} coefficients starting at 0, stride, 2 stride, ... . Computed
+     * from the public block shape only, never from coefficient values, so that the pruned transform does
+     * the same work for every private plaintext of that shape (docs/security/he.md, "Data-independent work").
+     */
+    static boolean[] granuleSupport(int n, int runs, int runLength, int stride) {
+        if (runs < 0 || runLength < 0 || stride < runLength || (runs > 0 && (long) (runs - 1) * stride + runLength > n)) {
+            throw new IllegalArgumentException("support of " + runs + " runs of " + runLength + " at stride " + stride
+                    + " does not fit N = " + n);
+        }
+        boolean[] support = new boolean[Math.max(1, n / GRANULE)];
+        for (int i = 0; i < runs && runLength > 0; i++) {
+            int first = i * stride;
+            int last = first + runLength - 1;
+            for (int gIdx = first / GRANULE; gIdx <= last / GRANULE; gIdx++) {
+                support[gIdx] = true;
+            }
+        }
+        return support;
+    }
+
+    /**
+     * Forward transform for inputs that are zero outside a public support (coefficient-encoded plaintext
+     * blocks: r_w*k_w non-zeros in runs of k_w; {@link #granuleSupport}). The marks start as the support;
+     * in the stages with butterfly distance t &gt;= {@value #GRANULE} the butterflies of a granule pair
+     * (x, y) are skipped when both are unmarked, replaced by a copy (x, x) when only y is unmarked (no
      * multiplication; values stay below 4p, the lazy bound, and are congruent to the true outputs), and
      * computed otherwise, updating the marks. The other stages run as in {@link #forward}. Same result as
-     * {@link #forward} for every input in [0, 4p). The marks replace a scan of the whole polynomial in
-     * every pruned stage (the earlier version), which cost about as much as the skipped arithmetic.
+     * {@link #forward} for every input in [0, 4p) that is zero outside the support.
+     *
+     * <p>Why the support is an argument and not read from the coefficients: the plaintext is the
+     * multiplier's private share; skipping on its values (an all-zero granule, e.g. 16 black pixels) made
+     * the transform's running time depend on the data. The work now depends on the public shape only
+     * ({@link WorkCounter} counts it for the tests).
      */
-    void forwardSparse(long[] a, int off) {
+    void forwardSparse(long[] a, int off, boolean[] support) {
         final int g = GRANULE;
         if (n < 2 * g) {
             forward(a, off);
             return;
         }
+        final int granules = n / g;
+        if (support.length != granules) {
+            throw new IllegalArgumentException("support has " + support.length + " granules, expected " + granules);
+        }
         final long p = this.p;
         final long twoP = this.twoP;
         final long[] w = psiRev;
         final long[] ws = psiRevShoup;
-        final int granules = n / g;
-        final boolean[] nz = new boolean[granules];
+        final boolean[] nz = support.clone();
         boolean any = false;
-        for (int k = 0, j = off; k < granules; k++) {
-            long or = 0;
-            for (int e = j + g; j < e; j++) {
-                or |= a[j];
-            }
-            nz[k] = or != 0;
-            any |= or != 0;
+        for (boolean b : nz) {
+            any |= b;
         }
         if (!any) {
-            return; // the transform of zero is zero (and fully reduced)
+            return; // empty support: the input is zero, and so is its transform
         }
+        long work = 0;
         int t = n;
         int m = 1;
         for (; m < n; m <<= 1) {
@@ -125,10 +150,12 @@ final class Ntt {
                         if (nz[gx]) {
                             System.arraycopy(a, off + gx * g, a, off + gy * g, g);
                             nz[gy] = true;
+                            work++;
                         }
                         continue;
                     }
                     nz[gx] = true;
+                    work++;
                     final int j0 = off + gx * g;
                     for (int j = j0; j < j0 + g; j++) {
                         long x = a[j] - twoP;
@@ -141,6 +168,7 @@ final class Ntt {
                 }
             }
         }
+        WorkCounter.add(WorkCounter.NTT_GRANULES, work);
         forwardFrom(a, off, m, t << 1);
     }
 

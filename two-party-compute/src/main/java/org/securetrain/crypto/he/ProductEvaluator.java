@@ -121,6 +121,7 @@ final class ProductEvaluator {
         pendingC0[pending] = ct0;
         pendingC1[pending] = ct1;
         pendingPt[pending] = pt;
+        WorkCounter.add(WorkCounter.PRODUCTS, 1);
         if (++pending == GROUP) {
             flush();
         }

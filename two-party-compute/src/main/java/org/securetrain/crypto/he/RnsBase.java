@@ -79,8 +79,15 @@ final class RnsBase {
         return r + ((r >> 63) & pi);
     }
 
-    /** dst (RNS, coefficient domain) = residues of the signed coefficients src[srcOff .. srcOff+n). */
+    /**
+     * dst (RNS, coefficient domain) = residues of the signed coefficients src[srcOff .. srcOff+n). The same
+     * branch-free work for every value: the coefficients are a party's private share, and a shortcut for zero
+     * (plaintext blocks are mostly zero) made the running time depend on how sparse that share is. The zeros
+     * of the encoding's layout are public and are skipped by the pruned transform instead
+     * ({@link Ntt#forwardSparse}).
+     */
     void fromSigned(long[] src, int srcOff, long[] dst) {
+        long work = 0;
         for (int i = 0; i < count; i++) {
             final long pi = p[i];
             final long os = oneShoup[i];
@@ -89,17 +96,15 @@ final class RnsBase {
             final int base = i * n;
             for (int j = 0; j < n; j++) {
                 long v = src[srcOff + j];
-                if (v == 0) { // plaintext blocks are mostly zero
-                    dst[base + j] = 0;
-                    continue;
-                }
                 // v as unsigned times 1 via Shoup: [0, 2p)
                 long r = v - (Math.multiplyHigh(os, v) + (osSign & v) + ((v >> 63) & os)) * pi - pi;
                 r += (r >> 63) & pi;
                 r -= (v >> 63) & t64;
                 dst[base + j] = r + ((r >> 63) & pi);
+                work++;
             }
         }
+        WorkCounter.add(WorkCounter.ENCODED_COEFFICIENTS, work);
     }
 
     /** dst (RNS, coefficient domain) = residues of small signed coefficients (|v| < p). */
@@ -151,10 +156,10 @@ final class RnsBase {
         }
     }
 
-    /** Forward NTT of a sparse polynomial (see {@link Ntt#forwardSparse}). */
-    void forwardSparse(long[] poly) {
+    /** Forward NTT of a polynomial that is zero outside a public granule support (see {@link Ntt#forwardSparse}). */
+    void forwardSparse(long[] poly, boolean[] support) {
         for (int i = 0; i < count; i++) {
-            ntt[i].forwardSparse(poly, i * n);
+            ntt[i].forwardSparse(poly, i * n, support);
         }
     }
 

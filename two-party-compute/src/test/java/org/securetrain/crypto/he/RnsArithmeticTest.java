@@ -132,10 +132,12 @@ class RnsArithmeticTest {
         for (int trial = 0; trial < 6; trial++) {
             long p = base.p[trial % base.count];
             long[] a = new long[n];
+            boolean[] support;
             if (trial == 5) {
                 for (int j = 0; j < n; j++) {
                     a[j] = rnd.nextLong(p); // dense
                 }
+                support = Ntt.granuleSupport(n, 1, n, n);
             } else {
                 int kw = 1 << rnd.nextInt(7);
                 int stride = kw << rnd.nextInt(5);
@@ -144,11 +146,13 @@ class RnsArithmeticTest {
                         a[i * stride + l] = rnd.nextLong(p);
                     }
                 }
+                support = Ntt.granuleSupport(n, n / stride, kw, stride);
                 a[n - 1] = trial == 0 ? 1 : a[n - 1];
+                support[support.length - 1] = true; // the layout includes the last coefficient
             }
             long[] b = a.clone();
             base.ntt[trial % base.count].forward(a, 0);
-            base.ntt[trial % base.count].forwardSparse(b, 0);
+            base.ntt[trial % base.count].forwardSparse(b, 0, support);
             assertArrayEquals(a, b, "trial " + trial);
         }
     }
@@ -164,10 +168,12 @@ class RnsArithmeticTest {
             int pi = trial % base.count;
             long p = base.p[pi];
             long[] a = new long[n];
+            boolean[] support = Ntt.granuleSupport(n, 0, 0, 0);
             if (trial < blocks.length) {
                 int rw = blocks[trial][0];
                 int kw = blocks[trial][1];
                 int stride = kw * blocks[trial][2];
+                support = Ntt.granuleSupport(n, rw, kw, stride);
                 for (int i = 0; i < rw; i++) {
                     for (int l = 0; l < kw; l++) {
                         // lazy values below 4p are valid inputs, as in the dense transform
@@ -176,10 +182,11 @@ class RnsArithmeticTest {
                 }
             } else if (trial == blocks.length + 1) {
                 a[n - 1] = 3 * p + 5; // a single lazy coefficient at the very end
-            } // else: all zero
+                support[support.length - 1] = true;
+            } // else: all zero, empty support
             long[] b = a.clone();
             base.ntt[pi].forward(a, 0);
-            base.ntt[pi].forwardSparse(b, 0);
+            base.ntt[pi].forwardSparse(b, 0, support);
             assertArrayEquals(a, b, "trial " + trial);
         }
     }

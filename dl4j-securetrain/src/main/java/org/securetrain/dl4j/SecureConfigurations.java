@@ -2,6 +2,7 @@ package org.securetrain.dl4j;
 
 import java.util.ArrayList;
 import org.securetrain.backend.NonlinearSettings;
+import org.securetrain.crypto.he.HeParameters;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.Map;
@@ -215,22 +216,29 @@ public final class SecureConfigurations {
     /**
      * The hash a training session's handshake compares (see {@link SecurePartyContext.Builder#configHash}):
      * {@link #hash} plus the choices both parties must make alike: the loss mode with its named leakage, the
-     * insecure debug reveal, the non-linear protocols and the range guard (both change what crosses). Null leakage is the insecure single-process reference, which has no session.
+     * insecure debug reveal, the non-linear protocols and the range guard (both change what crosses), and the run's
+     * statistical security with its planned HE cross terms (it sizes the flooding and the product blocking). Null leakage is the insecure single-process reference, which has no session.
      */
     static byte[] sessionHash(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage leakage,
-            boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks) {
+            boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks, HeParameters he) {
         java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
         MultiLayerConfiguration secure = toSecure(conf);
         requireLogitsNotAffineInTheDataOwnersInput(secure);
-        return sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear, rangeChecks);
+        return sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear, rangeChecks, he);
     }
 
     /** The session hash over a configuration's {@link #hash} (of either network kind). */
     static byte[] sessionHash(byte[] configurationHash, LabelOwnerLeakage leakage, boolean debugRevealWeights,
-            NonlinearSettings nonlinear, boolean rangeChecks) {
+            NonlinearSettings nonlinear, boolean rangeChecks, HeParameters he) {
         return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(configurationHash),
                 leakage.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
-                "rangeChecks=" + rangeChecks);
+                "rangeChecks=" + rangeChecks, statisticalSecurityField(he));
+    }
+
+    /** The run's statistical security as the session hash and summary name it (bits over planned cross terms). */
+    static String statisticalSecurityField(HeParameters he) {
+        return "statisticalSecurity=" + he.runStatisticalSecurity() + " bits over " + he.plannedCrossTerms()
+                + " HE cross terms";
     }
 
     /**

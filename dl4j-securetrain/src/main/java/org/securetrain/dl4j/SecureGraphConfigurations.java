@@ -223,12 +223,13 @@ public final class SecureGraphConfigurations {
 
     /** The session hash (see {@link SecureConfigurations#sessionHash}) of a graph. */
     static byte[] sessionHash(ComputationGraphConfiguration conf, int fracBits, LabelOwnerLeakage leakage,
-            boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks) {
+            boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks,
+            org.securetrain.crypto.he.HeParameters he) {
         java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
         ComputationGraphConfiguration secure = toSecure(conf);
         requireLogitsNotAffineInTheDataOwnersInput(secure);
         return SecureConfigurations.sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear,
-                rangeChecks);
+                rangeChecks, he);
     }
 
     /** The plain twin of a secure graph configuration (for the revealed network). */

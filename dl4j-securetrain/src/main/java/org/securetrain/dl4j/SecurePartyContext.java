@@ -12,6 +12,7 @@ import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.layers.core.SecureLayerContext;
 import org.securetrain.ring.FixedPoint;
@@ -139,15 +140,19 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
      */
     public byte[] configHash(MultiLayerConfiguration conf) {
         NonlinearSettings nl = nonlinear();
+        TwoPartyBackend tpb = ForwardingBackend.find(backend, TwoPartyBackend.class);
         return SecureConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
-                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend);
+                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend,
+                tpb != null ? tpb.he().params() : HeParameters.standard());
     }
 
     /** {@link #configHash(MultiLayerConfiguration)} of a graph. */
     public byte[] configHash(ComputationGraphConfiguration conf) {
         NonlinearSettings nl = nonlinear();
+        TwoPartyBackend tpb = ForwardingBackend.find(backend, TwoPartyBackend.class);
         return SecureGraphConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
-                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend);
+                nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend,
+                tpb != null ? tpb.he().params() : HeParameters.standard());
     }
 
     /** True for the insecure single-process reference. */
@@ -321,8 +326,23 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private boolean debugRevealWeights;
         private NonlinearSettings nonlinear;
         private boolean rangeChecks = true;
+        private HeParameters heParams = HeParameters.standard();
 
         private Builder() {
+        }
+
+        /**
+         * Statistical security of the whole run: {@code runBits} (default 40) over at most
+         * {@code plannedCrossTerms} HE cross terms in the session (default
+         * {@link HeParameters#DEFAULT_PLANNED_CROSS_TERMS}; a training step of the MLP 784-128-128-10 runs 14, so
+         * plan epochs x steps per epoch x cross terms per step, plus the evaluation's). Each cross term is flooded
+         * at runBits + ceil(log2 plannedCrossTerms) bits (union bound, docs/security/he.md), products are blocked
+         * to fit that flooding (or refused when they cannot), and the session refuses the cross term after the
+         * planned ones. Part of {@link #configHash}: both parties must choose alike.
+         */
+        public Builder statisticalSecurity(int runBits, long plannedCrossTerms) {
+            this.heParams = HeParameters.standard().withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            return this;
         }
 
         /** This party's role; defaults to the session's role (and must agree with it). */
@@ -414,14 +434,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         public byte[] configHash(MultiLayerConfiguration conf) {
             requireHashedSettings();
             return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
-                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
+                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks, heParams);
         }
 
         /** {@link #configHash(MultiLayerConfiguration)} of a graph. */
         public byte[] configHash(ComputationGraphConfiguration conf) {
             requireHashedSettings();
             return SecureGraphConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
-                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks);
+                    nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks, heParams);
         }
 
         private void requireHashedSettings() {
@@ -530,7 +550,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 be = backend != null ? backend : builtHere
                         ? TwoPartyBackend.open(session,
                                 FixedPoint.of(fracBits != null ? fracBits : FixedPoint.DEFAULT_FRAC_BITS),
-                                nonlinear != null ? nonlinear : NonlinearSettings.defaults())
+                                nonlinear != null ? nonlinear : NonlinearSettings.defaults(), heParams)
                         : backendFactory.apply(session);
                 if (be == null) {
                     throw new IllegalStateException("the backend factory returned null");
@@ -561,6 +581,11 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 if (nonlinear != null && !nonlinear.equals(tpb.nonlinear())) {
                     throw new IllegalStateException("non-linear settings " + nonlinear.configString()
                             + " disagree with the backend's " + tpb.nonlinear().configString());
+                }
+                if (!heParams.equals(tpb.he().params())) {
+                    throw new IllegalStateException("statistical security " + SecureConfigurations.statisticalSecurityField(
+                            heParams) + " disagrees with the backend's HE parameters " + tpb.he().params()
+                            + " (give the backend TwoPartyBackend.open(..., HeParameters) with the same choice)");
                 }
             } catch (RuntimeException e) {
                 computing.close();

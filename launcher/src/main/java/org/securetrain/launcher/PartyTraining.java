@@ -1,5 +1,6 @@
 package org.securetrain.launcher;
 
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.launcher.ui.ProtocolFigures;
 
 import java.nio.file.Path;
@@ -92,29 +93,46 @@ public final class PartyTraining {
      */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
-        return sessionOptions(role, terms(fracBits, accepted, nonlinear).configHash(conf),
-                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, link);
+        return sessionOptions(role, conf, fracBits, accepted, nonlinear, HeParameters.standard(), link);
+    }
+
+    /**
+     * As above, with the run's statistical security ({@link Spec#statisticalSecurity}; in the configuration hash,
+     * so both parties must choose alike).
+     */
+    public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
+            LabelOwnerLeakage accepted, NonlinearSettings nonlinear, HeParameters he, LinkProfile link) {
+        return sessionOptions(role, terms(fracBits, accepted, nonlinear, he).configHash(conf),
+                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, he, link);
     }
 
     /** {@link #sessionOptions(Role, MultiLayerConfiguration, int, LabelOwnerLeakage, NonlinearSettings, LinkProfile)} of a graph. */
     public static SessionOptions sessionOptions(Role role, ComputationGraphConfiguration conf, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
-        return sessionOptions(role, terms(fracBits, accepted, nonlinear).configHash(conf),
-                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, link);
+        HeParameters he = HeParameters.standard();
+        return sessionOptions(role, terms(fracBits, accepted, nonlinear, he).configHash(conf),
+                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, he, link);
     }
 
     /** The options over the hash and the readable form of the hashed terms (named field by field when they differ). */
     private static SessionOptions sessionOptions(Role role, byte[] hash, Map<String, String> confSummary,
-            LabelOwnerLeakage accepted, LinkProfile link) {
+            LabelOwnerLeakage accepted, HeParameters he, LinkProfile link) {
         Map<String, String> m = new LinkedHashMap<>(confSummary);
         m.put("lossMode", String.valueOf(accepted));
+        m.put("statisticalSecurity", he.runStatisticalSecurity() + " bits over " + he.plannedCrossTerms()
+                + " HE cross terms");
         return SessionOptions.builder(role).sessionId("securetrain-train").configHash(hash).configSummary(m).link(link)
                 .build();
     }
 
-    /** What both parties must choose alike: the precision, the loss mode with its named leakage, the protocols. */
-    static SecurePartyContext.Builder terms(int fracBits, LabelOwnerLeakage accepted, NonlinearSettings nonlinear) {
-        SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits).nonlinear(nonlinear);
+    /**
+     * What both parties must choose alike: the precision, the loss mode with its named leakage, the protocols, the
+     * run's statistical security.
+     */
+    static SecurePartyContext.Builder terms(int fracBits, LabelOwnerLeakage accepted, NonlinearSettings nonlinear,
+            HeParameters he) {
+        SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits).nonlinear(nonlinear)
+                .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms());
         return accepted == null ? b : b.labelOwnerLoss(accepted);
     }
 
@@ -147,6 +165,7 @@ public final class PartyTraining {
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
         NonlinearSettings nonlinear = NonlinearSettings.defaults();
         LabelOwnerLeakage labelOwnerLeakage;
+        HeParameters he = HeParameters.standard();
 
         private Spec(MultiLayerConfiguration conf) {
             this.conf = Objects.requireNonNull(conf, "conf");
@@ -163,7 +182,18 @@ public final class PartyTraining {
 
         /** This party's session options for this run (see {@link PartyTraining#sessionOptions}). */
         public SessionOptions sessionOptions(Role role) {
-            return PartyTraining.sessionOptions(role, conf, fracBits, labelOwnerLeakage, nonlinear, LinkProfile.LOOPBACK);
+            return PartyTraining.sessionOptions(role, conf, fracBits, labelOwnerLeakage, nonlinear, he,
+                    LinkProfile.LOOPBACK);
+        }
+
+        /**
+         * The run's statistical security (default 40 bits over {@link HeParameters#DEFAULT_PLANNED_CROSS_TERMS} HE
+         * cross terms; launcher {@code --statistical-security}, {@code --he-cross-terms}): see
+         * {@link SecurePartyContext.Builder#statisticalSecurity}. Both parties alike.
+         */
+        public Spec statisticalSecurity(int runBits, long plannedCrossTerms) {
+            this.he = HeParameters.standard().withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            return this;
         }
 
         public Spec fracBits(int f) {
@@ -288,10 +318,10 @@ public final class PartyTraining {
         // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
         // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
         var ch = s.channel(EVAL_CHANNEL);
-        try (SecurePartyContext ctx = terms(spec.fracBits, spec.labelOwnerLeakage, spec.nonlinear)
+        try (SecurePartyContext ctx = terms(spec.fracBits, spec.labelOwnerLeakage, spec.nonlinear, spec.he)
                 .session(s)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
-                        FixedPoint.of(spec.fracBits), spec.nonlinear)))
+                        FixedPoint.of(spec.fracBits), spec.nonlinear, spec.he)))
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";

@@ -1,5 +1,6 @@
 package org.securetrain.launcher;
 
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.dl4j.LabelOwnerLeakage;
@@ -97,6 +98,16 @@ public final class SecureTrainCli implements Callable<Integer> {
             + "max-pool, truncation and bit times share: ot (millionaire and multiplexers on silent OT) or gc (garbled "
             + "circuits, round 1); both parties must give the same (default ${DEFAULT-VALUE})")
     String nonlinearName;
+    @Option(names = "--statistical-security", defaultValue = "40", paramLabel = "BITS", description = "statistical "
+            + "security of the whole run in bits (default ${DEFAULT-VALUE}); both parties alike: each HE cross term is "
+            + "flooded at BITS + ceil(log2 of --he-cross-terms) bits")
+    int statisticalSecurity;
+
+    @Option(names = "--he-cross-terms", defaultValue = "131072", paramLabel = "N", description = "HE cross terms the "
+            + "run may use (default ${DEFAULT-VALUE}; the MLP uses 14 per training step); the run stops before the next "
+            + "one; both parties alike")
+    long heCrossTerms;
+
     @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
     int limit;
     @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
@@ -269,9 +280,16 @@ public final class SecureTrainCli implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw misuse("--nonlinear: " + e.getMessage());
         }
+        HeParameters he;
+        try {
+            he = HeParameters.standard().withRunStatisticalSecurity(statisticalSecurity, heCrossTerms);
+        } catch (IllegalArgumentException e) {
+            throw misuse("--statistical-security / --he-cross-terms: " + e.getMessage());
+        }
+        this.heParams = he;
         try {
             // a model the loss mode refuses fails here
-            PartyTraining.sessionOptions(r, conf, fracBits, leakage, nonlinear, LinkProfile.LOOPBACK);
+            PartyTraining.sessionOptions(r, conf, fracBits, leakage, nonlinear, he, LinkProfile.LOOPBACK);
         } catch (UnsupportedConfigurationException e) {
             throw misuse("--model: " + e.getMessage());
         }
@@ -313,6 +331,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.flush();
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
             PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear)
+                    .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms())
                     .labelOwnerLoss(leakage).train(train).test(test)
                     .epochs(epochs).progress(true, tty);
             if (batch != null || r == Role.DATA_OWNER) {
@@ -360,11 +379,13 @@ public final class SecureTrainCli implements Callable<Integer> {
         return 0;
     }
 
+    private HeParameters heParams = HeParameters.standard();
+
     /** The training session's options with the limits given on the command line. */
     private org.securetrain.runtime.SessionOptions sessionOptions(Role r, MultiLayerConfiguration conf,
             LabelOwnerLeakage leakage, NonlinearSettings nonlinear, LinkProfile linkProfile) {
         org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
-                .sessionOptions(r, conf, fracBits, leakage, nonlinear, linkProfile).toBuilder()
+                .sessionOptions(r, conf, fracBits, leakage, nonlinear, heParams, linkProfile).toBuilder()
                 .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
                 .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
                 .maxBufferedMessages(maxBufferedMessages);

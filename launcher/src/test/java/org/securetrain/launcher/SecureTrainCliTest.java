@@ -127,6 +127,17 @@ class SecureTrainCliTest {
     }
 
     @Test
+    void aStatisticalSecurityOutOfRangeIsAMisuse() {
+        Run r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--statistical-security", "12"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--statistical-security / --he-cross-terms: statistical security must be in "
+                + "[20, 128] bits, got 12"), r.err());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--he-cross-terms", "0"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("planned HE cross terms must be in [1, 2^40], got 0"), r.err());
+    }
+
+    @Test
     void misuseIsReportedWithExitCodeTwo() throws IOException {
         Run r = inProcess(dataOwner("c 127.0.0.1:1", moFp, "--data", dir.resolve("nowhere").toString()));
         assertEquals(2, r.code());

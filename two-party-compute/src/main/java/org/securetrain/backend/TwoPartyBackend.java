@@ -19,6 +19,7 @@ import org.securetrain.protocols.nonlinear.RevealNonZero;
 import java.security.SecureRandom;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.crypto.ot.OtEngine;
 import org.securetrain.crypto.ot.IknpRandomCotSender;
 import org.securetrain.crypto.ot.silent.SilentOt;
@@ -84,14 +85,24 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
 
     /** Both parties call this once per session with the same settings (they are in the configuration hash). */
     public static TwoPartyBackend open(Session session, FixedPoint fp, NonlinearSettings nonlinear) {
+        return open(session, fp, nonlinear, HeParameters.standard());
+    }
+
+    /**
+     * As {@link #open(Session, FixedPoint, NonlinearSettings)} with the HE parameters, e.g. another run-level
+     * statistical security ({@link HeParameters#withRunStatisticalSecurity}); both parties must give equal ones
+     * (agreed at the HE key exchange).
+     */
+    public static TwoPartyBackend open(Session session, FixedPoint fp, NonlinearSettings nonlinear, HeParameters heParams) {
         java.util.Objects.requireNonNull(nonlinear, "nonlinear settings");
+        java.util.Objects.requireNonNull(heParams, "HE parameters");
         KernelTimings t = new KernelTimings();
         long t0 = System.nanoTime();
         OtEngine ot = OtEngine.setup(session, new SecureRandom());
         SilentOt silent = nonlinear.engine() == NonlinearEngine.OT
                 && nonlinear.cotSource() == NonlinearSettings.CotSource.SILENT
                 ? SilentOt.setup(ot, new SecureRandom()) : null;
-        HeContext he = HeContext.open(session);
+        HeContext he = HeContext.open(session, heParams);
         t.add(KernelTimings.Kind.SETUP, System.nanoTime() - t0);
         return new TwoPartyBackend(session, fp, ot, he, t, nonlinear, silent);
     }

@@ -61,6 +61,8 @@ public final class SecureMatMul {
             localTerm(t, a, b, z);
             return z;
         }
+        // the session's statistical security covers a planned number of cross terms; both parties count alike
+        he.reserveCrossTerms((t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0), id.toString());
         try {
             crossTerms(t, a, b, id, z);
         } catch (RuntimeException | Error e) {

@@ -219,13 +219,13 @@ class SecureMatMulTest {
                 r[0] = keys(s, HeParameters.standard());
                 return null;
             }, q.party(1), s -> {
-                r[1] = keys(s, HeParameters.standard().withStatisticalSecurity(80));
+                r[1] = keys(s, HeParameters.standard().withRunStatisticalSecurity(80, 1));
                 return null;
             });
             for (int p = 0; p < 2; p++) {
                 assertInstanceOf(AgreementException.class, r[p], "party " + p);
                 String m = r[p].toString();
-                assertTrue(m.contains("stat=40") && m.contains("stat=80"), m);
+                assertTrue(m.contains("stat=57") && m.contains("stat=80"), m);
             }
         }
     }
@@ -242,7 +242,7 @@ class SecureMatMulTest {
     void shapesBeyondTheNoiseBudgetAreRefusedOnBothSides() {
         // 80-bit statistical flooding leaves room only for tiny products: the guard must refuse, not compute
         try (HeTestPair strict = new HeTestPair(org.securetrain.crypto.he.HeParameters.standard()
-                .withStatisticalSecurity(80))) {
+                .withRunStatisticalSecurity(79, 2))) {
             var ok = strict.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(1, 1, new long[] {2}),
                     MatrixShare.of(1, 1, new long[] {p + 1L}), id("tiny")));
             assertEquals(12, ok.party0()[0] + ok.party1()[0]); // (2+2)*(1+2)

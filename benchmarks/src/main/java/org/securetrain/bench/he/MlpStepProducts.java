@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.SecureMatMul;
 import org.securetrain.runtime.ProtocolId;
@@ -42,7 +43,13 @@ public final class MlpStepProducts {
         var pair = InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build(),
                 SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build());
-        var keys = TwoPartyRunner.run(pair.party(0), HeContext::open, pair.party(1), HeContext::open);
+        // HE parameters: standard, or -Dhe.statistical=RUN_BITS,PLANNED_CROSS_TERMS
+        String stat = System.getProperty("he.statistical");
+        HeParameters params = stat == null ? HeParameters.standard() : HeParameters.standard()
+                .withRunStatisticalSecurity(Integer.parseInt(stat.split(",")[0]), Long.parseLong(stat.split(",")[1]));
+        System.out.println(params);
+        var keys = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, params), pair.party(1),
+                s -> HeContext.open(s, params));
         HeContext[] ctx = {keys.party0(), keys.party1()};
         SplittableRandom rnd = new SplittableRandom(1);
         MatrixShare[][] a = new MatrixShare[PRODUCTS.length][2];
@@ -77,6 +84,7 @@ public final class MlpStepProducts {
         for (int step = 0; step < steps; step++) {
             var s0 = pair.party(0).traffic().snapshot();
             var s1 = pair.party(1).traffic().snapshot();
+            long terms0 = ctx[0].crossTermsRun();
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             for (int t = 0; t < PRODUCTS.length; t++) {
@@ -89,9 +97,9 @@ public final class MlpStepProducts {
             double wall = (System.nanoTime() - wall0) / 1e9;
             Traffic t0 = pair.party(0).traffic().snapshot().minus(s0).total();
             Traffic t1 = pair.party(1).traffic().snapshot().minus(s1).total();
-            System.out.printf("step %d: model owner sent %s, data owner sent %s, rounds %d / %d, CPU %.3f s (both parties), "
-                    + "wall %.3f s%n", step, Traffic.human(t0.bytesSent()), Traffic.human(t1.bytesSent()), t0.rounds(),
-                    t1.rounds(), cpu, wall);
+            System.out.printf("step %d: model owner sent %s, data owner sent %s, rounds %d / %d, %d HE cross terms, "
+                    + "CPU %.3f s (both parties), wall %.3f s%n", step, Traffic.human(t0.bytesSent()),
+                    Traffic.human(t1.bytesSent()), t0.rounds(), t1.rounds(), ctx[0].crossTermsRun() - terms0, cpu, wall);
             if (step > 0) {
                 cpuSum += cpu;
                 wallSum += wall;

@@ -21,6 +21,7 @@ public final class HeContext implements AutoCloseable {
     private final SecureRandom rnd;
     private final SecretKey secretKey;
     private final PublicKey peerPublicKey;
+    private final java.util.concurrent.atomic.AtomicLong crossTerms = new java.util.concurrent.atomic.AtomicLong();
 
     HeContext(HeParameters params, int party, SecureRandom rnd, SecretKey secretKey, PublicKey peerPublicKey) {
         this.params = params;
@@ -70,6 +71,35 @@ public final class HeContext implements AutoCloseable {
 
     SecureRandom random() {
         return rnd;
+    }
+
+    /** HE cross terms this session has run (both roles), counted against {@link HeParameters#plannedCrossTerms}. */
+    public long crossTermsRun() {
+        return crossTerms.get();
+    }
+
+    /**
+     * Counts {@code count} cross terms of the product {@code what} against the session's plan before any of them
+     * runs, or refuses them: the flooding of each cross term is sized for at most
+     * {@link HeParameters#plannedCrossTerms} of them (the per-session union bound, docs/security/he.md), and one
+     * more would take the session below its statistical security. Both parties count the same cross terms of the
+     * same products (they follow from the agreed shapes and zero flags), so both refuse the same product.
+     */
+    public void reserveCrossTerms(int count, String what) {
+        if (count < 0) {
+            throw new IllegalArgumentException("negative cross-term count " + count);
+        }
+        long planned = params.plannedCrossTerms();
+        long before = crossTerms.getAndAdd(count);
+        if (before + count > planned) {
+            crossTerms.addAndGet(-count);
+            throw new StatisticalBudgetExhaustedException("HE product '" + what + "' would be cross term " + (before + 1)
+                    + (count > 1 ? "-" + (before + count) : "") + " of a session planned for " + planned
+                    + " cross terms at " + params.runStatisticalSecurity() + "-bit statistical security (each flooded at "
+                    + params.statisticalSecurity() + " bits); beyond the plan the union bound no longer gives "
+                    + params.runStatisticalSecurity() + " bits. Plan more cross terms for the run (at both parties: "
+                    + "SecurePartyContext.Builder.statisticalSecurity, launcher --he-cross-terms) and start a new session");
+        }
     }
 
     /** Nothing to release: the keys are garbage, the threads belong to the session. */

@@ -155,9 +155,11 @@ public final class HeMatMulPlan {
         if (maxTerms < inner) {
             throw new IllegalArgumentException(String.format(
                     "HE product %dx%d by %dx%d exceeds the noise budget: inner dimension %d times the row block must "
-                            + "be <= %d (N=%d, log2 q=218, %d-bit statistical flooding over %d outputs); "
-                            + "split the inner dimension or the output",
-                    rows, inner, inner, cols, inner, maxTerms, n, params.statisticalSecurity(), revealed));
+                            + "be <= %d (N=%d, log2 q=218, %d-bit statistical flooding over %d outputs, from %d bits per "
+                            + "run of %d cross terms); split the output into several products, or plan a lower "
+                            + "statistical security or fewer cross terms",
+                    rows, inner, inner, cols, inner, maxTerms, n, params.statisticalSecurity(), revealed,
+                    params.runStatisticalSecurity(), params.plannedCrossTerms()));
         }
         int maxRw = (int) Math.min(Math.min(rows, n), maxTerms / inner);
         HeMatMulPlan best = null;

@@ -15,8 +15,9 @@ import java.util.Objects;
  *   <li>Secret key uniform ternary; errors centered binomial with eta = 21 (sigma = sqrt(21/2) = 3.24,
  *       support bounded by 21: this gives exact worst-case noise bounds).</li>
  *   <li>Results are modulus-switched to 2^80 before they are sent back ({@link #switchBits()}).</li>
- *   <li>Noise flooding gives statistical distance &lt;= 2^-{@link #statisticalSecurity()} per product
- *       call.</li>
+ *   <li>Noise flooding gives statistical distance &lt;= 2^-{@link #statisticalSecurity()} per cross term and
+ *       2^-{@link #runStatisticalSecurity()} over the session's at most {@link #plannedCrossTerms()} cross
+ *       terms (union bound; {@link HeContext} refuses more).</li>
  * </ul>
  *
  * <p>Both parties must use equal parameters; they agree on them (and the {@link #fingerprint()}) at the key
@@ -37,31 +38,62 @@ public final class HeParameters {
 
     private static volatile RnsBase sharedBase;
 
+    /** Statistical security of a whole run, in bits, unless chosen otherwise. */
+    public static final int DEFAULT_RUN_STATISTICAL_SECURITY = 40;
+    /**
+     * HE cross terms (flooded replies) a session may run unless planned otherwise: 2^17, about 19 epochs of the
+     * MLP 784-128-128-10 at batch 128 (469 steps of 14 cross terms per epoch; evaluation adds its forward products).
+     */
+    public static final long DEFAULT_PLANNED_CROSS_TERMS = 1L << 17;
+
     private final int n;
     private final int eta;
     private final int statisticalSecurity;
+    private final int runStatisticalSecurity;
+    private final long plannedCrossTerms;
     private final int switchBits;
     private final long plannerPicosPerByte;
 
-    private HeParameters(int n, int eta, int statisticalSecurity, int switchBits, long plannerPicosPerByte) {
+    private HeParameters(int n, int eta, int statisticalSecurity, int runStatisticalSecurity, long plannedCrossTerms,
+            int switchBits, long plannerPicosPerByte) {
         this.n = n;
         this.eta = eta;
         this.statisticalSecurity = statisticalSecurity;
+        this.runStatisticalSecurity = runStatisticalSecurity;
+        this.plannedCrossTerms = plannedCrossTerms;
         this.switchBits = switchBits;
         this.plannerPicosPerByte = plannerPicosPerByte;
     }
 
-    /** N = 8192, 218-bit q, eta = 21, 40-bit statistical security, switch to 2^80, planner link 1 Gbit/s. */
+    /**
+     * N = 8192, 218-bit q, eta = 21, switch to 2^80, planner link 1 Gbit/s; 40-bit statistical security for the
+     * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
+     */
     public static HeParameters standard() {
-        return new HeParameters(8192, 21, 40, 80, 8_000);
+        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000).withRunStatisticalSecurity(
+                DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS);
     }
 
-    /** Same parameters with another statistical security level for the noise flooding (e.g. 64). */
-    public HeParameters withStatisticalSecurity(int bits) {
-        if (bits < 20 || bits > 128) {
-            throw new IllegalArgumentException("statistical security must be in [20, 128] bits, got " + bits);
+    /**
+     * Statistical security {@code runBits} for a whole session of at most {@code plannedCrossTerms} HE cross terms
+     * (flooded replies, counted by {@link HeContext}; the session refuses the next one). By the union bound over
+     * the cross terms (docs/security/he.md, section 5), each is flooded at
+     * {@code runBits + ceil(log2 plannedCrossTerms)} bits ({@link #statisticalSecurity()}), so the statistical
+     * distance of the whole session's replies from their simulation is at most 2^-runBits.
+     */
+    public HeParameters withRunStatisticalSecurity(int runBits, long plannedCrossTerms) {
+        if (runBits < 20 || runBits > 128) {
+            throw new IllegalArgumentException("statistical security must be in [20, 128] bits, got " + runBits);
         }
-        return new HeParameters(n, eta, bits, switchBits, plannerPicosPerByte);
+        if (plannedCrossTerms < 1 || plannedCrossTerms > (1L << 40)) {
+            throw new IllegalArgumentException("planned HE cross terms must be in [1, 2^40], got " + plannedCrossTerms);
+        }
+        int perCall = runBits + NoiseBudget.ceilLog2(plannedCrossTerms);
+        if (perCall > 128) {
+            throw new IllegalArgumentException("statistical security " + runBits + " bits over " + plannedCrossTerms
+                    + " cross terms needs " + perCall + " bits per cross term, more than 128");
+        }
+        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte);
     }
 
     /**
@@ -72,7 +104,7 @@ public final class HeParameters {
         if (picos < 0 || picos > 1_000_000_000L) {
             throw new IllegalArgumentException("planner picoseconds per byte out of range: " + picos);
         }
-        return new HeParameters(n, eta, statisticalSecurity, switchBits, picos);
+        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos);
     }
 
     /** Ring degree N. */
@@ -99,9 +131,19 @@ public final class HeParameters {
         return eta;
     }
 
-    /** Statistical security of the flooding, in bits, per product call. */
+    /** Statistical security of the flooding, in bits, per cross term (flooded reply). */
     public int statisticalSecurity() {
         return statisticalSecurity;
+    }
+
+    /** Statistical security of the whole session, in bits (union bound over {@link #plannedCrossTerms()}). */
+    public int runStatisticalSecurity() {
+        return runStatisticalSecurity;
+    }
+
+    /** The most HE cross terms a session with these parameters runs; the next one is refused. */
+    public long plannedCrossTerms() {
+        return plannedCrossTerms;
     }
 
     /** Results are switched to modulus 2^switchBits before being sent back. */
@@ -122,6 +164,8 @@ public final class HeParameters {
         }
         h = mix(h, eta);
         h = mix(h, statisticalSecurity);
+        h = mix(h, runStatisticalSecurity);
+        h = mix(h, plannedCrossTerms);
         h = mix(h, switchBits);
         h = mix(h, plannerPicosPerByte);
         return h;
@@ -150,18 +194,21 @@ public final class HeParameters {
     @Override
     public boolean equals(Object o) {
         return o instanceof HeParameters h && h.n == n && h.eta == eta && h.statisticalSecurity == statisticalSecurity
+                && h.runStatisticalSecurity == runStatisticalSecurity && h.plannedCrossTerms == plannedCrossTerms
                 && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(n, eta, statisticalSecurity, switchBits, plannerPicosPerByte);
+        return Objects.hash(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
+                plannerPicosPerByte);
     }
 
     @Override
     public String toString() {
         return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
-                + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + ", switch=2^"
+                + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + " per cross term (" + runStatisticalSecurity
+                + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
                 + switchBits + "}";
     }
 }

@@ -251,7 +251,7 @@ final class ProductEvaluator {
             long rLo = r << d;
             long rHi = r >>> (64 - d);
             long l = lo0[t] - rLo;
-            long borrow = Long.compareUnsigned(lo0[t], rLo) < 0 ? 1 : 0;
+            long borrow = ((~lo0[t] & rLo) | ((~lo0[t] | rLo) & l)) >>> 63; // branch-free: lo0 < rLo unsigned
             lo0[t] = l;
             hi0[t] = (hi0[t] - rHi - borrow) & hiMask;
         }

@@ -108,6 +108,10 @@ public final class SecureTrainCli implements Callable<Integer> {
             + "one; both parties alike")
     long heCrossTerms;
 
+    @Option(names = "--compute-threads", paramLabel = "N", description = "threads of this party's compute pool for "
+            + "the HE products (default: the available processors); this party's choice alone")
+    Integer computeThreads;
+
     @Option(names = "--limit", defaultValue = "1024", paramLabel = "N", description = "data owner: training images used (default ${DEFAULT-VALUE})")
     int limit;
     @Option(names = "--test-limit", defaultValue = "1000", paramLabel = "N", description = "data owner: test images evaluated on, 0 = none")
@@ -389,6 +393,9 @@ public final class SecureTrainCli implements Callable<Integer> {
                 .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
                 .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
                 .maxBufferedMessages(maxBufferedMessages);
+        if (computeThreads != null) {
+            b.computeThreads(computeThreads);
+        }
         if (maxBufferedMib != null) {
             b.maxBufferedBytes((long) maxBufferedMib << 20);
         }

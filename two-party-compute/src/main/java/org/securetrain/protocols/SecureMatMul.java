@@ -101,8 +101,9 @@ public final class SecureMatMul {
     /**
      * Runs this party's cross-term roles and the local term and adds everything into {@code z}. With both
      * roles, a role thread multiplies the peer's term while the calling thread encrypts and sends its own
-     * factor, computes the local term and then joins the multiplication until the peer's reply comes back.
-     * With one role, the compute pool shares its work (the multiplier's row blocks, half of the encryption).
+     * factor, computes the local term and then, when the party's compute pool has 2 or more threads, joins the
+     * multiplication until the peer's reply comes back (more pool threads join from 3 on). With one role, the
+     * compute pool shares its work (the multiplier's row blocks, half of the encryption).
      */
     private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
         int me = session.party();
@@ -123,9 +124,17 @@ public final class SecureMatMul {
                     mul.work();
                     mul.reply();
                 })));
+                // the party's compute pool size is what it may use at once: the role thread multiplies; the
+                // calling thread joins it (after encrypting and the local term) from 2 threads on, and further
+                // pool threads join from 3 on
+                for (int i = 2; i < Math.min(threads.computeThreads(), t.plan.rowBlocks()); i++) {
+                    helping.add(threads.compute().submit(guarded(id, mul::work)));
+                }
                 key.send(t.encrypted(a, b), null);
                 localTerm(t, a, b, z);
-                mul.work();
+                if (threads.computeThreads() >= 2) {
+                    mul.work();
+                }
                 key.finish(t.output(zKey));
             } else if (mul != null) {
                 localTerm(t, a, b, z); // while the peer encrypts

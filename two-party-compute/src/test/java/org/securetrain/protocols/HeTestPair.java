@@ -20,7 +20,13 @@ final class HeTestPair implements AutoCloseable {
     }
 
     HeTestPair(HeParameters params) {
-        pair = InMemoryTransport.pair(opts(Role.MODEL_OWNER), opts(Role.DATA_OWNER));
+        this(params, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Parties whose compute pools have {@code computeThreads} threads each. */
+    HeTestPair(HeParameters params, int computeThreads) {
+        pair = InMemoryTransport.pair(opts(Role.MODEL_OWNER).toBuilder().computeThreads(computeThreads).build(),
+                opts(Role.DATA_OWNER).toBuilder().computeThreads(computeThreads).build());
         var r = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, params), pair.party(1),
                 s -> HeContext.open(s, params));
         ctx[0] = r.party0();

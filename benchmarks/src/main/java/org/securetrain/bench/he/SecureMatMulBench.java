@@ -43,12 +43,17 @@ public class SecureMatMulBench {
     @Param({"128x784x128", "10x128x128"})
     public String shape;
 
+    /** Each party's compute pool ({@code SessionOptions.computeThreads}): what it may use at once. */
+    @Param({"2"})
+    public int threadsPerParty;
+
     InMemoryTransport.Pair pair;
     HeContext[] ctx = new HeContext[2];
     MatrixShare[] a = new MatrixShare[2];
     MatrixShare[] b = new MatrixShare[2];
     TrafficStats.Snapshot[] start = new TrafficStats.Snapshot[2];
     long invocations;
+    long[] cpuStart = new long[2];
     String plan;
 
     @Setup(Level.Trial)
@@ -58,8 +63,10 @@ public class SecureMatMulBench {
         int k = Integer.parseInt(d[1]);
         int n = Integer.parseInt(d[2]);
         pair = InMemoryTransport.pair(
-                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5)).build(),
-                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5)).build());
+                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofMinutes(5))
+                        .computeThreads(threadsPerParty).build(),
+                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5))
+                        .computeThreads(threadsPerParty).build());
         var r = TwoPartyRunner.run(pair.party(0), HeContext::open, pair.party(1), HeContext::open);
         ctx[0] = r.party0();
         ctx[1] = r.party1();
@@ -79,6 +86,8 @@ public class SecureMatMulBench {
         plan = SecureMatMul.describePlan(ctx[0], m, k, n);
         start[0] = pair.party(0).traffic().snapshot();
         start[1] = pair.party(1).traffic().snapshot();
+        cpuStart[0] = pair.party(0).threads().cpuNanos();
+        cpuStart[1] = pair.party(1).threads().cpuNanos();
         invocations = 0;
     }
 
@@ -99,6 +108,10 @@ public class SecureMatMulBench {
                 + "%.1f msgs (%.1f rounds); %d products measured%n", shape, plan, Traffic.human(t0.bytesSent() / inv),
                 (double) t0.messagesSent() / inv, (double) t0.rounds() / inv, Traffic.human(t1.bytesSent() / inv),
                 (double) t1.messagesSent() / inv, (double) t1.rounds() / inv, inv);
+        System.out.printf("[he] %s, %d threads per party: CPU per product: party 0 %.3f s, party 1 %.3f s (session "
+                + "threads, incl. warm-up)%n", shape, threadsPerParty,
+                (pair.party(0).threads().cpuNanos() - cpuStart[0]) / 1e9 / inv,
+                (pair.party(1).threads().cpuNanos() - cpuStart[1]) / 1e9 / inv);
         ctx[0].close();
         ctx[1].close();
         pair.close();

@@ -20,7 +20,9 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * (the input X held by the data owner, everything else shared), both parties in this JVM over the in-memory
  * transport. Prints per step: bytes each party sends, rounds, and the process CPU time of both parties
  * together (the parties cannot be separated in one process; half of it is the per-party mean). Usage:
- * {@code MlpStepProducts [steps]} (default 4; the first is warm-up and not counted).
+ * {@code MlpStepProducts [steps]} (default 4; the first is warm-up and not counted); system properties
+ * {@code he.statistical=RUN_BITS,PLANNED_CROSS_TERMS} and {@code he.plannerPicos=PICOS_PER_BYTE} change the HE
+ * parameters.
  */
 public final class MlpStepProducts {
     /** m, k, n and whether A is the data owner's input (X or X^T), in step order. */
@@ -47,9 +49,15 @@ public final class MlpStepProducts {
         String stat = System.getProperty("he.statistical");
         HeParameters params = stat == null ? HeParameters.standard() : HeParameters.standard()
                 .withRunStatisticalSecurity(Integer.parseInt(stat.split(",")[0]), Long.parseLong(stat.split(",")[1]));
-        System.out.println(params);
-        var keys = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, params), pair.party(1),
-                s -> HeContext.open(s, params));
+        // the planner's weight of a byte in picoseconds of compute: -Dhe.plannerPicos=80000 (100 Mbit/s)
+        String picos = System.getProperty("he.plannerPicos");
+        if (picos != null) {
+            params = params.withPlannerPicosPerByte(Long.parseLong(picos));
+        }
+        final HeParameters chosen = params;
+        System.out.println(chosen);
+        var keys = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, chosen), pair.party(1),
+                s -> HeContext.open(s, chosen));
         HeContext[] ctx = {keys.party0(), keys.party1()};
         SplittableRandom rnd = new SplittableRandom(1);
         MatrixShare[][] a = new MatrixShare[PRODUCTS.length][2];

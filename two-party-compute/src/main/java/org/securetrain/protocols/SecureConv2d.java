@@ -66,6 +66,8 @@ public final class SecureConv2d {
             return z;
         }
         ConvPlan plan = ConvPlan.choose(he.params(), shape);
+        // counted against the session's planned cross terms (run-level statistical security), as SecureMatMul does
+        he.reserveCrossTerms((multiplier ? 1 : 0) + (keyOwner ? 1 : 0), id.toString());
         try {
             crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, localTerm, z);
         } catch (RuntimeException | Error e) {

@@ -42,7 +42,7 @@ class ConvPlanNoiseTest {
         long max = NoiseBudget.maxPlainTerms(PARAMS, revealed);
         assertFalse(NoiseBudget.fits(PARAMS, max + 1, revealed));
         // 128-bit flooding leaves no room under the 218-bit modulus: 2^(log2 B + log2 revealed + 128) > q 2^-65
-        HeParameters tooSmall = PARAMS.withStatisticalSecurity(128);
+        HeParameters tooSmall = PARAMS.withRunStatisticalSecurity(128, 1);
         assertEquals(0, NoiseBudget.maxPlainTerms(tooSmall, revealed));
         var e = assertThrows(IllegalArgumentException.class, () -> ConvPlan.choose(tooSmall, s));
         assertTrue(e.getMessage().contains("noise budget"), e::getMessage);

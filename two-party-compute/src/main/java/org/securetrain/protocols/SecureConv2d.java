@@ -1,19 +1,14 @@
 package org.securetrain.protocols;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.crypto.he.ConvPlan;
 import org.securetrain.crypto.he.ConvShape;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeConvCross;
-import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
-import org.securetrain.runtime.SessionException;
 
 /**
  * The secure correlation of an additively shared kernel K = K0 + K1 with an additively shared input
@@ -28,6 +23,7 @@ import org.securetrain.runtime.SessionException;
  * of out (outCh x groups x outH x outW).
  */
 public final class SecureConv2d {
+    private static final String WHAT = "secure correlation";
     private final Session session;
     private final HeContext he;
 
@@ -71,9 +67,7 @@ public final class SecureConv2d {
         try {
             crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, localTerm, z);
         } catch (RuntimeException | Error e) {
-            if (!(e instanceof SessionException)) {
-                abortQuietly("party " + me + " secure correlation '" + id + "' failed: " + e);
-            }
+            CrossTermRoles.abortOnFailure(session, WHAT, id, e);
             throw e;
         }
         return z;
@@ -88,66 +82,20 @@ public final class SecureConv2d {
                 new HeConvCross.Term(session.channel(stream.child("p" + me + "enc")), he, plan));
         HeConvCross.Multiplier mul = !multiplier ? null : new HeConvCross.Multiplier(
                 new HeConvCross.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, plan), kernel, zMul);
-        PartyThreads threads = session.threads();
-        List<Future<?>> helping = new ArrayList<>();
-        try {
-            if (mul != null && key != null) {
-                helping.add(threads.roles().submit(guarded(id, () -> {
-                    mul.receive();
-                    mul.work();
-                    mul.reply();
-                })));
-                key.send(input, null);
-                localTerm.run(); // while the peer multiplies
-                mul.work();
-                key.finish(zKey);
-            } else if (mul != null) {
-                localTerm.run(); // while the peer encrypts
-                mul.receive();
-                for (int i = 1; i < Math.min(threads.computeThreads(), plan.outputCiphertexts()); i++) {
-                    helping.add(threads.compute().submit(guarded(id, mul::work)));
-                }
-                mul.work();
-                mul.reply();
-            } else {
-                key.send(input, threads.compute());
-                localTerm.run(); // while the peer multiplies
-                key.finish(zKey);
+        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
+            @Override
+            public void send(ExecutorService helper) {
+                key.send(input, helper);
             }
-            for (Future<?> f : helping) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SessionException("interrupted in secure correlation '" + id + "'", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof Error er) {
-                throw er;
-            }
-            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
-        } finally {
-            for (Future<?> f : helping) {
-                if (!f.isDone()) {
-                    f.cancel(true);
-                }
-            }
-        }
-        addInto(z, zKey);
-        addInto(z, zMul);
-    }
 
-    private Runnable guarded(ProtocolId id, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                if (!(e instanceof SessionException)) {
-                    abortQuietly("party " + session.party() + " secure correlation '" + id + "' failed: " + e);
-                }
-                throw e;
+            @Override
+            public void finish() {
+                key.finish(zKey);
             }
         };
+        CrossTermRoles.run(session, WHAT, id, keyRole, mul, plan.outputCiphertexts(), localTerm);
+        CrossTermRoles.addInto(z, zKey);
+        CrossTermRoles.addInto(z, zMul);
     }
 
     private void check(long[] share, ShareKind kind, int length, String what, ProtocolId id) {
@@ -159,22 +107,6 @@ public final class SecureConv2d {
             throw new IllegalArgumentException("secure correlation '" + id + "': party " + session.party() + "'s "
                     + what + " share has " + (share == null ? "no data" : share.length + " elements") + ", expected "
                     + length);
-        }
-    }
-
-    private static void addInto(long[] z, long[] term) {
-        if (term != null) {
-            for (int i = 0; i < z.length; i++) {
-                z[i] += term[i];
-            }
-        }
-    }
-
-    private void abortQuietly(String reason) {
-        try {
-            session.abort(reason);
-        } catch (RuntimeException ignored) {
-            // already failed or closed
         }
     }
 }

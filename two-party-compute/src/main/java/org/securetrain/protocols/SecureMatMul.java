@@ -1,18 +1,13 @@
 package org.securetrain.protocols;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
 import org.securetrain.crypto.he.MatrixView;
-import org.securetrain.runtime.PartyThreads;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
-import org.securetrain.runtime.SessionException;
 
 /**
  * The secure product of two additively shared matrices over Z_2^64 (DESIGN.md 4.2), one object per party and
@@ -36,6 +31,7 @@ import org.securetrain.runtime.SessionException;
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
+    private static final String WHAT = "secure matmul";
     private final Session session;
     private final HeContext he;
 
@@ -66,9 +62,7 @@ public final class SecureMatMul {
         try {
             crossTerms(t, a, b, id, z);
         } catch (RuntimeException | Error e) {
-            if (!(e instanceof SessionException)) {
-                abortQuietly("party " + session.party() + " secure matmul '" + id + "' failed: " + e);
-            }
+            CrossTermRoles.abortOnFailure(session, WHAT, id, e);
             throw e;
         }
         return z;
@@ -98,13 +92,7 @@ public final class SecureMatMul {
         }
     }
 
-    /**
-     * Runs this party's cross-term roles and the local term and adds everything into {@code z}. With both
-     * roles, a role thread multiplies the peer's term while the calling thread encrypts and sends its own
-     * factor, computes the local term and then, when the party's compute pool has 2 or more threads, joins the
-     * multiplication until the peer's reply comes back (more pool threads join from 3 on). With one role, the
-     * compute pool shares its work (the multiplier's row blocks, half of the encryption).
-     */
+    /** Runs this party's cross-term roles and the local term ({@link CrossTermRoles}) and adds everything into z. */
     private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
         int me = session.party();
         ProtocolId stream = id.under("he");
@@ -115,92 +103,25 @@ public final class SecureMatMul {
         HeCrossProduct.Multiplier mul = !t.multiplier ? null : new HeCrossProduct.Multiplier(
                 new HeCrossProduct.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan),
                 t.plain(a, b), t.output(zMul));
-        PartyThreads threads = session.threads();
-        List<Future<?>> helping = new ArrayList<>();
-        try {
-            if (mul != null && key != null) {
-                helping.add(threads.roles().submit(guarded(id, () -> {
-                    mul.receive();
-                    mul.work();
-                    mul.reply();
-                })));
-                // the party's compute pool size is what it may use at once: the role thread multiplies; the
-                // calling thread joins it (after encrypting and the local term) from 2 threads on, and further
-                // pool threads join from 3 on
-                for (int i = 2; i < Math.min(threads.computeThreads(), t.plan.rowBlocks()); i++) {
-                    helping.add(threads.compute().submit(guarded(id, mul::work)));
-                }
-                key.send(t.encrypted(a, b), null);
-                localTerm(t, a, b, z);
-                if (threads.computeThreads() >= 2) {
-                    mul.work();
-                }
-                key.finish(t.output(zKey));
-            } else if (mul != null) {
-                localTerm(t, a, b, z); // while the peer encrypts
-                mul.receive();
-                for (int i = 1; i < Math.min(threads.computeThreads(), t.plan.rowBlocks()); i++) {
-                    helping.add(threads.compute().submit(guarded(id, mul::work)));
-                }
-                mul.work();
-                mul.reply();
-            } else {
-                key.send(t.encrypted(a, b), threads.compute());
-                localTerm(t, a, b, z); // while the peer multiplies
-                key.finish(t.output(zKey));
+        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
+            @Override
+            public void send(ExecutorService helper) {
+                key.send(t.encrypted(a, b), helper);
             }
-            for (Future<?> f : helping) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SessionException("interrupted in secure matmul '" + id + "'", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof Error er) {
-                throw er;
-            }
-            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
-        } finally {
-            for (Future<?> f : helping) {
-                if (!f.isDone()) {
-                    f.cancel(true);
-                }
-            }
-        }
-        addInto(z, zKey);
-        addInto(z, zMul);
-    }
 
-    /**
-     * A task on one of the session's threads that ends the session when it fails, so that the calling thread
-     * (waiting for the peer) and the peer (waiting for this party) fail at once instead of running into the
-     * receive timeout.
-     */
-    private Runnable guarded(ProtocolId id, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                if (!(e instanceof SessionException)) {
-                    abortQuietly("party " + session.party() + " secure matmul '" + id + "' failed: " + e);
-                }
-                throw e;
+            @Override
+            public void finish() {
+                key.finish(t.output(zKey));
             }
         };
+        CrossTermRoles.run(session, WHAT, id, keyRole, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
+        CrossTermRoles.addInto(z, zKey);
+        CrossTermRoles.addInto(z, zMul);
     }
 
     private static void localTerm(Terms t, MatrixShare a, MatrixShare b, long[] z) {
         if (t.local) {
             localProduct(a.view(), b.view(), MatrixView.of(z, t.m, t.n));
-        }
-    }
-
-    private static void addInto(long[] z, long[] term) {
-        if (term != null) {
-            for (int i = 0; i < z.length; i++) {
-                z[i] += term[i];
-            }
         }
     }
 
@@ -368,15 +289,5 @@ public final class SecureMatMul {
             }
         }
         LOCAL_MACS.addAndGet(macs);
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------------
-
-    private void abortQuietly(String reason) {
-        try {
-            session.abort(reason);
-        } catch (RuntimeException ignored) {
-            // already failed or closed
-        }
     }
 }

@@ -1,14 +1,8 @@
 package org.securetrain.crypto.he;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.securetrain.runtime.Channel;
-import org.securetrain.runtime.SessionException;
 
 /**
  * One HE cross term of a correlation ({@link ConvShape}) over one channel, both roles, in the HomConv
@@ -80,69 +74,34 @@ public final class HeConvCross {
     }
 
     /** The multiplier's role: receives the encrypted input, computes the masked products and replies. */
-    public static final class Multiplier {
+    public static final class Multiplier extends MultiplierRole {
         private final Term t;
         private final long[] kernel;
         private final long[] out;
-        private final CompletableFuture<Job> job = new CompletableFuture<>();
 
         /** Multiplies by {@code kernel} (outCh x inCh x kh x kw, clear) and adds its share R into {@code out}. */
         public Multiplier(Term t, long[] kernel, long[] out) {
-            ConvShape s = t.plan.shape;
-            if (kernel.length != s.kernelLength() || out.length != s.outputLength()) {
-                throw new IllegalArgumentException(s + ": kernel has " + kernel.length + " elements (needs "
-                        + s.kernelLength() + "), output " + out.length + " (needs " + s.outputLength() + ")");
-            }
+            super(checked(t, kernel, out).ch, STEP, "HE convolution");
             this.t = t;
             this.kernel = kernel;
             this.out = out;
         }
 
-        /** Receives the key owner's ciphertexts; then {@link #work} may run. A failure reaches every waiter. */
-        public void receive() {
-            try {
-                long[] wire;
-                try (var step = t.ch.step(STEP)) {
-                    wire = t.ch.receiveLongs();
-                }
-                int n = t.ctx.params().n();
-                int count = t.plan.inputCiphertexts();
-                EncryptedMatrix e = EncryptedMatrix.parse(t.ctx, wire, count * n, 1, n, 1);
-                job.complete(new Job(t.ctx, kernel, e, t.plan, out));
-            } catch (RuntimeException | Error e) {
-                job.completeExceptionally(e);
-                throw e;
+        private static Term checked(Term t, long[] kernel, long[] out) {
+            ConvShape s = t.plan.shape;
+            if (kernel.length != s.kernelLength() || out.length != s.outputLength()) {
+                throw new IllegalArgumentException(s + ": kernel has " + kernel.length + " elements (needs "
+                        + s.kernelLength() + "), output " + out.length + " (needs " + s.outputLength() + ")");
             }
+            return t;
         }
 
-        /** Takes output ciphertexts until none are left; waits for {@link #receive}. Callable from several threads. */
-        public void work() {
-            awaitJob().work();
-        }
-
-        /** Waits until every output ciphertext is done and sends the reply. */
-        public void reply() {
-            long[] reply;
-            try {
-                reply = awaitJob().awaitReply();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE convolution on stream '" + t.ch.name() + "'", e);
-            }
-            try (var step = t.ch.step(STEP)) {
-                t.ch.sendLongs(reply);
-            }
-        }
-
-        private Job awaitJob() {
-            try {
-                return job.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE convolution on stream '" + t.ch.name() + "'", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            }
+        @Override
+        MultiplierJob<?> start(long[] wire) {
+            int n = t.ctx.params().n();
+            int count = t.plan.inputCiphertexts();
+            EncryptedMatrix e = EncryptedMatrix.parse(t.ctx, wire, count * n, 1, n, 1);
+            return new Job(t.ctx, kernel, e, t.plan, out);
         }
     }
 
@@ -169,8 +128,8 @@ public final class HeConvCross {
         return plan.unitOutputs(u / (gbs * tiles), (u / tiles) % gbs, u % tiles);
     }
 
-    /** The multiplier's work, shareable between threads: output ciphertexts taken from a common counter. */
-    private static final class Job {
+    /** The multiplier's work: its output ciphertexts, shareable between threads ({@link MultiplierJob}). */
+    private static final class Job extends MultiplierJob<Worker> {
         private final HeContext ctx;
         private final long[] kernel;
         private final EncryptedMatrix e;
@@ -178,53 +137,38 @@ public final class HeConvCross {
         private final long[] out;
         private final long[] reply;
         private final int[] offsets;
-        private final AtomicInteger next = new AtomicInteger();
-        private final CountDownLatch remaining;
-        private volatile Throwable failure;
 
         Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out) {
+            this(ctx, kernel, e, plan, out, replyLayout(ctx.params(), plan));
+        }
+
+        private Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out, int[] offsets) {
+            this(ctx, kernel, e, plan, out, offsets, new long[offsets[plan.outputCiphertexts()]]);
+        }
+
+        private Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out, int[] offsets,
+                long[] reply) {
+            super(plan.outputCiphertexts(), reply, "HE convolution");
             this.ctx = ctx;
             this.kernel = kernel;
             this.e = e;
             this.plan = plan;
             this.out = out;
-            this.offsets = replyLayout(ctx.params(), plan);
-            this.reply = new long[offsets[plan.outputCiphertexts()]];
+            this.offsets = offsets;
+            this.reply = reply;
             reply[0] = REPLY_MAGIC;
             reply[1] = e.id();
             reply[2] = plan.outputCiphertexts();
-            this.remaining = new CountDownLatch(plan.outputCiphertexts());
         }
 
-        void work() {
-            Worker w = null;
-            int u;
-            while (failure == null && (u = next.getAndIncrement()) < plan.outputCiphertexts()) {
-                try {
-                    if (w == null) {
-                        w = new Worker(ctx, plan, kernel);
-                    }
-                    w.unit(e, out, reply, offsets, u);
-                } catch (RuntimeException | Error t) {
-                    failure = t;
-                    while (remaining.getCount() > 0) {
-                        remaining.countDown();
-                    }
-                    throw t;
-                }
-                remaining.countDown();
-            }
+        @Override
+        Worker newWorker() {
+            return new Worker(ctx, plan, kernel);
         }
 
-        long[] awaitReply() throws InterruptedException {
-            if (!remaining.await(30, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("HE convolution did not finish in 30 minutes");
-            }
-            Throwable f = failure;
-            if (f != null) {
-                throw new IllegalStateException("HE convolution failed: " + f, f);
-            }
-            return reply;
+        @Override
+        void unit(Worker w, int u) {
+            w.unit(e, out, reply, offsets, u);
         }
     }
 

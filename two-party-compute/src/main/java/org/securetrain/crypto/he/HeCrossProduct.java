@@ -1,8 +1,6 @@
 package org.securetrain.crypto.he;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.SessionException;
@@ -64,61 +62,22 @@ public final class HeCrossProduct {
      * The multiplier's role: receives Enc(E), computes Enc(P*E - R) row block by row block ({@link #work}
      * from any number of threads), adds R into its output and replies.
      */
-    public static final class Multiplier {
+    public static final class Multiplier extends MultiplierRole {
         private final Term t;
         private final MatrixView p;
         private final MatrixView out;
-        private final CompletableFuture<Job> job = new CompletableFuture<>();
 
         /** Multiplies by {@code p} (rows x inner, in the clear) and adds its share R into {@code out}. */
         public Multiplier(Term t, MatrixView p, MatrixView out) {
+            super(t.ch, STEP, "HE multiply");
             this.t = t;
             this.p = p;
             this.out = out;
         }
 
-        /** Receives the key owner's ciphertexts; then {@link #work} may run. A failure reaches every waiter. */
-        public void receive() {
-            try {
-                long[] wire;
-                try (var step = t.ch.step(STEP)) {
-                    wire = t.ch.receiveLongs();
-                }
-                job.complete(Job.create(t.ctx, p, receiveOperand(t.ctx, wire, t.plan), t.plan, out));
-            } catch (RuntimeException | Error e) {
-                job.completeExceptionally(e);
-                throw e;
-            }
-        }
-
-        /** Takes row blocks until none are left; waits for {@link #receive} first. Callable from several threads. */
-        public void work() {
-            awaitJob().work();
-        }
-
-        /** Waits until every row block is done and sends the reply. */
-        public void reply() {
-            long[] reply;
-            try {
-                reply = awaitJob().awaitReply();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
-            }
-            try (var step = t.ch.step(STEP)) {
-                t.ch.sendLongs(reply);
-            }
-        }
-
-        private Job awaitJob() {
-            try {
-                return job.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionException("interrupted in the HE multiply on stream '" + t.ch.name() + "'", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            }
+        @Override
+        MultiplierJob<?> start(long[] wire) {
+            return Job.create(t.ctx, p, receiveOperand(t.ctx, wire, t.plan), t.plan, out);
         }
     }
 
@@ -135,13 +94,8 @@ public final class HeCrossProduct {
         return EncryptedMatrix.parse(ctx, wire, plan.inner, plan.cols, plan.innerBlock, plan.colBlock);
     }
 
-    /**
-     * The multiplier's work for one product, shareable between threads: each call of {@link #work}
-     * takes row blocks from a common counter until none are left; {@link #awaitReply} waits until all
-     * row blocks are done (by any thread) and returns the reply message. A failure in any worker is
-     * rethrown by {@link #awaitReply}.
-     */
-    static final class Job {
+    /** The multiplier's work for one product: its row blocks, shareable between threads ({@link MultiplierJob}). */
+    static final class Job extends MultiplierJob<Worker> {
         private final HeContext ctx;
         private final MatrixView p;
         private final EncryptedMatrix e;
@@ -149,12 +103,10 @@ public final class HeCrossProduct {
         private final MatrixView out;
         private final long[] reply;
         private final int[] rowOffset;
-        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.CountDownLatch remaining;
-        private volatile Throwable failure;
 
         private Job(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out, long[] reply,
                 int[] rowOffset) {
+            super(plan.rowBlocks(), reply, "HE multiply");
             this.ctx = ctx;
             this.p = p;
             this.e = e;
@@ -162,7 +114,6 @@ public final class HeCrossProduct {
             this.out = out;
             this.reply = reply;
             this.rowOffset = rowOffset;
-            this.remaining = new java.util.concurrent.CountDownLatch(plan.rowBlocks());
         }
 
         static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
@@ -176,37 +127,14 @@ public final class HeCrossProduct {
             return new Job(ctx, p, e, plan, out, reply, rowOffset);
         }
 
-        /** Processes row blocks until none are left (callable from several threads at once). */
-        void work() {
-            Worker w = null;
-            int ib;
-            while (failure == null && (ib = next.getAndIncrement()) < plan.rowBlocks()) {
-                try {
-                    if (w == null) {
-                        w = new Worker(ctx, plan);
-                    }
-                    w.row(p, e, out, reply, rowOffset, ib);
-                } catch (RuntimeException | Error t) {
-                    failure = t;
-                    while (remaining.getCount() > 0) {
-                        remaining.countDown();
-                    }
-                    throw t;
-                }
-                remaining.countDown();
-            }
+        @Override
+        Worker newWorker() {
+            return new Worker(ctx, plan);
         }
 
-        /** Waits until every row block is done; returns the reply. */
-        long[] awaitReply() throws InterruptedException {
-            if (!remaining.await(30, java.util.concurrent.TimeUnit.MINUTES)) {
-                throw new IllegalStateException("HE multiply did not finish in 30 minutes");
-            }
-            Throwable f = failure;
-            if (f != null) {
-                throw new IllegalStateException("HE multiply failed: " + f, f);
-            }
-            return reply;
+        @Override
+        void unit(Worker w, int ib) {
+            w.row(p, e, out, reply, rowOffset, ib);
         }
     }
 

@@ -113,10 +113,9 @@ public final class SecureGraphConfigurations {
     static String whyUnsupported(GraphVertex v) {
         if (v instanceof ElementWiseVertex ew) {
             return switch (ew.getOp()) {
-                case Add, Subtract, Average -> null;
+                case Add, Subtract, Average, Max -> null;
                 case Product -> "ElementWiseVertex Product multiplies two secret values (needs a secure product: not "
                         + "implemented yet)";
-                case Max -> "ElementWiseVertex Max compares secret values (needs comparisons: not implemented yet)";
             };
         }
         if (v instanceof MergeVertex m) {
@@ -140,7 +139,7 @@ public final class SecureGraphConfigurations {
             return "L2NormalizeVertex needs a secure square root and reciprocal (not implemented)";
         }
         return "vertex type " + v.getClass().getSimpleName() + " is not supported on shares (supported: LayerVertex "
-                + "with the secure layers, ElementWiseVertex Add/Subtract/Average, MergeVertex, SubsetVertex, "
+                + "with the secure layers, ElementWiseVertex Add/Subtract/Average/Max, MergeVertex, SubsetVertex, "
                 + "StackVertex, UnstackVertex, ScaleVertex, ShiftVertex, ReshapeVertex, PreprocessorVertex with a "
                 + "reshaping preprocessor)";
     }

@@ -163,6 +163,28 @@ class GraphReferenceTest {
         check("average/scale/shift", r, data, 50);
     }
 
+    /** Two branches joined by an element-wise Max (comparisons with one-hot argmax), then a residual Max of three. */
+    static ComputationGraphConfiguration maxed(long seed) {
+        return base(seed).graphBuilder().addInputs("in")
+                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
+                .addLayer("d2", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.LEAKYRELU).build(),
+                        "in")
+                .addVertex("max2", new ElementWiseVertex(ElementWiseVertex.Op.Max), "d1", "d2")
+                .addLayer("d3", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.IDENTITY).build(),
+                        "max2")
+                .addVertex("max3", new ElementWiseVertex(ElementWiseVertex.Op.Max), "d3", "max2", "d2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "max3")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void maxVerticesMatchPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(240, 16, 3, 17, 4.0);
+        Run r = train(maxed(12), data, 24, 5);
+        check("element-wise max", r, data, 50);
+    }
+
     @Test
     void denseResidualBlockMatchesPlaintextDl4j() {
         ToyBlobs data = new ToyBlobs(240, 16, 3, 7, 4.0);

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
+import org.deeplearning4j.nn.conf.graph.L2Vertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -55,8 +56,16 @@ class GraphTwoPartyTest {
 
     @Test
     void twoPartyResidualAverageScaleShiftMatchPlaintextDl4j() {
-        ToyBlobs data = new ToyBlobs(32, 16, 3, 7, 4.0);
-        ComputationGraphConfiguration conf = GraphReferenceTest.averagedScaledShifted(42);
+        matchesPlaintextDl4j("residual, average, scale, shift", GraphReferenceTest.averagedScaledShifted(42),
+                new ToyBlobs(32, 16, 3, 7, 4.0));
+    }
+
+    @Test
+    void twoPartyElementWiseMaxMatchesPlaintextDl4j() {
+        matchesPlaintextDl4j("element-wise max", GraphReferenceTest.maxed(12), new ToyBlobs(32, 16, 3, 17, 4.0));
+    }
+
+    private static void matchesPlaintextDl4j(String what, ComputationGraphConfiguration conf, ToyBlobs data) {
         ComputationGraph plain = new ComputationGraph(conf.clone());
         plain.init();
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
@@ -75,8 +84,9 @@ class GraphTwoPartyTest {
             double w = plain.params().sub(revealed.params()).amaxNumber().doubleValue();
             INDArray x = data.features(0, 32).castTo(DataType.DOUBLE);
             double out = plain.outputSingle(x).sub(revealed.outputSingle(x)).amaxNumber().doubleValue();
-            System.out.printf("two-party graph (residual, average, scale, shift): %d iterations, max relative loss difference %.3e, max "
-                    + "weight difference %.2e, max output difference %.2e%n", plainScores.scores.size(), rel, w, out);
+            System.out.printf("two-party graph (%s): %d iterations, max relative loss difference %.3e, max "
+                    + "weight difference %.2e, max output difference %.2e%n", what, plainScores.scores.size(), rel, w,
+                    out);
             assertEquals(4, r.party1().scores().size());
             assertTrue(rel < 1e-4, "data owner's loss vs plaintext DL4J: " + rel);
             assertEquals(r.party1().scores(), r.party0().scores(), "the model owner sees the shared loss");
@@ -93,8 +103,8 @@ class GraphTwoPartyTest {
                 .addLayer("d1", new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build(), "in")
                 .addLayer("bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "d1")
                 .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "bn", "d1")
-                .addVertex("max", new ElementWiseVertex(ElementWiseVertex.Op.Max), "prod", "d1")
-                .addVertex("norm", new L2NormalizeVertex(), "max")
+                .addVertex("dist", new L2Vertex(), "prod", "d1")
+                .addVertex("norm", new L2NormalizeVertex(), "dist")
                 .addVertex("merge", new MergeVertex(), "norm", "d1")
                 .addVertex("half", new SubsetVertex(0, 3), "merge")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
@@ -108,7 +118,7 @@ class GraphTwoPartyTest {
         assertEquals(5, e.problems().size(), m);
         assertTrue(m.contains("vertex 'bn' (BatchNormalization): BatchNormalization is not supported"), m);
         assertTrue(m.contains("vertex 'prod' (ElementWiseVertex): ElementWiseVertex Product"), m);
-        assertTrue(m.contains("vertex 'max' (ElementWiseVertex): ElementWiseVertex Max"), m);
+        assertTrue(m.contains("vertex 'dist' (L2Vertex): vertex type L2Vertex is not supported"), m);
         assertTrue(m.contains("vertex 'norm' (L2NormalizeVertex): L2NormalizeVertex needs a secure square root"), m);
         assertTrue(m.contains("vertex 'merge' (MergeVertex): MergeVertex along dimension 2 is not supported"), m);
         // the same refusal at attach, before any network is built

@@ -10,7 +10,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The secure twin of DL4J's {@link ElementWiseVertex} (same fields and JSON, other class): Add and Subtract on shares
- * ({@link AddSubtractVertexImpl}) and Average ({@link AffineVertexImpl}). The other operations are refused when the
+ * ({@link AddSubtractVertexImpl}), Average ({@link AffineVertexImpl}) and Max ({@link MaxVertexImpl}). The other operations are refused when the
  * configuration is converted.
  */
 public class SecureElementWiseVertex extends ElementWiseVertex {
@@ -31,8 +31,9 @@ public class SecureElementWiseVertex extends ElementWiseVertex {
         return switch (op) {
             case Add, Subtract -> new AddSubtractVertexImpl(graph, name, idx, networkDatatype, op == Op.Subtract);
             case Average -> AffineVertexImpl.average(graph, name, idx, networkDatatype);
+            case Max -> new MaxVertexImpl(graph, name, idx, networkDatatype);
             default -> throw new IllegalStateException("vertex '" + name + "': ElementWiseVertex " + op + " is not "
-                    + "supported on shares (Add, Subtract and Average are)");
+                    + "supported on shares (Add, Subtract, Average and Max are)");
         };
     }
 }

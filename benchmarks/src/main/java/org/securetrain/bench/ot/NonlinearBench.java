@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.ot.silent.SilentOt;
@@ -45,7 +44,7 @@ import org.securetrain.runtime.ProtocolId;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 4)
 @Fork(value = 1, jvmArgs = {"-Xmx6g"})
-public class NonlinearBench {
+public class NonlinearBench extends LabelledTwoPartyBench {
     /** ReLU and bit-times-share elements per call. */
     @Param({"16384"})
     public int n;
@@ -59,12 +58,9 @@ public class NonlinearBench {
     static final int WINDOWS = 4096;
     static final int TRUNC = 1 << 18;
 
-    TwoParties tp;
     CotChannel[] cot = new CotChannel[2];
     GcProtocol[] gc = new GcProtocol[2];
     long[] z0, z1, m0, m1, t0, t1, x0, x1, d0, d1;
-    String current = "";
-    long currentElements = 1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -99,21 +95,6 @@ public class NonlinearBench {
         // one call of each first: Ferret's first extension and the JIT's first compilations
         reluOt();
         tp.mark();
-    }
-
-    @Setup(Level.Iteration)
-    public void markIteration() {
-        tp.mark();
-    }
-
-    @TearDown(Level.Iteration)
-    public void reportIteration() {
-        tp.report(current, currentElements);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        tp.close();
     }
 
     @Benchmark

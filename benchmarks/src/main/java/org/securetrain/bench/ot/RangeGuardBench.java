@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
@@ -40,7 +39,7 @@ import org.securetrain.runtime.ProtocolId;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 4)
 @Fork(value = 1, jvmArgs = {"-Xmx6g"})
-public class RangeGuardBench {
+public class RangeGuardBench extends LabelledTwoPartyBench {
     /** Values per check (one layer's pre-activations of a 128-example batch: 128 x 128). */
     @Param({"16384"})
     public int n;
@@ -50,7 +49,6 @@ public class RangeGuardBench {
 
     static final long BOUND = 1L << 61;
 
-    TwoParties tp;
     CotChannel[] cot = new CotChannel[2];
     long[] x0;
     long[] x1;
@@ -58,8 +56,6 @@ public class RangeGuardBench {
     long[] shifted1;
     long[] ones0;
     long[] ones1;
-    String current = "";
-    long currentElements = 1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -89,21 +85,6 @@ public class RangeGuardBench {
         ones1 = new long[2 * n];
         checkNew(); // Ferret's first extension and the first compilations
         tp.mark();
-    }
-
-    @Setup(Level.Iteration)
-    public void markIteration() {
-        tp.mark();
-    }
-
-    @TearDown(Level.Iteration)
-    public void reportIteration() {
-        tp.report(current, currentElements);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        tp.close();
     }
 
     @Benchmark

@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
 import org.securetrain.crypto.prg.Prg;
@@ -34,15 +33,12 @@ import org.securetrain.runtime.ProtocolId;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
-public class ShareKernelsBench {
+public class ShareKernelsBench extends LabelledTwoPartyBench {
     static final int N_TRUNC = 1 << 20;
     static final int WINDOWS = 1 << 14;
     static final int K = 4;
-    TwoParties tp;
     GcProtocol[] gc = new GcProtocol[2];
     long[] t0, t1, m0, m1;
-    String current = "";
-    long currentElements = 1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,21 +55,6 @@ public class ShareKernelsBench {
         ProtocolId max = ProtocolId.of("bench", "max");
         tp.run(s -> gc[0] = GcProtocol.open(s, tp.e0, max), s -> gc[1] = GcProtocol.open(s, tp.e1, max));
         tp.mark();
-    }
-
-    @Setup(Level.Iteration)
-    public void markIteration() {
-        tp.mark();
-    }
-
-    @TearDown(Level.Iteration)
-    public void reportIteration() {
-        tp.report(current, currentElements);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        tp.close();
     }
 
     @Benchmark

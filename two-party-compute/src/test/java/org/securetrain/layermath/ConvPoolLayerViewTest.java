@@ -1,7 +1,5 @@
 package org.securetrain.layermath;
 
-import java.security.SecureRandom;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.backend.Backend;
@@ -29,7 +27,7 @@ import org.securetrain.runtime.view.ViewAssert;
  */
 @Timeout(600)
 class ConvPoolLayerViewTest {
-    static final FixedPoint FP = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
+    static final FixedPoint FP = ViewInputs.FP;
     static final int BATCH = 4;
     static final int IN_C = 2;
     static final int IN_HW = 6;
@@ -40,36 +38,21 @@ class ConvPoolLayerViewTest {
     static final int X_LEN = BATCH * IN_C * IN_HW * IN_HW;
     static final int W_LEN = OUT_C * IN_C * K * K;
     static final int DY_LEN = BATCH * OUT_C * POOL_HW * POOL_HW;
-    static final Random RND = new Random(new SecureRandom().nextLong());
 
     /** One party's private inputs: images or kernel, bias, its share of the gradient after the pool. */
     record Inputs(long[] x, long[] w, long[] b, long[] dy) {
     }
 
-    static long[] gaussian(int n, double scale) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = RND.nextGaussian() * scale;
-        }
-        return FP.encode(v);
-    }
-
-    static long[] randomShare(int n) {
-        long[] v = new long[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = RND.nextLong();
-        }
-        return v;
-    }
-
     static Inputs dataOwner(boolean zero) {
         return zero ? new Inputs(new long[X_LEN], new long[W_LEN], new long[OUT_C], new long[DY_LEN])
-                : new Inputs(gaussian(X_LEN, 1), new long[W_LEN], new long[OUT_C], randomShare(DY_LEN));
+                : new Inputs(ViewInputs.gaussian(X_LEN, 1), new long[W_LEN], new long[OUT_C],
+                        ViewInputs.randomShare(DY_LEN));
     }
 
     static Inputs modelOwner(boolean zero) {
         return zero ? new Inputs(new long[X_LEN], new long[W_LEN], new long[OUT_C], new long[DY_LEN])
-                : new Inputs(new long[X_LEN], gaussian(W_LEN, 0.3), gaussian(OUT_C, 0.1), randomShare(DY_LEN));
+                : new Inputs(new long[X_LEN], ViewInputs.gaussian(W_LEN, 0.3), ViewInputs.gaussian(OUT_C, 0.1),
+                        ViewInputs.randomShare(DY_LEN));
     }
 
     /** The two kernels as the CNN builds them: convolution without ReLU, then max with ReLU after it. */
@@ -140,7 +123,8 @@ class ConvPoolLayerViewTest {
         Inputs doA = dataOwner(true);
         Inputs doB = dataOwner(false);
         ViewAssert.assertIndistinguishable(run(0, mo, doA), plaintext(mo, doA, doA, "the data owner"),
-                run(0, mo, doB), plaintext(mo, doB, doB, "the data owner"), "convolution + max-pool, the model owner's view");
+                run(0, mo, doB), plaintext(mo, doB, doB, "the data owner"),
+                "convolution + max-pool, the model owner's view");
     }
 
     @Test

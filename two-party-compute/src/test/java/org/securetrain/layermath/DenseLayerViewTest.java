@@ -1,7 +1,5 @@
 package org.securetrain.layermath;
 
-import java.security.SecureRandom;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.backend.Backend;
@@ -27,41 +25,25 @@ import org.securetrain.runtime.view.ViewAssert;
  */
 @Timeout(600)
 class DenseLayerViewTest {
-    static final FixedPoint FP = FixedPoint.of(FixedPoint.DEFAULT_FRAC_BITS);
+    static final FixedPoint FP = ViewInputs.FP;
     static final int BATCH = 8;
     static final int N_IN = 16;
     static final int N_OUT = 8;
-    static final Random RND = new Random(new SecureRandom().nextLong());
 
     /** One party's private inputs: features or weights, bias, its gradient share. */
     record Inputs(long[] x, long[] w, long[] b, long[] dy) {
     }
 
-    static long[] gaussian(int n, double scale) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = RND.nextGaussian() * scale;
-        }
-        return FP.encode(v);
-    }
-
-    static long[] randomShare(int n) {
-        long[] v = new long[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = RND.nextLong();
-        }
-        return v;
-    }
-
     static Inputs dataOwner(boolean zero) {
         return zero ? new Inputs(new long[BATCH * N_IN], new long[N_IN * N_OUT], new long[N_OUT], new long[BATCH * N_OUT])
-                : new Inputs(gaussian(BATCH * N_IN, 1), new long[N_IN * N_OUT], new long[N_OUT], randomShare(BATCH * N_OUT));
+                : new Inputs(ViewInputs.gaussian(BATCH * N_IN, 1), new long[N_IN * N_OUT], new long[N_OUT],
+                        ViewInputs.randomShare(BATCH * N_OUT));
     }
 
     static Inputs modelOwner(boolean zero) {
         return zero ? new Inputs(new long[BATCH * N_IN], new long[N_IN * N_OUT], new long[N_OUT], new long[BATCH * N_OUT])
-                : new Inputs(new long[BATCH * N_IN], gaussian(N_IN * N_OUT, 0.3), gaussian(N_OUT, 0.1),
-                        randomShare(BATCH * N_OUT));
+                : new Inputs(new long[BATCH * N_IN], ViewInputs.gaussian(N_IN * N_OUT, 0.3),
+                        ViewInputs.gaussian(N_OUT, 0.1), ViewInputs.randomShare(BATCH * N_OUT));
     }
 
     /** One party's forward, backward and SGD step; outputs its shares of Y, dX and the updated W. */

@@ -68,6 +68,14 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
     long[] bitTimesShare(long[] bits, long[] x, ProtocolId id);
 
     /**
+     * Lookup of a public table at a secret-shared digit: from shares of a d-bit digit x in Z_{2^d} (each party's low d
+     * bits of its share; higher bits are ignored), d in [1, 8], and a table of 2^d public 64-bit entries (both parties
+     * pass the same), arithmetic shares mod 2^64 of table[x]. Exact; one 1-out-of-2^d OT per element
+     * ({@link org.securetrain.protocols.nonlinear.TableLookupOt}).
+     */
+    long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id);
+
+    /**
      * Max over windows of k values (input laid out window-major, n windows): shares of each window's
      * max and boolean shares of the one-hot argmax (n*k bits, packed), first maximum wins ties.
      */

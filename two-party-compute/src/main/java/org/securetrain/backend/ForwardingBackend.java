@@ -153,6 +153,13 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     @Override
+    public final long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id) {
+        long[] r = delegate.lookup(digitShares, d, table, id);
+        onLookup(digitShares, d, table, id, r);
+        return r;
+    }
+
+    @Override
     public final MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         MaxOutput r = delegate.maxWithArgmax(values, k, id);
         onMaxWithArgmax(values, k, id, r);
@@ -232,6 +239,10 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
 
     /** After {@link #bitTimesShare}: this party's input shares and output share. */
     protected void onBitTimesShare(long[] bits, long[] x, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #lookup}: this party's digit shares, the public table and this party's result share. */
+    protected void onLookup(long[] digitShares, int d, long[] table, ProtocolId id, long[] result) {
     }
 
     /** After {@link #maxWithArgmax}: this party's input share and output shares. */

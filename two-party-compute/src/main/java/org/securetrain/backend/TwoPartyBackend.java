@@ -15,6 +15,7 @@ import org.securetrain.protocols.nonlinear.OutOfRangeCount;
 import org.securetrain.protocols.nonlinear.PositiveBit;
 import org.securetrain.protocols.nonlinear.ReluTruncationOt;
 import org.securetrain.protocols.nonlinear.RevealNonZero;
+import org.securetrain.protocols.nonlinear.TableLookupOt;
 
 import java.security.SecureRandom;
 import org.securetrain.crypto.gc.GcProtocol;
@@ -202,6 +203,13 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> nonlinear.engine() == NonlinearEngine.OT
                 ? Multiplexer.multiply(cot(id), bits, x, x.length) : BitTimesShare.multiply(ot, bits, x, x.length, id));
+    }
+
+    /** One 1-out-of-2^d OT per element on random COTs ({@link TableLookupOt}), on either engine (as the range check). */
+    @Override
+    public long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id) {
+        Lookups.check(digitShares, d, table);
+        return timed(KernelTimings.Kind.TABLE_LOOKUP_OT, () -> TableLookupOt.lookup(cot(id), digitShares, d, table));
     }
 
     @Override

@@ -19,7 +19,8 @@ public record RunTag(Kind kind, int n, int params) {
         BOOLEAN_TO_ARITHMETIC(6, "boolean to arithmetic"),
         MILLIONAIRE(7, "millionaire comparison"),
         OUT_OF_RANGE_COUNT(8, "range count"),
-        NONZERO_REVEAL(9, "reveal [s != 0]");
+        NONZERO_REVEAL(9, "reveal [s != 0]"),
+        TABLE_LOOKUP(10, "table lookup");
 
         final int id;
         final String label;

@@ -142,6 +142,15 @@ class ProtocolViewTest {
         return concat(r.maxShare(), r.argmaxBits());
     };
 
+    /**
+     * A fixed public table. The broken COT source shows the chooser's digit to party 0 (the flips); on party 1's side
+     * it would open every pad, which the rows' bit statistics cannot show (each row entry stays masked by r), as for
+     * the millionaire's leaf tables.
+     */
+    static final long[] TABLE = G.nextLongs(64);
+    static final ViewProtocol LOOKUP = (c, p, in) -> TableLookupOt.lookup(c, java.util.Arrays.copyOf(values(in), N), 6,
+            TABLE);
+
     static long[] relu(CotChannel c, int in, ReluTruncationOt.Mode mode) {
         ReluTruncationOt.Result r = ReluTruncationOt.run(c, java.util.Arrays.copyOf(values(in), N), 24, mode, 4);
         return concat(r.yShare(), r.dBits());
@@ -194,5 +203,11 @@ class ProtocolViewTest {
         checkViews("max with argmax", MAX);
         checkLeakCaught("max with argmax", 0, MAX);
         checkLeakCaught("max with argmax", 1, MAX);
+    }
+
+    @Test
+    void tableLookup() {
+        checkViews("table lookup", LOOKUP);
+        checkLeakCaught("table lookup", 0, LOOKUP);
     }
 }

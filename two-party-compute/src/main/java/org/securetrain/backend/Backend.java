@@ -68,9 +68,10 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
     long[] bitTimesShare(long[] bits, long[] x, ProtocolId id);
 
     /**
-     * Lookup of a public table at a secret-shared digit: from shares of a d-bit digit x in Z_{2^d} (each party's low d
-     * bits of its share; higher bits are ignored), d in [1, 8], and a table of 2^d public 64-bit entries (both parties
-     * pass the same), arithmetic shares mod 2^64 of table[x]. Exact; one 1-out-of-2^d OT per element
+     * Lookup of public tables at secret-shared digits: from shares of d-bit digits x_i in Z_{2^d} (each party's low d
+     * bits of its share; higher bits are ignored), d in [1, 8], and t &gt;= 1 public tables of 2^d 64-bit entries back
+     * to back (both parties pass the same), arithmetic shares mod 2^64 of table_j[x_i], where the n digits split into
+     * t equal segments and segment j uses table j. Exact; one 1-out-of-2^d OT per element, all in one run
      * ({@link org.securetrain.protocols.nonlinear.TableLookupOt}).
      */
     long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id);

@@ -89,10 +89,10 @@ public final class InsecurePlaintextBackend implements Backend {
     @Override
     public long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id) {
         Lookups.check(digitShares, d, table);
-        int mask = (1 << d) - 1;
         long[] y = new long[digitShares.length];
+        int segment = Math.max(1, y.length / (table.length >> d));
         for (int i = 0; i < y.length; i++) {
-            y[i] = table[(int) digitShares[i] & mask];
+            y[i] = Lookups.entry(table, d, segment, i, digitShares[i]);
         }
         return y;
     }

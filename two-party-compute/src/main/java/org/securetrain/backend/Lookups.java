@@ -8,16 +8,18 @@ final class Lookups {
     }
 
     static void check(long[] digitShares, int d, long[] table) {
-        if (digitShares == null) {
-            throw new IllegalArgumentException("table lookup: no digit shares");
-        }
         if (d < 1 || d > TableLookupOt.MAX_DIGIT_BITS) {
             throw new IllegalArgumentException("table lookup: digit width must be in [1, " + TableLookupOt.MAX_DIGIT_BITS
                     + "], got " + d);
         }
-        if (table == null || table.length != 1 << d) {
-            throw new IllegalArgumentException("table lookup: a " + d + "-bit digit needs a table of " + (1 << d)
-                    + " entries, got " + (table == null ? "none" : table.length));
+        String problem = TableLookupOt.problem(digitShares, d, table);
+        if (problem != null) {
+            throw new IllegalArgumentException("table lookup: " + problem);
         }
+    }
+
+    /** The entry digit i selects: table (i / segment), index = the digit's low d bits. */
+    static long entry(long[] table, int d, int segment, int i, long digit) {
+        return table[((i / segment) << d) + ((int) digit & ((1 << d) - 1))];
     }
 }

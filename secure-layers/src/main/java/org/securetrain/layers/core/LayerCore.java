@@ -12,6 +12,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ShareKind;
+import org.securetrain.layermath.ExactTruncation;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.runtime.ProtocolId;
 

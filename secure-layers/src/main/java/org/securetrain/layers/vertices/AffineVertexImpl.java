@@ -3,7 +3,7 @@ package org.securetrain.layers.vertices;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.securetrain.backend.Backend;
-import org.securetrain.layers.core.ExactTruncation;
+import org.securetrain.layermath.ExactTruncation;
 
 /**
  * y = c (x_1 + ... + x_n) + s with public c and s: DL4J's {@code ElementWiseVertex} Average (c = 1/n),

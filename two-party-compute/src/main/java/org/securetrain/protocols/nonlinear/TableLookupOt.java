@@ -37,17 +37,16 @@ public final class TableLookupOt {
 
     /**
      * Both parties call with their digit shares (only the low d bits of each count), the same d in [1, 8] and the
-     * same table of 2^d entries (only party 0 reads it; its hash is in the run tag, so differing tables fail both).
+     * same tables: t &gt;= 1 tables of 2^d entries back to back, the n digits splitting into t equal segments, segment j
+     * looked up in table j (only party 0 reads the tables; their hash is in the run tag, so differing tables fail
+     * both parties).
      */
     public static long[] lookup(CotChannel ch, long[] digitShares, int d, long[] table) {
         String problem = null;
         if (d < 1 || d > MAX_DIGIT_BITS) {
             problem = "digit width must be in [1, " + MAX_DIGIT_BITS + "], got " + d;
-        } else if (table == null || table.length != 1 << d) {
-            problem = "a " + d + "-bit digit needs a table of " + (1 << d) + " entries, got "
-                    + (table == null ? "none" : table.length);
-        } else if (digitShares == null) {
-            problem = "no digit shares";
+        } else {
+            problem = problem(digitShares, d, table);
         }
         Inputs.reject(ch, "table lookup", problem);
         int n = digitShares.length;
@@ -63,6 +62,22 @@ public final class TableLookupOt {
             StageRunner.run(ch, "nl.tableLookup", tag, List.of(c.flips(), c.tables()));
         }
         return out;
+    }
+
+    /** Why these arguments are not a lookup, or null: t tables of 2^d entries and t equal segments of digits. */
+    public static String problem(long[] digitShares, int d, long[] table) {
+        if (digitShares == null) {
+            return "no digit shares";
+        }
+        if (table == null || table.length == 0 || table.length % (1 << d) != 0) {
+            return "a " + d + "-bit digit needs tables of " + (1 << d) + " entries each, got "
+                    + (table == null ? "none" : table.length + " entries");
+        }
+        int t = table.length >> d;
+        if (digitShares.length % t != 0) {
+            return digitShares.length + " digits do not split into " + t + " equal segments, one per table";
+        }
+        return null;
     }
 
     /** 20 bits of a hash of the table, so that parties with different tables fail at the first message. */
@@ -124,6 +139,7 @@ public final class TableLookupOt {
                     int size = 1 << d;
                     int mask = size - 1;
                     int hb = blocksPerKey(d);
+                    int segment = Math.max(1, n / (table.length >> d));
                     CrHash h = ch.cots().hash();
                     ch.random().fill(out, 0, n);
                     long[] pad = new long[size];
@@ -142,11 +158,12 @@ public final class TableLookupOt {
                                     pad[v] ^= words[base + 2 * hb * b + without(v, k)];
                                 }
                             }
+                            int base = (el / segment) << d;
                             int ai = (int) a[el] & mask;
                             int ei = e[el];
                             long r = out[el];
                             for (int v = 0; v < size; v++) {
-                                row[v] = pad[v] ^ (table[(ai + (v ^ ei)) & mask] - r);
+                                row[v] = pad[v] ^ (table[base + ((ai + (v ^ ei)) & mask)] - r);
                             }
                             w.ring(row, 0, size, 64);
                         }

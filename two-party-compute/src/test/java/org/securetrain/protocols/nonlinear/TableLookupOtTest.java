@@ -61,6 +61,28 @@ class TableLookupOtTest {
         }
     }
 
+    /** Three tables, the digits in three segments: segment j reads table j. */
+    @Test
+    void severalTablesInOneRun() {
+        Prg g = NlPair.prg();
+        int n = 999;
+        int d = 5;
+        long[] tables = g.nextLongs(3 << d);
+        long[] a = g.nextLongs(n);
+        long[] b = g.nextLongs(n);
+        var r = p.run(c -> TableLookupOt.lookup(c, a, d, tables), c -> TableLookupOt.lookup(c, b, d, tables));
+        for (int i = 0; i < n; i++) {
+            int x = (int) (a[i] + b[i]) & 31;
+            assertEquals(tables[((i / 333) << d) + x], r.party0()[i] + r.party1()[i], "element " + i);
+        }
+        long[] odd = new long[10];
+        try (NlPair q = NlPair.open("lookupOdd", 1 << 12)) {
+            Exception e = assertThrows(IllegalArgumentException.class, () -> q.run(
+                    c -> TableLookupOt.lookup(c, odd, d, tables), c -> TableLookupOt.lookup(c, odd, d, tables)));
+            assertTrue(e.getMessage().contains("10 digits do not split into 3 equal segments"), e.getMessage());
+        }
+    }
+
     @Test
     void sharesAreFresh() {
         Prg g = NlPair.prg();
@@ -112,7 +134,7 @@ class TableLookupOtTest {
         try (NlPair q = NlPair.open("lookupBad", 1 << 12)) {
             Exception e = assertThrows(IllegalArgumentException.class, () -> q.run(
                     c -> TableLookupOt.lookup(c, z, 4, new long[15]), c -> TableLookupOt.lookup(c, z, 4, new long[16])));
-            assertTrue(e.getMessage().contains("needs a table of 16 entries"), e.getMessage());
+            assertTrue(e.getMessage().contains("needs tables of 16 entries each"), e.getMessage());
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.securetrain.layers.core;
+package org.securetrain.layermath;
 
 import org.securetrain.backend.Backend;
 import org.securetrain.runtime.ProtocolId;
@@ -24,7 +24,7 @@ public final class ExactTruncation {
     }
 
     /** A tensor held by one party alone: each party shifts its own share (the zero share stays zero). */
-    static long[] local(long[] x, int k) {
+    public static long[] local(long[] x, int k) {
         long[] y = new long[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = x[i] >> k;

@@ -1,4 +1,4 @@
-package org.securetrain.layers.core;
+package org.securetrain.layermath;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.backend.TwoPartyBackend;
-import org.securetrain.layermath.TestShares;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Role;

@@ -19,7 +19,9 @@ public record RunTag(Kind kind, int n, int params) {
         BOOLEAN_TO_ARITHMETIC(6, "boolean to arithmetic"),
         MILLIONAIRE(7, "millionaire comparison"),
         OUT_OF_RANGE_COUNT(8, "range count"),
-        NONZERO_REVEAL(9, "reveal [s != 0]");
+        NONZERO_REVEAL(9, "reveal [s != 0]"),
+        PRODUCT(10, "element-wise product"),
+        SQUARE(11, "element-wise square");
 
         final int id;
         final String label;

@@ -77,6 +77,15 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
     long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id);
 
     /**
+     * Shares of x[i]*y[i] mod 2^64 (no truncation), both parties call with their shares and the same id. Exact;
+     * the product of two values at scale f is at scale 2f (truncate it with {@link #truncate}).
+     */
+    long[] multiplyElementwise(long[] x, long[] y, ProtocolId id);
+
+    /** Shares of x[i]*x[i] mod 2^64: one cross term instead of two. */
+    long[] square(long[] x, ProtocolId id);
+
+    /**
      * Max over windows of k values (input laid out window-major, n windows): shares of each window's
      * max and boolean shares of the one-hot argmax (n*k bits, packed), first maximum wins ties.
      */

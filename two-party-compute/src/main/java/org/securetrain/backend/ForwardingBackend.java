@@ -160,6 +160,20 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     @Override
+    public final long[] multiplyElementwise(long[] x, long[] y, ProtocolId id) {
+        long[] r = delegate.multiplyElementwise(x, y, id);
+        onMultiplyElementwise(x, y, id, r);
+        return r;
+    }
+
+    @Override
+    public final long[] square(long[] x, ProtocolId id) {
+        long[] r = delegate.square(x, id);
+        onSquare(x, id, r);
+        return r;
+    }
+
+    @Override
     public final MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         MaxOutput r = delegate.maxWithArgmax(values, k, id);
         onMaxWithArgmax(values, k, id, r);
@@ -243,6 +257,14 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
 
     /** After {@link #lookup}: this party's digit shares, the public table and this party's result share. */
     protected void onLookup(long[] digitShares, int d, long[] table, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #multiplyElementwise}: this party's input shares and output share. */
+    protected void onMultiplyElementwise(long[] x, long[] y, ProtocolId id, long[] result) {
+    }
+
+    /** After {@link #square}: this party's input share and output share. */
+    protected void onSquare(long[] x, ProtocolId id, long[] result) {
     }
 
     /** After {@link #maxWithArgmax}: this party's input share and output shares. */

@@ -98,6 +98,28 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public long[] multiplyElementwise(long[] x, long[] y, ProtocolId id) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("element-wise product: x has " + x.length + " values, y has "
+                    + y.length);
+        }
+        long[] z = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = x[i] * y[i];
+        }
+        return z;
+    }
+
+    @Override
+    public long[] square(long[] x, ProtocolId id) {
+        long[] z = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = x[i] * x[i];
+        }
+        return z;
+    }
+
+    @Override
     public MaxOutput maxWithArgmax(long[] values, int k, ProtocolId id) {
         if (k < 1 || values.length % k != 0) {
             throw new IllegalArgumentException(values.length + " values do not split into windows of " + k);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class KernelTimings {
     /** The operation kinds a {@link Backend} performs. */
     public enum Kind {
-        HE_PRODUCT, RELU_GC, MAX_GC, RELU_OT, MAX_OT, COMPARE_GC, COMPARE_OT, RANGE_CHECK_OT, TRUNCATION_OT, BIT_TIMES_SHARE_OT, TABLE_LOOKUP_OT, REVEAL, SETUP
+        HE_PRODUCT, RELU_GC, MAX_GC, RELU_OT, MAX_OT, COMPARE_GC, COMPARE_OT, RANGE_CHECK_OT, TRUNCATION_OT, BIT_TIMES_SHARE_OT, PRODUCT_OT, TABLE_LOOKUP_OT, REVEAL, SETUP
     }
 
     private final AtomicLongArray nanos = new AtomicLongArray(Kind.values().length);

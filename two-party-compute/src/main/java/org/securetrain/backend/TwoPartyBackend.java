@@ -8,6 +8,7 @@ import org.securetrain.protocols.PositiveBitCircuit;
 import org.securetrain.protocols.ReluTruncation;
 import org.securetrain.protocols.SecureMatMul;
 import org.securetrain.protocols.nonlinear.CotChannel;
+import org.securetrain.protocols.nonlinear.ElementwiseProduct;
 import org.securetrain.protocols.nonlinear.FaithfulTruncationOt;
 import org.securetrain.protocols.nonlinear.MaxPoolOt;
 import org.securetrain.protocols.nonlinear.Multiplexer;
@@ -210,6 +211,21 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     public long[] lookup(long[] digitShares, int d, long[] table, ProtocolId id) {
         Lookups.check(digitShares, d, table);
         return timed(KernelTimings.Kind.TABLE_LOOKUP_OT, () -> TableLookupOt.lookup(cot(id), digitShares, d, table));
+    }
+
+    /**
+     * Gilboa's product on random COTs ({@link ElementwiseProduct}): Ferret's on the OT engine, IKNP's on the GC
+     * engine (no garbled multiplier), the same protocol and guarantee either way. One flight per party.
+     */
+    @Override
+    public long[] multiplyElementwise(long[] x, long[] y, ProtocolId id) {
+        return timed(KernelTimings.Kind.PRODUCT_OT, () -> ElementwiseProduct.multiply(cot(id), x, y));
+    }
+
+    /** As {@link #multiplyElementwise}, with the one cross term x0·x1 ({@link ElementwiseProduct#square}). */
+    @Override
+    public long[] square(long[] x, ProtocolId id) {
+        return timed(KernelTimings.Kind.PRODUCT_OT, () -> ElementwiseProduct.square(cot(id), x));
     }
 
     @Override

@@ -20,7 +20,9 @@ public record RunTag(Kind kind, int n, int params) {
         MILLIONAIRE(7, "millionaire comparison"),
         OUT_OF_RANGE_COUNT(8, "range count"),
         NONZERO_REVEAL(9, "reveal [s != 0]"),
-        TABLE_LOOKUP(10, "table lookup");
+        PRODUCT(10, "element-wise product"),
+        SQUARE(11, "element-wise square"),
+        TABLE_LOOKUP(12, "table lookup");
 
         final int id;
         final String label;

@@ -16,14 +16,16 @@ import org.securetrain.runtime.ProtocolId;
  *       of {@link #digitBits()} bits (one exact floor of all shifted copies at once), each digit looks up
  *       exp(-digit 2^(offset - f)) rounded to F = {@value #INTERNAL_BITS} fraction bits (one lookup of all digits),
  *       and a balanced tree of products with exact floors by F multiplies the factors; the result is rounded to f.</li>
- *   <li>sigmoid(x) = y for x &gt; 0 and 1 - y otherwise, y = 1 / (1 + exp(-|x|)) at F: |x| clipped to U, the
- *       reciprocal of z = 1 + e in (1, 2] by {@value #NEWTON_STEPS} Newton steps y' = y (2 - z y) from the exact local
- *       seed (3 - z) / 2 (relative error at most 1/8), each step two products with exact floors.</li>
+ *   <li>sigmoid(x) = y for x &gt; 0 and 1 - y otherwise, y = 1 / (1 + exp(-|x|)) at F: |x| clipped to U, e/2 from
+ *       the product tree (its root floored by F + 1), the reciprocal of z = 1 + e in [1, 2] by {@value #NEWTON_STEPS}
+ *       Newton steps y' = y (2 - z y) from the exact local seed 1 - e/2 (relative error at most 1/8), each step two
+ *       products with exact floors.</li>
  *   <li>tanh(x) = 2 sigmoid(2x) - 1, formed at F from y = 1 / (1 + exp(-2|x|)) before the single final rounding.</li>
  * </ul>
  *
- * <p>All intermediate values are non-negative and below 2^62 (the exact floor's range), with F = 30: factors and
- * reciprocal estimates are at most 2^F, z at most 2^(F+1).
+ * <p>Every value truncated is below 2^61 in magnitude (inside the exact floor's range 2^62 and the range guard's
+ * 2^61), with F = 30: factors, e/2 and reciprocal estimates are at most 2^F, z at most 2^(F+1), products at most
+ * 1.125·2^60.
  */
 public final class ExactFunctions {
     /** F: fraction bits of the tables, the products and the reciprocal. */
@@ -115,14 +117,14 @@ public final class ExactFunctions {
     /** exp(min(x, 0)) at scale f for shares of any 64-bit x at scale f (positive inputs give exactly 1). */
     public long[] exp(long[] x, ProtocolId id) {
         Clipped a = clip(x, true, clip, id.child("clip"));
-        return round(expInternal(a.value, id.child("exp")), id.child("round"));
+        return round(expInternal(a.value, 0, id.child("exp")), id.child("round"));
     }
 
     /** 1 / (1 + exp(-x)) at scale f for shares of any 64-bit x at scale f. */
     public long[] sigmoid(long[] x, ProtocolId id) {
         int n = x.length;
         Clipped a = clip(x, false, clip, id.child("clip"));
-        long[] y = reciprocal(onePlus(expInternal(a.value, id.child("exp"))), id.child("recip"));
+        long[] y = reciprocalOfOnePlus(expInternal(a.value, 1, id.child("exp")), id.child("recip"));
         // x > 0: y; else 1 - y = (1 - y) + s (2y - 1)
         long[] d = new long[n];
         long one = own(ONE);
@@ -145,7 +147,7 @@ public final class ExactFunctions {
         for (int i = 0; i < n; i++) {
             u[i] = 2 * a.value[i]; // <= U: exp(-u 2^-f) <= exp(-(U - 1) 2^-f) <= 2^-(f+6) at the clip
         }
-        long[] y = reciprocal(onePlus(expInternal(u, id.child("exp"))), id.child("recip"));
+        long[] y = reciprocalOfOnePlus(expInternal(u, 1, id.child("exp")), id.child("recip"));
         // x > 0: 2y - 1; else 1 - 2y = (1 - 2y) + s (4y - 2)
         long one = own(ONE);
         long[] d = new long[n];
@@ -193,10 +195,12 @@ public final class ExactFunctions {
     }
 
     /**
-     * exp(-u 2^-f) at scale F for shares of u in [0, U]: the digits' factors multiplied in a balanced tree. Error at
-     * most (1.5 m - 1) 2^-F for m digits (half an F-ulp per table entry, below one per exact floor of a product).
+     * exp(-u 2^-f) / 2^halvings at scale F for shares of u in [0, U]: the digits' factors multiplied in a balanced
+     * tree, the last floor by F + halvings (halvings 0 or 1). Error at most (1.5 m - 1 + halvings) 2^-F in exp(-u 2^-f)
+     * for m digits (half an F-ulp per table entry, below one per exact floor of a product, below two for the halving
+     * root floor).
      */
-    long[] expInternal(long[] u, ProtocolId id) {
+    long[] expInternal(long[] u, int halvings, ProtocolId id) {
         int n = u.length;
         int m = offset.length;
         long[] digits = new long[m * n];
@@ -213,18 +217,25 @@ public final class ExactFunctions {
             System.arraycopy(ExactTruncation.floor(be, shifted, k, id.child("digits")), 0, digits, n, (m - 1) * n);
         }
         long[] factors = be.lookup(digits, digitBits, tables, id.child("tables"));
-        return productTree(factors, m, n, id.child("product"));
+        return productTree(factors, m, n, halvings, id.child("product"));
     }
 
-    /** The product of m factors of n elements each (factor-major), at scale F, floors by F after each product. */
-    private long[] productTree(long[] factors, int m, int n, ProtocolId id) {
+    /**
+     * The product of m factors of n elements each (factor-major), at scale F, floors by F after each product; the
+     * root's floor by F + halvings (with a single factor: one floor by halvings).
+     */
+    private long[] productTree(long[] factors, int m, int n, int halvings, ProtocolId id) {
+        if (m == 1) {
+            return halvings == 0 ? factors : ExactTruncation.floor(be, factors, halvings, id.child("halve"));
+        }
         long[] level = factors;
         int count = m;
         for (int depth = 0; count > 1; depth++) {
             int pairs = count / 2;
             long[] left = Arrays.copyOfRange(level, 0, pairs * n);
             long[] right = Arrays.copyOfRange(level, pairs * n, 2 * pairs * n);
-            long[] prod = ExactTruncation.floor(be, be.multiplyElementwise(left, right, id.child("mul" + depth)), F,
+            int shift = count == 2 ? F + halvings : F;
+            long[] prod = ExactTruncation.floor(be, be.multiplyElementwise(left, right, id.child("mul" + depth)), shift,
                     id.child("floor" + depth));
             int next = pairs + (count & 1);
             long[] out = Arrays.copyOf(prod, next * n);
@@ -237,39 +248,31 @@ public final class ExactFunctions {
         return level;
     }
 
-    /** z = 1 + e at scale F. */
-    private long[] onePlus(long[] e) {
-        long one = own(ONE);
-        long[] z = new long[e.length];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = one + e[i];
-        }
-        return z;
-    }
-
     /**
-     * 1/z at scale F for z in (1, 2] at scale F: seed y0 = (3 - z) / 2, held at scale F + 1 as 3 2^F - z (exact, local),
-     * then {@value #NEWTON_STEPS} steps t = z y, y' = y (2 - t), each product floored exactly. Absolute error below
-     * 2^-F + z a^2 after a step from error a: 2^-F (1 + 2^-17) after the four steps for every z in [1, 2].
+     * 1/(1 + e) at scale F from shares of h = e/2 at scale F (e in [0, 1]): z = 1 + 2h, seed y0 = (3 - z)/2 = 1 - h
+     * (exact and local, relative error 1 - z y0 = -e (1 - e)/2 in [-1/8, 0]), then {@value #NEWTON_STEPS} Newton
+     * steps t = z y, y' = y (2 - t), each product floored exactly by F. Absolute error below z a^2 + 2^-F after a step
+     * from error a: below (1 + 3·10^-5) 2^-F after the four steps for every e in [0, 1]. Every product is below
+     * 1.125·2^60, inside the range guard's 2^61.
      */
-    long[] reciprocal(long[] z, ProtocolId id) {
-        int n = z.length;
+    long[] reciprocalOfOnePlus(long[] h, ProtocolId id) {
+        int n = h.length;
+        long one = own(ONE);
+        long[] z = new long[n];
         long[] y = new long[n];
-        long three = own(3 * ONE);
         for (int i = 0; i < n; i++) {
-            y[i] = three - z[i];
+            z[i] = one + 2 * h[i];
+            y[i] = one - h[i];
         }
-        int scale = F + 1;
         long two = own(2 * ONE);
         for (int step = 0; step < NEWTON_STEPS; step++) {
             ProtocolId s = id.child("step" + step);
-            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), scale, s.child("zyFloor"));
+            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), F, s.child("zyFloor"));
             long[] w = new long[n];
             for (int i = 0; i < n; i++) {
                 w[i] = two - t[i];
             }
-            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), scale, s.child("ywFloor"));
-            scale = F;
+            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), F, s.child("ywFloor"));
         }
         return y;
     }

@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.securetrain.backend.ForwardingBackend;
 import org.securetrain.backend.InsecurePlaintextBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
@@ -33,8 +34,8 @@ class ExactFunctionsTest {
         double fToF = Math.scalb(1.0, f - F);
         return switch (fn) {
             case EXP -> 0.5 + internal * fToF + clip;
-            case SIGMOID -> 0.5 + (internal + RECIPROCAL_F_ULPS) * fToF + clip;
-            case TANH -> 0.5 + 2 * ((internal + RECIPROCAL_F_ULPS) * fToF + clip);
+            case SIGMOID -> 0.5 + (internal + 1 + RECIPROCAL_F_ULPS) * fToF + clip; // + 1: the halving root floor
+            case TANH -> 0.5 + 2 * ((internal + 1 + RECIPROCAL_F_ULPS) * fToF + clip);
         };
     }
 
@@ -171,25 +172,44 @@ class ExactFunctionsTest {
         }
     }
 
-    /** The reciprocal at F against the exact integer quotient 2^2F / z, for every z in (1, 2] sampled densely. */
+    /** 1/(1 + e) at F from e/2 against the exact quotient 2^2F / (2^F + e), for every e in [0, 1] sampled densely. */
     @Test
     void reciprocalWithinItsResidual() {
         ExactFunctions ef = new ExactFunctions(new InsecurePlaintextBackend(FixedPoint.of(24)));
         Random r = new Random(5);
         int n = 400_000;
-        long[] z = new long[n];
+        long[] h = new long[n];
         for (int i = 0; i < n; i++) {
-            z[i] = (1L << F) + 1 + (i < 1000 ? i : i < 2000 ? (1L << F) - (i - 1000)
-                    : (long) (r.nextDouble() * (1L << F)));
+            h[i] = i < 1000 ? i : i < 2000 ? (1L << (F - 1)) - (i - 1000) : (long) (r.nextDouble() * (1L << (F - 1)));
         }
-        long[] y = ef.reciprocal(z, ProtocolId.of("r"));
+        long[] y = ef.reciprocalOfOnePlus(h, ProtocolId.of("r"));
         double max = 0;
         for (int i = 0; i < n; i++) {
-            double exact = Math.scalb(1.0, 2 * F) / z[i];
+            double exact = Math.scalb(1.0, 2 * F) / ((1L << F) + 2 * h[i]);
             max = Math.max(max, Math.abs(y[i] - exact));
         }
-        System.out.printf("reciprocal: max error %.5f F-ulp over %d z in (1, 2]%n", max, n);
+        System.out.printf("reciprocal: max error %.5f F-ulp over %d z in [1, 2]%n", max, n);
         assertTrue(max <= RECIPROCAL_F_ULPS, "reciprocal error " + max + " F-ulp");
+    }
+
+    /** Every value the functions truncate lies inside the range guard's [-2^61, 2^61) (and so the floor's 2^62). */
+    @Test
+    void everyTruncationInputIsInsideTheRangeGuard() {
+        long[] max = {0};
+        ForwardingBackend watch = new ForwardingBackend(new InsecurePlaintextBackend(FixedPoint.of(24))) {
+            @Override
+            protected void beforeTruncate(long[] x, int bits, ProtocolId id) {
+                for (long v : x) {
+                    max[0] = Math.max(max[0], v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
+                }
+            }
+        };
+        ExactFunctions ef = new ExactFunctions(watch);
+        for (Fn fn : Fn.values()) {
+            compute(fn, ef, inputs(fn, 24, 100_000, ef, new Random(9)));
+        }
+        System.out.printf("largest truncation input: 2^%.3f%n", Math.log(max[0]) / Math.log(2));
+        assertTrue(max[0] < 1L << 61, "a truncation input reached " + max[0]);
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Role;
+import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
 import org.securetrain.runtime.TwoPartyRunner;
 import org.securetrain.runtime.inmemory.InMemoryTransport;
@@ -42,8 +43,8 @@ class ExactFunctionsTwoPartyTest {
                 SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build(),
                 SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build())) {
             TwoPartyRunner.Results<long[][], long[][]> res = TwoPartyRunner.run(
-                    pair.party(0), s -> all(TwoPartyBackend.open(s, fp), shares, 0),
-                    pair.party(1), s -> all(TwoPartyBackend.open(s, fp), shares, 1));
+                    pair.party(0), s -> all(TwoPartyBackend.open(s, fp), shares, 0, s),
+                    pair.party(1), s -> all(TwoPartyBackend.open(s, fp), shares, 1, null));
             for (ExactFunctionsTest.Fn fn : ExactFunctionsTest.Fn.values()) {
                 int k = fn.ordinal();
                 long[] expected = ExactFunctionsTest.compute(fn, plain, x[k]);
@@ -53,12 +54,28 @@ class ExactFunctionsTwoPartyTest {
         }
     }
 
-    private static long[][] all(Backend be, long[][][] shares, int party) {
+    /** Runs the three functions; with a session, prints its traffic per function (bytes both ways, flights). */
+    private static long[][] all(Backend be, long[][][] shares, int party, Session s) {
         ExactFunctions ef = new ExactFunctions(be);
         long[][] out = new long[3][];
-        out[0] = ef.exp(shares[0][party], ProtocolId.of("exp"));
-        out[1] = ef.sigmoid(shares[1][party], ProtocolId.of("sigmoid"));
-        out[2] = ef.tanh(shares[2][party], ProtocolId.of("tanh"));
+        for (ExactFunctionsTest.Fn fn : ExactFunctionsTest.Fn.values()) {
+            int k = fn.ordinal();
+            var before = s == null ? null : s.traffic().snapshot();
+            long cpu = s == null ? 0 : s.threads().cpuNanos();
+            ProtocolId id = ProtocolId.of(fn.name().toLowerCase(java.util.Locale.ROOT));
+            out[k] = switch (fn) {
+                case EXP -> ef.exp(shares[k][party], id);
+                case SIGMOID -> ef.sigmoid(shares[k][party], id);
+                case TANH -> ef.tanh(shares[k][party], id);
+            };
+            if (s != null) {
+                var t = s.traffic().snapshot().minus(before).total();
+                System.out.printf("%s two-party, n=%d: %.0f bytes/element (party 0 sent %.0f, received %.0f),"
+                        + " %d flights of party 0, party 0 CPU %.1f us/element%n", fn, N,
+                        t.bytesTotal() / (double) N, t.bytesSent() / (double) N, t.bytesReceived() / (double) N,
+                        t.rounds(), (s.threads().cpuNanos() - cpu) / 1e3 / N);
+            }
+        }
         return out;
     }
 }

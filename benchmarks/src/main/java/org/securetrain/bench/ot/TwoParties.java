@@ -38,9 +38,16 @@ final class TwoParties implements AutoCloseable {
     private long processCpu0;
 
     TwoParties() {
+        this(true);
+    }
+
+    /** With {@code engines} false, no OT engine is set up here (a backend opened on the sessions sets up its own). */
+    TwoParties(boolean engines) {
         pair = InMemoryTransport.pair(opts(Role.MODEL_OWNER), opts(Role.DATA_OWNER));
         OtEngine[] e = new OtEngine[2];
-        run(s -> e[0] = OtEngine.setup(s, new SecureRandom()), s -> e[1] = OtEngine.setup(s, new SecureRandom()));
+        if (engines) {
+            run(s -> e[0] = OtEngine.setup(s, new SecureRandom()), s -> e[1] = OtEngine.setup(s, new SecureRandom()));
+        }
         e0 = e[0];
         e1 = e[1];
     }

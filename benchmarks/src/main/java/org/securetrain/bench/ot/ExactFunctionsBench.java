@@ -1,0 +1,111 @@
+package org.securetrain.bench.ot;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.crypto.prg.Prg;
+import org.securetrain.layermath.ExactFunctions;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
+
+/**
+ * exp, sigmoid and tanh of shares with their proven error bound ({@link ExactFunctions}, docs/security/exact-math.md)
+ * and the table lookup they are built on, per element, on the default two-party backend (OT engine, Ferret silent
+ * COTs, products by {@code Backend.multiplyElementwise}). Both parties in one process over the in-memory transport;
+ * after each iteration: bytes per element (both directions), party 0's flights per call, CPU time per element, and
+ * the bytes and flights of each step (lookup, products, exact floors, comparisons, multiplexers).
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar ExactFunctionsBench -f 1 -wi 2 -i 3}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 4)
+@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+public class ExactFunctionsBench extends LabelledTwoPartyBench {
+    /** Elements per call. */
+    @Param({"4096"})
+    public int n;
+    /** Digit width of the exp's table lookups. */
+    @Param({"6"})
+    public int digitBits;
+
+    static final int F = 24;
+    final TwoPartyBackend[] be = new TwoPartyBackend[2];
+    ExactFunctions[] ef = new ExactFunctions[2];
+    long[] x0, x1, d0, d1;
+    long[] table;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        tp = new TwoParties(false);
+        FixedPoint fp = FixedPoint.of(F);
+        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        ef[0] = new ExactFunctions(be[0], digitBits);
+        ef[1] = new ExactFunctions(be[1], digitBits);
+        Prg g = Prg.fromSecureRandom(new SecureRandom());
+        x0 = g.nextLongs(n);
+        x1 = g.nextLongs(n);
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < n; i++) {
+            long x = (long) ((r.nextDouble() * 2 - 1) * 20 * (1L << F)); // |x| < 20: the functions' live range
+            x1[i] = x - x0[i];
+        }
+        table = g.nextLongs(1 << digitBits);
+        d0 = g.nextLongs(n);
+        d1 = g.nextLongs(n);
+        sigmoid(); // Ferret's first extension and the first compilations
+        tp.mark();
+    }
+
+    @Benchmark
+    public long[] exp() {
+        current = "exp (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", "exp");
+        return tp.run(s -> ef[0].exp(x0, id), s -> ef[1].exp(x1, id));
+    }
+
+    @Benchmark
+    public long[] sigmoid() {
+        current = "sigmoid (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", "sigmoid");
+        return tp.run(s -> ef[0].sigmoid(x0, id), s -> ef[1].sigmoid(x1, id));
+    }
+
+    @Benchmark
+    public long[] tanh() {
+        current = "tanh (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", "tanh");
+        return tp.run(s -> ef[0].tanh(x0, id), s -> ef[1].tanh(x1, id));
+    }
+
+    @Benchmark
+    public long[] lookup() {
+        current = "table lookup, n=" + n + ", d=" + digitBits;
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", "lookup");
+        return tp.run(s -> be[0].lookup(d0, digitBits, table, id), s -> be[1].lookup(d1, digitBits, table, id));
+    }
+
+    @TearDown(Level.Trial)
+    public void closeBackends() {
+        be[0].close();
+        be[1].close();
+    }
+}

@@ -402,8 +402,8 @@ public final class SecureConfigurations {
     }
 
     /**
-     * Plain ReLU becomes the fused SecureReLU; identity and the piecewise-linear activations stay (the secure layer
-     * computes them with comparisons); the rest is refused.
+     * Plain ReLU becomes the fused SecureReLU; identity, the piecewise-linear activations (the secure layer computes
+     * them with comparisons), sigmoid and tanh (exact functions within one ulp) stay; the rest is refused.
      */
     private static IActivation hiddenActivation(IActivation a, List<String> why) {
         String w = SecureActivations.whyUnsupported(a);

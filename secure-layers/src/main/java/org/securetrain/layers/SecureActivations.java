@@ -7,15 +7,20 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
+import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layermath.PiecewiseLinear;
+import org.securetrain.layermath.SmoothActivation;
 
 /**
  * The DL4J activations a secure hidden layer computes exactly on shares: plain ReLU (fused with the truncation,
  * {@link SecureReLU}), identity, and the piecewise-linear ones with public breakpoints as {@link PiecewiseLinear}
  * (comparisons and multiplexers; DL4J's own formulas and its side of every edge, e.g. LeakyReLU's slope 1 at 0,
- * HardTanh's derivative 1 on the closed [-1, 1]). Everything else (sigmoid, tanh, softmax, ELU, random-slope
- * RReLU, ...) is refused here.
+ * HardTanh's derivative 1 on the closed [-1, 1]), and sigmoid and tanh within one ulp of the exact value for every
+ * input ({@link SmoothActivation}, docs/security/exact-math.md). Everything else (softmax, ELU, random-slope RReLU,
+ * ...) is refused here.
  */
 public final class SecureActivations {
     private SecureActivations() {
@@ -42,9 +47,12 @@ public final class SecureActivations {
                 || a.getClass() == ActivationThresholdedReLU.class) {
             return null;
         }
+        if (a.getClass() == ActivationSigmoid.class || a.getClass() == ActivationTanH.class) {
+            return null;
+        }
         return "activation " + a + " is not supported on shares (supported: ReLU with any cap, threshold or slope, "
-                + "LeakyReLU, ReLU6, ThresholdedReLU, HardTanh, HardSigmoid, identity; sigmoid and tanh are the next "
-                + "step, others would need an approximation or a reveal)";
+                + "LeakyReLU, ReLU6, ThresholdedReLU, HardTanh, HardSigmoid, identity, sigmoid, tanh; others would need "
+                + "an approximation or a reveal)";
     }
 
     /** Plain ReLU (no cap, threshold or slope): the fused kind. */
@@ -56,9 +64,29 @@ public final class SecureActivations {
         return r.getMax() == null && zeroOrNull(r.getThreshold()) && zeroOrNull(r.getNegativeSlope());
     }
 
+    /** sigmoid or tanh as computed on shares, else null. */
+    public static SmoothActivation smooth(IActivation a) {
+        if (a != null && a.getClass() == ActivationSigmoid.class) {
+            return new SmoothActivation(SmoothActivation.Kind.SIGMOID);
+        }
+        if (a != null && a.getClass() == ActivationTanH.class) {
+            return new SmoothActivation(SmoothActivation.Kind.TANH);
+        }
+        return null;
+    }
+
     /**
-     * The piecewise-linear form of a supported activation other than plain/fused ReLU and identity (null for
-     * those), in DL4J's semantics as measured on DL4J 1.0.0-M2.1 (values and derivatives at every edge).
+     * A supported hidden activation other than plain/fused ReLU and identity as computed after the truncated product
+     * (null for those): sigmoid and tanh ({@link #smooth}) or the piecewise-linear form ({@link #piecewise}).
+     */
+    public static ElementwiseActivation elementwise(IActivation a) {
+        SmoothActivation s = smooth(a);
+        return s != null ? s : piecewise(a);
+    }
+
+    /**
+     * The piecewise-linear form of a supported activation other than plain/fused ReLU, identity, sigmoid and tanh
+     * (null for the first two), in DL4J's semantics as measured on DL4J 1.0.0-M2.1 (values and derivatives at every edge).
      */
     public static PiecewiseLinear piecewise(IActivation a) {
         String why = whyUnsupported(a);
@@ -67,6 +95,9 @@ public final class SecureActivations {
         }
         if (a instanceof SecureReLU || a instanceof ActivationIdentity || isPlainRelu(a)) {
             return null;
+        }
+        if (smooth(a) != null) {
+            throw new IllegalArgumentException(a + " is not piecewise linear (see smooth)");
         }
         if (a instanceof ActivationLReLU l) {
             // x >= 0: x (DL4J's derivative is 1 at 0); else alpha x
@@ -109,7 +140,7 @@ public final class SecureActivations {
      * The piecewise-linear form of any supported activation applied on its own (an activation layer, on values at
      * scale f): plain ReLU is [x &gt; 0] x here (DL4J's derivative 0 at 0), identity has no breakpoints.
      */
-    public static PiecewiseLinear standalone(IActivation a) {
+    public static ElementwiseActivation standalone(IActivation a) {
         if (a instanceof SecureReLU || isPlainRelu(a)) {
             return new PiecewiseLinear("relu", new double[] {0}, new boolean[] {false}, new double[] {0, 1},
                     new double[] {0, 0});
@@ -117,7 +148,7 @@ public final class SecureActivations {
         if (a instanceof ActivationIdentity) {
             return new PiecewiseLinear("identity", new double[0], new boolean[0], new double[] {1}, new double[] {0});
         }
-        return piecewise(a);
+        return elementwise(a);
     }
 
     private static boolean zeroOrNull(Double d) {

@@ -31,7 +31,7 @@ public class SecureConvolution1DLayer extends Convolution1DLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         return SecureLayerFactory.hidden(this, whyUnsupported(this),
-                act -> new ConvolutionOp(this, act.fusedRelu(), act.piecewise()).oneDimensional(), conf,
+                act -> new ConvolutionOp(this, act.fusedRelu(), act.activation()).oneDimensional(), conf,
                 trainingListeners, layerIndex, layerParamsView, initializeParams, networkDataType);
     }
 

@@ -40,7 +40,7 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         return SecureLayerFactory.hidden(this, whyUnsupported(this),
-                act -> new ConvolutionOp(this, act.fusedRelu(), act.piecewise()), conf, trainingListeners, layerIndex,
+                act -> new ConvolutionOp(this, act.fusedRelu(), act.activation()), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams, networkDataType);
     }
 

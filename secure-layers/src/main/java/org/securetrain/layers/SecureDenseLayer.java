@@ -27,7 +27,7 @@ public class SecureDenseLayer extends DenseLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         return SecureLayerFactory.hidden(this, hasLayerNorm() ? "layer normalisation is not supported on shares" : null,
-                act -> DenseOp.hidden(this, act.fusedRelu(), act.piecewise()), conf, trainingListeners, layerIndex,
+                act -> DenseOp.hidden(this, act.fusedRelu(), act.activation()), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams, networkDataType);
     }
 

@@ -14,7 +14,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.securetrain.layermath.PiecewiseLinear;
+import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layers.core.SecureOp;
 import org.securetrain.layers.core.SecureUpdaters;
 
@@ -40,16 +40,17 @@ final class SecureLayerFactory {
 
     /**
      * A hidden layer's activation on shares: the fused exact ReLU ({@link SecureReLU}, or a plain ReLU), identity, or
-     * a piecewise-linear one applied after the product's truncation; anything else is refused naming the layer.
+     * an element-wise activation applied after the product's truncation (piecewise-linear, sigmoid, tanh); anything
+     * else is refused naming the layer.
      */
-    record HiddenActivation(boolean fusedRelu, PiecewiseLinear piecewise) {
+    record HiddenActivation(boolean fusedRelu, ElementwiseActivation activation) {
         static HiddenActivation of(IActivation a, String id) {
             String why = SecureActivations.whyUnsupported(a);
             if (why != null) {
                 throw new IllegalStateException(id + ": " + why);
             }
             boolean relu = a instanceof SecureReLU || SecureActivations.isPlainRelu(a);
-            return new HiddenActivation(relu, relu ? null : SecureActivations.piecewise(a));
+            return new HiddenActivation(relu, relu ? null : SecureActivations.elementwise(a));
         }
     }
 

@@ -18,7 +18,7 @@ import org.securetrain.runtime.ProtocolId;
  * is a fixed-point constant round(s 2^f) followed by one faithful truncation (at most one ulp, never a wrap while
  * |x s| stays in range); integer slopes and every intercept are exact. Values at scale f.
  */
-public final class PiecewiseLinear {
+public final class PiecewiseLinear implements ElementwiseActivation {
     private final String name;
     private final double[] at;
     private final boolean[] inclusive;
@@ -55,6 +55,7 @@ public final class PiecewiseLinear {
         this.intercept = intercept.clone();
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -82,14 +83,6 @@ public final class PiecewiseLinear {
         return j;
     }
 
-    /** The comparison bits of a forward (boolean shares, m blocks of n), kept for the backward. */
-    public record Applied(long[] y, long[] bits, int n) {
-    }
-
-    /** Shares of f(x) and the comparison bits, x at scale f (the comparisons on x itself). */
-    public Applied forward(Backend be, long[] x, ProtocolId id) {
-        return forward(be, x, x, be.fixedPoint().fracBits(), id);
-    }
 
     /**
      * Shares of f(x), x at scale f, with the comparisons made on {@code compareOn}: the same values at scale
@@ -97,6 +90,7 @@ public final class PiecewiseLinear {
      * kept even where the faithful truncation moves x by one ulp across it (e.g. a pre-activation of exactly 0, which
      * LeakyReLU's inclusive edge at 0 puts on the slope-1 side, truncated to -1 ulp).
      */
+    @Override
     public Applied forward(Backend be, long[] x, long[] compareOn, int compareScale, ProtocolId id) {
         int n = x.length;
         int m = at.length;
@@ -149,6 +143,7 @@ public final class PiecewiseLinear {
     }
 
     /** Shares of dY ⊙ f'(x) from the forward's bits, dY at scale f. */
+    @Override
     public long[] backward(Backend be, Applied a, long[] dy, ProtocolId id) {
         int n = a.n();
         int m = at.length;

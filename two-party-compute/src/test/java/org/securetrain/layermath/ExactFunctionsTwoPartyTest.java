@@ -69,6 +69,9 @@ class ExactFunctionsTwoPartyTest {
                 case TANH -> ef.tanh(shares[k][party], id);
             };
             if (s != null) {
+                if (be instanceof TwoPartyBackend tpb) {
+                    System.out.printf("%s wall seconds per kernel kind (cumulative): %s%n", fn, tpb.timings().seconds());
+                }
                 var t = s.traffic().snapshot().minus(before).total();
                 System.out.printf("%s two-party, n=%d: %.0f bytes/element (party 0 sent %.0f, received %.0f),"
                         + " %d flights of party 0, party 0 CPU %.1f us/element%n", fn, N,

@@ -82,7 +82,7 @@ class PiecewiseLinearTest {
                     xs[i] = p == 0 ? x0[i] : xe[i] - x0[i];
                     ds[i] = p == 0 ? d0[i] : dye[i] - d0[i];
                 }
-                PiecewiseLinear.Applied a = fn.forward(b, xs, ProtocolId.parse("t." + fn.name()));
+                ElementwiseActivation.Applied a = fn.forward(b, xs, ProtocolId.parse("t." + fn.name()));
                 long[] dx = fn.backward(b, a, ds, ProtocolId.parse("t." + fn.name() + ".b"));
                 return new long[][] {a.y(), dx};
             });

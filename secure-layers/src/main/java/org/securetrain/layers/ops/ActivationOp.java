@@ -1,6 +1,7 @@
 package org.securetrain.layers.ops;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.OpStep;
 import org.securetrain.layers.core.SecureOp;
@@ -9,20 +10,21 @@ import org.securetrain.layers.core.SharedTensor;
 /**
  * A standalone element-wise activation (DL4J's {@code ActivationLayer}) on values at scale f, any shape: a
  * {@link PiecewiseLinear} forward keeping its comparison bits, backward multiplying dY by the derivative from
- * those bits (no new comparison). No parameters.
+ * those bits (no new comparison); or sigmoid/tanh ({@link org.securetrain.layermath.SmoothActivation}), backward from
+ * the forward values. No parameters.
  */
 public final class ActivationOp extends SecureOp {
-    private final PiecewiseLinear fn;
-    private PiecewiseLinear.Applied applied;
+    private final ElementwiseActivation fn;
+    private ElementwiseActivation.Applied applied;
 
-    public ActivationOp(PiecewiseLinear fn) {
+    public ActivationOp(ElementwiseActivation fn) {
         super("act", Layer.Type.FEED_FORWARD);
         this.fn = fn;
     }
 
     @Override
     public SharedTensor forward(OpStep s, SharedTensor x) {
-        applied = fn.forward(s.be(), x.values(), s.purpose(fn.breakpoints() == 0 ? "affine" : "pwl"));
+        applied = fn.forward(s.be(), x.values(), s.purpose(fn instanceof PiecewiseLinear p && p.breakpoints() == 0 ? "affine" : "pwl"));
         return SharedTensor.of(applied.y(), x.shape());
     }
 

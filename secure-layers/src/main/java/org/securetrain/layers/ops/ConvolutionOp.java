@@ -8,6 +8,7 @@ import org.securetrain.layermath.Conv2dKernel;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.securetrain.layermath.Im2col;
 import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.OpStep;
@@ -24,8 +25,8 @@ import org.securetrain.layers.core.SharedTensor;
 public final class ConvolutionOp extends SecureOp {
     private final ConvolutionLayer conf;
     private final boolean relu;
-    private final PiecewiseLinear activation;
-    private PiecewiseLinear.Applied applied;
+    private final ElementwiseActivation activation;
+    private ElementwiseActivation.Applied applied;
     private boolean reluDeferred;
     private ParameterShare weights;
     private ParameterShare bias;
@@ -40,7 +41,7 @@ public final class ConvolutionOp extends SecureOp {
      * @param relu       the configuration's activation is the fused ReLU
      * @param activation else a piecewise-linear activation after the truncated product (null: identity)
      */
-    public ConvolutionOp(ConvolutionLayer conf, boolean relu, PiecewiseLinear activation) {
+    public ConvolutionOp(ConvolutionLayer conf, boolean relu, ElementwiseActivation activation) {
         super("conv", Layer.Type.CONVOLUTIONAL);
         if (relu && activation != null) {
             throw new IllegalArgumentException("fused ReLU or a piecewise-linear activation, not both");

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.securetrain.layermath.DenseKernel;
 import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layermath.PiecewiseLinear;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.OpStep;
@@ -22,11 +23,11 @@ public final class DenseOp extends SecureOp {
     private final FeedForwardLayer conf;
     private final boolean relu;
     private final boolean truncate;
-    private final PiecewiseLinear activation;
-    private PiecewiseLinear.Applied applied;
+    private final ElementwiseActivation activation;
+    private ElementwiseActivation.Applied applied;
     private DenseKernel kernel;
 
-    private DenseOp(String kind, FeedForwardLayer conf, boolean relu, boolean truncate, PiecewiseLinear activation) {
+    private DenseOp(String kind, FeedForwardLayer conf, boolean relu, boolean truncate, ElementwiseActivation activation) {
         super(kind, Layer.Type.FEED_FORWARD);
         if (activation != null && (relu || !truncate)) {
             throw new IllegalArgumentException("a piecewise-linear activation follows the truncated product only");
@@ -46,7 +47,7 @@ public final class DenseOp extends SecureOp {
      * A hidden dense layer with the fused ReLU ({@code relu}), or the product truncated to f followed by
      * {@code activation} (null: identity).
      */
-    public static DenseOp hidden(FeedForwardLayer conf, boolean relu, PiecewiseLinear activation) {
+    public static DenseOp hidden(FeedForwardLayer conf, boolean relu, ElementwiseActivation activation) {
         return new DenseOp("dense", conf, relu, !relu, activation);
     }
 

@@ -64,6 +64,13 @@ public sealed interface Backend permits TwoPartyBackend, InsecurePlaintextBacken
      */
     long[] positive(long[] z, ProtocolId id);
 
+    /**
+     * {@link #positive} for values known to satisfy |z_i| &lt; 2^bits (bits in [1, 62]): the same bits, from a bits-bit
+     * comparison instead of a 64-bit one where the engine has one (SIRNN's reduced-width sign test). The caller
+     * guarantees the bound; the plaintext reference checks it and fails on a value outside.
+     */
+    long[] positiveBounded(long[] z, int bits, ProtocolId id);
+
     /** Shares of d_i * x_i for boolean-shared bits d (packed) and arithmetic shares x (DESIGN.md 4.4). */
     long[] bitTimesShare(long[] bits, long[] x, ProtocolId id);
 

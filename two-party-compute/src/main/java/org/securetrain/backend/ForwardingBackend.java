@@ -146,6 +146,13 @@ public abstract non-sealed class ForwardingBackend implements Backend, AutoClose
     }
 
     @Override
+    public final long[] positiveBounded(long[] z, int bits, ProtocolId id) {
+        long[] r = delegate.positiveBounded(z, bits, id);
+        onPositive(z, id, r);
+        return r;
+    }
+
+    @Override
     public final long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         long[] r = delegate.bitTimesShare(bits, x, id);
         onBitTimesShare(bits, x, id, r);

@@ -78,6 +78,18 @@ public final class InsecurePlaintextBackend implements Backend {
     }
 
     @Override
+    public long[] positiveBounded(long[] z, int bits, ProtocolId id) {
+        PositiveBounds.check(bits);
+        long bound = 1L << bits;
+        for (long v : z) {
+            if (v <= -bound || v >= bound) {
+                throw new IllegalArgumentException("[z > 0] with |z| < 2^" + bits + ": got z = " + v);
+            }
+        }
+        return positive(z, id);
+    }
+
+    @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         long[] y = new long[x.length];
         for (int i = 0; i < x.length; i++) {

@@ -200,6 +200,16 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         return timed(KernelTimings.Kind.COMPARE_GC, () -> PositiveBitCircuit.run(gc(id), z));
     }
 
+    /** OT engine: one bits-bit comparison per element ({@link PositiveBit} with a bound); GC engine: {@link #positive}. */
+    @Override
+    public long[] positiveBounded(long[] z, int bits, ProtocolId id) {
+        PositiveBounds.check(bits);
+        if (nonlinear.engine() == NonlinearEngine.OT) {
+            return timed(KernelTimings.Kind.COMPARE_OT, () -> PositiveBit.compute(cot(id), z, bits, nonlinear.radix()));
+        }
+        return positive(z, id);
+    }
+
     @Override
     public long[] bitTimesShare(long[] bits, long[] x, ProtocolId id) {
         return timed(KernelTimings.Kind.BIT_TIMES_SHARE_OT, () -> nonlinear.engine() == NonlinearEngine.OT

@@ -12,7 +12,8 @@ import org.securetrain.runtime.ProtocolId;
  *
  * <p>How. t = truncate(x, k) is floor(x / 2^k) - e with e in {0, 1}, so r = x - t 2^k (local) is the value
  * (x mod 2^k) + e 2^k in [0, 2^(k+1)), far from any wrap; e = [r &ge; 2^k] = positive(r - 2^k + 1) (one exact sign
- * test, the constant added by party 0) and its arithmetic shares are bitTimesShare(e, (1, 0)). Cost over the
+ * test of a value below 2^k in magnitude, so a (k+1)-bit one: {@link Backend#positiveBounded}; the constant added by
+ * party 0) and its arithmetic shares are bitTimesShare(e, (1, 0)). Cost over the
  * faithful truncation: one positive and one bit-times-share of n elements; the views are those of these three
  * protocols (nothing is opened).
  *
@@ -20,6 +21,9 @@ import org.securetrain.runtime.ProtocolId;
  * truncated locally (the holder's arithmetic shift is exact, the other share stays 0).
  */
 public final class ExactTruncation {
+    /** Smallest bound for which the carry test uses {@link Backend#positiveBounded}. */
+    static final int MIN_BOUNDED_BITS = 8;
+
     private ExactTruncation() {
     }
 
@@ -47,7 +51,11 @@ public final class ExactTruncation {
             r[i] = x[i] - (t[i] << k) - offset;
             one[i] = p0 ? 1 : 0;
         }
-        long[] e = be.bitTimesShare(be.positive(r, id.child("carry")), one, id.child("carry", "b2a"));
+        // r - 2^k + 1 lies in [-2^k + 1, 2^k]: a (k+1)-bit sign test suffices (below 8 bits the full one: the
+        // reduced-width comparison is tested from 8 bits on, and saves little below)
+        long[] sign = k + 1 >= MIN_BOUNDED_BITS ? be.positiveBounded(r, k + 1, id.child("carry"))
+                : be.positive(r, id.child("carry"));
+        long[] e = be.bitTimesShare(sign, one, id.child("carry", "b2a"));
         for (int i = 0; i < n; i++) {
             t[i] += e[i];
         }

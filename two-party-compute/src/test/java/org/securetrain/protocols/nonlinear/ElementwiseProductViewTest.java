@@ -1,5 +1,6 @@
 package org.securetrain.protocols.nonlinear;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.securetrain.backend.TwoPartyBackend;
@@ -21,7 +22,7 @@ import org.securetrain.runtime.view.ViewAssert;
  * shares stay the same: the views must be indistinguishable ({@link ViewAssert}: same schedule, same
  * distributions), contain none of the peer's words nor the products in the clear, and the output shares must be
  * uniform. On ideal random COTs from a test dealer (the COT sources' own views are OtViewTest's and
- * FerretViewTest's), and once on the real backend (Ferret COTs, every stream). Negative control: on a broken COT
+ * FerretViewTest's), and once on the real backend (Ferret COTs, every stream; tagged slow). Negative control: on a broken COT
  * source (constant choice bits, zero correlation) the flips carry the receiver's bits of y and the corrections
  * the sender's x, and the checks must notice.
  */
@@ -96,7 +97,9 @@ class ElementwiseProductViewTest {
         }
     }
 
+    /** Slow (a backend pair per run: HE keys, Ferret bootstrap); the protocol's own view is checked above. */
     @Test
+    @Tag("slow")
     void onTheRealBackendTheDataOwnerSeesNothingOfTheModelOwnersShares() {
         check(backendRun(1, false), backendRun(1, true), 1, "backend product and square, party 1's view");
     }

@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.protocols.nonlinear.CotChannel;
 import org.securetrain.protocols.nonlinear.ElementwiseProduct;
@@ -40,19 +39,15 @@ public class ProductBench extends LabelledTwoPartyBench {
     @Param({"16384"})
     public int n;
 
-    CotChannel[] silent = new CotChannel[2];
+    CotChannel[] silent;
     CotChannel[] iknp = new CotChannel[2];
     long[] x0, x1, y0, y1;
 
     @Setup(Level.Trial)
     public void setUp() {
         tp = new TwoParties();
-        SilentOt[] s = new SilentOt[2];
-        tp.run(x -> s[0] = SilentOt.setup(tp.e0, new SecureRandom()),
-                x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom()));
         ProtocolId id = ProtocolId.of("bench", "product");
-        silent[0] = CotChannel.silent(s[0], id);
-        silent[1] = CotChannel.silent(s[1], id);
+        silent = tp.silentCots(id);
         ProtocolId ik = ProtocolId.of("bench", "product-iknp");
         tp.run(x -> iknp[0] = CotChannel.iknp(tp.e0, ik, 1 << 18), x -> iknp[1] = CotChannel.iknp(tp.e1, ik, 1 << 18));
         Prg g = Prg.fromSecureRandom(new SecureRandom());

@@ -113,9 +113,7 @@ public final class SecureGraphConfigurations {
     static String whyUnsupported(GraphVertex v) {
         if (v instanceof ElementWiseVertex ew) {
             return switch (ew.getOp()) {
-                case Add, Subtract, Average, Max -> null;
-                case Product -> "ElementWiseVertex Product multiplies two secret values (needs a secure product: not "
-                        + "implemented yet)";
+                case Add, Subtract, Average, Max, Product -> null;
             };
         }
         if (v instanceof MergeVertex m) {
@@ -139,7 +137,7 @@ public final class SecureGraphConfigurations {
             return "L2NormalizeVertex needs a secure square root and reciprocal (not implemented)";
         }
         return "vertex type " + v.getClass().getSimpleName() + " is not supported on shares (supported: LayerVertex "
-                + "with the secure layers, ElementWiseVertex Add/Subtract/Average/Max, MergeVertex, SubsetVertex, "
+                + "with the secure layers, ElementWiseVertex Add/Subtract/Average/Max/Product, MergeVertex, SubsetVertex, "
                 + "StackVertex, UnstackVertex, ScaleVertex, ShiftVertex, ReshapeVertex, PreprocessorVertex with a "
                 + "reshaping preprocessor)";
     }

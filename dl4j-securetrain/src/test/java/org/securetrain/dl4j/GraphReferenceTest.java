@@ -206,7 +206,7 @@ class GraphReferenceTest {
         check("merge", r, data, 50);
     }
 
-    private static void check(String what, Run r, ToyBlobs data, int iterations) {
+    static void check(String what, Run r, ToyBlobs data, int iterations) {
         assertEquals(iterations, r.plainScores().size());
         assertEquals(iterations, r.secureScores().size());
         double rel = r.maxRelScoreDiff();

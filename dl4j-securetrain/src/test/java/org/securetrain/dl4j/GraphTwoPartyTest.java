@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.L2Vertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PoolHelperVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -65,7 +66,7 @@ class GraphTwoPartyTest {
         matchesPlaintextDl4j("element-wise max", GraphReferenceTest.maxed(12), new ToyBlobs(32, 16, 3, 17, 4.0));
     }
 
-    private static void matchesPlaintextDl4j(String what, ComputationGraphConfiguration conf, ToyBlobs data) {
+    static void matchesPlaintextDl4j(String what, ComputationGraphConfiguration conf, ToyBlobs data) {
         ComputationGraph plain = new ComputationGraph(conf.clone());
         plain.init();
         ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
@@ -102,8 +103,8 @@ class GraphTwoPartyTest {
                 .addInputs("in")
                 .addLayer("d1", new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build(), "in")
                 .addLayer("bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "d1")
-                .addVertex("prod", new ElementWiseVertex(ElementWiseVertex.Op.Product), "bn", "d1")
-                .addVertex("dist", new L2Vertex(), "prod", "d1")
+                .addVertex("pool", new PoolHelperVertex(), "bn")
+                .addVertex("dist", new L2Vertex(), "pool", "d1")
                 .addVertex("norm", new L2NormalizeVertex(), "dist")
                 .addVertex("merge", new MergeVertex(), "norm", "d1")
                 .addVertex("half", new SubsetVertex(0, 3), "merge")
@@ -117,7 +118,7 @@ class GraphTwoPartyTest {
         System.out.println(m);
         assertEquals(5, e.problems().size(), m);
         assertTrue(m.contains("vertex 'bn' (BatchNormalization): BatchNormalization is not supported"), m);
-        assertTrue(m.contains("vertex 'prod' (ElementWiseVertex): ElementWiseVertex Product"), m);
+        assertTrue(m.contains("vertex 'pool' (PoolHelperVertex): vertex type PoolHelperVertex is not supported"), m);
         assertTrue(m.contains("vertex 'dist' (L2Vertex): vertex type L2Vertex is not supported"), m);
         assertTrue(m.contains("vertex 'norm' (L2NormalizeVertex): L2NormalizeVertex needs a secure square root"), m);
         assertTrue(m.contains("vertex 'merge' (MergeVertex): MergeVertex along dimension 2 is not supported"), m);

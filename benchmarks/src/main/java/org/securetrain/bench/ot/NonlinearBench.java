@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.gc.GcProtocol;
-import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.protocols.BitTimesShare;
 import org.securetrain.protocols.FaithfulTruncation;
@@ -58,19 +57,15 @@ public class NonlinearBench extends LabelledTwoPartyBench {
     static final int WINDOWS = 4096;
     static final int TRUNC = 1 << 18;
 
-    CotChannel[] cot = new CotChannel[2];
+    CotChannel[] cot;
     GcProtocol[] gc = new GcProtocol[2];
     long[] z0, z1, m0, m1, t0, t1, x0, x1, d0, d1;
 
     @Setup(Level.Trial)
     public void setUp() {
         tp = new TwoParties();
-        SilentOt[] s = new SilentOt[2];
-        tp.run(x -> s[0] = SilentOt.setup(tp.e0, new SecureRandom()),
-                x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom()));
         ProtocolId id = ProtocolId.of("bench", "nl");
-        cot[0] = CotChannel.silent(s[0], id);
-        cot[1] = CotChannel.silent(s[1], id);
+        cot = tp.silentCots(id);
         tp.run(x -> gc[0] = GcProtocol.open(x, tp.e0, id), x -> gc[1] = GcProtocol.open(x, tp.e1, id));
         Prg g = Prg.fromSecureRandom(new SecureRandom());
         z0 = g.nextLongs(n);

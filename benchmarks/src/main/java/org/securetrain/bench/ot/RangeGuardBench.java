@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.securetrain.crypto.ot.silent.SilentOt;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.protocols.nonlinear.CotChannel;
 import org.securetrain.protocols.nonlinear.Multiplexer;
@@ -49,7 +48,7 @@ public class RangeGuardBench extends LabelledTwoPartyBench {
 
     static final long BOUND = 1L << 61;
 
-    CotChannel[] cot = new CotChannel[2];
+    CotChannel[] cot;
     long[] x0;
     long[] x1;
     long[] shifted0;
@@ -60,12 +59,8 @@ public class RangeGuardBench extends LabelledTwoPartyBench {
     @Setup(Level.Trial)
     public void setUp() {
         tp = new TwoParties();
-        SilentOt[] s = new SilentOt[2];
-        tp.run(x -> s[0] = SilentOt.setup(tp.e0, new SecureRandom()),
-                x -> s[1] = SilentOt.setup(tp.e1, new SecureRandom()));
         ProtocolId id = ProtocolId.of("bench", "range");
-        cot[0] = CotChannel.silent(s[0], id);
-        cot[1] = CotChannel.silent(s[1], id);
+        cot = tp.silentCots(id);
         Prg g = Prg.fromSecureRandom(new SecureRandom());
         x0 = g.nextLongs(n);
         x1 = g.nextLongs(n);

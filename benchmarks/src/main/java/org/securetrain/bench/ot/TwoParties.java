@@ -10,6 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.silent.SilentOt;
+import org.securetrain.protocols.nonlinear.CotChannel;
+import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Role;
 import org.securetrain.runtime.Session;
 import org.securetrain.runtime.SessionOptions;
@@ -80,6 +83,16 @@ final class TwoParties implements AutoCloseable {
         }
         calls++;
         return a;
+    }
+
+    /**
+     * Sets up the session's Ferret silent-OT service at both parties (bootstrap and first extension) and returns
+     * both parties' COT channels for {@code id}: {party 0's, party 1's}.
+     */
+    CotChannel[] silentCots(ProtocolId id) {
+        SilentOt[] s = new SilentOt[2];
+        run(x -> s[0] = SilentOt.setup(e0, new SecureRandom()), x -> s[1] = SilentOt.setup(e1, new SecureRandom()));
+        return new CotChannel[] {CotChannel.silent(s[0], id), CotChannel.silent(s[1], id)};
     }
 
     /** Start counting traffic for {@link #report}. */

@@ -10,8 +10,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The secure twin of DL4J's {@link ElementWiseVertex} (same fields and JSON, other class): Add and Subtract on shares
- * ({@link AddSubtractVertexImpl}), Average ({@link AffineVertexImpl}) and Max ({@link MaxVertexImpl}). The other operations are refused when the
- * configuration is converted.
+ * ({@link AddSubtractVertexImpl}), Average ({@link AffineVertexImpl}), Max ({@link MaxVertexImpl}) and Product
+ * ({@link ProductVertexImpl}).
  */
 public class SecureElementWiseVertex extends ElementWiseVertex {
 
@@ -32,8 +32,9 @@ public class SecureElementWiseVertex extends ElementWiseVertex {
             case Add, Subtract -> new AddSubtractVertexImpl(graph, name, idx, networkDatatype, op == Op.Subtract);
             case Average -> AffineVertexImpl.average(graph, name, idx, networkDatatype);
             case Max -> new MaxVertexImpl(graph, name, idx, networkDatatype);
+            case Product -> new ProductVertexImpl(graph, name, idx, networkDatatype);
             default -> throw new IllegalStateException("vertex '" + name + "': ElementWiseVertex " + op + " is not "
-                    + "supported on shares (Add, Subtract, Average and Max are)");
+                    + "supported on shares (Add, Subtract, Average, Max and Product are)");
         };
     }
 }

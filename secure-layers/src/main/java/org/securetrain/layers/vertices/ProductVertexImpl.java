@@ -3,7 +3,7 @@ package org.securetrain.layers.vertices;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.securetrain.backend.Backend;
-import org.securetrain.layers.core.ExactTruncation;
+import org.securetrain.layermath.ExactTruncation;
 
 /**
  * Element-wise product of k shared inputs of one shape: DL4J's {@code ElementWiseVertex} Product. Forward: the running

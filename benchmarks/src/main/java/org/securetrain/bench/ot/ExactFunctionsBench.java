@@ -71,28 +71,32 @@ public class ExactFunctionsBench extends LabelledTwoPartyBench {
         tp.mark();
     }
 
+    /** One function of both parties on their shares, labelled for the report. */
+    private long[] function(String name, ExactFunctionsBench.Fn fn) {
+        current = name + " (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", name);
+        return tp.run(s -> fn.apply(ef[0], x0, id), s -> fn.apply(ef[1], x1, id));
+    }
+
+    /** exp, sigmoid or tanh of one party's shares. */
+    interface Fn {
+        long[] apply(ExactFunctions ef, long[] x, ProtocolId id);
+    }
+
     @Benchmark
     public long[] exp() {
-        current = "exp (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
-        currentElements = n;
-        ProtocolId id = ProtocolId.of("bench", "exp");
-        return tp.run(s -> ef[0].exp(x0, id), s -> ef[1].exp(x1, id));
+        return function("exp", ExactFunctions::exp);
     }
 
     @Benchmark
     public long[] sigmoid() {
-        current = "sigmoid (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
-        currentElements = n;
-        ProtocolId id = ProtocolId.of("bench", "sigmoid");
-        return tp.run(s -> ef[0].sigmoid(x0, id), s -> ef[1].sigmoid(x1, id));
+        return function("sigmoid", ExactFunctions::sigmoid);
     }
 
     @Benchmark
     public long[] tanh() {
-        current = "tanh (exact, <= 1 ulp), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
-        currentElements = n;
-        ProtocolId id = ProtocolId.of("bench", "tanh");
-        return tp.run(s -> ef[0].tanh(x0, id), s -> ef[1].tanh(x1, id));
+        return function("tanh", ExactFunctions::tanh);
     }
 
     @Benchmark

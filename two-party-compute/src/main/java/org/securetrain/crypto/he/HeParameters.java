@@ -53,9 +53,10 @@ public final class HeParameters {
     private final long plannedCrossTerms;
     private final int switchBits;
     private final long plannerPicosPerByte;
+    private final boolean jointProducts;
 
     private HeParameters(int n, int eta, int statisticalSecurity, int runStatisticalSecurity, long plannedCrossTerms,
-            int switchBits, long plannerPicosPerByte) {
+            int switchBits, long plannerPicosPerByte, boolean jointProducts) {
         this.n = n;
         this.eta = eta;
         this.statisticalSecurity = statisticalSecurity;
@@ -63,6 +64,7 @@ public final class HeParameters {
         this.plannedCrossTerms = plannedCrossTerms;
         this.switchBits = switchBits;
         this.plannerPicosPerByte = plannerPicosPerByte;
+        this.jointProducts = jointProducts;
     }
 
     /**
@@ -70,7 +72,7 @@ public final class HeParameters {
      * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
      */
     public static HeParameters standard() {
-        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000).withRunStatisticalSecurity(
+        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000, true).withRunStatisticalSecurity(
                 DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS);
     }
 
@@ -93,7 +95,8 @@ public final class HeParameters {
             throw new IllegalArgumentException("statistical security " + runBits + " bits over " + plannedCrossTerms
                     + " cross terms needs " + perCall + " bits per cross term, more than 128");
         }
-        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte);
+        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte,
+                jointProducts);
     }
 
     /**
@@ -104,7 +107,24 @@ public final class HeParameters {
         if (picos < 0 || picos > 1_000_000_000L) {
             throw new IllegalArgumentException("planner picoseconds per byte out of range: " + picos);
         }
-        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos);
+        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos,
+                jointProducts);
+    }
+
+    /**
+     * Same parameters, with ({@code true}, the default) or without joint products: a product whose four shares are
+     * all non-zero may run both cross terms with one reply ({@link HeJointProduct}) where the planner estimates that
+     * cheaper; with {@code false} every cross term is its own HE round (for comparisons and tests). Does not affect
+     * security (the per-run accounting counts replies either way).
+     */
+    public HeParameters withJointProducts(boolean joint) {
+        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
+                plannerPicosPerByte, joint);
+    }
+
+    /** Whether shared products may use one reply for both cross terms ({@link #withJointProducts}). */
+    public boolean jointProducts() {
+        return jointProducts;
     }
 
     /** Ring degree N. */
@@ -168,6 +188,7 @@ public final class HeParameters {
         h = mix(h, plannedCrossTerms);
         h = mix(h, switchBits);
         h = mix(h, plannerPicosPerByte);
+        h = mix(h, jointProducts ? 1 : 0);
         return h;
     }
 
@@ -195,13 +216,14 @@ public final class HeParameters {
     public boolean equals(Object o) {
         return o instanceof HeParameters h && h.n == n && h.eta == eta && h.statisticalSecurity == statisticalSecurity
                 && h.runStatisticalSecurity == runStatisticalSecurity && h.plannedCrossTerms == plannedCrossTerms
-                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte;
+                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte
+                && h.jointProducts == jointProducts;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
-                plannerPicosPerByte);
+                plannerPicosPerByte, jointProducts);
     }
 
     @Override
@@ -209,6 +231,6 @@ public final class HeParameters {
         return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
                 + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + " per cross term (" + runStatisticalSecurity
                 + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
-                + switchBits + "}";
+                + switchBits + (jointProducts ? "" : ", no joint products") + "}";
     }
 }

@@ -6,6 +6,7 @@ import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeJointProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
+import org.securetrain.crypto.he.HeParameters.JointProducts;
 import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -183,8 +184,8 @@ public final class SecureMatMul {
         boolean transposed = chooseTransposedOrientation(he, m, k, n);
         HeMatMulPlan plan = transposed ? HeMatMulPlan.choose(he.params(), n, k, m)
                 : HeMatMulPlan.choose(he.params(), m, k, n);
-        if (crossMineA && crossMineB && he.params().jointProducts()) {
-            Joint joint = chooseJoint(he, m, k, n, 2 * plan.estimatedCostPicos());
+        if (crossMineA && crossMineB && he.params().jointProducts() != JointProducts.NEVER) {
+            Joint joint = chooseJoint(he, m, k, n, separateCost(he, plan));
             if (joint != null) {
                 // the key owner of the joint product alternates with the (agreed) protocol id, so that over a step
                 // both parties carry about half of the multiplications
@@ -244,6 +245,14 @@ public final class SecureMatMul {
         return transposed.estimatedCostPicos() < normal.estimatedCostPicos();
     }
 
+    /**
+     * What a joint plan must cost less than to be used: the two separate cross terms of {@code separate}, or no limit
+     * with {@link JointProducts#ALWAYS}.
+     */
+    private static long separateCost(HeContext ctx, HeMatMulPlan separate) {
+        return ctx.params().jointProducts() == JointProducts.ALWAYS ? Long.MAX_VALUE : 2 * separate.estimatedCostPicos();
+    }
+
     /** A joint plan (both cross terms in one reply) and its orientation. */
     private record Joint(boolean transposed, HeMatMulPlan plan) {
     }
@@ -278,7 +287,8 @@ public final class SecureMatMul {
     public static String describePlan(HeContext ctx, int m, int k, int n, boolean bothShared) {
         boolean t = chooseTransposedOrientation(ctx, m, k, n);
         HeMatMulPlan separate = t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n);
-        Joint joint = bothShared && ctx.params().jointProducts() ? chooseJoint(ctx, m, k, n, 2 * separate.estimatedCostPicos()) : null;
+        Joint joint = bothShared && ctx.params().jointProducts() != JointProducts.NEVER
+                ? chooseJoint(ctx, m, k, n, separateCost(ctx, separate)) : null;
         if (joint != null) {
             return (joint.transposed ? "joint, encrypt A^T and B^T: " : "joint, encrypt A and B: ") + joint.plan;
         }

@@ -92,7 +92,7 @@ class RunStatisticalSecurityTest {
     @Test
     void aSessionRefusesTheCrossTermAfterItsPlanAtBothParties() {
         // every cross term its own reply here; the joint products (one reply for both) are counted below
-        HeParameters planned5 = HeParameters.standard().withRunStatisticalSecurity(40, 5).withJointProducts(false);
+        HeParameters planned5 = HeParameters.standard().withRunStatisticalSecurity(40, 5).withJointProducts(HeParameters.JointProducts.NEVER);
         assertEquals(43, planned5.statisticalSecurity());
         try (HeTestPair pair = new HeTestPair(planned5)) {
             long[] x = {1, 2, 3, 4, 5, 6};

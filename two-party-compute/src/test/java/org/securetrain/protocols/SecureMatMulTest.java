@@ -314,7 +314,7 @@ class SecureMatMulTest {
             keyOwnerSeen[p0Used ? 0 : 1] = true;
         }
         assertTrue(keyOwnerSeen[0] && keyOwnerSeen[1], "the key owner alternates with the protocol id");
-        try (HeTestPair separate = new HeTestPair(HeParameters.standard().withJointProducts(false))) {
+        try (HeTestPair separate = new HeTestPair(HeParameters.standard().withJointProducts(HeParameters.JointProducts.NEVER))) {
             TrafficStats.Snapshot before = separate.session(0).traffic().snapshot();
             var res = separate.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
                     MatrixShare.of(k, n, b[p]), id("separate")));

@@ -53,10 +53,20 @@ public final class HeParameters {
     private final long plannedCrossTerms;
     private final int switchBits;
     private final long plannerPicosPerByte;
-    private final boolean jointProducts;
+    private final JointProducts jointProducts;
+
+    /** When a product whose four shares are all non-zero runs both cross terms in one reply ({@link HeJointProduct}). */
+    public enum JointProducts {
+        /** Never: every cross term is its own HE round. */
+        NEVER,
+        /** When the planner estimates the joint product cheaper than the two cross terms (the default). */
+        WHEN_CHEAPER,
+        /** Always when its noise budget admits the shape (benchmarks and comparisons). */
+        ALWAYS
+    }
 
     private HeParameters(int n, int eta, int statisticalSecurity, int runStatisticalSecurity, long plannedCrossTerms,
-            int switchBits, long plannerPicosPerByte, boolean jointProducts) {
+            int switchBits, long plannerPicosPerByte, JointProducts jointProducts) {
         this.n = n;
         this.eta = eta;
         this.statisticalSecurity = statisticalSecurity;
@@ -64,7 +74,7 @@ public final class HeParameters {
         this.plannedCrossTerms = plannedCrossTerms;
         this.switchBits = switchBits;
         this.plannerPicosPerByte = plannerPicosPerByte;
-        this.jointProducts = jointProducts;
+        this.jointProducts = Objects.requireNonNull(jointProducts, "joint products");
     }
 
     /**
@@ -72,7 +82,7 @@ public final class HeParameters {
      * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
      */
     public static HeParameters standard() {
-        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000, true).withRunStatisticalSecurity(
+        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000, JointProducts.WHEN_CHEAPER).withRunStatisticalSecurity(
                 DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS);
     }
 
@@ -112,18 +122,18 @@ public final class HeParameters {
     }
 
     /**
-     * Same parameters, with ({@code true}, the default) or without joint products: a product whose four shares are
-     * all non-zero may run both cross terms with one reply ({@link HeJointProduct}) where the planner estimates that
-     * cheaper; with {@code false} every cross term is its own HE round (for comparisons and tests). Does not affect
-     * security (the per-run accounting counts replies either way).
+     * Same parameters, with another choice of joint products ({@link JointProducts}; default
+     * {@link JointProducts#WHEN_CHEAPER}): a product whose four shares are all non-zero may run both cross terms with
+     * one reply ({@link HeJointProduct}). Does not affect security (the per-run accounting counts replies either
+     * way, the flooding is computed for the plan used).
      */
-    public HeParameters withJointProducts(boolean joint) {
+    public HeParameters withJointProducts(JointProducts joint) {
         return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
                 plannerPicosPerByte, joint);
     }
 
-    /** Whether shared products may use one reply for both cross terms ({@link #withJointProducts}). */
-    public boolean jointProducts() {
+    /** When shared products use one reply for both cross terms ({@link #withJointProducts}). */
+    public JointProducts jointProducts() {
         return jointProducts;
     }
 
@@ -188,7 +198,7 @@ public final class HeParameters {
         h = mix(h, plannedCrossTerms);
         h = mix(h, switchBits);
         h = mix(h, plannerPicosPerByte);
-        h = mix(h, jointProducts ? 1 : 0);
+        h = mix(h, jointProducts.ordinal());
         return h;
     }
 
@@ -231,6 +241,6 @@ public final class HeParameters {
         return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
                 + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + " per cross term (" + runStatisticalSecurity
                 + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
-                + switchBits + (jointProducts ? "" : ", no joint products") + "}";
+                + switchBits + ", joint products " + jointProducts + "}";
     }
 }

@@ -4,7 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
+import org.securetrain.crypto.he.HeJointProduct;
 import org.securetrain.crypto.he.HeMatMulPlan;
+import org.securetrain.crypto.he.HeParameters.JointProducts;
 import org.securetrain.crypto.he.MatrixView;
 import org.securetrain.runtime.ProtocolId;
 import org.securetrain.runtime.Session;
@@ -57,8 +59,9 @@ public final class SecureMatMul {
             localTerm(t, a, b, z);
             return z;
         }
-        // the session's statistical security covers a planned number of cross terms; both parties count alike
-        he.reserveCrossTerms((t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0), id.toString());
+        // the session's statistical security covers a planned number of flooded replies (cross terms); both parties
+        // count alike; a joint product has one reply for both of its cross terms
+        he.reserveCrossTerms(t.plan.joint ? 1 : (t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0), id.toString());
         try {
             crossTerms(t, a, b, id, z);
         } catch (RuntimeException | Error e) {
@@ -70,8 +73,8 @@ public final class SecureMatMul {
 
     /**
      * What this party computes for one product, from the agreed public shapes and zero flags: the local term,
-     * its cross-term roles (key owner of the term whose encrypted factor it holds, multiplier of the other),
-     * the orientation and the plan.
+     * its cross-term roles (key owner of the term whose encrypted factor it holds, multiplier of the other; in a
+     * joint plan exactly one of them, for both cross terms), the orientation and the plan.
      */
     private record Terms(int m, int k, int n, boolean local, boolean keyOwner, boolean multiplier,
             boolean transposed, HeMatMulPlan plan) {
@@ -96,6 +99,10 @@ public final class SecureMatMul {
     private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
         int me = session.party();
         ProtocolId stream = id.under("he");
+        if (t.plan.joint) {
+            jointTerms(t, a, b, id, z);
+            return;
+        }
         long[] zKey = t.keyOwner ? new long[z.length] : null;
         long[] zMul = t.multiplier ? new long[z.length] : null;
         HeCrossProduct.KeyOwner key = !t.keyOwner ? null : new HeCrossProduct.KeyOwner(
@@ -117,6 +124,32 @@ public final class SecureMatMul {
         CrossTermRoles.run(session, WHAT, id, keyRole, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
         CrossTermRoles.addInto(z, zKey);
         CrossTermRoles.addInto(z, zMul);
+    }
+
+    /**
+     * Both cross terms in one reply ({@link HeJointProduct}) on the key owner's stream: the key owner encrypts both of
+     * its factors, the multiplier multiplies each by its own other factor and replies once.
+     */
+    private void jointTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
+        int keyParty = t.keyOwner ? session.party() : 1 - session.party();
+        var term = new HeCrossProduct.Term(session.channel(id.under("he").child("p" + keyParty + "enc")), he, t.plan);
+        long[] zCross = new long[z.length];
+        HeJointProduct.KeyOwner key = t.keyOwner ? new HeJointProduct.KeyOwner(term) : null;
+        HeJointProduct.Multiplier mul = t.multiplier ? new HeJointProduct.Multiplier(term, t.plain(a, b),
+                t.encrypted(a, b), t.output(zCross)) : null;
+        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
+            @Override
+            public void send(ExecutorService helper) {
+                key.send(t.plain(a, b), t.encrypted(a, b), helper);
+            }
+
+            @Override
+            public void finish() {
+                key.finish(t.output(zCross));
+            }
+        };
+        CrossTermRoles.run(session, WHAT, id, keyRole, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
+        CrossTermRoles.addInto(z, zCross);
     }
 
     private static void localTerm(Terms t, MatrixShare a, MatrixShare b, long[] z) {
@@ -151,6 +184,15 @@ public final class SecureMatMul {
         boolean transposed = chooseTransposedOrientation(he, m, k, n);
         HeMatMulPlan plan = transposed ? HeMatMulPlan.choose(he.params(), n, k, m)
                 : HeMatMulPlan.choose(he.params(), m, k, n);
+        if (crossMineA && crossMineB && he.params().jointProducts() != JointProducts.NEVER) {
+            Joint joint = chooseJoint(he, m, k, n, separateCost(he, plan));
+            if (joint != null) {
+                // the key owner of the joint product alternates with the (agreed) protocol id, so that over a step
+                // both parties carry about half of the multiplications
+                boolean keyOwner = Math.floorMod(id.toString().hashCode(), 2) == me;
+                return new Terms(m, k, n, local, keyOwner, !keyOwner, joint.transposed, joint.plan);
+            }
+        }
         // As key owner this party encrypts its B (normal) or its A^T (transposed): the term A_peer B_me or
         // A_me B_peer; as multiplier it multiplies the other one.
         boolean keyOwner = transposed ? crossMineA : crossMineB;
@@ -203,11 +245,59 @@ public final class SecureMatMul {
         return transposed.estimatedCostPicos() < normal.estimatedCostPicos();
     }
 
-    /** The plan (and orientation) a product of these shapes would use: for benchmarks and reports. */
-    public static String describePlan(HeContext ctx, int m, int k, int n) {
+    /**
+     * What a joint plan must cost less than to be used: the two separate cross terms of {@code separate}, or no limit
+     * with {@link JointProducts#ALWAYS}.
+     */
+    private static long separateCost(HeContext ctx, HeMatMulPlan separate) {
+        return ctx.params().jointProducts() == JointProducts.ALWAYS ? Long.MAX_VALUE : 2 * separate.estimatedCostPicos();
+    }
+
+    /** A joint plan (both cross terms in one reply) and its orientation. */
+    private record Joint(boolean transposed, HeMatMulPlan plan) {
+    }
+
+    /**
+     * The cheaper orientation of the joint product (one reply for both cross terms), or null when neither fits the
+     * noise budget or neither is estimated cheaper than {@code separateCost}, the cost of the two separate cross
+     * terms. Public shapes only: both parties decide alike.
+     */
+    private static Joint chooseJoint(HeContext ctx, int m, int k, int n, long separateCost) {
+        Joint best = null;
+        for (boolean transposed : new boolean[] {false, true}) {
+            HeMatMulPlan p;
+            try {
+                p = transposed ? HeMatMulPlan.chooseJoint(ctx.params(), n, k, m)
+                        : HeMatMulPlan.chooseJoint(ctx.params(), m, k, n);
+            } catch (IllegalArgumentException e) {
+                continue; // beyond the joint noise budget (k (r_w + c_w) terms) or no blocking: separate terms
+            }
+            if (p.estimatedCostPicos() < separateCost
+                    && (best == null || p.estimatedCostPicos() < best.plan.estimatedCostPicos())) {
+                best = new Joint(transposed, p);
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The plan (and orientation) a product of these shapes would use when every share is non-zero (with
+     * {@code bothShared} false: a product with one cross term): for benchmarks and reports.
+     */
+    public static String describePlan(HeContext ctx, int m, int k, int n, boolean bothShared) {
         boolean t = chooseTransposedOrientation(ctx, m, k, n);
-        return (t ? "encrypt A^T, multiply by B^T: " : "encrypt B, multiply by A: ")
-                + (t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n));
+        HeMatMulPlan separate = t ? HeMatMulPlan.choose(ctx.params(), n, k, m) : HeMatMulPlan.choose(ctx.params(), m, k, n);
+        Joint joint = bothShared && ctx.params().jointProducts() != JointProducts.NEVER
+                ? chooseJoint(ctx, m, k, n, separateCost(ctx, separate)) : null;
+        if (joint != null) {
+            return (joint.transposed ? "joint, encrypt A^T and B^T: " : "joint, encrypt A and B: ") + joint.plan;
+        }
+        return (t ? "encrypt A^T, multiply by B^T: " : "encrypt B, multiply by A: ") + separate;
+    }
+
+    /** The plan (and orientation) of a product with one cross term. */
+    public static String describePlan(HeContext ctx, int m, int k, int n) {
+        return describePlan(ctx, m, k, n, false);
     }
 
     // ---- local ring product ------------------------------------------------------------------------

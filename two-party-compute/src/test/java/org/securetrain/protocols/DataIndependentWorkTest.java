@@ -106,6 +106,39 @@ class DataIndependentWorkTest {
         }
     }
 
+    /**
+     * The joint product (both cross terms in one reply; the multiplier encodes both of its shares): the work of a
+     * fully shared product is the same whether both parties' shares of A are all zero, sparse or dense.
+     */
+    @Test
+    void jointProductWorkDoesNotDependOnThePrivateValues() {
+        int m = 9;
+        int k = 20;
+        int n = 40;
+        assertTrue(SecureMatMul.describePlan(pair.ctx[0], m, k, n, true).startsWith("joint"));
+        long[][] results = new long[3][];
+        String[] kinds = {"zero", "sparse", "dense"};
+        for (int t = 0; t < 3; t++) {
+            long[][] a = {input(kinds[t], m * k, 20 + t), input(kinds[t], m * k, 30 + t)};
+            SplittableRandom r = new SplittableRandom(12);
+            long[][] b = {SecureMatMulTest.random(r, k * n), SecureMatMulTest.random(r, k * n)};
+            long[] before = counters();
+            var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
+                    MatrixShare.of(k, n, b[p]), ProtocolId.of("jointwork")));
+            long[] after = counters();
+            long[] want = SecureMatMulTest.plainProduct(MatrixShare.of(m, k, SecureMatMulTest.sum(a[0], a[1])),
+                    MatrixShare.of(k, n, SecureMatMulTest.sum(b[0], b[1])));
+            assertArrayEquals(want, SecureMatMulTest.sum(res.party0(), res.party1()), "product");
+            results[t] = new long[before.length];
+            for (int i = 0; i < before.length; i++) {
+                results[t][i] = after[i] - before[i];
+            }
+        }
+        assertTrue(results[0][WorkCounter.PRODUCTS] > 0, "the HE kernels ran: " + Arrays.toString(results[0]));
+        assertArrayEquals(results[2], results[0], "work for all-zero shares of A");
+        assertArrayEquals(results[2], results[1], "work for sparse shares of A");
+    }
+
     @Test
     void localProductWorkDoesNotDependOnTheValues() {
         int m = 9;

@@ -91,7 +91,8 @@ class RunStatisticalSecurityTest {
 
     @Test
     void aSessionRefusesTheCrossTermAfterItsPlanAtBothParties() {
-        HeParameters planned5 = HeParameters.standard().withRunStatisticalSecurity(40, 5);
+        // every cross term its own reply here; the joint products (one reply for both) are counted below
+        HeParameters planned5 = HeParameters.standard().withRunStatisticalSecurity(40, 5).withJointProducts(HeParameters.JointProducts.NEVER);
         assertEquals(43, planned5.statisticalSecurity());
         try (HeTestPair pair = new HeTestPair(planned5)) {
             long[] x = {1, 2, 3, 4, 5, 6};
@@ -126,6 +127,37 @@ class RunStatisticalSecurityTest {
             assertEquals(2 * (1 * 1 + 2 * 3 + 3 * 5), one.party0()[0] + one.party1()[0]);
             assertEquals(5, pair.ctx[0].crossTermsRun());
             assertEquals(5, pair.ctx[1].crossTermsRun());
+        }
+    }
+
+    @Test
+    void aJointProductCountsOneReplyAgainstThePlan() {
+        HeParameters planned3 = HeParameters.standard().withRunStatisticalSecurity(40, 3);
+        try (HeTestPair pair = new HeTestPair(planned3)) {
+            long[] x = {1, 2, 3, 4, 5, 6};
+            long[] y = {7, -8, 9, 10, -11, 12};
+            for (int i = 0; i < 3; i++) {
+                final int call = i;
+                var ok = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(2, 3, p == 0 ? x : y),
+                        MatrixShare.of(3, 2, p == 0 ? y : x), ProtocolId.of("joint" + call)));
+                long[] want = SecureMatMulTest.plainProduct(MatrixShare.of(2, 3, SecureMatMulTest.sum(x, y)),
+                        MatrixShare.of(3, 2, SecureMatMulTest.sum(y, x)));
+                assertArrayEquals(want, SecureMatMulTest.sum(ok.party0(), ok.party1()));
+                assertEquals(call + 1, pair.ctx[0].crossTermsRun(), "one flooded reply for both cross terms");
+                assertEquals(call + 1, pair.ctx[1].crossTermsRun());
+            }
+            var refused = pair.both((s, ctx, p) -> {
+                try {
+                    new SecureMatMul(s, ctx).multiply(MatrixShare.of(2, 3, x), MatrixShare.of(3, 2, y),
+                            ProtocolId.of("fourth"));
+                    return "ran";
+                } catch (StatisticalBudgetExhaustedException e) {
+                    return e.getMessage();
+                }
+            });
+            for (String m : new String[] {refused.party0(), refused.party1()}) {
+                assertTrue(m.contains("'fourth' would be cross term 4 of a session planned for 3 cross terms"), m);
+            }
         }
     }
 }

@@ -281,6 +281,49 @@ class SecureMatMulTest {
         assertEquals(1, d.streams().get("he.traffic.p0enc").rounds());
     }
 
+    /**
+     * A small fully shared product runs both cross terms in one reply (the planner's choice, asserted): one message
+     * each way on the key owner's stream, the other stream silent, the result exact; the key owner alternates with
+     * the protocol id; the same product with joint products disabled runs two cross terms with the same result.
+     */
+    @ParameterizedTest
+    @CsvSource({"3,5,7", "17,33,9", "9,20,40"})
+    void jointProductIsOneRoundTripOnTheKeyOwnersStream(int m, int k, int n) {
+        assertTrue(SecureMatMul.describePlan(pair.ctx[0], m, k, n, true).startsWith("joint"),
+                SecureMatMul.describePlan(pair.ctx[0], m, k, n, true));
+        SplittableRandom r = new SplittableRandom(m + 100L * k + 10000L * n);
+        long[][] a = {random(r, m * k), random(r, m * k)};
+        long[][] b = {random(r, k * n), random(r, k * n)};
+        long[] want = plainProduct(MatrixShare.of(m, k, sum(a[0], a[1])), MatrixShare.of(k, n, sum(b[0], b[1])));
+        boolean[] keyOwnerSeen = new boolean[2];
+        for (String name : new String[] {"joint.a", "joint.b", "joint.c", "joint.d"}) {
+            TrafficStats.Snapshot before = pair.session(0).traffic().snapshot();
+            long terms = pair.ctx[0].crossTermsRun();
+            var res = pair.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
+                    MatrixShare.of(k, n, b[p]), id(name)));
+            assertArrayEquals(want, sum(res.party0(), res.party1()));
+            assertEquals(terms + 1, pair.ctx[0].crossTermsRun(), "one flooded reply");
+            TrafficStats.Snapshot d = pair.session(0).traffic().snapshot().minus(before);
+            assertEquals(1, d.total().messagesSent(), "the key owner's ciphertexts or the multiplier's reply");
+            assertEquals(1, d.total().messagesReceived());
+            Traffic p0 = d.streams().get("he." + name + ".p0enc");
+            Traffic p1 = d.streams().get("he." + name + ".p1enc");
+            boolean p0Used = p0 != null && p0.messagesSent() + p0.messagesReceived() > 0;
+            boolean p1Used = p1 != null && p1.messagesSent() + p1.messagesReceived() > 0;
+            assertTrue(p0Used ^ p1Used, "one stream: " + d.streams().keySet());
+            keyOwnerSeen[p0Used ? 0 : 1] = true;
+        }
+        assertTrue(keyOwnerSeen[0] && keyOwnerSeen[1], "the key owner alternates with the protocol id");
+        try (HeTestPair separate = new HeTestPair(HeParameters.standard().withJointProducts(HeParameters.JointProducts.NEVER))) {
+            TrafficStats.Snapshot before = separate.session(0).traffic().snapshot();
+            var res = separate.both((s, ctx, p) -> new SecureMatMul(s, ctx).multiply(MatrixShare.of(m, k, a[p]),
+                    MatrixShare.of(k, n, b[p]), id("separate")));
+            assertArrayEquals(want, sum(res.party0(), res.party1()));
+            assertEquals(2, separate.ctx[0].crossTermsRun());
+            assertEquals(2, separate.session(0).traffic().snapshot().minus(before).total().messagesSent());
+        }
+    }
+
     @Test
     void mlpLayer128x784x128() {
         // one MLP layer at batch 128; about 2 s on the shared 2-core machine, so it stays in the default suite

@@ -21,8 +21,8 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * transport. Prints per step: bytes each party sends, rounds, and the process CPU time of both parties
  * together (the parties cannot be separated in one process; half of it is the per-party mean). Usage:
  * {@code MlpStepProducts [steps]} (default 4; the first is warm-up and not counted); system properties
- * {@code he.statistical=RUN_BITS,PLANNED_CROSS_TERMS} and {@code he.plannerPicos=PICOS_PER_BYTE} change the HE
- * parameters.
+ * {@code he.statistical=RUN_BITS,PLANNED_CROSS_TERMS}, {@code he.plannerPicos=PICOS_PER_BYTE} and
+ * {@code he.joint=NEVER|WHEN_CHEAPER|ALWAYS} change the HE parameters.
  */
 public final class MlpStepProducts {
     /** m, k, n and whether A is the data owner's input (X or X^T), in step order. */
@@ -54,6 +54,11 @@ public final class MlpStepProducts {
         if (picos != null) {
             params = params.withPlannerPicosPerByte(Long.parseLong(picos));
         }
+        // joint products: -Dhe.joint=NEVER|WHEN_CHEAPER|ALWAYS
+        String joint = System.getProperty("he.joint");
+        if (joint != null) {
+            params = params.withJointProducts(HeParameters.JointProducts.valueOf(joint));
+        }
         final HeParameters chosen = params;
         System.out.println(chosen);
         var keys = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, chosen), pair.party(1),
@@ -82,7 +87,7 @@ public final class MlpStepProducts {
         for (int t = 0; t < PRODUCTS.length; t++) {
             int[] s = PRODUCTS[t];
             System.out.printf("product %d: %dx%dx%d%s: %s%n", t, s[0], s[1], s[2], s[3] == 1 ? " (A held by the data owner)" : "",
-                    SecureMatMul.describePlan(ctx[0], s[0], s[1], s[2]));
+                    SecureMatMul.describePlan(ctx[0], s[0], s[1], s[2], s[3] == 0));
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double cpuSum = 0;

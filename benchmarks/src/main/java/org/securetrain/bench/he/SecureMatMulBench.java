@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.crypto.he.HeContext;
+import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.protocols.MatrixShare;
 import org.securetrain.protocols.SecureMatMul;
 import org.securetrain.runtime.Role;
@@ -28,7 +29,7 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 import org.securetrain.runtime.ProtocolId;
 
 /**
- * Secure shared matrix product (both cross terms, both parties in this JVM over the in-memory
+ * Secure shared matrix product (both cross terms, separately or in one joint reply; both parties in this JVM over the in-memory
  * transport; each party uses two threads, so the two parties share the machine's cores). Time per
  * product; bytes each way, messages and rounds per product are printed at the end of each trial from
  * the sessions' traffic snapshots.
@@ -42,6 +43,13 @@ import org.securetrain.runtime.ProtocolId;
 public class SecureMatMulBench {
     @Param({"128x784x128", "10x128x128"})
     public String shape;
+
+    /**
+     * Joint products ({@link HeParameters.JointProducts}): WHEN_CHEAPER (the default), NEVER (two cross terms) or
+     * ALWAYS (one reply for both), to compare both schemes on one shape.
+     */
+    @Param({"WHEN_CHEAPER"})
+    public String joint;
 
     /** Each party's compute pool ({@code SessionOptions.computeThreads}): what it may use at once. */
     @Param({"2"})
@@ -67,7 +75,9 @@ public class SecureMatMulBench {
                         .computeThreads(threadsPerParty).build(),
                 SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofMinutes(5))
                         .computeThreads(threadsPerParty).build());
-        var r = TwoPartyRunner.run(pair.party(0), HeContext::open, pair.party(1), HeContext::open);
+        HeParameters params = HeParameters.standard().withJointProducts(HeParameters.JointProducts.valueOf(joint));
+        var r = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, params), pair.party(1),
+                s -> HeContext.open(s, params));
         ctx[0] = r.party0();
         ctx[1] = r.party1();
         SplittableRandom rnd = new SplittableRandom(1);
@@ -83,7 +93,7 @@ public class SecureMatMulBench {
             a[p] = MatrixShare.of(m, k, x);
             b[p] = MatrixShare.of(k, n, y);
         }
-        plan = SecureMatMul.describePlan(ctx[0], m, k, n);
+        plan = SecureMatMul.describePlan(ctx[0], m, k, n, true);
         start[0] = pair.party(0).traffic().snapshot();
         start[1] = pair.party(1).traffic().snapshot();
         cpuStart[0] = pair.party(0).threads().cpuNanos();

@@ -1,6 +1,5 @@
 package org.securetrain.crypto.he;
 
-import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.SessionException;
@@ -95,7 +94,7 @@ public final class HeCrossProduct {
     }
 
     /** The multiplier's work for one product: its row blocks, shareable between threads ({@link MultiplierJob}). */
-    static final class Job extends MultiplierJob<Worker> {
+    static final class Job extends MultiplierJob<RowWorker> {
         private final HeContext ctx;
         private final MatrixView p;
         private final EncryptedMatrix e;
@@ -128,18 +127,27 @@ public final class HeCrossProduct {
         }
 
         @Override
-        Worker newWorker() {
-            return new Worker(ctx, plan);
+        RowWorker newWorker() {
+            return new RowWorker(ctx, plan);
         }
 
         @Override
-        void unit(Worker w, int ib) {
-            w.row(p, e, out, reply, rowOffset, ib);
+        void unit(RowWorker w, int ib) {
+            w.row(p, (ev, i, lb, jb, pt) -> ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt), out, reply,
+                    rowOffset, ib);
         }
     }
 
+    /**
+     * The ciphertext-plaintext products of one output block (ib, jb) and inner block lb, given the multiplier's
+     * encoded P block {@code pt} (NTT form): one product in a cross term, two in a joint product.
+     */
+    interface BlockTerms {
+        void accumulate(ProductEvaluator ev, int ib, int lb, int jb, long[] pt);
+    }
+
     /** Per-thread state of the multiplier: evaluator, mask PRG and plaintext buffers. */
-    private static final class Worker {
+    static final class RowWorker {
         private final ProductEvaluator ev;
         private final HePrg maskPrg;
         private final long[][] pt;
@@ -150,7 +158,7 @@ public final class HeCrossProduct {
         private boolean[] support;
         private int supportRows = -1;
 
-        Worker(HeContext ctx, HeMatMulPlan plan) {
+        RowWorker(HeContext ctx, HeMatMulPlan plan) {
             this.plan = plan;
             this.base = ctx.params().base();
             ev = new ProductEvaluator(ctx.params(), ctx.peerPublicKey(), ctx.random());
@@ -172,24 +180,18 @@ public final class HeCrossProduct {
             return support;
         }
 
-        /** Row block ib: encode P blocks (pruned NTT over the public layout), accumulate, finish into the reply. */
-        void row(MatrixView p, EncryptedMatrix e, MatrixView out, long[] reply, int[] rowOffset, int ib) {
+        /**
+         * Row block ib: encode P blocks (pruned NTT over the public layout), accumulate {@code terms} per output
+         * block, finish into the reply and add the masks R into {@code out}.
+         */
+        void row(MatrixView p, BlockTerms terms, MatrixView out, long[] reply, int[] rowOffset, int ib) {
             int kb = plan.innerBlocks();
             int cb = plan.colBlocks();
             int off = rowOffset[ib];
             int i0 = ib * plan.rowBlock;
             int br = plan.blockRows(ib);
             for (int lb = 0; lb < kb; lb++) {
-                int l0 = lb * plan.innerBlock;
-                int bl = plan.blockInner(lb);
-                Arrays.fill(coeffs, 0);
-                int stride = plan.innerBlock * plan.colBlock;
-                for (int i = 0; i < br; i++) {
-                    int base0 = i * stride + plan.innerBlock - 1;
-                    for (int l = 0; l < bl; l++) {
-                        coeffs[base0 - l] = p.get(i0 + i, l0 + l);
-                    }
-                }
+                plan.encodePlainLayout(p, ib, lb, coeffs);
                 if (pt[lb] == null) {
                     pt[lb] = new long[base.polyLength()];
                 }
@@ -198,7 +200,7 @@ public final class HeCrossProduct {
             }
             for (int jb = 0; jb < cb; jb++) {
                 for (int lb = 0; lb < kb; lb++) {
-                    ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt[lb]);
+                    terms.accumulate(ev, ib, lb, jb, pt[lb]);
                 }
                 int[] pos = plan.outputPositions(ib, jb);
                 maskPrg.nextLongs(masks, 0, pos.length);

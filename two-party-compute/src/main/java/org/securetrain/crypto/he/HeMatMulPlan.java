@@ -30,10 +30,15 @@ public final class HeMatMulPlan {
     public final int innerBlock;
     public final int colBlock;
     public final int floodBits;
+    /**
+     * Both cross terms in one reply ({@link HeJointProduct}): the key owner encrypts its P share in the P layout and
+     * its E share in the E layout, the multiplier sums both products into each output ciphertext.
+     */
+    public final boolean joint;
     private final long costPicos;
 
     private HeMatMulPlan(int rows, int inner, int cols, int rowBlock, int innerBlock, int colBlock, int floodBits,
-            long costPicos) {
+            boolean joint, long costPicos) {
         this.rows = rows;
         this.inner = inner;
         this.cols = cols;
@@ -41,6 +46,7 @@ public final class HeMatMulPlan {
         this.innerBlock = innerBlock;
         this.colBlock = colBlock;
         this.floodBits = floodBits;
+        this.joint = joint;
         this.costPicos = costPicos;
     }
 
@@ -56,9 +62,14 @@ public final class HeMatMulPlan {
         return ceilDiv(cols, colBlock);
     }
 
-    /** Ciphertexts the key owner sends. */
+    /** Ciphertexts the key owner sends (E blocks; in a joint plan also its P blocks). */
     public int inputCiphertexts() {
-        return innerBlocks() * colBlocks();
+        return innerBlocks() * colBlocks() + (joint ? plainCiphertexts() : 0);
+    }
+
+    /** P blocks (row block x inner block): the plaintext polynomials of a cross term, encrypted in a joint plan. */
+    int plainCiphertexts() {
+        return rowBlocks() * innerBlocks();
     }
 
     /** Ciphertexts the multiplier returns. */
@@ -66,14 +77,27 @@ public final class HeMatMulPlan {
         return rowBlocks() * colBlocks();
     }
 
-    /** Plaintext-ciphertext products the multiplier computes. */
+    /** Plaintext-ciphertext products the multiplier computes (both terms of a joint plan). */
     public long products() {
-        return (long) rowBlocks() * innerBlocks() * colBlocks();
+        return (joint ? 2L : 1L) * rowBlocks() * innerBlocks() * colBlocks();
     }
 
-    /** Plaintext terms per output coefficient (the T of the noise bound). */
+    /**
+     * Plaintext terms per output coefficient (the T of the noise bound): a P block has r_w k_w non-zero
+     * coefficients, summed over the inner blocks r_w k; in a joint plan the E blocks in the clear add k_w c_w each,
+     * k c_w in all.
+     */
     public long plainTerms() {
-        return (long) rowBlock * inner;
+        return plainTerms(rowBlock, inner, colBlock, joint);
+    }
+
+    static long plainTerms(int rowBlock, int inner, int colBlock, boolean joint) {
+        return (long) inner * (rowBlock + (joint ? colBlock : 0));
+    }
+
+    /** The same blocking flooded at {@code bits} instead (tests: negative controls beyond the noise budget). */
+    HeMatMulPlan withFloodBits(int bits) {
+        return new HeMatMulPlan(rows, inner, cols, rowBlock, innerBlock, colBlock, bits, joint, costPicos);
     }
 
     /** Estimated cost in picoseconds (compute plus weighted bytes); used to compare plans. */
@@ -123,16 +147,65 @@ public final class HeMatMulPlan {
         return pos;
     }
 
+    /**
+     * Writes P block (ib, lb) of {@code p} (rows x inner) in the P layout into {@code coeffs} (length N, zeroed
+     * here): P[i][l] at X^(i k_w c_w + k_w - 1 - l).
+     */
+    void encodePlainLayout(MatrixView p, int ib, int lb, long[] coeffs) {
+        java.util.Arrays.fill(coeffs, 0);
+        int i0 = ib * rowBlock;
+        int l0 = lb * innerBlock;
+        int br = blockRows(ib);
+        int bl = blockInner(lb);
+        int stride = innerBlock * colBlock;
+        for (int i = 0; i < br; i++) {
+            int base0 = i * stride + innerBlock - 1;
+            for (int l = 0; l < bl; l++) {
+                coeffs[base0 - l] = p.get(i0 + i, l0 + l);
+            }
+        }
+    }
+
+    /**
+     * Writes E block (lb, jb) of {@code e} (inner x cols) in the E layout into {@code coeffs} (length N, zeroed
+     * here): E[l][j] at X^(l + k_w j).
+     */
+    void encodeEncryptedLayout(MatrixView e, int lb, int jb, long[] coeffs) {
+        java.util.Arrays.fill(coeffs, 0);
+        int l0 = lb * innerBlock;
+        int j0 = jb * colBlock;
+        int bl = blockInner(lb);
+        int bc = blockCols(jb);
+        for (int j = 0; j < bc; j++) {
+            for (int l = 0; l < bl; l++) {
+                coeffs[l + innerBlock * j] = e.get(l0 + l, j0 + j);
+            }
+        }
+    }
+
     static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 
-    /** The cheapest plan for P (rows x inner) times E (inner x cols). */
+    /** The cheapest plan for P (rows x inner) times E (inner x cols), one cross term. */
     public static HeMatMulPlan choose(HeParameters params, int rows, int inner, int cols) {
-        String key = params.fingerprint() + ":" + rows + ":" + inner + ":" + cols;
+        return choose(params, rows, inner, cols, false);
+    }
+
+    /**
+     * The cheapest joint plan for both cross terms of P (rows x inner) times E (inner x cols) in one reply
+     * ({@link HeJointProduct}): blocks minimising the cost of the key owner's two uploads, both products and one
+     * reply together.
+     */
+    public static HeMatMulPlan chooseJoint(HeParameters params, int rows, int inner, int cols) {
+        return choose(params, rows, inner, cols, true);
+    }
+
+    private static HeMatMulPlan choose(HeParameters params, int rows, int inner, int cols, boolean joint) {
+        String key = params.fingerprint() + ":" + rows + ":" + inner + ":" + cols + ":" + joint;
         HeMatMulPlan p = CACHE.get(key);
         if (p == null) {
-            p = search(params, rows, inner, cols);
+            p = search(params, rows, inner, cols, joint);
             if (CACHE.size() > 4096) {
                 CACHE.clear();
             }
@@ -144,7 +217,7 @@ public final class HeMatMulPlan {
     private static final java.util.concurrent.ConcurrentHashMap<String, HeMatMulPlan> CACHE =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static HeMatMulPlan search(HeParameters params, int rows, int inner, int cols) {
+    private static HeMatMulPlan search(HeParameters params, int rows, int inner, int cols, boolean joint) {
         if (rows < 1 || inner < 1 || cols < 1) {
             throw new IllegalArgumentException("HE product needs positive shapes, got " + rows + "x" + inner + " by "
                     + inner + "x" + cols);
@@ -152,10 +225,10 @@ public final class HeMatMulPlan {
         int n = params.n();
         long revealed = (long) rows * cols;
         long maxTerms = NoiseBudget.maxPlainTerms(params, revealed);
-        if (maxTerms < inner) {
+        if (maxTerms < (joint ? 2L : 1L) * inner) {
             throw new IllegalArgumentException(String.format(
-                    "HE product %dx%d by %dx%d exceeds the noise budget: inner dimension %d times the row block must "
-                            + "be <= %d (N=%d, log2 q=218, %d-bit statistical flooding over %d outputs, from %d bits per "
+                    "HE product %dx%d by %dx%d exceeds the noise budget: inner dimension %d times the row block"
+                            + (joint ? " plus the column block" : "") + " must be <= %d (N=%d, log2 q=218, %d-bit statistical flooding over %d outputs, from %d bits per "
                             + "run of %d cross terms); split the output into several products, or plan a lower "
                             + "statistical security or fewer cross terms",
                     rows, inner, inner, cols, inner, maxTerms, n, params.statisticalSecurity(), revealed,
@@ -166,10 +239,10 @@ public final class HeMatMulPlan {
         for (int rw = 1; rw <= maxRw; rw++) {
             for (int cw = Math.min(cols, n / rw); cw >= 1; cw--) {
                 int kw = Math.min(inner, n / (rw * cw));
-                if (kw < 1 || (long) rw * kw * cw > n) {
+                if (kw < 1 || (long) rw * kw * cw > n || plainTerms(rw, inner, cw, joint) > maxTerms) {
                     continue;
                 }
-                HeMatMulPlan plan = evaluate(params, rows, inner, cols, rw, kw, cw);
+                HeMatMulPlan plan = evaluate(params, rows, inner, cols, rw, kw, cw, joint);
                 if (plan != null && (best == null || plan.costPicos < best.costPicos)) {
                     best = plan;
                 }
@@ -177,7 +250,7 @@ public final class HeMatMulPlan {
         }
         if (best != null) {
             best = new HeMatMulPlan(rows, inner, cols, best.rowBlock, best.innerBlock, best.colBlock,
-                    NoiseBudget.floodBits(params, best.plainTerms(), revealed), best.costPicos);
+                    NoiseBudget.floodBits(params, best.plainTerms(), revealed), joint, best.costPicos);
         }
         if (best == null) {
             throw new IllegalArgumentException(String.format(
@@ -187,18 +260,23 @@ public final class HeMatMulPlan {
         return best;
     }
 
-    private static HeMatMulPlan evaluate(HeParameters params, int rows, int inner, int cols, int rw, int kw, int cw) {
+    /**
+     * Cost of one blocking: in a joint plan both cross terms (the key owner's P and E uploads, 2 products per block
+     * triple, the plaintext transforms of both of the multiplier's shares, one reply), otherwise one cross term.
+     */
+    private static HeMatMulPlan evaluate(HeParameters params, int rows, int inner, int cols, int rw, int kw, int cw,
+            boolean joint) {
         int n = params.n();
         int L = params.primeCount();
         long rb = ceilDiv(rows, rw);
         long kb = ceilDiv(inner, kw);
         long cb = ceilDiv(cols, cw);
-        long nIn = kb * cb;
+        long nIn = kb * cb + (joint ? rb * kb : 0);
         long nOut = rb * cb;
-        long nProd = rb * kb * cb;
-        long nPlain = rb * kb;
+        long nProd = (joint ? 2 : 1) * rb * kb * cb;
+        long nPlain = rb * kb + (joint ? kb * cb : 0);
         long inBytes = 8L * EncryptedMatrix.wireWords(params, nIn);
-        long stored = nIn * 2L * L * n * 8 + kb * L * n * 8L;
+        long stored = nIn * 2L * L * n * 8 + (kb + (joint ? kb * cb : 0)) * L * n * 8L;
         if (inBytes > MAX_INPUT_BYTES || stored > 2 * MAX_INPUT_BYTES) {
             return null;
         }
@@ -208,13 +286,13 @@ public final class HeMatMulPlan {
         long computePs = (nIn * nttPerIn + nOut * nttPerOut) * NTT_PS + nPlain * L * SPARSE_NTT_PS
                 + nProd * 2L * L * n * MAC_PS + nOut * n * ROUND_PS_PER_COEFF;
         long cost = computePs + (inBytes + outBytes) * params.plannerPicosPerByte();
-        return new HeMatMulPlan(rows, inner, cols, rw, kw, cw, 0, cost);
+        return new HeMatMulPlan(rows, inner, cols, rw, kw, cw, 0, joint, cost);
     }
 
     @Override
     public String toString() {
-        return String.format("HeMatMulPlan{%dx%d by %dx%d, blocks %dx%dx%d, in %d ct, out %d ct, %d products, flood 2^%d}",
-                rows, inner, inner, cols, rowBlock, innerBlock, colBlock, inputCiphertexts(), outputCiphertexts(),
-                products(), floodBits);
+        return String.format("HeMatMulPlan{%s%dx%d by %dx%d, blocks %dx%dx%d, in %d ct, out %d ct, %d products, flood 2^%d}",
+                joint ? "joint, " : "", rows, inner, inner, cols, rowBlock, innerBlock, colBlock, inputCiphertexts(),
+                outputCiphertexts(), products(), floodBits);
     }
 }

@@ -53,9 +53,20 @@ public final class HeParameters {
     private final long plannedCrossTerms;
     private final int switchBits;
     private final long plannerPicosPerByte;
+    private final JointProducts jointProducts;
+
+    /** When a product whose four shares are all non-zero runs both cross terms in one reply ({@link HeJointProduct}). */
+    public enum JointProducts {
+        /** Never: every cross term is its own HE round. */
+        NEVER,
+        /** When the planner estimates the joint product cheaper than the two cross terms (the default). */
+        WHEN_CHEAPER,
+        /** Always when its noise budget admits the shape (benchmarks and comparisons). */
+        ALWAYS
+    }
 
     private HeParameters(int n, int eta, int statisticalSecurity, int runStatisticalSecurity, long plannedCrossTerms,
-            int switchBits, long plannerPicosPerByte) {
+            int switchBits, long plannerPicosPerByte, JointProducts jointProducts) {
         this.n = n;
         this.eta = eta;
         this.statisticalSecurity = statisticalSecurity;
@@ -63,6 +74,7 @@ public final class HeParameters {
         this.plannedCrossTerms = plannedCrossTerms;
         this.switchBits = switchBits;
         this.plannerPicosPerByte = plannerPicosPerByte;
+        this.jointProducts = Objects.requireNonNull(jointProducts, "joint products");
     }
 
     /**
@@ -70,7 +82,7 @@ public final class HeParameters {
      * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
      */
     public static HeParameters standard() {
-        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000).withRunStatisticalSecurity(
+        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000, JointProducts.WHEN_CHEAPER).withRunStatisticalSecurity(
                 DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS);
     }
 
@@ -93,7 +105,8 @@ public final class HeParameters {
             throw new IllegalArgumentException("statistical security " + runBits + " bits over " + plannedCrossTerms
                     + " cross terms needs " + perCall + " bits per cross term, more than 128");
         }
-        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte);
+        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte,
+                jointProducts);
     }
 
     /**
@@ -104,7 +117,24 @@ public final class HeParameters {
         if (picos < 0 || picos > 1_000_000_000L) {
             throw new IllegalArgumentException("planner picoseconds per byte out of range: " + picos);
         }
-        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos);
+        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos,
+                jointProducts);
+    }
+
+    /**
+     * Same parameters, with another choice of joint products ({@link JointProducts}; default
+     * {@link JointProducts#WHEN_CHEAPER}): a product whose four shares are all non-zero may run both cross terms with
+     * one reply ({@link HeJointProduct}). Does not affect security (the per-run accounting counts replies either
+     * way, the flooding is computed for the plan used).
+     */
+    public HeParameters withJointProducts(JointProducts joint) {
+        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
+                plannerPicosPerByte, joint);
+    }
+
+    /** When shared products use one reply for both cross terms ({@link #withJointProducts}). */
+    public JointProducts jointProducts() {
+        return jointProducts;
     }
 
     /** Ring degree N. */
@@ -168,6 +198,7 @@ public final class HeParameters {
         h = mix(h, plannedCrossTerms);
         h = mix(h, switchBits);
         h = mix(h, plannerPicosPerByte);
+        h = mix(h, jointProducts.ordinal());
         return h;
     }
 
@@ -195,13 +226,14 @@ public final class HeParameters {
     public boolean equals(Object o) {
         return o instanceof HeParameters h && h.n == n && h.eta == eta && h.statisticalSecurity == statisticalSecurity
                 && h.runStatisticalSecurity == runStatisticalSecurity && h.plannedCrossTerms == plannedCrossTerms
-                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte;
+                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte
+                && h.jointProducts == jointProducts;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
-                plannerPicosPerByte);
+                plannerPicosPerByte, jointProducts);
     }
 
     @Override
@@ -209,6 +241,6 @@ public final class HeParameters {
         return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
                 + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + " per cross term (" + runStatisticalSecurity
                 + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
-                + switchBits + "}";
+                + switchBits + ", joint products " + jointProducts + "}";
     }
 }

@@ -25,6 +25,10 @@ import org.securetrain.ring.PackedWriter;
  * mask the peer does not know. Usable standalone ({@link #multiply}, {@link #square}) or as one stage of a larger
  * protocol: {@link #prepare} (both parties at the same point), {@link #setInputs} before the stage writes,
  * {@link #stage()}, then {@link #output()}.
+ *
+ * <p>Memory: the COTs are drawn and hashed in chunks of {@link CotChannel#CHUNK_COTS} (no 16-byte blocks kept), but
+ * the hashed messages of all n elements are held from {@link #prepare} to the end of the stage (the one flight needs
+ * them all): 24 bytes per COT pair, about 1.5 KB per product element per party, plus the 268-byte message each way.
  */
 public final class ElementwiseProduct {
     private final CotChannel ch;

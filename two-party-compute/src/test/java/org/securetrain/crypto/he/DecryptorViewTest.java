@@ -256,23 +256,7 @@ class DecryptorViewTest {
                             MatrixView.of(rShare, r, c));
                     job.work();
                     long[] reply = job.awaitReply();
-                    // the key owner's view: exactly the reply; decrypt every coefficient it carries
-                    assertEquals(plan.outputBytes(PARAMS) + 8L * HeCrossProduct.REPLY_HEADER_WORDS, 8L * reply.length);
-                    int off = HeCrossProduct.REPLY_HEADER_WORDS;
-                    for (int ib = 0; ib < plan.rowBlocks(); ib++) {
-                        for (int jb = 0; jb < plan.colBlocks(); jb++) {
-                            int[] pos = plan.outputPositions(ib, jb);
-                            long[] v = new long[pos.length];
-                            long[] e = new long[pos.length];
-                            off += owner.secretKey().decryptSwitched(reply, off, pos, v, 0, e);
-                            System.arraycopy(v, 0, values, filled, v.length);
-                            for (int t = 0; t < e.length; t++) {
-                                noise[filled + t] = e[t];
-                            }
-                            filled += v.length;
-                        }
-                    }
-                    assertEquals(reply.length, off, "nothing beyond the output coefficients is sent");
+                    filled = decryptEveryCoefficient(owner, plan, reply, values, noise, filled);
                     // and the shares are right
                     long[] zOwner = new long[r * c];
                     HeCrossProduct.decryptResult(owner, reply, plan, id, MatrixView.of(zOwner, r, c));
@@ -291,6 +275,103 @@ class DecryptorViewTest {
             }
             assertTrue(sameMeanAndVariance(noiseOf[0], noiseOf[1]),
                     "decryption noise of the returned ciphertexts depends on the multiplier");
+            mul.close();
+            owner.close();
+        }
+    }
+
+    /**
+     * The key owner's view of a reply is exactly the reply: decrypts every coefficient it carries into values and
+     * noise from {@code filled} on, checks nothing else is sent, returns the new fill count.
+     */
+    static int decryptEveryCoefficient(HeContext owner, HeMatMulPlan plan, long[] reply, long[] values, double[] noise,
+            int filled) {
+        assertEquals(plan.outputBytes(PARAMS) + 8L * HeCrossProduct.REPLY_HEADER_WORDS, 8L * reply.length);
+        int off = HeCrossProduct.REPLY_HEADER_WORDS;
+        for (int ib = 0; ib < plan.rowBlocks(); ib++) {
+            for (int jb = 0; jb < plan.colBlocks(); jb++) {
+                int[] pos = plan.outputPositions(ib, jb);
+                long[] v = new long[pos.length];
+                long[] e = new long[pos.length];
+                off += owner.secretKey().decryptSwitched(reply, off, pos, v, 0, e);
+                System.arraycopy(v, 0, values, filled, v.length);
+                for (int t = 0; t < e.length; t++) {
+                    noise[filled + t] = e[t];
+                }
+                filled += v.length;
+            }
+        }
+        assertEquals(reply.length, off, "nothing beyond the output coefficients is sent");
+        return filled;
+    }
+
+    /**
+     * The joint product (both cross terms in one reply): the key owner decrypts A_K B_M + A_M B_K - R. With two very
+     * different multiplier share pairs (full-range random vs a 0/1 selection matrix and zero), the decrypted values
+     * are uniform and the decryption noise has the same mean and variance; the shares reconstruct the cross terms.
+     */
+    @Test
+    void keyOwnersViewOfAJointProductIsIndependentOfTheMultipliersShares() throws InterruptedException {
+        SessionOptions o0 = SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build();
+        SessionOptions o1 = SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build();
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(o0, o1)) {
+            var ctxs = TwoPartyRunner.run(pair.party(0), s -> HeContext.open(s, PARAMS), pair.party(1),
+                    s -> HeContext.open(s, PARAMS));
+            HeContext mul = ctxs.party0(); // holds (A_M, B_M)
+            HeContext owner = ctxs.party1(); // holds (A_K, B_K), decrypts A_K B_M + A_M B_K - R
+            int r = 16;
+            int k = 48;
+            int c = 24;
+            HeMatMulPlan plan = HeMatMulPlan.chooseJoint(PARAMS, r, k, c);
+            assertEquals(NoiseBudget.floodBits(PARAMS, (long) k * (plan.rowBlock + plan.colBlock), (long) r * c),
+                    plan.floodBits, "flooded for the plaintext terms of both products");
+            SplittableRandom rnd = new SplittableRandom(5);
+            long[][] aM = {new long[r * k], new long[r * k]};
+            long[][] bM = {new long[k * c], new long[k * c]};
+            for (int i = 0; i < r * k; i++) {
+                aM[0][i] = rnd.nextLong();
+            }
+            for (int i = 0; i < k * c; i++) {
+                bM[0][i] = rnd.nextLong();
+            }
+            for (int i = 0; i < r; i++) {
+                aM[1][i * k + (i % k)] = 1; // a 0/1 selection matrix; B_M' = 0
+            }
+            int rounds = 16;
+            double[][] noiseOf = new double[2][];
+            for (int which = 0; which < 2; which++) {
+                long[] values = new long[rounds * r * c];
+                double[] noise = new double[rounds * r * c];
+                int filled = 0;
+                for (int round = 0; round < rounds; round++) {
+                    long[] aK = new long[r * k];
+                    long[] bK = new long[k * c];
+                    for (int i = 0; i < aK.length; i++) {
+                        aK[i] = rnd.nextLong();
+                    }
+                    for (int i = 0; i < bK.length; i++) {
+                        bK[i] = rnd.nextLong();
+                    }
+                    long[][] wire = new long[1][];
+                    long id = 7 + round;
+                    HeJointProduct.encryptOperands(owner, plan, MatrixView.of(aK, r, k), MatrixView.of(bK, k, c), id,
+                            wire, null);
+                    long[] rShare = new long[r * c];
+                    HeJointProduct.Job job = HeJointProduct.Job.create(mul, MatrixView.of(aM[which], r, k),
+                            MatrixView.of(bM[which], k, c), HeJointProduct.receiveOperands(mul, wire[0], plan), plan,
+                            MatrixView.of(rShare, r, c));
+                    job.work();
+                    long[] reply = job.awaitReply();
+                    filled = decryptEveryCoefficient(owner, plan, reply, values, noise, filled);
+                    // the shares reconstruct both cross terms: decrypting adds P E - R onto the multiplier's R
+                    HeCrossProduct.decryptResult(owner, reply, plan, id, MatrixView.of(rShare, r, c));
+                    assertArrayEquals(HeJointProductTest.crossTerms(r, k, c, aK, bK, aM[which], bM[which]), rShare);
+                }
+                assertBitsBalanced(values, which == 0 ? "random (A_M, B_M)" : "(0/1 A_M', 0)");
+                noiseOf[which] = noise;
+            }
+            assertTrue(sameMeanAndVariance(noiseOf[0], noiseOf[1]),
+                    "decryption noise of the joint reply depends on the multiplier's shares");
             mul.close();
             owner.close();
         }

@@ -200,11 +200,15 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
         return timed(KernelTimings.Kind.COMPARE_GC, () -> PositiveBitCircuit.run(gc(id), z));
     }
 
-    /** OT engine: one bits-bit comparison per element ({@link PositiveBit} with a bound); GC engine: {@link #positive}. */
+    /**
+     * OT engine: one bits-bit comparison per element ({@link PositiveBit} with a bound) when the bound spans more than
+     * one millionaire digit (a one-digit plan fails in {@code Millionaire}); otherwise, and on the GC engine,
+     * {@link #positive}.
+     */
     @Override
     public long[] positiveBounded(long[] z, int bits, ProtocolId id) {
         PositiveBounds.check(bits);
-        if (nonlinear.engine() == NonlinearEngine.OT) {
+        if (nonlinear.engine() == NonlinearEngine.OT && bits > nonlinear.radix()) {
             return timed(KernelTimings.Kind.COMPARE_OT, () -> PositiveBit.compute(cot(id), z, bits, nonlinear.radix()));
         }
         return positive(z, id);

@@ -1,6 +1,7 @@
 package org.securetrain.dl4j;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -8,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.dl4j.checkpoint.SecureNetworkState;
@@ -37,7 +39,10 @@ import org.securetrain.runtime.SessionOptions;
  * <p>A {@link ComputationGraphConfiguration} works the same way ({@code ComputationGraph net = SecureTrain.attach(
  * graphConf, ctx); net.fit(ctx.sharedIterator(...))}): its layer vertices take the same secure layers and refusals,
  * the vertices that are exact on shares are kept (see {@link SecureGraphConfigurations}), the rest refused naming the
- * vertex. One input and one output for now.
+ * vertex. A graph with several inputs or outputs trains on {@code ctx.sharedMultiIterator(...)} (the data owner's
+ * {@code MultiDataSetIterator}: every feature array is shared, every label array stays with it; each output layer's
+ * loss is computed as a single output's, DL4J's score is their sum) and evaluates with
+ * {@link #evaluate(ComputationGraph, SecurePartyContext, MultiDataSetIterator)}.
  */
 public final class SecureTrain {
     private SecureTrain() {
@@ -240,6 +245,32 @@ public final class SecureTrain {
     /** {@link #evaluate(MultiLayerNetwork, SecurePartyContext, DataSetIterator)} for a graph. */
     public static Evaluation evaluate(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator) {
         return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
+    }
+
+    /**
+     * Evaluates a graph with one or several outputs on {@code ctx.sharedMultiIterator(...)} (both parties call it): at
+     * the data owner one {@link Evaluation} per network output, by output name in the graph's output order (predictions
+     * from the logits revealed to it, its own labels); null at the model owner.
+     */
+    public static java.util.Map<String, Evaluation> evaluate(ComputationGraph net, SecurePartyContext ctx,
+            MultiDataSetIterator sharedIterator) {
+        if (!(sharedIterator instanceof SharedMultiDataSetIterator)) {
+            throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedMultiIterator(...)");
+        }
+        List<String> outputs = net.getConfiguration().getNetworkOutputs();
+        java.util.Map<Integer, Evaluation[]> perOutput = new java.util.HashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            perOutput.put(i, new Evaluation[] {new Evaluation()});
+        }
+        net.evaluate(sharedIterator, perOutput);
+        if (!ctx.isDataOwner()) {
+            return null;
+        }
+        java.util.Map<String, Evaluation> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            out.put(outputs.get(i), perOutput.get(i)[0]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** {@link #reveal(MultiLayerNetwork, SecurePartyContext)} for a graph. */

@@ -36,6 +36,11 @@ public final class ResumedTraining {
         return n;
     }
 
+    /** The resumed network of either kind (a {@code MultiLayerNetwork} or a {@code ComputationGraph}). */
+    public Model model() {
+        return network;
+    }
+
     /** The resumed graph (see {@link #network()} for a multi-layer network's run). */
     public ComputationGraph graph() {
         if (!(network instanceof ComputationGraph g)) {

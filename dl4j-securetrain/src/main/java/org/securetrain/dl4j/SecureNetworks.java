@@ -62,6 +62,7 @@ public final class SecureNetworks {
         ctx.inputRanges(inputRanges(net));
         initShares(secureLayers(net), ctx);
         bindVertices(net, ctx);
+        ReluMaxPoolFusion.apply(net);
         return net;
     }
 
@@ -101,6 +102,7 @@ public final class SecureNetworks {
         bindKeepingShares(secureLayers(net), ctx);
         bindVertices(net, ctx);
         ctx.inputRanges(inputRanges(net));
+        ReluMaxPoolFusion.apply(net);
     }
 
     private static void bindKeepingShares(List<SecureLayer> layers, SecurePartyContext ctx) {
@@ -132,6 +134,7 @@ public final class SecureNetworks {
         importState(secureLayers(net), ctx, state, SecureGraphConfigurations.hash(conf, state.fracBits()));
         bindVertices(net, ctx);
         ctx.inputRanges(inputRanges(net));
+        ReluMaxPoolFusion.apply(net);
     }
 
     private static void importState(List<SecureLayer> layers, SecurePartyContext ctx, SecureNetworkState state,

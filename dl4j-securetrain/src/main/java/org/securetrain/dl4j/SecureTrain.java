@@ -214,8 +214,8 @@ public final class SecureTrain {
 
     /**
      * {@link #attach(MultiLayerConfiguration, SecurePartyContext)} for a graph: layer vertices with the secure layers,
-     * the share-exact vertices as DL4J runs them. No ReLU/max-pool fusion (it needs a convolution whose only consumer
-     * is the pooling; not applied to graphs yet).
+     * the share-exact vertices as DL4J runs them. The ReLU/max-pool fusion applies to a convolution (ReLU) whose only
+     * consumer is a max-pool layer ({@link ReluMaxPoolFusion#apply(ComputationGraph)}).
      */
     public static ComputationGraph attach(ComputationGraphConfiguration conf, SecurePartyContext ctx) {
         return SecureNetworks.attach(conf, ctx, null);

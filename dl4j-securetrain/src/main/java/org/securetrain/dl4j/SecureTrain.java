@@ -289,6 +289,22 @@ public final class SecureTrain {
         return Checkpoints.save(net, ctx, sharedIterator, dir);
     }
 
+    /** {@link #checkpoint(ComputationGraph, SecurePartyContext, DataSetIterator, Path)} of a run on ctx.sharedMultiIterator. */
+    public static Path checkpoint(ComputationGraph net, SecurePartyContext ctx, MultiDataSetIterator sharedIterator,
+            Path dir) {
+        return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /**
+     * {@link #resume(ComputationGraphConfiguration, SecurePartyContext, Path, DataSetIterator)} of a run on
+     * ctx.sharedMultiIterator: the data owner passes its MultiDataSetIterator, the model owner null; continue with
+     * {@code r.graph().fit(r.sharedMultiIterator(), r.remainingEpochs(total))}.
+     */
+    public static ResumedTraining resumeMulti(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            MultiDataSetIterator dataOwnersIteratorOrNull) {
+        return Checkpoints.resumeMulti(conf, ctx, dir, dataOwnersIteratorOrNull);
+    }
+
     /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */
     public static ResumedTraining resume(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +34,8 @@ import org.securetrain.launcher.SecureTrainCliTest.Started;
 /**
  * The launcher with a {@code ComputationGraphConfiguration} JSON as {@code --model}: both parties (in this JVM, over
  * TLS on 127.0.0.1) train a small residual graph from the file, checkpoint every step, the model owner saves the
- * revealed graph; then both resume from those checkpoints (the run was complete: nothing left to train). A file that is
- * neither kind of configuration, and a graph with an unsupported vertex, are refused naming the cause.
+ * revealed graph; (slow) both resume from such checkpoints (the run was complete: nothing left to train). A file that
+ * is neither kind of configuration, and a graph with an unsupported vertex, are refused naming the cause.
  */
 @Timeout(300)
 class SecureTrainCliGraphTest {
@@ -76,7 +77,7 @@ class SecureTrainCliGraphTest {
     }
 
     @Test
-    void aGraphFromJsonTrainsOverTlsCheckpointsAndResumes() throws Exception {
+    void aGraphFromJsonTrainsOverTlsAndCheckpoints() throws Exception {
         Path ck0 = dir.resolve("ck-mo");
         Path ck1 = dir.resolve("ck-do");
         Path out = dir.resolve("graph.zip");
@@ -95,6 +96,19 @@ class SecureTrainCliGraphTest {
         for (Path ck : List.of(ck0, ck1)) {
             assertTrue(Files.exists(ck.resolve(String.format("checkpoint-%012d.zip", 2))), ck.toString());
         }
+    }
+
+    /** Slow (two more TLS runs): both resume from the checkpoints of a complete run. */
+    @Test
+    @Tag("slow")
+    void aGraphRunResumesFromItsCheckpoints() throws Exception {
+        Path ck0 = dir.resolve("ck-mo-resume");
+        Path ck1 = dir.resolve("ck-do-resume");
+        Started mo = start(party("model-owner", "l 127.0.0.1:0", ck0));
+        Run d = inProcess(party("data-owner", "c 127.0.0.1:" + mo.port(), ck1));
+        Run m = mo.result();
+        assertEquals(0, m.code(), m.err() + m.out());
+        assertEquals(0, d.code(), d.err() + d.out());
 
         // both resume from the newest common step (2): the epoch was complete, nothing is left to train
         mo = start(party("model-owner", "l 127.0.0.1:0", ck0, "--resume"));

@@ -46,10 +46,31 @@ final class SharedBatchStream {
     interface Source {
         boolean hasNext();
 
-        /** The next batch in plaintext; masks must be refused here (naming the iterator kind). */
+        /** The next batch in plaintext (null if the iterator returned none); masks are refused here. */
         Batch next();
 
         void reset();
+
+        /** A source over an iterator's three methods. */
+        static Source of(java.util.function.BooleanSupplier hasNext, java.util.function.Supplier<Batch> next,
+                Runnable reset) {
+            return new Source() {
+                @Override
+                public boolean hasNext() {
+                    return hasNext.getAsBoolean();
+                }
+
+                @Override
+                public Batch next() {
+                    return next.get();
+                }
+
+                @Override
+                public void reset() {
+                    reset.run();
+                }
+            };
+        }
     }
 
     private final SecurePartyContext ctx;

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -19,179 +22,138 @@ import org.securetrain.dl4j.checkpoint.ResumedTraining;
 
 /**
  * The model a run trains: an ordinary DL4J {@link MultiLayerConfiguration} or {@link ComputationGraphConfiguration}
- * (one input, one output: the launcher's data is one feature array and one label array per batch). Each kind says
- * how {@link SecureTrain} attaches, resumes, evaluates and reveals it, so {@link PartyTraining} runs either the same way.
+ * (one input, one output: the launcher's data is one feature array and one label array per batch), with the
+ * {@link SecureTrain} calls of its kind, so that {@link PartyTraining} runs either the same way. Immutable.
  */
-public sealed interface ModelConfiguration {
+public final class ModelConfiguration {
+    /** DL4J's {@code fit(iterator, epochs)} of a network. */
+    private interface Fit {
+        void fit(Model net, DataSetIterator shared, int epochs);
+    }
+
+    /** {@code SecureTrain.resume} of the configuration. */
+    private interface Resume {
+        ResumedTraining resume(SecurePartyContext ctx, Path dir, DataSetIterator dataOwnersIteratorOrNull);
+    }
+
+    /** {@code SecureTrain.evaluate} of a network. */
+    private interface Evaluate {
+        Evaluation evaluate(Model net, SecurePartyContext ctx, DataSetIterator shared);
+    }
+
+    private final String kind;
+    private final Runnable requireSecurable;
+    private final java.util.function.IntFunction<byte[]> configHash;
+    private final Function<SecurePartyContext.Builder, byte[]> sessionHash;
+    private final BiFunction<Integer, NonlinearSettings, Map<String, String>> configSummary;
+    private final Function<SecurePartyContext, Model> attach;
+    private final Resume resume;
+    private final Fit fit;
+    private final Evaluate evaluate;
+    private final BiFunction<Model, SecurePartyContext, Model> reveal;
+    private final ToIntFunction<Model> iterationCount;
+
+    private ModelConfiguration(String kind, Runnable requireSecurable, java.util.function.IntFunction<byte[]> configHash,
+            Function<SecurePartyContext.Builder, byte[]> sessionHash,
+            BiFunction<Integer, NonlinearSettings, Map<String, String>> configSummary,
+            Function<SecurePartyContext, Model> attach, Resume resume, Fit fit, Evaluate evaluate,
+            BiFunction<Model, SecurePartyContext, Model> reveal, ToIntFunction<Model> iterationCount) {
+        this.kind = kind;
+        this.requireSecurable = requireSecurable;
+        this.configHash = configHash;
+        this.sessionHash = sessionHash;
+        this.configSummary = configSummary;
+        this.attach = attach;
+        this.resume = resume;
+        this.fit = fit;
+        this.evaluate = evaluate;
+        this.reveal = reveal;
+        this.iterationCount = iterationCount;
+    }
+
     /** A multi-layer network's configuration. */
-    static ModelConfiguration of(MultiLayerConfiguration conf) {
-        return new Layers(conf);
+    public static ModelConfiguration of(MultiLayerConfiguration conf) {
+        Objects.requireNonNull(conf, "conf");
+        return new ModelConfiguration("MultiLayerConfiguration", () -> SecureTrain.secureConfiguration(conf),
+                f -> SecureTrain.configHash(conf, f), terms -> terms.configHash(conf),
+                (f, nonlinear) -> SecureTrain.configSummary(conf, f, nonlinear), ctx -> SecureTrain.attach(conf, ctx),
+                (ctx, dir, it) -> SecureTrain.resume(conf, ctx, dir, it),
+                (net, it, epochs) -> ((MultiLayerNetwork) net).fit(it, epochs),
+                (net, ctx, it) -> SecureTrain.evaluate((MultiLayerNetwork) net, ctx, it),
+                (net, ctx) -> SecureTrain.reveal((MultiLayerNetwork) net, ctx),
+                net -> ((MultiLayerNetwork) net).getIterationCount());
     }
 
     /** A graph's configuration. */
-    static ModelConfiguration of(ComputationGraphConfiguration conf) {
-        return new Graph(conf);
+    public static ModelConfiguration of(ComputationGraphConfiguration conf) {
+        Objects.requireNonNull(conf, "conf");
+        return new ModelConfiguration("ComputationGraphConfiguration", () -> SecureTrain.secureConfiguration(conf),
+                f -> SecureTrain.configHash(conf, f), terms -> terms.configHash(conf),
+                (f, nonlinear) -> SecureTrain.configSummary(conf, f, nonlinear), ctx -> SecureTrain.attach(conf, ctx),
+                (ctx, dir, it) -> SecureTrain.resume(conf, ctx, dir, it),
+                (net, it, epochs) -> ((ComputationGraph) net).fit(it, epochs),
+                (net, ctx, it) -> SecureTrain.evaluate((ComputationGraph) net, ctx, it),
+                (net, ctx) -> SecureTrain.reveal((ComputationGraph) net, ctx),
+                net -> ((ComputationGraph) net).getIterationCount());
     }
 
     /** "MultiLayerConfiguration" or "ComputationGraphConfiguration", for messages. */
-    String kind();
+    public String kind() {
+        return kind;
+    }
 
-    /** The secure twin, only to refuse what cannot be trained on shares (every reason at once). */
-    void requireSecurable();
+    /** Builds the secure twin only to refuse what cannot be trained on shares (every reason at once). */
+    public void requireSecurable() {
+        requireSecurable.run();
+    }
 
     /** {@link SecureTrain#configHash}. */
-    byte[] configHash(int fracBits);
+    public byte[] configHash(int fracBits) {
+        return configHash.apply(fracBits);
+    }
 
     /** The session hash over the agreed terms ({@link SecurePartyContext.Builder#configHash}). */
-    byte[] sessionHash(SecurePartyContext.Builder terms);
+    public byte[] sessionHash(SecurePartyContext.Builder terms) {
+        return sessionHash.apply(terms);
+    }
 
     /** {@link SecureTrain#configSummary}. */
-    Map<String, String> configSummary(int fracBits, NonlinearSettings nonlinear);
+    public Map<String, String> configSummary(int fracBits, NonlinearSettings nonlinear) {
+        return configSummary.apply(fracBits, nonlinear);
+    }
 
-    /** {@link SecureTrain#attach}. */
-    Model attach(SecurePartyContext ctx);
+    /** {@link SecureTrain#attach}: a {@code MultiLayerNetwork} or a {@code ComputationGraph}. */
+    public Model attach(SecurePartyContext ctx) {
+        return attach.apply(ctx);
+    }
 
     /** {@link SecureTrain#resume}. */
-    ResumedTraining resume(SecurePartyContext ctx, Path dir, DataSetIterator dataOwnersIteratorOrNull);
+    public ResumedTraining resume(SecurePartyContext ctx, Path dir, DataSetIterator dataOwnersIteratorOrNull) {
+        return resume.resume(ctx, dir, dataOwnersIteratorOrNull);
+    }
 
     /** DL4J's {@code fit(iterator, epochs)} of the network this configuration built. */
-    void fit(Model net, DataSetIterator shared, int epochs);
+    public void fit(Model net, DataSetIterator shared, int epochs) {
+        fit.fit(net, shared, epochs);
+    }
 
     /** {@link SecureTrain#evaluate}: the data owner's evaluation, null at the model owner. */
-    Evaluation evaluate(Model net, SecurePartyContext ctx, DataSetIterator shared);
+    public Evaluation evaluate(Model net, SecurePartyContext ctx, DataSetIterator shared) {
+        return evaluate.evaluate(net, ctx, shared);
+    }
 
     /** {@link SecureTrain#reveal}: the plain network at the model owner, null at the data owner. */
-    Model reveal(Model net, SecurePartyContext ctx);
+    public Model reveal(Model net, SecurePartyContext ctx) {
+        return reveal.apply(net, ctx);
+    }
 
     /** DL4J's iteration count of the network. */
-    int iterationCount(Model net);
+    public int iterationCount(Model net) {
+        return iterationCount.applyAsInt(net);
+    }
 
     /** Sets DL4J's listeners on the network. */
-    default void setListeners(Model net, Collection<TrainingListener> listeners) {
+    public void setListeners(Model net, Collection<TrainingListener> listeners) {
         net.setListeners(listeners);
-    }
-
-    /** {@link ModelConfiguration} of a {@link MultiLayerNetwork}. */
-    record Layers(MultiLayerConfiguration conf) implements ModelConfiguration {
-        public Layers {
-            Objects.requireNonNull(conf, "conf");
-        }
-
-        @Override
-        public String kind() {
-            return "MultiLayerConfiguration";
-        }
-
-        @Override
-        public void requireSecurable() {
-            SecureTrain.secureConfiguration(conf);
-        }
-
-        @Override
-        public byte[] configHash(int fracBits) {
-            return SecureTrain.configHash(conf, fracBits);
-        }
-
-        @Override
-        public byte[] sessionHash(SecurePartyContext.Builder terms) {
-            return terms.configHash(conf);
-        }
-
-        @Override
-        public Map<String, String> configSummary(int fracBits, NonlinearSettings nonlinear) {
-            return SecureTrain.configSummary(conf, fracBits, nonlinear);
-        }
-
-        @Override
-        public Model attach(SecurePartyContext ctx) {
-            return SecureTrain.attach(conf, ctx);
-        }
-
-        @Override
-        public ResumedTraining resume(SecurePartyContext ctx, Path dir, DataSetIterator dataOwnersIteratorOrNull) {
-            return SecureTrain.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
-        }
-
-        @Override
-        public void fit(Model net, DataSetIterator shared, int epochs) {
-            ((MultiLayerNetwork) net).fit(shared, epochs);
-        }
-
-        @Override
-        public Evaluation evaluate(Model net, SecurePartyContext ctx, DataSetIterator shared) {
-            return SecureTrain.evaluate((MultiLayerNetwork) net, ctx, shared);
-        }
-
-        @Override
-        public Model reveal(Model net, SecurePartyContext ctx) {
-            return SecureTrain.reveal((MultiLayerNetwork) net, ctx);
-        }
-
-        @Override
-        public int iterationCount(Model net) {
-            return ((MultiLayerNetwork) net).getIterationCount();
-        }
-    }
-
-    /** {@link ModelConfiguration} of a {@link ComputationGraph}. */
-    record Graph(ComputationGraphConfiguration conf) implements ModelConfiguration {
-        public Graph {
-            Objects.requireNonNull(conf, "conf");
-        }
-
-        @Override
-        public String kind() {
-            return "ComputationGraphConfiguration";
-        }
-
-        @Override
-        public void requireSecurable() {
-            SecureTrain.secureConfiguration(conf);
-        }
-
-        @Override
-        public byte[] configHash(int fracBits) {
-            return SecureTrain.configHash(conf, fracBits);
-        }
-
-        @Override
-        public byte[] sessionHash(SecurePartyContext.Builder terms) {
-            return terms.configHash(conf);
-        }
-
-        @Override
-        public Map<String, String> configSummary(int fracBits, NonlinearSettings nonlinear) {
-            return SecureTrain.configSummary(conf, fracBits, nonlinear);
-        }
-
-        @Override
-        public Model attach(SecurePartyContext ctx) {
-            return SecureTrain.attach(conf, ctx);
-        }
-
-        @Override
-        public ResumedTraining resume(SecurePartyContext ctx, Path dir, DataSetIterator dataOwnersIteratorOrNull) {
-            return SecureTrain.resume(conf, ctx, dir, dataOwnersIteratorOrNull);
-        }
-
-        @Override
-        public void fit(Model net, DataSetIterator shared, int epochs) {
-            ((ComputationGraph) net).fit(shared, epochs);
-        }
-
-        @Override
-        public Evaluation evaluate(Model net, SecurePartyContext ctx, DataSetIterator shared) {
-            return SecureTrain.evaluate((ComputationGraph) net, ctx, shared);
-        }
-
-        @Override
-        public Model reveal(Model net, SecurePartyContext ctx) {
-            return SecureTrain.reveal((ComputationGraph) net, ctx);
-        }
-
-        @Override
-        public int iterationCount(Model net) {
-            return ((ComputationGraph) net).getIterationCount();
-        }
     }
 }

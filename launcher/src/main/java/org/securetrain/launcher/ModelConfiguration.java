@@ -87,7 +87,7 @@ public final class ModelConfiguration {
     /** A graph's configuration. */
     public static ModelConfiguration of(ComputationGraphConfiguration conf) {
         Objects.requireNonNull(conf, "conf");
-        return new ModelConfiguration("ComputationGraphConfiguration", () -> SecureTrain.secureConfiguration(conf),
+        return new ModelConfiguration("ComputationGraphConfiguration", () -> requireOneInputAndOutput(conf),
                 f -> SecureTrain.configHash(conf, f), terms -> terms.configHash(conf),
                 (f, nonlinear) -> SecureTrain.configSummary(conf, f, nonlinear), ctx -> SecureTrain.attach(conf, ctx),
                 (ctx, dir, it) -> SecureTrain.resume(conf, ctx, dir, it),
@@ -95,6 +95,22 @@ public final class ModelConfiguration {
                 (net, ctx, it) -> SecureTrain.evaluate((ComputationGraph) net, ctx, it),
                 (net, ctx) -> SecureTrain.reveal((ComputationGraph) net, ctx),
                 net -> ((ComputationGraph) net).getIterationCount());
+    }
+
+    /**
+     * The launcher's data owner holds one feature array and one label array per batch (Fashion-MNIST): a graph with
+     * several inputs or outputs is refused here, before anything is computed (the API trains it on
+     * {@code ctx.sharedMultiIterator}); then the secure twin refuses what cannot be trained on shares.
+     */
+    private static void requireOneInputAndOutput(ComputationGraphConfiguration conf) {
+        int in = conf.getNetworkInputs().size();
+        int out = conf.getNetworkOutputs().size();
+        if (in != 1 || out != 1) {
+            throw new IllegalArgumentException("the graph has " + in + " input(s) and " + out + " output(s): the "
+                    + "launcher trains graphs with one input and one output (its data is one image array and one label "
+                    + "array per batch); train several inputs or outputs through the API (ctx.sharedMultiIterator)");
+        }
+        SecureTrain.secureConfiguration(conf);
     }
 
     /** "MultiLayerConfiguration" or "ComputationGraphConfiguration", for messages. */

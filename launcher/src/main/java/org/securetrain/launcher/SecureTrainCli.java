@@ -271,6 +271,8 @@ public final class SecureTrainCli implements Callable<Integer> {
             throw misuse("--model: this configuration cannot be trained on shares (" + e.problems().size()
                     + (e.problems().size() == 1 ? " reason" : " reasons") + "):\n  "
                     + e.getMessage().replace("\n", "\n  "));
+        } catch (IllegalArgumentException e) {
+            throw misuse("--model: " + e.getMessage());
         }
         try {
             org.securetrain.ring.FixedPoint.of(fracBits);

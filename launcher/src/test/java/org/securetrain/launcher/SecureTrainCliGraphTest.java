@@ -134,6 +134,19 @@ class SecureTrainCliGraphTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("not.json is not JSON"), r.err());
 
+        Path twoInputs = dir.resolve("two-inputs.json");
+        Files.writeString(twoInputs, new NeuralNetConfiguration.Builder().graphBuilder().addInputs("a", "b")
+                .addLayer("da", new DenseLayer.Builder().nIn(392).nOut(8).activation(Activation.RELU).build(), "a")
+                .addLayer("db", new DenseLayer.Builder().nIn(392).nOut(8).activation(Activation.RELU).build(), "b")
+                .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "da", "db")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "sum")
+                .setOutputs("out").build().toJson());
+        r = inProcess(parties.args("model-owner", "l 127.0.0.1:0", "--model", twoInputs.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--model: the graph has 2 input(s) and 1 output(s): the launcher trains graphs "
+                + "with one input and one output"), r.err());
+
         Path unsupported = dir.resolve("unsupported-graph.json");
         Files.writeString(unsupported, new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .addLayer("d1", new DenseLayer.Builder().nIn(784).nOut(8).activation(Activation.RELU).build(), "in")

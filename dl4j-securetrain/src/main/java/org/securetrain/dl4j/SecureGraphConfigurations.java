@@ -63,16 +63,6 @@ public final class SecureGraphConfigurations {
         ComputationGraphConfiguration c = conf.clone();
         List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
         SecureConfigurations.checkBackpropType(c.getBackpropType(), problems);
-        if (c.getNetworkInputs().size() != 1) {
-            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "the graph has "
-                    + c.getNetworkInputs().size() + " inputs: graphs with one input are supported (several inputs, "
-                    + "a MultiDataSet at the data owner, are not implemented yet)"));
-        }
-        if (c.getNetworkOutputs().size() != 1) {
-            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "the graph has "
-                    + c.getNetworkOutputs().size() + " outputs: graphs with one output are supported (several "
-                    + "outputs are not implemented yet)"));
-        }
         int index = c.getNetworkInputs().size(); // DL4J numbers the inputs first, then the vertices in map order
         for (Map.Entry<String, GraphVertex> e : c.getVertices().entrySet()) {
             String name = e.getKey();

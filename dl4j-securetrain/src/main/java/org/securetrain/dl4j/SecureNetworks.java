@@ -37,7 +37,7 @@ public final class SecureNetworks {
         MultiLayerConfiguration secure = SecureConfigurations.toSecure(conf);
         checkSessionHash(secure, ctx);
         requireOnlyModelOwnerParams(ctx, modelOwnerInitialParams);
-        ctx.inputRange(InputRange.of(secure));
+        ctx.inputRanges(List.of(InputRange.of(secure)));
         MultiLayerNetwork net = new MultiLayerNetwork(secure);
         net.init();
         if (modelOwnerInitialParams != null) {
@@ -59,9 +59,10 @@ public final class SecureNetworks {
         if (modelOwnerInitialParams != null) {
             setInitialParams(net.numParams(), net.params(), modelOwnerInitialParams, net::setParams);
         }
-        ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
+        ctx.inputRanges(inputRanges(net));
         initShares(secureLayers(net), ctx);
         bindVertices(net, ctx);
+        ReluMaxPoolFusion.apply(net);
         return net;
     }
 
@@ -91,7 +92,7 @@ public final class SecureNetworks {
     public static void reattach(MultiLayerNetwork net, SecurePartyContext ctx) {
         checkSessionHash(net.getLayerWiseConfigurations(), ctx);
         bindKeepingShares(secureLayers(net), ctx);
-        ctx.inputRange(InputRange.of(net.getLayerWiseConfigurations()));
+        ctx.inputRanges(List.of(InputRange.of(net.getLayerWiseConfigurations())));
         ReluMaxPoolFusion.apply(net);
     }
 
@@ -100,7 +101,8 @@ public final class SecureNetworks {
         checkSessionHash(net.getConfiguration(), ctx);
         bindKeepingShares(secureLayers(net), ctx);
         bindVertices(net, ctx);
-        ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
+        ctx.inputRanges(inputRanges(net));
+        ReluMaxPoolFusion.apply(net);
     }
 
     private static void bindKeepingShares(List<SecureLayer> layers, SecurePartyContext ctx) {
@@ -121,7 +123,7 @@ public final class SecureNetworks {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         checkSessionHash(conf, ctx);
         importState(secureLayers(net), ctx, state, SecureConfigurations.hash(conf, state.fracBits()));
-        ctx.inputRange(InputRange.of(conf));
+        ctx.inputRanges(List.of(InputRange.of(conf)));
         ReluMaxPoolFusion.apply(net);
     }
 
@@ -131,7 +133,8 @@ public final class SecureNetworks {
         checkSessionHash(conf, ctx);
         importState(secureLayers(net), ctx, state, SecureGraphConfigurations.hash(conf, state.fracBits()));
         bindVertices(net, ctx);
-        ctx.inputRange(InputRange.of(firstLayerOnTheInput(net)));
+        ctx.inputRanges(inputRanges(net));
+        ReluMaxPoolFusion.apply(net);
     }
 
     private static void importState(List<SecureLayer> layers, SecurePartyContext ctx, SecureNetworkState state,
@@ -296,16 +299,34 @@ public final class SecureNetworks {
         return false;
     }
 
-    /** The configuration of the first layer that reads the network input directly (the input range's window), or null. */
-    private static org.deeplearning4j.nn.conf.layers.Layer firstLayerOnTheInput(ComputationGraph net) {
+    /**
+     * Per network input (in DL4J's input order, which is its vertex numbering), the input range of the first layer that
+     * reads that input directly; whole examples when only vertices read it.
+     */
+    private static List<InputRange> inputRanges(ComputationGraph net) {
         GraphVertex[] vertices = net.getVertices();
-        for (int idx : net.topologicalSortOrder()) {
-            GraphVertex v = vertices[idx];
-            if (v.hasLayer() && readsNetworkInput(vertices, v)) {
-                return v.getLayer().conf().getLayer();
+        int inputs = net.getConfiguration().getNetworkInputs().size();
+        List<InputRange> out = new ArrayList<>();
+        for (int input = 0; input < inputs; input++) {
+            org.deeplearning4j.nn.conf.layers.Layer first = null;
+            for (int idx : net.topologicalSortOrder()) {
+                GraphVertex v = vertices[idx];
+                if (first == null && v.hasLayer() && readsInput(v, input)) {
+                    first = v.getLayer().conf().getLayer();
+                }
+            }
+            out.add(InputRange.of(first));
+        }
+        return out;
+    }
+
+    private static boolean readsInput(GraphVertex v, int inputVertexIndex) {
+        for (VertexIndices in : v.getInputVertices()) {
+            if (in.getVertexIndex() == inputVertexIndex) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     private static List<SecureLayer> secureLayers(MultiLayerNetwork net) {

@@ -3,7 +3,9 @@ package org.securetrain.dl4j;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.List;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.securetrain.backend.Backend;
@@ -71,7 +73,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
     private byte[] jointSeed;
-    private volatile InputRange inputRange = InputRange.WHOLE_EXAMPLE;
+    private volatile List<InputRange> inputRanges = List.of(InputRange.WHOLE_EXAMPLE);
     /** The session computes while this context is open: receives wait up to the session's computeTimeout. */
     private final Session.Computation computing;
 
@@ -178,6 +180,23 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
      * shapes. Both parties must create their shared iterators in the same order (each gets its own channel).
      */
     public DataSetIterator sharedIterator(DataSetIterator dataOwnersIteratorOrNull) {
+        requireDataOnlyAtDataOwner(dataOwnersIteratorOrNull);
+        return new SharedDataSetIterator(this, dataOwnersIteratorOrNull, nextDataChannel());
+    }
+
+    /**
+     * {@link #sharedIterator(DataSetIterator)} for a {@code ComputationGraph} with several inputs or outputs: the data
+     * owner passes its {@link MultiDataSetIterator} (every feature array, one per network input, becomes its share;
+     * every label array, one per output, stays with it), the model owner null (it gets zero arrays of the announced
+     * shapes). Shares the creation order (and channel numbering) with {@link #sharedIterator(DataSetIterator)}. (Its own
+     * name: {@code sharedIterator(null)} at the model owner must stay unambiguous.)
+     */
+    public MultiDataSetIterator sharedMultiIterator(MultiDataSetIterator dataOwnersIteratorOrNull) {
+        requireDataOnlyAtDataOwner(dataOwnersIteratorOrNull);
+        return new SharedMultiDataSetIterator(this, dataOwnersIteratorOrNull, nextDataChannel());
+    }
+
+    private void requireDataOnlyAtDataOwner(Object dataOwnersIteratorOrNull) {
         boolean dataOwner = isDataOwner();
         if (dataOwner && dataOwnersIteratorOrNull == null) {
             throw new IllegalArgumentException("the data owner must pass its data iterator");
@@ -186,9 +205,11 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             throw new IllegalArgumentException("the model owner holds no training data: pass null "
                     + "(it receives the batch shapes from the data owner)");
         }
+    }
+
+    private Channel nextDataChannel() {
         String name = DATA_CHANNEL_PREFIX + iterators.getAndIncrement();
-        Channel ch = session == null ? null : session.channel(name);
-        return new SharedDataSetIterator(this, dataOwnersIteratorOrNull, ch);
+        return session == null ? null : session.channel(name);
     }
 
     @Override
@@ -246,13 +267,18 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         return jointSeed.clone();
     }
 
-    /** The data owner's check of features and labels before sharing (set from the attached network's first layer). */
-    InputRange inputRange() {
-        return inputRange;
+    /**
+     * The data owner's check of the features of network input {@code input} before sharing (set from the attached
+     * network's layer that reads that input; whole examples when no layer reads it directly).
+     */
+    InputRange inputRange(int input) {
+        List<InputRange> r = inputRanges;
+        return input < r.size() ? r.get(input) : InputRange.WHOLE_EXAMPLE;
     }
 
-    void inputRange(InputRange r) {
-        this.inputRange = r;
+    /** One range per network input, in the network's input order. */
+    void inputRanges(List<InputRange> perInput) {
+        this.inputRanges = List.copyOf(perInput);
     }
 
     @Override

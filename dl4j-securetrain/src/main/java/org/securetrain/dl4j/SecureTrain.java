@@ -1,6 +1,7 @@
 package org.securetrain.dl4j;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -8,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.dl4j.checkpoint.SecureNetworkState;
@@ -37,7 +39,10 @@ import org.securetrain.runtime.SessionOptions;
  * <p>A {@link ComputationGraphConfiguration} works the same way ({@code ComputationGraph net = SecureTrain.attach(
  * graphConf, ctx); net.fit(ctx.sharedIterator(...))}): its layer vertices take the same secure layers and refusals,
  * the vertices that are exact on shares are kept (see {@link SecureGraphConfigurations}), the rest refused naming the
- * vertex. One input and one output for now.
+ * vertex. A graph with several inputs or outputs trains on {@code ctx.sharedMultiIterator(...)} (the data owner's
+ * {@code MultiDataSetIterator}: every feature array is shared, every label array stays with it; each output layer's
+ * loss is computed as a single output's, DL4J's score is their sum) and evaluates with
+ * {@link #evaluate(ComputationGraph, SecurePartyContext, MultiDataSetIterator)}.
  */
 public final class SecureTrain {
     private SecureTrain() {
@@ -209,8 +214,8 @@ public final class SecureTrain {
 
     /**
      * {@link #attach(MultiLayerConfiguration, SecurePartyContext)} for a graph: layer vertices with the secure layers,
-     * the share-exact vertices as DL4J runs them. No ReLU/max-pool fusion (it needs a convolution whose only consumer
-     * is the pooling; not applied to graphs yet).
+     * the share-exact vertices as DL4J runs them. The ReLU/max-pool fusion applies to a convolution (ReLU) whose only
+     * consumer is a max-pool layer ({@link ReluMaxPoolFusion#apply(ComputationGraph)}).
      */
     public static ComputationGraph attach(ComputationGraphConfiguration conf, SecurePartyContext ctx) {
         return SecureNetworks.attach(conf, ctx, null);
@@ -242,6 +247,32 @@ public final class SecureTrain {
         return dataOwnersResult(ctx, net.evaluate(shared(sharedIterator)));
     }
 
+    /**
+     * Evaluates a graph with one or several outputs on {@code ctx.sharedMultiIterator(...)} (both parties call it): at
+     * the data owner one {@link Evaluation} per network output, by output name in the graph's output order (predictions
+     * from the logits revealed to it, its own labels); null at the model owner.
+     */
+    public static java.util.Map<String, Evaluation> evaluate(ComputationGraph net, SecurePartyContext ctx,
+            MultiDataSetIterator sharedIterator) {
+        if (!(sharedIterator instanceof SharedMultiDataSetIterator)) {
+            throw new IllegalArgumentException("evaluate takes the iterator from ctx.sharedMultiIterator(...)");
+        }
+        List<String> outputs = net.getConfiguration().getNetworkOutputs();
+        java.util.Map<Integer, Evaluation[]> perOutput = new java.util.HashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            perOutput.put(i, new Evaluation[] {new Evaluation()});
+        }
+        net.evaluate(sharedIterator, perOutput);
+        if (!ctx.isDataOwner()) {
+            return null;
+        }
+        java.util.Map<String, Evaluation> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            out.put(outputs.get(i), perOutput.get(i)[0]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** {@link #reveal(MultiLayerNetwork, SecurePartyContext)} for a graph. */
     public static ComputationGraph reveal(ComputationGraph net, SecurePartyContext ctx) {
         return SecureNetworks.revealTo(net, ctx, Role.MODEL_OWNER);
@@ -256,6 +287,22 @@ public final class SecureTrain {
     public static Path checkpoint(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator,
             Path dir) {
         return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /** {@link #checkpoint(ComputationGraph, SecurePartyContext, DataSetIterator, Path)} of a run on ctx.sharedMultiIterator. */
+    public static Path checkpoint(ComputationGraph net, SecurePartyContext ctx, MultiDataSetIterator sharedIterator,
+            Path dir) {
+        return Checkpoints.save(net, ctx, sharedIterator, dir);
+    }
+
+    /**
+     * {@link #resume(ComputationGraphConfiguration, SecurePartyContext, Path, DataSetIterator)} of a run on
+     * ctx.sharedMultiIterator: the data owner passes its MultiDataSetIterator, the model owner null; continue with
+     * {@code r.graph().fit(r.sharedMultiIterator(), r.remainingEpochs(total))}.
+     */
+    public static ResumedTraining resumeMulti(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            MultiDataSetIterator dataOwnersIteratorOrNull) {
+        return Checkpoints.resumeMulti(conf, ctx, dir, dataOwnersIteratorOrNull);
     }
 
     /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */

@@ -27,7 +27,8 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * Checkpoint and resume of a ComputationGraph run, both parties in one JVM on the real two-party backend: a residual
  * block's run crashes after step 3 with checkpoints at step 2; new sessions resume from step 2 and finish; steps 3-4
  * and the revealed weights match plaintext DL4J's uninterrupted ComputationGraph (bounds of
- * {@link SecureTrainTwoPartyTest} and {@link CheckpointResumeTest}).
+ * {@link SecureTrainTwoPartyTest} and {@link CheckpointResumeTest}); the same for a two-input graph on
+ * {@code ctx.sharedMultiIterator} ({@code SecureTrain.resumeMulti}, slow).
  */
 @Timeout(240)
 class GraphCheckpointResumeTest {
@@ -112,6 +113,73 @@ class GraphCheckpointResumeTest {
         double dw = w.amaxNumber().doubleValue();
         System.out.printf("graph resume from step 2: loss steps 3-4 max relative difference vs plaintext %.3e, final "
                 + "weights max difference %.2e (%.1f ulp at f=%d)%n", rel, dw, Math.scalb(dw, F), F);
+        assertTrue(rel < 1e-4, "loss after resume differs from plaintext DL4J by " + rel);
+        assertTrue(Math.scalb(dw, F) <= 512, "final weights differ by " + Math.scalb(dw, F) + " ulp");
+    }
+
+    // ------------------------------------------------------------------ several inputs: ctx.sharedMultiIterator
+
+    static final MultiBlobs MULTI = new MultiBlobs(new ToyBlobs(32, 16, 3, 11, 4.0), 2, false);
+    static final ComputationGraphConfiguration MULTI_CONF = GraphMultiInputOutputTest.twoInputMerge(5);
+
+    private static PartyOut multiCrashAfterStep3(Session s, Path dir) {
+        SecurePartyContext ctx = context(s);
+        ComputationGraph net = SecureTrain.attach(MULTI_CONF, ctx);
+        var it = ctx.sharedMultiIterator(s.party() == 1 ? MULTI.iterator(BATCH) : null);
+        net.setListeners(Checkpoints.listener(ctx, it, dir, 2), new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                if (iteration + 1 == 3) {
+                    throw new IllegalStateException("simulated crash after step 3");
+                }
+            }
+        });
+        net.fit(it, EPOCHS);
+        return null;
+    }
+
+    private static PartyOut multiResumeAndFinish(Session s, Path dir) {
+        SecurePartyContext ctx = context(s);
+        ResumedTraining r = SecureTrain.resumeMulti(MULTI_CONF, ctx, dir, s.party() == 1 ? MULTI.iterator(BATCH) : null);
+        assertEquals(2, r.step());
+        assertThrows(IllegalStateException.class, r::sharedIterator, "a MultiDataSetIterator run");
+        ComputationGraph net = r.graph();
+        ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
+        net.setListeners(scores);
+        net.fit(r.sharedMultiIterator(), r.remainingEpochs(EPOCHS));
+        assertEquals(4, net.getConfiguration().getIterationCount());
+        return new PartyOut(scores.scores, SecureTrain.reveal(net, ctx));
+    }
+
+    /** Slow (two more two-party runs, about 20 s on the loaded 2-core machine): run with -Pslow. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void resumedTwoInputRunMatchesUninterruptedPlaintextDl4j() throws Exception {
+        ComputationGraph plain = new ComputationGraph(MULTI_CONF.clone());
+        plain.init();
+        ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
+        plain.setListeners(plainScores);
+        plain.fit(MULTI.iterator(BATCH), EPOCHS);
+        Path[] dirs = {Files.createDirectories(tmp.resolve("multi-mo")), Files.createDirectories(tmp.resolve("multi-do"))};
+        byte[] hash = TwoPartyHarness.terms(F).configHash(MULTI_CONF);
+        java.util.function.BiFunction<java.util.function.Function<Session, PartyOut>,
+                java.util.function.Function<Session, PartyOut>, TwoPartyRunner.Results<PartyOut, PartyOut>> both =
+                (p0, p1) -> {
+                    try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
+                            SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
+                            SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
+                        return TwoPartyRunner.run(pair.party(0), p0, pair.party(1), p1);
+                    }
+                };
+        RuntimeException e = assertThrows(RuntimeException.class, () -> both.apply(
+                s -> multiCrashAfterStep3(s, dirs[0]), s -> multiCrashAfterStep3(s, dirs[1])));
+        assertTrue(CheckpointResumeTest.rootMessage(e).contains("simulated crash"), CheckpointResumeTest.rootMessage(e));
+        TwoPartyRunner.Results<PartyOut, PartyOut> r = both.apply(s -> multiResumeAndFinish(s, dirs[0]),
+                s -> multiResumeAndFinish(s, dirs[1]));
+        double rel = SecureTrainTwoPartyTest.maxRel(r.party1().scores(), plainScores.scores.subList(2, 4));
+        double dw = plain.params().sub(r.party0().revealed().params()).amaxNumber().doubleValue();
+        System.out.printf("two-input graph resume from step 2: loss steps 3-4 max relative difference vs plaintext "
+                + "%.3e, final weights max difference %.2e (%.1f ulp at f=%d)%n", rel, dw, Math.scalb(dw, F), F);
         assertTrue(rel < 1e-4, "loss after resume differs from plaintext DL4J by " + rel);
         assertTrue(Math.scalb(dw, F) <= 512, "final weights differ by " + Math.scalb(dw, F) + " ulp");
     }

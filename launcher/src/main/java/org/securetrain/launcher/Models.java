@@ -3,6 +3,7 @@ package org.securetrain.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * The ordinary DL4J configurations the samples and the launcher train on Fashion-MNIST ([n, 784] input,
@@ -62,12 +65,46 @@ public final class Models {
                 .build();
     }
 
-    /** A configuration from DL4J's JSON ({@code MultiLayerConfiguration.toJson()}), naming the file on failure. */
-    public static MultiLayerConfiguration fromJson(Path file) throws IOException {
+    /**
+     * A model from DL4J's JSON of either kind, told apart by content: a {@code MultiLayerConfiguration.toJson()} has
+     * the layer list {@code "confs"}, a {@code ComputationGraphConfiguration.toJson()} the {@code "vertices"} and
+     * {@code "networkInputs"}. Names the file and the cause when it is neither or does not parse.
+     */
+    public static ModelConfiguration configurationFromJson(Path file) throws IOException {
+        String json = readModelFile(file);
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IOException("model configuration " + file + " is not JSON: " + e.getMessage(), e);
+        }
+        boolean layers = root != null && root.isObject() && root.has("confs");
+        boolean graph = root != null && root.isObject() && root.has("vertices") && root.has("networkInputs");
+        if (layers == graph) {
+            throw new IOException("model configuration " + file + " is neither a DL4J MultiLayerConfiguration JSON "
+                    + "(an object with \"confs\") nor a ComputationGraphConfiguration JSON (an object with "
+                    + "\"vertices\" and \"networkInputs\")" + (layers ? ": it has both" : ""));
+        }
+        try {
+            return layers ? ModelConfiguration.of(MultiLayerConfiguration.fromJson(json))
+                    : ModelConfiguration.of(ComputationGraphConfiguration.fromJson(json));
+        } catch (RuntimeException e) {
+            throw new IOException("model configuration " + file + " looks like a DL4J "
+                    + (layers ? "MultiLayerConfiguration" : "ComputationGraphConfiguration") + " JSON but DL4J cannot "
+                    + "read it: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readModelFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model configuration " + file + " does not exist (use mlp, cnn or a DL4J JSON file)");
         }
-        String json = Files.readString(file);
+        return Files.readString(file);
+    }
+
+    /** A configuration from DL4J's JSON ({@code MultiLayerConfiguration.toJson()}), naming the file on failure. */
+    public static MultiLayerConfiguration fromJson(Path file) throws IOException {
+        String json = readModelFile(file);
         try {
             return MultiLayerConfiguration.fromJson(json);
         } catch (RuntimeException e) {

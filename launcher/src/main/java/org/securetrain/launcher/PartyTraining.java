@@ -15,6 +15,8 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.ViewIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,7 +25,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.dl4j.LabelOwnerLeakage;
 import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.SecurePartyContext;
-import org.securetrain.dl4j.SecureTrain;
 import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
 import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
@@ -59,8 +60,24 @@ public final class PartyTraining {
      * {@code figures}: this party's time per kernel and traffic per protocol step over the whole session (set-up,
      * training, evaluation, reveal).
      */
-    public record Result(Role role, MultiLayerNetwork revealedOrNull, int steps, double seconds,
+    public record Result(Role role, Model revealedModelOrNull, int steps, double seconds,
             TrafficStats.Snapshot traffic, double testAccuracyOrNaN, long resumedFromStep, ProtocolFigures figures) {
+        /** The revealed multi-layer network at the model owner, null at the data owner. */
+        public MultiLayerNetwork revealedOrNull() {
+            if (revealedModelOrNull instanceof ComputationGraph) {
+                throw new IllegalStateException("the run trained a ComputationGraph: use revealedGraphOrNull()");
+            }
+            return (MultiLayerNetwork) revealedModelOrNull;
+        }
+
+        /** The revealed graph at the model owner, null at the data owner. */
+        public ComputationGraph revealedGraphOrNull() {
+            if (revealedModelOrNull instanceof MultiLayerNetwork) {
+                throw new IllegalStateException("the run trained a MultiLayerNetwork: use revealedOrNull()");
+            }
+            return (ComputationGraph) revealedModelOrNull;
+        }
+
         /** Per-protocol tables (time per kernel, bytes/messages/rounds per step) for the final summary. */
         public String protocolTable() {
             return figures.table();
@@ -102,16 +119,21 @@ public final class PartyTraining {
      */
     public static SessionOptions sessionOptions(Role role, MultiLayerConfiguration conf, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, HeParameters he, LinkProfile link) {
-        return sessionOptions(role, terms(fracBits, accepted, nonlinear, he).configHash(conf),
-                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, he, link);
+        return sessionOptions(role, ModelConfiguration.of(conf), fracBits, accepted, nonlinear, he, link);
     }
 
     /** {@link #sessionOptions(Role, MultiLayerConfiguration, int, LabelOwnerLeakage, NonlinearSettings, LinkProfile)} of a graph. */
     public static SessionOptions sessionOptions(Role role, ComputationGraphConfiguration conf, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, LinkProfile link) {
-        HeParameters he = HeParameters.standard();
-        return sessionOptions(role, terms(fracBits, accepted, nonlinear, he).configHash(conf),
-                SecureTrain.configSummary(conf, fracBits, nonlinear), accepted, he, link);
+        return sessionOptions(role, ModelConfiguration.of(conf), fracBits, accepted, nonlinear,
+                HeParameters.standard(), link);
+    }
+
+    /** The session options of either kind of model (see the multi-layer overloads). */
+    public static SessionOptions sessionOptions(Role role, ModelConfiguration model, int fracBits,
+            LabelOwnerLeakage accepted, NonlinearSettings nonlinear, HeParameters he, LinkProfile link) {
+        return sessionOptions(role, model.sessionHash(terms(fracBits, accepted, nonlinear, he)),
+                model.configSummary(fracBits, nonlinear), accepted, he, link);
     }
 
     /** The options over the hash and the readable form of the hashed terms (named field by field when they differ). */
@@ -148,7 +170,7 @@ public final class PartyTraining {
 
     /** What to run at one party; the same configuration at both. Build with {@link #spec}. */
     public static final class Spec {
-        final MultiLayerConfiguration conf;
+        final ModelConfiguration model;
         int fracBits = FixedPoint.DEFAULT_FRAC_BITS;
         DataSet trainOrNull;
         DataSet testOrNull;
@@ -167,8 +189,8 @@ public final class PartyTraining {
         LabelOwnerLeakage labelOwnerLeakage;
         HeParameters he = HeParameters.standard();
 
-        private Spec(MultiLayerConfiguration conf) {
-            this.conf = Objects.requireNonNull(conf, "conf");
+        private Spec(ModelConfiguration model) {
+            this.model = Objects.requireNonNull(model, "model");
         }
 
         /**
@@ -182,7 +204,7 @@ public final class PartyTraining {
 
         /** This party's session options for this run (see {@link PartyTraining#sessionOptions}). */
         public SessionOptions sessionOptions(Role role) {
-            return PartyTraining.sessionOptions(role, conf, fracBits, labelOwnerLeakage, nonlinear, he,
+            return PartyTraining.sessionOptions(role, model, fracBits, labelOwnerLeakage, nonlinear, he,
                     LinkProfile.LOOPBACK);
         }
 
@@ -296,7 +318,17 @@ public final class PartyTraining {
     }
 
     public static Spec spec(MultiLayerConfiguration conf) {
-        return new Spec(conf);
+        return new Spec(ModelConfiguration.of(conf));
+    }
+
+    /** A run of a graph (one input, one output: the data owner's batches are one feature and one label array). */
+    public static Spec spec(ComputationGraphConfiguration conf) {
+        return new Spec(ModelConfiguration.of(conf));
+    }
+
+    /** A run of either kind of model (e.g. {@link Models#configurationFromJson}). */
+    public static Spec spec(ModelConfiguration model) {
+        return new Spec(model);
     }
 
     /** Runs training at this party as {@code spec} says, then the optional evaluation and the reveal. */
@@ -325,16 +357,17 @@ public final class PartyTraining {
                 .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
                 .build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
-            MultiLayerNetwork net;
+            ModelConfiguration model = spec.model;
+            Model net;
             DataSetIterator shared;
             int epochsToRun = spec.epochs;
             long resumedFrom = -1;
             int resumedEpoch = 0;
             int resumedBatchInEpoch = 0;
             if (spec.resume) {
-                ResumedTraining r = SecureTrain.resume(spec.conf, ctx, spec.checkpointDirOrNull,
+                ResumedTraining r = model.resume(ctx, spec.checkpointDirOrNull,
                         trainOrNull == null ? null : batches(trainOrNull, batch));
-                net = r.network();
+                net = r.model();
                 shared = r.sharedIterator();
                 epochsToRun = r.remainingEpochs(spec.epochs);
                 resumedFrom = r.step();
@@ -346,7 +379,7 @@ public final class PartyTraining {
                         r.checkpoint().epoch() + 1, r.checkpoint().batchInEpoch(), aside.isEmpty() ? ""
                                 : "; this party's later checkpoints " + aside + " were set aside (the peer lacks them)");
             } else {
-                net = SecureTrain.attach(spec.conf, ctx);
+                net = model.attach(ctx);
                 shared = ctx.sharedIterator(trainOrNull == null ? null : batches(trainOrNull, batch));
             }
             TrainingProgress bar = spec.progress
@@ -364,11 +397,11 @@ public final class PartyTraining {
                 listeners.add(Checkpoints.listener(ctx, shared, spec.checkpointDirOrNull, spec.checkpointEvery));
             }
             listeners.addAll(spec.listeners);
-            net.setListeners(listeners);
+            model.setListeners(net, listeners);
             long t0 = System.nanoTime();
             try {
                 if (epochsToRun > 0) {
-                    net.fit(shared, epochsToRun);
+                    model.fit(net, shared, epochsToRun);
                 }
             } finally {
                 if (bar != null) {
@@ -389,16 +422,17 @@ public final class PartyTraining {
                 evaluate = m[0] == 1;
             }
             if (evaluate) {
-                Evaluation e = SecureTrain.evaluate(net, ctx, ctx.sharedIterator(spec.testOrNull == null ? null
+                Evaluation e = model.evaluate(net, ctx, ctx.sharedIterator(spec.testOrNull == null ? null
                         : batches(spec.testOrNull, 250)));
                 if (e != null) {
                     acc = e.accuracy();
                 }
             }
-            MultiLayerNetwork revealed = SecureTrain.reveal(net, ctx);
+            Model revealed = model.reveal(net, ctx);
             log.debug("{} done", who);
-            return new Result(role, revealed, net.getIterationCount(), secs, s.traffic().snapshot(), acc, resumedFrom,
-                    ProtocolFigures.of(ctx, net.getIterationCount(), secs));
+            int steps = model.iterationCount(net);
+            return new Result(role, revealed, steps, secs, s.traffic().snapshot(), acc, resumedFrom,
+                    ProtocolFigures.of(ctx, steps, secs));
         }
     }
 
@@ -409,7 +443,7 @@ public final class PartyTraining {
      */
     private static void agreeOnTheRun(Session s, Spec spec, int examples) {
         RunDescription run = spec.checkpointDirOrNull == null ? null
-                : new RunDescription(s.role(), SecureTrain.configHash(spec.conf, spec.fracBits), spec.batch, examples,
+                : new RunDescription(s.role(), spec.model.configHash(spec.fracBits), spec.batch, examples,
                         RunDescription.digest(spec.trainOrNull));
         CheckpointPreflight.Problem problem = spec.checkpointDirOrNull == null ? null
                 : CheckpointPreflight.check(spec.checkpointDirOrNull, spec.resume, run);

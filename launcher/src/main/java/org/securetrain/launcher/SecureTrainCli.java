@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.securetrain.data.FashionMnist;
@@ -73,7 +71,8 @@ public final class SecureTrainCli implements Callable<Integer> {
     String peerFingerprint;
 
     @Option(names = "--model", defaultValue = "mlp", paramLabel = "MODEL",
-            description = "mlp (784-64-10), cnn (LeNet-style) or a DL4J MultiLayerConfiguration JSON file; both parties "
+            description = "mlp (784-64-10), cnn (LeNet-style) or a DL4J JSON file of a MultiLayerConfiguration or a "
+                    + "ComputationGraphConfiguration (one input, one output; told apart by content); both parties "
                     + "must give the same (default ${DEFAULT-VALUE})")
     String model;
 
@@ -264,14 +263,16 @@ public final class SecureTrainCli implements Callable<Integer> {
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
         LabelOwnerLeakage leakage = lossMode();
-        MultiLayerConfiguration conf = modelConf();
+        ModelConfiguration conf = modelConf();
         try {
-            org.securetrain.dl4j.SecureTrain.secureConfiguration(conf);
+            conf.requireSecurable();
         } catch (org.securetrain.dl4j.UnsupportedConfigurationException e) {
             // every (layer, reason) pair at once, one per line
             throw misuse("--model: this configuration cannot be trained on shares (" + e.problems().size()
                     + (e.problems().size() == 1 ? " reason" : " reasons") + "):\n  "
                     + e.getMessage().replace("\n", "\n  "));
+        } catch (IllegalArgumentException e) {
+            throw misuse("--model: " + e.getMessage());
         }
         try {
             org.securetrain.ring.FixedPoint.of(fracBits);
@@ -363,7 +364,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             if (trainingUi != null) {
                 trainingUi.publish(res.figures()); // the final figures, with evaluation and reveal
             }
-            MultiLayerNetwork m = res.revealedOrNull();
+            org.deeplearning4j.nn.api.Model m = res.revealedModelOrNull();
             if (r == Role.MODEL_OWNER && res.steps() == 0) {
                 // never label an untrained model as trained
                 throw new IllegalStateException("no training step ran (the data owner had no minibatch to train on)"
@@ -386,7 +387,7 @@ public final class SecureTrainCli implements Callable<Integer> {
     private HeParameters heParams = HeParameters.standard();
 
     /** The training session's options with the limits given on the command line. */
-    private org.securetrain.runtime.SessionOptions sessionOptions(Role r, MultiLayerConfiguration conf,
+    private org.securetrain.runtime.SessionOptions sessionOptions(Role r, ModelConfiguration conf,
             LabelOwnerLeakage leakage, NonlinearSettings nonlinear, LinkProfile linkProfile) {
         org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
                 .sessionOptions(r, conf, fracBits, leakage, nonlinear, heParams, linkProfile).toBuilder()
@@ -470,15 +471,15 @@ public final class SecureTrainCli implements Callable<Integer> {
         }
     }
 
-    private MultiLayerConfiguration modelConf() {
+    private ModelConfiguration modelConf() {
         switch (model) {
             case "mlp":
-                return Models.mlp(64, lr, 42);
+                return ModelConfiguration.of(Models.mlp(64, lr, 42));
             case "cnn":
-                return Models.cnn(4, 8, 32, lr, 7);
+                return ModelConfiguration.of(Models.cnn(4, 8, 32, lr, 7));
             default:
                 try {
-                    return Models.fromJson(Path.of(model));
+                    return Models.configurationFromJson(Path.of(model));
                 } catch (IOException e) {
                     throw misuse("--model: " + e.getMessage());
                 }

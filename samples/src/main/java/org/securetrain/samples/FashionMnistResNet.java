@@ -36,7 +36,8 @@ import org.securetrain.runtime.link.LinkProfile;
  * shares; every convolution is HE products and every ReLU and max-pool an OT comparison, so the default run is small
  * (128 images, batch 32 = 4 steps, 4 channels). Measured with the defaults on the shared 2-core machine (load
  * average 15-19): 273 s in all; the model owner sent 598.1 MiB and received 346.3 MiB, 900 rounds; test accuracy
- * 8.00 % secure and plaintext alike (4 steps learn little), largest weight difference 1.27e-4.
+ * 8.00 % secure and plaintext alike (4 steps learn little), largest weight difference 1.27e-4 (a near-tied max-pool
+ * decision that the 2^-24 fixed-point grid resolves differently, then amplified: docs/BENCHMARKS.md section 5).
  *
  * <p>Options ({@code key=value}): {@code train=128 test=500 batch=32 epochs=1 channels=4 dense=32 lr=0.01
  * fracBits=24 link=loopback}.

@@ -2,6 +2,10 @@ package org.securetrain.layers;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.securetrain.layers.core.SecureOp;
 import org.securetrain.layers.ops.ConvolutionOp;
@@ -19,7 +23,9 @@ import org.securetrain.layers.ops.MaxPoolOp;
  * session's config hash), fuse the same pairs. Nothing in the configuration or its JSON changes: the
  * user's network is the same. The pattern is exactly: layer i a {@link ConvolutionOp} with {@link SecureReLU},
  * layer i+1 a {@link MaxPoolOp} with no input preprocessor in between. Every other layer is left (or reset to)
- * unfused.
+ * unfused. In a {@code ComputationGraph} ({@link #apply(ComputationGraph)}) the pattern is the same chain: a
+ * convolution vertex with ReLU whose only consumer is a max-pool layer vertex without a preprocessor (a convolution
+ * that also feeds a skip connection or a merge keeps its ReLU: that consumer needs the activated values).
  */
 public final class ReluMaxPoolFusion {
     private ReluMaxPoolFusion() {
@@ -52,6 +58,44 @@ public final class ReluMaxPoolFusion {
             }
             if (op(layers[i]) instanceof MaxPoolOp pool) {
                 pool.setReluAfter(i > 0 && fuse[i - 1]);
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * {@link #apply(MultiLayerNetwork)} for an initialised graph: fuses every convolution (ReLU) vertex whose only
+     * consumer is a max-pool layer vertex with no preprocessor. Returns the number of fused pairs.
+     */
+    public static int apply(ComputationGraph net) {
+        GraphVertex[] vertices = net.getVertices();
+        if (vertices == null) {
+            throw new IllegalStateException("network is not initialised");
+        }
+        boolean[] fuse = new boolean[vertices.length];
+        int pairs = 0;
+        for (GraphVertex v : vertices) {
+            VertexIndices[] out = v.getOutputVertices();
+            if (v.hasLayer() && op(v.getLayer()) instanceof ConvolutionOp conv && conv.relu() && out != null
+                    && out.length == 1) {
+                GraphVertex next = vertices[out[0].getVertexIndex()];
+                if (next instanceof LayerVertex lv && op(lv.getLayer()) instanceof MaxPoolOp
+                        && lv.getLayerPreProcessor() == null) {
+                    fuse[v.getVertexIndex()] = true;
+                    pairs++;
+                }
+            }
+        }
+        for (GraphVertex v : vertices) {
+            if (!v.hasLayer()) {
+                continue;
+            }
+            if (op(v.getLayer()) instanceof ConvolutionOp conv) {
+                conv.setReluDeferred(fuse[v.getVertexIndex()]);
+            }
+            if (op(v.getLayer()) instanceof MaxPoolOp pool) {
+                VertexIndices[] in = v.getInputVertices();
+                pool.setReluAfter(in != null && in.length == 1 && fuse[in[0].getVertexIndex()]);
             }
         }
         return pairs;

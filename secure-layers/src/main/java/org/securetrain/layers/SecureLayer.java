@@ -10,10 +10,21 @@ import org.securetrain.layers.core.SecureLayerContext;
  * {@link SecureLayerContext} and gives layers with parameters their shares. Everything here is its
  * {@link LayerCore}'s.
  */
-public interface SecureLayer {
+public interface SecureLayer extends org.deeplearning4j.nn.api.Layer {
 
     /** The layer's core: context, shares, lifecycle; its math is {@code core().op()}. */
     LayerCore core();
+
+    /** No secure layer is pretrained layer-wise: training is MultiLayerNetwork/ComputationGraph backprop. */
+    @Override
+    default boolean isPretrainLayer() {
+        return false;
+    }
+
+    /** Weight noise is refused for secure networks (the configuration check), so there is none to clear. */
+    @Override
+    default void clearNoiseWeightParams() {
+    }
 
     /** Binds the context; the layer keeps whatever weight shares it already holds. */
     default void bind(SecureLayerContext ctx) {

@@ -35,11 +35,6 @@ public class SecureLayerImpl extends BaseLayer<org.deeplearning4j.nn.conf.layers
         return core.op().type();
     }
 
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
     /** The layer's regularisation term from the weight shares ({@link LayerCore#regularizationScore}). */
     @Override
     public double calcRegularizationScore(boolean backpropParamsOnly) {

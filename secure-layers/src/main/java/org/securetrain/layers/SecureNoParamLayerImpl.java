@@ -37,15 +37,6 @@ public class SecureNoParamLayerImpl extends AbstractLayer<Layer> implements Secu
     }
 
     @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-    }
-
-    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         return core.activate(input, training, workspaceMgr);

@@ -167,29 +167,31 @@ public final class Im2col {
     /** outC x P matrix (conv output as W_mat * cols) to NCHW [batch, outC, outH, outW]. */
     public static long[] matToNchw(long[] mat, Geometry g) {
         check(mat, g.outputLength(), "output matrix", g);
-        int hw = g.outH() * g.outW();
-        int p = g.positions();
-        long[] y = new long[mat.length];
-        for (int oc = 0; oc < g.outC(); oc++) {
-            for (int b = 0; b < g.batch(); b++) {
-                System.arraycopy(mat, oc * p + b * hw, y, (b * g.outC() + oc) * hw, hw);
-            }
-        }
-        return y;
+        return moveOutputBlocks(mat, g, true);
     }
 
     /** NCHW [batch, outC, outH, outW] to the outC x P matrix. */
     public static long[] nchwToMat(long[] y, Geometry g) {
         check(y, g.outputLength(), "output gradient", g);
+        return moveOutputBlocks(y, g, false);
+    }
+
+    /**
+     * The two layouts of the output hold the same outH·outW blocks, block (oc, b) at oc·P + b·outH·outW in the
+     * matrix and at (b·outC + oc)·outH·outW in NCHW; copies every block from one layout to the other.
+     */
+    private static long[] moveOutputBlocks(long[] src, Geometry g, boolean toNchw) {
         int hw = g.outH() * g.outW();
         int p = g.positions();
-        long[] mat = new long[y.length];
+        long[] dst = new long[src.length];
         for (int oc = 0; oc < g.outC(); oc++) {
             for (int b = 0; b < g.batch(); b++) {
-                System.arraycopy(y, (b * g.outC() + oc) * hw, mat, oc * p + b * hw, hw);
+                int inMat = oc * p + b * hw;
+                int inNchw = (b * g.outC() + oc) * hw;
+                System.arraycopy(src, toNchw ? inMat : inNchw, dst, toNchw ? inNchw : inMat, hw);
             }
         }
-        return mat;
+        return dst;
     }
 
     private static void check(long[] a, int expected, String what, Geometry g) {

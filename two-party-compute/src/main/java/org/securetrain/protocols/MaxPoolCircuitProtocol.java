@@ -24,7 +24,7 @@ import org.securetrain.crypto.prg.Prg;
  */
 public final class MaxPoolCircuitProtocol {
     /** Largest window supported (the circuit grows linearly in k). */
-    public static final int MAX_K = 1024;
+    public static final int MAX_K = MaxPoolWindows.MAX_K;
 
     private static final ConcurrentHashMap<Integer, Circuit> CIRCUITS = new ConcurrentHashMap<>();
 
@@ -67,15 +67,8 @@ public final class MaxPoolCircuitProtocol {
      */
     public static Result run(GcProtocol gc, long[] valueShares, int k) {
         Objects.requireNonNull(gc, "gc");
-        String problem = null;
-        if (valueShares == null) {
-            problem = "MaxPool: valueShares is null";
-        } else if (k < 1 || k > MAX_K) {
-            problem = "MaxPool: window size k = " + k + " is outside [1, " + MAX_K + "]";
-        } else if (valueShares.length % k != 0) {
-            problem = "MaxPool: " + valueShares.length + " values do not split into windows of k = " + k;
-        }
-        GcShareKernels.rejectIf(gc, problem);
+        String problem = MaxPoolWindows.problem(valueShares, k);
+        GcShareKernels.rejectIf(gc, problem == null ? null : "MaxPool: " + problem);
         Circuit c = circuit(k);
         int n = valueShares.length / k;
         int words = BitPlanes.words(n);

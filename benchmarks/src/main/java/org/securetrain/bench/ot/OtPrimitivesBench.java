@@ -18,7 +18,7 @@ import org.securetrain.crypto.prg.CrHash;
 import org.securetrain.crypto.prg.Prg;
 
 /**
- * The OT extension's local hot spots, one thread: 128 x 2^20 bit transpose, PRG expansion and the TCCR
+ * The OT extension's local hot spots, one thread: 128 x 2^20 bit transpose, PRG expansion (fill, XOR into) and the TCCR
  * hash. Score = nanoseconds per 128-bit row / value / block.
  * Run: java -jar benchmarks/target/benchmarks.jar OtPrimitivesBench -f 1 -wi 2 -i 3
  */
@@ -58,6 +58,14 @@ public class OtPrimitivesBench {
     @OperationsPerInvocation(M)
     public long[] prgFill() {
         prg.fill(vals, 0, M);
+        return vals;
+    }
+
+    /** Per 64-bit value XORed into the array (the OT extension's masking). */
+    @Benchmark
+    @OperationsPerInvocation(M)
+    public long[] prgXorInto() {
+        prg.xorInto(vals, 0, M);
         return vals;
     }
 

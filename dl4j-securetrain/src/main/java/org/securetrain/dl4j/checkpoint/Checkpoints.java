@@ -14,11 +14,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.securetrain.dl4j.SecureConfigurations;
 import org.securetrain.dl4j.SecureGraphConfigurations;
 import org.securetrain.dl4j.SecureNetworks;
 import org.securetrain.dl4j.SecurePartyContext;
-import org.securetrain.dl4j.SharedDataSetIterator;
+import org.securetrain.dl4j.SharedBatchPosition;
 import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Session;
 
@@ -52,15 +53,26 @@ public final class Checkpoints {
 
     /** {@link #save(MultiLayerNetwork, SecurePartyContext, DataSetIterator, Path)} of a graph. */
     public static Path save(ComputationGraph net, SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir) {
+        return saveGraph(net, ctx, sharedIterator, dir);
+    }
+
+    /** {@link #save(ComputationGraph, SecurePartyContext, DataSetIterator, Path)} of a run on ctx.sharedMultiIterator. */
+    public static Path save(ComputationGraph net, SecurePartyContext ctx, MultiDataSetIterator sharedIterator,
+            Path dir) {
+        return saveGraph(net, ctx, sharedIterator, dir);
+    }
+
+    private static Path saveGraph(ComputationGraph net, SecurePartyContext ctx, Object sharedIterator, Path dir) {
         ComputationGraphConfiguration conf = net.getConfiguration();
         return save(ctx, sharedIterator, dir, conf.getIterationCount(), conf.getEpochCount(), conf.toJson(),
                 () -> SecureNetworks.exportState(net));
     }
 
-    private static Path save(SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir, int iteration,
+    private static Path save(SecurePartyContext ctx, Object sharedIterator, Path dir, int iteration,
             int epoch, String confJson, Supplier<SecureNetworkState> state) {
-        if (!(sharedIterator instanceof SharedDataSetIterator it)) {
-            throw new IllegalArgumentException("checkpoint: pass the shared iterator fit runs on (ctx.sharedIterator)");
+        if (!(sharedIterator instanceof SharedBatchPosition it)) {
+            throw new IllegalArgumentException("checkpoint: pass the shared iterator fit runs on (ctx.sharedIterator "
+                    + "or ctx.sharedMultiIterator)");
         }
         if (ctx.role() == null) {
             throw new IllegalArgumentException("checkpoint: the insecure single-process reference has no party role");
@@ -76,10 +88,20 @@ public final class Checkpoints {
      */
     public static TrainingListener listener(SecurePartyContext ctx, DataSetIterator sharedIterator, Path dir,
             int everyN) {
+        return listenerOn(ctx, sharedIterator, dir, everyN);
+    }
+
+    /** {@link #listener(SecurePartyContext, DataSetIterator, Path, int)} of a graph run on ctx.sharedMultiIterator. */
+    public static TrainingListener listener(SecurePartyContext ctx, MultiDataSetIterator sharedIterator, Path dir,
+            int everyN) {
+        return listenerOn(ctx, sharedIterator, dir, everyN);
+    }
+
+    private static TrainingListener listenerOn(SecurePartyContext ctx, Object sharedIterator, Path dir, int everyN) {
         if (everyN < 1) {
             throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + everyN);
         }
-        if (!(sharedIterator instanceof SharedDataSetIterator)) {
+        if (!(sharedIterator instanceof SharedBatchPosition)) {
             throw new IllegalArgumentException("checkpoint listener: pass the shared iterator fit runs on");
         }
         return new BaseTrainingListener() {
@@ -93,9 +115,9 @@ public final class Checkpoints {
                     counters.setIteration((int) step);
                     try {
                         if (model instanceof ComputationGraph g) {
-                            save(g, ctx, sharedIterator, dir);
+                            saveGraph(g, ctx, sharedIterator, dir);
                         } else {
-                            save((MultiLayerNetwork) model, ctx, sharedIterator, dir);
+                            save((MultiLayerNetwork) model, ctx, (DataSetIterator) sharedIterator, dir);
                         }
                     } finally {
                         counters.setIteration(before);
@@ -117,7 +139,8 @@ public final class Checkpoints {
      */
     public static ResumedTraining resume(MultiLayerConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
-        return resume(SecureConfigurations.hash(conf, ctx.fracBits()), ctx, dir, dataOwnersIteratorOrNull, state -> {
+        return resume(SecureConfigurations.hash(conf, ctx.fracBits()), ctx, dir,
+                () -> ctx.sharedIterator(dataOwnersIteratorOrNull), state -> {
             MultiLayerNetwork net = SecureNetworks.attach(conf, ctx, null);
             SecureNetworks.reattach(net, ctx, state);
             return net;
@@ -127,16 +150,30 @@ public final class Checkpoints {
     /** {@link #resume(MultiLayerConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph's run. */
     public static ResumedTraining resume(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
             DataSetIterator dataOwnersIteratorOrNull) {
-        return resume(SecureGraphConfigurations.hash(conf, ctx.fracBits()), ctx, dir, dataOwnersIteratorOrNull,
-                state -> {
-                    ComputationGraph net = SecureNetworks.attach(conf, ctx, null);
-                    SecureNetworks.reattach(net, ctx, state);
-                    return net;
-                });
+        return resumeGraph(conf, ctx, dir, () -> ctx.sharedIterator(dataOwnersIteratorOrNull));
+    }
+
+    /**
+     * {@link #resume(ComputationGraphConfiguration, SecurePartyContext, Path, DataSetIterator)} of a graph run on
+     * ctx.sharedMultiIterator: the data owner passes its MultiDataSetIterator (the same data in the same order). (Its
+     * own name: the model owner's {@code null} must stay unambiguous.)
+     */
+    public static ResumedTraining resumeMulti(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            MultiDataSetIterator dataOwnersIteratorOrNull) {
+        return resumeGraph(conf, ctx, dir, () -> ctx.sharedMultiIterator(dataOwnersIteratorOrNull));
+    }
+
+    private static ResumedTraining resumeGraph(ComputationGraphConfiguration conf, SecurePartyContext ctx, Path dir,
+            Supplier<Object> sharedIterator) {
+        return resume(SecureGraphConfigurations.hash(conf, ctx.fracBits()), ctx, dir, sharedIterator, state -> {
+            ComputationGraph net = SecureNetworks.attach(conf, ctx, null);
+            SecureNetworks.reattach(net, ctx, state);
+            return net;
+        });
     }
 
     private static ResumedTraining resume(byte[] hash, SecurePartyContext ctx, Path dir,
-            DataSetIterator dataOwnersIteratorOrNull, Function<SecureNetworkState, Model> restore) {
+            Supplier<Object> sharedIterator, Function<SecureNetworkState, Model> restore) {
         Session session = ctx.session();
         if (session == null) {
             throw new IllegalArgumentException("resume needs a two-party context with a session");
@@ -155,7 +192,7 @@ public final class Checkpoints {
         Counters counters = Counters.of(net);
         counters.setIteration((int) chosen.step());
         int epoch = chosen.epoch();
-        SharedDataSetIterator it = (SharedDataSetIterator) ctx.sharedIterator(dataOwnersIteratorOrNull);
+        SharedBatchPosition it = (SharedBatchPosition) sharedIterator.get();
         if (it.skipForResume(chosen.batchInEpoch())) {
             epoch++; // the checkpoint was taken after the epoch's last batch: the epoch is complete
         }

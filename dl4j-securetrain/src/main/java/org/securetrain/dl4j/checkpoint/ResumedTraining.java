@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.securetrain.dl4j.SharedBatchPosition;
 
 /**
  * The result of {@code SecureTrain.resume}: the secure network with this party's checkpointed shares and
@@ -17,11 +19,11 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  */
 public final class ResumedTraining {
     private final Model network; // a MultiLayerNetwork or a ComputationGraph
-    private final DataSetIterator sharedIterator;
+    private final SharedBatchPosition sharedIterator; // a DataSetIterator or a MultiDataSetIterator
     private final SecureCheckpoint checkpoint;
     private final int epoch;
 
-    ResumedTraining(Model network, DataSetIterator sharedIterator, SecureCheckpoint checkpoint, int epoch) {
+    ResumedTraining(Model network, SharedBatchPosition sharedIterator, SecureCheckpoint checkpoint, int epoch) {
         this.network = network;
         this.sharedIterator = sharedIterator;
         this.checkpoint = checkpoint;
@@ -36,6 +38,11 @@ public final class ResumedTraining {
         return n;
     }
 
+    /** The resumed network of either kind (a {@code MultiLayerNetwork} or a {@code ComputationGraph}). */
+    public Model model() {
+        return network;
+    }
+
     /** The resumed graph (see {@link #network()} for a multi-layer network's run). */
     public ComputationGraph graph() {
         if (!(network instanceof ComputationGraph g)) {
@@ -46,7 +53,18 @@ public final class ResumedTraining {
 
     /** Positioned at the checkpoint's batch of the current epoch; resets to a full epoch as usual after it. */
     public DataSetIterator sharedIterator() {
-        return sharedIterator;
+        if (!(sharedIterator instanceof DataSetIterator it)) {
+            throw new IllegalStateException("this run trains on a MultiDataSetIterator: use sharedMultiIterator()");
+        }
+        return it;
+    }
+
+    /** {@link #sharedIterator()} of a graph run resumed with the data owner's MultiDataSetIterator. */
+    public MultiDataSetIterator sharedMultiIterator() {
+        if (!(sharedIterator instanceof MultiDataSetIterator it)) {
+            throw new IllegalStateException("this run trains on a DataSetIterator: use sharedIterator()");
+        }
+        return it;
     }
 
     /** The checkpoint both parties agreed on (this party's file). */

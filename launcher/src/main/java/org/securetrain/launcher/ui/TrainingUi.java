@@ -16,6 +16,7 @@ import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -255,11 +256,11 @@ public final class TrainingUi implements AutoCloseable {
         }
 
         private static SecurePartyContext contextOf(Model model) {
-            if (model instanceof MultiLayerNetwork net) {
-                for (Layer l : net.getLayers()) {
-                    if (l instanceof SecureLayer sl && sl.context() instanceof SecurePartyContext c) {
-                        return c;
-                    }
+            Layer[] layers = model instanceof MultiLayerNetwork net ? net.getLayers()
+                    : model instanceof ComputationGraph g ? g.getLayers() : new Layer[0];
+            for (Layer l : layers) {
+                if (l instanceof SecureLayer sl && sl.context() instanceof SecurePartyContext c) {
+                    return c;
                 }
             }
             return null;

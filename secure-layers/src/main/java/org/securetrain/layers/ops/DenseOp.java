@@ -38,11 +38,6 @@ public final class DenseOp extends SecureOp {
         this.activation = activation;
     }
 
-    /** A hidden dense layer with the fused ReLU ({@code relu}) or identity. */
-    public static DenseOp hidden(FeedForwardLayer conf, boolean relu) {
-        return hidden(conf, relu, null);
-    }
-
     /**
      * A hidden dense layer with the fused ReLU ({@code relu}), or the product truncated to f followed by
      * {@code activation} (null: identity).

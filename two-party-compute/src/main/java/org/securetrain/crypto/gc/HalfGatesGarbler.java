@@ -184,31 +184,19 @@ final class HalfGatesGarbler {
     private void andFull(long[] la, long[] lb, long[] lo, int m, Cipher cg, Cipher ce, long[] tbl, int t) {
         int n2 = 2 * m;
         long[] sd = sigmaDeltaLanes;
-        long[] d = deltaLanes;
-        long[] pa = buf.maskA;
         long[] pb = buf.maskB;
-        long[] tg = buf.rowG;
         long[] te = buf.rowE;
         long[] x = buf.scratch;
-        sigmaPair(la, buf.in[0], buf.in[1], n2);
+        Lanes.signalMasks(lb, pb, m);
+        long[] tg = garblerHalf(la, pb, x, m, cg); // x = W_G
         sigmaPair(lb, buf.in[2], buf.in[3], n2);
-        long[] a0 = buf.hash(0, cg, n2);
-        long[] a1 = buf.hash(1, cg, n2);
         long[] b0 = buf.hash(2, ce, n2);
         long[] b1 = buf.hash(3, ce, n2);
-        Lanes.signalMasks(la, pa, m);
-        Lanes.signalMasks(lb, pb, m);
-        // H(x) = π(σx) ⊕ σx; σA cancels in T_G = H(A) ⊕ H(A⊕Δ) ⊕ p_b·Δ, σB in T_E.
-        for (int j = 0; j < n2; j++) {
-            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (pb[j] & d[j]);
-        }
+        // σB cancels in T_E = H(B) ⊕ H(B⊕Δ) ⊕ A.
         for (int j = 0; j < n2; j++) {
             te[j] = b0[j] ^ b1[j] ^ sd[j] ^ la[j];
         }
-        // C = W_G ⊕ W_E = H(A) ⊕ p_a·T_G ⊕ H(B) ⊕ p_b·(T_E ⊕ A); lo may be la or lb (same lane only).
-        for (int j = 0; j < n2; j++) {
-            x[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
-        }
+        // C = W_G ⊕ W_E = W_G ⊕ H(B) ⊕ p_b·(T_E ⊕ A); lo may be la or lb (same lane only).
         for (int j = 0; j < n2; j++) {
             lo[j] = x[j] ^ b0[j] ^ Lanes.sigma(lb[j]) ^ (pb[j] & (te[j] ^ la[j]));
         }
@@ -216,25 +204,36 @@ final class HalfGatesGarbler {
         System.arraycopy(te, 0, tbl, t + n2, n2);
     }
 
+    /** A gate with a garbler-known input (bit masks at {@code ko}): the garbler half alone, W_G is the output. */
     private void andHalf(long[] la, int ko, long[] lo, int m, Cipher cg, long[] tbl, int t) {
+        Lanes.bitMasks(known, ko, buf.maskB, m);
+        long[] tg = garblerHalf(la, buf.maskB, lo, m, cg);
+        System.arraycopy(tg, 0, tbl, t, 2 * m);
+    }
+
+    /**
+     * The garbler half of an AND gate on input lanes la, with {@code b} the masks (all-ones or zero per lane) of the
+     * bit the garbler multiplies by Δ: the row T_G = H(A) ⊕ H(A⊕Δ) ⊕ b·Δ (returned, in buf.rowG) and
+     * W_G = H(A) ⊕ p_a·T_G into wg, with H(x) = π(σx) ⊕ σx (σA cancels in T_G). wg may be la (same lane only).
+     * Uses hash streams 0 and 1 and buf.maskA.
+     */
+    private long[] garblerHalf(long[] la, long[] b, long[] wg, int m, Cipher cg) {
         int n2 = 2 * m;
         long[] sd = sigmaDeltaLanes;
         long[] d = deltaLanes;
         long[] pa = buf.maskA;
-        long[] kb = buf.maskB;
         long[] tg = buf.rowG;
         sigmaPair(la, buf.in[0], buf.in[1], n2);
         long[] a0 = buf.hash(0, cg, n2);
         long[] a1 = buf.hash(1, cg, n2);
         Lanes.signalMasks(la, pa, m);
-        Lanes.bitMasks(known, ko, kb, m);
         for (int j = 0; j < n2; j++) {
-            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (kb[j] & d[j]);
+            tg[j] = a0[j] ^ a1[j] ^ sd[j] ^ (b[j] & d[j]);
         }
         for (int j = 0; j < n2; j++) {
-            lo[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
+            wg[j] = a0[j] ^ Lanes.sigma(la[j]) ^ (pa[j] & tg[j]);
         }
-        System.arraycopy(tg, 0, tbl, t, n2);
+        return tg;
     }
 
     /**

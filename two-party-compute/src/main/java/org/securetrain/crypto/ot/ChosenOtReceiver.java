@@ -16,7 +16,7 @@ public final class ChosenOtReceiver extends MessageOtReceiver {
         int wpm = low ? 1 : 2;
         long[] out = new long[wpm * n];
         long[] e = new long[2 * wpm * Math.min(core.chunk, n)];
-        core.begin(low ? OtWire.KIND_CHOSEN64 : OtWire.KIND_CHOSEN128, n);
+        core.begin(low ? OtWire.Kind.CHOSEN64 : OtWire.Kind.CHOSEN128, n);
         core.extend(choices, n, k -> decrypt(choices, out, e, k, n, low),
                 (done, m, tweak, t) -> hash.tccr(t, 0, 0, 0, out, wpm * done, m, tweak, core.instanceId, low));
         return out;

@@ -33,7 +33,7 @@ public final class ChosenOtSender extends HashedOt<IknpSender> {
             OtWire.checkLen(m0, (long) wpm * n, "m0");
             OtWire.checkLen(m1, (long) wpm * n, "m1");
             long[] e = new long[2 * wpm * Math.min(core.chunk, n)]; // e0 of the chunk, then e1
-            core.begin(low ? OtWire.KIND_CHOSEN64 : OtWire.KIND_CHOSEN128, n);
+            core.begin(low ? OtWire.Kind.CHOSEN64 : OtWire.Kind.CHOSEN128, n);
             core.extend(n, true, (done, m, tweak, q) -> {
                 int len = wpm * m;
                 hash.tccr(q, 0, 0, 0, e, 0, m, tweak, core.instanceId, low);

@@ -57,7 +57,7 @@ abstract class IknpEnd {
     }
 
     /** Agrees on the call (flavour, direction, batch length, chunking) with the peer; nothing is sent. */
-    final void begin(int kind, int n) {
+    final void begin(OtWire.Kind kind, int n) {
         OtWire.checkN(n);
         OtWire.agree(ch, kind, senderParty(), n, chunk);
     }

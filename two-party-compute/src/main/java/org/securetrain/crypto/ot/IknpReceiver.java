@@ -39,7 +39,7 @@ public final class IknpReceiver extends IknpEnd implements BlockCotReceiver {
     public long[] receiveBlockCot(long[] choices, int n) {
         return guarded(() -> {
             OtWire.checkBits(choices, n, "choice bits");
-            begin(OtWire.KIND_BLOCK_COT, n);
+            begin(OtWire.Kind.BLOCK_COT, n);
             long[] out = new long[2 * n];
             long[][] bufs = null;
             for (int k = 0, done = 0; done < n; k++, done += chunk) {

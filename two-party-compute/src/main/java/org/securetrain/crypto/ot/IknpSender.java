@@ -60,7 +60,7 @@ public final class IknpSender extends IknpEnd implements BlockCotSender {
     @Override
     public long[] sendBlockCot(int n) {
         return guarded(() -> {
-            begin(OtWire.KIND_BLOCK_COT, n);
+            begin(OtWire.Kind.BLOCK_COT, n);
             long[] out = new long[2 * n];
             long[] buf = null;
             int chunks = OtWire.chunks(n, chunk);

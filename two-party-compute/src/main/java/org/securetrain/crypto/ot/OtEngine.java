@@ -3,8 +3,6 @@ package org.securetrain.crypto.ot;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import javax.crypto.Cipher;
@@ -59,7 +57,8 @@ public final class OtEngine {
     // Direction in which this party is the IKNP receiver (base-OT sender).
     private final byte[][] keys0;
     private final byte[][] keys1;
-    private final Map<ProtocolId, Object> instances = new HashMap<>();
+    private final ProtocolInstances<Object> instances = new ProtocolInstances<>("OT instance",
+            "use a distinct protocol id per flavour and direction");
 
     private OtEngine(Session session, int chunk, long sLo, long sHi, byte[][] chosenKeys, byte[][] keys0,
             byte[][] keys1) {
@@ -180,26 +179,9 @@ public final class OtEngine {
 
     // ---------------------------------------------------------------- internals
 
-    private synchronized <T> T instance(ProtocolId id, Class<T> type, Callable<T> make) {
+    private <T> T instance(ProtocolId id, Class<T> type, Callable<T> make) {
         checkId(id);
-        Object existing = instances.get(id);
-        if (existing != null) {
-            if (!type.isInstance(existing)) {
-                throw new IllegalStateException("OT instance '" + id + "' is already used by a "
-                        + existing.getClass().getSimpleName() + " on this party; asked for a " + type.getSimpleName()
-                        + " (use a distinct protocol id per flavour and direction)");
-            }
-            return type.cast(existing);
-        }
-        try {
-            T t = make.call();
-            instances.put(id, t);
-            return t;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return instances.get(id, type, make);
     }
 
     private static void checkId(ProtocolId id) {

@@ -10,12 +10,21 @@ import org.securetrain.runtime.SessionException;
  * disagreement fails both parties at once with both views instead of hanging or yielding wrong outputs.
  */
 final class OtWire {
-    static final int KIND_BLOCK_COT = 1;
-    static final int KIND_ROT64 = 2;
-    static final int KIND_ROT128 = 3;
-    static final int KIND_RING_COT = 4;
-    static final int KIND_CHOSEN64 = 5;
-    static final int KIND_CHOSEN128 = 6;
+    /** The flavour of a call, as both ends name it in the call's agreement record. */
+    enum Kind {
+        BLOCK_COT("block COT"),
+        ROT64("random OT (64-bit)"),
+        ROT128("random OT (128-bit)"),
+        RING_COT("ring COT"),
+        CHOSEN64("chosen-message OT (64-bit)"),
+        CHOSEN128("chosen-message OT (128-bit)");
+
+        private final String description;
+
+        Kind(String description) {
+            this.description = description;
+        }
+    }
 
     /**
      * Words per column in one slab of the u message. A chunk's u columns travel slab by slab
@@ -36,21 +45,9 @@ final class OtWire {
         return (int) (((long) n + chunk - 1) / chunk);
     }
 
-    static String kindName(int kind) {
-        return switch (kind) {
-            case KIND_BLOCK_COT -> "block COT";
-            case KIND_ROT64 -> "random OT (64-bit)";
-            case KIND_ROT128 -> "random OT (128-bit)";
-            case KIND_RING_COT -> "ring COT";
-            case KIND_CHOSEN64 -> "chosen-message OT (64-bit)";
-            case KIND_CHOSEN128 -> "chosen-message OT (128-bit)";
-            default -> "unknown OT kind " + kind;
-        };
-    }
-
     /** What both ends of one call agree on; {@code senderParty} is the party that runs the sender. */
-    static void agree(Channel ch, int kind, int senderParty, int n, int chunk) {
-        ch.agree("runs " + kindName(kind) + " of " + n + " OTs from party " + senderParty + " to party "
+    static void agree(Channel ch, Kind kind, int senderParty, int n, int chunk) {
+        ch.agree("runs " + kind.description + " of " + n + " OTs from party " + senderParty + " to party "
                 + (1 - senderParty) + " in chunks of " + chunk);
     }
 

@@ -15,7 +15,7 @@ public final class RandomOtReceiver extends MessageOtReceiver {
     @Override
     long[] run(long[] choices, int n, boolean low) {
         long[] out = new long[low ? n : 2 * n];
-        core.begin(low ? OtWire.KIND_ROT64 : OtWire.KIND_ROT128, n);
+        core.begin(low ? OtWire.Kind.ROT64 : OtWire.Kind.ROT128, n);
         core.extend(choices, n, null, (done, m, tweak, t) ->
                 hash.tccr(t, 0, 0, 0, out, low ? done : 2 * done, m, tweak, core.instanceId, low));
         return out;

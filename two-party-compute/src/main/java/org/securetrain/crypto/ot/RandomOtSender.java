@@ -33,7 +33,7 @@ public final class RandomOtSender extends HashedOt<IknpSender> {
             long need = low ? n : 2L * n;
             OtWire.checkLen(m0, need, "m0");
             OtWire.checkLen(m1, need, "m1");
-            core.begin(low ? OtWire.KIND_ROT64 : OtWire.KIND_ROT128, n);
+            core.begin(low ? OtWire.Kind.ROT64 : OtWire.Kind.ROT128, n);
             core.extend(n, false, (done, m, tweak, q) -> {
                 int off = low ? done : 2 * done;
                 hash.tccr(q, 0, 0, 0, m0, off, m, tweak, core.instanceId, low);

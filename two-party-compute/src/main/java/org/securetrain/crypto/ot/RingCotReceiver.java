@@ -18,7 +18,7 @@ public final class RingCotReceiver extends HashedOt<IknpReceiver> {
             OtWire.checkBits(choices, n, "choice bits");
             long[] y = new long[n];
             long[] c = new long[Math.min(core.chunk, n)];
-            core.begin(OtWire.KIND_RING_COT, n);
+            core.begin(OtWire.Kind.RING_COT, n);
             core.extend(choices, n, k -> applyCorrections(choices, y, c, k, n),
                     (done, m, tweak, t) -> hash.tccr(t, 0, 0, 0, y, done, m, tweak, core.instanceId, true)); // y = m_b
             return y;

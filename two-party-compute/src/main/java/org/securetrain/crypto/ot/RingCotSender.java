@@ -26,7 +26,7 @@ public final class RingCotSender extends HashedOt<IknpSender> {
             OtWire.checkLen(delta, n, "delta");
             long[] x = new long[n];
             long[] m1 = new long[Math.min(core.chunk, n)];
-            core.begin(OtWire.KIND_RING_COT, n);
+            core.begin(OtWire.Kind.RING_COT, n);
             core.extend(n, true, (done, m, tweak, q) -> {
                 hash.tccr(q, 0, 0, 0, x, done, m, tweak, core.instanceId, true);
                 hash.tccr(q, 0, core.deltaLo(), core.deltaHi(), m1, 0, m, tweak, core.instanceId, true);

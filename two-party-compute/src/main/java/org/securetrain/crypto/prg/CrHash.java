@@ -1,12 +1,6 @@
 package org.securetrain.crypto.prg;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Correlation-robust hash functions of 128-bit blocks built from fixed-key AES, following Guo, Katz,
@@ -27,48 +21,16 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Not thread-safe (it owns a Cipher and scratch buffers): one instance per thread or protocol instance.
  */
 public final class CrHash {
-    /** The fixed public AES key: the first 16 bytes of SHA-256 of a constant string (nothing up the sleeve). */
-    private static final byte[] FIXED_KEY = fixedKey();
     private static final int CHUNK_BLOCKS = 4096;
 
-    private final Cipher ecb;
+    private final FixedKeyAes pi = new FixedKeyAes();
     private final byte[] a = new byte[CHUNK_BLOCKS * 16];
     private final byte[] b = new byte[CHUNK_BLOCKS * 16];
     private final byte[] c = new byte[CHUNK_BLOCKS * 16];
 
-    public CrHash() {
-        try {
-            ecb = Cipher.getInstance("AES/ECB/NoPadding");
-            ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(FIXED_KEY, "AES"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/ECB/NoPadding unavailable in this JRE", e);
-        }
-    }
-
-    private static byte[] fixedKey() {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest("SecureTrain fixed-key AES for correlation-robust hashing, v1".getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(h, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
     /** The fixed public key of π (16 bytes), for documentation and cross-checks. */
     public static byte[] fixedKeyBytes() {
-        return FIXED_KEY.clone();
-    }
-
-    private void permute(byte[] in, byte[] out, int blocks) {
-        try {
-            int n = ecb.update(in, 0, blocks << 4, out, 0);
-            if (n != blocks << 4) {
-                throw new IllegalStateException("AES-ECB produced " + n + " of " + (blocks << 4) + " bytes");
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("fixed-key AES failed", e);
-        }
+        return FixedKeyAes.KEY.clone();
     }
 
     private static void check(long[] in, int inOff, long[] out, int outOff, int nBlocks, boolean lowOnly) {
@@ -87,7 +49,7 @@ public final class CrHash {
         for (int done = 0; done < nBlocks; done += CHUNK_BLOCKS) {
             int m = Math.min(CHUNK_BLOCKS, nBlocks - done);
             LongBytes.toBytes(in, inOff + 2 * done, a, 0, 2 * m);
-            permute(a, b, m);
+            pi.permute(a, b, m);
             for (int k = 0; k < 2 * m; k++) {
                 out[outOff + 2 * done + k] = LongBytes.get(b, k << 3) ^ LongBytes.get(a, k << 3);
             }
@@ -105,7 +67,7 @@ public final class CrHash {
                 LongBytes.put(a, k << 4, hi); // σ: new lo = old hi
                 LongBytes.put(a, (k << 4) + 8, hi ^ lo); // σ: new hi = hi ⊕ lo
             }
-            permute(a, b, m);
+            pi.permute(a, b, m);
             for (int k = 0; k < 2 * m; k++) {
                 out[outOff + 2 * done + k] = LongBytes.get(b, k << 3) ^ LongBytes.get(a, k << 3);
             }
@@ -129,13 +91,13 @@ public final class CrHash {
                 LongBytes.put(a, k << 4, in[src + 2 * k] ^ xorLo);
                 LongBytes.put(a, (k << 4) + 8, in[src + 2 * k + 1] ^ xorHi);
             }
-            permute(a, b, m); // b = π(x)
+            pi.permute(a, b, m); // b = π(x)
             long t = tweakLo + done;
             for (int k = 0; k < m; k++) {
                 LongBytes.put(a, k << 4, LongBytes.get(b, k << 4) ^ (t + k));
                 LongBytes.put(a, (k << 4) + 8, LongBytes.get(b, (k << 4) + 8) ^ tweakHi);
             }
-            permute(a, c, m); // c = π(π(x) ⊕ i)
+            pi.permute(a, c, m); // c = π(π(x) ⊕ i)
             if (lowOnly) {
                 int dst = outOff + done;
                 for (int k = 0; k < m; k++) {
@@ -154,11 +116,7 @@ public final class CrHash {
     public long[] permuteOne(long lo, long hi) {
         byte[] in = LongBytes.block(lo, hi);
         byte[] out = new byte[16];
-        try {
-            ecb.update(in, 0, 16, out, 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("fixed-key AES failed", e);
-        }
+        pi.permute(in, out, 1);
         return new long[] {LongBytes.get(out, 0), LongBytes.get(out, 8)};
     }
 }

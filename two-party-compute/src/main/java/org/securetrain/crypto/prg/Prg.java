@@ -88,29 +88,28 @@ public final class Prg {
 
     /** Fills dst[off .. off+len) with uniform 64-bit values (uniform mod 2^64). */
     public void fill(long[] dst, int off, int len) {
-        Objects.checkFromIndexSize(off, len, dst.length);
-        while (len > 0) {
-            if (pos == buf.length) {
-                refill();
-            }
-            int take = Math.min(len, (buf.length - pos) >>> 3);
-            LongBytes.toLongs(buf, pos, dst, off, take);
-            pos += take << 3;
-            off += take;
-            len -= take;
-        }
+        next(dst, off, len, false);
     }
 
     /** XORs the next len values into dst[off .. off+len) (saves a temporary in OT extension). */
     public void xorInto(long[] dst, int off, int len) {
+        next(dst, off, len, true);
+    }
+
+    /** The next len values of the stream, written to ({@code xor}: XORed into) dst[off .. off+len). */
+    private void next(long[] dst, int off, int len, boolean xor) {
         Objects.checkFromIndexSize(off, len, dst.length);
         while (len > 0) {
             if (pos == buf.length) {
                 refill();
             }
             int take = Math.min(len, (buf.length - pos) >>> 3);
-            for (int k = 0; k < take; k++) {
-                dst[off + k] ^= LongBytes.get(buf, pos + (k << 3));
+            if (xor) {
+                for (int k = 0; k < take; k++) {
+                    dst[off + k] ^= LongBytes.get(buf, pos + (k << 3));
+                }
+            } else {
+                LongBytes.toLongs(buf, pos, dst, off, take);
             }
             pos += take << 3;
             off += take;

@@ -2,6 +2,7 @@ package org.securetrain.protocols.nonlinear;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.securetrain.protocols.MaxPoolWindows;
 import org.securetrain.ring.PackedReader;
 import org.securetrain.ring.PackedWriter;
 
@@ -23,7 +24,7 @@ import org.securetrain.ring.PackedWriter;
  */
 public final class MaxPoolOt {
     /** Largest window supported. */
-    public static final int MAX_K = 1024;
+    public static final int MAX_K = MaxPoolWindows.MAX_K;
 
     /** This party's shares: the window maxima and the one-hot argmax bits (bit i·k + j, packed). */
     public record Result(long[] maxShare, long[] argmaxBits) {
@@ -50,15 +51,7 @@ public final class MaxPoolOt {
      * bound ({@link PositiveBit#FULL} or B in [1, 62], see the class comment) and radix.
      */
     public static Result run(CotChannel ch, long[] values, int k, int bound, int radix) {
-        String problem = null;
-        if (values == null) {
-            problem = "shares are null";
-        } else if (k < 1 || k > MAX_K) {
-            problem = "window size k = " + k + " is outside [1, " + MAX_K + "]";
-        } else if (values.length % k != 0) {
-            problem = values.length + " values do not split into windows of k = " + k;
-        }
-        Inputs.reject(ch, "max with argmax", problem);
+        Inputs.reject(ch, "max with argmax", MaxPoolWindows.problem(values, k));
         int n = values.length / k;
         int me = ch.party();
         int words = (n + 63) >>> 6;

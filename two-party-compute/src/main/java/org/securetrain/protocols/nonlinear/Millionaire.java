@@ -104,28 +104,8 @@ public final class Millionaire {
     /** Party 1's flips, party 0's tables, then the tree levels. */
     public List<Stage> stages() {
         List<Stage> s = new ArrayList<>();
-        s.add(new Stage(Stage.P1) {
-            @Override
-            protected void write(PackedWriter out) {
-                writeFlips(out);
-            }
-
-            @Override
-            protected void read(PackedReader in) {
-                readFlips(in);
-            }
-        });
-        s.add(new Stage(Stage.P0) {
-            @Override
-            protected void write(PackedWriter out) {
-                writeTables(out);
-            }
-
-            @Override
-            protected void read(PackedReader in) {
-                readTables(in);
-            }
-        });
+        s.add(Stage.of(Stage.P1, this::writeFlips, this::readFlips));
+        s.add(Stage.of(Stage.P0, this::writeTables, this::readTables));
         for (int l = 0; l < plan.levels(); l++) {
             int level = l;
             s.add(new Stage(Stage.BOTH) {

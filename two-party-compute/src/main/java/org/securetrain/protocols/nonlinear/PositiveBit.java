@@ -2,8 +2,6 @@ package org.securetrain.protocols.nonlinear;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.securetrain.ring.PackedReader;
-import org.securetrain.ring.PackedWriter;
 
 /**
  * Exact [z &gt; 0] of additively shared 64-bit values z = z0 + z1 (signed, mod 2^64), as XOR shares,
@@ -100,23 +98,7 @@ public final class PositiveBit {
         List<Stage> s = new ArrayList<>(mill.stages());
         Stage last = s.get(s.size() - 1);
         // compute the output when the comparison's last stage completes
-        s.set(s.size() - 1, new Stage(Stage.BOTH) {
-            @Override
-            protected void write(PackedWriter w) {
-                last.write(w);
-            }
-
-            @Override
-            protected void read(PackedReader r) {
-                last.read(r);
-            }
-
-            @Override
-            protected void complete() {
-                last.complete();
-                finish();
-            }
-        });
+        s.set(s.size() - 1, Stages.thenRun(last, this::finish));
         return s;
     }
 

@@ -1,5 +1,6 @@
 package org.securetrain.protocols.nonlinear;
 
+import java.util.function.Consumer;
 import org.securetrain.ring.PackedReader;
 import org.securetrain.ring.PackedWriter;
 
@@ -24,6 +25,24 @@ public abstract class Stage {
             throw new IllegalArgumentException("writers must be P0, P1 or BOTH, got " + writers);
         }
         this.writers = writers;
+    }
+
+    /**
+     * A stage that only moves data: {@code write} writes this party's part, {@code read} reads the peer's, nothing
+     * to complete.
+     */
+    public static Stage of(int writers, Consumer<PackedWriter> write, Consumer<PackedReader> read) {
+        return new Stage(writers) {
+            @Override
+            protected void write(PackedWriter out) {
+                write.accept(out);
+            }
+
+            @Override
+            protected void read(PackedReader in) {
+                read.accept(in);
+            }
+        };
     }
 
     /** Whether party p contributes a part. */

@@ -69,6 +69,11 @@ final class Stages {
         return out;
     }
 
+    /** {@code inner}, followed by {@code after} once it completes (its results are in). */
+    static Stage thenRun(Stage inner, Runnable after) {
+        return beforeWrite(inner, () -> { }, after);
+    }
+
     /** A stage that runs {@code before} ahead of {@code inner}'s write (this party's inputs become known). */
     static Stage beforeWrite(Stage inner, Runnable before, Runnable after) {
         int writers = (inner.writtenBy(0) ? Stage.P0 : 0) | (inner.writtenBy(1) ? Stage.P1 : 0);

@@ -23,54 +23,99 @@ final class FerretBootstrap {
     }
 
     static FerretSender sender(OtEngine ot, ProtocolId id, FerretParams p, SecureRandom rnd) {
-        int me = ot.party();
-        Channel ch = ot.session().channel(SilentOtChannels.ferret(id));
-        try {
-            handshake(ch, FerretWire.ROLE_SENDER, p);
-            FerretParams stage = p.bootstrapStage();
-            FerretParams first = stage != null ? stage : p;
-            BlockCotSender iknp = ot.cotSender(SilentOtChannels.bootstrapOt(id));
-            long[] base = iknp.sendBlockCot(first.reserved());
-            for (int i = 0; i < base.length; i += 2) {
-                base[i] &= ~1L; // lsb convention: lsb(q) = 0, so lsb(t) = choice bit (local, see silent-ot.md)
+        return open(ot, id, p, FerretWire.ROLE_SENDER, ot.party(), new End<FerretSender>() {
+            private BlockCotSender iknp;
+            private Prg seeds;
+
+            @Override
+            public long[] baseCots(int n) {
+                iknp = ot.cotSender(SilentOtChannels.bootstrapOt(id));
+                long[] base = iknp.sendBlockCot(n);
+                for (int i = 0; i < base.length; i += 2) {
+                    base[i] &= ~1L; // lsb convention: lsb(q) = 0, so lsb(t) = choice bit (local, see silent-ot.md)
+                }
+                seeds = Prg.fromSecureRandom(rnd);
+                return base;
             }
-            Prg seeds = Prg.fromSecureRandom(rnd);
-            if (stage != null) {
-                FerretSender s = new FerretSender(stage, ch, SilentOtChannels.STEP_BOOTSTRAP,
-                        lpnSeed(ot, id, me, stage), base, iknp.deltaLo(), iknp.deltaHi(), seeds);
-                base = new long[2 * p.reserved()];
-                s.next(p.reserved(), base);
+
+            @Override
+            public FerretSender make(FerretParams q, Channel ch, String step, byte[] lpnSeed, long[] base) {
+                return new FerretSender(q, ch, step, lpnSeed, base, iknp.deltaLo(), iknp.deltaHi(), seeds);
             }
-            FerretSender s = new FerretSender(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, me, p), base,
-                    iknp.deltaLo(), iknp.deltaHi(), seeds);
-            s.sendAhead();
-            return s;
-        } catch (RuntimeException e) {
-            throw FerretWire.abortOn(ch, e);
-        }
+
+            @Override
+            public void nextBase(FerretSender stage, int n, long[] base) {
+                stage.next(n, base);
+            }
+
+            @Override
+            public void ready(FerretSender s) {
+                s.sendAhead();
+            }
+        });
     }
 
     static FerretReceiver receiver(OtEngine ot, ProtocolId id, FerretParams p, SecureRandom rnd) {
-        int peer = 1 - ot.party();
+        return open(ot, id, p, FerretWire.ROLE_RECEIVER, 1 - ot.party(), new End<FerretReceiver>() {
+            @Override
+            public long[] baseCots(int n) {
+                BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOt(id));
+                long[] choices = Prg.fromSecureRandom(rnd).nextBits(n);
+                long[] base = iknp.receiveBlockCot(choices, n);
+                for (int i = 0; i < n; i++) {
+                    base[2 * i] = base[2 * i] & ~1L | choices[i >>> 6] >>> (i & 63) & 1L;
+                }
+                Arrays.fill(choices, 0L);
+                return base;
+            }
+
+            @Override
+            public FerretReceiver make(FerretParams q, Channel ch, String step, byte[] lpnSeed, long[] base) {
+                return new FerretReceiver(q, ch, step, lpnSeed, base);
+            }
+
+            @Override
+            public void nextBase(FerretReceiver stage, int n, long[] base) {
+                stage.nextBlocks(n, base);
+            }
+        });
+    }
+
+    /** What the two ends of a bootstrap do differently; {@link #open} is the flow both follow. */
+    private interface End<T> {
+        /** The first n base COTs (2n longs), from this direction's IKNP instance, in the lsb convention. */
+        long[] baseCots(int n);
+
+        /** This end of a Ferret instance with parameters q on ch, traffic step {@code step}. */
+        T make(FerretParams q, Channel ch, String step, byte[] lpnSeed, long[] base);
+
+        /** Draws n COTs (2n longs) from the bootstrap stage's instance into base. */
+        void nextBase(T stage, int n, long[] base);
+
+        /** The instance is built (the sender sends its first iteration ahead). */
+        default void ready(T end) {
+        }
+    }
+
+    /**
+     * One end's bootstrap: handshake, base COTs from IKNP, for tiered parameter sets the bootstrap stage's
+     * instance (which makes the base COTs of the final one), then the final instance; aborts the session on
+     * failure. {@code senderParty} is the party that sends in this direction (it keys the LPN code).
+     */
+    private static <T> T open(OtEngine ot, ProtocolId id, FerretParams p, int role, int senderParty, End<T> end) {
         Channel ch = ot.session().channel(SilentOtChannels.ferret(id));
         try {
-            handshake(ch, FerretWire.ROLE_RECEIVER, p);
+            handshake(ch, role, p);
             FerretParams stage = p.bootstrapStage();
-            FerretParams first = stage != null ? stage : p;
-            BlockCotReceiver iknp = ot.cotReceiver(SilentOtChannels.bootstrapOt(id));
-            long[] choices = Prg.fromSecureRandom(rnd).nextBits(first.reserved());
-            long[] base = iknp.receiveBlockCot(choices, first.reserved());
-            for (int i = 0; i < first.reserved(); i++) {
-                base[2 * i] = base[2 * i] & ~1L | choices[i >>> 6] >>> (i & 63) & 1L;
-            }
-            Arrays.fill(choices, 0L);
+            long[] base = end.baseCots((stage != null ? stage : p).reserved());
             if (stage != null) {
-                FerretReceiver s = new FerretReceiver(stage, ch, SilentOtChannels.STEP_BOOTSTRAP,
-                        lpnSeed(ot, id, peer, stage), base);
+                T s = end.make(stage, ch, SilentOtChannels.STEP_BOOTSTRAP, lpnSeed(ot, id, senderParty, stage), base);
                 base = new long[2 * p.reserved()];
-                s.nextBlocks(p.reserved(), base);
+                end.nextBase(s, p.reserved(), base);
             }
-            return new FerretReceiver(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, peer, p), base);
+            T s = end.make(p, ch, SilentOtChannels.STEP_EXTEND, lpnSeed(ot, id, senderParty, p), base);
+            end.ready(s);
+            return s;
         } catch (RuntimeException e) {
             throw FerretWire.abortOn(ch, e);
         }

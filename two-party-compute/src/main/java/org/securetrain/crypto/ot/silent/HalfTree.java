@@ -3,10 +3,8 @@ package org.securetrain.crypto.ot.silent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.securetrain.crypto.prg.CrHash;
+import org.securetrain.crypto.prg.FixedKeyAes;
 
 /**
  * Correlated GGM ("Half-Tree") trees: Guo, Yang, Wang, Zhang, Xie, Liu, Zhao, "Half-Tree: Halving the
@@ -35,18 +33,9 @@ final class HalfTree {
     private static final int CHUNK = 4096;
     private static final long CLEAR_LSB = ~1L;
 
-    private final Cipher pi;
+    private final FixedKeyAes pi = new FixedKeyAes();
     private final byte[] in = new byte[16 * CHUNK];
     private final byte[] enc = new byte[16 * CHUNK];
-
-    HalfTree() {
-        try {
-            pi = Cipher.getInstance("AES/ECB/NoPadding");
-            pi.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(CrHash.fixedKeyBytes(), "AES"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/ECB/NoPadding unavailable in this JRE", e);
-        }
-    }
 
     /** Blocks (not longs) a batch of {@code trees} trees of this depth occupies. */
     static int nodes(int depth, int trees) {
@@ -184,14 +173,7 @@ final class HalfTree {
                 LONG_LE.set(in, k << 4, hi); // σ(x) = (hi ⊕ lo) ‖ hi, low half first
                 LONG_LE.set(in, (k << 4) + 8, hi ^ lo);
             }
-            try {
-                int got = pi.update(in, 0, m << 4, enc, 0);
-                if (got != m << 4) {
-                    throw new IllegalStateException("AES-ECB produced " + got + " of " + (m << 4) + " bytes");
-                }
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("fixed-key AES failed", e);
-            }
+            pi.permute(in, enc, m);
             if (sum == null) {
                 for (int k = 0; k < m; k++) {
                     int o = 2 * (base + k);

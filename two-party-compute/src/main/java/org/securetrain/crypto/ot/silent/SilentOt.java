@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.securetrain.crypto.ot.OtEngine;
+import org.securetrain.crypto.ot.ProtocolInstances;
 import org.securetrain.crypto.ot.RandomCotReceiver;
 import org.securetrain.crypto.ot.RandomCotSender;
 import org.securetrain.runtime.PartyThreads;
@@ -33,7 +33,8 @@ public final class SilentOt {
     private final OtEngine ot;
     private final SecureRandom rnd;
     private final FerretParams params;
-    private final ConcurrentHashMap<ProtocolId, CompletableFuture<FerretPool>> instances = new ConcurrentHashMap<>();
+    private final ProtocolInstances<FerretPool> instances = new ProtocolInstances<>("silent OT instance",
+            "one role per protocol id; use another id for the other direction");
     private final FerretSender sender;
     private final FerretReceiver receiver;
 
@@ -43,8 +44,8 @@ public final class SilentOt {
         this.params = params;
         this.sender = s;
         this.receiver = r;
-        instances.put(SilentOtChannels.sessionInstance(ot.party()), CompletableFuture.completedFuture(s));
-        instances.put(SilentOtChannels.sessionInstance(1 - ot.party()), CompletableFuture.completedFuture(r));
+        instances.put(SilentOtChannels.sessionInstance(ot.party()), s);
+        instances.put(SilentOtChannels.sessionInstance(1 - ot.party()), r);
     }
 
     /** {@link #setup(OtEngine, SecureRandom, FerretParams)} with {@link FerretParams#DEFAULT}. */
@@ -123,31 +124,9 @@ public final class SilentOt {
         return instance(id, FerretReceiver.class, () -> FerretBootstrap.receiver(ot, id, p, rnd));
     }
 
-    /**
-     * The instance of this key, bootstrapping it on first use. The bootstrap is interactive, so it runs
-     * outside any lock: threads opening different instances never wait for each other (waiting could
-     * deadlock against the peer's opening order); a second caller of the same key waits for the first.
-     */
+    /** The instance of this key, bootstrapping it on first use ({@link ProtocolInstances}: outside any lock). */
     private <T extends FerretPool> T instance(ProtocolId id, Class<T> role, Supplier<T> make) {
-        CompletableFuture<FerretPool> mine = new CompletableFuture<>();
-        CompletableFuture<FerretPool> existing = instances.putIfAbsent(id, mine);
-        if (existing != null) {
-            FerretPool p = PartyThreads.join(existing);
-            if (!role.isInstance(p)) {
-                throw new IllegalStateException("silent OT instance '" + id + "' is already open on this party as "
-                        + p.getClass().getSimpleName() + "; asked for " + role.getSimpleName()
-                        + " (one role per protocol id; use another id for the other direction)");
-            }
-            return role.cast(p);
-        }
-        try {
-            T p = make.get();
-            mine.complete(p);
-            return p;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        }
+        return instances.get(id, role, make::get);
     }
 
     private static void checkId(ProtocolId id) {

@@ -63,10 +63,6 @@ public final class SecureUpdaters {
         }
         AdaptiveStep.Rule rule = adaptiveRule(u);
         if (rule != null) {
-            if (roots == null) {
-                return "updater " + u.getClass().getSimpleName() + " needs the reciprocal and square root on shares, "
-                        + "which this build does not have";
-            }
             double[] h = hyperParameters(u);
             String why = AdaptiveStep.whyInvalid(rule, u.getLearningRate(0, 0), h[0], h[1], h[2]);
             return why == null ? null : u.getClass().getSimpleName() + ": " + why;
@@ -75,8 +71,8 @@ public final class SecureUpdaters {
                 + "AdaMax, AdaGrad, RmsProp and NoOp run on shares";
     }
 
-    /** Square root and reciprocal on shares for the adaptive updaters, or null while this build has none. */
-    private static final Function<Backend, PositiveRoots> roots = null;
+    /** Square root and reciprocal on shares for the adaptive updaters. */
+    private static final Function<Backend, PositiveRoots> roots = PositiveRoots::exact;
 
     /** The adaptive rule of {@code u}, or null when it is not one of the adaptive updaters. */
     static AdaptiveStep.Rule adaptiveRule(IUpdater u) {

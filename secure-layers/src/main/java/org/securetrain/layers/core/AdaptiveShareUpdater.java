@@ -51,20 +51,71 @@ final class AdaptiveShareUpdater implements ShareUpdater {
 
     @Override
     public void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch) {
-        AdaptiveStep st = SecureUpdaters.adaptiveStepAt(updater, iteration, epoch, where);
-        GradientTerms t = terms.at(iteration, epoch, st.learningRate());
-        long[] g = p.preparedGradient(be, batch, t);
-        List<String> names = rule.stateNames();
+        applyTogether(be, List.of(this), List.of(p), batch, iteration, epoch);
+    }
+
+    /** The public constants of this parameter's step: parameters with equal steps can be updated in one call. */
+    AdaptiveStep stepAt(int iteration, int epoch) {
+        return SecureUpdaters.adaptiveStepAt(updater, iteration, epoch, where);
+    }
+
+    /**
+     * One step of several parameters whose updaters have the same {@link #stepAt} (e.g. a layer's weights and bias):
+     * each gradient prepared with its own regularisation, then one batched update of all elements (one call per
+     * protocol instead of one per parameter), then each parameter's own weight decay.
+     */
+    static void applyTogether(Backend be, List<AdaptiveShareUpdater> us, List<ParameterShare> ps, int batch,
+            int iteration, int epoch) {
+        AdaptiveShareUpdater first = us.get(0);
+        AdaptiveStep st = first.stepAt(iteration, epoch);
+        List<String> names = first.rule.stateNames();
+        int total = 0;
+        for (ParameterShare p : ps) {
+            total += p.value().length;
+        }
+        long[] g = new long[total];
         long[][] state = new long[names.size()][];
-        for (int k = 0; k < state.length; k++) {
-            state[k] = p.state(names.get(k));
+        GradientTerms[] terms = new GradientTerms[ps.size()];
+        int at = 0;
+        for (int j = 0; j < ps.size(); j++) {
+            AdaptiveShareUpdater u = us.get(j);
+            if (!u.stepAt(iteration, epoch).equals(st)) {
+                throw new IllegalArgumentException(u.where + ": step differs from " + first.where + "'s");
+            }
+            ParameterShare p = ps.get(j);
+            terms[j] = u.terms.at(iteration, epoch, st.learningRate());
+            long[] gj = p.preparedGradient(be, batch, terms[j]);
+            System.arraycopy(gj, 0, g, at, gj.length);
+            at += gj.length;
         }
-        long[] update = new AdaptiveUpdate(be, roots.apply(be)).step(st, g, state,
-                p.updateId().child(rule.name().toLowerCase(java.util.Locale.ROOT)));
+        boolean any = false;
         for (int k = 0; k < state.length; k++) {
-            p.setState(names.get(k), state[k]);
+            any |= ps.get(0).state(names.get(k)) != null;
         }
-        p.applyUpdate(be, update, t);
+        for (int k = 0; k < state.length && any; k++) {
+            state[k] = new long[total];
+            at = 0;
+            for (ParameterShare p : ps) {
+                long[] s = p.state(names.get(k));
+                if (s == null) {
+                    throw new IllegalStateException(p.name() + ": state " + names.get(k) + " is missing");
+                }
+                System.arraycopy(s, 0, state[k], at, s.length);
+                at += s.length;
+            }
+        }
+        long[] update = new AdaptiveUpdate(be, first.roots.apply(be)).step(st, g, state,
+                ps.get(0).updateId().child(first.rule.name().toLowerCase(java.util.Locale.ROOT)));
+        at = 0;
+        for (int j = 0; j < ps.size(); j++) {
+            ParameterShare p = ps.get(j);
+            int n = p.value().length;
+            for (int k = 0; k < state.length; k++) {
+                p.setState(names.get(k), java.util.Arrays.copyOfRange(state[k], at, at + n));
+            }
+            p.applyUpdate(be, java.util.Arrays.copyOfRange(update, at, at + n), terms[j]);
+            at += n;
+        }
     }
 
     @Override

@@ -162,8 +162,11 @@ public final class ExactFunctions {
         return round(t, id.child("round"));
     }
 
-    /** Shares of s = [x &gt; 0] (packed) and of a clipped non-negative value (see {@link #clip}). */
-    private record Clipped(long[] positive, long[] value) {
+    /**
+     * Shares of s = [x &gt; 0] (packed), of a clipped non-negative value and of the multiplexer's s·x (or s·2x) before
+     * the subtraction (see {@link #clip}).
+     */
+    record Clipped(long[] positive, long[] value, long[] selected) {
     }
 
     /**
@@ -171,7 +174,7 @@ public final class ExactFunctions {
      * two comparisons and two multiplexers one after the other, so that no difference wraps around for any 64-bit x
      * (a single stage comparing x - bound would wrap for x near -2^63).
      */
-    private Clipped clip(long[] x, boolean negativeOnly, long bound, ProtocolId id) {
+    Clipped clip(long[] x, boolean negativeOnly, long bound, ProtocolId id) {
         int n = x.length;
         long[] s = be.positive(x, id.child("sign"));
         long[] sel = new long[n];
@@ -191,7 +194,7 @@ public final class ExactFunctions {
         for (int i = 0; i < n; i++) {
             a[i] += c[i];
         }
-        return new Clipped(s, a);
+        return new Clipped(s, a, m);
     }
 
     /**

@@ -1,0 +1,239 @@
+package org.securetrain.layermath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.securetrain.backend.InsecurePlaintextBackend;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
+
+/**
+ * reciprocal, sqrt and rsqrt on the plaintext reference backend (the integer algorithm the two-party backend runs bit
+ * for bit, {@link ExactRootsTwoPartyTest}) against BigDecimal references over the whole input range below
+ * 2^inputBits: every output must lie within the bound proven in docs/security/exact-math.md (section 8), and
+ * saturated and non-positive inputs must give the documented values exactly.
+ */
+@Timeout(600)
+class ExactRootsTest {
+    static final MathContext MC = new MathContext(40);
+    static final long SAT = 1L << ExactRoots.SATURATION_BITS;
+
+    /** Input scale, output scale, inputBits. */
+    record Config(int fIn, int fOut, int bits) {
+    }
+
+    /** Adam's v at 2f into f, f into f, integer inputs, odd scales, the largest inputBits, tiny ranges. */
+    static final Config[] CONFIGS = {
+        new Config(24, 24, 48), new Config(48, 24, 62), new Config(24, 24, 62), new Config(48, 24, 60),
+        new Config(25, 23, 50), new Config(0, 24, 40), new Config(24, 48, 40), new Config(40, 10, 61),
+        new Config(24, 24, 3), new Config(24, 24, 1), new Config(7, 0, 20),
+    };
+
+    static long[] compute(ExactRoots.Kind kind, ExactRoots er, long[] x, Config c) {
+        ProtocolId id = ProtocolId.of(kind.name().toLowerCase(java.util.Locale.ROOT));
+        return switch (kind) {
+            case RECIPROCAL -> er.reciprocal(x, c.fIn(), c.fOut(), c.bits(), id);
+            case SQRT -> er.sqrt(x, c.fIn(), c.fOut(), c.bits(), id);
+            case RSQRT -> er.rsqrt(x, c.fIn(), c.fOut(), c.bits(), id);
+        };
+    }
+
+    /** The exact value in output ulps (before saturation). */
+    static BigDecimal exact(ExactRoots.Kind kind, long x, Config c) {
+        BigDecimal xv = new BigDecimal(x);
+        BigDecimal two = BigDecimal.valueOf(2);
+        return switch (kind) {
+            case RECIPROCAL -> two.pow(c.fIn() + c.fOut()).divide(xv, MC);
+            // sqrt(x 2^-fIn) 2^fOut = sqrt(x 2^(2 fOut) / 2^fIn)
+            case SQRT -> xv.multiply(two.pow(2 * c.fOut())).divide(two.pow(c.fIn()), MC).sqrt(MC);
+            case RSQRT -> two.pow(c.fOut()).divide(xv.divide(two.pow(c.fIn()), MC).sqrt(MC), MC);
+        };
+    }
+
+    /** Proven bound on the mantissa result g (F-ulps) per function. */
+    static double mantissaUlps(ExactRoots.Kind kind) {
+        return switch (kind) {
+            case RECIPROCAL -> ExactRoots.RECIPROCAL_MANTISSA_ULPS;
+            case SQRT -> ExactRoots.SQRT_MANTISSA_ULPS;
+            case RSQRT -> ExactRoots.RSQRT_MANTISSA_ULPS;
+        };
+    }
+
+    /**
+     * The proven bound in output ulps for x &gt; 0 in a non-saturated binade: the mantissa's error E F-ulps times the
+     * binade's 2^shift, plus half an ulp where the scale-back rounds (shift &lt; 0).
+     */
+    static double bound(ExactRoots.Kind kind, long x, Config c) {
+        int k = 63 - Long.numberOfLeadingZeros(x);
+        ExactRoots.Binade b = ExactRoots.binade(kind, k, c.fIn(), c.fOut());
+        return (b.shift() < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, b.shift());
+    }
+
+    /** Half uniform over [1, 2^bits), half log-uniform (uniform leading bit, uniform mantissa). */
+    static long[] randomInputs(int bits, int n, Random r) {
+        long[] x = new long[n];
+        long top = bits == 63 ? Long.MAX_VALUE : 1L << bits;
+        for (int i = 0; i < n; i++) {
+            if ((i & 1) == 0) {
+                x[i] = 1 + Math.floorMod(r.nextLong(), top - 1);
+            } else {
+                int k = r.nextInt(bits);
+                x[i] = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
+            }
+        }
+        return x;
+    }
+
+    /** 1 ulp, 2^k - 1, 2^k, 2^k + 1 for every k &lt; bits, the largest input, 0 and negative inputs. */
+    static long[] edges(int bits) {
+        java.util.List<Long> e = new java.util.ArrayList<>();
+        long top = (1L << bits) - 1;
+        e.add(1L);
+        e.add(top);
+        e.add(top - 1);
+        for (int k = 1; k < bits; k++) {
+            e.add((1L << k) - 1);
+            e.add(1L << k);
+            e.add((1L << k) + 1);
+        }
+        e.add(0L);
+        e.add(-1L);
+        e.add(-top);
+        e.add(-(1L << (bits - 1)));
+        return e.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Largest errors seen: in output ulps where the bound is below one ulp (faithful binades), and of the mantissa
+     * result in F-ulps (binades without rounding, shift &gt;= 0, where error / 2^shift is exactly that).
+     */
+    static final class Stats {
+        double faithfulUlps;
+        double mantissaUlps;
+        double boundRatio;
+
+        void merge(Stats o) {
+            faithfulUlps = Math.max(faithfulUlps, o.faithfulUlps);
+            mantissaUlps = Math.max(mantissaUlps, o.mantissaUlps);
+            boundRatio = Math.max(boundRatio, o.boundRatio);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("max error %.4f ulps where faithful, mantissa %.4f F-ulps, error/bound %.3f",
+                    faithfulUlps, mantissaUlps, boundRatio);
+        }
+    }
+
+    /** Checks every output against the bound. */
+    static Stats check(ExactRoots.Kind kind, Config c, long[] x, long[] out) {
+        Stats st = new Stats();
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] <= 0) {
+                long expected = kind == ExactRoots.Kind.SQRT ? 0 : SAT;
+                assertEquals(expected, out[i], kind + " " + c + ": x = " + x[i] + " <= 0");
+                continue;
+            }
+            int k = 63 - Long.numberOfLeadingZeros(x[i]);
+            BigDecimal v = exact(kind, x[i], c);
+            if (ExactRoots.binade(kind, k, c.fIn(), c.fOut()).saturated()) {
+                assertTrue(v.compareTo(BigDecimal.valueOf(SAT)) >= 0, kind + " " + c + ": saturated x = " + x[i]
+                        + " has a value " + v + " below 2^" + ExactRoots.SATURATION_BITS);
+                assertEquals(SAT, out[i], kind + " " + c + ": saturated x = " + x[i]);
+                continue;
+            }
+            assertTrue(v.compareTo(BigDecimal.valueOf(SAT)) <= 0, kind + " " + c + ": x = " + x[i]);
+            double err = v.subtract(BigDecimal.valueOf(out[i])).abs().doubleValue();
+            double bound = bound(kind, x[i], c);
+            assertTrue(err <= bound, kind + " " + c + ": x = " + x[i] + " gives " + out[i] + ", exact " + v
+                    + ", error " + err + " ulps > bound " + bound);
+            int shift = ExactRoots.binade(kind, k, c.fIn(), c.fOut()).shift();
+            if (bound < 1) {
+                st.faithfulUlps = Math.max(st.faithfulUlps, err);
+            }
+            if (shift >= 0) {
+                st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err, -shift));
+            }
+            st.boundRatio = Math.max(st.boundRatio, err / bound);
+        }
+        return st;
+    }
+
+    static Stats sweep(ExactRoots.Kind kind, Config c, int n, long seed) {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        long[] x = randomInputs(c.bits(), n, new Random(seed));
+        Stats st = check(kind, c, x, compute(kind, er, x, c));
+        long[] e = edges(c.bits());
+        st.merge(check(kind, c, e, compute(kind, er, e, c)));
+        return st;
+    }
+
+    @Test
+    void everyConfigurationWithinTheBoundIncludingEdges() {
+        for (Config c : CONFIGS) {
+            for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
+                Stats max = sweep(kind, c, 3_000, 11 + c.bits());
+                System.out.printf("%s %s: %s (3,000 random + edges)%n", kind, c, max);
+            }
+        }
+    }
+
+    /** 10^5 inputs per function at f = 24 (inputs at 2f = 48 for Adam's v, inputBits 62) in the default suite. */
+    @Test
+    void hundredThousandInputsAtF24() {
+        for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
+            Config c = new Config(48, 24, 62);
+            Stats max = sweep(kind, c, 100_000, 5);
+            System.out.printf("%s %s: %s (10^5 random + edges)%n", kind, c, max);
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    void millionInputsAtF24() {
+        for (Config c : new Config[] {new Config(24, 24, 48), new Config(48, 24, 62)}) {
+            for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
+                Stats max = sweep(kind, c, 1_000_000, 6);
+                System.out.printf("%s %s: %s (10^6 random + edges)%n", kind, c, max);
+            }
+        }
+    }
+
+    /**
+     * The faithful binades (bound below one ulp): every binade whose results are scaled back by 2^-3 or less
+     * (reciprocal, rsqrt: results below 2^(F-2.5) ulps) or 2^-4 or less (sqrt: below 2^(F-3.5) ulps).
+     */
+    @Test
+    void faithfulWhereTheResultHasFewerBitsThanTheMantissa() {
+        for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
+            int faithfulShift = kind == ExactRoots.Kind.SQRT ? -4 : -3;
+            for (int k = 0; k < 62; k++) {
+                ExactRoots.Binade b = ExactRoots.binade(kind, k, 24, 24);
+                if (!b.saturated() && b.shift() <= faithfulShift) {
+                    assertTrue(0.5 + mantissaUlps(kind) * Math.scalb(1.0, b.shift()) < 1, kind + " k = " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheReason() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("bad");
+        long[] x = {1};
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> er.reciprocal(x, 24, 24, 63, id))
+                .getMessage().contains("inputBits"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> er.rsqrt(x, -1, 24, 40, id))
+                .getMessage().contains("scales"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ExactRoots(er == null ? null
+                : new InsecurePlaintextBackend(FixedPoint.of(24)), 4)).getMessage().contains("digit"));
+        assertEquals(0, er.sqrt(new long[0], 24, 24, 40, id).length);
+    }
+}

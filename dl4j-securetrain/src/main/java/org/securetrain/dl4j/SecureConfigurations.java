@@ -42,6 +42,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.securetrain.layers.SecureActivationLayer;
+import org.securetrain.layers.SecureBatchNormalization;
 import org.securetrain.layers.SecureActivations;
 import org.securetrain.layers.SecureConvolution1DLayer;
 import org.securetrain.layers.SecureConvolutionLayer;
@@ -85,7 +86,8 @@ public final class SecureConfigurations {
             Map.entry(GlobalPoolingLayer.class, SecureGlobalPoolingLayer.class),
             Map.entry(ZeroPaddingLayer.class, SecureZeroPaddingLayer.class),
             Map.entry(Upsampling2D.class, SecureUpsampling2D.class),
-            Map.entry(DropoutLayer.class, SecureDropoutLayer.class));
+            Map.entry(DropoutLayer.class, SecureDropoutLayer.class),
+            Map.entry(BatchNormalization.class, SecureBatchNormalization.class));
     /** The secure layers that apply DL4J's dropout to their input (the core does, from the public mask). */
     private static final Set<Class<? extends Layer>> DROPOUT_HOSTS = Set.of(SecureDenseLayer.class,
             SecureOutputLayer.class, SecureConvolutionLayer.class, SecureConvolution1DLayer.class,
@@ -96,16 +98,14 @@ public final class SecureConfigurations {
     /** Layers refused with a specific reason. */
     private static final Map<Class<? extends Layer>, String> REFUSED = Map.of(
             CenterLossOutputLayer.class, "CenterLossOutputLayer is refused: its loss needs the layer's input "
-                    + "features (the embeddings) at the label owner, more than the outputs it already sees",
-            BatchNormalization.class, "BatchNormalization is not supported yet (needs a secure reciprocal square "
-                    + "root: the next step)");
+                    + "features (the embeddings) at the label owner, more than the outputs it already sees");
     /** Reshaping preprocessors (reshapes and permutations only): local linear maps, exact on shares. */
     private static final Set<Class<?>> SHARE_SAFE_PREPROCESSORS = Set.of(CnnToFeedForwardPreProcessor.class,
             FeedForwardToCnnPreProcessor.class, RnnToFeedForwardPreProcessor.class,
             FeedForwardToRnnPreProcessor.class, CnnToRnnPreProcessor.class, RnnToCnnPreProcessor.class);
     private static final String SUPPORTED = "supported: DenseLayer, ConvolutionLayer, Convolution1DLayer, "
             + "SubsamplingLayer, Subsampling1DLayer, GlobalPoolingLayer, ZeroPaddingLayer, Upsampling2D, "
-            + "ActivationLayer, and OutputLayer or LossLayer as the last layer";
+            + "ActivationLayer, BatchNormalization, and OutputLayer or LossLayer as the last layer";
 
     private SecureConfigurations() {
     }
@@ -248,6 +248,10 @@ public final class SecureConfigurations {
      * and c exactly: the model. Such a configuration is refused in this mode.
      */
     static boolean isNonLinear(Layer l) {
+        if (l instanceof BatchNormalization) {
+            // DL4J ignores its activation; at inference it is affine, and in training the data owner chooses the batch
+            return false;
+        }
         var max = org.deeplearning4j.nn.conf.layers.PoolingType.MAX;
         if (l instanceof SubsamplingLayer s) { // and Subsampling1DLayer
             return s.getPoolingType() == max;
@@ -350,6 +354,8 @@ public final class SecureConfigurations {
             ConvolutionLayer cl = (ConvolutionLayer) l;
             addIfNotNull(why, SecureConvolutionLayer.whyUnsupported(cl));
             act = hiddenActivation(cl.getActivationFn(), why);
+        } else if (target == SecureBatchNormalization.class) {
+            addIfNotNull(why, SecureBatchNormalization.whyUnsupported((BatchNormalization) l));
         } else if (target == SecureActivationLayer.class) {
             addIfNotNull(why, SecureActivations.whyUnsupported(((ActivationLayer) l).getActivationFn()));
         }

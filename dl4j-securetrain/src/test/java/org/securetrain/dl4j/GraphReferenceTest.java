@@ -206,6 +206,32 @@ class GraphReferenceTest {
         check("merge", r, data, 50);
     }
 
+    /** A residual block with BatchNormalization vertices (issue 16): conv -> BN -> ReLU, skip, BN on the sum. */
+    @Test
+    void batchNormalizationVerticesMatchPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(80, 64, 3, 3, 3.0);
+        ComputationGraphConfiguration conf = base(13).convolutionMode(ConvolutionMode.Same).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutionalFlat(8, 8, 1))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn1", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "c1")
+                .addLayer("r1", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(Activation.RELU).build(), "bn1")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build(), "r1")
+                .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2", "r1")
+                .addLayer("bn2", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().useLogStd(false)
+                        .build(), "res")
+                .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                        .stride(2, 2).build(), "bn2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        Run r = train(conf, data, 20, 2);
+        check("BatchNorm residual", r, data, 8);
+        double diff = r.revealed().params().sub(r.plain().params()).amaxNumber().doubleValue();
+        System.out.printf("graph BatchNorm residual: max parameter difference %.3e%n", diff);
+        assertTrue(diff < 1e-3, "parameters (running estimates included) differ by " + diff);
+    }
+
     static void check(String what, Run r, ToyBlobs data, int iterations) {
         assertEquals(iterations, r.plainScores().size());
         assertEquals(iterations, r.secureScores().size());

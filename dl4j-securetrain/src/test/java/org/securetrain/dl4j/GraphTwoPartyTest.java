@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.conf.graph.L2Vertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PoolHelperVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -102,7 +101,7 @@ class GraphTwoPartyTest {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
                 .addInputs("in")
                 .addLayer("d1", new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build(), "in")
-                .addLayer("bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "d1")
+                .addLayer("bn", new org.deeplearning4j.nn.conf.layers.LocalResponseNormalization.Builder().build(), "d1")
                 .addVertex("pool", new PoolHelperVertex(), "bn")
                 .addVertex("dist", new L2Vertex(), "pool", "d1")
                 .addVertex("norm", new L2NormalizeVertex(), "dist")
@@ -117,7 +116,7 @@ class GraphTwoPartyTest {
         String m = e.getMessage();
         System.out.println(m);
         assertEquals(5, e.problems().size(), m);
-        assertTrue(m.contains("vertex 'bn' (BatchNormalization): BatchNormalization is not supported"), m);
+        assertTrue(m.contains("vertex 'bn' (LocalResponseNormalization): not supported by SecureTrain"), m);
         assertTrue(m.contains("vertex 'pool' (PoolHelperVertex): vertex type PoolHelperVertex is not supported"), m);
         assertTrue(m.contains("vertex 'dist' (L2Vertex): vertex type L2Vertex is not supported"), m);
         assertTrue(m.contains("vertex 'norm' (L2NormalizeVertex): L2NormalizeVertex needs a secure square root"), m);

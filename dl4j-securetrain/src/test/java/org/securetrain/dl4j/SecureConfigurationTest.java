@@ -83,14 +83,29 @@ class SecureConfigurationTest {
     }
 
     @Test
-    void refusesBatchNormalizationNamingTheLayer() {
+    void refusesAnUnsupportedLayerNamingIt() {
         UnsupportedConfigurationException e = refused(base()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().nOut(8).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer.Builder().nIn(8).nOut(8)
+                        .build())
                 .layer(softmaxOut(8)).build());
         assertEquals(1, e.layerIndex());
-        assertEquals("BatchNormalization", e.layerType());
-        assertTrue(e.getMessage().startsWith("layer 1 (BatchNormalization): "), e.getMessage());
+        assertEquals("ElementWiseMultiplicationLayer", e.layerType());
+        assertTrue(e.getMessage().startsWith("layer 1 (ElementWiseMultiplicationLayer): not supported"),
+                e.getMessage());
+    }
+
+    @Test
+    void refusesGradientNormalizationOnBatchNormalizationNamingTheCause() {
+        UnsupportedConfigurationException e = refused(base()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(new BatchNormalization.Builder().nOut(8)
+                        .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipElementWiseAbsoluteValue)
+                        .build())
+                .layer(softmaxOut(8)).build());
+        assertEquals(1, e.layerIndex());
+        assertTrue(e.getMessage().startsWith("layer 1 (BatchNormalization): gradient normalisation on "
+                + "BatchNormalization is not supported"), e.getMessage());
     }
 
     @Test

@@ -15,11 +15,53 @@ import jdk.jfr.consumer.RecordingFile;
  * Top methods of a JFR recording's execution samples, as markdown tables: self time (the sampled top
  * frame, inlined frames count as their own method) and inclusive time (the method anywhere on the
  * stack). JDK 17's {@code jfr} tool has no {@code view hot-methods} (added in JDK 21); this is the same
- * aggregation. Usage: {@code java -cp benchmarks/target/classes org.securetrain.bench.profiling.JfrHotMethods
- * recording.jfr [top=10] [thread-name-substring]}.
+ * aggregation. A third table sorts the samples into the stages of an HE product ({@link #HE_STAGES}: the first rule
+ * whose method is on the stack, with an optional callee above it, names the stage). Usage: {@code java -cp
+ * benchmarks/target/classes org.securetrain.bench.profiling.JfrHotMethods recording.jfr [top=10]
+ * [thread-name-substring]} (party threads are named {@code securetrain-p0-...} / {@code securetrain-p1-...}).
  */
 public final class JfrHotMethods {
     private JfrHotMethods() {
+    }
+
+    /** Stage name, then the method on the stack and optionally ("caller>callee") a method above it, first match wins. */
+    static final String[][] HE_STAGES = {
+        {"decrypt reply (key owner)", "SecretKey.decryptSwitched"},
+        {"parse operand + expand seeded a (multiplier)", "EncryptedMatrix.parse"},
+        {"encrypt operand (key owner)", "SecretKey.encrypt"},
+        {"encrypt operand (key owner)", "EncryptedMatrix.encrypt"},
+        {"finish: inverse NTT of c0, c1", "ProductEvaluator.rerandomiseAndFlood>Ntt.inverse"},
+        {"finish: NTT of u", "ProductEvaluator.rerandomiseAndFlood>Ntt.forward"},
+        {"finish: flooding", "ProductEvaluator.rerandomiseAndFlood>ProductEvaluator.addFlood"},
+        {"finish: u*pk accumulate and reduce", "ProductEvaluator.rerandomiseAndFlood>ProductEvaluator."},
+        {"finish: u, e2 sampling and the rest", "ProductEvaluator.rerandomiseAndFlood"},
+        {"finish: switch rounding (RnsRounding.round)", "ProductEvaluator.finish>RnsRounding.round"},
+        {"finish: mask and pack", "ProductEvaluator.finish"},
+        {"plaintext-ciphertext products", "ProductEvaluator.multiplyAccumulate"},
+        {"plaintext encode + pruned NTT", "HeCrossProduct$RowWorker.row"},
+        {"plaintext encode + pruned NTT", "HeConvCross$Worker.unit"},
+        {"plaintext encode + pruned NTT", "HeJointProduct$Job.create"},
+        {"local product", "SecureMatMul.localProduct"},
+    };
+
+    static String heStage(List<RecordedFrame> frames) {
+        for (String[] rule : HE_STAGES) {
+            String[] parts = rule[1].split(">");
+            for (int i = 0; i < frames.size(); i++) {
+                if (!name(frames.get(i)).startsWith(parts[0])) {
+                    continue;
+                }
+                if (parts.length == 1) {
+                    return rule[0];
+                }
+                for (int j = 0; j < i; j++) {
+                    if (name(frames.get(j)).startsWith(parts[1])) {
+                        return rule[0];
+                    }
+                }
+            }
+        }
+        return "not an HE product stage";
     }
 
     public static void main(String[] args) throws IOException {
@@ -31,6 +73,7 @@ public final class JfrHotMethods {
         String threadFilter = args.length > 2 ? args[2] : null;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
+        Map<String, Integer> stages = new HashMap<>();
         int samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
@@ -48,6 +91,7 @@ public final class JfrHotMethods {
             }
             samples++;
             self.merge(name(frames.get(0)), 1, Integer::sum);
+            stages.merge(heStage(frames), 1, Integer::sum);
             Set<String> seen = new HashSet<>();
             for (RecordedFrame f : frames) {
                 if (seen.add(name(f))) {
@@ -58,6 +102,7 @@ public final class JfrHotMethods {
         System.out.printf("%d execution samples in %s%n", samples, args[0]);
         print("self (top frame)", self, samples, top);
         print("inclusive", inclusive, samples, top);
+        print("HE stage", stages, samples, HE_STAGES.length + 1);
     }
 
     private static String name(RecordedFrame f) {

@@ -134,12 +134,15 @@ class SimulatedLinkTest {
             echo.get(10, TimeUnit.SECONDS);
             long[] sorted = samples.clone();
             java.util.Arrays.sort(sorted);
-            // the median: one round trip that waited for a core on a loaded machine must not decide the test
-            double medianMs = (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2e6;
+            // Load only ever adds delay (a round trip that waited for a core), so the fastest round trip is the one
+            // that measures the link: never below the set RTT (the link holds every frame RTT/2), and within 10 %
+            // above it (a link that adds a second half-RTT or a frame's wire time twice lands at 150 % or more).
+            // The median is not asserted: at load ~19 it was 125 ms on a correct link.
+            double fastestMs = sorted[0] / 1e6;
             String all = java.util.Arrays.toString(java.util.Arrays.stream(samples).map(x -> x / 100_000).toArray());
-            assertTrue(sorted[0] >= rtt.toNanos(), kind + ": a round trip took " + sorted[0] / 1e6
+            assertTrue(sorted[0] >= rtt.toNanos(), kind + ": a round trip took " + fastestMs
                     + " ms, below the set RTT; all (0.1 ms): " + all);
-            assertEquals(1.0, medianMs / rtt.toMillis(), 0.10, kind + ": median RTT " + medianMs + " ms, set " + rtt
+            assertEquals(1.0, fastestMs / rtt.toMillis(), 0.10, kind + ": fastest RTT " + fastestMs + " ms, set " + rtt
                     + "; all (0.1 ms): " + all);
         }
     }

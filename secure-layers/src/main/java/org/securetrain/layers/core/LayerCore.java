@@ -113,7 +113,7 @@ public final class LayerCore {
         Backend be = ctx.backend();
         Map<String, INDArray> views = host.parameterViews();
         Map<String, long[]> initial = new LinkedHashMap<>();
-        views.forEach((k, v) -> initial.put(k, LayerShares.initialShare(v, be)));
+        views.forEach((k, v) -> initial.put(k, LayerShares.initialShare(op.fromDl4j(k, Shares.toDoubles(v)), be)));
         Map<String, ParameterShare> live = op.initParameters(name(), initial);
         Map<String, ShareUpdater> updaters = new LinkedHashMap<>();
         for (String k : live.keySet()) {
@@ -124,7 +124,7 @@ public final class LayerCore {
                 updaters.put(k, u);
             }
         }
-        shares = new LayerShares(name(), live, updaters);
+        shares = new LayerShares(name(), live, updaters, op);
         for (INDArray v : views.values()) {
             v.assign(0);
         }

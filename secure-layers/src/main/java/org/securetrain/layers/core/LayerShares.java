@@ -21,17 +21,21 @@ final class LayerShares {
     private final ProtocolId id;
     private final Map<String, ParameterShare> params;
     private final Map<String, ShareUpdater> updaters; // absent key: not trained by an updater
+    private final SecureOp op; // DL4J's parameterisation of what the op keeps (SecureOp#toDl4j)
 
-    LayerShares(String name, Map<String, ParameterShare> params, Map<String, ShareUpdater> updaters) {
+    LayerShares(String name, Map<String, ParameterShare> params, Map<String, ShareUpdater> updaters, SecureOp op) {
         this.name = name;
         this.id = ProtocolId.parse(name);
         this.params = params;
         this.updaters = updaters;
+        this.op = op;
     }
 
-    /** This party's initial share of a DL4J-initialised parameter: (W, 0), W at the model owner. */
-    static long[] initialShare(INDArray param, Backend be) {
-        double[] plain = Shares.toDoubles(param);
+    /**
+     * This party's initial share of a DL4J-initialised parameter (its values in the op's parameterisation,
+     * {@link SecureOp#fromDl4j}): (W, 0), W at the model owner.
+     */
+    static long[] initialShare(double[] plain, Backend be) {
         if (!be.actsFor(0)) {
             return new long[plain.length];
         }
@@ -119,7 +123,7 @@ final class LayerShares {
         }
         FixedPoint fp = be.fixedPoint();
         Map<String, double[]> m = new LinkedHashMap<>();
-        opened.forEach((k, v) -> m.put(k, fp.decode(v)));
+        opened.forEach((k, v) -> m.put(k, op.toDl4j(k, fp.decode(v))));
         return Collections.unmodifiableMap(m);
     }
 

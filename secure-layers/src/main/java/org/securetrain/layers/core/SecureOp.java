@@ -66,6 +66,23 @@ public abstract class SecureOp {
         return true;
     }
 
+    /**
+     * DL4J's values of parameter {@code key} from the plaintext values the op keeps (when revealed or monitored): the
+     * same unless the op keeps another parameterisation, e.g. the variance where DL4J keeps log10 of the standard
+     * deviation. Called at the receiver of a reveal, on revealed values only.
+     */
+    public double[] toDl4j(String key, double[] kept) {
+        return kept;
+    }
+
+    /**
+     * The inverse of {@link #toDl4j}: what the op keeps for DL4J's initial values of parameter {@code key} (the public
+     * initialisation, before it is shared).
+     */
+    public double[] fromDl4j(String key, double[] dl4j) {
+        return dl4j;
+    }
+
     /** Forward on this party's input share; the result's kind is usually {@code BOTH}. */
     public abstract SharedTensor forward(OpStep step, SharedTensor x);
 

@@ -135,6 +135,15 @@ public final class ConvPlan {
         }
     }
 
+    /**
+     * The granules a kernel polynomial may occupy ({@link Ntt#granuleSupport}): output channel o of the block at
+     * X^(o S) .. X^(o S + O) ({@link #encodeKernel}). From the plan alone, so the pruned transform of a kernel
+     * does the same work for every kernel of this plan.
+     */
+    boolean[] kernelSupport(int n) {
+        return Ntt.granuleSupport(n, outBlock, outputOrigin() + 1, slotStride());
+    }
+
     /** Kernel polynomial (ob, cb), reversed: signed coefficients into poly (zeroed, N long). */
     void encodeKernel(long[] k, int ob, int cb, long[] poly) {
         ConvShape s = shape;

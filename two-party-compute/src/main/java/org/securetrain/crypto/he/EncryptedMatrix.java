@@ -129,7 +129,8 @@ record EncryptedMatrix(long id, int keyOwner, int rows, int cols, int innerBlock
                     msg[l + innerBlock * j] = e.get(l0 + l, j0 + j);
                 }
             }
-            long[] c0 = sk.encrypt(msg, 0, seed, t, noise);
+            // the block fills coefficients [0, innerBlock * colBlock) (public layout); the rest is zero
+            long[] c0 = sk.encrypt(msg, 0, innerBlock * colBlock, seed, t, noise);
             int off = HEADER_WORDS + t * ctWords;
             for (int i = 0; i < base.count; i++) {
                 off += BitPacking.pack(c0, i * n, n, PublicKey.bitsOf(base.p[i]), wire, off);

@@ -181,6 +181,7 @@ public final class HeConvCross {
         private final HePrg maskPrg;
         private final long[][] pt;
         private final long[] coeffs;
+        private final boolean[] kernelSupport;
         private int ptBlock = -1;
 
         Worker(HeContext ctx, ConvPlan plan, long[] kernel) {
@@ -191,6 +192,7 @@ public final class HeConvCross {
             maskPrg = HePrg.fresh(ctx.random());
             pt = new long[plan.chBlocks()][base.polyLength()];
             coeffs = new long[base.n];
+            kernelSupport = plan.kernelSupport(base.n);
         }
 
         void unit(EncryptedMatrix e, long[] out, long[] reply, int[] offsets, int u) {
@@ -203,8 +205,7 @@ public final class HeConvCross {
                 for (int cb = 0; cb < plan.chBlocks(); cb++) {
                     Arrays.fill(coeffs, 0);
                     plan.encodeKernel(kernel, ob, cb, coeffs);
-                    base.fromSigned(coeffs, 0, pt[cb]);
-                    base.forward(pt[cb]);
+                    base.encodeSparse(coeffs, kernelSupport, pt[cb]);
                 }
                 ptBlock = ob;
             }

@@ -195,8 +195,7 @@ public final class HeCrossProduct {
                 if (pt[lb] == null) {
                     pt[lb] = new long[base.polyLength()];
                 }
-                base.fromSigned(coeffs, 0, pt[lb]);
-                base.forwardSparse(pt[lb], support(br));
+                base.encodeSparse(coeffs, support(br), pt[lb]);
             }
             for (int jb = 0; jb < cb; jb++) {
                 for (int lb = 0; lb < kb; lb++) {

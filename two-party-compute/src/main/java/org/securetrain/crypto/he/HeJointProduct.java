@@ -180,8 +180,7 @@ public final class HeJointProduct {
                 for (int lb = 0; lb < kb; lb++) {
                     plan.encodeEncryptedLayout(b, lb, jb, coeffs);
                     long[] pt = new long[base.polyLength()];
-                    base.fromSigned(coeffs, 0, pt);
-                    base.forwardSparse(pt, support);
+                    base.encodeSparse(coeffs, support, pt);
                     bPlain[lb * cb + jb] = pt;
                 }
             }

@@ -113,8 +113,7 @@ public final class HePrimitives {
      */
     public long[] sparsePlaintextNtt(long[] signedCoefficients, int rows, int innerBlock, int colBlock) {
         long[] x = new long[base.polyLength()];
-        base.fromSigned(signedCoefficients, 0, x);
-        base.forwardSparse(x, Ntt.granuleSupport(base.n, rows, innerBlock, innerBlock * colBlock));
+        base.encodeSparse(signedCoefficients, Ntt.granuleSupport(base.n, rows, innerBlock, innerBlock * colBlock), x);
         return x;
     }
 

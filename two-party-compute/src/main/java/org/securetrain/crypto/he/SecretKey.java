@@ -107,6 +107,16 @@ final class SecretKey {
      * {@code noise} supplies the private error.
      */
     long[] encrypt(long[] msg, int msgOff, byte[] seed, long index, HePrg noise) {
+        return encrypt(msg, msgOff, base.n, seed, index, noise);
+    }
+
+    /**
+     * As above for a message whose coefficients from {@code msgLen} on are zero by its public layout (an E block
+     * fills the first k_w c_w coefficients): the encoding of those zeros is zero and is not computed
+     * ({@link RnsBase#addEncodedMessage(long[], int, int, long[])}). The error and the uniform part cover all N
+     * coefficients as before, so the ciphertext is distributed exactly as with the full-length call.
+     */
+    long[] encrypt(long[] msg, int msgOff, int msgLen, byte[] seed, long index, HePrg noise) {
         if (index < 0) {
             throw new IllegalArgumentException("ciphertext index must be >= 0");
         }
@@ -115,7 +125,7 @@ final class SecretKey {
         noise.centeredBinomial(params.eta(), e, 0, n);
         long[] c0 = new long[base.polyLength()];
         base.fromSmall(e, c0);
-        base.addEncodedMessage(msg, msgOff, c0);
+        base.addEncodedMessage(msg, msgOff, msgLen, c0);
         base.forward(c0);
         long[] a = new long[base.polyLength()];
         SeededUniform.expand(base, seed, index, a);

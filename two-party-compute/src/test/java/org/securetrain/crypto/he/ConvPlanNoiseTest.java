@@ -36,6 +36,43 @@ class ConvPlanNoiseTest {
     }
 
     @Test
+    void kernelPolynomialsLieInsideThePlansSupportAndEncodeAsTheFullTransform() {
+        ConvShape[] shapes = {
+            ConvShape.valid(6, 128, 1, 28, 28, 5, 5, 1, 1),
+            new ConvShape(6, 1, 128, 28, 28, 24, 24, 1, 1, 5, 5),
+            ConvShape.valid(16, 128, 6, 12, 12, 5, 5, 1, 1),
+            new ConvShape(16, 6, 128, 12, 12, 8, 8, 1, 1, 5, 5),
+            new ConvShape(6, 128, 16, 16, 16, 5, 5, 1, 1, 12, 12),
+            ConvShape.valid(5, 3, 7, 11, 13, 3, 2, 2, 3), // odd shape, strides 2 and 3
+            ConvShape.valid(3, 2, 2, 9, 9, 1, 1, 2, 2), // 1x1 kernel
+        };
+        RnsBase base = PARAMS.base();
+        for (ConvShape s : shapes) {
+            ConvPlan p = ConvPlan.choose(PARAMS, s);
+            boolean[] support = p.kernelSupport(base.n);
+            long[] kernel = new long[s.outCh() * s.inCh() * s.kh() * s.kw()];
+            java.util.Arrays.fill(kernel, Long.MIN_VALUE); // every entry non-zero, the largest magnitude
+            for (int ob = 0; ob < p.outBlocks(); ob++) {
+                for (int cb = 0; cb < p.chBlocks(); cb++) {
+                    long[] poly = new long[base.n];
+                    p.encodeKernel(kernel, ob, cb, poly);
+                    for (int j = 0; j < poly.length; j++) {
+                        if (poly[j] != 0) {
+                            assertTrue(support[j / Ntt.GRANULE], p + ": coefficient " + j + " outside the support");
+                        }
+                    }
+                    long[] want = new long[base.polyLength()];
+                    base.fromSigned(poly, 0, want);
+                    base.forward(want);
+                    long[] got = new long[base.polyLength()];
+                    base.encodeSparse(poly, support, got);
+                    assertArrayEquals(want, got, p::toString);
+                }
+            }
+        }
+    }
+
+    @Test
     void correlationBeyondTheBudgetIsRefusedNamingTheCause() {
         ConvShape s = ConvShape.valid(16, 128, 6, 12, 12, 5, 5, 1, 1);
         long revealed = s.outputLength();

@@ -72,6 +72,29 @@ class RlweSchemeTest {
     }
 
     @Test
+    void encryptingAMessagePrefixGivesTheSameCiphertextAsTheFullMessage() {
+        SecretKey sk = new SecretKey(PARAMS, RND);
+        RnsBase base = PARAMS.base();
+        SplittableRandom r = new SplittableRandom(21);
+        byte[] seed = new byte[16];
+        byte[] noiseSeed = new byte[16];
+        RND.nextBytes(seed);
+        RND.nextBytes(noiseSeed);
+        for (int len : new int[] {1, 1020, 1024, base.n}) { // E blocks 38x5 at 5x204, 32x32, a full block
+            long[] m = new long[base.n];
+            for (int j = 0; j < len; j++) {
+                m[j] = j % 2 == 0 ? Long.MIN_VALUE : r.nextLong();
+            }
+            long[] full = sk.encrypt(m, 0, seed, len, new HePrg(noiseSeed, len));
+            long[] prefix = sk.encrypt(m, 0, len, seed, len, new HePrg(noiseSeed, len));
+            assertArrayEquals(full, prefix, "prefix " + len);
+            long[] a = new long[base.polyLength()];
+            SeededUniform.expand(base, seed, len, a);
+            assertArrayEquals(m, sk.decryptAtQ(prefix, a), "prefix " + len);
+        }
+    }
+
+    @Test
     void plaintextTimesCiphertextAtFullModulusIsTheNegacyclicProductMod2to64() {
         SecretKey sk = new SecretKey(PARAMS, RND);
         RnsBase base = PARAMS.base();

@@ -192,6 +192,38 @@ class RnsArithmeticTest {
     }
 
     @Test
+    void sparseEncodingEqualsTheFullEncodingOnPlannerLayoutsWithEdgeValues() {
+        RnsBase base = PARAMS.base();
+        SplittableRandom rnd = new SplittableRandom(19);
+        int n = base.n;
+        long[] edges = {Long.MIN_VALUE, Long.MAX_VALUE, -1, 0, 1, base.p[0], -base.p[3]};
+        int[][] blocks = {{8, 32, 32}, {38, 5, 43}, {16, 8, 64}, {2, 32, 128}, {1, 1, 1}, {3, 7, 11}, {1, 8192, 1}};
+        for (int[] blk : blocks) {
+            int rw = blk[0];
+            int kw = blk[1];
+            int stride = kw * blk[2];
+            boolean[] support = Ntt.granuleSupport(n, rw, kw, stride);
+            for (int fill = 0; fill < 3; fill++) { // all -2^63, edges and random, all zero
+                long[] coeffs = new long[n];
+                for (int i = 0; i < rw; i++) {
+                    for (int l = 0; l < kw; l++) {
+                        int t = i * kw + l;
+                        coeffs[i * stride + l] = fill == 0 ? Long.MIN_VALUE
+                                : fill == 1 ? (t < edges.length ? edges[t] : rnd.nextLong()) : 0;
+                    }
+                }
+                long[] want = new long[base.polyLength()];
+                base.fromSigned(coeffs, 0, want);
+                base.forward(want);
+                long[] got = new long[base.polyLength()];
+                java.util.Arrays.fill(got, 12345); // stale contents of a reused buffer must not leak into the result
+                base.encodeSparse(coeffs, support, got);
+                assertArrayEquals(want, got, java.util.Arrays.toString(blk) + " fill " + fill);
+            }
+        }
+    }
+
+    @Test
     void forwardAcceptsLazyInputsBelowFourP() {
         RnsBase base = PARAMS.base();
         SplittableRandom rnd = new SplittableRandom(3);
@@ -260,6 +292,28 @@ class RnsArithmeticTest {
                 assertEquals(want, acc[i * base.n + j], "coefficient " + j + " prime " + i);
             }
         }
+    }
+
+    @Test
+    void encodingAMessagePrefixLeavesTheRestUnchanged() {
+        RnsBase base = PARAMS.base();
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int len : new int[] {0, 1, 1020, 1024, base.n}) {
+            long[] m = new long[base.n];
+            for (int j = 0; j < len; j++) {
+                m[j] = j % 3 == 0 ? Long.MIN_VALUE : j % 3 == 1 ? -1 : rnd.nextLong();
+            }
+            long[] acc = new long[base.polyLength()];
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = rnd.nextLong(base.p[i / base.n]);
+            }
+            long[] full = acc.clone();
+            base.addEncodedMessage(m, 0, full);
+            base.addEncodedMessage(m, 0, len, acc);
+            assertArrayEquals(full, acc, "prefix " + len);
+        }
+        assertThrows(IllegalArgumentException.class, () -> base.addEncodedMessage(new long[base.n], 0, base.n + 1,
+                new long[base.polyLength()]));
     }
 
     @Test

@@ -1,13 +1,16 @@
 package org.securetrain.layers;
 
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationHardTanH;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.securetrain.layermath.ElementwiseActivation;
@@ -18,8 +21,8 @@ import org.securetrain.layermath.SmoothActivation;
  * The DL4J activations a secure hidden layer computes exactly on shares: plain ReLU (fused with the truncation,
  * {@link SecureReLU}), identity, and the piecewise-linear ones with public breakpoints as {@link PiecewiseLinear}
  * (comparisons and multiplexers; DL4J's own formulas and its side of every edge, e.g. LeakyReLU's slope 1 at 0,
- * HardTanh's derivative 1 on the closed [-1, 1]), and sigmoid and tanh within one ulp of the exact value for every
- * input ({@link SmoothActivation}, docs/security/exact-math.md). Everything else (softmax, ELU, random-slope RReLU,
+ * HardTanh's derivative 1 on the closed [-1, 1]), and sigmoid, tanh, softsign, ELU and SELU with a proven error bound
+ * ({@link SmoothActivation}, docs/security/exact-math.md). Everything else (softmax, softplus, random-slope RReLU,
  * ...) is refused here.
  */
 public final class SecureActivations {
@@ -47,12 +50,18 @@ public final class SecureActivations {
                 || a.getClass() == ActivationThresholdedReLU.class) {
             return null;
         }
-        if (a.getClass() == ActivationSigmoid.class || a.getClass() == ActivationTanH.class) {
+        if (a.getClass() == ActivationSigmoid.class || a.getClass() == ActivationTanH.class
+                || a.getClass() == ActivationSoftSign.class || a.getClass() == ActivationSELU.class) {
             return null;
         }
+        if (a.getClass() == ActivationELU.class) {
+            double alpha = ((ActivationELU) a).getAlpha();
+            return alpha >= 0 && alpha <= SmoothActivation.MAX_ELU_ALPHA ? null
+                    : "ELU alpha " + alpha + " outside [0, " + SmoothActivation.MAX_ELU_ALPHA + "]";
+        }
         return "activation " + a + " is not supported on shares (supported: ReLU with any cap, threshold or slope, "
-                + "LeakyReLU, ReLU6, ThresholdedReLU, HardTanh, HardSigmoid, identity, sigmoid, tanh; others would need "
-                + "an approximation or a reveal)";
+                + "LeakyReLU, ReLU6, ThresholdedReLU, HardTanh, HardSigmoid, identity, sigmoid, tanh, softsign, ELU, "
+                + "SELU; others would need an approximation or a reveal)";
     }
 
     /** Plain ReLU (no cap, threshold or slope): the fused kind. */
@@ -64,8 +73,17 @@ public final class SecureActivations {
         return r.getMax() == null && zeroOrNull(r.getThreshold()) && zeroOrNull(r.getNegativeSlope());
     }
 
-    /** sigmoid or tanh as computed on shares, else null. */
+    /** sigmoid, tanh, softsign, ELU or SELU as computed on shares, else null. */
     public static SmoothActivation smooth(IActivation a) {
+        if (a != null && a.getClass() == ActivationSoftSign.class) {
+            return new SmoothActivation(SmoothActivation.Kind.SOFTSIGN);
+        }
+        if (a != null && a.getClass() == ActivationELU.class) {
+            return SmoothActivation.elu(((ActivationELU) a).getAlpha());
+        }
+        if (a != null && a.getClass() == ActivationSELU.class) {
+            return new SmoothActivation(SmoothActivation.Kind.SELU);
+        }
         if (a != null && a.getClass() == ActivationSigmoid.class) {
             return new SmoothActivation(SmoothActivation.Kind.SIGMOID);
         }
@@ -77,7 +95,7 @@ public final class SecureActivations {
 
     /**
      * A supported hidden activation other than plain/fused ReLU and identity as computed after the truncated product
-     * (null for those): sigmoid and tanh ({@link #smooth}) or the piecewise-linear form ({@link #piecewise}).
+     * (null for those): sigmoid, tanh, softsign, ELU and SELU ({@link #smooth}) or the piecewise-linear form ({@link #piecewise}).
      */
     public static ElementwiseActivation elementwise(IActivation a) {
         SmoothActivation s = smooth(a);
@@ -85,7 +103,7 @@ public final class SecureActivations {
     }
 
     /**
-     * The piecewise-linear form of a supported activation other than plain/fused ReLU, identity, sigmoid and tanh
+     * The piecewise-linear form of a supported activation other than plain/fused ReLU, identity and the smooth ones
      * (null for the first two), in DL4J's semantics as measured on DL4J 1.0.0-M2.1 (values and derivatives at every edge).
      */
     public static PiecewiseLinear piecewise(IActivation a) {

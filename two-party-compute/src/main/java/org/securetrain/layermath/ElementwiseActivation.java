@@ -27,7 +27,13 @@ public interface ElementwiseActivation {
     /** Shares of dY ⊙ f'(x) at scale f from the forward's state, dY at scale f. */
     long[] backward(Backend be, Applied a, long[] dy, ProtocolId id);
 
-    /** What a forward keeps: its output shares, comparison bits (boolean shares, blocks of n; empty if none), n. */
-    record Applied(long[] y, long[] bits, int n) {
+    /**
+     * What a forward keeps: its output shares, comparison bits (boolean shares, blocks of n; empty if none), n, and
+     * other shares its backward needs (empty if none; ELU's e^min(x, 0) at scale f).
+     */
+    record Applied(long[] y, long[] bits, int n, long[] kept) {
+        public Applied(long[] y, long[] bits, int n) {
+            this(y, bits, n, new long[0]);
+        }
     }
 }

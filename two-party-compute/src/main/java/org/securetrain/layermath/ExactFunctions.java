@@ -162,8 +162,11 @@ public final class ExactFunctions {
         return round(t, id.child("round"));
     }
 
-    /** Shares of s = [x &gt; 0] (packed) and of a clipped non-negative value (see {@link #clip}). */
-    private record Clipped(long[] positive, long[] value) {
+    /**
+     * Shares of s = [x &gt; 0] (packed), of a clipped non-negative value and of the multiplexer's s·x (or s·2x) before
+     * the subtraction (see {@link #clip}).
+     */
+    record Clipped(long[] positive, long[] value, long[] selected) {
     }
 
     /**
@@ -171,7 +174,7 @@ public final class ExactFunctions {
      * two comparisons and two multiplexers one after the other, so that no difference wraps around for any 64-bit x
      * (a single stage comparing x - bound would wrap for x near -2^63).
      */
-    private Clipped clip(long[] x, boolean negativeOnly, long bound, ProtocolId id) {
+    Clipped clip(long[] x, boolean negativeOnly, long bound, ProtocolId id) {
         int n = x.length;
         long[] s = be.positive(x, id.child("sign"));
         long[] sel = new long[n];
@@ -191,7 +194,7 @@ public final class ExactFunctions {
         for (int i = 0; i < n; i++) {
             a[i] += c[i];
         }
-        return new Clipped(s, a);
+        return new Clipped(s, a, m);
     }
 
     /**
@@ -264,15 +267,26 @@ public final class ExactFunctions {
             z[i] = one + 2 * h[i];
             y[i] = one - h[i];
         }
-        long two = own(2 * ONE);
-        for (int step = 0; step < NEWTON_STEPS; step++) {
+        return newtonReciprocal(be, z, y, NEWTON_STEPS, F, id);
+    }
+
+    /**
+     * Newton's iteration for 1/z at scale {@code fracBits} from shares of z and of a seed y: t = floor(z y / 2^fracBits),
+     * y' = floor(y (2^(fracBits+1) - t) / 2^fracBits), every product floored exactly ({@link ExactTruncation}). Shared
+     * by this class's sigmoid/tanh and {@link ExactRoots}' reciprocal; the callers bound the products.
+     */
+    static long[] newtonReciprocal(Backend be, long[] z, long[] y, int steps, int fracBits, ProtocolId id) {
+        int n = z.length;
+        long two = be.actsFor(0) ? 2L << fracBits : 0;
+        for (int step = 0; step < steps; step++) {
             ProtocolId s = id.child("step" + step);
-            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), F, s.child("zyFloor"));
+            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), fracBits,
+                    s.child("zyFloor"));
             long[] w = new long[n];
             for (int i = 0; i < n; i++) {
                 w[i] = two - t[i];
             }
-            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), F, s.child("ywFloor"));
+            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), fracBits, s.child("ywFloor"));
         }
         return y;
     }

@@ -21,10 +21,16 @@ import org.securetrain.runtime.ProtocolId;
  *       x 2^-fIn = M 4^j with M in [1/2, 2) and an integer j.</li>
  *   <li>Seed from a {@value #DEFAULT_DIGIT_BITS}-bit table lookup on the top digits of m, then {@value #NEWTON_STEPS}
  *       Newton steps at scale F = {@value #INTERNAL_BITS}, every product floored exactly.</li>
- *   <li>Scale-back: the mantissa's result g times a one-hot sum of public powers of two (left shifts exact; right
- *       shifts by a product and one rounding floor), binades whose results can exceed 2^{@value #SATURATION_BITS}
- *       give exactly 2^{@value #SATURATION_BITS}.</li>
+ *   <li>Reciprocal only: a second-order correction at full precision from the exact residual 2^85 - floor(M0 2^56) g
+ *       (mod 2^64; its value is below 2^58.1): g 2^26 + delta within 3.01 units of 2^-55.</li>
+ *   <li>Scale-back: the mantissa's result g (and delta) times one-hot sums of public powers of two (left shifts
+ *       exact; right shifts by a product and one rounding floor), binades whose results can exceed
+ *       2^{@value #SATURATION_BITS} give exactly 2^{@value #SATURATION_BITS}.</li>
  * </ol>
+ *
+ * <p>Error (output ulps, e the binade's public scale-back exponent): reciprocal at most 0.5 + 3.01·2^(e-26),
+ * faithful for every value up to 2^52 ulps; sqrt and rsqrt at most 0.5 [e &lt; 0] + E 2^e with E = 6.7 / 3.6,
+ * faithful below about 2^25.5 / 2^26.5 ulps and within relative 2^-24.2 / 2^-26.0 above.
  *
  * <p>Saturation and non-positive inputs: results are min(value, 2^{@value #SATURATION_BITS}) at the output scale
  * (2^60 at scale fOut: a value the range guard still accepts in a truncation); x &le; 0 (with x &gt; -2^inputBits)
@@ -49,12 +55,18 @@ public final class ExactRoots {
     public static final int MAX_SCALE = 61;
     /** Proven bound on the mantissa result's error, in F-ulps: reciprocal, square root, reciprocal square root. */
     static final double RECIPROCAL_MANTISSA_ULPS = 2.01;
+    /** The reciprocal's refined mantissa g 2^26 + delta: error in units of 2^-55 (docs: section 8.2). */
+    static final double RECIPROCAL_REFINED_UNITS = 3.01;
     static final double SQRT_MANTISSA_ULPS = 6.7;
     static final double RSQRT_MANTISSA_ULPS = 3.6;
 
     private static final int F = INTERNAL_BITS;
     /** Right shifts of the scale-back: by a product with 2^(T + e) and a floor by T; e &lt; -T gives 0. */
     private static final int T = F + 2;
+    /** The reciprocal's refinement: its mantissa at P fraction bits, the correction at F + Z, its rounding by 28. */
+    private static final int P = 56;
+    private static final int Z = 26;
+    private static final int T_REFINED = 28;
 
     /** The three functions. */
     enum Kind {
@@ -162,8 +174,9 @@ public final class ExactRoots {
             nonPositive[i] = own(1) - c[i];
         }
 
-        // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1)
-        int h = Math.max(F, b - 1);
+        // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1) (reciprocal:
+        // max(P, b - 1), so that x W also gives the refinement's mantissa floor(M0 2^P))
+        int h = Math.max(root ? F : P, b - 1);
         long[] w = new long[n];
         for (int k = 0; k < b; k++) {
             for (int i = 0; i < n; i++) {
@@ -174,10 +187,13 @@ public final class ExactRoots {
         // x W < 2^(h+1) <= 2^62: beyond the range guard's 2^61 only for inputBits 61 and 62 (public)
         Backend floorBe = h + 1 > RangeCheckedBackend.SAFE_BITS ? RangeCheckedBackend.unchecked(be) : be;
         long[] m;
+        long[] fine = null;
         if (!root) {
-            m = h > F ? ExactTruncation.floor(floorBe, y, h - F, id.child("norm", "floor")) : y;
+            m = ExactTruncation.floor(floorBe, y, h - F, id.child("norm", "floor"));
+            fine = h > P ? ExactTruncation.floor(floorBe, y, h - P, id.child("norm", "fine")) : y;
             for (int i = 0; i < n; i++) {
                 m[i] += nonPositive[i] << F; // x <= 0: M = 1 (any valid mantissa; the scale-back ignores it)
+                fine[i] += nonPositive[i] << P;
             }
         } else {
             // floor(M0 2^(F-1)) with M0 = x 2^-k in [1, 2), then doubled where k - fIn is even: M in [1/2, 2)
@@ -211,48 +227,73 @@ public final class ExactRoots {
         if (kind == Kind.SQRT) {
             g = ExactTruncation.floor(be, be.multiplyElementwise(m, g, id.child("sqrt")), F, id.child("sqrt", "floor"));
         }
+        long[] delta = kind == Kind.RECIPROCAL ? refinement(fine, g, id.child("refine")) : null;
 
-        // 4. scale-back: out = g 2^e (e >= 0), round(g 2^e) (e < 0), or 2^L in saturated binades
+        // 4. scale-back: out = g 2^e (e >= 0), round(g 2^e) (e < 0), or 2^L in saturated binades; the reciprocal
+        // adds delta 2^(e - Z) (its refinement) for e >= Z - T, within the same rounding floor
+        int t = delta == null ? T : T_REFINED;
         long[] left = new long[n];
         long[] right = new long[n];
+        long[] fineRight = new long[n];
+        long[] out = new long[n];
         long[] saturated = new long[n];
         boolean anyLeft = false;
         boolean anyRight = false;
         for (int k = 0; k < b; k++) {
             Binade bin = binade(kind, k, fIn, fOut);
+            int e = bin.shift();
             if (bin.saturated()) {
                 for (int i = 0; i < n; i++) {
                     saturated[i] += onehot[k * n + i];
                 }
-            } else if (bin.shift() >= 0) {
+                continue;
+            }
+            if (e >= 0) {
                 anyLeft = true;
                 for (int i = 0; i < n; i++) {
-                    left[i] += onehot[k * n + i] << bin.shift();
+                    left[i] += onehot[k * n + i] << e;
                 }
-            } else if (bin.shift() >= -T) {
+            } else if (e >= -t) {
                 anyRight = true;
                 for (int i = 0; i < n; i++) {
-                    right[i] += onehot[k * n + i] << (T + bin.shift());
+                    right[i] += onehot[k * n + i] << (t + e);
+                }
+            } else if (delta != null && e == -t - 1) {
+                // values in (1/2, 1]: 1 is within 1/2 ulp
+                for (int i = 0; i < n; i++) {
+                    out[i] += onehot[k * n + i];
+                }
+            }
+            if (delta != null && e >= Z - t) {
+                anyRight = true;
+                for (int i = 0; i < n; i++) {
+                    fineRight[i] += onehot[k * n + i] << (e + t - Z);
                 }
             }
         }
-        long[] out = new long[n];
         if (anyLeft || anyRight) {
-            long[] gg = new long[2 * n];
-            System.arraycopy(g, 0, gg, 0, n);
-            System.arraycopy(g, 0, gg, n, n);
-            long[] lr = new long[2 * n];
-            System.arraycopy(left, 0, lr, 0, n);
-            System.arraycopy(right, 0, lr, n, n);
-            long[] p = be.multiplyElementwise(gg, lr, id.child("scale"));
-            System.arraycopy(p, 0, out, 0, n);
+            int parts = delta == null ? 2 : 3;
+            long[] operands = new long[parts * n];
+            long[] weights = new long[parts * n];
+            System.arraycopy(g, 0, operands, 0, n);
+            System.arraycopy(g, 0, operands, n, n);
+            System.arraycopy(left, 0, weights, 0, n);
+            System.arraycopy(right, 0, weights, n, n);
+            if (delta != null) {
+                System.arraycopy(delta, 0, operands, 2 * n, n);
+                System.arraycopy(fineRight, 0, weights, 2 * n, n);
+            }
+            long[] p = be.multiplyElementwise(operands, weights, id.child("scale"));
+            for (int i = 0; i < n; i++) {
+                out[i] += p[i];
+            }
             if (anyRight) {
-                long half = own(1L << (T - 1));
+                long half = own(1L << (t - 1));
                 long[] r = new long[n];
                 for (int i = 0; i < n; i++) {
-                    r[i] = p[n + i] + half;
+                    r[i] = p[n + i] + half + (delta != null ? p[2 * n + i] : 0);
                 }
-                long[] rounded = ExactTruncation.floor(be, r, T, id.child("scale", "round"));
+                long[] rounded = ExactTruncation.floor(be, r, t, id.child("scale", "round"));
                 for (int i = 0; i < n; i++) {
                     out[i] += rounded[i];
                 }
@@ -267,22 +308,29 @@ public final class ExactRoots {
     }
 
     /**
+     * The reciprocal's second-order correction at full precision: with u = 2^F / M0 and g = u - eps (|eps| &lt;= 2.01),
+     * the residual rho = 2^(P+F) - fine g (mod 2^64; its value M0 eps 2^P + eta g is below 2^58.1 for fine =
+     * M0 2^P - eta), rhoZ = floor(rho / 2^(P-Z)), delta = floor(rhoZ g / 2^F) = eps 2^Z - M0 eps^2 / 8 + theta with
+     * theta in (-2, 1/2]: g 2^Z + delta is within 3.01 units of u 2^Z (scale F + Z = 55). Products below 2^58.1.
+     */
+    private long[] refinement(long[] fine, long[] g, ProtocolId id) {
+        int n = g.length;
+        long[] prod = be.multiplyElementwise(fine, g, id.child("residual"));
+        long[] rho = new long[n];
+        for (int i = 0; i < n; i++) {
+            rho[i] = -prod[i]; // 2^(P+F) = 2^85 is 0 mod 2^64
+        }
+        long[] rhoZ = ExactTruncation.floor(be, rho, P - Z, id.child("residualFloor"));
+        return ExactTruncation.floor(be, be.multiplyElementwise(rhoZ, g, id.child("correction")), F,
+                id.child("correctionFloor"));
+    }
+
+    /**
      * Reciprocal Newton steps from the seed y ~ 2^(2F) / m, m in [2^F, 2^(F+1)): t = floor(m y / 2^F),
      * y' = floor(y (2^(F+1) - t) / 2^F). Products below 2^60.
      */
     private long[] reciprocalNewton(long[] m, long[] y, ProtocolId id) {
-        int n = m.length;
-        long two = own(2L << F);
-        for (int step = 0; step < NEWTON_STEPS; step++) {
-            ProtocolId s = id.child("step" + step);
-            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(m, y, s.child("my")), F, s.child("myFloor"));
-            long[] w = new long[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = two - t[i];
-            }
-            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), F, s.child("ywFloor"));
-        }
-        return y;
+        return ExactFunctions.newtonReciprocal(be, m, y, NEWTON_STEPS, F, id);
     }
 
     /**

@@ -67,13 +67,23 @@ class ExactRootsTest {
     }
 
     /**
-     * The proven bound in output ulps for x &gt; 0 in a non-saturated binade: the mantissa's error E F-ulps times the
-     * binade's 2^shift, plus half an ulp where the scale-back rounds (shift &lt; 0).
+     * The proven bound in output ulps for x &gt; 0 in a non-saturated binade (docs/security/exact-math.md 8.2): the
+     * mantissa's error E F-ulps times the binade's 2^shift, plus half an ulp where the scale-back rounds (shift &lt; 0);
+     * the reciprocal's refined binades (shift &gt;= -2): half an ulp plus 3.01 units of 2^(shift - 26); its binades
+     * below 2^-28 give 1 or 0 (values at most 1, within half an ulp).
      */
     static double bound(ExactRoots.Kind kind, long x, Config c) {
         int k = 63 - Long.numberOfLeadingZeros(x);
-        ExactRoots.Binade b = ExactRoots.binade(kind, k, c.fIn(), c.fOut());
-        return (b.shift() < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, b.shift());
+        int e = ExactRoots.binade(kind, k, c.fIn(), c.fOut()).shift();
+        if (kind == ExactRoots.Kind.RECIPROCAL) {
+            if (e >= -2) {
+                return 0.5 + ExactRoots.RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - 26);
+            }
+            if (e < -28) {
+                return 0.5;
+            }
+        }
+        return (e < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, e);
     }
 
     /** Half uniform over [1, 2^bits), half log-uniform (uniform leading bit, uniform mantissa). */
@@ -127,7 +137,8 @@ class ExactRootsTest {
 
         @Override
         public String toString() {
-            return String.format("max error %.4f ulps where faithful, mantissa %.4f F-ulps, error/bound %.3f",
+            return String.format("max error %.4f ulps where faithful, mantissa %.4f F-ulps (reciprocal: refined "
+                    + "units of 2^(e-26) beyond the half ulp), error/bound %.3f",
                     faithfulUlps, mantissaUlps, boundRatio);
         }
     }
@@ -158,7 +169,9 @@ class ExactRootsTest {
             if (bound < 1) {
                 st.faithfulUlps = Math.max(st.faithfulUlps, err);
             }
-            if (shift >= 0) {
+            if (kind == ExactRoots.Kind.RECIPROCAL && shift >= 0) {
+                st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err - 0.5, 26 - shift)); // refined units
+            } else if (kind != ExactRoots.Kind.RECIPROCAL && shift >= 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err, -shift));
             }
             st.boundRatio = Math.max(st.boundRatio, err / bound);
@@ -179,8 +192,8 @@ class ExactRootsTest {
     void everyConfigurationWithinTheBoundIncludingEdges() {
         for (Config c : CONFIGS) {
             for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
-                Stats max = sweep(kind, c, 3_000, 11 + c.bits());
-                System.out.printf("%s %s: %s (3,000 random + edges)%n", kind, c, max);
+                Stats max = sweep(kind, c, 1_000, 11 + c.bits());
+                System.out.printf("%s %s: %s (1,000 random + edges)%n", kind, c, max);
             }
         }
     }
@@ -213,11 +226,19 @@ class ExactRootsTest {
     @Test
     void faithfulWhereTheResultHasFewerBitsThanTheMantissa() {
         for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
-            int faithfulShift = kind == ExactRoots.Kind.SQRT ? -4 : -3;
+            // reciprocal: every binade up to shift 23 (values up to 2^52 ulps); roots as the mantissa allows
+            int faithfulShift = switch (kind) {
+                case RECIPROCAL -> 23;
+                case SQRT -> -4;
+                case RSQRT -> -3;
+            };
             for (int k = 0; k < 62; k++) {
-                ExactRoots.Binade b = ExactRoots.binade(kind, k, 24, 24);
-                if (!b.saturated() && b.shift() <= faithfulShift) {
-                    assertTrue(0.5 + mantissaUlps(kind) * Math.scalb(1.0, b.shift()) < 1, kind + " k = " + k);
+                for (int fIn : new int[] {0, 24, 48}) {
+                    ExactRoots.Binade b = ExactRoots.binade(kind, k, fIn, 24);
+                    if (!b.saturated() && b.shift() <= faithfulShift) {
+                        long x = 1L << k;
+                        assertTrue(bound(kind, x, new Config(fIn, 24, 62)) < 1, kind + " k = " + k);
+                    }
                 }
             }
         }

@@ -1,0 +1,105 @@
+package org.securetrain.bench.ot;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.crypto.prg.Prg;
+import org.securetrain.layermath.ExactRoots;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
+
+/**
+ * reciprocal, sqrt and rsqrt of shares ({@link ExactRoots}, docs/security/exact-math.md section 8), the companion of
+ * {@link ExactFunctionsBench} for the functions with a public input bound: per element, on the default two-party
+ * backend (OT engine, Ferret silent COTs), inputs at scale 2f = 48 (Adam's second moment) into scale f = 24, for
+ * inputBits 48 and 62 (the leading-one search compares inputBits thresholds per element). After each iteration:
+ * bytes per element (both directions), party 0's flights per call, CPU time per element, and the per-step breakdown.
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar ExactRootsBench -f 1 -wi 2 -i 3}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 4)
+@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+public class ExactRootsBench extends LabelledTwoPartyBench {
+    /** Elements per call. */
+    @Param({"4096"})
+    public int n;
+    /** Public bound: inputs below 2^inputBits. */
+    @Param({"48", "62"})
+    public int inputBits;
+
+    static final int F = 24;
+    static final int F_IN = 2 * F;
+    final TwoPartyBackend[] be = new TwoPartyBackend[2];
+    final ExactRoots[] er = new ExactRoots[2];
+    long[] x0, x1;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        tp = new TwoParties(false);
+        FixedPoint fp = FixedPoint.of(F);
+        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        er[0] = new ExactRoots(be[0]);
+        er[1] = new ExactRoots(be[1]);
+        Prg g = Prg.fromSecureRandom(new SecureRandom());
+        x0 = g.nextLongs(n);
+        x1 = g.nextLongs(n);
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < n; i++) {
+            int k = r.nextInt(inputBits); // log-uniform over [1, 2^inputBits)
+            long x = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
+            x1[i] = x - x0[i];
+        }
+        rsqrt(); // Ferret's first extension and the first compilations
+        tp.mark();
+    }
+
+    /** One function of both parties on their shares, labelled for the report. */
+    private long[] function(String name, Fn fn) {
+        current = name + " (exact), n=" + n + ", scale " + F_IN + " -> " + F + ", inputBits " + inputBits;
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", name);
+        return tp.run(s -> fn.apply(er[0], x0, id), s -> fn.apply(er[1], x1, id));
+    }
+
+    /** reciprocal, sqrt or rsqrt of one party's shares. */
+    interface Fn {
+        long[] apply(ExactRoots er, long[] x, ProtocolId id);
+    }
+
+    @Benchmark
+    public long[] reciprocal() {
+        return function("reciprocal", (e, x, id) -> e.reciprocal(x, F_IN, F, inputBits, id));
+    }
+
+    @Benchmark
+    public long[] sqrt() {
+        return function("sqrt", (e, x, id) -> e.sqrt(x, F_IN, F, inputBits, id));
+    }
+
+    @Benchmark
+    public long[] rsqrt() {
+        return function("rsqrt", (e, x, id) -> e.rsqrt(x, F_IN, F, inputBits, id));
+    }
+
+    @TearDown(Level.Trial)
+    public void closeBackends() {
+        be[0].close();
+        be[1].close();
+    }
+}

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,7 +13,6 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
 import org.securetrain.dl4j.checkpoint.Checkpoints;
@@ -44,9 +44,10 @@ class GraphCheckpointResumeTest {
     record PartyOut(List<Double> scores, ComputationGraph revealed) {
     }
 
-    private static TwoPartyRunner.Results<PartyOut, PartyOut> runBoth(java.util.function.Function<Session, PartyOut> p0,
-            java.util.function.Function<Session, PartyOut> p1) {
-        byte[] hash = TwoPartyHarness.terms(F).configHash(CONF);
+    /** Both parties of a run of {@code conf}, in new in-memory sessions. */
+    private static TwoPartyRunner.Results<PartyOut, PartyOut> runBoth(ComputationGraphConfiguration conf,
+            Function<Session, PartyOut> p0, Function<Session, PartyOut> p1) {
+        byte[] hash = TwoPartyHarness.terms(F).configHash(conf);
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
                 SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
@@ -58,18 +59,41 @@ class GraphCheckpointResumeTest {
         return TwoPartyHarness.terms(F).session(s).backend(TwoPartyHarness.backendFactory(F)).build();
     }
 
-    private static PartyOut crashAfterStep3(Session s, Path dir) {
-        SecurePartyContext ctx = context(s);
-        ComputationGraph net = SecureTrain.attach(CONF, ctx);
-        DataSetIterator it = ctx.sharedIterator(s.party() == 1 ? DATA.iterator(BATCH) : null);
-        net.setListeners(Checkpoints.listener(ctx, it, dir, 2), new BaseTrainingListener() {
+    /** Fails the run after step 3, as a crash would (after the step-2 checkpoint). */
+    private static BaseTrainingListener crashAfterStep3() {
+        return new BaseTrainingListener() {
             @Override
             public void iterationDone(Model model, int iteration, int epoch) {
                 if (iteration + 1 == 3) {
                     throw new IllegalStateException("simulated crash after step 3");
                 }
             }
-        });
+        };
+    }
+
+    /** Runs a crashing run ({@code p0}, {@code p1}) and checks that it ended in the simulated crash. */
+    private static void assertCrashes(ComputationGraphConfiguration conf, Function<Session, PartyOut> p0,
+            Function<Session, PartyOut> p1) {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> runBoth(conf, p0, p1));
+        assertTrue(CheckpointResumeTest.rootMessage(e).contains("simulated crash"), CheckpointResumeTest.rootMessage(e));
+    }
+
+    /** Steps 3-4 and the revealed weights of the resumed run against plaintext DL4J's uninterrupted run. */
+    private static void assertMatchesPlain(String what, ComputationGraph plain, List<Double> plainScores,
+            TwoPartyRunner.Results<PartyOut, PartyOut> r) {
+        double rel = SecureTrainTwoPartyTest.maxRel(r.party1().scores(), plainScores.subList(2, 4));
+        double dw = plain.params().sub(r.party0().revealed().params()).amaxNumber().doubleValue();
+        System.out.printf("%s resume from step 2: loss steps 3-4 max relative difference vs plaintext %.3e, final "
+                + "weights max difference %.2e (%.1f ulp at f=%d)%n", what, rel, dw, Math.scalb(dw, F), F);
+        assertTrue(rel < 1e-4, "loss after resume differs from plaintext DL4J by " + rel);
+        assertTrue(Math.scalb(dw, F) <= 512, "final weights differ by " + Math.scalb(dw, F) + " ulp");
+    }
+
+    private static PartyOut crashAfterStep3(Session s, Path dir) {
+        SecurePartyContext ctx = context(s);
+        ComputationGraph net = SecureTrain.attach(CONF, ctx);
+        DataSetIterator it = ctx.sharedIterator(s.party() == 1 ? DATA.iterator(BATCH) : null);
+        net.setListeners(Checkpoints.listener(ctx, it, dir, 2), crashAfterStep3());
         net.fit(it, EPOCHS);
         return null;
     }
@@ -98,23 +122,14 @@ class GraphCheckpointResumeTest {
         assertEquals(4, plainScores.scores.size());
 
         Path[] dirs = {Files.createDirectories(tmp.resolve("mo")), Files.createDirectories(tmp.resolve("do"))};
-        RuntimeException e = assertThrows(RuntimeException.class,
-                () -> runBoth(s -> crashAfterStep3(s, dirs[0]), s -> crashAfterStep3(s, dirs[1])));
-        assertTrue(CheckpointResumeTest.rootMessage(e).contains("simulated crash"), CheckpointResumeTest.rootMessage(e));
+        assertCrashes(CONF, s -> crashAfterStep3(s, dirs[0]), s -> crashAfterStep3(s, dirs[1]));
         for (Path d : dirs) {
             assertEquals(List.of("checkpoint-000000000002.zip"),
                     new CheckpointDirectory(d).list().stream().map(p -> p.getFileName().toString()).toList());
         }
 
-        TwoPartyRunner.Results<PartyOut, PartyOut> r = runBoth(s -> resumeAndFinish(s, dirs[0]),
-                s -> resumeAndFinish(s, dirs[1]));
-        double rel = SecureTrainTwoPartyTest.maxRel(r.party1().scores(), plainScores.scores.subList(2, 4));
-        INDArray w = plain.params().sub(r.party0().revealed().params());
-        double dw = w.amaxNumber().doubleValue();
-        System.out.printf("graph resume from step 2: loss steps 3-4 max relative difference vs plaintext %.3e, final "
-                + "weights max difference %.2e (%.1f ulp at f=%d)%n", rel, dw, Math.scalb(dw, F), F);
-        assertTrue(rel < 1e-4, "loss after resume differs from plaintext DL4J by " + rel);
-        assertTrue(Math.scalb(dw, F) <= 512, "final weights differ by " + Math.scalb(dw, F) + " ulp");
+        assertMatchesPlain("graph", plain, plainScores.scores,
+                runBoth(CONF, s -> resumeAndFinish(s, dirs[0]), s -> resumeAndFinish(s, dirs[1])));
     }
 
     // ------------------------------------------------------------------ several inputs: ctx.sharedMultiIterator
@@ -126,14 +141,7 @@ class GraphCheckpointResumeTest {
         SecurePartyContext ctx = context(s);
         ComputationGraph net = SecureTrain.attach(MULTI_CONF, ctx);
         var it = ctx.sharedMultiIterator(s.party() == 1 ? MULTI.iterator(BATCH) : null);
-        net.setListeners(Checkpoints.listener(ctx, it, dir, 2), new BaseTrainingListener() {
-            @Override
-            public void iterationDone(Model model, int iteration, int epoch) {
-                if (iteration + 1 == 3) {
-                    throw new IllegalStateException("simulated crash after step 3");
-                }
-            }
-        });
+        net.setListeners(Checkpoints.listener(ctx, it, dir, 2), crashAfterStep3());
         net.fit(it, EPOCHS);
         return null;
     }
@@ -161,26 +169,8 @@ class GraphCheckpointResumeTest {
         plain.setListeners(plainScores);
         plain.fit(MULTI.iterator(BATCH), EPOCHS);
         Path[] dirs = {Files.createDirectories(tmp.resolve("multi-mo")), Files.createDirectories(tmp.resolve("multi-do"))};
-        byte[] hash = TwoPartyHarness.terms(F).configHash(MULTI_CONF);
-        java.util.function.BiFunction<java.util.function.Function<Session, PartyOut>,
-                java.util.function.Function<Session, PartyOut>, TwoPartyRunner.Results<PartyOut, PartyOut>> both =
-                (p0, p1) -> {
-                    try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
-                            SessionOptions.builder(Role.MODEL_OWNER).configHash(hash).build(),
-                            SessionOptions.builder(Role.DATA_OWNER).configHash(hash).build())) {
-                        return TwoPartyRunner.run(pair.party(0), p0, pair.party(1), p1);
-                    }
-                };
-        RuntimeException e = assertThrows(RuntimeException.class, () -> both.apply(
-                s -> multiCrashAfterStep3(s, dirs[0]), s -> multiCrashAfterStep3(s, dirs[1])));
-        assertTrue(CheckpointResumeTest.rootMessage(e).contains("simulated crash"), CheckpointResumeTest.rootMessage(e));
-        TwoPartyRunner.Results<PartyOut, PartyOut> r = both.apply(s -> multiResumeAndFinish(s, dirs[0]),
-                s -> multiResumeAndFinish(s, dirs[1]));
-        double rel = SecureTrainTwoPartyTest.maxRel(r.party1().scores(), plainScores.scores.subList(2, 4));
-        double dw = plain.params().sub(r.party0().revealed().params()).amaxNumber().doubleValue();
-        System.out.printf("two-input graph resume from step 2: loss steps 3-4 max relative difference vs plaintext "
-                + "%.3e, final weights max difference %.2e (%.1f ulp at f=%d)%n", rel, dw, Math.scalb(dw, F), F);
-        assertTrue(rel < 1e-4, "loss after resume differs from plaintext DL4J by " + rel);
-        assertTrue(Math.scalb(dw, F) <= 512, "final weights differ by " + Math.scalb(dw, F) + " ulp");
+        assertCrashes(MULTI_CONF, s -> multiCrashAfterStep3(s, dirs[0]), s -> multiCrashAfterStep3(s, dirs[1]));
+        assertMatchesPlain("two-input graph", plain, plainScores.scores,
+                runBoth(MULTI_CONF, s -> multiResumeAndFinish(s, dirs[0]), s -> multiResumeAndFinish(s, dirs[1])));
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -45,21 +44,19 @@ class GraphMultiInputOutputTest {
     /** Inputs "a" and "b" (8 features each) -> dense(ReLU) and dense(LeakyReLU) -> MergeVertex -> softmax. */
     static ComputationGraphConfiguration twoInputMerge(long seed) {
         return base(seed).graphBuilder().addInputs("a", "b")
-                .addLayer("da", new DenseLayer.Builder().nIn(8).nOut(10).activation(Activation.RELU).build(), "a")
-                .addLayer("db", new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.LEAKYRELU).build(), "b")
+                .addLayer("da", GraphReferenceTest.dense(8, 10, Activation.RELU), "a")
+                .addLayer("db", GraphReferenceTest.dense(8, 6, Activation.LEAKYRELU), "b")
                 .addVertex("merge", new MergeVertex(), "da", "db")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                .addLayer("out", GraphReferenceTest.softmaxOut(16), "merge")
                 .setOutputs("out").build();
     }
 
     /** One input -> dense(ReLU) -> softmax "cls"; and -> dense(ReLU) -> identity MSE "reg": two outputs. */
     static ComputationGraphConfiguration twoOutputs(long seed) {
         return base(seed).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
-                .addLayer("cls", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "d1")
-                .addLayer("d2", new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.RELU).build(), "d1")
+                .addLayer("d1", GraphReferenceTest.dense(16, 12, Activation.RELU), "in")
+                .addLayer("cls", GraphReferenceTest.softmaxOut(12), "d1")
+                .addLayer("d2", GraphReferenceTest.dense(12, 8, Activation.RELU), "d1")
                 .addLayer("reg", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(1)
                         .activation(Activation.IDENTITY).build(), "d2")
                 .setOutputs("cls", "reg").build();

@@ -3,15 +3,12 @@ package org.securetrain.dl4j;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * {@code ElementWiseVertex} Product on shares (secure element-wise products, exact truncation forward, faithful
@@ -27,15 +24,12 @@ class GraphProductVertexTest {
     static ComputationGraphConfiguration multiplied(long seed) {
         return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).updater(new Sgd(0.05))
                 .weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.LEAKYRELU).build(),
-                        "in")
+                .addLayer("d1", GraphReferenceTest.dense(16, 12, Activation.RELU), "in")
+                .addLayer("d2", GraphReferenceTest.dense(16, 12, Activation.LEAKYRELU), "in")
                 .addVertex("prod2", new ElementWiseVertex(ElementWiseVertex.Op.Product), "d1", "d2")
-                .addLayer("d3", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.RELU).build(),
-                        "prod2")
+                .addLayer("d3", GraphReferenceTest.dense(12, 12, Activation.RELU), "prod2")
                 .addVertex("prod3", new ElementWiseVertex(ElementWiseVertex.Op.Product), "d3", "prod2", "d1")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "prod3")
+                .addLayer("out", GraphReferenceTest.softmaxOut(12), "prod3")
                 .setOutputs("out").build();
     }
 

@@ -73,15 +73,36 @@ class GraphReferenceTest {
                 .weightInit(WeightInit.XAVIER);
     }
 
+    /** A dense layer nIn -> nOut with activation {@code a}. */
+    static DenseLayer dense(int nIn, int nOut, Activation a) {
+        return new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(a).build();
+    }
+
+    /** A dense layer of nOut units, nIn inferred from the input type. */
+    static DenseLayer dense(int nOut, Activation a) {
+        return new DenseLayer.Builder().nOut(nOut).activation(a).build();
+    }
+
+    /** The softmax output layer (MCXENT) over the 3 classes of the test data. */
+    static OutputLayer softmaxOut(int nIn) {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(3)
+                .activation(Activation.SOFTMAX).build();
+    }
+
+    /** {@link #softmaxOut(int)} with nIn inferred from the input type. */
+    static OutputLayer softmaxOut() {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                .build();
+    }
+
     /** 16 -> dense(ReLU) -> dense(identity) + skip -> dense(ReLU) -> softmax: a residual block of dense layers. */
     static ComputationGraphConfiguration denseResidual(long seed) {
         return base(seed).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(16).activation(Activation.RELU).build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(16).nOut(16).activation(Activation.IDENTITY).build(), "d1")
+                .addLayer("d1", dense(16, 16, Activation.RELU), "in")
+                .addLayer("d2", dense(16, 16, Activation.IDENTITY), "d1")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
-                .addLayer("d3", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "add")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "d3")
+                .addLayer("d3", dense(16, 12, Activation.RELU), "add")
+                .addLayer("out", softmaxOut(12), "d3")
                 .setOutputs("out").build();
     }
 
@@ -94,19 +115,17 @@ class GraphReferenceTest {
                 .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "c2", "c1")
                 .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                         .stride(2, 2).build(), "res")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "pool")
+                .addLayer("out", softmaxOut(), "pool")
                 .setOutputs("out").build();
     }
 
     /** Two branches from one input, merged: dense(ReLU) and dense(identity) -> MergeVertex -> softmax. */
     static ComputationGraphConfiguration branchesMerged(long seed) {
         return base(seed).updater(new Nesterovs(0.02, 0.9)).graphBuilder().addInputs("in")
-                .addLayer("a", new DenseLayer.Builder().nIn(16).nOut(10).activation(Activation.RELU).build(), "in")
-                .addLayer("b", new DenseLayer.Builder().nIn(16).nOut(6).activation(Activation.LEAKYRELU).build(), "in")
+                .addLayer("a", dense(16, 10, Activation.RELU), "in")
+                .addLayer("b", dense(16, 6, Activation.LEAKYRELU), "in")
                 .addVertex("merge", new MergeVertex(), "a", "b")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                .addLayer("out", softmaxOut(16), "merge")
                 .setOutputs("out").build();
     }
 
@@ -120,17 +139,16 @@ class GraphReferenceTest {
                 .setInputTypes(InputType.convolutionalFlat(8, 8, 1))
                 .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.RELU).build(), "in")
                 .addVertex("flat", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(8, 8, 2)), "c1")
-                .addLayer("d1", new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build(), "flat")
+                .addLayer("d1", dense(12, Activation.RELU), "flat")
                 .addVertex("lo", new SubsetVertex(0, 5), "d1")
                 .addVertex("hi", new SubsetVertex(6, 11), "d1")
                 .addVertex("stack", new StackVertex(), "lo", "hi")
-                .addLayer("d2", new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(), "stack")
+                .addLayer("d2", dense(6, Activation.RELU), "stack")
                 .addVertex("u0", new UnstackVertex(0, 2), "d2")
                 .addVertex("u1", new UnstackVertex(1, 2), "d2")
                 .addVertex("merge", new MergeVertex(), "u0", "u1")
                 .addVertex("image", new ReshapeVertex(-1, 3, 2, 2), "merge")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "image")
+                .addLayer("out", softmaxOut(), "image")
                 .setOutputs("out").build();
     }
 
@@ -144,15 +162,14 @@ class GraphReferenceTest {
     /** A residual Add, then the Average of two branches, ScaleVertex(0.75) and ShiftVertex(0.1): the truncating vertices. */
     static ComputationGraphConfiguration averagedScaledShifted(long seed) {
         return base(seed).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.IDENTITY).build(), "d1")
+                .addLayer("d1", dense(16, 12, Activation.RELU), "in")
+                .addLayer("d2", dense(12, 12, Activation.IDENTITY), "d1")
                 .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
-                .addLayer("d3", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.RELU).build(), "res")
+                .addLayer("d3", dense(12, 12, Activation.RELU), "res")
                 .addVertex("avg", new ElementWiseVertex(ElementWiseVertex.Op.Average), "d3", "d1", "res")
                 .addVertex("scale", new ScaleVertex(0.75), "avg")
                 .addVertex("shift", new ShiftVertex(0.1), "scale")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "shift")
+                .addLayer("out", softmaxOut(12), "shift")
                 .setOutputs("out").build();
     }
 
@@ -166,15 +183,12 @@ class GraphReferenceTest {
     /** Two branches joined by an element-wise Max (comparisons with one-hot argmax), then a residual Max of three. */
     static ComputationGraphConfiguration maxed(long seed) {
         return base(seed).graphBuilder().addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU).build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.LEAKYRELU).build(),
-                        "in")
+                .addLayer("d1", dense(16, 12, Activation.RELU), "in")
+                .addLayer("d2", dense(16, 12, Activation.LEAKYRELU), "in")
                 .addVertex("max2", new ElementWiseVertex(ElementWiseVertex.Op.Max), "d1", "d2")
-                .addLayer("d3", new DenseLayer.Builder().nIn(12).nOut(12).activation(Activation.IDENTITY).build(),
-                        "max2")
+                .addLayer("d3", dense(12, 12, Activation.IDENTITY), "max2")
                 .addVertex("max3", new ElementWiseVertex(ElementWiseVertex.Op.Max), "d3", "max2", "d2")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "max3")
+                .addLayer("out", softmaxOut(12), "max3")
                 .setOutputs("out").build();
     }
 

@@ -58,48 +58,19 @@ final class MultiBlobs {
             int to = Math.min(blobs.x.length, i + batch);
             list.add(new MultiDataSet(features(i, to), labels(i, to)));
         }
-        return new MultiDataSetIterator() {
-            private int pos;
+        return new Batches(list);
+    }
 
-            @Override
-            public boolean hasNext() {
-                return pos < list.size();
-            }
+    private static final class Batches
+            extends ListBatches<org.nd4j.linalg.dataset.api.MultiDataSet, MultiDataSetPreProcessor>
+            implements MultiDataSetIterator {
+        Batches(List<org.nd4j.linalg.dataset.api.MultiDataSet> list) {
+            super(list);
+        }
 
-            @Override
-            public org.nd4j.linalg.dataset.api.MultiDataSet next() {
-                return list.get(pos++);
-            }
-
-            @Override
-            public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public MultiDataSetPreProcessor getPreProcessor() {
-                return null;
-            }
-
-            @Override
-            public boolean resetSupported() {
-                return true;
-            }
-
-            @Override
-            public boolean asyncSupported() {
-                return false;
-            }
-
-            @Override
-            public void reset() {
-                pos = 0;
-            }
-        };
+        @Override
+        public org.nd4j.linalg.dataset.api.MultiDataSet next() {
+            return nextBatch();
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.securetrain.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -64,40 +63,25 @@ final class ToyBlobs {
         return new FixedBatchIterator(list, batch, dim, classes);
     }
 
-    static final class FixedBatchIterator implements DataSetIterator {
-        private final List<DataSet> batches;
+    static final class FixedBatchIterator extends ListBatches<DataSet, DataSetPreProcessor> implements DataSetIterator {
         private final int batch, in, out;
-        private int pos;
         int resets;
         RuntimeException failAt; // test hook: thrown by next() at batch failAtIndex
         int failAtIndex = -1;
 
         FixedBatchIterator(List<DataSet> batches, int batch, int in, int out) {
-            this.batches = batches;
+            super(batches);
             this.batch = batch;
             this.in = in;
             this.out = out;
         }
 
         @Override
-        public boolean hasNext() {
-            return pos < batches.size();
-        }
-
-        @Override
         public DataSet next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            if (pos == failAtIndex) {
+            if (hasNext() && position() == failAtIndex) {
                 throw failAt;
             }
-            return batches.get(pos++).copy();
-        }
-
-        @Override
-        public DataSet next(int num) {
-            throw new UnsupportedOperationException();
+            return nextBatch().copy();
         }
 
         @Override
@@ -111,34 +95,14 @@ final class ToyBlobs {
         }
 
         @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
         public void reset() {
-            pos = 0;
+            super.reset();
             resets++;
         }
 
         @Override
         public int batch() {
             return batch;
-        }
-
-        @Override
-        public void setPreProcessor(DataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public DataSetPreProcessor getPreProcessor() {
-            return null;
         }
 
         @Override

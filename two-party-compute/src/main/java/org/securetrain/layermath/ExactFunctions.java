@@ -267,15 +267,26 @@ public final class ExactFunctions {
             z[i] = one + 2 * h[i];
             y[i] = one - h[i];
         }
-        long two = own(2 * ONE);
-        for (int step = 0; step < NEWTON_STEPS; step++) {
+        return newtonReciprocal(be, z, y, NEWTON_STEPS, F, id);
+    }
+
+    /**
+     * Newton's iteration for 1/z at scale {@code fracBits} from shares of z and of a seed y: t = floor(z y / 2^fracBits),
+     * y' = floor(y (2^(fracBits+1) - t) / 2^fracBits), every product floored exactly ({@link ExactTruncation}). Shared
+     * by this class's sigmoid/tanh and {@link ExactRoots}' reciprocal; the callers bound the products.
+     */
+    static long[] newtonReciprocal(Backend be, long[] z, long[] y, int steps, int fracBits, ProtocolId id) {
+        int n = z.length;
+        long two = be.actsFor(0) ? 2L << fracBits : 0;
+        for (int step = 0; step < steps; step++) {
             ProtocolId s = id.child("step" + step);
-            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), F, s.child("zyFloor"));
+            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(z, y, s.child("zy")), fracBits,
+                    s.child("zyFloor"));
             long[] w = new long[n];
             for (int i = 0; i < n; i++) {
                 w[i] = two - t[i];
             }
-            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), F, s.child("ywFloor"));
+            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), fracBits, s.child("ywFloor"));
         }
         return y;
     }

@@ -330,18 +330,7 @@ public final class ExactRoots {
      * y' = floor(y (2^(F+1) - t) / 2^F). Products below 2^60.
      */
     private long[] reciprocalNewton(long[] m, long[] y, ProtocolId id) {
-        int n = m.length;
-        long two = own(2L << F);
-        for (int step = 0; step < NEWTON_STEPS; step++) {
-            ProtocolId s = id.child("step" + step);
-            long[] t = ExactTruncation.floor(be, be.multiplyElementwise(m, y, s.child("my")), F, s.child("myFloor"));
-            long[] w = new long[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = two - t[i];
-            }
-            y = ExactTruncation.floor(be, be.multiplyElementwise(y, w, s.child("yw")), F, s.child("ywFloor"));
-        }
-        return y;
+        return ExactFunctions.newtonReciprocal(be, m, y, NEWTON_STEPS, F, id);
     }
 
     /**

@@ -30,14 +30,9 @@ public final class PackedReader {
     public long bits(int width) {
         PackedWriter.checkWidth(width);
         need(width);
-        int w = (int) (bits >>> 6);
-        int s = (int) (bits & 63);
-        long v = words[w] >>> s;
-        if (s + width > 64) {
-            v |= words[w + 1] << (64 - s);
-        }
+        long v = BitFields.get(words, bits, width);
         bits += width;
-        return width == 64 ? v : v & ((1L << width) - 1);
+        return v;
     }
 
     /** The next n bits into dst as a packed vector (bits past n in the last word are cleared). */

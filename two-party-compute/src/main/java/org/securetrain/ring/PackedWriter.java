@@ -44,12 +44,7 @@ public final class PackedWriter {
         if (width < 64) {
             v &= (1L << width) - 1;
         }
-        int w = (int) (bits >>> 6);
-        int s = (int) (bits & 63);
-        words[w] |= v << s;
-        if (s + width > 64) {
-            words[w + 1] |= v >>> (64 - s);
-        }
+        BitFields.put(words, bits, v, width);
         bits += width;
         return this;
     }

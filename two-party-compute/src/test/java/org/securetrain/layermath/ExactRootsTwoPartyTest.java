@@ -19,13 +19,14 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
  * reciprocal, sqrt and rsqrt on the two-party backend (OT engine, silent COTs) equal the plaintext reference bit for
- * bit on random shares of inputs over the whole range below 2^inputBits (edges, zero and negative inputs included), so
+ * bit on random shares of inputs over the whole range below 2^inputBits (400 random and all edges, zero and negative
+ * inputs included, per function and configuration), so
  * {@link ExactRootsTest}'s bound holds for the protocol's outputs. Two configurations: Adam's v (scale 48 into 24,
- * inputBits 62) and f into f (inputBits 48, odd-exponent path of the roots exercised by both).
+ * inputBits 62) and 25 into 24 (inputBits 40, an odd input scale: the roots' other parity).
  */
 @Timeout(300)
 class ExactRootsTwoPartyTest {
-    static final int N = 1_000;
+    static final int N = 400;
     static final ExactRootsTest.Config[] CONFIGS = {
         new ExactRootsTest.Config(48, 24, 62), new ExactRootsTest.Config(25, 24, 40),
     };

@@ -19,7 +19,7 @@ import org.securetrain.runtime.view.ViewAssert;
  * What each party receives while reciprocal, sqrt and rsqrt run on the real two-party backend (the leading-one
  * comparisons and their conversion, the normalising product, exact floors, the seed lookup, Newton's products, the
  * scale-back), over every stream, for two private inputs of the other party: the other party holds the input X alone
- * (this party's share is 0), run A with X = 0, run B with X log-uniform over [1, 2^40). The views must be
+ * (this party's share is 0), run A with X = 0, run B with X log-uniform over [2^8, 2^40). The views must be
  * indistinguishable ({@link ViewAssert}) and contain neither X nor the functions' plaintext values; a variant that
  * also sends X's share to the observer must be caught (the negative control).
  */
@@ -61,11 +61,16 @@ class ExactRootsViewTest {
         return v;
     }
 
+    /**
+     * Log-uniform over [2^8, 2^40): leading bits from 8 on, so that no value is a small power of two whose function
+     * values (1/1 = 2^48 at these scales) are round words that packed bit vectors in the protocol's messages also
+     * take, which the echo check would report although they do not come from X.
+     */
     static long[] logUniform(int n) {
         Random r = new Random();
         long[] x = new long[n];
         for (int i = 0; i < n; i++) {
-            int k = r.nextInt(BITS);
+            int k = 8 + r.nextInt(BITS - 8);
             x[i] = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
         }
         return x;

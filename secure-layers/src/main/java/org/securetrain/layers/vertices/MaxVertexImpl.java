@@ -36,9 +36,7 @@ public final class MaxVertexImpl extends ShareVertexImpl {
 
     @Override
     protected long[][] backward(long[] dOut, long[] outShape, long[][] shapes) {
-        if (argmaxBits == null) {
-            throw new IllegalStateException(id() + ": backward before forward");
-        }
+        long[] argmaxBits = keptByForward(this.argmaxBits);
         int k = shapes.length;
         int n = dOut.length;
         long[] spread = new long[n * k];
@@ -46,7 +44,7 @@ public final class MaxVertexImpl extends ShareVertexImpl {
             java.util.Arrays.fill(spread, j * k, j * k + k, dOut[j]);
         }
         long[] routed = context().backend().bitTimesShare(argmaxBits, spread, purpose("route"));
-        argmaxBits = null;
+        this.argmaxBits = null;
         long[][] d = new long[k][n];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < k; i++) {

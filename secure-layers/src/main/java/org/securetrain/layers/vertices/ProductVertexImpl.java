@@ -48,10 +48,7 @@ public final class ProductVertexImpl extends ShareVertexImpl {
 
     @Override
     protected long[][] backward(long[] dOut, long[] outShape, long[][] shapes) {
-        if (in == null) {
-            throw new IllegalStateException(id() + ": backward before forward");
-        }
-        int k = in.length;
+        int k = keptByForward(in).length;
         int n = dOut.length;
         if (k == 1) {
             in = null;

@@ -26,10 +26,7 @@ public class SecureMergeVertex extends MergeVertex {
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
             boolean initializeParams, DataType networkDatatype) {
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException("vertex '" + name + "': " + why);
-        }
+        ShareVertexImpl.refuseIf(whyUnsupported(this), name);
         return new MergeVertexImpl(graph, name, idx, networkDatatype);
     }
 }

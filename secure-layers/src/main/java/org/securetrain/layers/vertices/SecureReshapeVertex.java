@@ -33,10 +33,7 @@ public class SecureReshapeVertex extends ReshapeVertex {
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
             boolean initializeParams, DataType networkDatatype) {
-        String why = whyUnsupported(this);
-        if (why != null) {
-            throw new IllegalStateException("vertex '" + name + "': " + why);
-        }
+        ShareVertexImpl.refuseIf(whyUnsupported(this), name);
         return new ReshapeVertexImpl(graph, name, idx, networkDatatype, newShape);
     }
 }

@@ -57,6 +57,21 @@ public abstract class ShareVertexImpl extends BaseGraphVertex {
     /** dL/d(input i) for every input from dL/d(output) (the transpose of the linear map). */
     protected abstract long[][] backward(long[] dOut, long[] outShape, long[][] shapes);
 
+    /** What the forward kept for the backward, or an error naming the vertex when there was no forward. */
+    protected <T> T keptByForward(T kept) {
+        if (kept == null) {
+            throw new IllegalStateException(id() + ": backward before forward");
+        }
+        return kept;
+    }
+
+    /** Refuses a vertex configuration with {@code why} (null: supported), naming the vertex {@code name}. */
+    static void refuseIf(String why, String name) {
+        if (why != null) {
+            throw new IllegalStateException("vertex '" + name + "': " + why);
+        }
+    }
+
     /** "vertex 'name' (Type)" for messages. */
     protected String id() {
         return "vertex '" + vertexName + "' (" + getClass().getSimpleName() + ")";

@@ -75,20 +75,37 @@ public final class SliceVertexImpl extends ShareVertexImpl {
         return Math.toIntExact(p);
     }
 
+    /**
+     * Where the slice lies in a C-order input of this shape: {@code outer} blocks of {@code n * inner} elements, of
+     * which {@code len} from offset {@code start * inner} are the slice's.
+     */
+    private record Layout(int start, int end, int inner, int n, int outer) {
+        int len() {
+            return (end - start) * inner;
+        }
+
+        /** Offset of block o's slice in the input. */
+        int inputOffset(int o) {
+            return o * n * inner + start * inner;
+        }
+    }
+
+    private Layout layout(long[] shape) {
+        int[] r = range(shape);
+        return new Layout(r[0], r[1], inner(shape), (int) shape[dimension], outer(shape));
+    }
+
     @Override
     protected long[] forward(long[][] in, long[][] shapes, long[][] outShape) {
         long[] shape = shapes[0];
-        int[] r = range(shape);
-        int inner = inner(shape);
-        int n = (int) shape[dimension];
-        int len = (r[1] - r[0]) * inner;
-        int outer = outer(shape);
-        long[] out = new long[outer * len];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(in[0], o * n * inner + r[0] * inner, out, o * len, len);
+        Layout l = layout(shape);
+        int len = l.len();
+        long[] out = new long[l.outer() * len];
+        for (int o = 0; o < l.outer(); o++) {
+            System.arraycopy(in[0], l.inputOffset(o), out, o * len, len);
         }
         long[] s = shape.clone();
-        s[dimension] = r[1] - r[0];
+        s[dimension] = l.end() - l.start();
         outShape[0] = s;
         return out;
     }
@@ -96,14 +113,11 @@ public final class SliceVertexImpl extends ShareVertexImpl {
     @Override
     protected long[][] backward(long[] dOut, long[] outShape, long[][] shapes) {
         long[] shape = shapes[0];
-        int[] r = range(shape);
-        int inner = inner(shape);
-        int n = (int) shape[dimension];
-        int len = (r[1] - r[0]) * inner;
-        int outer = outer(shape);
+        Layout l = layout(shape);
+        int len = l.len();
         long[] d = new long[Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(dOut, o * len, d, o * n * inner + r[0] * inner, len);
+        for (int o = 0; o < l.outer(); o++) {
+            System.arraycopy(dOut, o * len, d, l.inputOffset(o), len);
         }
         return new long[][] {d};
     }

@@ -172,10 +172,6 @@ public final class GcProtocol {
         return garblerParty;
     }
 
-    public int maxChunk() {
-        return maxChunk;
-    }
-
     /**
      * Elements per chunk this instance uses for circuit c over n elements (both parties compute the
      * same): {@code maxChunk}, lowered so that one chunk's OT labels (16 bytes per evaluator input bit)

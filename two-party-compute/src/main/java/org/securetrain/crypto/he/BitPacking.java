@@ -1,5 +1,7 @@
 package org.securetrain.crypto.he;
 
+import org.securetrain.ring.BitFields;
+
 /**
  * Dense little-endian bit packing of values of a fixed width (1..64 bits) into long words, so that
  * residues mod a 55-bit prime cost 55 bits on the wire, not 64.
@@ -21,15 +23,9 @@ final class BitPacking {
         checkBits(bits);
         int words = words(count, bits);
         java.util.Arrays.fill(dst, dstOff, dstOff + words, 0L);
-        long bitPos = 0;
+        long bitPos = 64L * dstOff;
         for (int i = 0; i < count; i++) {
-            long v = src[srcOff + i];
-            int w = dstOff + (int) (bitPos >>> 6);
-            int sh = (int) (bitPos & 63);
-            dst[w] |= v << sh;
-            if (sh + bits > 64) {
-                dst[w + 1] |= v >>> (64 - sh);
-            }
+            BitFields.put(dst, bitPos, src[srcOff + i], bits);
             bitPos += bits;
         }
         return words;
@@ -38,16 +34,9 @@ final class BitPacking {
     /** Inverse of {@link #pack}; returns words consumed. */
     static int unpack(long[] src, int srcOff, int count, int bits, long[] dst, int dstOff) {
         checkBits(bits);
-        long mask = bits == 64 ? -1L : (1L << bits) - 1;
-        long bitPos = 0;
+        long bitPos = 64L * srcOff;
         for (int i = 0; i < count; i++) {
-            int w = srcOff + (int) (bitPos >>> 6);
-            int sh = (int) (bitPos & 63);
-            long v = src[w] >>> sh;
-            if (sh + bits > 64) {
-                v |= src[w + 1] << (64 - sh);
-            }
-            dst[dstOff + i] = v & mask;
+            dst[dstOff + i] = BitFields.get(src, bitPos, bits);
             bitPos += bits;
         }
         return words(count, bits);

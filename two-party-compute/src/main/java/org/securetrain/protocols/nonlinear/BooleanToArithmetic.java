@@ -35,9 +35,7 @@ public final class BooleanToArithmetic {
      * per element. For sums of bits that stay below 2^ringBits, e.g. the range guard's count.
      */
     public BooleanToArithmetic(CotChannel ch, int n, int ringBits) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
+        RunTag.elementCount(n);
         if (ringBits < 2 || ringBits > 64) {
             throw new IllegalArgumentException("ring bits must be in [2, 64], got " + ringBits);
         }

@@ -308,10 +308,6 @@ public final class ComparisonPlan {
         return lowLeaves > 0;
     }
 
-    public int lowBits() {
-        return lowBits;
-    }
-
     /** Tree levels of the low subtree (its result is complete after this many levels). */
     public int lowLevels() {
         return lowDepth;

@@ -49,11 +49,8 @@ public final class ElementwiseProduct {
     private long[] out;
 
     private ElementwiseProduct(CotChannel ch, int n, boolean square) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
         this.ch = ch;
-        this.n = n;
+        this.n = RunTag.elementCount(n);
         this.square = square;
         this.width = square ? 63 : 64;
         if (square) {

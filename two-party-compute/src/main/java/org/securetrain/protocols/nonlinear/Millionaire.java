@@ -39,12 +39,9 @@ public final class Millionaire {
     private int[] flips; // party 0: the chooser's flips, element-major
 
     public Millionaire(CotChannel ch, ComparisonPlan plan, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
         this.ch = ch;
         this.plan = plan;
-        this.n = n;
+        this.n = RunTag.elementCount(n);
         this.me = ch.party();
         this.words = (n + 63) >>> 6;
         this.leafOt = new OneOfNOt(n, plan.indexWidths(), 2);

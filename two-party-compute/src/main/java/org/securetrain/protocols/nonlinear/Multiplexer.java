@@ -31,11 +31,8 @@ public final class Multiplexer {
     private long[] out;
 
     public Multiplexer(CotChannel ch, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
         this.ch = ch;
-        this.n = n;
+        this.n = RunTag.elementCount(n);
     }
 
     /** Shares of d_i·x_i; both parties call with their shares (bits packed LSB-first, n values). */

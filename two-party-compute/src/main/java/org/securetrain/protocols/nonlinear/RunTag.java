@@ -42,10 +42,16 @@ public record RunTag(Kind kind, int n, int params) {
         }
     }
 
-    public RunTag {
+    /** A run's element count n, checked: n &gt;= 0 (every protocol's constructor and the tag check it). */
+    static int elementCount(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, got " + n);
         }
+        return n;
+    }
+
+    public RunTag {
+        elementCount(n);
         if (params < 0 || params >= 1 << 24) {
             throw new IllegalArgumentException("parameters must fit in 24 bits, got " + params);
         }

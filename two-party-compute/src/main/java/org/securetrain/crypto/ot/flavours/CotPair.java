@@ -66,15 +66,6 @@ public final class CotPair {
         return hash;
     }
 
-    /** COTs drawn so far where this party sends / receives. */
-    public long sentCount() {
-        return outCount;
-    }
-
-    public long receivedCount() {
-        return inCount;
-    }
-
     /** The COTs of one {@link #fetch}: those this party sends and those it receives. */
     public record Batch(SenderCots sent, ReceiverCots received) {
     }

@@ -34,9 +34,8 @@ abstract class FerretPool {
     private int batch = -1;
     private int batchRows;
     private int pos;
-    final FerretWire.CallLog calls = new FerretWire.CallLog();
+    FerretWire.CallLog calls = FerretWire.CallLog.NONE;
     private boolean broken;
-    private long served;
 
     FerretPool(FerretParams p, Channel ch, String step, byte[] lpnSeed, long[] base) {
         if (base.length != 2 * p.reserved()) {
@@ -75,11 +74,6 @@ abstract class FerretPool {
         return p;
     }
 
-    /** COTs served to callers so far. */
-    public long served() {
-        return served;
-    }
-
     /** Iterations run so far (each one message of {@link FerretParams#bytesPerIteration()} bytes). */
     public long iterations() {
         return iteration;
@@ -100,7 +94,7 @@ abstract class FerretPool {
             if (n == 0) {
                 return;
             }
-            calls.record(n);
+            calls = calls.then(n);
             if (withBits) {
                 Arrays.fill(bits, 0, (n + 63) >>> 6, 0L);
             }
@@ -120,7 +114,6 @@ abstract class FerretPool {
                 pos += m;
                 done += m;
             }
-            served += n;
         } catch (RuntimeException e) {
             broken = true;
             throw FerretWire.abortOn(ch, e);

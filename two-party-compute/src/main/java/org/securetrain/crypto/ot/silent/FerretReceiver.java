@@ -16,7 +16,7 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
     private final MpcotReceiver mpcot;
     private final long[] msg;
     /** This party's calls when the previous iteration started (the initial state before the first). */
-    private FerretWire.CallLog lastStart = new FerretWire.CallLog();
+    private FerretWire.CallLog lastStart = FerretWire.CallLog.NONE;
 
     FerretReceiver(FerretParams p, Channel ch, String step, byte[] lpnSeed, long[] base) {
         super(p, ch, step, lpnSeed, base);
@@ -35,7 +35,7 @@ public final class FerretReceiver extends FerretPool implements RandomCotReceive
             ch.receiveLongs(msg, 0, msg.length);
         }
         FerretWire.checkExtendHeader(ch, msg, iteration, lastStart);
-        lastStart = calls.snapshot();
+        lastStart = calls;
         mpcot.absorb(msg, FerretWire.EXTEND_HEADER_LONGS, cur);
     }
 

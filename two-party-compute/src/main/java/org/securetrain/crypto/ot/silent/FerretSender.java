@@ -30,7 +30,7 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
     private boolean ahead;
     private long sentUpTo;
     /** This party's calls when the current iteration started (the initial state before the first). */
-    private FerretWire.CallLog lastStart = new FerretWire.CallLog();
+    private FerretWire.CallLog lastStart = FerretWire.CallLog.NONE;
 
     FerretSender(FerretParams p, Channel ch, String step, byte[] lpnSeed, long[] base, long deltaLo, long deltaHi,
             Prg seedPrg) {
@@ -79,7 +79,7 @@ public final class FerretSender extends FerretPool implements RandomCotSender {
     @Override
     void startIteration() {
         FerretWire.CallLog previousStart = lastStart;
-        lastStart = calls.snapshot();
+        lastStart = calls;
         if (sentUpTo < iteration) {
             sendCorrections(iteration, cur, previousStart);
         }

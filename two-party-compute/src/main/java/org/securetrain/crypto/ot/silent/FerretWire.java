@@ -99,37 +99,18 @@ final class FerretWire {
         return e;
     }
 
-    /** The sequence of n values of the next() calls so far: count, last value and a 64-bit hash. */
-    static final class CallLog {
-        private long count;
-        private long lastN;
-        private long hash = 0x243F_6A88_85A3_08D3L;
+    /**
+     * The sequence of n values of the next() calls so far: count, last value and a 64-bit hash. Immutable: the
+     * state at an iteration's start is kept by keeping the value.
+     */
+    record CallLog(long count, long lastN, long hash) {
+        /** No calls yet. */
+        static final CallLog NONE = new CallLog(0, 0, 0x243F_6A88_85A3_08D3L);
 
-        void record(int n) {
-            count++;
-            lastN = n;
+        /** This log followed by a call with {@code n}. */
+        CallLog then(int n) {
             long h = (hash ^ n) * 0x9E37_79B9_7F4A_7C15L;
-            hash = h ^ (h >>> 29);
-        }
-
-        long count() {
-            return count;
-        }
-
-        long lastN() {
-            return lastN;
-        }
-
-        long hash() {
-            return hash;
-        }
-
-        CallLog snapshot() {
-            CallLog c = new CallLog();
-            c.count = count;
-            c.lastN = lastN;
-            c.hash = hash;
-            return c;
+            return new CallLog(count + 1, n, h ^ (h >>> 29));
         }
     }
 }

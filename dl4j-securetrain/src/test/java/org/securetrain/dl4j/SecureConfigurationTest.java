@@ -17,7 +17,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -109,12 +109,12 @@ class SecureConfigurationTest {
     }
 
     @Test
-    void refusesAdamNamingTheLayer() {
-        UnsupportedConfigurationException e = refused(new NeuralNetConfiguration.Builder().updater(new Adam(1e-3)).list()
+    void refusesAdaDeltaNamingTheLayer() {
+        UnsupportedConfigurationException e = refused(new NeuralNetConfiguration.Builder().updater(new AdaDelta()).list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
                 .layer(softmaxOut(8)).build());
         assertEquals(0, e.layerIndex());
-        assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer): updater Adam is not supported"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer): updater AdaDelta is not supported"), e.getMessage());
     }
 
     @Test

@@ -78,7 +78,8 @@ public final class CopyMeExample {
 
         // 1. An ORDINARY DL4J configuration. Nothing secure about it; both parties must build the same one
         //    (the connection handshake compares a hash of it and refuses a mismatch).
-        //    Supported: Dense, Convolution, max-pool Subsampling, ReLU, softmax output with MCXENT, SGD/Nesterovs.
+        //    Supported: Dense, Convolution, max-pool Subsampling, ReLU, softmax output with MCXENT, SGD/Nesterovs,
+        //    Adam, Nadam, AMSGrad, AdaMax, AdaGrad, RmsProp.
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(42)                           // the model owner initialises the weights with this seed
                 .dataType(DataType.DOUBLE)

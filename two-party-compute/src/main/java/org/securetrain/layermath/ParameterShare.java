@@ -80,25 +80,7 @@ public final class ParameterShare {
      * update. Every term uses the weights before this update, as DL4J does.
      */
     public void applySgd(Backend be, SgdConfig cfg, int batch, GradientTerms t) {
-        if (gradient == null) {
-            throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
-        }
-        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
-        long[] lrG;
-        if (t.clip() > 0) {
-            long[] perExample = timesConstant(be, g, SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
-            long[] clipped = clamp(t.clip()).forward(be, perExample, sgdId.child("clip")).y();
-            lrG = timesConstant(be, clipped, SgdConfig.Constant.of(cfg.learningRate()), sgdId.child("lr"));
-        } else {
-            lrG = timesConstant(be, g, SgdConfig.Constant.of(cfg.learningRate() / batch), sgdId.child("lr"));
-        }
-        if (t.l2() > 0) {
-            lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(cfg.learningRate() * t.l2()),
-                    sgdId.child("l2")));
-        }
-        if (t.l1() > 0) {
-            lrG = RingMatrix.add(lrG, signTimes(be, takeSignBits(be), cfg.learningRate() * t.l1()));
-        }
+        long[] lrG = scaledGradient(be, cfg.learningRate(), batch, t);
         long[] decay = t.decay() > 0 ? timesConstant(be, value, SgdConfig.Constant.of(t.decay()), sgdId.child("decay"))
                 : null;
         if (cfg.momentum() == 0) {
@@ -125,6 +107,86 @@ public final class ParameterShare {
         gradient = null;
         signBits = null;
     }
+
+    /**
+     * factor * (DL4J's gradient before the optimiser) at scale f: g/B, clipped, + l2 w + l1 sign(w) ({@link
+     * GradientTerms}, the weights before this update). factor is the learning rate for SGD and 1 for the adaptive
+     * updaters (which divide by their own statistics).
+     */
+    private long[] scaledGradient(Backend be, double factor, int batch, GradientTerms t) {
+        if (gradient == null) {
+            throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
+        }
+        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
+        long[] lrG;
+        if (t.clip() > 0) {
+            long[] perExample = timesConstant(be, g, SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
+            long[] clipped = clamp(t.clip()).forward(be, perExample, sgdId.child("clip")).y();
+            lrG = factor == 1 ? clipped
+                    : timesConstant(be, clipped, SgdConfig.Constant.of(factor), sgdId.child("lr"));
+        } else {
+            lrG = timesConstant(be, g, SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
+        }
+        if (t.l2() > 0) {
+            lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(factor * t.l2()),
+                    sgdId.child("l2")));
+        }
+        if (t.l1() > 0) {
+            lrG = RingMatrix.add(lrG, signTimes(be, takeSignBits(be), factor * t.l1()));
+        }
+        return lrG;
+    }
+
+    /**
+     * DL4J's gradient before an adaptive updater, at scale f: g/B, clipped, + l2 w + l1 sign(w) (the weights before
+     * this update). Call {@link #applyUpdate} with the optimiser's update afterwards.
+     */
+    public long[] preparedGradient(Backend be, int batch, GradientTerms t) {
+        return scaledGradient(be, 1, batch, t);
+    }
+
+    /**
+     * W -= update + decay w (scale f; decay w from the weights before this update, as DL4J's weight decay, already
+     * multiplied by the learning rate when DL4J's applyLR is set), then forgets the gradient.
+     */
+    public void applyUpdate(Backend be, long[] update, GradientTerms t) {
+        if (update.length != value.length) {
+            throw new IllegalArgumentException(name + ": update has " + update.length + " elements, parameter "
+                    + value.length);
+        }
+        long[] decay = t.decay() > 0 ? timesConstant(be, value, SgdConfig.Constant.of(t.decay()), sgdId.child("decay"))
+                : null;
+        for (int i = 0; i < value.length; i++) {
+            value[i] -= update[i] + (decay == null ? 0 : decay[i]);
+        }
+        gradient = null;
+        signBits = null;
+    }
+
+    /** The protocol id of this parameter's optimiser calls ({@code <name>.sgd}). */
+    public ProtocolId updateId() {
+        return sgdId;
+    }
+
+    /** Optimiser state other than the velocity, by name (e.g. Adam's "M"); null while there is none. */
+    public long[] state(String stateName) {
+        return state.get(stateName);
+    }
+
+    /** Sets (null: clears) an optimiser state array; its length must match the parameter. */
+    public void setState(String stateName, long[] v) {
+        if (v == null) {
+            state.remove(stateName);
+            return;
+        }
+        if (v.length != value.length) {
+            throw new IllegalArgumentException(name + ": state " + stateName + " has " + v.length + " elements, "
+                    + "parameter " + value.length);
+        }
+        state.put(stateName, v);
+    }
+
+    private final java.util.Map<String, long[]> state = new java.util.HashMap<>();
 
     /**
      * This party's share, at scale 2f, of DL4J's regularisation score of this tensor at its current value:

@@ -59,6 +59,8 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "1") int epochs;
     @Option(names = "--batch", defaultValue = "128") int batch;
     @Option(names = "--lr", defaultValue = "0.01", description = "learning rate (Nesterov momentum 0.9)") double lr;
+    @Option(names = "--updater", defaultValue = "nesterov", description = "nesterov (momentum 0.9) or adam (DL4J's "
+            + "default betas and epsilon) (default ${DEFAULT-VALUE})") String updater;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--frac-bits", defaultValue = "24") int fracBits;
     @Option(names = "--nonlinear", defaultValue = "ot", description = "the secure runs' non-linear protocols: gc, or "
@@ -174,7 +176,7 @@ public final class ParityHarness implements Callable<Integer> {
             ParitySetup setup;
             try {
                 setup = new ParitySetup(m, ParitySetup.ints(mlpHidden), ParitySetup.ints(cnn), lr, seed, fracBits,
-                        batch, epochs, dataSrc, nTrain, nTest, nonlinear);
+                        batch, epochs, dataSrc, nTrain, nTest, nonlinear, updater);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

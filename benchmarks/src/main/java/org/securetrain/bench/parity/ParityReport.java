@@ -119,11 +119,13 @@ public final class ParityReport {
         md.append(String.format(Locale.ROOT, "## %s, batch %d, %d steps (%d training images x %d epoch(s)), f = %d%n%n",
                 s.modelName(), s.batch(), e.steps(), s.train(), s.epochs(), s.fracBits()));
         md.append(String.format(Locale.ROOT, "Data: %s (first %d training and %d test images, file order, no "
-                + "shuffling). Seed %d, Nesterov momentum 0.9, learning rate %s, Xavier initialisation. Secure "
+                + "shuffling). Seed %d, %s, learning rate %s, Xavier initialisation. Secure "
                 + "non-linear protocols: %s.%n%n",
                 s.data().equals(ParitySetup.BUNDLED) ? "bundled Fashion-MNIST subset"
                         : "Fashion-MNIST from " + s.data(),
-                s.train(), s.test(), s.seed(), s.lr(), s.nonlinear()));
+                s.train(), s.test(), s.seed(),
+                s.updater().equals("adam") ? "Adam (DL4J's default betas and epsilon)" : "Nesterov momentum 0.9",
+                s.lr(), s.nonlinear()));
         md.append("| run | mean s/step (after step 1) | step 1 s | final loss | test accuracy |\n");
         md.append("|---|---|---|---|---|\n");
         md.append(row("plaintext DL4J (float32)", f, e.dl4j().testAccuracy()));

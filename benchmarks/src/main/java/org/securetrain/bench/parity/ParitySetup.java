@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.securetrain.data.FashionMnist;
@@ -30,7 +31,7 @@ import org.securetrain.data.FashionMnist;
  * and the harness build the same configuration and read the same minibatches.
  */
 public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double lr, long seed, int fracBits,
-        int batch, int epochs, String data, int train, int test, String nonlinear) {
+        int batch, int epochs, String data, int train, int test, String nonlinear, String updater) {
 
     /** Default MLP 784-128-128-10 and LeNet-style CNN (conv5x5x6 - pool - conv5x5x16 - pool - dense 84). */
     public static final int[] DEFAULT_MLP_HIDDEN = {128, 128};
@@ -56,6 +57,9 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
             throw new IllegalArgumentException("learning rate must be positive, got " + lr);
         }
         nonlinear = NonlinearSettings.parse(nonlinear).spec(); // validated, every setting written out
+        if (!updater.equals("nesterov") && !updater.equals("adam")) {
+            throw new IllegalArgumentException("updater must be nesterov or adam, got " + updater);
+        }
     }
 
     /** The secure runs' non-linear protocols. */
@@ -86,14 +90,14 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
     }
 
     /**
-     * The ordinary DL4J configuration, Nesterov momentum 0.9, Xavier initialisation from {@link #seed}. The
+     * The ordinary DL4J configuration, Nesterov momentum 0.9 (or Adam with DL4J's default betas and epsilon), Xavier initialisation from {@link #seed}. The
      * secure and the reference runs use {@link DataType#DOUBLE}; the plaintext baseline {@link DataType#FLOAT}.
      */
     public MultiLayerConfiguration conf(DataType dt) {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dt)
-                .updater(new Nesterovs(lr, 0.9))
+                .updater(updater.equals("adam") ? new Adam(lr) : new Nesterovs(lr, 0.9))
                 .weightInit(WeightInit.XAVIER)
                 .list();
         if (model.equals("mlp")) {
@@ -166,6 +170,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         a.add("train=" + train);
         a.add("test=" + test);
         a.add("nonlinear=" + nonlinear);
+        a.add("updater=" + updater);
         return a;
     }
 
@@ -179,7 +184,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
             m.put(s.substring(0, eq), s.substring(eq + 1));
         }
         for (String k : List.of("model", "mlpHidden", "cnn", "lr", "seed", "fracBits", "batch", "epochs", "data",
-                "train", "test", "nonlinear")) {
+                "train", "test", "nonlinear", "updater")) {
             if (!m.containsKey(k)) {
                 throw new IllegalArgumentException("setup argument " + k + "=... missing");
             }
@@ -187,7 +192,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         return new ParitySetup(m.get("model"), ints(m.get("mlpHidden")), ints(m.get("cnn")),
                 Double.parseDouble(m.get("lr")), Long.parseLong(m.get("seed")), Integer.parseInt(m.get("fracBits")),
                 Integer.parseInt(m.get("batch")), Integer.parseInt(m.get("epochs")), m.get("data"),
-                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")), m.get("nonlinear"));
+                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")), m.get("nonlinear"), m.get("updater"));
     }
 
     static int[] ints(String csv) {

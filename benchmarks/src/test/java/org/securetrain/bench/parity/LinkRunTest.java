@@ -48,7 +48,7 @@ class LinkRunTest {
     @Test
     void aStepCapTrainsTheFirstMinibatchesWithoutTheTest() {
         ParitySetup s = new ParitySetup("cnn", ParitySetup.DEFAULT_MLP_HIDDEN, ParitySetup.DEFAULT_CNN, 0.01, 42, 24,
-                128, 1, ParitySetup.BUNDLED, 3840, 1000, "ot");
+                128, 1, ParitySetup.BUNDLED, 3840, 1000, "ot", "nesterov");
         assertEquals(30, s.totalSteps());
         ParitySetup capped = new LinkRun(LinkProfile.WAN, 3).apply(s, false);
         assertEquals(3, capped.totalSteps());

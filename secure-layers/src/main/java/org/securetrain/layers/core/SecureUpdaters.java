@@ -2,22 +2,33 @@ package org.securetrain.layers.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.nd4j.linalg.learning.config.AMSGrad;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.AdaMax;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.AdaptiveStep;
+import org.securetrain.layermath.PositiveRoots;
 import org.securetrain.layermath.SgdConfig;
 
 /**
- * Maps the updater of the user's configuration onto the secure SGD step (DESIGN.md 4.4). Only linear
- * updaters can run on shares without extra protocols: {@link Sgd} and {@link Nesterovs} (DL4J's exact
- * formulation), with constant or scheduled ({@code ISchedule}: a public function of iteration and epoch) learning
- * rate and momentum. {@link NoOp} means the parameter is not trained. Adam, RMSProp, AdaGrad etc. need square
- * roots and divisions of secret values: refused. Regularisation: L1, L2 and weight decay (DL4J's formulas and order).
+ * Maps the updater of the user's configuration onto the secure step (DESIGN.md 4.4): {@link Sgd} and {@link Nesterovs}
+ * (DL4J's exact formulation, linear on shares) and the adaptive {@link Adam}, {@link Nadam}, {@link AMSGrad},
+ * {@link AdaMax}, {@link AdaGrad}, {@link RmsProp} (square roots and reciprocals of shares, {@code AdaptiveUpdate}),
+ * with constant or scheduled ({@code ISchedule}: a public function of iteration and epoch) learning rate and
+ * momentum. {@link NoOp} means the parameter is not trained. AdaDelta is refused. Regularisation: L1, L2 and weight
+ * decay (DL4J's formulas and order).
  */
 public final class SecureUpdaters {
     private SecureUpdaters() {
@@ -50,8 +61,68 @@ public final class SecureUpdaters {
         if (u.getClass() == NoOp.class) {
             return null;
         }
-        return "updater " + u.getClass().getSimpleName() + " is not supported: only Sgd, Nesterovs and NoOp are "
-                + "linear and run on shares (Adam and similar need square roots and divisions of secret values)";
+        AdaptiveStep.Rule rule = adaptiveRule(u);
+        if (rule != null) {
+            double[] h = hyperParameters(u);
+            String why = AdaptiveStep.whyInvalid(rule, u.getLearningRate(0, 0), h[0], h[1], h[2]);
+            return why == null ? null : u.getClass().getSimpleName() + ": " + why;
+        }
+        return "updater " + u.getClass().getSimpleName() + " is not supported: Sgd, Nesterovs, Adam, Nadam, AMSGrad, "
+                + "AdaMax, AdaGrad, RmsProp and NoOp run on shares";
+    }
+
+    /** Square root and reciprocal on shares for the adaptive updaters. */
+    private static final Function<Backend, PositiveRoots> roots = PositiveRoots::exact;
+
+    /** The adaptive rule of {@code u}, or null when it is not one of the adaptive updaters. */
+    static AdaptiveStep.Rule adaptiveRule(IUpdater u) {
+        Class<?> c = u.getClass();
+        return c == Adam.class ? AdaptiveStep.Rule.ADAM : c == Nadam.class ? AdaptiveStep.Rule.NADAM
+                : c == AMSGrad.class ? AdaptiveStep.Rule.AMSGRAD : c == AdaMax.class ? AdaptiveStep.Rule.ADAMAX
+                : c == AdaGrad.class ? AdaptiveStep.Rule.ADAGRAD : c == RmsProp.class ? AdaptiveStep.Rule.RMSPROP
+                : null;
+    }
+
+    /**
+     * beta1, beta2 (RmsProp: its decay), epsilon of an adaptive updater, with libnd4j's replacement of a zero epsilon
+     * by 1e-7 in Nadam, AMSGrad and AdaMax.
+     */
+    private static double[] hyperParameters(IUpdater u) {
+        if (u instanceof Adam a) {
+            return new double[] {a.getBeta1(), a.getBeta2(), a.getEpsilon()};
+        }
+        if (u instanceof Nadam a) {
+            return new double[] {a.getBeta1(), a.getBeta2(), nonZero(a.getEpsilon())};
+        }
+        if (u instanceof AMSGrad a) {
+            return new double[] {a.getBeta1(), a.getBeta2(), nonZero(a.getEpsilon())};
+        }
+        if (u instanceof AdaMax a) {
+            return new double[] {a.getBeta1(), a.getBeta2(), nonZero(a.getEpsilon())};
+        }
+        if (u instanceof AdaGrad a) {
+            return new double[] {0, 0, a.getEpsilon()};
+        }
+        if (u instanceof RmsProp a) {
+            return new double[] {0, a.getRmsDecay(), a.getEpsilon()};
+        }
+        throw new IllegalArgumentException("not an adaptive updater: " + u);
+    }
+
+    private static double nonZero(double epsilon) {
+        return epsilon == 0 ? 1e-7 : epsilon;
+    }
+
+    /** The public constants of an adaptive updater's step at {@code iteration} and {@code epoch}. */
+    static AdaptiveStep adaptiveStepAt(IUpdater u, int iteration, int epoch, String where) {
+        AdaptiveStep.Rule rule = adaptiveRule(u);
+        double[] h = hyperParameters(u);
+        try {
+            return new AdaptiveStep(rule, u.getLearningRate(iteration, epoch), h[0], h[1], h[2], iteration);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " at iteration " + iteration + ", epoch " + epoch + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Null when every regularisation in {@code regs} runs on shares (L1, L2, weight decay), else why not. */
@@ -80,8 +151,17 @@ public final class SecureUpdaters {
         if (why != null) {
             throw new IllegalArgumentException(where + ": " + why);
         }
-        return u instanceof NoOp ? null : new SgdShareUpdater(u, regs == null ? List.of() : List.copyOf(regs), clip,
-                where);
+        if (u instanceof NoOp) {
+            return null;
+        }
+        return adaptiveRule(u) != null ? new AdaptiveShareUpdater(u, regs, clip, roots, where)
+                : new SgdShareUpdater(u, regs == null ? List.of() : List.copyOf(regs), clip, where);
+    }
+
+    /** An adaptive updater on the given roots (tests of the update's arithmetic). */
+    static ShareUpdater adaptive(IUpdater u, List<Regularization> regs, double clip, Function<Backend, PositiveRoots> r,
+            String where) {
+        return new AdaptiveShareUpdater(u, regs, clip, r, where);
     }
 
     /** The secure update for {@code u} without regularisation or clipping, or null for NoOp. */

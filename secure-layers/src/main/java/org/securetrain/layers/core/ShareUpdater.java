@@ -6,7 +6,7 @@ import org.securetrain.layermath.ParameterShare;
 
 /**
  * The secure update of one parameter tensor from the gradient its layer's backward stored on it, with the
- * optimiser state it keeps (e.g. Nesterov's velocity; Adam would keep m and v). The state is this party's
+ * optimiser state it keeps (e.g. Nesterov's velocity, Adam's m and v). The state is this party's
  * share like the parameter: exported and checkpointed as {@code "<key>.<state name>"}, never revealed.
  */
 public interface ShareUpdater {

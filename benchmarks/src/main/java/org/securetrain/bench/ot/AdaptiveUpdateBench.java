@@ -1,0 +1,105 @@
+package org.securetrain.bench.ot;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.crypto.prg.Prg;
+import org.securetrain.layermath.AdaptiveStep;
+import org.securetrain.layermath.AdaptiveUpdate;
+import org.securetrain.layermath.PositiveRoots;
+import org.securetrain.ring.FixedPoint;
+import org.securetrain.runtime.ProtocolId;
+
+/**
+ * One step of an adaptive updater ({@link AdaptiveUpdate}: Adam, AdaMax, RmsProp with DL4J's default constants) per
+ * parameter, on the default two-party backend (OT engine, Ferret silent COTs), both parties in one process over the
+ * in-memory transport; after each iteration: bytes per parameter (both directions), party 0's flights per step, CPU
+ * per parameter, and each protocol step's share. The state is carried from one call to the next (a training run).
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar AdaptiveUpdateBench -f 1 -wi 2 -i 3}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 4)
+@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
+    /** Parameters per step. */
+    @Param({"4096"})
+    public int n;
+
+    static final int F = 24;
+    final TwoPartyBackend[] be = new TwoPartyBackend[2];
+    final AdaptiveUpdate[] au = new AdaptiveUpdate[2];
+    long[] g0, g1;
+    final long[][][] state = new long[2][][];
+    int iteration;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        tp = new TwoParties(false);
+        FixedPoint fp = FixedPoint.of(F);
+        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        for (int p = 0; p < 2; p++) {
+            au[p] = new AdaptiveUpdate(be[p], PositiveRoots.exact(be[p]));
+        }
+        Prg g = Prg.fromSecureRandom(new SecureRandom());
+        g0 = g.nextLongs(n);
+        g1 = new long[n];
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < n; i++) {
+            long x = (long) (Math.copySign(Math.pow(10, -5 + 5 * r.nextDouble()), r.nextDouble() - 0.5)
+                    * (1L << F)); // |g| in [1e-5, 1]: typical averaged gradients
+            g1[i] = x - g0[i];
+        }
+        adam(); // Ferret's first extension and the first compilations
+        tp.mark();
+    }
+
+    private long[] step(AdaptiveStep.Rule rule, double lr, double b1, double b2, double eps) {
+        current = rule + " step, n=" + n + ", f=" + F + ", state at scale 2f+" + AdaptiveUpdate.STATE_GUARD_BITS;
+        currentElements = n;
+        AdaptiveStep st = new AdaptiveStep(rule, lr, b1, b2, eps, iteration++);
+        ProtocolId id = ProtocolId.of("bench", rule.name().toLowerCase(java.util.Locale.ROOT));
+        for (int p = 0; p < 2; p++) {
+            if (state[p] == null || state[p].length != rule.stateNames().size()) {
+                state[p] = new long[rule.stateNames().size()][];
+            }
+        }
+        return tp.run(s -> au[0].step(st, g0, state[0], id), s -> au[1].step(st, g1, state[1], id));
+    }
+
+    @Benchmark
+    public long[] adam() {
+        return step(AdaptiveStep.Rule.ADAM, 1e-3, 0.9, 0.999, 1e-8);
+    }
+
+    @Benchmark
+    public long[] adaMax() {
+        return step(AdaptiveStep.Rule.ADAMAX, 2e-3, 0.9, 0.999, 1e-8);
+    }
+
+    @Benchmark
+    public long[] rmsProp() {
+        return step(AdaptiveStep.Rule.RMSPROP, 1e-3, 0, 0.95, 1e-8);
+    }
+
+    @TearDown(Level.Trial)
+    public void closeBackends() {
+        be[0].close();
+        be[1].close();
+    }
+}

@@ -1,0 +1,135 @@
+package org.securetrain.layers.core;
+
+import java.util.List;
+import java.util.function.Function;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.securetrain.backend.Backend;
+import org.securetrain.layermath.AdaptiveStep;
+import org.securetrain.layermath.AdaptiveUpdate;
+import org.securetrain.layermath.GradientTerms;
+import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.PositiveRoots;
+
+/**
+ * DL4J's {@code Adam}, {@code Nadam}, {@code AMSGrad}, {@code AdaMax}, {@code AdaGrad} and {@code RmsProp} on shares
+ * ({@link AdaptiveUpdate}) between DL4J's regularisation terms: g/B, clipping, L1/L2 before the updater, weight decay
+ * after. Its state (DL4J's names: "M", "V", "V_HAT", "grad", "G") is this party's share at scale 2f, exported and
+ * checkpointed like the parameter. Learning rate schedules are evaluated at each step's iteration and epoch.
+ */
+final class AdaptiveShareUpdater implements ShareUpdater {
+    private final IUpdater updater;
+    private final AdaptiveStep.Rule rule;
+    private final Regularizations terms;
+    private final Function<Backend, PositiveRoots> roots;
+    private final String where;
+
+    AdaptiveShareUpdater(IUpdater updater, List<Regularization> regs, double clip,
+            Function<Backend, PositiveRoots> roots, String where) {
+        this.updater = updater;
+        this.rule = SecureUpdaters.adaptiveRule(updater);
+        this.terms = new Regularizations(regs, clip);
+        this.roots = roots;
+        this.where = where;
+        SecureUpdaters.adaptiveStepAt(updater, 0, 0, where); // validates now, not at the first step
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return rule.stateNames();
+    }
+
+    @Override
+    public long[] state(ParameterShare p, String stateName) {
+        return p.state(stateName);
+    }
+
+    @Override
+    public void restoreState(ParameterShare p, String stateName, long[] value) {
+        p.setState(stateName, value == null ? null : value.clone());
+    }
+
+    @Override
+    public void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch) {
+        applyTogether(be, List.of(this), List.of(p), batch, iteration, epoch);
+    }
+
+    /** The public constants of this parameter's step: parameters with equal steps can be updated in one call. */
+    AdaptiveStep stepAt(int iteration, int epoch) {
+        return SecureUpdaters.adaptiveStepAt(updater, iteration, epoch, where);
+    }
+
+    /**
+     * One step of several parameters whose updaters have the same {@link #stepAt} (e.g. a layer's weights and bias):
+     * each gradient prepared with its own regularisation, then one batched update of all elements (one call per
+     * protocol instead of one per parameter), then each parameter's own weight decay.
+     */
+    static void applyTogether(Backend be, List<AdaptiveShareUpdater> us, List<ParameterShare> ps, int batch,
+            int iteration, int epoch) {
+        AdaptiveShareUpdater first = us.get(0);
+        AdaptiveStep st = first.stepAt(iteration, epoch);
+        List<String> names = first.rule.stateNames();
+        int total = 0;
+        for (ParameterShare p : ps) {
+            total += p.value().length;
+        }
+        long[] g = new long[total];
+        long[][] state = new long[names.size()][];
+        GradientTerms[] terms = new GradientTerms[ps.size()];
+        int at = 0;
+        for (int j = 0; j < ps.size(); j++) {
+            AdaptiveShareUpdater u = us.get(j);
+            if (!u.stepAt(iteration, epoch).equals(st)) {
+                throw new IllegalArgumentException(u.where + ": step differs from " + first.where + "'s");
+            }
+            ParameterShare p = ps.get(j);
+            terms[j] = u.terms.at(iteration, epoch, st.learningRate());
+            long[] gj = p.preparedGradient(be, batch, terms[j]);
+            System.arraycopy(gj, 0, g, at, gj.length);
+            at += gj.length;
+        }
+        boolean any = false;
+        for (int k = 0; k < state.length; k++) {
+            any |= ps.get(0).state(names.get(k)) != null;
+        }
+        for (int k = 0; k < state.length && any; k++) {
+            state[k] = new long[total];
+            at = 0;
+            for (ParameterShare p : ps) {
+                long[] s = p.state(names.get(k));
+                if (s == null) {
+                    throw new IllegalStateException(p.name() + ": state " + names.get(k) + " is missing");
+                }
+                System.arraycopy(s, 0, state[k], at, s.length);
+                at += s.length;
+            }
+        }
+        long[] update = new AdaptiveUpdate(be, first.roots.apply(be)).step(st, g, state,
+                ps.get(0).updateId().child(first.rule.name().toLowerCase(java.util.Locale.ROOT)));
+        at = 0;
+        for (int j = 0; j < ps.size(); j++) {
+            ParameterShare p = ps.get(j);
+            int n = p.value().length;
+            for (int k = 0; k < state.length; k++) {
+                p.setState(names.get(k), java.util.Arrays.copyOfRange(state[k], at, at + n));
+            }
+            p.applyUpdate(be, java.util.Arrays.copyOfRange(update, at, at + n), terms[j]);
+            at += n;
+        }
+    }
+
+    @Override
+    public boolean regularized() {
+        return terms.any();
+    }
+
+    @Override
+    public long regularizationScore(Backend be, ParameterShare p, int iteration, int epoch, boolean beforeUpdate) {
+        return terms.score(be, p, iteration, epoch, beforeUpdate);
+    }
+
+    @Override
+    public String toString() {
+        return updater + terms.toString();
+    }
+}

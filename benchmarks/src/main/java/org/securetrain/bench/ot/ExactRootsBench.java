@@ -1,20 +1,11 @@
 package org.securetrain.bench.ot;
 
 import java.security.SecureRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.ExactRoots;
@@ -29,12 +20,6 @@ import org.securetrain.runtime.ProtocolId;
  * bytes per element (both directions), party 0's flights per call, CPU time per element, and the per-step breakdown.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar ExactRootsBench -f 1 -wi 2 -i 3}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 4)
-@Fork(value = 1, jvmArgs = {"-Xmx6g"})
 public class ExactRootsBench extends LabelledTwoPartyBench {
     /** Elements per call. */
     @Param({"4096"})

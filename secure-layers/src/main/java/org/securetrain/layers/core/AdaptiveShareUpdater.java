@@ -17,20 +17,15 @@ import org.securetrain.layermath.PositiveRoots;
  * after. Its state (DL4J's names: "M", "V", "V_HAT", "grad", "G") is this party's share at scale 2f, exported and
  * checkpointed like the parameter. Learning rate schedules are evaluated at each step's iteration and epoch.
  */
-final class AdaptiveShareUpdater implements ShareUpdater {
-    private final IUpdater updater;
+final class AdaptiveShareUpdater extends RegularizedShareUpdater {
     private final AdaptiveStep.Rule rule;
-    private final Regularizations terms;
     private final Function<Backend, PositiveRoots> roots;
-    private final String where;
 
     AdaptiveShareUpdater(IUpdater updater, List<Regularization> regs, double clip,
             Function<Backend, PositiveRoots> roots, String where) {
-        this.updater = updater;
+        super(updater, regs, clip, where);
         this.rule = SecureUpdaters.adaptiveRule(updater);
-        this.terms = new Regularizations(regs, clip);
         this.roots = roots;
-        this.where = where;
         SecureUpdaters.adaptiveStepAt(updater, 0, 0, where); // validates now, not at the first step
     }
 
@@ -116,20 +111,5 @@ final class AdaptiveShareUpdater implements ShareUpdater {
             p.applyUpdate(be, java.util.Arrays.copyOfRange(update, at, at + n), terms[j]);
             at += n;
         }
-    }
-
-    @Override
-    public boolean regularized() {
-        return terms.any();
-    }
-
-    @Override
-    public long regularizationScore(Backend be, ParameterShare p, int iteration, int epoch, boolean beforeUpdate) {
-        return terms.score(be, p, iteration, epoch, beforeUpdate);
-    }
-
-    @Override
-    public String toString() {
-        return updater + terms.toString();
     }
 }

@@ -12,18 +12,13 @@ import org.securetrain.layermath.SgdConfig;
  * element-wise clipping; learning rate, momentum and coefficients evaluated at each step's iteration and epoch.
  * State: Nesterov's velocity.
  */
-final class SgdShareUpdater implements ShareUpdater {
+final class SgdShareUpdater extends RegularizedShareUpdater {
     static final String VELOCITY = "velocity";
 
-    private final IUpdater updater;
-    private final Regularizations terms;
-    private final String where;
     private final boolean momentum;
 
     SgdShareUpdater(IUpdater updater, List<Regularization> regs, double clip, String where) {
-        this.updater = updater;
-        this.terms = new Regularizations(regs, clip);
-        this.where = where;
+        super(updater, regs, clip, where);
         this.momentum = SecureUpdaters.sgdConfigAt(updater, 0, 0, where).momentum() != 0
                 || updater instanceof org.nd4j.linalg.learning.config.Nesterovs n && n.getMomentumISchedule() != null;
     }
@@ -47,20 +42,5 @@ final class SgdShareUpdater implements ShareUpdater {
     public void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch) {
         SgdConfig c = SecureUpdaters.sgdConfigAt(updater, iteration, epoch, where);
         p.applySgd(be, c, batch, terms.at(iteration, epoch, c.learningRate()));
-    }
-
-    @Override
-    public boolean regularized() {
-        return terms.any();
-    }
-
-    @Override
-    public long regularizationScore(Backend be, ParameterShare p, int iteration, int epoch, boolean beforeUpdate) {
-        return terms.score(be, p, iteration, epoch, beforeUpdate);
-    }
-
-    @Override
-    public String toString() {
-        return updater + terms.toString();
     }
 }

@@ -9,18 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
-import org.securetrain.dl4j.checkpoint.Checkpoints;
 import org.securetrain.dl4j.checkpoint.ResumedTraining;
 import org.securetrain.dl4j.checkpoint.SecureCheckpoint;
 import org.securetrain.runtime.Session;
@@ -38,7 +34,6 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 class AdamCheckpointResumeTest {
     static final int F = CheckpointResumeTest.F;
     static final int BATCH = CheckpointResumeTest.BATCH;
-    static final int EVERY = 4;
     static final int CRASH_AFTER = 5;
     static final ToyBlobs DATA = CheckpointResumeTest.DATA; // 6 batches: one epoch
     static final MultiLayerConfiguration CONF = TestConfs.mlp(new Adam(5e-3), 5);
@@ -90,28 +85,7 @@ class AdamCheckpointResumeTest {
     }
 
     static CheckpointResumeTest.PartyOut fit(Session s, Path dir, int crashAfter) {
-        SecurePartyContext ctx = CheckpointResumeTest.context(s);
-        MultiLayerNetwork net = SecureTrain.attach(CONF, ctx);
-        DataSetIterator it = ctx.sharedIterator(s.party() == 1 ? DATA.iterator(BATCH) : null);
-        ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
-        List<org.deeplearning4j.optimize.api.TrainingListener> ls = new java.util.ArrayList<>();
-        ls.add(scores);
-        if (dir != null) {
-            ls.add(Checkpoints.listener(ctx, it, dir, EVERY));
-        }
-        if (crashAfter > 0) {
-            ls.add(new BaseTrainingListener() {
-                @Override
-                public void iterationDone(Model model, int iteration, int epoch) {
-                    if (iteration + 1 == crashAfter) {
-                        throw new IllegalStateException("simulated crash after step " + crashAfter);
-                    }
-                }
-            });
-        }
-        net.setListeners(ls);
-        net.fit(it, 1);
-        return new CheckpointResumeTest.PartyOut(scores.scores, SecureTrain.reveal(net, ctx));
+        return CheckpointResumeTest.fitFromScratch(s, CONF, 1, dir, crashAfter);
     }
 
     static CheckpointResumeTest.PartyOut resume(Session s, Path dir) {

@@ -274,8 +274,16 @@ class CheckpointResumeTest {
     }
 
     static PartyOut fitFromScratch(Session s, Path dir, int crashAfter) {
+        return fitFromScratch(s, CONF, EPOCHS, dir, crashAfter);
+    }
+
+    /**
+     * Trains {@code conf} on {@link #DATA} for {@code epochs} from scratch, checkpointing every {@link #EVERY} steps into
+     * {@code dir} (null: none) and crashing after step {@code crashAfter} (-1: never).
+     */
+    static PartyOut fitFromScratch(Session s, MultiLayerConfiguration conf, int epochs, Path dir, int crashAfter) {
         SecurePartyContext ctx = context(s);
-        MultiLayerNetwork net = SecureTrain.attach(CONF, ctx);
+        MultiLayerNetwork net = SecureTrain.attach(conf, ctx);
         DataSetIterator it = ctx.sharedIterator(s.party() == 1 ? DATA.iterator(BATCH) : null);
         ToyBlobs.ScoreRecorder scores = new ToyBlobs.ScoreRecorder();
         List<org.deeplearning4j.optimize.api.TrainingListener> ls = new ArrayList<>();
@@ -294,7 +302,7 @@ class CheckpointResumeTest {
             });
         }
         net.setListeners(ls);
-        net.fit(it, EPOCHS);
+        net.fit(it, epochs);
         return new PartyOut(scores.scores, SecureTrain.reveal(net, ctx));
     }
 

@@ -117,6 +117,21 @@ class SecureConfigurationTest {
         assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer): updater AdaDelta is not supported"), e.getMessage());
     }
 
+    /** Adam's hyper-parameters that the fixed-point update cannot carry are refused before training, naming them. */
+    @Test
+    void refusesAdamHyperParametersTheSharesCannotCarryNamingTheCause() {
+        UnsupportedConfigurationException tinyEps = refused(new NeuralNetConfiguration.Builder()
+                .updater(new org.nd4j.linalg.learning.config.Adam(1e-3, 0.9, 0.999, 1e-12)).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(softmaxOut(8)).build());
+        assertTrue(tinyEps.getMessage().contains("epsilon must be in [1.0E-10, 1)"), tinyEps.getMessage());
+        UnsupportedConfigurationException betas = refused(new NeuralNetConfiguration.Builder()
+                .updater(new org.nd4j.linalg.learning.config.Adam(1e-3, 0.99, 0.9, 1e-8)).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(softmaxOut(8)).build());
+        assertTrue(betas.getMessage().contains("needs beta1^2 < beta2"), betas.getMessage());
+    }
+
     @Test
     void refusesAnUnsupportedActivationNamingTheLayer() {
         UnsupportedConfigurationException e = refused(base()

@@ -31,7 +31,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 /**
  * What DL4J and the rewriting rely on in every secure layer configuration: a secure configuration equals another with
  * the same fields (same hash), never the plain one with the same fields in either direction, survives DL4J's JSON
- * as its own class, prints as its plain twin prefixed with "Secure", and shows DL4J a NoOp updater where it has
+ * as its own class, prints as its class around its plain twin, and shows DL4J a NoOp updater where it has
  * parameters (the secure step runs inside the layer).
  */
 class SecureLayerConfigurationContractTest {
@@ -95,8 +95,8 @@ class SecureLayerConfigurationContractTest {
         // clone keeps the class and the fields
         assertEquals(secure, secure.clone());
         assertEquals(secure.getClass(), secure.clone().getClass());
-        // printed as the plain twin with the secure class name
-        assertEquals("Secure" + plain, secure.toString());
+        // printed as the secure class around its plain twin
+        assertEquals(expectedClass + "(super=" + plain + ")", secure.toString());
         // DL4J's own updater sees NoOp for every parameter of a layer with parameters
         if (secure.initializer().numParams(secure) > 0) {
             for (String param : List.of("W", "b", "gamma", "beta")) {

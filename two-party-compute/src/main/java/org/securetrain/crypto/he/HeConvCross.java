@@ -15,7 +15,6 @@ import org.securetrain.runtime.Channel;
  * added into the caller's output array (outCh x groups x outH x outW). Traffic is attributed to
  * {@value #STEP}.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeConvCross {
     public static final String STEP = "he.conv.cross";
     static final long REPLY_MAGIC = 0x4845434f4e563031L; // "HECONV01"

@@ -2,7 +2,6 @@ package org.securetrain.crypto.he;
 
 import java.util.concurrent.ExecutorService;
 import org.securetrain.runtime.Channel;
-import org.securetrain.runtime.SessionException;
 
 /**
  * One HE cross term over one channel, both roles: additive shares of Z = P * E where the {@link Multiplier}
@@ -15,7 +14,6 @@ import org.securetrain.runtime.SessionException;
  * <p>Each role is split into its phases so that a party holding both roles of a product (one cross term
  * each way) can interleave them on two threads; the multiplier's work is shareable between threads.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeCrossProduct {
     public static final String STEP = "he.matmul.cross";
     static final long REPLY_MAGIC = 0x48455245504c3031L; // "HEREPL01"

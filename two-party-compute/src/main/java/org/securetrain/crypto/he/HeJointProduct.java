@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
  * format and its decryption are those of {@link HeCrossProduct}; traffic is attributed to
  * {@value HeCrossProduct#STEP}.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeJointProduct {
     private HeJointProduct() {
     }

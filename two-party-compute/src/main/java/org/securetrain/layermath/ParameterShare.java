@@ -24,6 +24,13 @@ public final class ParameterShare {
         this.value = value;
     }
 
+    /** Several parameters' concatenation, updated as one ({@link #applySgdTogether}): its calls are named {@code id}. */
+    private ParameterShare(ProtocolId id, long[] value) {
+        this.name = id.name();
+        this.sgdId = id;
+        this.value = value;
+    }
+
     public String name() {
         return name;
     }
@@ -106,6 +113,102 @@ public final class ParameterShare {
         }
         gradient = null;
         signBits = null;
+    }
+
+    /**
+     * Truncates the stored gradients of {@code ps} that are kept beyond scale f (a product's gradient, at 2f) to scale
+     * f: one faithful truncation for all of them (per distinct scale), instead of one call each. The same values as
+     * each parameter's own truncation in {@link #applySgd} or {@link #preparedGradient} (an element's result depends
+     * on its own shares only), and the same elements checked when {@code be} is range-checked.
+     */
+    public static void truncateGradients(Backend be, java.util.List<ParameterShare> ps, ProtocolId id) {
+        java.util.TreeSet<Integer> scales = new java.util.TreeSet<>();
+        for (ParameterShare p : ps) {
+            if (p.gradient == null) {
+                throw new IllegalStateException(p.name + ": no gradient to apply (backward not run?)");
+            }
+            if (p.gradientScaleBits > 0) {
+                scales.add(p.gradientScaleBits);
+            }
+        }
+        for (int bits : scales) {
+            int total = 0;
+            for (ParameterShare p : ps) {
+                total += p.gradientScaleBits == bits ? p.gradient.length : 0;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (ParameterShare p : ps) {
+                if (p.gradientScaleBits == bits) {
+                    System.arraycopy(p.gradient, 0, all, at, p.gradient.length);
+                    at += p.gradient.length;
+                }
+            }
+            long[] t = be.truncate(all, bits, scales.size() == 1 ? id : id.child("s" + bits));
+            at = 0;
+            for (ParameterShare p : ps) {
+                if (p.gradientScaleBits == bits) {
+                    p.gradient = java.util.Arrays.copyOfRange(t, at, at + p.gradient.length);
+                    p.gradientScaleBits = 0;
+                    at += p.gradient.length;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #applySgd(Backend, SgdConfig, int, GradientTerms)} of several parameters with the same constants and terms
+     * as one tensor: their gradients truncated in one call ({@link #truncateGradients}), then each product with a
+     * public constant in one call for all of them, so the step costs the flights of one parameter's update whatever the
+     * number of parameters. Element-wise the same computation as updating each alone. L1 (whose sign bits each
+     * parameter keeps from its regularisation score) and a single parameter take the one-by-one path.
+     *
+     * @param id names the calls (e.g. the first parameter's {@link #updateId()} and a suffix); both parties pass the same
+     */
+    public static void applySgdTogether(Backend be, SgdConfig cfg, int batch, GradientTerms t,
+            java.util.List<ParameterShare> ps, ProtocolId id) {
+        if (ps.isEmpty()) {
+            return;
+        }
+        if (ps.size() == 1 || t.l1() > 0) {
+            for (ParameterShare p : ps) {
+                p.applySgd(be, cfg, batch, t);
+            }
+            return;
+        }
+        truncateGradients(be, ps, id.child("grad"));
+        int total = 0;
+        for (ParameterShare p : ps) {
+            total += p.value.length;
+        }
+        long[] value = new long[total];
+        long[] gradient = new long[total];
+        long[] velocity = cfg.momentum() == 0 ? null : new long[total]; // a missing velocity is zero (first step)
+        int at = 0;
+        for (ParameterShare p : ps) {
+            int n = p.value.length;
+            System.arraycopy(p.value, 0, value, at, n);
+            System.arraycopy(p.gradient, 0, gradient, at, n);
+            if (velocity != null && p.velocity != null) {
+                System.arraycopy(p.velocity, 0, velocity, at, n);
+            }
+            at += n;
+        }
+        ParameterShare all = new ParameterShare(id, value);
+        all.setGradient(gradient, 0);
+        all.setVelocity(velocity);
+        all.applySgd(be, cfg, batch, t);
+        at = 0;
+        for (ParameterShare p : ps) {
+            int n = p.value.length;
+            System.arraycopy(all.value, at, p.value, 0, n);
+            if (velocity != null) {
+                p.velocity = java.util.Arrays.copyOfRange(all.velocity, at, at + n);
+            }
+            p.gradient = null;
+            p.signBits = null;
+            at += n;
+        }
     }
 
     /**

@@ -42,23 +42,20 @@ final class LayerShares {
         return be.fixedPoint().encode(plain);
     }
 
-    /** One optimiser step on every trained parameter, with the gradients the op's backward stored. */
+    /** One optimiser step on every trained parameter, with the gradients the op's backward stored, now. */
     void update(Backend be, int batch, int iteration, int epoch) {
-        // adaptive updaters with the same step constants run as one batched call (fewer rounds)
-        Map<Object, List<AdaptiveShareUpdater>> together = new LinkedHashMap<>();
-        Map<Object, List<ParameterShare>> togetherParams = new LinkedHashMap<>();
+        StepUpdates now = new StepUpdates();
+        queueUpdate(now, batch, iteration, epoch);
+        now.run(be);
+    }
+
+    /** Queues the optimiser step of every trained parameter into {@code steps}, to run with other layers' steps. */
+    void queueUpdate(StepUpdates steps, int batch, int iteration, int epoch) {
         for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
             ShareUpdater u = updaters.get(e.getKey());
-            if (u instanceof AdaptiveShareUpdater a) {
-                Object key = a.stepAt(iteration, epoch);
-                together.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(a);
-                togetherParams.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e.getValue());
-            } else if (u != null) {
-                u.apply(be, e.getValue(), batch, iteration, epoch);
+            if (u != null) {
+                steps.add(u, e.getValue(), batch, iteration, epoch);
             }
-        }
-        for (Map.Entry<Object, List<AdaptiveShareUpdater>> g : together.entrySet()) {
-            AdaptiveShareUpdater.applyTogether(be, g.getValue(), togetherParams.get(g.getKey()), batch, iteration, epoch);
         }
     }
 

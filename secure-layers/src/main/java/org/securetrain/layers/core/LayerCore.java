@@ -124,7 +124,8 @@ public final class LayerCore {
                 updaters.put(k, u);
             }
         }
-        shares = new LayerShares(name(), live, updaters, op);
+        shares = new LayerShares(name(), live, updaters, op,
+                LayerGradientNormalization.of(host.gradientNormalization(), host.gradientNormalizationThreshold()));
         for (INDArray v : views.values()) {
             v.assign(0);
         }

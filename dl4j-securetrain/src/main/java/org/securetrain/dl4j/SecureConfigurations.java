@@ -10,6 +10,7 @@ import java.util.Set;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -407,6 +408,11 @@ public final class SecureConfigurations {
         }
         String u = SecureUpdaters.whyUnsupported(b.getIUpdater());
         addIfNotNull(why, u);
+        IUpdater biasUpdater = b.getBiasUpdater() != null ? b.getBiasUpdater() : b.getIUpdater();
+        if (u == null) {
+            addIfNotNull(why, SecureUpdaters.whyUnsupported(b.getIUpdater(), b.getRegularization()));
+            addIfNotNull(why, SecureUpdaters.whyUnsupported(biasUpdater, b.getRegularizationBias()));
+        }
         if (b.getBiasUpdater() != null && (u = SecureUpdaters.whyUnsupported(b.getBiasUpdater())) != null) {
             why.add("bias updater: " + u);
         }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.Operand;
 import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.runtime.ProtocolId;
 
@@ -16,7 +17,8 @@ import org.securetrain.runtime.ProtocolId;
  *       squares stays below 2^61 and cannot wrap. On a range-checked backend two exact comparisons per element
  *       ([2^L - g &gt; 0], [g + 2^L &gt; 0]) feed the range guard's shared count (the guard's one-bit verdict at the
  *       end of the step); without the guard the bound is assumed, as every other range is.</li>
- *   <li>ss = sum g_i^2 at scale 2f: one secure square per element, summed locally (exact).</li>
+ *   <li>ss = sum g_i^2 at scale 2f, exact: one secure inner product for a single group, else one secure square per
+ *       element summed locally.</li>
  *   <li>Renormalise: r = rsqrt(ss) at scale R = 60 - f ({@link PositiveRoots}, faithful), y = floor(g r / 2^R)
  *       (exact floor). ss = 0 gives r = 2^60 (the roots' saturation) times g = 0: y = 0, as DL4J's division by 1e-5.</li>
  *   <li>Clip: b = [ss &gt; T] with T = floor(threshold^2 2^2f) (exactly DL4J's strict norm &gt; threshold on the fixed-point
@@ -81,15 +83,7 @@ public final class L2GradientNormalizer {
             System.arraycopy(groups[j], 0, x, from[j], groups[j].length);
         }
         checkElementBound(x, from, id.child("bound"));
-        long[] q = be.square(x, id.child("square"));
-        long[] ss = new long[k];
-        for (int j = 0; j < k; j++) {
-            long s = 0;
-            for (int i = from[j]; i < from[j + 1]; i++) {
-                s += q[i];
-            }
-            ss[j] = s;
-        }
+        long[] ss = sumsOfSquares(x, from, id.child("sumsq"));
         int r = factorBits(p);
         long[] factor;
         if (p.mode() == L2Normalization.Mode.RENORMALIZE) {
@@ -127,6 +121,28 @@ public final class L2GradientNormalizer {
             out[j] = java.util.Arrays.copyOfRange(y, from[j], from[j + 1]);
         }
         return out;
+    }
+
+    /**
+     * The exact sums of squares of the groups at scale 2f (mod 2^64; below 2^61 under the element bound). One group (a
+     * per-layer norm): one secure inner product x^T x ({@link Backend#multiply}, 1 x n by n x 1), measured 16% fewer
+     * bytes than the squares at n = 20,000. Several groups: one element-wise square per element, summed locally per
+     * group (a block matrix with one row per group costs k times the inner product: measured 12% more bytes than the
+     * squares for 7 groups). Both exact, so the two paths give the same bits.
+     */
+    private long[] sumsOfSquares(long[] x, int[] from, ProtocolId id) {
+        int k = from.length - 1;
+        if (k == 1) {
+            return be.multiply(Operand.of(x), Operand.of(x), 1, x.length, 1, id);
+        }
+        long[] ss = new long[k];
+        long[] q = be.square(x, id);
+        for (int j = 0; j < k; j++) {
+            for (int i = from[j]; i < from[j + 1]; i++) {
+                ss[j] += q[i];
+            }
+        }
+        return ss;
     }
 
     /** floor(t^2 2^2f), exact (BigDecimal), or Long.MAX_VALUE when beyond 2^62. */

@@ -82,7 +82,8 @@ public final class ParameterShare {
 
     /**
      * As {@link #applySgd(Backend, SgdConfig, int)} with DL4J's other gradient terms, in its order ({@link GradientTerms}):
-     * g/B, element-wise clipping (exact comparisons with the public threshold, {@link PiecewiseLinear}), + l2 w + l1 sign(w)
+     * g/B, element-wise clipping (exact comparisons with the public threshold, {@link PiecewiseLinear}) or the L2
+     * normalisation set by {@link #setNormalizedGradient}, + l2 w + l1 sign(w)
      * (sign from two exact comparisons, times a public constant: no truncation), the optimiser, then + decay w on the
      * update. Every term uses the weights before this update, as DL4J does.
      */
@@ -112,6 +113,7 @@ public final class ParameterShare {
             }
         }
         gradient = null;
+        normalizedGradient = null;
         signBits = null;
     }
 
@@ -161,7 +163,8 @@ public final class ParameterShare {
      * as one tensor: their gradients truncated in one call ({@link #truncateGradients}), then each product with a
      * public constant in one call for all of them, so the step costs the flights of one parameter's update whatever the
      * number of parameters. Element-wise the same computation as updating each alone. L1 (whose sign bits each
-     * parameter keeps from its regularisation score) and a single parameter take the one-by-one path.
+     * parameter keeps from its regularisation score), L2-normalised gradients ({@link #setNormalizedGradient}) and a
+     * single parameter take the one-by-one path.
      *
      * @param id names the calls (e.g. the first parameter's {@link #updateId()} and a suffix); both parties pass the same
      */
@@ -170,7 +173,8 @@ public final class ParameterShare {
         if (ps.isEmpty()) {
             return;
         }
-        if (ps.size() == 1 || t.l1() > 0) {
+        if (ps.size() == 1 || t.l1() > 0 || ps.stream().anyMatch(p -> p.normalizedGradient != null)) {
+            // L2-normalised gradients (L2GradientNormalizer) replace the stored ones: each takes its own path
             for (ParameterShare p : ps) {
                 p.applySgd(be, cfg, batch, t);
             }
@@ -220,15 +224,16 @@ public final class ParameterShare {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
-        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
         long[] lrG;
-        if (t.clip() > 0) {
-            long[] perExample = timesConstant(be, g, SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
-            long[] clipped = clamp(t.clip()).forward(be, perExample, sgdId.child("clip")).y();
+        if (normalizedGradient != null) {
+            lrG = factor == 1 ? normalizedGradient
+                    : timesConstant(be, normalizedGradient, SgdConfig.Constant.of(factor), sgdId.child("lr"));
+        } else if (t.clip() > 0) {
+            long[] clipped = clamp(t.clip()).forward(be, perExampleGradient(be, batch), sgdId.child("clip")).y();
             lrG = factor == 1 ? clipped
                     : timesConstant(be, clipped, SgdConfig.Constant.of(factor), sgdId.child("lr"));
         } else {
-            lrG = timesConstant(be, g, SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
+            lrG = timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
         }
         if (t.l2() > 0) {
             lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(factor * t.l2()),
@@ -239,6 +244,39 @@ public final class ParameterShare {
         }
         return lrG;
     }
+
+    /** The stored batch-sum gradient at scale f (one checked truncation of a product's 2f). */
+    private long[] truncatedGradient(Backend be) {
+        return gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
+    }
+
+    /**
+     * DL4J's gradient after its division by the batch size (scale f), where its gradient normalisation starts
+     * ({@code BaseMultiLayerUpdater.preApply}). {@code batch} is 1 with DL4J's {@code miniBatch(false)}.
+     */
+    public long[] perExampleGradient(Backend be, int batch) {
+        if (gradient == null) {
+            throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
+        }
+        return timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
+    }
+
+    /**
+     * Replaces this step's gradient by its L2-normalised per-example form (scale f, from {@link #perExampleGradient}
+     * through {@link L2GradientNormalizer}): the update then continues with L1/L2 and the optimiser, in DL4J's order.
+     */
+    public void setNormalizedGradient(long[] g) {
+        if (gradient == null) {
+            throw new IllegalStateException(name + ": no gradient to normalise (backward not run?)");
+        }
+        if (g.length != value.length) {
+            throw new IllegalArgumentException(name + ": normalised gradient has " + g.length + " elements, parameter "
+                    + value.length);
+        }
+        normalizedGradient = g;
+    }
+
+    private long[] normalizedGradient;
 
     /**
      * DL4J's gradient before an adaptive updater, at scale f: g/B, clipped, + l2 w + l1 sign(w) (the weights before
@@ -263,6 +301,7 @@ public final class ParameterShare {
             value[i] -= update[i] + (decay == null ? 0 : decay[i]);
         }
         gradient = null;
+        normalizedGradient = null;
         signBits = null;
     }
 

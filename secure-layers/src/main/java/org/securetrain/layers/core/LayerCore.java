@@ -125,7 +125,8 @@ public final class LayerCore {
                 updaters.put(k, u);
             }
         }
-        shares = new LayerShares(name(), live, updaters, op);
+        shares = new LayerShares(name(), live, updaters, op,
+                LayerGradientNormalization.of(host.gradientNormalization(), host.gradientNormalizationThreshold()));
         for (INDArray v : views.values()) {
             v.assign(0);
         }
@@ -371,7 +372,7 @@ public final class LayerCore {
             } else {
                 // run with the other layers' steps at the end of the backward pass (StepUpdates)
                 LayerShares mine = shares;
-                mine.queueUpdate(queue, updateBatch, host.iteration(), host.epoch());
+                mine.queueUpdate(s.be(), queue, updateBatch, host.iteration(), host.epoch());
                 if (ctx.debugRevealWeights()) {
                     Map<String, INDArray> views = host.parameterViews();
                     Backend be = s.be();

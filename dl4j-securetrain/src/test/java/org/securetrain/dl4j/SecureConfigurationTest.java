@@ -162,10 +162,10 @@ class SecureConfigurationTest {
     void refusesAnUnsupportedActivationNamingTheLayer() {
         UnsupportedConfigurationException e = refused(base()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(8).nOut(8).activation(Activation.SOFTPLUS).build())
+                .layer(new DenseLayer.Builder().nIn(8).nOut(8).activation(Activation.CUBE).build())
                 .layer(softmaxOut(8)).build());
         assertEquals(1, e.layerIndex());
-        assertTrue(e.getMessage().startsWith("layer 1 (DenseLayer): activation softplus is not supported"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("layer 1 (DenseLayer): activation cube is not supported"), e.getMessage());
     }
 
     @Test

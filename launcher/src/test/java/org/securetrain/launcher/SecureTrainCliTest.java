@@ -171,14 +171,14 @@ class SecureTrainCliTest {
         Files.writeString(unsupported, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
                 .updater(new org.nd4j.linalg.learning.config.AdaBelief(1e-3)).list()
                 .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(8)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTPLUS).build())
+                        .activation(org.nd4j.linalg.activations.Activation.CUBE).build())
                 .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nOut(8).build())
                 .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
                         .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
                 .build().toJson());
         r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", unsupported.toString()));
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("layer 0 (DenseLayer): activation softplus") && r.err().contains("layer 0 (DenseLayer): "
+        assertTrue(r.err().contains("layer 0 (DenseLayer): activation cube") && r.err().contains("layer 0 (DenseLayer): "
                 + "updater AdaBelief") && r.err().contains("layer 1 (BatchNormalization)")
                 && r.err().contains("layer 2 (OutputLayer): updater AdaBelief"), r.err());
 

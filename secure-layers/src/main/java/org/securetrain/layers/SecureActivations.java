@@ -10,6 +10,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.activations.impl.ActivationSoftSign;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
@@ -21,8 +22,8 @@ import org.securetrain.layermath.SmoothActivation;
  * The DL4J activations a secure hidden layer computes exactly on shares: plain ReLU (fused with the truncation,
  * {@link SecureReLU}), identity, and the piecewise-linear ones with public breakpoints as {@link PiecewiseLinear}
  * (comparisons and multiplexers; DL4J's own formulas and its side of every edge, e.g. LeakyReLU's slope 1 at 0,
- * HardTanh's derivative 1 on the closed [-1, 1]), and sigmoid, tanh, softsign, ELU and SELU with a proven error bound
- * ({@link SmoothActivation}, docs/security/exact-math.md). Everything else (softmax, softplus, random-slope RReLU,
+ * HardTanh's derivative 1 on the closed [-1, 1]), and sigmoid, tanh, softsign, ELU, SELU and softplus with a proven
+ * error bound ({@link SmoothActivation}, docs/security/exact-math.md). Everything else (softmax, random-slope RReLU,
  * ...) is refused here.
  */
 public final class SecureActivations {
@@ -51,7 +52,8 @@ public final class SecureActivations {
             return null;
         }
         if (a.getClass() == ActivationSigmoid.class || a.getClass() == ActivationTanH.class
-                || a.getClass() == ActivationSoftSign.class || a.getClass() == ActivationSELU.class) {
+                || a.getClass() == ActivationSoftSign.class || a.getClass() == ActivationSELU.class
+                || a.getClass() == ActivationSoftPlus.class) {
             return null;
         }
         if (a.getClass() == ActivationELU.class) {
@@ -61,7 +63,7 @@ public final class SecureActivations {
         }
         return "activation " + a + " is not supported on shares (supported: ReLU with any cap, threshold or slope, "
                 + "LeakyReLU, ReLU6, ThresholdedReLU, HardTanh, HardSigmoid, identity, sigmoid, tanh, softsign, ELU, "
-                + "SELU; others would need an approximation or a reveal)";
+                + "SELU, softplus; others would need an approximation or a reveal)";
     }
 
     /** Plain ReLU (no cap, threshold or slope): the fused kind. */
@@ -73,8 +75,11 @@ public final class SecureActivations {
         return r.getMax() == null && zeroOrNull(r.getThreshold()) && zeroOrNull(r.getNegativeSlope());
     }
 
-    /** sigmoid, tanh, softsign, ELU or SELU as computed on shares, else null. */
+    /** sigmoid, tanh, softsign, ELU, SELU or softplus as computed on shares, else null. */
     public static SmoothActivation smooth(IActivation a) {
+        if (a != null && a.getClass() == ActivationSoftPlus.class) {
+            return new SmoothActivation(SmoothActivation.Kind.SOFTPLUS);
+        }
         if (a != null && a.getClass() == ActivationSoftSign.class) {
             return new SmoothActivation(SmoothActivation.Kind.SOFTSIGN);
         }
@@ -95,7 +100,7 @@ public final class SecureActivations {
 
     /**
      * A supported hidden activation other than plain/fused ReLU and identity as computed after the truncated product
-     * (null for those): sigmoid, tanh, softsign, ELU and SELU ({@link #smooth}) or the piecewise-linear form ({@link #piecewise}).
+     * (null for those): sigmoid, tanh, softsign, ELU, SELU and softplus ({@link #smooth}) or the piecewise-linear form ({@link #piecewise}).
      */
     public static ElementwiseActivation elementwise(IActivation a) {
         SmoothActivation s = smooth(a);

@@ -122,16 +122,25 @@ public final class ExactFunctions {
 
     /** 1 / (1 + exp(-x)) at scale f for shares of any 64-bit x at scale f. */
     public long[] sigmoid(long[] x, ProtocolId id) {
-        int n = x.length;
         Clipped a = clip(x, false, clip, id.child("clip"));
-        long[] y = reciprocalOfOnePlus(expInternal(a.value, 1, id.child("exp")), id.child("recip"));
+        return sigmoidOfHalfExp(a.positive, expInternal(a.value, 1, id.child("exp")), id);
+    }
+
+    /**
+     * sigmoid(x) at scale f from s = [x &gt; 0] (packed) and h = exp(-min(|x|, U))/2 at scale F (what {@link #clip}
+     * and {@link #expInternal} with one halving give): y = 1/(1 + 2h), then y for x &gt; 0 and 1 - y otherwise,
+     * rounded once. The tail of {@link #sigmoid}; softplus' derivative reuses the forward's h.
+     */
+    long[] sigmoidOfHalfExp(long[] positive, long[] h, ProtocolId id) {
+        int n = h.length;
+        long[] y = reciprocalOfOnePlus(h, id.child("recip"));
         // x > 0: y; else 1 - y = (1 - y) + s (2y - 1)
         long[] d = new long[n];
         long one = own(ONE);
         for (int i = 0; i < n; i++) {
             d[i] = 2 * y[i] - one;
         }
-        long[] m = be.bitTimesShare(a.positive, d, id.child("side"));
+        long[] m = be.bitTimesShare(positive, d, id.child("side"));
         long[] s = new long[n];
         for (int i = 0; i < n; i++) {
             s[i] = one - y[i] + m[i];
@@ -163,8 +172,8 @@ public final class ExactFunctions {
     }
 
     /**
-     * Shares of s = [x &gt; 0] (packed), of a clipped non-negative value and of the multiplexer's s·x (or s·2x) before
-     * the subtraction (see {@link #clip}).
+     * Shares of s = [x &gt; 0] (packed), of a clipped non-negative value and of the multiplexer's s·x = max(x, 0) (see
+     * {@link #clip}).
      */
     record Clipped(long[] positive, long[] value, long[] selected) {
     }
@@ -177,16 +186,13 @@ public final class ExactFunctions {
     Clipped clip(long[] x, boolean negativeOnly, long bound, ProtocolId id) {
         int n = x.length;
         long[] s = be.positive(x, id.child("sign"));
+        long[] m = be.bitTimesShare(s, x, id.child("sign", "mux")); // s x = max(x, 0)
         long[] sel = new long[n];
-        for (int i = 0; i < n; i++) {
-            sel[i] = negativeOnly ? x[i] : 2 * x[i];
-        }
-        long[] m = be.bitTimesShare(s, sel, id.child("sign", "mux"));
         long b = own(bound);
         long[] a = new long[n];
         long[] over = new long[n];
         for (int i = 0; i < n; i++) {
-            a[i] = m[i] - x[i];
+            a[i] = negativeOnly ? m[i] - x[i] : 2 * m[i] - x[i];
             over[i] = a[i] - b; // a in [0, 2^63]: a - bound > 0 iff a > bound, also for a = 2^63
             sel[i] = b - a[i];
         }

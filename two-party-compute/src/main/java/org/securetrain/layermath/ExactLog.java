@@ -137,26 +137,41 @@ public final class ExactLog {
 
     /** See {@link #log(Backend, long[], int, int, int, ProtocolId)}; both parties call with the same arguments. */
     public long[] log(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
+        return logInRange(x, fIn, fOut, 0, inputBits, id);
+    }
+
+    /**
+     * {@link #log(long[], int, int, int, ProtocolId)} for inputs with the public range 2^lowBits &le; x &lt;
+     * 2^inputBits (lowBits in [0, inputBits)): the leading-one search compares with 2^k for k in [lowBits, inputBits)
+     * only (a caller that knows x in [1, 2] at scale 30 passes 30 and 32: two comparisons instead of 32). Inputs below
+     * 2^lowBits, non-positive ones included, give -2^60, as x &le; 0 does in {@link #log}.
+     */
+    public long[] logInRange(long[] x, int fIn, int fOut, int lowBits, int inputBits, ProtocolId id) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(id, "id");
         check(fIn, fOut, inputBits);
+        if (lowBits < 0 || lowBits >= inputBits) {
+            throw new IllegalArgumentException("log: lowBits must be in [0, inputBits = " + inputBits + "), got "
+                    + lowBits);
+        }
         int n = x.length;
         if (n == 0) {
             return new long[0];
         }
+        int lo = lowBits;
         int b = inputBits;
         int d = digitBits;
 
-        // 1. leading one and mantissa m = floor(M 2^G), M = x 2^-k in [1, 2); x <= 0: m = 2^G (M = 1, ln M = 0)
-        LeadingOne.Binades bins = LeadingOne.find(be, x, b, id);
+        // 1. leading one and mantissa m = floor(M 2^G), M = x 2^-k in [1, 2); x < 2^lo: m = 2^G (M = 1, ln M = 0)
+        LeadingOne.Binades bins = LeadingOne.find(be, x, lo, b, id);
         long[] onehot = bins.onehot();
-        long[] nonPositive = bins.nonPositive();
+        long[] below = bins.below();
         int h = Math.max(G, b - 1);
         long[] y = LeadingOne.normalised(be, bins, x, h, id);
         long[] m = h > G ? ExactTruncation.floor(LeadingOne.floorBackend(be, h), y, h - G, id.child("norm", "floor"))
                 : y;
         for (int i = 0; i < n; i++) {
-            m[i] += nonPositive[i] << G;
+            m[i] += below[i] << G;
         }
 
         // 2. top digits: w = floor(m / 2^(G-d)) = 2^d + v in [2^d, 2^(d+1)); the lookup reads w's low d bits (v);
@@ -180,7 +195,7 @@ public final class ExactLog {
         long[][] powers = powers(u, id.child("powers"));
         long[] t = new long[n];
         for (int k = 2; k <= terms; k++) {
-            long c = Math.round(Math.scalb(1.0, G) / k);
+            long c = ((1L << (G + 1)) + k) / (2 * k); // round(2^G / k), exact
             long sc = (k & 1) == 0 ? -c : c;
             long[] p = powers[k];
             for (int i = 0; i < n; i++) {
@@ -195,15 +210,16 @@ public final class ExactLog {
         for (int i = 0; i < n; i++) {
             v[i] = looked[i] + u[i] + tG[i] + half;
         }
-        for (int k = 0; k < b; k++) {
+        for (int k = lo; k < b; k++) {
             long c = binadeConstant(k, fIn);
+            int j = k - lo;
             for (int i = 0; i < n; i++) {
-                v[i] += c * onehot[k * n + i];
+                v[i] += c * onehot[j * n + i];
             }
         }
         long[] out = ExactTruncation.floor(be, v, G - fOut, id.child("round"));
         for (int i = 0; i < n; i++) {
-            out[i] -= nonPositive[i] << SATURATION_BITS;
+            out[i] -= below[i] << SATURATION_BITS;
         }
         return out;
     }

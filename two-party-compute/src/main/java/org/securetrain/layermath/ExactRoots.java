@@ -151,7 +151,7 @@ public final class ExactRoots {
         LeadingOne.Binades bins = LeadingOne.find(be, x, b, id);
         long[] cBits = bins.bits();
         long[] onehot = bins.onehot();
-        long[] nonPositive = bins.nonPositive();
+        long[] nonPositive = bins.below();
 
         // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1) (reciprocal:
         // max(P, b - 1), so that x W also gives the refinement's mantissa floor(M0 2^P))

@@ -13,27 +13,37 @@ import org.securetrain.runtime.ProtocolId;
  */
 final class LeadingOne {
     /**
-     * One element's binade, element-major per bit: {@code bits} the packed boolean shares of c_k at k·n + i,
-     * {@code onehot} arithmetic shares of o_k at k·n + i, {@code nonPositive} arithmetic shares of [x &le; 0].
+     * The elements' binades k in [lowBits, inputBits), bit-major: {@code bits} the packed boolean shares of c_k at
+     * (k - lowBits)·n + i, {@code onehot} arithmetic shares of o_k at (k - lowBits)·n + i, {@code below} arithmetic
+     * shares of [x &lt; 2^lowBits] (for lowBits 0: [x &le; 0]).
      */
-    record Binades(int n, int inputBits, long[] bits, long[] onehot, long[] nonPositive) {
+    record Binades(int n, int lowBits, int inputBits, long[] bits, long[] onehot, long[] below) {
     }
 
     private LeadingOne() {
     }
 
-    /** c_k = [x - 2^k + 1 &gt; 0], each |x - 2^k + 1| &lt; 2^(inputBits+1) for |x| &lt; 2^inputBits (id: "lead"). */
+    /** {@link #find(Backend, long[], int, int, ProtocolId)} over every binade below 2^inputBits. */
     static Binades find(Backend be, long[] x, int inputBits, ProtocolId id) {
+        return find(be, x, 0, inputBits, id);
+    }
+
+    /**
+     * c_k = [x - 2^k + 1 &gt; 0] for k in [lowBits, inputBits) (id: "lead"), each |x - 2^k + 1| &lt; 2^(inputBits+1)
+     * for |x| &lt; 2^inputBits; a caller that knows x &ge; 2^lowBits (public) saves the comparisons below.
+     */
+    static Binades find(Backend be, long[] x, int lowBits, int inputBits, ProtocolId id) {
         int n = x.length;
-        int b = inputBits;
+        int lo = lowBits;
+        int b = inputBits - lo;
         long[] z = new long[b * n];
-        for (int k = 0; k < b; k++) {
-            long c = own(be, (1L << k) - 1);
+        for (int j = 0; j < b; j++) {
+            long c = own(be, (1L << (lo + j)) - 1);
             for (int i = 0; i < n; i++) {
-                z[k * n + i] = x[i] - c;
+                z[j * n + i] = x[i] - c;
             }
         }
-        int zBits = b + 1;
+        int zBits = inputBits + 1;
         long[] cBits = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
                 ? be.positiveBounded(z, zBits, id.child("lead"))
                 : be.positive(z, id.child("lead"));
@@ -46,23 +56,24 @@ final class LeadingOne {
                 onehot[k * n + i] = c[k * n + i] - (k + 1 < b ? c[(k + 1) * n + i] : 0);
             }
         }
-        long[] nonPositive = new long[n];
+        long[] below = new long[n];
         for (int i = 0; i < n; i++) {
-            nonPositive[i] = own(be, 1) - c[i];
+            below[i] = own(be, 1) - c[i];
         }
-        return new Binades(n, b, cBits, onehot, nonPositive);
+        return new Binades(n, lo, inputBits, cBits, onehot, below);
     }
 
     /**
-     * x·W = M 2^h exactly (one product, id "norm"), W = sum_k o_k 2^(h - k), for h &ge; inputBits - 1; x &le; 0 gives 0.
-     * The product is below 2^(h+1).
+     * x·W = M 2^h exactly (one product, id "norm"), W = sum_k o_k 2^(h - k), for h &ge; inputBits - 1; x below
+     * 2^lowBits gives 0. The product is below 2^(h+1).
      */
     static long[] normalised(Backend be, Binades bin, long[] x, int h, ProtocolId id) {
         int n = bin.n();
         long[] w = new long[n];
-        for (int k = 0; k < bin.inputBits(); k++) {
+        for (int k = bin.lowBits(); k < bin.inputBits(); k++) {
+            int j = k - bin.lowBits();
             for (int i = 0; i < n; i++) {
-                w[i] += bin.onehot()[k * n + i] << (h - k);
+                w[i] += bin.onehot()[j * n + i] << (h - k);
             }
         }
         return be.multiplyElementwise(x, w, id.child("norm"));

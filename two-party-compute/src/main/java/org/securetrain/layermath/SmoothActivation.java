@@ -10,14 +10,16 @@ import org.securetrain.runtime.ProtocolId;
  * (backward DL4J's 1 / (1 + |x|)^2 = (1 - |y|)^2); ELU (DL4J's alpha) and SELU (DL4J's constants) from the exp of
  * min(x, 0) at the exp's internal precision, scaled by the public constant and rounded once (backward as DL4J
  * 1.0.0-M2.1: ELU e^x for x &le; 0 whatever alpha (its EluBp runs with alpha 1), SELU lambda alpha e^x = y + lambda
- * alpha; 1 or lambda for x &gt; 0, from the forward's sign bits). Gradients: one element-wise product
+ * alpha; 1 or lambda for x &gt; 0, from the forward's sign bits); softplus max(x, 0) + ln(1 + e^-|x|) with the
+ * logarithm by {@link ExactLog} (backward DL4J's sigmoid(x), from the forward's e^-|x| and sign bits). Gradients: one
+ * element-wise product
  * (or square) truncated by f, then dY times it truncated by f (faithful truncations: the gradient's own rounding, as
  * the other layers' gradients).
  */
 public final class SmoothActivation implements ElementwiseActivation {
     /** Which function. */
     public enum Kind {
-        SIGMOID, TANH, SOFTSIGN, ELU, SELU
+        SIGMOID, TANH, SOFTSIGN, ELU, SELU, SOFTPLUS
     }
 
     /** DL4J's SELU constants (ActivationSELU, from Klambauer et al. 2017). */
@@ -71,7 +73,36 @@ public final class SmoothActivation implements ElementwiseActivation {
             case SOFTSIGN -> softsign(be, x, fid);
             case ELU -> expLinear(be, x, 1.0, alpha, fid);
             case SELU -> expLinear(be, x, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA, fid);
+            case SOFTPLUS -> softplus(be, x, fid);
         };
+    }
+
+    /**
+     * ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): s = [x &gt; 0], max(x, 0) and |x| clipped at the exp's clip point U
+     * (beyond it ln(1 + e^-|x|) &lt; 2^-(f+6)) by {@link ExactFunctions}' clip, h = e^-|x| / 2 at F = 30 by its
+     * product tree, z = 1 + 2h in [1, 2] at scale 30 and ln z at scale f by {@link ExactLog#logInRange} (z in
+     * [2^30, 2^31]: two leading-one comparisons). Error at most 0.5 + 5·2^(f-32) + (E + 1) 2^(f-30) + 2^-6 ulps, E the
+     * exp's product-tree bound (0.652 ulp at f = 24). The sign bits and h are kept: the derivative sigmoid(x) comes
+     * from them ({@link ExactFunctions}' sigmoid tail), as {@link ExactFunctions#sigmoid} would compute it from x.
+     */
+    private static Applied softplus(Backend be, long[] x, ProtocolId id) {
+        int n = x.length;
+        int f = be.fixedPoint().fracBits();
+        int bigF = ExactFunctions.INTERNAL_BITS;
+        ExactFunctions ef = new ExactFunctions(be);
+        ExactFunctions.Clipped c = ef.clip(x, false, ef.clipPoint(), id.child("abs"));
+        long[] h = ef.expInternal(c.value(), 1, id.child("exp"));
+        long one = own(be, 1L << bigF);
+        long[] z = new long[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = one + 2 * h[i];
+        }
+        long[] l = new ExactLog(be).logInRange(z, bigF, f, bigF, bigF + 2, id.child("log"));
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = c.selected()[i] + l[i];
+        }
+        return new Applied(y, c.positive(), n, h);
     }
 
     /**
@@ -202,6 +233,7 @@ public final class SmoothActivation implements ElementwiseActivation {
                 }
                 d = be.truncate(be.square(r, id.child("dsoftsign")), f, id.child("dtrunc"));
             }
+            case SOFTPLUS -> d = new ExactFunctions(be).sigmoidOfHalfExp(a.bits(), a.kept(), id.child("dsoftplus"));
             default -> {
                 // x > 0: 1 (ELU) or lambda (SELU); else e^x (ELU: DL4J's EluBp runs with alpha 1 whatever the
                 // configured alpha, kept from the forward) or lambda alpha e^x = y + lambda alpha (SELU)

@@ -61,6 +61,45 @@ class ExactLogTwoPartyTest {
         }
     }
 
+    /**
+     * The softplus activation (forward through {@link ExactLog#logInRange}, backward sigmoid from the kept e^-|x|/2)
+     * on the two-party backend equals the reference bit for bit (the backward's last truncation is the faithful one,
+     * so its dY is 0: the derivative itself is compared through dY = 1 on the reference below).
+     */
+    @Test
+    void softplusBitExactWithThePlaintextReference() {
+        FixedPoint fp = FixedPoint.of(24);
+        Random r = new Random(95);
+        long[] x = SmoothActivationBoundsTest.inputs(300, r);
+        long[][] shares = TestShares.split(x, r);
+        SmoothActivation sp = new SmoothActivation(SmoothActivation.Kind.SOFTPLUS);
+        ProtocolId id = ProtocolId.of("softplus");
+        try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build(),
+                SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build())) {
+            TwoPartyRunner.Results<long[][], long[][]> res = TwoPartyRunner.run(
+                    pair.party(0), s -> softplus(TwoPartyBackend.open(s, fp), sp, shares[0], id, s),
+                    pair.party(1), s -> softplus(TwoPartyBackend.open(s, fp), sp, shares[1], id, null));
+            long[][] plain = softplus(new InsecurePlaintextBackend(fp), sp, x, id, null);
+            assertArrayEquals(plain[0], TestShares.join(res.party0()[0], res.party1()[0]), "softplus forward");
+            assertArrayEquals(plain[1], TestShares.join(res.party0()[1], res.party1()[1]),
+                    "softplus' = sigmoid from the kept shares");
+        }
+    }
+
+    /** Forward, then the derivative's sigmoid from the forward's kept shares (the backward's d before dY). */
+    private static long[][] softplus(Backend be, SmoothActivation sp, long[] x, ProtocolId id, Session s) {
+        var before = s == null ? null : s.traffic().snapshot();
+        ElementwiseActivation.Applied a = sp.forward(be, x, id);
+        if (s != null) {
+            var t = s.traffic().snapshot().minus(before).total();
+            System.out.printf("softplus forward two-party, n=%d: %.0f bytes/element, %d flights of party 0%n",
+                    x.length, t.bytesTotal() / (double) x.length, t.rounds());
+        }
+        long[] d = new ExactFunctions(be).sigmoidOfHalfExp(a.bits(), a.kept(), id.child("d"));
+        return new long[][] {a.y(), d};
+    }
+
     /** Runs every configuration; with a session, prints its traffic (bytes both ways, flights). */
     private static long[][] all(Backend be, long[][][] shares, int party, Session s) {
         ExactLog el = new ExactLog(be);

@@ -21,9 +21,9 @@ import org.securetrain.runtime.ProtocolId;
  *   <li>(k - fIn) ln 2 at scale G from the one-hot of k and public constants (local); ln(m_hi) and 1/m_hi at scale G
  *       from one lookup of two public tables; u = floor(r · inv / 2^G) with r = m - m_hi 2^G (local).</li>
  *   <li>ln(1 + u) = u - u^2/2 + u^3/3 - ... to N terms (N from d: truncation below 1/4 G-ulp): the powers by a tree
- *       of products with exact floors (one level per doubling), their sum with public coefficients round(2^G/k) at
- *       scale 2G (local) and one exact floor back to G.</li>
- *   <li>The sum rounded half up to scale fOut by one exact floor.</li>
+ *       of products with exact floors (one level per doubling), their sum with public coefficients round(2^S/k) at
+ *       scale G + S, S = {@value #S} (local).</li>
+ *   <li>The whole sum at scale G + S rounded half up to scale fOut by one exact floor.</li>
  * </ol>
  *
  * <p>Error: at most 0.5 + {@value #INTERNAL_ERROR_ULPS}·2^(fOut - G) output ulps for every x &gt; 0 below
@@ -50,11 +50,16 @@ public final class ExactLog {
     /** Digit width of the table lookup on the mantissa. */
     public static final int DEFAULT_DIGIT_BITS = 6;
     /** Proven bound on the error of the sum before the final rounding, in G-ulps (docs: section 10.2). */
-    static final double INTERNAL_ERROR_ULPS = 5.0;
+    static final double INTERNAL_ERROR_ULPS = 4.0;
     /** The series' truncation error is at most 2^-TRUNCATION_GUARD G-ulps. */
     static final int TRUNCATION_GUARD = 2;
 
     private static final int G = INTERNAL_BITS;
+    /**
+     * S: fraction bits of the series coefficients 1/k beyond G; the terms are summed at scale G + S and the whole sum
+     * rounded to fOut by one floor (the sum at G times 2^S stays below 2^59.5).
+     */
+    static final int S = 22;
     /** ln 2 to 50 digits: the binade constants (k - fIn) ln 2 are rounded from it exactly. */
     static final BigDecimal LN2 = new BigDecimal("0.69314718055994530941723212145817656807550013436025");
 
@@ -81,7 +86,7 @@ public final class ExactLog {
 
     /**
      * ln(x 2^-fIn) at scale fOut, signed: shares of x at scale fIn with 0 &lt; x &lt; 2^inputBits (public bound), shares
-     * of ln(x 2^-fIn) 2^fOut within 0.5 + 5·2^(fOut-32) ulps (faithful); x &le; 0 (with x &gt; -2^inputBits) gives
+     * of ln(x 2^-fIn) 2^fOut within 0.5 + 4·2^(fOut-32) ulps (faithful); x &le; 0 (with x &gt; -2^inputBits) gives
      * -2^60. fIn in [0, 61], fOut in [0, 28], inputBits in [1, 62]. With the default digit width.
      */
     public static long[] log(Backend be, long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
@@ -127,6 +132,11 @@ public final class ExactLog {
             t[size + v] = ((1L << (G + d + 1)) + den) / (2 * den);
         }
         return t;
+    }
+
+    /** round(2^S / k), exact (2^(S-1) and 2^(S-2) for k = 2, 4). */
+    static long seriesCoefficient(int k) {
+        return ((1L << (S + 1)) + k) / (2L * k);
     }
 
     /** round((k - fIn) ln 2 · 2^G), half away from zero, exact (from the 50-digit ln 2). */
@@ -191,24 +201,24 @@ public final class ExactLog {
         // 3. u = floor(r inv / 2^G) in [0, 2^(G-d)] (product below 2^(2G-d))
         long[] u = ExactTruncation.floor(be, be.multiplyElementwise(r, inv, id.child("u")), G, id.child("u", "floor"));
 
-        // 4. ln(1 + u) = u + T / 2^G, T = sum_{k=2..N} (-1)^(k+1) round(2^G / k) P_k at scale 2G
+        // 4. ln(1 + u) = u + T / 2^S, T = sum_{k=2..N} (-1)^(k+1) round(2^S / k) P_k at scale G + S (local)
         long[][] powers = powers(u, id.child("powers"));
         long[] t = new long[n];
         for (int k = 2; k <= terms; k++) {
-            long c = ((1L << (G + 1)) + k) / (2 * k); // round(2^G / k), exact
+            long c = seriesCoefficient(k);
             long sc = (k & 1) == 0 ? -c : c;
             long[] p = powers[k];
             for (int i = 0; i < n; i++) {
                 t[i] += sc * p[i];
             }
         }
-        long[] tG = ExactTruncation.floor(be, t, G, id.child("series"));
 
-        // 5. V = sum_k o_k round((k - fIn) ln 2 2^G) + ln(m_hi) + u + T_G at scale G, rounded half up to fOut
+        // 5. V = (sum_k o_k round((k - fIn) ln 2 2^G) + ln(m_hi) + u + 2^(G-fOut-1)) 2^S + T at scale G + S (below
+        // 2^59.5), rounded half up to fOut by one exact floor
         long half = LeadingOne.own(be, 1L << (G - fOut - 1));
         long[] v = new long[n];
         for (int i = 0; i < n; i++) {
-            v[i] = looked[i] + u[i] + tG[i] + half;
+            v[i] = looked[i] + u[i] + half;
         }
         for (int k = lo; k < b; k++) {
             long c = binadeConstant(k, fIn);
@@ -217,7 +227,10 @@ public final class ExactLog {
                 v[i] += c * onehot[j * n + i];
             }
         }
-        long[] out = ExactTruncation.floor(be, v, G - fOut, id.child("round"));
+        for (int i = 0; i < n; i++) {
+            v[i] = (v[i] << S) + t[i];
+        }
+        long[] out = ExactTruncation.floor(be, v, G + S - fOut, id.child("round"));
         for (int i = 0; i < n; i++) {
             out[i] -= below[i] << SATURATION_BITS;
         }

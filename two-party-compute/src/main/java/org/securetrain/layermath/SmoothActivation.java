@@ -81,8 +81,8 @@ public final class SmoothActivation implements ElementwiseActivation {
      * ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): s = [x &gt; 0], max(x, 0) and |x| clipped at the exp's clip point U
      * (beyond it ln(1 + e^-|x|) &lt; 2^-(f+6)) by {@link ExactFunctions}' clip, h = e^-|x| / 2 at F = 30 by its
      * product tree, z = 1 + 2h in [1, 2] at scale 30 and ln z at scale f by {@link ExactLog#logInRange} (z in
-     * [2^30, 2^31]: two leading-one comparisons). Error at most 0.5 + 5·2^(f-32) + (E + 1) 2^(f-30) + 2^-6 ulps, E the
-     * exp's product-tree bound (0.652 ulp at f = 24). The sign bits and h are kept: the derivative sigmoid(x) comes
+     * [2^30, 2^31]: two leading-one comparisons). Error at most 0.5 + 4·2^(f-32) + (E + 1) 2^(f-30) + 2^-6 ulps, E the
+     * exp's product-tree bound (0.649 ulp at f = 24). The sign bits and h are kept: the derivative sigmoid(x) comes
      * from them ({@link ExactFunctions}' sigmoid tail), as {@link ExactFunctions#sigmoid} would compute it from x.
      */
     private static Applied softplus(Backend be, long[] x, ProtocolId id) {

@@ -17,7 +17,7 @@ import org.securetrain.runtime.ProtocolId;
 /**
  * ln on the plaintext reference backend (the integer algorithm the two-party backend runs bit for bit,
  * {@link ExactLogTwoPartyTest}) against a BigDecimal reference (40 digits) over the whole input range below
- * 2^inputBits: every output must lie within 0.5 + 5·2^(fOut - 32) ulps (docs/security/exact-math.md, section 10),
+ * 2^inputBits: every output must lie within 0.5 + 4·2^(fOut - 32) ulps (docs/security/exact-math.md, section 10),
  * which is below one ulp for every allowed output scale, and x &le; 0 must give exactly -2^60.
  */
 @Timeout(600)

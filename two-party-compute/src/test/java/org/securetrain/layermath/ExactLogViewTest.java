@@ -16,11 +16,12 @@ import org.securetrain.runtime.view.View;
 import org.securetrain.runtime.view.ViewAssert;
 
 /**
- * What each party receives while ln runs on the real two-party backend (the leading-one comparisons and their
- * conversion, the normalising product, exact floors, the table lookup, the series' products, the final rounding), over
+ * What each party receives while ln and softplus (its clip, exp and log of a value in [1, 2]) run on the real two-party
+ * backend (the leading-one comparisons and their conversion, the normalising product, exact floors, the table lookup,
+ * the series' products, the final rounding), over
  * every stream, for two private inputs of the other party: the other party holds the input X alone (this party's share
  * is 0), run A with X = 0, run B with X log-uniform over [2^8, 2^40). The views must be indistinguishable
- * ({@link ViewAssert}) and contain neither X nor ln(X); a variant that also sends X's share to the observer must be
+ * ({@link ViewAssert}) and contain neither X nor ln(X) nor softplus(X); a variant that also sends X's share to the observer must be
  * caught (the negative control).
  */
 @Timeout(600)
@@ -30,9 +31,11 @@ class ExactLogViewTest {
     static final int BITS = 40;
     static final int F_IN = 24;
     static final int F_OUT = 24;
+    static final SmoothActivation SOFTPLUS = new SmoothActivation(SmoothActivation.Kind.SOFTPLUS);
 
     static Outputs function(Backend be, long[] share, int observer, boolean leaky) {
-        Outputs o = Outputs.of("log share", ExactLog.log(be, share, F_IN, F_OUT, BITS, ProtocolId.of("view", "log")));
+        Outputs o = Outputs.of("log share", ExactLog.log(be, share, F_IN, F_OUT, BITS, ProtocolId.of("view", "log")))
+                .and("softplus share", SOFTPLUS.forward(be, share, ProtocolId.of("view", "softplus")).y());
         if (leaky) {
             be.revealTo(observer, share, ProtocolId.of("view", "leak"));
         }
@@ -42,7 +45,8 @@ class ExactLogViewTest {
     static ForbiddenWords plaintext(long[] x) {
         InsecurePlaintextBackend be = new InsecurePlaintextBackend(FP);
         return ForbiddenWords.of("the peer's input X", x)
-                .and("ln(X)", ExactLog.log(be, x, F_IN, F_OUT, BITS, ProtocolId.of("p")));
+                .and("ln(X)", ExactLog.log(be, x, F_IN, F_OUT, BITS, ProtocolId.of("p")))
+                .and("softplus(X)", SOFTPLUS.forward(be, x, ProtocolId.of("q")).y());
     }
 
     /** The observer's view when the other party holds x alone. */

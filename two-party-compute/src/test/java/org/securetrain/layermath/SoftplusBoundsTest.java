@@ -15,7 +15,7 @@ import org.securetrain.runtime.ProtocolId;
  * softplus ln(1 + e^x) forward values on the plaintext reference backend (the algorithm the two-party backend runs bit
  * for bit, {@link ExactLogTwoPartyTest}) against a high-precision reference at f = 24 and f = 16, on the inputs of
  * {@link SmoothActivationBoundsTest} (log-uniform magnitudes over [2^-24, 2^37) of both signs, uniform over [-20, 20],
- * edges): the error must stay within 0.5 + 5·2^(f-32) + (E + 1) 2^(f-30) + 2^-6 ulps (docs/security/exact-math.md
+ * edges): the error must stay within 0.5 + 4·2^(f-32) + (E + 1) 2^(f-30) + 2^-6 ulps (docs/security/exact-math.md
  * section 10.4). The backward's derivative is exactly {@link ExactFunctions#sigmoid} of the input.
  */
 @Timeout(300)

@@ -9,11 +9,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.ExactFunctions;
+import org.securetrain.layermath.SmoothActivation;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
- * exp, sigmoid and tanh of shares with their proven error bound ({@link ExactFunctions}, docs/security/exact-math.md)
+ * exp, sigmoid, tanh and softplus (its logarithm: section 10.4) of shares with their proven error bound
+ * ({@link ExactFunctions}, docs/security/exact-math.md)
  * and the table lookup they are built on, per element, on the default two-party backend (OT engine, Ferret silent
  * COTs, products by {@code Backend.multiplyElementwise}). Both parties in one process over the in-memory transport;
  * after each iteration: bytes per element (both directions), party 0's flights per call, CPU time per element, and
@@ -82,6 +84,16 @@ public class ExactFunctionsBench extends LabelledTwoPartyBench {
     @Benchmark
     public long[] tanh() {
         return function("tanh", ExactFunctions::tanh);
+    }
+
+    /** softplus forward (SmoothActivation: the exp's clip and tree, then ExactLog of a value in [1, 2]). */
+    @Benchmark
+    public long[] softplus() {
+        current = "softplus forward (exact, faithful), n=" + n + ", f=" + F + ", digits of " + digitBits + " bits";
+        currentElements = n;
+        ProtocolId id = ProtocolId.of("bench", "softplus");
+        SmoothActivation sp = new SmoothActivation(SmoothActivation.Kind.SOFTPLUS);
+        return tp.run(s -> sp.forward(be[0], x0, id).y(), s -> sp.forward(be[1], x1, id).y());
     }
 
     @Benchmark

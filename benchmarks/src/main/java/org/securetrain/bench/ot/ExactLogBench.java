@@ -8,18 +8,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
-import org.securetrain.layermath.ElementwiseActivation;
 import org.securetrain.layermath.ExactLog;
-import org.securetrain.layermath.SmoothActivation;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
- * ln of positive shares ({@link ExactLog}, docs/security/exact-math.md section 10) and the softplus activation built
- * on it, next to {@link ExactRootsBench}: per element, on the default two-party backend (OT engine, Ferret silent
- * COTs), ln from scale f = 24 into f for inputBits 34 (a softmax row sum below 2^10, the private loss) and 62 (the
- * whole range; the leading-one search compares inputBits thresholds per element), and softplus of inputs at f (its log
- * has a public range [1, 2]: two comparisons). After each iteration: bytes per element (both directions), party 0's
+ * ln of positive shares ({@link ExactLog}, docs/security/exact-math.md section 10), next to {@link ExactRootsBench}
+ * (softplus, built on it: {@link ExactFunctionsBench}): per element, on the default two-party backend (OT engine,
+ * Ferret silent COTs), ln from scale f = 24 into f for inputBits 34 (a softmax row sum below 2^10, the private loss)
+ * and 62 (the whole range; the leading-one search compares inputBits thresholds per element). After each iteration: bytes per element (both directions), party 0's
  * flights per call, CPU time per element, and the per-step breakdown.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar ExactLogBench -f 1 -wi 2 -i 3}.
  */
@@ -34,7 +31,7 @@ public class ExactLogBench extends LabelledTwoPartyBench {
     static final int F = 24;
     final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final ExactLog[] el = new ExactLog[2];
-    long[] x0, x1, s0, s1;
+    long[] x0, x1;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -46,15 +43,11 @@ public class ExactLogBench extends LabelledTwoPartyBench {
         Prg g = Prg.fromSecureRandom(new SecureRandom());
         x0 = g.nextLongs(n);
         x1 = g.nextLongs(n);
-        s0 = g.nextLongs(n);
-        s1 = g.nextLongs(n);
         java.util.Random r = new java.util.Random(1);
         for (int i = 0; i < n; i++) {
             int k = r.nextInt(inputBits); // log-uniform over [1, 2^inputBits)
             long x = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
             x1[i] = x - x0[i];
-            long a = (long) ((r.nextDouble() * 16 - 8) * (1 << F)); // softplus inputs uniform over [-8, 8]
-            s1[i] = a - s0[i];
         }
         log(); // Ferret's first extension and the first compilations
         tp.mark();
@@ -66,18 +59,6 @@ public class ExactLogBench extends LabelledTwoPartyBench {
         currentElements = n;
         ProtocolId id = ProtocolId.of("bench", "log");
         return tp.run(s -> el[0].log(x0, F, F, inputBits, id), s -> el[1].log(x1, F, F, inputBits, id));
-    }
-
-    /** softplus forward (independent of inputBits: read one of the two parameter sets). */
-    @Benchmark
-    public long[] softplus() {
-        current = "softplus forward (exact, faithful), n=" + n + ", f=" + F;
-        currentElements = n;
-        ProtocolId id = ProtocolId.of("bench", "softplus");
-        SmoothActivation sp = new SmoothActivation(SmoothActivation.Kind.SOFTPLUS);
-        ElementwiseActivation.Applied[] a = new ElementwiseActivation.Applied[2];
-        tp.run(s -> a[0] = sp.forward(be[0], s0, id), s -> a[1] = sp.forward(be[1], s1, id));
-        return a[0].y();
     }
 
     @TearDown(Level.Trial)

@@ -1,13 +1,11 @@
 package org.securetrain.bench.ot;
 
-import java.security.SecureRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.securetrain.backend.TwoPartyBackend;
-import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.ExactLog;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
@@ -40,15 +38,9 @@ public class ExactLogBench extends LabelledTwoPartyBench {
         tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
         el[0] = new ExactLog(be[0]);
         el[1] = new ExactLog(be[1]);
-        Prg g = Prg.fromSecureRandom(new SecureRandom());
-        x0 = g.nextLongs(n);
-        x1 = g.nextLongs(n);
-        java.util.Random r = new java.util.Random(1);
-        for (int i = 0; i < n; i++) {
-            int k = r.nextInt(inputBits); // log-uniform over [1, 2^inputBits)
-            long x = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
-            x1[i] = x - x0[i];
-        }
+        long[][] shares = ExactRootsBench.logUniformShares(n, inputBits);
+        x0 = shares[0];
+        x1 = shares[1];
         log(); // Ferret's first extension and the first compilations
         tp.mark();
     }

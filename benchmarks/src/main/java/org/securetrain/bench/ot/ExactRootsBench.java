@@ -41,17 +41,25 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
         tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
         er[0] = new ExactRoots(be[0]);
         er[1] = new ExactRoots(be[1]);
+        long[][] shares = ExactRootsBench.logUniformShares(n, inputBits);
+        x0 = shares[0];
+        x1 = shares[1];
+        rsqrt(); // Ferret's first extension and the first compilations
+        tp.mark();
+    }
+
+    /** Random shares (x0, x1) of n inputs log-uniform over [1, 2^bits) (uniform leading bit, uniform mantissa). */
+    static long[][] logUniformShares(int n, int bits) {
         Prg g = Prg.fromSecureRandom(new SecureRandom());
-        x0 = g.nextLongs(n);
-        x1 = g.nextLongs(n);
+        long[] x0 = g.nextLongs(n);
+        long[] x1 = g.nextLongs(n);
         java.util.Random r = new java.util.Random(1);
         for (int i = 0; i < n; i++) {
-            int k = r.nextInt(inputBits); // log-uniform over [1, 2^inputBits)
+            int k = r.nextInt(bits);
             long x = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
             x1[i] = x - x0[i];
         }
-        rsqrt(); // Ferret's first extension and the first compilations
-        tp.mark();
+        return new long[][] {x0, x1};
     }
 
     /** One function of both parties on their shares, labelled for the report. */

@@ -69,7 +69,7 @@ class PrivateSoftmaxCrossEntropyTwoPartyTest {
         for (int k = 0; k < z.length; k++) {
             int classes = CLASSES[k];
             int batch = z[k][party].length / classes;
-            long[] y = labels[k].length == 0 ? new long[z[k][party].length] : labels[k];
+            long[] y = labels[k] == null ? new long[z[k][party].length] : labels[k];
             var before = s == null ? null : s.traffic().snapshot();
             long cpu = s == null ? 0 : s.threads().cpuNanos();
             out[k] = sm.lossTerms(z[k][party], 48, y, batch, classes, ProtocolId.of("softmax" + k));

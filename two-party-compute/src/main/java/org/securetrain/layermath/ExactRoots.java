@@ -3,7 +3,6 @@ package org.securetrain.layermath;
 import java.util.Objects;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.Bits;
-import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -148,44 +147,17 @@ public final class ExactRoots {
         int b = inputBits;
         boolean root = kind != Kind.RECIPROCAL;
 
-        // 1. leading one: c_k = [x >= 2^k] = [x - 2^k + 1 > 0], |x - 2^k + 1| < 2^(b+1) for |x| < 2^b
-        long[] z = new long[b * n];
-        for (int k = 0; k < b; k++) {
-            long c = own((1L << k) - 1);
-            for (int i = 0; i < n; i++) {
-                z[k * n + i] = x[i] - c;
-            }
-        }
-        int zBits = b + 1;
-        long[] cBits = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
-                ? be.positiveBounded(z, zBits, id.child("lead"))
-                : be.positive(z, id.child("lead"));
-        long[] ones = new long[b * n];
-        java.util.Arrays.fill(ones, own(1));
-        long[] c = be.bitTimesShare(cBits, ones, id.child("lead", "b2a"));
-        long[] onehot = new long[b * n];
-        for (int k = 0; k < b; k++) {
-            for (int i = 0; i < n; i++) {
-                onehot[k * n + i] = c[k * n + i] - (k + 1 < b ? c[(k + 1) * n + i] : 0);
-            }
-        }
-        long[] nonPositive = new long[n];
-        for (int i = 0; i < n; i++) {
-            nonPositive[i] = own(1) - c[i];
-        }
+        // 1. leading one (LeadingOne: c_k = [x >= 2^k], one-hot o_k, [x <= 0])
+        LeadingOne.Binades bins = LeadingOne.find(be, x, b, id);
+        long[] cBits = bins.bits();
+        long[] onehot = bins.onehot();
+        long[] nonPositive = bins.nonPositive();
 
         // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1) (reciprocal:
         // max(P, b - 1), so that x W also gives the refinement's mantissa floor(M0 2^P))
         int h = Math.max(root ? F : P, b - 1);
-        long[] w = new long[n];
-        for (int k = 0; k < b; k++) {
-            for (int i = 0; i < n; i++) {
-                w[i] += onehot[k * n + i] << (h - k);
-            }
-        }
-        long[] y = be.multiplyElementwise(x, w, id.child("norm"));
-        // x W < 2^(h+1) <= 2^62: beyond the range guard's 2^61 only for inputBits 61 and 62 (public)
-        Backend floorBe = h + 1 > RangeCheckedBackend.SAFE_BITS ? RangeCheckedBackend.unchecked(be) : be;
+        long[] y = LeadingOne.normalised(be, bins, x, h, id);
+        Backend floorBe = LeadingOne.floorBackend(be, h);
         long[] m;
         long[] fine = null;
         if (!root) {

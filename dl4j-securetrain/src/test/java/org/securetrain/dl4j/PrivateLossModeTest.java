@@ -62,10 +62,51 @@ class PrivateLossModeTest {
         assertTrue(vsLabel < 1e-5, "private and label-owner mode weights differ by " + vsLabel);
         assertTrue(outDiff < 1.5e-4, "revealed output differs from plaintext DL4J by " + outDiff);
         assertEquals(10, priv.dataOwner().scores().size());
+        // the loss per step: opened to both, within the label-owner MLP parity bound of plaintext DL4J's
+        double rel = SecureTrainTwoPartyTest.maxRel(priv.dataOwner().scores(), plainScores.scores);
+        System.out.printf("private-loss MLP: max relative loss difference %.3e vs plaintext DL4J%n", rel);
+        assertTrue(rel < 1e-4, "loss vs plaintext DL4J: " + rel);
+        assertEquals(priv.dataOwner().scores(), priv.modelOwner().scores(), "both parties see the same loss");
 
         // evaluation: the data owner gets the predicted classes only, the accuracy is plaintext DL4J's
         double accPlain = plain.evaluate(data.iterator(32)).accuracy();
         assertEquals(accPlain, priv.dataOwner().evaluation().accuracy(), 1.0 / 240 + 1e-12);
+    }
+
+    @Test
+    void theLossIsOpenedOnlyToThePartiesTheModeNames() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+        ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
+        SecureTrainTwoPartyTest.plainTrained(conf, data, 24, 1, plainScores);
+        TwoPartyHarness.Result r = TwoPartyHarness.run(TwoPartyHarness.backendFactory(F), conf,
+                () -> privateTerms(LossVisibility.MODEL_OWNER_ONLY), data, 24, 1);
+        assertTrue(r.dataOwner().scores().stream().allMatch(d -> Double.isNaN(d)),
+                "the data owner may not see the loss: " + r.dataOwner().scores());
+        assertTrue(SecureTrainTwoPartyTest.maxRel(r.modelOwner().scores(), plainScores.scores) < 1e-4,
+                "model owner's loss " + r.modelOwner().scores() + " vs plaintext " + plainScores.scores);
+    }
+
+    @Test
+    void perExampleScoresMatchPlaintextDl4j() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+        SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(LossVisibility.BOTH_PARTIES)
+                .insecurePlaintextReferenceForTests().build();
+        MultiLayerNetwork net = SecureTrain.attach(conf, ref);
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        var ds = data.iterator(48).next();
+        var shared = ref.sharedIterator(new ToyBlobs.FixedBatchIterator(List.of(ds), 48, 16, 3)).next();
+        double[] secure = net.scoreExamples(shared, false).toDoubleVector();
+        double[] expected = plain.scoreExamples(ds, false).toDoubleVector();
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(secure[i] - expected[i]));
+        }
+        System.out.printf("private-loss per-example scores: max difference %.2e vs plaintext DL4J%n", worst);
+        // the proven per-row bound at C = 3 (about 2.6 ulps) plus DL4J's float32 network arithmetic
+        assertTrue(worst < 1e-5, "per-example scores differ by " + worst);
     }
 
     @Test

@@ -85,8 +85,10 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                         throw new IllegalArgumentException(core.id() + ": private-loss mode does not implement label "
                                 + "masks (a masked row would need its loss and gradient zeroed on shares)");
                     }
-                    loss.set(PrivateLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(), labels,
-                            s.purpose("loss"), core.id()));
+                    PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
+                            labels, core.context().scoreReceivers(), s.purpose("loss"), core.id());
+                    loss.set(e.result(), () -> core.guarded("example scores",
+                            () -> PrivateLoss.openExampleScores(s.be(), e)));
                     return null;
                 }
                 core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner

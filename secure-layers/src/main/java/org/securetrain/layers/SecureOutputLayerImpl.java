@@ -85,8 +85,10 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         SecureOutputLayer c = layerConf();
         if (core.context().privateLoss()) {
             requireNoLabelMask();
-            return cachedLoss.set(PrivateLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
-                    s.purpose("loss"), core.id()));
+            PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
+                    core.context().scoreReceivers(), s.purpose("loss"), core.id());
+            return cachedLoss.set(e.result(), () -> core.guarded("example scores",
+                    () -> PrivateLoss.openExampleScores(s.be(), e)));
         }
         core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
         return cachedLoss.set(LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,

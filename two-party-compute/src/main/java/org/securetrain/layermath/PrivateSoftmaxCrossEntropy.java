@@ -2,6 +2,7 @@ package org.securetrain.layermath;
 
 import java.util.Objects;
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -58,8 +59,9 @@ public final class PrivateSoftmaxCrossEntropy {
      * @param rowSum   s = sum_c exp(z_c - max z) per row at scale F, in [1, C]: ln s is the log-sum-exp minus the max
      * @param labelled sum_c y_c (z_c - max z) per row at scale 2f: the loss of row b is ln s_b - labelled_b (for label
      *                 rows summing to 1)
+     * @param classes  C
      */
-    public record Result(long[] p, long[] delta, long[] rowSum, long[] labelled) {
+    public record Result(long[] p, long[] delta, long[] rowSum, long[] labelled, int classes) {
     }
 
     /**
@@ -103,8 +105,7 @@ public final class PrivateSoftmaxCrossEntropy {
             }
             s[b] = sum;
         }
-        int inputBits = F + 32 - Integer.numberOfLeadingZeros(classes); // s <= C 2^F < 2^(F + bitLength(C))
-        long[] r = roots.reciprocal(s, F, F, inputBits, id.child("reciprocal"));
+        long[] r = roots.reciprocal(s, F, F, rowSumBits(classes), id.child("reciprocal"));
         // one product call: e_c · r_row (scale 2F) and y_c · d_c (scale 2f)
         int m = z.length;
         long[] left = new long[2 * m];
@@ -133,8 +134,47 @@ public final class PrivateSoftmaxCrossEntropy {
             }
             labelled[b] = t;
         }
-        return new Result(p, delta, s, labelled);
+        return new Result(p, delta, s, labelled, classes);
     }
+
+    /** A public bound on the row sums: s &lt;= C 2^F &lt; 2^(F + bitLength(C)). */
+    static int rowSumBits(int classes) {
+        return F + 32 - Integer.numberOfLeadingZeros(classes);
+    }
+
+    /**
+     * Shares of each row's cross-entropy -sum_c y_c ln p_c = ln s_b - sum_c y_c (z_c - max z) at scale f, for label rows
+     * summing to 1 (DL4J's per-example score of {@code LossMCXENT} with softmax, without its clipping of p at 10^-10):
+     * ln s by {@link ExactLog} (scale F to f), the labels' term floored exactly from 2f to f. Error per row:
+     * {@link #lossErrorBoundUlps}. The labels' term is below 2^62 in magnitude whenever the logits passed the range
+     * guard (|z| &lt; 2^61 at scale 2f, so |z - max| &lt; 2^62 and sum_c y_c = 1): its floor runs on the backend
+     * under the guard, that bound being implied by the guard's own check of the logits in the same step.
+     */
+    public long[] rowLosses(Result r, ProtocolId id) {
+        int batch = r.rowSum().length;
+        long[] ln = ExactLog.log(be, r.rowSum(), F, f, rowSumBits(r.classes()), id.child("log"));
+        long[] labelled = ExactTruncation.floor(RangeCheckedBackend.unchecked(be), r.labelled(), f,
+                id.child("labelled"));
+        long[] loss = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            loss[b] = ln[b] - labelled[b];
+        }
+        return loss;
+    }
+
+    /**
+     * The proven bound on a row loss's error ({@link #rowLosses}) in output ulps against the cross-entropy of the
+     * floored logits: ExactLog's 0.5 + 5·2^(f-32), the row sum's error through ln (|d ln s / ds| &lt;= 1 for s &gt;= 1),
+     * and the labels' term's floor (below 1). Against the exact logits add {@value #FLOORED_LOGITS_LOSS_ULPS}.
+     */
+    public double lossErrorBoundUlps(int classes) {
+        double clipUlps = Math.scalb(1.0, F - f - ExactFunctions.CLIP_GUARD);
+        return 0.5 + Math.scalb(ExactLog.INTERNAL_ERROR_ULPS, f - ExactLog.INTERNAL_BITS)
+                + Math.scalb((classes - 1) * (exp.internalErrorUlps() + clipUlps), f - F) + 1;
+    }
+
+    /** What flooring logits from 2f to f adds to a row loss (|dL/dz| sums to at most 2, shift invariance: 1/2 each). */
+    public static final double FLOORED_LOGITS_LOSS_ULPS = 1;
 
     /**
      * Shares of max_c z[b, c] per row: a tournament (adjacent candidates paired, an odd last one waits), every level

@@ -108,6 +108,29 @@ class PrivateSoftmaxCrossEntropyTest {
         return p;
     }
 
+    /** -ln softmax(z)_label per row (log-sum-exp in double) of z at scale 2f: of the exact logits or their floors. */
+    static double[] crossEntropy(long[] z, long[] y, int classes, boolean floored) {
+        int batch = z.length / classes;
+        double[] loss = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            double[] v = new double[classes];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                long x = z[b * classes + c];
+                v[c] = floored ? Math.scalb((double) (x >> F_BITS), -F_BITS) : Math.scalb((double) x, -2 * F_BITS);
+                max = Math.max(max, v[c]);
+            }
+            double sum = 0;
+            double labelled = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(v[c] - max);
+                labelled += Math.scalb((double) y[b * classes + c], -F_BITS) * (v[c] - max);
+            }
+            loss[b] = Math.log(sum) - labelled;
+        }
+        return loss;
+    }
+
     /** Largest error of p in ulps, after asserting the bound on every element; with the exact logits +1/4 ulp. */
     static double check(int classes, int randomRows, long seed) {
         Random r = new Random(seed);
@@ -147,9 +170,29 @@ class PrivateSoftmaxCrossEntropyTest {
             assertTrue(res.rowSum()[b] >= 1L << PrivateSoftmaxCrossEntropy.F
                     && res.rowSum()[b] <= (long) classes << PrivateSoftmaxCrossEntropy.F, "row sum in [1, C]");
         }
+        long[] losses = sm.rowLosses(res, ProtocolId.of("t", "loss"));
+        double[] lossOfFloors = crossEntropy(z, y, classes, true);
+        double[] lossOfExact = crossEntropy(z, y, classes, false);
+        double lossBound = sm.lossErrorBoundUlps(classes);
+        double worstLoss = 0;
+        double worstLossExact = 0;
+        for (int b = 0; b < batch; b++) {
+            double got = Math.scalb((double) losses[b], -F_BITS);
+            // the double reference's own error: a few double ulps of values below 2^15, far below 10^-3 output ulp
+            double err = Math.abs(got - lossOfFloors[b]) * FP.one();
+            double errExact = Math.abs(got - lossOfExact[b]) * FP.one();
+            assertTrue(err <= lossBound, "C=" + classes + " row " + b + ": loss error " + err + " ulps above the bound "
+                    + lossBound);
+            assertTrue(errExact <= lossBound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_LOSS_ULPS, "C=" + classes
+                    + " row " + b + ": loss error against the exact logits " + errExact + " ulps");
+            worstLoss = Math.max(worstLoss, err);
+            worstLossExact = Math.max(worstLossExact, errExact);
+        }
         System.out.printf("private softmax f=%d C=%d, %d rows: max error %.4f ulps (bound %.4f), against the exact "
-                + "logits %.4f (bound %.4f)%n", F_BITS, classes, batch, worst, bound, worstExact,
-                bound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_ULPS);
+                + "logits %.4f (bound %.4f); loss per row: %.4f ulps (bound %.4f), against the exact logits %.4f "
+                + "(bound %.4f)%n", F_BITS, classes, batch, worst, bound, worstExact,
+                bound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_ULPS, worstLoss, lossBound, worstLossExact,
+                lossBound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_LOSS_ULPS);
         return worst;
     }
 

@@ -40,11 +40,12 @@ class PrivateSoftmaxCrossEntropyTwoPartyTest {
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(
                 SessionOptions.builder(Role.MODEL_OWNER).receiveTimeout(Duration.ofSeconds(120)).build(),
                 SessionOptions.builder(Role.DATA_OWNER).receiveTimeout(Duration.ofSeconds(120)).build())) {
+            long[][][] losses = new long[2][CLASSES.length][];
             TwoPartyRunner.Results<PrivateSoftmaxCrossEntropy.Result[], PrivateSoftmaxCrossEntropy.Result[]> res =
                     TwoPartyRunner.run(pair.party(0), s -> all(TwoPartyBackend.open(s, PrivateSoftmaxCrossEntropyTest.FP),
-                            zShares, new long[CLASSES.length][], 0, s),
+                            zShares, new long[CLASSES.length][], losses[0], 0, s),
                             pair.party(1), s -> all(TwoPartyBackend.open(s, PrivateSoftmaxCrossEntropyTest.FP),
-                            zShares, y, 1, null));
+                            zShares, y, losses[1], 1, null));
             PrivateSoftmaxCrossEntropy plain = new PrivateSoftmaxCrossEntropy(
                     new InsecurePlaintextBackend(PrivateSoftmaxCrossEntropyTest.FP));
             for (int k = 0; k < CLASSES.length; k++) {
@@ -58,12 +59,14 @@ class PrivateSoftmaxCrossEntropyTwoPartyTest {
                 assertArrayEquals(e.delta(), TestShares.join(a.delta(), b.delta()), c + "delta");
                 assertArrayEquals(e.rowSum(), TestShares.join(a.rowSum(), b.rowSum()), c + "row sums");
                 assertArrayEquals(e.labelled(), TestShares.join(a.labelled(), b.labelled()), c + "labels' term");
+                assertArrayEquals(plain.rowLosses(e, ProtocolId.of("p", "loss")),
+                        TestShares.join(losses[0][k], losses[1][k]), c + "row losses");
             }
         }
     }
 
-    private static PrivateSoftmaxCrossEntropy.Result[] all(Backend be, long[][][] z, long[][] labels, int party,
-            Session s) {
+    private static PrivateSoftmaxCrossEntropy.Result[] all(Backend be, long[][][] z, long[][] labels, long[][] losses,
+            int party, Session s) {
         PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(be);
         PrivateSoftmaxCrossEntropy.Result[] out = new PrivateSoftmaxCrossEntropy.Result[z.length];
         for (int k = 0; k < z.length; k++) {
@@ -73,12 +76,18 @@ class PrivateSoftmaxCrossEntropyTwoPartyTest {
             var before = s == null ? null : s.traffic().snapshot();
             long cpu = s == null ? 0 : s.threads().cpuNanos();
             out[k] = sm.lossTerms(z[k][party], 48, y, batch, classes, ProtocolId.of("softmax" + k));
+            var mid = s == null ? null : s.traffic().snapshot();
+            long cpuMid = s == null ? 0 : s.threads().cpuNanos();
+            losses[k] = sm.rowLosses(out[k], ProtocolId.of("softmax" + k, "loss"));
             if (s != null) {
-                var t = s.traffic().snapshot().minus(before).total();
+                var t = mid.minus(before).total();
+                var l = s.traffic().snapshot().minus(mid).total();
                 System.out.printf("private softmax C=%d two-party, %d rows: %.0f bytes/row (party 0 sent %.0f, "
-                        + "received %.0f), %d flights of party 0, party 0 CPU %.1f us/row%n", classes, batch,
+                        + "received %.0f), %d flights of party 0, party 0 CPU %.1f us/row; the loss (log and floor): "
+                        + "%.0f bytes/row, %d flights, CPU %.1f us/row%n", classes, batch,
                         t.bytesTotal() / (double) batch, t.bytesSent() / (double) batch,
-                        t.bytesReceived() / (double) batch, t.rounds(), (s.threads().cpuNanos() - cpu) / 1e3 / batch);
+                        t.bytesReceived() / (double) batch, t.rounds(), (cpuMid - cpu) / 1e3 / batch,
+                        l.bytesTotal() / (double) batch, l.rounds(), (s.threads().cpuNanos() - cpuMid) / 1e3 / batch);
             }
         }
         return out;

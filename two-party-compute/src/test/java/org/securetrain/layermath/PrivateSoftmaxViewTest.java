@@ -32,17 +32,20 @@ class PrivateSoftmaxViewTest {
     static Outputs softmax(Backend be, long[] logits, long[] labels, int observer, boolean leaky) {
         PrivateSoftmaxCrossEntropy.Result r = new PrivateSoftmaxCrossEntropy(be).lossTerms(logits, 2 * FP.fracBits(),
                 labels, BATCH, CLASSES, ProtocolId.of("view", "softmax"));
+        long[] losses = new PrivateSoftmaxCrossEntropy(be).rowLosses(r, ProtocolId.of("view", "loss"));
         if (leaky) {
             be.revealTo(observer, logits, ProtocolId.of("view", "leak"));
         }
         return Outputs.of("p share", r.p()).and("delta share", r.delta()).and("row sums share", r.rowSum())
-                .and("labels' term share", r.labelled());
+                .and("labels' term share", r.labelled()).and("row losses share", losses);
     }
 
     static ForbiddenWords plaintext(long[] z, long[] y) {
         PrivateSoftmaxCrossEntropy.Result r = new PrivateSoftmaxCrossEntropy(new InsecurePlaintextBackend(FP))
                 .lossTerms(z, 2 * FP.fracBits(), y, BATCH, CLASSES, ProtocolId.of("p"));
-        return ForbiddenWords.of("the logits", z).and("softmax p", r.p()).and("delta", r.delta());
+        PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(new InsecurePlaintextBackend(FP));
+        return ForbiddenWords.of("the logits", z).and("softmax p", r.p()).and("delta", r.delta())
+                .and("row losses", sm.rowLosses(r, ProtocolId.of("p", "loss")));
     }
 
     static long[] labels(boolean random) {

@@ -21,6 +21,10 @@ import org.securetrain.runtime.ProtocolId;
  * pre-outputs' shape, finite entries in [0, 1] summing to 1 per row (one-hot or a probability vector: DL4J's gradient
  * p - y holds for any labels, the loss formula ln s - sum_c y_c d_c for rows summing to 1).
  *
+ * <p>Loss: the per-example cross-entropies ln s_b - sum_c y_c (z_c - max z) stay shares; their sum (one value per
+ * step) is opened to the parties allowed to see the loss, the per-example values only when DL4J asks for them
+ * ({@code scoreExamples}), to the same parties.
+ *
  * <p>Inference ({@link #predictions}): the data owner receives the one-hot argmax of each row (the predicted class:
  * a max tournament with argmax bits on shares), nothing about the scores; the model owner nothing.
  */
@@ -32,18 +36,59 @@ public final class PrivateLoss {
     }
 
     /**
-     * Both parties call with their share of the pre-outputs [batch, classes] at scale 2^scaleBits (f or 2f) and the same
-     * id; {@code labels} is the data owner's (ignored at the model owner, which passes its dummy labels or null).
-     * The loss value is not computed yet (it needs a natural logarithm of the row sums on shares): the result's loss
-     * is NaN at both parties and no value is opened.
+     * One loss evaluation: the gradient's shares, the loss sum opened to the {@code receivers} (NaN elsewhere), and the
+     * per-example losses kept as shares until {@link #openExampleScores} (DL4J asks for them rarely; opening them every
+     * step would show more than the mean).
      */
-    public static LabelOwnerLoss.Result lossAndDelta(Backend be, long[] preOut, int scaleBits, long[] shape,
-            INDArray labels, ProtocolId id, String where) {
+    public record Evaluation(LabelOwnerLoss.Result result, long[] rowLossShares, int[] receivers, ProtocolId id) {
+    }
+
+    /**
+     * Both parties call with their share of the pre-outputs [batch, classes] at scale 2^scaleBits (f or 2f), the same
+     * receivers and id; {@code labels} is the data owner's (ignored at the model owner, which passes its dummy labels
+     * or null). The sum of the per-example cross-entropies (one value) is opened to the receivers only; the layer
+     * divides by the batch size as DL4J does.
+     */
+    public static Evaluation lossAndDelta(Backend be, long[] preOut, int scaleBits, long[] shape, INDArray labels,
+            int[] receivers, ProtocolId id, String where) {
         int[] bc = shape(shape, where);
         long[] y = labelShare(be, labels, bc[0], bc[1], where);
-        PrivateSoftmaxCrossEntropy.Result r = new PrivateSoftmaxCrossEntropy(be).lossTerms(preOut, scaleBits, y, bc[0],
-                bc[1], id);
-        return new LabelOwnerLoss.Result(Double.NaN, null, r.delta(), ShareKind.BOTH);
+        PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(be);
+        PrivateSoftmaxCrossEntropy.Result r = sm.lossTerms(preOut, scaleBits, y, bc[0], bc[1], id);
+        long[] rows = sm.rowLosses(r, id.child("rows"));
+        long total = 0;
+        for (long v : rows) {
+            total += v;
+        }
+        double[] opened = open(be, new long[] {total}, receivers, id.child("sum"));
+        double lossSum = opened == null ? Double.NaN : opened[0];
+        return new Evaluation(new LabelOwnerLoss.Result(lossSum, null, r.delta(), ShareKind.BOTH), rows, receivers,
+                id);
+    }
+
+    /** The per-example losses of {@code e}, opened to its receivers (both parties call); NaN elsewhere. */
+    public static double[] openExampleScores(Backend be, Evaluation e) {
+        double[] v = open(be, e.rowLossShares(), e.receivers(), e.id().child("examples"));
+        if (v == null) {
+            v = new double[e.rowLossShares().length];
+            Arrays.fill(v, Double.NaN);
+        }
+        return v;
+    }
+
+    /** Opens shares at scale f to each receiver in turn; the values where this party is one, else null. */
+    private static double[] open(Backend be, long[] shares, int[] receivers, ProtocolId id) {
+        double[] out = null;
+        for (int r : receivers) {
+            long[] v = be.revealTo(r, shares, receivers.length == 1 ? id : id.child("to" + r));
+            if (v != null) {
+                out = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    out[i] = be.fixedPoint().decodeDouble(v[i]);
+                }
+            }
+        }
+        return out;
     }
 
     /** [batch, classes] of a rank-2 shape, else an error naming the layer. */

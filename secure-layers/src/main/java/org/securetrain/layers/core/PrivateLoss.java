@@ -84,7 +84,7 @@ public final class PrivateLoss {
             if (v != null) {
                 out = new double[v.length];
                 for (int i = 0; i < v.length; i++) {
-                    out[i] = be.fixedPoint().decodeDouble(v[i]);
+                    out[i] = be.fixedPoint().decode(v[i]);
                 }
             }
         }

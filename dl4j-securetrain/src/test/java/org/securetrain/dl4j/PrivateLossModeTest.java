@@ -142,6 +142,36 @@ class PrivateLossModeTest {
     }
 
     @Test
+    void aGraphTrainsInPrivateLossModeAndItsOtherOutputsAreRefused() {
+        var refused = assertThrows(UnsupportedConfigurationException.class,
+                () -> privateTerms(LossVisibility.BOTH_PARTIES).configHash(GraphMultiInputOutputTest.twoOutputs(3)));
+        assertEquals(2, refused.problems().size(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("vertex 'reg' (") && refused.getMessage().contains("is not softmax"),
+                refused.getMessage());
+
+        // the residual graph on the reference context in private mode: DL4J's loss and weights
+        ToyBlobs data = new ToyBlobs(96, 16, 3, 5, 4.0);
+        var conf = GraphReferenceTest.denseResidual(7);
+        var plain = new org.deeplearning4j.nn.graph.ComputationGraph(conf.clone());
+        plain.init();
+        ToyBlobs.ScoreRecorder plainScores = new ToyBlobs.ScoreRecorder();
+        plain.setListeners(plainScores);
+        plain.fit(data.iterator(32), 2);
+        SecurePartyContext ctx = SecurePartyContext.builder().fracBits(F).privateLoss(LossVisibility.BOTH_PARTIES)
+                .insecurePlaintextReferenceForTests().build();
+        var secure = SecureTrain.attach(conf, ctx);
+        ToyBlobs.ScoreRecorder secureScores = new ToyBlobs.ScoreRecorder();
+        secure.setListeners(secureScores);
+        secure.fit(ctx.sharedIterator(data.iterator(32)), 2);
+        double rel = SecureTrainTwoPartyTest.maxRel(secureScores.scores, plainScores.scores);
+        double w = plain.params().sub(SecureTrain.reveal(secure, ctx).params()).amaxNumber().doubleValue();
+        System.out.printf("private-loss residual graph (reference): max relative loss difference %.2e, weights %.2e%n",
+                rel, w);
+        assertTrue(rel < 1e-4, "loss vs plaintext DL4J: " + rel);
+        assertTrue(w < 1e-5, "weights differ by " + w);
+    }
+
+    @Test
     void theModeIsOneChoiceAgreedAtTheHandshake() {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.1), 1);
         byte[] label = TwoPartyHarness.terms(F).configHash(conf);

@@ -145,7 +145,7 @@ class PrivateLossModeTest {
     void aGraphTrainsInPrivateLossModeAndItsOtherOutputsAreRefused() {
         var refused = assertThrows(UnsupportedConfigurationException.class,
                 () -> privateTerms(LossVisibility.BOTH_PARTIES).configHash(GraphMultiInputOutputTest.twoOutputs(3)));
-        assertEquals(2, refused.problems().size(), refused.getMessage());
+        assertEquals(3, refused.problems().size(), refused.getMessage()); // nOut 1, identity, MSE
         assertTrue(refused.getMessage().contains("vertex 'reg' (") && refused.getMessage().contains("is not softmax"),
                 refused.getMessage());
 

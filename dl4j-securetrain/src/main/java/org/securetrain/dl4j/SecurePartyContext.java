@@ -492,9 +492,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         }
 
         /**
-         * Label-owner loss mode (DESIGN.md 4.6; the only mode until private loss, issue 16): the data owner
-         * receives the exact logits and computes softmax, loss and gradient in the clear. Required of both parties
-         * in a two-party context, with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
+         * Label-owner loss mode (DESIGN.md 4.6; the other mode is {@link #privateLoss}): the data owner
+         * receives the exact logits and computes softmax, loss and gradient in the clear. One of the two modes is required
+         * of both parties in a two-party context; this one with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
          * is in {@link #configHash}, so both parties agree to it at the handshake. Networks whose logits are an
          * affine function of the data owner's input are refused in this mode (see {@link LabelOwnerLeakage}).
          */

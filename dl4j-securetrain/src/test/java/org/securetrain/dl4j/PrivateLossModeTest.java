@@ -88,6 +88,26 @@ class PrivateLossModeTest {
     }
 
     @Test
+    void withNobodyToSeeItTheLossIsNotComputedAndTrainingIsTheSame() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+        double[][] params = new double[2][];
+        double[] scores = new double[2];
+        LossVisibility[] vis = {LossVisibility.NONE, LossVisibility.BOTH_PARTIES};
+        for (int i = 0; i < 2; i++) {
+            SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(vis[i])
+                    .insecurePlaintextReferenceForTests().build();
+            MultiLayerNetwork net = SecureTrain.attach(conf, ref);
+            net.fit(ref.sharedIterator(data.iterator(24)));
+            scores[i] = net.score();
+            params[i] = SecureTrain.reveal(net, ref).params().toDoubleVector();
+        }
+        assertTrue(Double.isNaN(scores[0]), "nobody sees the loss: " + scores[0]);
+        assertFalse(Double.isNaN(scores[1]));
+        assertArrayEquals(params[1], params[0], 0.0, "the loss's visibility does not change the training");
+    }
+
+    @Test
     void perExampleScoresMatchPlaintextDl4j() {
         ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);

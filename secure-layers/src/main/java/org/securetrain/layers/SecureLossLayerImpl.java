@@ -88,7 +88,7 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                     PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
                             labels, core.context().scoreReceivers(), s.purpose("loss"), core.id());
                     loss.set(e.result(), () -> core.guarded("example scores",
-                            () -> PrivateLoss.openExampleScores(s.be(), e)));
+                            () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
                     return null;
                 }
                 core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner

@@ -88,7 +88,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
                     core.context().scoreReceivers(), s.purpose("loss"), core.id());
             return cachedLoss.set(e.result(), () -> core.guarded("example scores",
-                    () -> PrivateLoss.openExampleScores(s.be(), e)));
+                    () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
         }
         core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
         return cachedLoss.set(LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,

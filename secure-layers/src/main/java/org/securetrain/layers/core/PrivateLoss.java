@@ -55,6 +55,10 @@ public final class PrivateLoss {
         long[] y = labelShare(be, labels, bc[0], bc[1], where);
         PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(be);
         PrivateSoftmaxCrossEntropy.Result r = sm.lossTerms(preOut, scaleBits, y, bc[0], bc[1], id);
+        if (receivers.length == 0) { // nobody may see the loss (both parties agreed): no logarithm, nothing opened
+            return new Evaluation(new LabelOwnerLoss.Result(Double.NaN, null, r.delta(), ShareKind.BOTH), null,
+                    receivers, id);
+        }
         long[] rows = sm.rowLosses(r, id.child("rows"));
         long total = 0;
         for (long v : rows) {
@@ -67,10 +71,11 @@ public final class PrivateLoss {
     }
 
     /** The per-example losses of {@code e}, opened to its receivers (both parties call); NaN elsewhere. */
-    public static double[] openExampleScores(Backend be, Evaluation e) {
-        double[] v = open(be, e.rowLossShares(), e.receivers(), e.id().child("examples"));
+    public static double[] openExampleScores(Backend be, Evaluation e, int batch) {
+        double[] v = e.rowLossShares() == null ? null : open(be, e.rowLossShares(), e.receivers(),
+                e.id().child("examples"));
         if (v == null) {
-            v = new double[e.rowLossShares().length];
+            v = new double[batch];
             Arrays.fill(v, Double.NaN);
         }
         return v;

@@ -10,6 +10,8 @@ import java.util.Set;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -55,6 +57,7 @@ import org.securetrain.layers.SecureLossLayer;
 import org.securetrain.layers.SecureDenseLayer;
 import org.securetrain.layers.SecureDropoutLayer;
 import org.securetrain.layers.core.DropoutMasks;
+import org.securetrain.layers.core.LayerGradientNormalization;
 import org.securetrain.layers.SecureOutputLayer;
 import org.securetrain.layers.SecureReLU;
 import org.securetrain.layers.SecureSubsamplingLayer;
@@ -463,12 +466,20 @@ public final class SecureConfigurations {
             why.add("weight noise is not supported");
         }
         GradientNormalization gn = b.getGradientNormalization();
-        if (gn != null && gn != GradientNormalization.None && gn != GradientNormalization.ClipElementWiseAbsoluteValue) {
-            why.add("gradient normalisation " + gn + " is not supported (None or ClipElementWiseAbsoluteValue; the "
-                    + "L2-norm kinds need a square root of a secret value)");
+        addIfNotNull(why, LayerGradientNormalization.whyUnsupported(gn, b.getGradientNormalizationThreshold()));
+        if ((gn == GradientNormalization.ClipL2PerLayer || gn == GradientNormalization.RenormalizeL2PerLayer)
+                && (b.getIUpdater() instanceof NoOp || b.getBiasUpdater() instanceof NoOp)) {
+            why.add("gradient normalisation " + gn + " with a NoOp updater on some of the layer's parameters is not "
+                    + "supported (DL4J's layer norm includes the untrained parameters' gradients; use the PerParamType "
+                    + "kind)");
         }
         String u = SecureUpdaters.whyUnsupported(b.getIUpdater());
         addIfNotNull(why, u);
+        IUpdater biasUpdater = b.getBiasUpdater() != null ? b.getBiasUpdater() : b.getIUpdater();
+        if (u == null) {
+            addIfNotNull(why, SecureUpdaters.whyUnsupported(b.getIUpdater(), b.getRegularization()));
+            addIfNotNull(why, SecureUpdaters.whyUnsupported(biasUpdater, b.getRegularizationBias()));
+        }
         if (b.getBiasUpdater() != null && (u = SecureUpdaters.whyUnsupported(b.getBiasUpdater())) != null) {
             why.add("bias updater: " + u);
         }

@@ -17,6 +17,7 @@ import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.layers.core.SecureLayerContext;
+import org.securetrain.layers.core.StepUpdates;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.AbortReason;
 import org.securetrain.runtime.Channel;
@@ -71,6 +72,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     /** Null only for the insecure reference without a chosen mode (label-owner semantics then). */
     private final LossMode lossMode;
     private final boolean debugRevealWeights;
+    /** The layers' optimiser steps of the current training step, run together at the end of its backward pass. */
+    private final StepUpdates stepUpdates = new StepUpdates();
     private final boolean ownsBackend;
     private final AtomicInteger iterators = new AtomicInteger();
     private byte[] jointSeed;
@@ -316,6 +319,11 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     }
 
     private static final org.securetrain.runtime.ProtocolId RANGE_ID = org.securetrain.runtime.ProtocolId.parse("dl4j");
+
+    @Override
+    public StepUpdates stepUpdates() {
+        return stepUpdates;
+    }
 
     @Override
     public boolean debugRevealWeights() {

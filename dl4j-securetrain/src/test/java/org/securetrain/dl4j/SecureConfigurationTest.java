@@ -17,7 +17,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.AdaDelta;
+import org.nd4j.linalg.learning.config.AdaBelief;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -109,12 +109,13 @@ class SecureConfigurationTest {
     }
 
     @Test
-    void refusesAdaDeltaNamingTheLayer() {
-        UnsupportedConfigurationException e = refused(new NeuralNetConfiguration.Builder().updater(new AdaDelta()).list()
+    void refusesAdaBeliefNamingTheLayer() {
+        UnsupportedConfigurationException e = refused(new NeuralNetConfiguration.Builder().updater(new AdaBelief(1e-3))
+                .list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
                 .layer(softmaxOut(8)).build());
         assertEquals(0, e.layerIndex());
-        assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer): updater AdaDelta is not supported"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer): updater AdaBelief is not supported"), e.getMessage());
     }
 
     /** Adam's hyper-parameters that the fixed-point update cannot carry are refused before training, naming them. */
@@ -130,6 +131,31 @@ class SecureConfigurationTest {
                 .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
                 .layer(softmaxOut(8)).build());
         assertTrue(betas.getMessage().contains("needs beta1^2 < beta2"), betas.getMessage());
+    }
+
+    /**
+     * AdaDelta's rho or epsilon that the fixed-point update cannot carry, weight decay with applyLR (AdaDelta has no
+     * learning rate) and an L2 clipping threshold outside the supported range are refused before training, naming them.
+     */
+    @Test
+    void refusesAdaDeltaAndL2ClippingParametersTheSharesCannotCarryNamingTheCause() {
+        UnsupportedConfigurationException rho = refused(new NeuralNetConfiguration.Builder()
+                .updater(new org.nd4j.linalg.learning.config.AdaDelta(0.99999999, 1e-6)).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(softmaxOut(8)).build());
+        assertTrue(rho.getMessage().contains("AdaDelta: rho must be in"), rho.getMessage());
+        UnsupportedConfigurationException decay = refused(new NeuralNetConfiguration.Builder()
+                .updater(new org.nd4j.linalg.learning.config.AdaDelta()).weightDecay(1e-3, true).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(softmaxOut(8)).build());
+        assertTrue(decay.getMessage().contains("applyLR"), decay.getMessage());
+        UnsupportedConfigurationException clip = refused(base()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU)
+                        .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType)
+                        .gradientNormalizationThreshold(0).build())
+                .layer(softmaxOut(8)).build());
+        assertTrue(clip.getMessage().contains("ClipL2PerParamType: L2 gradient clipping needs a threshold"),
+                clip.getMessage());
     }
 
     @Test

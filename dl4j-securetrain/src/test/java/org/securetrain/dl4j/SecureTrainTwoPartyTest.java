@@ -80,6 +80,12 @@ class SecureTrainTwoPartyTest {
         System.out.printf("accuracy plain %.4f, data owner's secure evaluation %.4f%n",
                 ePlain.accuracy(), r.dataOwner().evaluation().accuracy());
 
+        // the optimiser steps of both layers (weights and bias each) run together at the end of the backward pass:
+        // the unchecked truncations by lr, mu and 1 + mu are one flight each per iteration for all four tensors
+        // (one per tensor and constant, 12, when each layer updated after its own backward)
+        long optimiserFlights = r.modelOwner().traffic().steps().get("nl.truncate").rounds();
+        assertEquals(3L * 50, optimiserFlights, "flights of the optimiser's constant truncations over 50 iterations");
+
         // the data channel carried only shapes and epoch markers: tiny
         long dataBytes = r.modelOwner().traffic().steps().get("dl4j.data").bytesReceived();
         assertTrue(dataBytes < 20_000, "shape messages took " + dataBytes + " bytes");

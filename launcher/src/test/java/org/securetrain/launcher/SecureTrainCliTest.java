@@ -169,7 +169,7 @@ class SecureTrainCliTest {
         // a configuration with several unsupported features: every (layer, reason) pair at once
         Path unsupported = dir.resolve("unsupported.json");
         Files.writeString(unsupported, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-                .updater(new org.nd4j.linalg.learning.config.AdaDelta()).list()
+                .updater(new org.nd4j.linalg.learning.config.AdaBelief(1e-3)).list()
                 .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(8)
                         .activation(org.nd4j.linalg.activations.Activation.SOFTPLUS).build())
                 .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nOut(8).build())
@@ -179,8 +179,8 @@ class SecureTrainCliTest {
         r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", unsupported.toString()));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("layer 0 (DenseLayer): activation softplus") && r.err().contains("layer 0 (DenseLayer): "
-                + "updater AdaDelta") && r.err().contains("layer 1 (BatchNormalization)")
-                && r.err().contains("layer 2 (OutputLayer): updater AdaDelta"), r.err());
+                + "updater AdaBelief") && r.err().contains("layer 1 (BatchNormalization)")
+                && r.err().contains("layer 2 (OutputLayer): updater AdaBelief"), r.err());
 
         r = inProcess(modelOwner("l 127.0.0.1", doFp));
         assertEquals(2, r.code());

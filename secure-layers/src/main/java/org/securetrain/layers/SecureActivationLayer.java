@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -13,6 +15,8 @@ import org.securetrain.layers.ops.ActivationOp;
  * An {@link ActivationLayer} computed on shares: any activation {@link SecureActivations} supports, applied exactly
  * with comparisons ({@link ActivationOp}).
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureActivationLayer extends ActivationLayer {
 
     @Override
@@ -21,20 +25,5 @@ public class SecureActivationLayer extends ActivationLayer {
         return SecureLayerFactory.noParams(this, SecureActivations.whyUnsupported(getActivationFn()),
                 () -> new ActivationOp(SecureActivations.standalone(getActivationFn())), conf, trainingListeners,
                 layerIndex, layerParamsView, initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureActivationLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureActivationLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -16,6 +18,8 @@ import org.securetrain.layers.ops.BatchNormOp;
  * reciprocal square root per channel, gamma and beta trained by the configured updater, DL4J's running mean and
  * variance for inference. DL4J is told NoOp for every parameter (its parameter array is only a monitor).
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureBatchNormalization extends BatchNormalization {
 
     @Override
@@ -46,20 +50,5 @@ public class SecureBatchNormalization extends BatchNormalization {
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         return new NoOp();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureBatchNormalization && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureBatchNormalization;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -17,6 +19,8 @@ import org.securetrain.layers.ops.ConvolutionOp;
  * [batch, C, T, 1] with kernel [k, 1] ({@link ConvolutionOp#oneDimensional}); modes and activations as
  * {@link SecureConvolutionLayer}.
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureConvolution1DLayer extends Convolution1DLayer {
 
     /** Null when the 1-D convolution is supported on shares, else why not. */
@@ -38,20 +42,5 @@ public class SecureConvolution1DLayer extends Convolution1DLayer {
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         return new NoOp();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureConvolution1DLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureConvolution1DLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

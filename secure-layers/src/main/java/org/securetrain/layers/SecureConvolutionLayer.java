@@ -2,6 +2,8 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -19,6 +21,8 @@ import org.securetrain.layers.ops.ConvolutionOp;
  * activation {@link SecureReLU} (fused) or identity; computed by
  * {@link org.securetrain.layers.ops.ConvolutionOp}.
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureConvolutionLayer extends ConvolutionLayer {
 
     /** Null when the convolution's geometry is supported on shares, else why not. */
@@ -47,20 +51,5 @@ public class SecureConvolutionLayer extends ConvolutionLayer {
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         return new NoOp();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureConvolutionLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureConvolutionLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -21,6 +23,8 @@ import org.securetrain.layers.ops.DenseOp;
  * {@link NoOp} updater, because its parameter array is only a monitor and the real weights are 64-bit shares
  * inside the layer.
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureDenseLayer extends DenseLayer {
 
     @Override
@@ -35,20 +39,5 @@ public class SecureDenseLayer extends DenseLayer {
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         return new NoOp();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureDenseLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureDenseLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -16,6 +18,8 @@ import org.securetrain.layers.core.SharedTensor;
  * A {@link DropoutLayer} on shares: the identity, with DL4J's inverted dropout on its input in training passes, applied
  * by the layer core from the public per-step mask ({@link DropoutMasks}).
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureDropoutLayer extends DropoutLayer {
 
     @Override
@@ -38,20 +42,5 @@ public class SecureDropoutLayer extends DropoutLayer {
                 return step.needInputGradient() ? dy : null;
             }
         };
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureDropoutLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureDropoutLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -10,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.layers.ops.GlobalPoolOp;
 
 /** A {@link GlobalPoolingLayer} computed on shares ({@link GlobalPoolOp}). */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureGlobalPoolingLayer extends GlobalPoolingLayer {
 
     @Override
@@ -18,20 +22,5 @@ public class SecureGlobalPoolingLayer extends GlobalPoolingLayer {
         return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
                 () -> new GlobalPoolOp(getPoolingType(), isCollapseDimensions()), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureGlobalPoolingLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureGlobalPoolingLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

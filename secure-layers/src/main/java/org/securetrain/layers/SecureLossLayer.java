@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -14,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link org.securetrain.layers.core.LabelOwnerLoss}). The input is what a {@link SecureOutputLayer} would reveal
  * as its pre-outputs: no new leakage. Two-dimensional input only ([batch, n]).
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureLossLayer extends LossLayer {
 
     @Override
@@ -22,20 +26,5 @@ public class SecureLossLayer extends LossLayer {
         return SecureLayerFactory.instantiate(this, SecureOutputLayer.whyUnsupported(getActivationFn(), getLossFn()),
                 id -> new SecureLossLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureLossLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureLossLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

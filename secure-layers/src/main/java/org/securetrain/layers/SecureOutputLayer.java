@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -18,6 +20,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * function (any {@link ILossFunction}, built-in or user-written), score and delta with DL4J's own code
  * ({@link org.securetrain.layers.core.LabelOwnerLoss}). Updaters as in {@link SecureDenseLayer}.
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureOutputLayer extends OutputLayer {
 
     /**
@@ -45,20 +49,5 @@ public class SecureOutputLayer extends OutputLayer {
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
         return new NoOp();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureOutputLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureOutputLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
@@ -9,6 +11,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A {@link Subsampling1DLayer} on shares: [batch, C, T] as [batch, C, T, 1], as {@link SecureSubsamplingLayer}. */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureSubsampling1DLayer extends Subsampling1DLayer {
 
     @Override
@@ -17,20 +21,5 @@ public class SecureSubsampling1DLayer extends Subsampling1DLayer {
         return SecureLayerFactory.noParams(this, SecureSubsamplingLayer.whyUnsupported(this),
                 () -> SecureSubsamplingLayer.op(this, true), conf, trainingListeners, layerIndex, layerParamsView,
                 initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureSubsampling1DLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureSubsampling1DLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

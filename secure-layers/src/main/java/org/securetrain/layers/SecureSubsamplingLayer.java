@@ -2,6 +2,8 @@ package org.securetrain.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -20,6 +22,8 @@ import org.securetrain.layers.ops.SumPoolOp;
  * AVG pooling (local window sums times the public 1/count, one faithful truncation); NCHW, padding,
  * convolution mode Truncate, Strict or Same; no dilation.
  */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureSubsamplingLayer extends SubsamplingLayer {
 
     /** Null when {@code s} can be computed on shares, else why not. */
@@ -60,20 +64,5 @@ public class SecureSubsamplingLayer extends SubsamplingLayer {
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         return SecureLayerFactory.noParams(this, whyUnsupported(this), () -> op(this, false), conf, trainingListeners,
                 layerIndex, layerParamsView, initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureSubsamplingLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureSubsamplingLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
@@ -10,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.layers.ops.ReshapeOps;
 
 /** A {@link Upsampling2D} computed on shares ({@link ReshapeOps}). */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureUpsampling2D extends Upsampling2D {
 
     @Override
@@ -18,20 +22,5 @@ public class SecureUpsampling2D extends Upsampling2D {
         return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
                 () -> ReshapeOps.upsampling2d(getSize()), conf, trainingListeners, layerIndex, layerParamsView,
                 initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureUpsampling2D && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureUpsampling2D;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

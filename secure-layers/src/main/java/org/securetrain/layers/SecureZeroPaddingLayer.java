@@ -1,6 +1,8 @@
 package org.securetrain.layers;
 
 import java.util.Collection;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
@@ -10,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.securetrain.layers.ops.ReshapeOps;
 
 /** A {@link ZeroPaddingLayer} computed on shares ({@link ReshapeOps}). */
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
 public class SecureZeroPaddingLayer extends ZeroPaddingLayer {
 
     @Override
@@ -18,20 +22,5 @@ public class SecureZeroPaddingLayer extends ZeroPaddingLayer {
         return SecureLayerFactory.noParams(this, SecureReshaping.whyUnsupported(this),
                 () -> ReshapeOps.zeroPadding(getPadding()), conf, trainingListeners, layerIndex, layerParamsView,
                 initializeParams, networkDataType);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SecureZeroPaddingLayer && super.equals(o);
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SecureZeroPaddingLayer;
-    }
-
-    @Override
-    public String toString() {
-        return "Secure" + super.toString();
     }
 }

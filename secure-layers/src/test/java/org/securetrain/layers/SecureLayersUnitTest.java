@@ -56,7 +56,8 @@ class SecureLayersUnitTest {
         assertEquals(SgdConfig.nesterov(0.1, 0.8), SecureUpdaters.toSgdConfig(new Nesterovs(0.1, 0.8), "l"));
         assertNull(SecureUpdaters.toSgdConfig(new NoOp(), "l"));
         assertNull(SecureUpdaters.whyUnsupported(new Adam()));
-        assertTrue(SecureUpdaters.whyUnsupported(new org.nd4j.linalg.learning.config.AdaDelta()).contains("AdaDelta"));
+        assertNull(SecureUpdaters.whyUnsupported(new org.nd4j.linalg.learning.config.AdaDelta()));
+        assertTrue(SecureUpdaters.whyUnsupported(new org.nd4j.linalg.learning.config.AdaBelief()).contains("AdaBelief"));
         assertTrue(SecureUpdaters.whyUnsupported(new Adam(1e-3, 0.99, 0.9, 1e-8)).contains("beta1^2 < beta2"));
         // schedules are public functions of the counters (issue 15): evaluated at each step
         Sgd scheduled = new Sgd(new ExponentialSchedule(ScheduleType.ITERATION, 0.1, 0.9));

@@ -40,6 +40,23 @@ public final class RangeCheckedBackend extends ForwardingBackend {
         return be instanceof RangeCheckedBackend r ? r.delegate() : be;
     }
 
+    /** Whether {@code be} keeps the range guard's shared count ({@link #addOutsideCount}). */
+    public static boolean countsOutside(Backend be) {
+        return be instanceof RangeCheckedBackend;
+    }
+
+    /**
+     * Adds to the shared count, verified with the step's other checks at the next {@link #verify}, this party's share
+     * of how many of {@code values} values broke a bound that the caller tested with its own exact comparisons (a
+     * bound tighter than the safe range, e.g. the elements of a sum that must not wrap). No-op without the guard.
+     */
+    public static void addOutsideCount(Backend be, long share, int values, ProtocolId id) {
+        if (be instanceof RangeCheckedBackend r) {
+            r.rangeCheck(values);
+            r.onRangeCount(share, id);
+        }
+    }
+
     /** Thrown at both parties when a checked value left the safe range; the run must stop. */
     public static final class RangeOverflowException extends IllegalStateException {
         public RangeOverflowException(String message) {

@@ -4,13 +4,13 @@ import java.util.List;
 
 /**
  * The public constants of one step of an adaptive updater (DL4J's {@code Adam}, {@code Nadam}, {@code AMSGrad},
- * {@code AdaMax}, {@code AdaGrad}, {@code RmsProp}), evaluated at the step's iteration: everything here is known to
+ * {@code AdaMax}, {@code AdaGrad}, {@code RmsProp}, {@code AdaDelta}), evaluated at the step's iteration: everything here is known to
  * both parties (hyper-parameters and the iteration count t = iteration + 1 of DL4J's bias correction).
  *
  * @param rule         which updater
- * @param learningRate learning rate at this iteration (schedules already evaluated)
+ * @param learningRate learning rate at this iteration (schedules already evaluated); unused by AdaDelta
  * @param beta1        first-moment decay (Adam family), unused otherwise
- * @param beta2        second-moment decay (Adam family), RmsProp's decay; unused by AdaGrad
+ * @param beta2        second-moment decay (Adam family), RmsProp's decay, AdaDelta's rho; unused by AdaGrad
  * @param epsilon      DL4J's epsilon (added to the root of the second moment)
  * @param iteration    DL4J's iteration counter (0 at the first step)
  */
@@ -23,7 +23,9 @@ public record AdaptiveStep(Rule rule, double learningRate, double beta1, double 
         AMSGRAD("M", "V", "V_HAT"),
         ADAMAX("M", "V"),
         ADAGRAD("grad"),
-        RMSPROP("G");
+        RMSPROP("G"),
+        /** AdaDelta: no learning rate; its decay rho is kept as beta2. */
+        ADADELTA("msg", "msdx");
 
         private final List<String> stateNames;
 
@@ -51,11 +53,22 @@ public record AdaptiveStep(Rule rule, double learningRate, double beta1, double 
         }
     }
 
+    /** Largest AdaDelta rho: 1 / sqrt(1 - rho) &lt; 2^10 bounds g / sqrt(msg + eps). */
+    public static final double MAX_ADADELTA_RHO = 1 - 0x1p-20;
+
     /** Smallest epsilon: 1/(sqrt(v) + eps) must stay inside the fixed-point range of the reciprocal. */
     public static final double MIN_EPSILON = 1e-10;
 
     /** Null when the hyper-parameters can run on shares, else why not. */
     public static String whyInvalid(Rule rule, double lr, double beta1, double beta2, double epsilon) {
+        if (rule == Rule.ADADELTA) {
+            if (!(beta2 > 0 && beta2 <= MAX_ADADELTA_RHO)) {
+                return "rho must be in (0, " + MAX_ADADELTA_RHO + "] (g / sqrt(msg + eps) <= 1 / sqrt(1 - rho) sizes "
+                        + "the fixed-point product), got " + beta2;
+            }
+            return epsilon >= MIN_EPSILON && epsilon < 1 ? null : "epsilon must be in [" + MIN_EPSILON + ", 1) "
+                    + "(sqrt(msdx + eps) and 1/sqrt(msg + eps) must fit the fixed-point range), got " + epsilon;
+        }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             return "learning rate must be positive and finite, got " + lr;
         }
@@ -86,6 +99,7 @@ public record AdaptiveStep(Rule rule, double learningRate, double beta1, double 
             case ADAM, AMSGRAD -> learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
             case NADAM, ADAMAX -> learningRate / (1 - Math.pow(beta1, t));
             case ADAGRAD, RMSPROP -> learningRate;
+            case ADADELTA -> 1; // AdaDelta has no learning rate (DL4J's getLearningRate is NaN)
         };
         return Double.isFinite(a) && a > 0 ? a : epsilon;
     }
@@ -106,11 +120,11 @@ public record AdaptiveStep(Rule rule, double learningRate, double beta1, double 
                     + b1 * b1 * (1 - b1) * (1 - b1) * (b1 * b1 / b2) / (1 - b1 * b1 / b2)) / (1 - b2));
             case ADAMAX -> (1 - b1) / (1 - b1 / b2);
             case ADAGRAD -> 1;
-            case RMSPROP -> 1 / Math.sqrt(1 - b2);
+            case RMSPROP, ADADELTA -> 1 / Math.sqrt(1 - b2);
         };
         double cutoff = switch (rule) {
             case ADAM, AMSGRAD, NADAM, RMSPROP -> Math.scalb(1.0, -stateBits / 2) / Math.sqrt(1 - b2) / epsilon;
-            case ADAMAX, ADAGRAD -> 0;
+            case ADAMAX, ADAGRAD, ADADELTA -> 0;
         };
         return Math.max(2 * Math.max(cs, 1), cutoff);
     }

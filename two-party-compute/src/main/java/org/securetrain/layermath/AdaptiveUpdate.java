@@ -17,6 +17,8 @@ import org.securetrain.runtime.ProtocolId;
  *       ulp of the state scale).</li>
  *   <li>AdaGrad: h = h + g^2, update = lr g / (sqrt(h) + eps). RmsProp: c = d c + (1-d) g^2, update = lr g /
  *       (sqrt(c) + eps).</li>
+ *   <li>AdaDelta: msg = rho msg + (1-rho) g^2, update = g sqrt(msdx + eps) / sqrt(msg + eps), msdx = rho msdx +
+ *       (1-rho) update^2 (no learning rate; see {@link #step}'s AdaDelta branch).</li>
  * </ul>
  *
  * <p>Fixed point. g arrives at scale f; every state is kept at scale S = 2f + {@value #STATE_GUARD_BITS}: g^2 of a
@@ -143,9 +145,56 @@ public final class AdaptiveUpdate {
                 denominator = plusEpsilon(roots.sqrt(state[0], s, s, PublicBlend.INPUT_BITS + 1, id.child("sqrt")),
                         st.epsilon());
             }
+            case ADADELTA -> {
+                return adaDelta(st, g, state, id);
+            }
             default -> throw new IllegalStateException("unhandled rule " + st.rule());
         }
         return quotient(st, numerator, denominator, id);
+    }
+
+    /** AdaDelta's g / sqrt(msg + eps) is kept at scale f + {@value}. */
+    static final int ADADELTA_QUOTIENT_BITS = 4;
+    /** AdaDelta's sqrt(msdx + eps) is kept at scale f + {@value}. */
+    static final int ADADELTA_ROOT_BITS = 6;
+
+    /**
+     * The scale D of AdaDelta's 1/sqrt(msg + eps): g D-scaled stays below 2^60 since |g| / sqrt(msg + eps) &lt;=
+     * 1 / sqrt(1 - rho) (msg &gt;= (1 - rho) g^2; one bit more for the floors).
+     */
+    public int adaDeltaDenominatorBits(AdaptiveStep st) {
+        int ratioBits = Math.getExponent(1 / Math.sqrt(1 - st.beta2())) + 2;
+        return Math.min(ExactRoots.MAX_SCALE, 60 - f - ratioBits);
+    }
+
+    /**
+     * DL4J's AdaDelta (libnd4j {@code updaterAdaDelta}): msg = rho msg + (1 - rho) g^2; update = g sqrt(msdx + eps) /
+     * sqrt(msg + eps); msdx = rho msdx + (1 - rho) update^2 (the old msdx in the update, the new update in msdx). No
+     * learning rate. On shares: msg by the public blend at S; num = sqrt(msdx + eps) at f + 6 and r = rsqrt(msg + eps)
+     * at D (faithful, {@link PositiveRoots}); q = floor(g r) at f + 4 (exact floor; |q| &lt;= 1 / sqrt(1 - rho));
+     * update = floor(q num) at f (exact floor: the range guard bounds |update| &lt; 8); msdx by the blend of update^2.
+     */
+    private long[] adaDelta(AdaptiveStep st, long[] g, long[][] state, ProtocolId id) {
+        int n = g.length;
+        long[] m1 = new long[n];
+        long[] m2 = new long[n];
+        fillPair(m1, m2, 0, n, st.beta2());
+        long[] q = shift(be.square(g, id.child("square")), s - 2 * f);
+        state[0] = PublicBlend.floor(be, state[0], m1, q, m2, BLEND_BITS, id.child("msg"));
+        int a = f + ADADELTA_ROOT_BITS;
+        int d = adaDeltaDenominatorBits(st);
+        int p = f + ADADELTA_QUOTIENT_BITS;
+        long[] num = roots.sqrt(plusEpsilon(state[1], st.epsilon()), s, a, PublicBlend.INPUT_BITS + 1,
+                id.child("sqrt"));
+        long[] r = roots.rsqrt(plusEpsilon(state[0], st.epsilon()), s, d, PublicBlend.INPUT_BITS + 1,
+                id.child("rsqrt"));
+        long[] gr = ExactTruncation.floor(be, be.multiplyElementwise(g, r, id.child("ratio")), f + d - p,
+                id.child("ratio", "floor"));
+        long[] update = ExactTruncation.floor(be, be.multiplyElementwise(gr, num, id.child("product")), p + a - f,
+                id.child("update"));
+        long[] u2 = shift(be.square(update, id.child("square2")), s - 2 * f);
+        state[1] = PublicBlend.floor(be, state[1], m1, u2, m2, BLEND_BITS, id.child("msdx"));
+        return update;
     }
 
     /** Split bit E of alpha x numerator: a = floor(M numerator / 2^E) &lt; 2^(22 + S - E) |numerator|. */

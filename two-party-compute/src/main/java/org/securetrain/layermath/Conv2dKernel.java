@@ -178,7 +178,8 @@ public final class Conv2dKernel {
     }
 
     public void applySgd(Backend be, SgdConfig cfg) {
-        weights.applySgd(be, cfg, geometry.batch());
-        bias.applySgd(be, cfg, geometry.batch());
+        // weights and bias as one tensor: the flights of one update
+        ParameterShare.applySgdTogether(be, cfg, geometry.batch(), GradientTerms.NONE, java.util.List.of(weights, bias),
+                weights.updateId().child("all"));
     }
 }

@@ -130,7 +130,8 @@ public final class DenseKernel {
     }
 
     public void applySgd(Backend be, SgdConfig cfg) {
-        weights.applySgd(be, cfg, batch);
-        bias.applySgd(be, cfg, batch);
+        // weights and bias as one tensor: the flights of one update
+        ParameterShare.applySgdTogether(be, cfg, batch, GradientTerms.NONE, java.util.List.of(weights, bias),
+                weights.updateId().child("all"));
     }
 }

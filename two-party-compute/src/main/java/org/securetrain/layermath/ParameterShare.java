@@ -24,6 +24,13 @@ public final class ParameterShare {
         this.value = value;
     }
 
+    /** Several parameters' concatenation, updated as one ({@link #applySgdTogether}): its calls are named {@code id}. */
+    private ParameterShare(ProtocolId id, long[] value) {
+        this.name = id.name();
+        this.sgdId = id;
+        this.value = value;
+    }
+
     public String name() {
         return name;
     }
@@ -75,7 +82,8 @@ public final class ParameterShare {
 
     /**
      * As {@link #applySgd(Backend, SgdConfig, int)} with DL4J's other gradient terms, in its order ({@link GradientTerms}):
-     * g/B, element-wise clipping (exact comparisons with the public threshold, {@link PiecewiseLinear}), + l2 w + l1 sign(w)
+     * g/B, element-wise clipping (exact comparisons with the public threshold, {@link PiecewiseLinear}) or the L2
+     * normalisation set by {@link #setNormalizedGradient}, + l2 w + l1 sign(w)
      * (sign from two exact comparisons, times a public constant: no truncation), the optimiser, then + decay w on the
      * update. Every term uses the weights before this update, as DL4J does.
      */
@@ -105,7 +113,106 @@ public final class ParameterShare {
             }
         }
         gradient = null;
+        normalizedGradient = null;
         signBits = null;
+    }
+
+    /**
+     * Truncates the stored gradients of {@code ps} that are kept beyond scale f (a product's gradient, at 2f) to scale
+     * f: one faithful truncation for all of them (per distinct scale), instead of one call each. The same values as
+     * each parameter's own truncation in {@link #applySgd} or {@link #preparedGradient} (an element's result depends
+     * on its own shares only), and the same elements checked when {@code be} is range-checked.
+     */
+    public static void truncateGradients(Backend be, java.util.List<ParameterShare> ps, ProtocolId id) {
+        java.util.TreeSet<Integer> scales = new java.util.TreeSet<>();
+        for (ParameterShare p : ps) {
+            if (p.gradient == null) {
+                throw new IllegalStateException(p.name + ": no gradient to apply (backward not run?)");
+            }
+            if (p.gradientScaleBits > 0) {
+                scales.add(p.gradientScaleBits);
+            }
+        }
+        for (int bits : scales) {
+            int total = 0;
+            for (ParameterShare p : ps) {
+                total += p.gradientScaleBits == bits ? p.gradient.length : 0;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (ParameterShare p : ps) {
+                if (p.gradientScaleBits == bits) {
+                    System.arraycopy(p.gradient, 0, all, at, p.gradient.length);
+                    at += p.gradient.length;
+                }
+            }
+            long[] t = be.truncate(all, bits, scales.size() == 1 ? id : id.child("s" + bits));
+            at = 0;
+            for (ParameterShare p : ps) {
+                if (p.gradientScaleBits == bits) {
+                    p.gradient = java.util.Arrays.copyOfRange(t, at, at + p.gradient.length);
+                    p.gradientScaleBits = 0;
+                    at += p.gradient.length;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #applySgd(Backend, SgdConfig, int, GradientTerms)} of several parameters with the same constants and terms
+     * as one tensor: their gradients truncated in one call ({@link #truncateGradients}), then each product with a
+     * public constant in one call for all of them, so the step costs the flights of one parameter's update whatever the
+     * number of parameters. Element-wise the same computation as updating each alone. L1 (whose sign bits each
+     * parameter keeps from its regularisation score), L2-normalised gradients ({@link #setNormalizedGradient}) and a
+     * single parameter take the one-by-one path.
+     *
+     * @param id names the calls (e.g. the first parameter's {@link #updateId()} and a suffix); both parties pass the same
+     */
+    public static void applySgdTogether(Backend be, SgdConfig cfg, int batch, GradientTerms t,
+            java.util.List<ParameterShare> ps, ProtocolId id) {
+        if (ps.isEmpty()) {
+            return;
+        }
+        if (ps.size() == 1 || t.l1() > 0 || ps.stream().anyMatch(p -> p.normalizedGradient != null)) {
+            // L2-normalised gradients (L2GradientNormalizer) replace the stored ones: each takes its own path
+            for (ParameterShare p : ps) {
+                p.applySgd(be, cfg, batch, t);
+            }
+            return;
+        }
+        truncateGradients(be, ps, id.child("grad"));
+        int total = 0;
+        for (ParameterShare p : ps) {
+            total += p.value.length;
+        }
+        long[] value = new long[total];
+        long[] gradient = new long[total];
+        long[] velocity = cfg.momentum() == 0 ? null : new long[total]; // a missing velocity is zero (first step)
+        int at = 0;
+        for (ParameterShare p : ps) {
+            int n = p.value.length;
+            System.arraycopy(p.value, 0, value, at, n);
+            System.arraycopy(p.gradient, 0, gradient, at, n);
+            if (velocity != null && p.velocity != null) {
+                System.arraycopy(p.velocity, 0, velocity, at, n);
+            }
+            at += n;
+        }
+        ParameterShare all = new ParameterShare(id, value);
+        all.setGradient(gradient, 0);
+        all.setVelocity(velocity);
+        all.applySgd(be, cfg, batch, t);
+        at = 0;
+        for (ParameterShare p : ps) {
+            int n = p.value.length;
+            System.arraycopy(all.value, at, p.value, 0, n);
+            if (velocity != null) {
+                p.velocity = java.util.Arrays.copyOfRange(all.velocity, at, at + n);
+            }
+            p.gradient = null;
+            p.signBits = null;
+            at += n;
+        }
     }
 
     /**
@@ -117,15 +224,16 @@ public final class ParameterShare {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
-        long[] g = gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
         long[] lrG;
-        if (t.clip() > 0) {
-            long[] perExample = timesConstant(be, g, SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
-            long[] clipped = clamp(t.clip()).forward(be, perExample, sgdId.child("clip")).y();
+        if (normalizedGradient != null) {
+            lrG = factor == 1 ? normalizedGradient
+                    : timesConstant(be, normalizedGradient, SgdConfig.Constant.of(factor), sgdId.child("lr"));
+        } else if (t.clip() > 0) {
+            long[] clipped = clamp(t.clip()).forward(be, perExampleGradient(be, batch), sgdId.child("clip")).y();
             lrG = factor == 1 ? clipped
                     : timesConstant(be, clipped, SgdConfig.Constant.of(factor), sgdId.child("lr"));
         } else {
-            lrG = timesConstant(be, g, SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
+            lrG = timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
         }
         if (t.l2() > 0) {
             lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(factor * t.l2()),
@@ -136,6 +244,39 @@ public final class ParameterShare {
         }
         return lrG;
     }
+
+    /** The stored batch-sum gradient at scale f (one checked truncation of a product's 2f). */
+    private long[] truncatedGradient(Backend be) {
+        return gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
+    }
+
+    /**
+     * DL4J's gradient after its division by the batch size (scale f), where its gradient normalisation starts
+     * ({@code BaseMultiLayerUpdater.preApply}). {@code batch} is 1 with DL4J's {@code miniBatch(false)}.
+     */
+    public long[] perExampleGradient(Backend be, int batch) {
+        if (gradient == null) {
+            throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
+        }
+        return timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
+    }
+
+    /**
+     * Replaces this step's gradient by its L2-normalised per-example form (scale f, from {@link #perExampleGradient}
+     * through {@link L2GradientNormalizer}): the update then continues with L1/L2 and the optimiser, in DL4J's order.
+     */
+    public void setNormalizedGradient(long[] g) {
+        if (gradient == null) {
+            throw new IllegalStateException(name + ": no gradient to normalise (backward not run?)");
+        }
+        if (g.length != value.length) {
+            throw new IllegalArgumentException(name + ": normalised gradient has " + g.length + " elements, parameter "
+                    + value.length);
+        }
+        normalizedGradient = g;
+    }
+
+    private long[] normalizedGradient;
 
     /**
      * DL4J's gradient before an adaptive updater, at scale f: g/B, clipped, + l2 w + l1 sign(w) (the weights before
@@ -160,6 +301,7 @@ public final class ParameterShare {
             value[i] -= update[i] + (decay == null ? 0 : decay[i]);
         }
         gradient = null;
+        normalizedGradient = null;
         signBits = null;
     }
 

@@ -35,6 +35,7 @@ class AdaptiveUpdateTwoPartyTest {
             case ADAMAX -> new AdaptiveStep(rule, 2e-3, 0.9, 0.999, 1e-8, iteration);
             case ADAGRAD -> new AdaptiveStep(rule, 0.05, 0, 0, 1e-6, iteration);
             case RMSPROP -> new AdaptiveStep(rule, 1e-3, 0, 0.95, 1e-8, iteration);
+            case ADADELTA -> new AdaptiveStep(rule, Double.NaN, 0, 0.95, 1e-6, iteration);
         };
     }
 

@@ -154,6 +154,103 @@ class SecureKernelsTest {
         assertTrue(moved > 1e-3, "the update must move the weights");
     }
 
+    /**
+     * Several tensors (weights with product gradients at scale 2f, a bias with a sum gradient at scale f) updated as one
+     * ({@link ParameterShare#applySgdTogether}): on the reference bit for bit what each alone gives, with and without
+     * clipping, L2 and weight decay; on shares within the one-by-one update's bound of the reference, in the flights of
+     * one tensor's update (gradient truncation, lr, mu, 1 + mu), whatever the number of tensors.
+     */
+    @Test
+    void sgdOfSeveralTensorsTogetherIsEachAloneInTheFlightsOfOne() {
+        Random r = new Random(25);
+        int[] sizes = {300, 17, 120};
+        int[] scales = {FP.fracBits(), 0, FP.fracBits()};
+        int steps = 3;
+        long[][] w = new long[sizes.length][], g = new long[sizes.length][];
+        for (int t = 0; t < sizes.length; t++) {
+            w[t] = new long[sizes[t]];
+            g[t] = new long[sizes[t]];
+            for (int i = 0; i < sizes[t]; i++) {
+                w[t][i] = FP.encode(r.nextGaussian());
+                g[t][i] = FP.encode(r.nextGaussian() * 4) << scales[t];
+            }
+        }
+        SgdConfig cfg = SgdConfig.nesterov(0.1, 0.9);
+        for (GradientTerms terms : new GradientTerms[] {GradientTerms.NONE, new GradientTerms(0.2, 0.01, 0, 0.001)}) {
+            java.util.List<ParameterShare> alone = new java.util.ArrayList<>();
+            java.util.List<ParameterShare> together = new java.util.ArrayList<>();
+            for (int t = 0; t < sizes.length; t++) {
+                alone.add(new ParameterShare("a" + t, w[t].clone()));
+                together.add(new ParameterShare("t" + t, w[t].clone()));
+            }
+            for (int s = 0; s < steps; s++) {
+                for (int t = 0; t < sizes.length; t++) {
+                    alone.get(t).setGradient(g[t].clone(), scales[t]);
+                    alone.get(t).applySgd(REF, cfg, 8, terms);
+                    together.get(t).setGradient(g[t].clone(), scales[t]);
+                }
+                ParameterShare.applySgdTogether(REF, cfg, 8, terms, together, ProtocolId.parse("all"));
+            }
+            for (int t = 0; t < sizes.length; t++) {
+                assertArrayEquals(alone.get(t).value(), together.get(t).value(), terms + " tensor " + t);
+                assertArrayEquals(alone.get(t).velocity(), together.get(t).velocity(), terms + " velocity " + t);
+                assertNull(together.get(t).gradient(), "the gradient is consumed");
+            }
+        }
+
+        long[][][] ws = new long[sizes.length][][], gs = new long[sizes.length][][];
+        for (int t = 0; t < sizes.length; t++) {
+            ws[t] = TestShares.split(w[t], r);
+            gs[t] = TestShares.split(g[t], r);
+        }
+        var res = both((bk, p) -> {
+            java.util.List<ParameterShare> ps = new java.util.ArrayList<>();
+            for (int t = 0; t < sizes.length; t++) {
+                ps.add(new ParameterShare("w" + t, ws[t][p].clone()));
+            }
+            org.securetrain.runtime.Session session = ((TwoPartyBackend) bk).session();
+            long[] rounds = new long[steps];
+            for (int s = 0; s < steps; s++) {
+                for (int t = 0; t < sizes.length; t++) {
+                    ps.get(t).setGradient(gs[t][p].clone(), scales[t]);
+                }
+                long before = session.traffic().total().rounds();
+                ParameterShare.applySgdTogether(bk, cfg, 8, GradientTerms.NONE, ps, ProtocolId.parse("sgdall"));
+                rounds[s] = session.traffic().total().rounds() - before;
+            }
+            long[][] out = new long[sizes.length + 1][];
+            for (int t = 0; t < sizes.length; t++) {
+                out[t] = ps.get(t).value();
+            }
+            out[sizes.length] = rounds;
+            return out;
+        });
+        // the bound of nesterovUpdateTracksTheReferenceWithinAnUlpPerStep over these steps
+        double mu = cfg.momentum(), ev = 0, bound = 0;
+        for (int s = 0; s < steps; s++) {
+            double evNew = mu * ev + 3;
+            bound += (1 + mu) * evNew + mu * ev + 2;
+            ev = evNew;
+        }
+        for (int t = 0; t < sizes.length; t++) {
+            ParameterShare ref = new ParameterShare("r" + t, w[t].clone());
+            for (int s = 0; s < steps; s++) {
+                ref.setGradient(g[t].clone(), scales[t]);
+                ref.applySgd(REF, cfg, 8);
+            }
+            long[] got = TestShares.join(res.party0()[t], res.party1()[t]);
+            for (int i = 0; i < got.length; i++) {
+                assertTrue(Math.abs(got[i] - ref.value()[i]) <= bound, "tensor " + t + " element " + i + ": "
+                        + got[i] + " vs " + ref.value()[i] + ", bound " + bound);
+            }
+        }
+        for (int s = 0; s < steps; s++) {
+            // one flight per truncation (each party sends once): the gradients', lr, mu and 1 + mu
+            assertEquals(4, res.party0()[sizes.length][s], "party 0's flights in step " + s);
+            assertEquals(4, res.party1()[sizes.length][s], "party 1's flights in step " + s);
+        }
+    }
+
     @Test
     void mismatchedShapesFailFastOnBothSides() {
         InMemoryTransport.Pair q = InMemoryTransport.pair(

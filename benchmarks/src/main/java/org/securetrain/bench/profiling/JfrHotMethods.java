@@ -40,7 +40,7 @@ public final class JfrHotMethods {
         {"plaintext-ciphertext products", "ProductEvaluator.multiplyAccumulate"},
         {"plaintext encode + pruned NTT", "HeCrossProduct$RowWorker.row"},
         {"plaintext encode + pruned NTT", "HeConvCross$Worker.unit"},
-        {"plaintext encode + pruned NTT", "HeJointProduct$Job.create"},
+        {"plaintext encode + pruned NTT", "HeJointProduct.job"},
         {"local product", "SecureMatMul.localProduct"},
     };
 

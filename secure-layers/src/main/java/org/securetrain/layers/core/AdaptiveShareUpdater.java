@@ -46,7 +46,30 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
 
     @Override
     public void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch) {
-        applyTogether(be, List.of(this), List.of(p), batch, iteration, epoch);
+        updateTogether(be, List.of(this), List.of(p), batch, iteration, epoch);
+    }
+
+    /** The public constants of a step and the roots it takes: parameters with equal ones are updated in one call. */
+    private record Step(AdaptiveStep step, int batch, Function<Backend, PositiveRoots> roots) {
+    }
+
+    @Override
+    public Object groupKey(int batch, int iteration, int epoch) {
+        return new Step(stepAt(iteration, epoch), batch, roots);
+    }
+
+    @Override
+    public void applyTogether(Backend be, List<ShareUpdater> us, List<ParameterShare> ps, int batch, int iteration,
+            int epoch) {
+        Object key = groupKey(batch, iteration, epoch);
+        List<AdaptiveShareUpdater> mine = new java.util.ArrayList<>(us.size());
+        for (ShareUpdater u : us) {
+            if (!key.equals(u.groupKey(batch, iteration, epoch))) {
+                throw new IllegalArgumentException(where + ": a parameter updated with it has another step");
+            }
+            mine.add((AdaptiveShareUpdater) u);
+        }
+        updateTogether(be, mine, ps, batch, iteration, epoch);
     }
 
     /** The public constants of this parameter's step: parameters with equal steps can be updated in one call. */
@@ -55,11 +78,11 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
     }
 
     /**
-     * One step of several parameters whose updaters have the same {@link #stepAt} (e.g. a layer's weights and bias):
+     * One step of several parameters whose updaters have the same {@link #stepAt} (e.g. a network's weights and biases):
      * each gradient prepared with its own regularisation, then one batched update of all elements (one call per
      * protocol instead of one per parameter), then each parameter's own weight decay.
      */
-    static void applyTogether(Backend be, List<AdaptiveShareUpdater> us, List<ParameterShare> ps, int batch,
+    static void updateTogether(Backend be, List<AdaptiveShareUpdater> us, List<ParameterShare> ps, int batch,
             int iteration, int epoch) {
         AdaptiveShareUpdater first = us.get(0);
         AdaptiveStep st = first.stepAt(iteration, epoch);
@@ -70,6 +93,8 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
         }
         long[] g = new long[total];
         long[][] state = new long[names.size()][];
+        // every product gradient truncated to scale f in one call, not one per parameter
+        ParameterShare.truncateGradients(be, ps, ps.get(0).updateId().child("grads"));
         GradientTerms[] terms = new GradientTerms[ps.size()];
         int at = 0;
         for (int j = 0; j < ps.size(); j++) {

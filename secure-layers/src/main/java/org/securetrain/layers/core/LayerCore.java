@@ -31,8 +31,9 @@ import org.securetrain.runtime.ProtocolId;
  *   <li>a failure at this party ends the session with the reason, so the peer fails at once.</li>
  * </ul>
  *
- * <p>The optimiser step runs at the end of backward: dL/dX has already been computed from the pre-update
- * parameters, and nothing later in the iteration reads this layer's parameters.
+ * <p>The optimiser step runs after the layer's backward: dL/dX has already been computed from the pre-update
+ * parameters, and nothing later in the iteration reads this layer's parameters. With a context that queues steps
+ * ({@link SecureLayerContext#stepUpdates}) it runs with every other layer's at the end of the backward pass, batched.
  */
 public final class LayerCore {
     private final LayerHost host;
@@ -124,7 +125,8 @@ public final class LayerCore {
                 updaters.put(k, u);
             }
         }
-        shares = new LayerShares(name(), live, updaters, op);
+        shares = new LayerShares(name(), live, updaters, op,
+                LayerGradientNormalization.of(host.gradientNormalization(), host.gradientNormalizationThreshold()));
         for (INDArray v : views.values()) {
             v.assign(0);
         }
@@ -238,6 +240,18 @@ public final class LayerCore {
     }
 
     /**
+     * Runs the optimiser steps the layers queued in this context ({@link StepUpdates}), if any. At the end of the
+     * backward pass; also before a forward reads parameters, should a backward pass have ended without its last
+     * layer (both parties alike: they make the same calls).
+     */
+    private void runQueuedUpdates(Backend be) {
+        StepUpdates queue = ctx.stepUpdates();
+        if (queue != null && !queue.isEmpty()) {
+            queue.run(be);
+        }
+    }
+
+    /**
      * This party's share of the layer's input as the op sees it: in a training pass with dropout configured, DL4J's
      * inverted dropout with the public mask of this layer and step ({@link DropoutMasks}): kept elements times the
      * public 1/p, dropped ones exactly 0. Exact when 1/p is an integer; else floor(x round(2^f / p) / 2^f) exactly
@@ -247,6 +261,7 @@ public final class LayerCore {
      * either side at random, unlike DL4J.
      */
     public SharedTensor trainingInput(OpStep s, INDArray input) {
+        runQueuedUpdates(s.be());
         SharedTensor x = inputShare(input);
         double[] m = dropoutMask(s, x.values().length);
         return m == null ? x : scaleByMask(s, x, m, "dropout", true);
@@ -340,6 +355,7 @@ public final class LayerCore {
      */
     public Pair<Gradient, INDArray> finishBackward(OpStep s, SharedTensor dxOrNull, int batch, INDArray input,
             Map<String, INDArray> gradientViews, LayerWorkspaceMgr mgr) {
+        StepUpdates queue = ctx.stepUpdates();
         if (shares != null) {
             // DL4J scores the regularisation after backprop but before its updater: the pre-update weights
             pendingRegularization = shares.regularized()
@@ -347,9 +363,21 @@ public final class LayerCore {
                             true)) : null;
             // DL4J's updater divides by the network's minibatch (in a graph not always this layer's rows)
             int divisor = placement == null ? batch : placement.networkBatch().getAsInt();
-            shares.update(s.be(), host.miniBatch() ? divisor : 1, host.iteration(), host.epoch());
-            if (ctx.debugRevealWeights()) {
-                shares.writeMonitor(host.parameterViews(), s.be());
+            int updateBatch = host.miniBatch() ? divisor : 1;
+            if (queue == null) {
+                shares.update(s.be(), updateBatch, host.iteration(), host.epoch());
+                if (ctx.debugRevealWeights()) {
+                    shares.writeMonitor(host.parameterViews(), s.be());
+                }
+            } else {
+                // run with the other layers' steps at the end of the backward pass (StepUpdates)
+                LayerShares mine = shares;
+                mine.queueUpdate(s.be(), queue, updateBatch, host.iteration(), host.epoch());
+                if (ctx.debugRevealWeights()) {
+                    Map<String, INDArray> views = host.parameterViews();
+                    Backend be = s.be();
+                    queue.afterwards(() -> mine.writeMonitor(views, be));
+                }
             }
         }
         Gradient g = new DefaultGradient();
@@ -359,7 +387,9 @@ public final class LayerCore {
             g.setGradientFor(e.getKey(), e.getValue());
         }
         if (endsBackward()) {
-            // the last backward of the iteration: every value of the step has been checked
+            // the last backward of the iteration: every layer's optimiser step together, then every value of the step
+            // has been checked
+            runQueuedUpdates(s.be());
             ctx.verifyRange("iteration " + host.iteration() + ", epoch " + host.epoch() + " (" + id() + ")");
         }
         long[] dx = s.needInputGradient() ? dxOrNull.values() : new long[(int) input.length()];

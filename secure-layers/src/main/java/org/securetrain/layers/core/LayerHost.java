@@ -41,6 +41,19 @@ public interface LayerHost {
     /** The element-wise clipping threshold ({@code ClipElementWiseAbsoluteValue}), or 0 for no gradient normalisation. */
     double elementWiseClip();
 
+    /**
+     * DL4J's gradient normalisation of this layer ({@code None} for none; the element-wise kind is
+     * {@link #elementWiseClip()}) and its threshold.
+     */
+    default GradientNormalization gradientNormalization() {
+        return GradientNormalization.None;
+    }
+
+    /** DL4J's gradient normalisation threshold (used by the clipping kinds). */
+    default double gradientNormalizationThreshold() {
+        return 0;
+    }
+
     /** DL4J's {@code miniBatch} flag: whether the updater divides gradients by the batch size. */
     boolean miniBatch();
 
@@ -90,6 +103,17 @@ public interface LayerHost {
                 return layer.layerConf() instanceof BaseLayer b
                         && b.getGradientNormalization() == GradientNormalization.ClipElementWiseAbsoluteValue
                         ? b.getGradientNormalizationThreshold() : 0;
+            }
+
+            @Override
+            public GradientNormalization gradientNormalization() {
+                return layer.layerConf() instanceof BaseLayer b && b.getGradientNormalization() != null
+                        ? b.getGradientNormalization() : GradientNormalization.None;
+            }
+
+            @Override
+            public double gradientNormalizationThreshold() {
+                return layer.layerConf() instanceof BaseLayer b ? b.getGradientNormalizationThreshold() : 0;
             }
 
             @Override

@@ -7,7 +7,9 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.backend.Backend;
+import org.securetrain.layermath.L2GradientNormalizer;
 import org.securetrain.layermath.ParameterShare;
+import org.securetrain.layermath.PositiveRoots;
 import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
@@ -22,13 +24,16 @@ final class LayerShares {
     private final Map<String, ParameterShare> params;
     private final Map<String, ShareUpdater> updaters; // absent key: not trained by an updater
     private final SecureOp op; // DL4J's parameterisation of what the op keeps (SecureOp#toDl4j)
+    private final LayerGradientNormalization normalization; // null: none, or element-wise (in the updaters)
 
-    LayerShares(String name, Map<String, ParameterShare> params, Map<String, ShareUpdater> updaters, SecureOp op) {
+    LayerShares(String name, Map<String, ParameterShare> params, Map<String, ShareUpdater> updaters, SecureOp op,
+            LayerGradientNormalization normalization) {
         this.name = name;
         this.id = ProtocolId.parse(name);
         this.params = params;
         this.updaters = updaters;
         this.op = op;
+        this.normalization = normalization;
     }
 
     /**
@@ -42,23 +47,68 @@ final class LayerShares {
         return be.fixedPoint().encode(plain);
     }
 
-    /** One optimiser step on every trained parameter, with the gradients the op's backward stored. */
+    /** One optimiser step on every trained parameter, with the gradients the op's backward stored, now. */
     void update(Backend be, int batch, int iteration, int epoch) {
-        // adaptive updaters with the same step constants run as one batched call (fewer rounds)
-        Map<Object, List<AdaptiveShareUpdater>> together = new LinkedHashMap<>();
-        Map<Object, List<ParameterShare>> togetherParams = new LinkedHashMap<>();
+        StepUpdates now = new StepUpdates();
+        queueUpdate(be, now, batch, iteration, epoch);
+        now.run(be);
+    }
+
+    /**
+     * Queues the optimiser step of every trained parameter into {@code steps}, to run with other layers' steps; DL4J's
+     * L2 gradient normalisation of this layer, which needs only its own gradients, runs now.
+     */
+    void queueUpdate(Backend be, StepUpdates steps, int batch, int iteration, int epoch) {
+        if (normalization != null) {
+            normalize(be, batch);
+        }
         for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
             ShareUpdater u = updaters.get(e.getKey());
-            if (u instanceof AdaptiveShareUpdater a) {
-                Object key = a.stepAt(iteration, epoch);
-                together.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(a);
-                togetherParams.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e.getValue());
-            } else if (u != null) {
-                u.apply(be, e.getValue(), batch, iteration, epoch);
+            if (u != null) {
+                steps.add(u, e.getValue(), batch, iteration, epoch);
             }
         }
-        for (Map.Entry<Object, List<AdaptiveShareUpdater>> g : together.entrySet()) {
-            AdaptiveShareUpdater.applyTogether(be, g.getValue(), togetherParams.get(g.getKey()), batch, iteration, epoch);
+    }
+
+    /**
+     * DL4J's L2 gradient normalisation ({@code BaseMultiLayerUpdater.preApply}): after the division by the batch, before
+     * L1/L2 and the updater, over the layer's whole trained gradient or per parameter type, all groups in one call.
+     */
+    private void normalize(Backend be, int batch) {
+        java.util.List<ParameterShare> trained = new java.util.ArrayList<>();
+        for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
+            if (updaters.get(e.getKey()) != null) {
+                trained.add(e.getValue());
+            }
+        }
+        if (trained.isEmpty()) {
+            return;
+        }
+        long[][] g = new long[trained.size()][];
+        for (int j = 0; j < g.length; j++) {
+            g[j] = trained.get(j).perExampleGradient(be, batch);
+        }
+        long[][] groups = g;
+        if (normalization.perLayer()) {
+            int n = 0;
+            for (long[] x : g) {
+                n += x.length;
+            }
+            long[] all = new long[n];
+            int at = 0;
+            for (long[] x : g) {
+                System.arraycopy(x, 0, all, at, x.length);
+                at += x.length;
+            }
+            groups = new long[][] {all};
+        }
+        long[][] y = new L2GradientNormalizer(be, PositiveRoots.exact(be)).apply(normalization.normalization(), groups,
+                id.child("l2norm"));
+        int at = 0;
+        for (int j = 0; j < g.length; j++) {
+            long[] yj = normalization.perLayer() ? java.util.Arrays.copyOfRange(y[0], at, at + g[j].length) : y[j];
+            at += g[j].length;
+            trained.get(j).setNormalizedGradient(yj);
         }
     }
 

@@ -66,6 +66,15 @@ public interface SecureLayerContext {
     }
 
     /**
+     * Where the secure layers queue their optimiser steps during a training step's backward pass, to run them together
+     * at its end ({@link StepUpdates}): one per party context, the same for all of its network's layers. Null (the
+     * default): each layer updates its parameters at the end of its own backward.
+     */
+    default StepUpdates stepUpdates() {
+        return null;
+    }
+
+    /**
      * INSECURE debugging aid: when true, secure layers reveal their weights to both parties after every
      * update and write them into DL4J's parameter view. Off unless explicitly enabled.
      */

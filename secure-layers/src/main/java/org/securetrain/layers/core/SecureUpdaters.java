@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.linalg.learning.config.AMSGrad;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.Adam;
@@ -25,10 +26,10 @@ import org.securetrain.layermath.SgdConfig;
 /**
  * Maps the updater of the user's configuration onto the secure step (DESIGN.md 4.4): {@link Sgd} and {@link Nesterovs}
  * (DL4J's exact formulation, linear on shares) and the adaptive {@link Adam}, {@link Nadam}, {@link AMSGrad},
- * {@link AdaMax}, {@link AdaGrad}, {@link RmsProp} (square roots and reciprocals of shares, {@code AdaptiveUpdate}),
- * with constant or scheduled ({@code ISchedule}: a public function of iteration and epoch) learning rate and
- * momentum. {@link NoOp} means the parameter is not trained. AdaDelta is refused. Regularisation: L1, L2 and weight
- * decay (DL4J's formulas and order).
+ * {@link AdaMax}, {@link AdaGrad}, {@link RmsProp}, {@link AdaDelta} (square roots and reciprocals of shares,
+ * {@code AdaptiveUpdate}), with constant or scheduled ({@code ISchedule}: a public function of iteration and epoch)
+ * learning rate and momentum. {@link NoOp} means the parameter is not trained. Regularisation: L1, L2 and weight decay
+ * (DL4J's formulas and order).
  */
 public final class SecureUpdaters {
     private SecureUpdaters() {
@@ -68,7 +69,7 @@ public final class SecureUpdaters {
             return why == null ? null : u.getClass().getSimpleName() + ": " + why;
         }
         return "updater " + u.getClass().getSimpleName() + " is not supported: Sgd, Nesterovs, Adam, Nadam, AMSGrad, "
-                + "AdaMax, AdaGrad, RmsProp and NoOp run on shares";
+                + "AdaMax, AdaGrad, RmsProp, AdaDelta and NoOp run on shares";
     }
 
     /** Square root and reciprocal on shares for the adaptive updaters. */
@@ -80,7 +81,7 @@ public final class SecureUpdaters {
         return c == Adam.class ? AdaptiveStep.Rule.ADAM : c == Nadam.class ? AdaptiveStep.Rule.NADAM
                 : c == AMSGrad.class ? AdaptiveStep.Rule.AMSGRAD : c == AdaMax.class ? AdaptiveStep.Rule.ADAMAX
                 : c == AdaGrad.class ? AdaptiveStep.Rule.ADAGRAD : c == RmsProp.class ? AdaptiveStep.Rule.RMSPROP
-                : null;
+                : c == AdaDelta.class ? AdaptiveStep.Rule.ADADELTA : null;
     }
 
     /**
@@ -106,6 +107,9 @@ public final class SecureUpdaters {
         if (u instanceof RmsProp a) {
             return new double[] {0, a.getRmsDecay(), a.getEpsilon()};
         }
+        if (u instanceof AdaDelta a) {
+            return new double[] {0, a.getRho(), a.getEpsilon()};
+        }
         throw new IllegalArgumentException("not an adaptive updater: " + u);
     }
 
@@ -123,6 +127,20 @@ public final class SecureUpdaters {
             throw new IllegalArgumentException(where + " at iteration " + iteration + ", epoch " + epoch + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Null when updater {@code u} and regularisation {@code regs} of one parameter run together on shares, else why
+     * not: weight decay with DL4J's applyLR multiplies by the learning rate, which AdaDelta does not have (DL4J's
+     * NaN would make every parameter NaN).
+     */
+    public static String whyUnsupported(IUpdater u, List<Regularization> regs) {
+        if (u instanceof AdaDelta && regs != null
+                && regs.stream().anyMatch(r -> r instanceof WeightDecay w && w.isApplyLR())) {
+            return "weight decay with applyLR multiplies by the learning rate, which AdaDelta does not have (use "
+                    + "applyLR = false)";
+        }
+        return null;
     }
 
     /** Null when every regularisation in {@code regs} runs on shares (L1, L2, weight decay), else why not. */
@@ -147,6 +165,9 @@ public final class SecureUpdaters {
         String why = whyUnsupported(u);
         if (why == null) {
             why = whyUnsupported(regs);
+        }
+        if (why == null) {
+            why = whyUnsupported(u, regs);
         }
         if (why != null) {
             throw new IllegalArgumentException(where + ": " + why);

@@ -28,6 +28,26 @@ public interface ShareUpdater {
      */
     void apply(Backend be, ParameterShare p, int batch, int iteration, int epoch);
 
+    /**
+     * Parameters whose updaters give equal non-null keys for a step (the same kind of updater with the same public
+     * constants at this iteration, epoch and batch) are updated by one {@link #applyTogether} call; null: alone.
+     */
+    default Object groupKey(int batch, int iteration, int epoch) {
+        return null;
+    }
+
+    /**
+     * {@link #apply} of several parameters at once, called on the first of their updaters {@code us} (all with this
+     * one's {@link #groupKey}): one call per protocol for all of their elements instead of one per parameter, the
+     * same result. By default one after the other.
+     */
+    default void applyTogether(Backend be, List<ShareUpdater> us, List<ParameterShare> ps, int batch, int iteration,
+            int epoch) {
+        for (int i = 0; i < ps.size(); i++) {
+            us.get(i).apply(be, ps.get(i), batch, iteration, epoch);
+        }
+    }
+
     /** Whether the parameter has a regularisation term (L1, L2, weight decay). */
     default boolean regularized() {
         return false;

@@ -1,7 +1,9 @@
 package org.securetrain.layers.ops;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -74,27 +76,21 @@ public final class BatchNormOp extends SecureOp {
     /** log10stdev = 0.5 log10(var); a variance rounded to 0 or below shows as that of one ulp. */
     @Override
     public double[] toDl4j(String key, double[] kept) {
-        if (!LOG_STD.equals(key) || !conf.isUseLogStd()) {
-            return kept;
-        }
-        double[] out = new double[kept.length];
-        for (int i = 0; i < kept.length; i++) {
-            out[i] = 0.5 * Math.log10(Math.max(kept[i], Double.MIN_NORMAL));
-        }
-        return out;
+        return mapLogStd(key, kept, var -> 0.5 * Math.log10(Math.max(var, Double.MIN_NORMAL)));
     }
 
     /** var = 10^(2 log10stdev) (DL4J's initial log10stdev is 0: var 1). */
     @Override
     public double[] fromDl4j(String key, double[] dl4j) {
+        return mapLogStd(key, dl4j, logStd -> Math.pow(10, 2 * logStd));
+    }
+
+    /** {@code f} applied to each value of DL4J's "log10stdev" when the layer keeps it; any other key as it is. */
+    private double[] mapLogStd(String key, double[] values, DoubleUnaryOperator f) {
         if (!LOG_STD.equals(key) || !conf.isUseLogStd()) {
-            return dl4j;
+            return values;
         }
-        double[] out = new double[dl4j.length];
-        for (int i = 0; i < dl4j.length; i++) {
-            out[i] = Math.pow(10, 2 * dl4j[i]);
-        }
-        return out;
+        return Arrays.stream(values).map(f).toArray();
     }
 
     @Override

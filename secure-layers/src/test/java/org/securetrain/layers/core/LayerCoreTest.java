@@ -34,9 +34,25 @@ class LayerCoreTest {
 
     /** A context on the plaintext reference (one process acts for both parties). */
     static final class ReferenceContext implements SecureLayerContext {
-        final Backend be = new InsecurePlaintextBackend(FP);
+        final Backend be;
+        final StepUpdates queue;
         final List<String> failures = new ArrayList<>();
         boolean debug;
+
+        ReferenceContext() {
+            this(new InsecurePlaintextBackend(FP), null);
+        }
+
+        /** On {@code be}, queuing the layers' optimiser steps in {@code queue} (null: each layer updates at once). */
+        ReferenceContext(Backend be, StepUpdates queue) {
+            this.be = be;
+            this.queue = queue;
+        }
+
+        @Override
+        public StepUpdates stepUpdates() {
+            return queue;
+        }
 
         @Override
         public Backend backend() {
@@ -61,10 +77,15 @@ class LayerCoreTest {
 
     /** A host with the given parameter views (DL4J's are views of one flat array; separate arrays do here). */
     static LayerHost host(Map<String, INDArray> views, IUpdater updater) {
+        return host(views, updater, 3, false);
+    }
+
+    /** A host at {@code index}; {@code first}: it takes the network input (its backward ends the pass). */
+    static LayerHost host(Map<String, INDArray> views, IUpdater updater, int index, boolean first) {
         return new LayerHost() {
             @Override
             public int index() {
-                return 3;
+                return index;
             }
 
             @Override
@@ -74,7 +95,7 @@ class LayerCoreTest {
 
             @Override
             public boolean takesNetworkInput() {
-                return false;
+                return first;
             }
 
             @Override
@@ -259,6 +280,72 @@ class LayerCoreTest {
         missing.remove("count");
         e = assertThrows(IllegalArgumentException.class, () -> other.importShares(missing));
         assertTrue(e.getMessage().contains("share 'count' is missing"), e.getMessage());
+    }
+
+    /**
+     * Two layers and two training steps, once updating each layer at the end of its own backward and once with the
+     * steps queued ({@link StepUpdates}): the queued steps wait for the last backward of the pass, then run as one
+     * truncation per constant for both layers, and every share and velocity comes out bit for bit the same. (A
+     * layer's own tensors go together either way.)
+     */
+    @Test
+    void queuedOptimiserStepsRunTogetherAtTheEndOfTheBackwardPassWithTheSameResult() {
+        List<String> immediateCalls = new ArrayList<>();
+        List<Map<String, long[]>> immediate = trainTwoLayers(false, immediateCalls);
+        List<String> queuedCalls = new ArrayList<>();
+        List<Map<String, long[]>> queued = trainTwoLayers(true, queuedCalls);
+        for (int l = 0; l < 2; l++) {
+            assertEquals(immediate.get(l).keySet(), queued.get(l).keySet());
+            for (String k : immediate.get(l).keySet()) {
+                assertArrayEquals(immediate.get(l).get(k), queued.get(l).get(k), "layer " + l + " " + k);
+            }
+        }
+        // each layer at once: per step and layer the gradient's truncation, then lr, mu, (1 + mu) for gamma and beta
+        // together (4 calls); queued: the same 4 calls for all four tensors of both layers
+        assertEquals(2 * 2 * 4, immediateCalls.size(), immediateCalls.toString());
+        assertEquals(2 * 4, queuedCalls.size(), queuedCalls.toString());
+        assertEquals(List.of("layer4.scaleshift.gamma.sgd.all.grad", "layer4.scaleshift.gamma.sgd.all.lr",
+                "layer4.scaleshift.gamma.sgd.all.mu", "layer4.scaleshift.gamma.sgd.all.nesterov"),
+                queuedCalls.subList(0, 4));
+    }
+
+    /** Layer 3 (takes the input) then layer 4, two Nesterov steps; the exported shares of both; the update's calls. */
+    private static List<Map<String, long[]>> trainTwoLayers(boolean queue, List<String> updateCalls) {
+        Backend counting = new org.securetrain.backend.ForwardingBackend(new InsecurePlaintextBackend(FP)) {
+            @Override
+            protected void onTruncate(long[] x, int bits, org.securetrain.runtime.ProtocolId id, long[] result) {
+                if (id.name().contains(".sgd.")) {
+                    updateCalls.add(id.name());
+                }
+            }
+        };
+        StepUpdates steps = queue ? new StepUpdates() : null;
+        ReferenceContext ctx = new ReferenceContext(counting, steps);
+        LayerCore lower = new LayerCore(host(views(new double[] {2, -1}, new double[] {0.5, 0.25}),
+                new Nesterovs(0.5, 0.9), 3, true), new ScaleShiftOp());
+        LayerCore upper = new LayerCore(host(views(new double[] {0.75, 1.5}, new double[] {-0.5, 0.125}),
+                new Nesterovs(0.5, 0.9), 4, false), new ScaleShiftOp());
+        lower.initShares(ctx);
+        upper.initShares(ctx);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int step = 0; step < 2; step++) {
+            INDArray x = Shares.toIndArray(FP.encode(new double[] {1, 2 + step, -3, 4}), 2, 2);
+            INDArray h = lower.activate(x, true, mgr);
+            upper.activate(h, true, mgr);
+            INDArray dz = Shares.toIndArray(FP.encode(new double[] {0.5, -1, 1.5, 0.25 * step}), 2, 2);
+            Map<String, long[]> before = upper.exportShares();
+            INDArray dh = upper.backpropGradient(h, dz, Map.of(), mgr).getSecond();
+            if (queue) {
+                assertFalse(steps.isEmpty(), "the upper layer's step waits for the end of the pass");
+                assertArrayEquals(before.get("gamma"), upper.exportShares().get("gamma"), "not updated yet");
+            }
+            lower.backpropGradient(x, dh, Map.of(), mgr);
+            if (queue) {
+                assertTrue(steps.isEmpty(), "the layer that ends the pass ran every queued step");
+            }
+        }
+        assertEquals(List.of(), ctx.failures);
+        return List.of(lower.exportShares(), upper.exportShares());
     }
 
     @Test

@@ -15,11 +15,9 @@ import org.securetrain.runtime.Channel;
  * added into the caller's output array (outCh x groups x outH x outW). Traffic is attributed to
  * {@value #STEP}.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeConvCross {
     public static final String STEP = "he.conv.cross";
     static final long REPLY_MAGIC = 0x4845434f4e563031L; // "HECONV01"
-    static final int REPLY_HEADER_WORDS = 3;
 
     private HeConvCross() {
     }
@@ -29,13 +27,12 @@ public final class HeConvCross {
     }
 
     /** The key owner's role: encrypts its input under its own key and sends it, later decrypts the reply. */
-    public static final class KeyOwner {
+    public static final class KeyOwner extends KeyOwnerRole {
         private final Term t;
-        private final long id;
 
         public KeyOwner(Term t) {
+            super(t.ch, t.ctx, STEP);
             this.t = t;
-            this.id = t.ctx.random().nextLong();
         }
 
         /** Encrypts {@code in} (groups x inCh x h x w) and sends it; {@code helper} (or null) shares the work. */
@@ -57,19 +54,13 @@ public final class HeConvCross {
             }
             long[][] wire = new long[1][];
             // each polynomial is one N x 1 block of an (count N) x 1 "matrix": the matrix encryption as is
-            EncryptedMatrix.encrypt(t.ctx, MatrixView.of(polys, count * n, 1), n, 1, id, wire, helper);
-            try (var step = t.ch.step(STEP)) {
-                t.ch.sendLongs(wire[0]);
-            }
+            EncryptedMatrix.encrypt(t.ctx, MatrixView.of(polys, count * n, 1), n, 1, operandId(), wire, helper);
+            sendOperand(wire[0]);
         }
 
         /** Receives the reply and adds K (*) In - R into {@code out} (outCh x groups x outH x outW). */
         public void finish(long[] out) {
-            long[] reply;
-            try (var step = t.ch.step(STEP)) {
-                reply = t.ch.receiveLongs();
-            }
-            decrypt(t.ctx, reply, t.plan, id, out);
+            decrypt(t.ctx, receiveReply(), t.plan, operandId(), out);
         }
     }
 
@@ -109,7 +100,7 @@ public final class HeConvCross {
     static int[] replyLayout(HeParameters params, ConvPlan plan) {
         int units = plan.outputCiphertexts();
         int[] off = new int[units + 1];
-        long words = REPLY_HEADER_WORDS;
+        long words = ReplyHeader.WORDS;
         for (int u = 0; u <= units; u++) {
             if (words > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
@@ -143,7 +134,8 @@ public final class HeConvCross {
         }
 
         private Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out, int[] offsets) {
-            this(ctx, kernel, e, plan, out, offsets, new long[offsets[plan.outputCiphertexts()]]);
+            this(ctx, kernel, e, plan, out, offsets, ReplyHeader.allocate(offsets[plan.outputCiphertexts()],
+                    REPLY_MAGIC, e.id(), plan.outputCiphertexts()));
         }
 
         private Job(HeContext ctx, long[] kernel, EncryptedMatrix e, ConvPlan plan, long[] out, int[] offsets,
@@ -156,9 +148,6 @@ public final class HeConvCross {
             this.out = out;
             this.offsets = offsets;
             this.reply = reply;
-            reply[0] = REPLY_MAGIC;
-            reply[1] = e.id();
-            reply[2] = plan.outputCiphertexts();
         }
 
         @Override
@@ -234,14 +223,8 @@ public final class HeConvCross {
         }
         int units = plan.outputCiphertexts();
         int[] offsets = replyLayout(ctx.params(), plan);
-        if (reply.length != offsets[units] || reply[0] != REPLY_MAGIC || reply[2] != units) {
-            throw new IllegalStateException("malformed HE convolution reply: " + reply.length + " words, expected "
-                    + offsets[units] + " for " + plan);
-        }
-        if (reply[1] != expectedId) {
-            throw new IllegalStateException("HE convolution reply refers to encrypted input "
-                    + Long.toHexString(reply[1]) + ", expected " + Long.toHexString(expectedId));
-        }
+        ReplyHeader.check(reply, offsets[units], REPLY_MAGIC, units, expectedId, "HE convolution", "encrypted input",
+                plan);
         SecretKey sk = ctx.secretKey();
         int tiles = plan.tiles();
         int gbs = plan.groupBlocks();

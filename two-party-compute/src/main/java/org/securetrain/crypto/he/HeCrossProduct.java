@@ -2,7 +2,6 @@ package org.securetrain.crypto.he;
 
 import java.util.concurrent.ExecutorService;
 import org.securetrain.runtime.Channel;
-import org.securetrain.runtime.SessionException;
 
 /**
  * One HE cross term over one channel, both roles: additive shares of Z = P * E where the {@link Multiplier}
@@ -15,11 +14,9 @@ import org.securetrain.runtime.SessionException;
  * <p>Each role is split into its phases so that a party holding both roles of a product (one cross term
  * each way) can interleave them on two threads; the multiplier's work is shareable between threads.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeCrossProduct {
     public static final String STEP = "he.matmul.cross";
     static final long REPLY_MAGIC = 0x48455245504c3031L; // "HEREPL01"
-    static final int REPLY_HEADER_WORDS = 3;
 
     private HeCrossProduct() {
     }
@@ -29,31 +26,24 @@ public final class HeCrossProduct {
     }
 
     /** The key owner's role: encrypts E under its own key and sends it, later decrypts the reply. */
-    public static final class KeyOwner {
+    public static final class KeyOwner extends KeyOwnerRole {
         private final Term t;
-        private final long matrixId;
 
         public KeyOwner(Term t) {
+            super(t.ch, t.ctx, STEP);
             this.t = t;
-            this.matrixId = t.ctx.random().nextLong();
         }
 
         /** Encrypts E (the plan's inner x cols) and sends it; {@code helper} (or null) shares the encryption. */
         public void send(MatrixView e, ExecutorService helper) {
             long[][] wire = new long[1][];
-            encryptOperand(t.ctx, e, t.plan.innerBlock, t.plan.colBlock, matrixId, wire, helper);
-            try (var step = t.ch.step(STEP)) {
-                t.ch.sendLongs(wire[0]);
-            }
+            encryptOperand(t.ctx, e, t.plan.innerBlock, t.plan.colBlock, operandId(), wire, helper);
+            sendOperand(wire[0]);
         }
 
         /** Receives the multiplier's reply and adds P*E - R into {@code out} (rows x cols). */
         public void finish(MatrixView out) {
-            long[] reply;
-            try (var step = t.ch.step(STEP)) {
-                reply = t.ch.receiveLongs();
-            }
-            decryptResult(t.ctx, reply, t.plan, matrixId, out);
+            decryptResult(t.ctx, receiveReply(), t.plan, operandId(), out);
         }
     }
 
@@ -93,37 +83,48 @@ public final class HeCrossProduct {
         return EncryptedMatrix.parse(ctx, wire, plan.inner, plan.cols, plan.innerBlock, plan.colBlock);
     }
 
-    /** The multiplier's work for one product: its row blocks, shareable between threads ({@link MultiplierJob}). */
+    /**
+     * The multiplier's work for one product: its row blocks, shareable between threads ({@link MultiplierJob}). Per
+     * output block it encodes its P blocks and accumulates the {@link BlockTerms}: one product in a cross term, two in
+     * a joint product ({@link HeJointProduct}).
+     */
     static final class Job extends MultiplierJob<RowWorker> {
         private final HeContext ctx;
         private final MatrixView p;
-        private final EncryptedMatrix e;
+        private final BlockTerms terms;
         private final HeMatMulPlan plan;
         private final MatrixView out;
         private final long[] reply;
         private final int[] rowOffset;
 
-        private Job(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out, long[] reply,
-                int[] rowOffset) {
-            super(plan.rowBlocks(), reply, "HE multiply");
+        private Job(HeContext ctx, MatrixView p, BlockTerms terms, HeMatMulPlan plan, MatrixView out, long[] reply,
+                int[] rowOffset, String what) {
+            super(plan.rowBlocks(), reply, what);
             this.ctx = ctx;
             this.p = p;
-            this.e = e;
+            this.terms = terms;
             this.plan = plan;
             this.out = out;
             this.reply = reply;
             this.rowOffset = rowOffset;
         }
 
+        /** The cross term's job: P times the key owner's Enc(E). */
         static Job create(HeContext ctx, MatrixView p, EncryptedMatrix e, HeMatMulPlan plan, MatrixView out) {
             checkPlan(p.rows(), p.cols(), e, plan);
+            return of(ctx, p, (ev, i, lb, jb, pt) -> ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt), plan, out,
+                    e.id(), "HE multiply");
+        }
+
+        /**
+         * The job that multiplies {@code p} (P layout) by {@code terms} and replies to the operand {@code operandId};
+         * {@code what} names it in messages.
+         */
+        static Job of(HeContext ctx, MatrixView p, BlockTerms terms, HeMatMulPlan plan, MatrixView out, long operandId,
+                String what) {
             checkOutput(out, plan);
             int[] rowOffset = replyLayout(ctx.params(), plan);
-            long[] reply = new long[rowOffset[plan.rowBlocks()]];
-            reply[0] = REPLY_MAGIC;
-            reply[1] = e.id();
-            reply[2] = (long) plan.rowBlocks() * plan.colBlocks();
-            return new Job(ctx, p, e, plan, out, reply, rowOffset);
+            return new Job(ctx, p, terms, plan, out, newReply(rowOffset, plan, operandId), rowOffset, what);
         }
 
         @Override
@@ -133,8 +134,7 @@ public final class HeCrossProduct {
 
         @Override
         void unit(RowWorker w, int ib) {
-            w.row(p, (ev, i, lb, jb, pt) -> ev.multiplyAccumulate(e.c0(lb, jb), e.c1(lb, jb), pt), out, reply,
-                    rowOffset, ib);
+            w.row(p, terms, out, reply, rowOffset, ib);
         }
     }
 
@@ -225,7 +225,7 @@ public final class HeCrossProduct {
     static int[] replyLayout(HeParameters params, HeMatMulPlan plan) {
         int rb = plan.rowBlocks();
         int[] rowOffset = new int[rb + 1];
-        long words = REPLY_HEADER_WORDS;
+        long words = ReplyHeader.WORDS;
         for (int ib = 0; ib <= rb; ib++) {
             if (words > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
@@ -236,6 +236,12 @@ public final class HeCrossProduct {
             }
         }
         return rowOffset;
+    }
+
+    /** An empty reply to the operand {@code operandId} laid out by {@link #replyLayout}, its header set. */
+    private static long[] newReply(int[] rowOffset, HeMatMulPlan plan, long operandId) {
+        return ReplyHeader.allocate(rowOffset[plan.rowBlocks()], REPLY_MAGIC, operandId,
+                (long) plan.rowBlocks() * plan.colBlocks());
     }
 
     private static void checkOutput(MatrixView out, HeMatMulPlan plan) {
@@ -250,17 +256,10 @@ public final class HeCrossProduct {
         checkOutput(out, plan);
         int rb = plan.rowBlocks();
         int cb = plan.colBlocks();
-        int words = replyLayout(ctx.params(), plan)[rb];
-        if (reply.length != words || reply[0] != REPLY_MAGIC || reply[2] != (long) rb * cb) {
-            throw new IllegalStateException("malformed HE product reply: " + reply.length + " words, expected " + words
-                    + " for " + plan);
-        }
-        if (reply[1] != expectedId) {
-            throw new IllegalStateException("HE product reply refers to encrypted matrix " + Long.toHexString(reply[1])
-                    + ", expected " + Long.toHexString(expectedId));
-        }
+        ReplyHeader.check(reply, replyLayout(ctx.params(), plan)[rb], REPLY_MAGIC, (long) rb * cb, expectedId,
+                "HE product", "encrypted matrix", plan);
         SecretKey sk = ctx.secretKey();
-        int off = REPLY_HEADER_WORDS;
+        int off = ReplyHeader.WORDS;
         long[] vals = new long[plan.rowBlock * plan.colBlock];
         for (int ib = 0; ib < rb; ib++) {
             int i0 = ib * plan.rowBlock;

@@ -16,37 +16,29 @@ import java.util.concurrent.ExecutorService;
  * format and its decryption are those of {@link HeCrossProduct}; traffic is attributed to
  * {@value HeCrossProduct#STEP}.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class HeJointProduct {
     private HeJointProduct() {
     }
 
     /** The key owner's role: encrypts (A_K, B_K) and sends them, later decrypts the reply. */
-    public static final class KeyOwner {
+    public static final class KeyOwner extends KeyOwnerRole {
         private final HeCrossProduct.Term t;
-        private final long matrixId;
 
         public KeyOwner(HeCrossProduct.Term t) {
-            this.t = requireJoint(t);
-            this.matrixId = t.ctx().random().nextLong();
+            super(requireJoint(t).ch(), t.ctx(), HeCrossProduct.STEP);
+            this.t = t;
         }
 
         /** Encrypts {@code a} (rows x inner) and {@code b} (inner x cols) and sends them in one message. */
         public void send(MatrixView a, MatrixView b, ExecutorService helper) {
             long[][] wire = new long[1][];
-            encryptOperands(t.ctx(), t.plan(), a, b, matrixId, wire, helper);
-            try (var step = t.ch().step(HeCrossProduct.STEP)) {
-                t.ch().sendLongs(wire[0]);
-            }
+            encryptOperands(t.ctx(), t.plan(), a, b, operandId(), wire, helper);
+            sendOperand(wire[0]);
         }
 
         /** Receives the multiplier's reply and adds A_K B_M + A_M B_K - R into {@code out} (rows x cols). */
         public void finish(MatrixView out) {
-            long[] reply;
-            try (var step = t.ch().step(HeCrossProduct.STEP)) {
-                reply = t.ch().receiveLongs();
-            }
-            HeCrossProduct.decryptResult(t.ctx(), reply, t.plan(), matrixId, out);
+            HeCrossProduct.decryptResult(t.ctx(), receiveReply(), t.plan(), operandId(), out);
         }
     }
 
@@ -72,7 +64,7 @@ public final class HeJointProduct {
 
         @Override
         MultiplierJob<?> start(long[] wire) {
-            return Job.create(t.ctx(), a, b, receiveOperands(t.ctx(), wire, t.plan()), t.plan(), out);
+            return job(t.ctx(), a, b, receiveOperands(t.ctx(), wire, t.plan()), t.plan(), out);
         }
     }
 
@@ -132,81 +124,36 @@ public final class HeJointProduct {
                 n, 1, id, wire, helper);
     }
 
-    /** The multiplier's work for one product: its row blocks, shareable between threads ({@link MultiplierJob}). */
-    static final class Job extends MultiplierJob<HeCrossProduct.RowWorker> {
-        private final HeContext ctx;
-        private final MatrixView a;
-        private final EncryptedMatrix enc;
-        private final long[][] bPlain;
-        private final HeMatMulPlan plan;
-        private final MatrixView out;
-        private final long[] reply;
-        private final int[] rowOffset;
-
-        private Job(HeContext ctx, MatrixView a, EncryptedMatrix enc, long[][] bPlain, HeMatMulPlan plan,
-                MatrixView out, long[] reply, int[] rowOffset) {
-            super(plan.rowBlocks(), reply, "HE joint multiply");
-            this.ctx = ctx;
-            this.a = a;
-            this.enc = enc;
-            this.bPlain = bPlain;
-            this.plan = plan;
-            this.out = out;
-            this.reply = reply;
-            this.rowOffset = rowOffset;
+    /**
+     * The multiplier's work for one product ({@link HeCrossProduct.Job}): per output block (ib, jb) and inner block lb,
+     * A_M * Enc(B_K) + Enc(A_K) * B_M, with its B_M blocks encoded (E layout, pruned NTT over the layout's public
+     * support) once for every row block.
+     */
+    static HeCrossProduct.Job job(HeContext ctx, MatrixView a, MatrixView b, EncryptedMatrix enc, HeMatMulPlan plan,
+            MatrixView out) {
+        if (!enc.hasCiphertexts() || enc.rows() != (long) plan.inputCiphertexts() * ctx.params().n()) {
+            throw new IllegalArgumentException("encrypted operands do not fit " + plan);
         }
-
-        /**
-         * The job, with the multiplier's B blocks encoded (E layout, pruned NTT over the layout's public support) once
-         * for every row block.
-         */
-        static Job create(HeContext ctx, MatrixView a, MatrixView b, EncryptedMatrix enc, HeMatMulPlan plan,
-                MatrixView out) {
-            if (!enc.hasCiphertexts() || enc.rows() != (long) plan.inputCiphertexts() * ctx.params().n()) {
-                throw new IllegalArgumentException("encrypted operands do not fit " + plan);
+        RnsBase base = ctx.params().base();
+        int kb = plan.innerBlocks();
+        int cb = plan.colBlocks();
+        long[][] bPlain = new long[kb * cb][];
+        long[] coeffs = new long[base.n];
+        for (int jb = 0; jb < cb; jb++) {
+            // E layout: column j of the block is a run of k_w coefficients at X^(k_w j)
+            boolean[] support = Ntt.granuleSupport(base.n, plan.blockCols(jb), plan.innerBlock, plan.innerBlock);
+            for (int lb = 0; lb < kb; lb++) {
+                plan.encodeEncryptedLayout(b, lb, jb, coeffs);
+                long[] pt = new long[base.polyLength()];
+                base.encodeSparse(coeffs, support, pt);
+                bPlain[lb * cb + jb] = pt;
             }
-            if (out.rows() != plan.rows || out.cols() != plan.cols) {
-                throw new IllegalArgumentException("output view is " + out.rows() + "x" + out.cols() + ", product is "
-                        + plan.rows + "x" + plan.cols);
-            }
-            RnsBase base = ctx.params().base();
-            int kb = plan.innerBlocks();
-            int cb = plan.colBlocks();
-            long[][] bPlain = new long[kb * cb][];
-            long[] coeffs = new long[base.n];
-            for (int jb = 0; jb < cb; jb++) {
-                // E layout: column j of the block is a run of k_w coefficients at X^(k_w j)
-                boolean[] support = Ntt.granuleSupport(base.n, plan.blockCols(jb), plan.innerBlock, plan.innerBlock);
-                for (int lb = 0; lb < kb; lb++) {
-                    plan.encodeEncryptedLayout(b, lb, jb, coeffs);
-                    long[] pt = new long[base.polyLength()];
-                    base.encodeSparse(coeffs, support, pt);
-                    bPlain[lb * cb + jb] = pt;
-                }
-            }
-            int[] rowOffset = HeCrossProduct.replyLayout(ctx.params(), plan);
-            long[] reply = new long[rowOffset[plan.rowBlocks()]];
-            reply[0] = HeCrossProduct.REPLY_MAGIC;
-            reply[1] = enc.id();
-            reply[2] = (long) plan.rowBlocks() * plan.colBlocks();
-            return new Job(ctx, a, enc, bPlain, plan, out, reply, rowOffset);
         }
-
-        @Override
-        HeCrossProduct.RowWorker newWorker() {
-            return new HeCrossProduct.RowWorker(ctx, plan);
-        }
-
-        @Override
-        void unit(HeCrossProduct.RowWorker w, int ib) {
-            int kb = plan.innerBlocks();
-            int cb = plan.colBlocks();
-            w.row(a, (ev, i, lb, jb, pt) -> {
-                int e = lb * cb + jb;
-                ev.multiplyAccumulate(enc.c0(e, 0), enc.c1(e, 0), pt); // A_M * Enc(B_K)
-                int aK = kb * cb + i * kb + lb; // Enc(A_K) block (i, lb) follows the E blocks
-                ev.multiplyAccumulate(enc.c0(aK, 0), enc.c1(aK, 0), bPlain[e]); // Enc(A_K) * B_M
-            }, out, reply, rowOffset, ib);
-        }
+        return HeCrossProduct.Job.of(ctx, a, (ev, i, lb, jb, pt) -> {
+            int e = lb * cb + jb;
+            ev.multiplyAccumulate(enc.c0(e, 0), enc.c1(e, 0), pt); // A_M * Enc(B_K)
+            int aK = kb * cb + i * kb + lb; // Enc(A_K) block (i, lb) follows the E blocks
+            ev.multiplyAccumulate(enc.c0(aK, 0), enc.c1(aK, 0), bPlain[e]); // Enc(A_K) * B_M
+        }, plan, out, enc.id(), "HE joint multiply");
     }
 }

@@ -21,10 +21,19 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Both parties must use equal parameters; they agree on them (and the {@link #fingerprint()}) at the key
- * exchange of {@link HeContext#open}.
- * Immutable.
+ * exchange of {@link HeContext#open}. N, the primes, eta and the switch modulus are fixed; what may be chosen is
+ * validated by the constructor.
+ *
+ * @param runStatisticalSecurity statistical security of the whole session, in bits (union bound over
+ *        {@code plannedCrossTerms}), in [20, 128]
+ * @param plannedCrossTerms the most HE cross terms a session with these parameters runs (the next one is refused),
+ *        in [1, 2^40]
+ * @param plannerPicosPerByte how the block planner weighs one byte on the wire against compute, in picoseconds
+ *        (8000 = 1 Gbit/s); does not affect security
+ * @param jointProducts when shared products use one reply for both cross terms ({@link #withJointProducts})
  */
-public final class HeParameters {
+public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, long plannerPicosPerByte,
+        JointProducts jointProducts) {
     /** The RNS primes, verified by a test (prime, = 1 mod 2N, bit sizes, product below 2^218). */
     static final long[] PRIMES = {
         36028797018652673L, // 0x7ffffffffb4001, 55 bits
@@ -46,14 +55,9 @@ public final class HeParameters {
      */
     public static final long DEFAULT_PLANNED_CROSS_TERMS = 1L << 17;
 
-    private final int n;
-    private final int eta;
-    private final int statisticalSecurity;
-    private final int runStatisticalSecurity;
-    private final long plannedCrossTerms;
-    private final int switchBits;
-    private final long plannerPicosPerByte;
-    private final JointProducts jointProducts;
+    private static final int N = 8192;
+    private static final int ETA = 21;
+    private static final int SWITCH_BITS = 80;
 
     /** When a product whose four shares are all non-zero runs both cross terms in one reply ({@link HeJointProduct}). */
     public enum JointProducts {
@@ -65,16 +69,24 @@ public final class HeParameters {
         ALWAYS
     }
 
-    private HeParameters(int n, int eta, int statisticalSecurity, int runStatisticalSecurity, long plannedCrossTerms,
-            int switchBits, long plannerPicosPerByte, JointProducts jointProducts) {
-        this.n = n;
-        this.eta = eta;
-        this.statisticalSecurity = statisticalSecurity;
-        this.runStatisticalSecurity = runStatisticalSecurity;
-        this.plannedCrossTerms = plannedCrossTerms;
-        this.switchBits = switchBits;
-        this.plannerPicosPerByte = plannerPicosPerByte;
-        this.jointProducts = Objects.requireNonNull(jointProducts, "joint products");
+    /** Validates the choices (the messages name the bound that is violated). */
+    public HeParameters {
+        if (runStatisticalSecurity < 20 || runStatisticalSecurity > 128) {
+            throw new IllegalArgumentException("statistical security must be in [20, 128] bits, got "
+                    + runStatisticalSecurity);
+        }
+        if (plannedCrossTerms < 1 || plannedCrossTerms > (1L << 40)) {
+            throw new IllegalArgumentException("planned HE cross terms must be in [1, 2^40], got " + plannedCrossTerms);
+        }
+        int perCall = runStatisticalSecurity + NoiseBudget.ceilLog2(plannedCrossTerms);
+        if (perCall > 128) {
+            throw new IllegalArgumentException("statistical security " + runStatisticalSecurity + " bits over "
+                    + plannedCrossTerms + " cross terms needs " + perCall + " bits per cross term, more than 128");
+        }
+        if (plannerPicosPerByte < 0 || plannerPicosPerByte > 1_000_000_000L) {
+            throw new IllegalArgumentException("planner picoseconds per byte out of range: " + plannerPicosPerByte);
+        }
+        Objects.requireNonNull(jointProducts, "joint products");
     }
 
     /**
@@ -82,8 +94,8 @@ public final class HeParameters {
      * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
      */
     public static HeParameters standard() {
-        return new HeParameters(8192, 21, 0, 0, 0, 80, 8_000, JointProducts.WHEN_CHEAPER).withRunStatisticalSecurity(
-                DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS);
+        return new HeParameters(DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS, 8_000,
+                JointProducts.WHEN_CHEAPER);
     }
 
     /**
@@ -94,19 +106,7 @@ public final class HeParameters {
      * distance of the whole session's replies from their simulation is at most 2^-runBits.
      */
     public HeParameters withRunStatisticalSecurity(int runBits, long plannedCrossTerms) {
-        if (runBits < 20 || runBits > 128) {
-            throw new IllegalArgumentException("statistical security must be in [20, 128] bits, got " + runBits);
-        }
-        if (plannedCrossTerms < 1 || plannedCrossTerms > (1L << 40)) {
-            throw new IllegalArgumentException("planned HE cross terms must be in [1, 2^40], got " + plannedCrossTerms);
-        }
-        int perCall = runBits + NoiseBudget.ceilLog2(plannedCrossTerms);
-        if (perCall > 128) {
-            throw new IllegalArgumentException("statistical security " + runBits + " bits over " + plannedCrossTerms
-                    + " cross terms needs " + perCall + " bits per cross term, more than 128");
-        }
-        return new HeParameters(n, eta, perCall, runBits, plannedCrossTerms, switchBits, plannerPicosPerByte,
-                jointProducts);
+        return new HeParameters(runBits, plannedCrossTerms, plannerPicosPerByte, jointProducts);
     }
 
     /**
@@ -114,11 +114,7 @@ public final class HeParameters {
      * compute (8000 = 1 Gbit/s; lower favours fewer products over fewer bytes). Does not affect security.
      */
     public HeParameters withPlannerPicosPerByte(long picos) {
-        if (picos < 0 || picos > 1_000_000_000L) {
-            throw new IllegalArgumentException("planner picoseconds per byte out of range: " + picos);
-        }
-        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits, picos,
-                jointProducts);
+        return new HeParameters(runStatisticalSecurity, plannedCrossTerms, picos, jointProducts);
     }
 
     /**
@@ -128,18 +124,12 @@ public final class HeParameters {
      * way, the flooding is computed for the plan used).
      */
     public HeParameters withJointProducts(JointProducts joint) {
-        return new HeParameters(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
-                plannerPicosPerByte, joint);
-    }
-
-    /** When shared products use one reply for both cross terms ({@link #withJointProducts}). */
-    public JointProducts jointProducts() {
-        return jointProducts;
+        return new HeParameters(runStatisticalSecurity, plannedCrossTerms, plannerPicosPerByte, joint);
     }
 
     /** Ring degree N. */
     public int n() {
-        return n;
+        return N;
     }
 
     /** Number of RNS primes L. */
@@ -158,45 +148,34 @@ public final class HeParameters {
 
     /** Centered binomial parameter of fresh errors (|e| <= eta). */
     public int eta() {
-        return eta;
+        return ETA;
     }
 
-    /** Statistical security of the flooding, in bits, per cross term (flooded reply). */
+    /**
+     * Statistical security of the flooding, in bits, per cross term (flooded reply): the run's plus
+     * ceil(log2 plannedCrossTerms), the union bound over the planned cross terms.
+     */
     public int statisticalSecurity() {
-        return statisticalSecurity;
-    }
-
-    /** Statistical security of the whole session, in bits (union bound over {@link #plannedCrossTerms()}). */
-    public int runStatisticalSecurity() {
-        return runStatisticalSecurity;
-    }
-
-    /** The most HE cross terms a session with these parameters runs; the next one is refused. */
-    public long plannedCrossTerms() {
-        return plannedCrossTerms;
+        return runStatisticalSecurity + NoiseBudget.ceilLog2(plannedCrossTerms);
     }
 
     /** Results are switched to modulus 2^switchBits before being sent back. */
     public int switchBits() {
-        return switchBits;
-    }
-
-    long plannerPicosPerByte() {
-        return plannerPicosPerByte;
+        return SWITCH_BITS;
     }
 
     /** Value both parties must agree on (agreed at the key exchange). */
     public long fingerprint() {
         long h = 0x5345435552454845L; // "SECUREHE"
-        h = mix(h, n);
+        h = mix(h, N);
         for (long p : PRIMES) {
             h = mix(h, p);
         }
-        h = mix(h, eta);
-        h = mix(h, statisticalSecurity);
+        h = mix(h, ETA);
+        h = mix(h, statisticalSecurity());
         h = mix(h, runStatisticalSecurity);
         h = mix(h, plannedCrossTerms);
-        h = mix(h, switchBits);
+        h = mix(h, SWITCH_BITS);
         h = mix(h, plannerPicosPerByte);
         h = mix(h, jointProducts.ordinal());
         return h;
@@ -214,7 +193,7 @@ public final class HeParameters {
             synchronized (HeParameters.class) {
                 b = sharedBase;
                 if (b == null) {
-                    b = new RnsBase(n, PRIMES);
+                    b = new RnsBase(N, PRIMES);
                     sharedBase = b;
                 }
             }
@@ -223,24 +202,10 @@ public final class HeParameters {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof HeParameters h && h.n == n && h.eta == eta && h.statisticalSecurity == statisticalSecurity
-                && h.runStatisticalSecurity == runStatisticalSecurity && h.plannedCrossTerms == plannedCrossTerms
-                && h.switchBits == switchBits && h.plannerPicosPerByte == plannerPicosPerByte
-                && h.jointProducts == jointProducts;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(n, eta, statisticalSecurity, runStatisticalSecurity, plannedCrossTerms, switchBits,
-                plannerPicosPerByte, jointProducts);
-    }
-
-    @Override
     public String toString() {
-        return "HeParameters{N=" + n + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
-                + Arrays.toString(PRIMES) + ", eta=" + eta + ", stat=" + statisticalSecurity + " per cross term (" + runStatisticalSecurity
-                + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
-                + switchBits + ", joint products " + jointProducts + "}";
+        return "HeParameters{N=" + N + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
+                + Arrays.toString(PRIMES) + ", eta=" + ETA + ", stat=" + statisticalSecurity() + " per cross term ("
+                + runStatisticalSecurity + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
+                + SWITCH_BITS + ", joint products " + jointProducts + "}";
     }
 }

@@ -142,7 +142,6 @@ final class Ntt {
                 }
                 final long wi = w[m + i];
                 final long wsi = ws[m + i];
-                final long wsiSign = wsi >> 63;
                 for (; c < gt; c++) {
                     final int gx = gx0 + c;
                     final int gy = gx + gt;
@@ -157,14 +156,7 @@ final class Ntt {
                     nz[gx] = true;
                     work++;
                     final int j0 = off + gx * g;
-                    for (int j = j0; j < j0 + g; j++) {
-                        long x = a[j] - twoP;
-                        x += (x >> 63) & twoP;
-                        long y = a[j + t];
-                        long q = wi * y - (Math.multiplyHigh(wsi, y) + (wsiSign & y)) * p;
-                        a[j] = x + q;
-                        a[j + t] = x - q + twoP;
-                    }
+                    butterflies(a, j0, j0 + g, t, wi, wsi, p, twoP);
                 }
             }
         }
@@ -183,19 +175,8 @@ final class Ntt {
             t >>= 1;
             if (t >= 4) {
                 for (int i = 0; i < m; i++) {
-                    final long wi = w[m + i];
-                    final long wsi = ws[m + i];
-                    final long wsiSign = wsi >> 63;
                     final int j1 = off + 2 * i * t;
-                    final int j2 = j1 + t;
-                    for (int j = j1; j < j2; j++) {
-                        long x = a[j] - twoP;
-                        x += (x >> 63) & twoP;
-                        long y = a[j + t];
-                        long q = wi * y - (Math.multiplyHigh(wsi, y) + (wsiSign & y)) * p;
-                        a[j] = x + q;
-                        a[j + t] = x - q + twoP;
-                    }
+                    butterflies(a, j1, j1 + t, t, w[m + i], ws[m + i], p, twoP);
                 }
             } else if (t == 2) {
                 for (int i = 0; i < m; i++) {
@@ -239,6 +220,22 @@ final class Ntt {
                     a[j + 1] = v;
                 }
             }
+        }
+    }
+
+    /**
+     * Harvey's lazy forward butterflies (a[j], a[j + t]) for j in [from, to) with the twiddle {@code wi} and its Shoup
+     * companion {@code wsi}: inputs and outputs in [0, 4p).
+     */
+    private static void butterflies(long[] a, int from, int to, int t, long wi, long wsi, long p, long twoP) {
+        final long wsiSign = wsi >> 63;
+        for (int j = from; j < to; j++) {
+            long x = a[j] - twoP;
+            x += (x >> 63) & twoP;
+            long y = a[j + t];
+            long q = wi * y - (Math.multiplyHigh(wsi, y) + (wsiSign & y)) * p;
+            a[j] = x + q;
+            a[j + t] = x - q + twoP;
         }
     }
 

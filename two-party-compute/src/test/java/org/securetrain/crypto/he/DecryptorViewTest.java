@@ -286,8 +286,8 @@ class DecryptorViewTest {
      */
     static int decryptEveryCoefficient(HeContext owner, HeMatMulPlan plan, long[] reply, long[] values, double[] noise,
             int filled) {
-        assertEquals(plan.outputBytes(PARAMS) + 8L * HeCrossProduct.REPLY_HEADER_WORDS, 8L * reply.length);
-        int off = HeCrossProduct.REPLY_HEADER_WORDS;
+        assertEquals(plan.outputBytes(PARAMS) + 8L * ReplyHeader.WORDS, 8L * reply.length);
+        int off = ReplyHeader.WORDS;
         for (int ib = 0; ib < plan.rowBlocks(); ib++) {
             for (int jb = 0; jb < plan.colBlocks(); jb++) {
                 int[] pos = plan.outputPositions(ib, jb);
@@ -357,7 +357,7 @@ class DecryptorViewTest {
                     HeJointProduct.encryptOperands(owner, plan, MatrixView.of(aK, r, k), MatrixView.of(bK, k, c), id,
                             wire, null);
                     long[] rShare = new long[r * c];
-                    HeJointProduct.Job job = HeJointProduct.Job.create(mul, MatrixView.of(aM[which], r, k),
+                    HeCrossProduct.Job job = HeJointProduct.job(mul, MatrixView.of(aM[which], r, k),
                             MatrixView.of(bM[which], k, c), HeJointProduct.receiveOperands(mul, wire[0], plan), plan,
                             MatrixView.of(rShare, r, c));
                     job.work();

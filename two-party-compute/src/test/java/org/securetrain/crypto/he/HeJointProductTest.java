@@ -63,7 +63,7 @@ class HeJointProductTest {
         long id = 42;
         HeJointProduct.encryptOperands(owner, plan, MatrixView.of(aK, r, k), MatrixView.of(bK, k, c), id, wire, null);
         long[] z = new long[r * c];
-        HeJointProduct.Job job = HeJointProduct.Job.create(mul, MatrixView.of(aM, r, k), MatrixView.of(bM, k, c),
+        HeCrossProduct.Job job = HeJointProduct.job(mul, MatrixView.of(aM, r, k), MatrixView.of(bM, k, c),
                 HeJointProduct.receiveOperands(mul, wire[0], plan), plan, MatrixView.of(z, r, c));
         job.work();
         long[] reply;

@@ -222,20 +222,87 @@ public final class SecureConfigurations {
      * insecure debug reveal, the non-linear protocols and the range guard (both change what crosses), and the run's
      * statistical security with its planned HE cross terms (it sizes the flooding and the product blocking). Null leakage is the insecure single-process reference, which has no session.
      */
-    static byte[] sessionHash(MultiLayerConfiguration conf, int fracBits, LabelOwnerLeakage leakage,
+    static byte[] sessionHash(MultiLayerConfiguration conf, int fracBits, LossMode mode,
             boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks, HeParameters he) {
-        java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
+        java.util.Objects.requireNonNull(mode, "the loss mode (labelOwnerLoss or privateLoss)");
         MultiLayerConfiguration secure = toSecure(conf);
-        requireLogitsNotAffineInTheDataOwnersInput(secure);
-        return sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear, rangeChecks, he);
+        requireLossModeFits(secure, fracBits, mode);
+        return sessionHash(hash(secure, fracBits), mode, debugRevealWeights, nonlinear, rangeChecks, he);
     }
 
     /** The session hash over a configuration's {@link #hash} (of either network kind). */
-    static byte[] sessionHash(byte[] configurationHash, LabelOwnerLeakage leakage, boolean debugRevealWeights,
+    static byte[] sessionHash(byte[] configurationHash, LossMode mode, boolean debugRevealWeights,
             NonlinearSettings nonlinear, boolean rangeChecks, HeParameters he) {
         return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(configurationHash),
-                leakage.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
+                mode.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
                 "rangeChecks=" + rangeChecks, statisticalSecurityField(he));
+    }
+
+    /**
+     * Label-owner mode: the logits must not be affine in the data owner's input. Private-loss mode: the output layer
+     * must be one that runs on shares ({@link #privateLossProblems}) and f at most 24; every reason at once.
+     */
+    static void requireLossModeFits(MultiLayerConfiguration secure, int fracBits, LossMode mode) {
+        if (!mode.isPrivate()) {
+            requireLogitsNotAffineInTheDataOwnersInput(secure);
+            return;
+        }
+        List<UnsupportedConfigurationException.Problem> problems = new ArrayList<>();
+        privateLossPrecision(fracBits, problems);
+        List<NeuralNetConfiguration> confs = secure.getConfs();
+        int last = confs.size() - 1;
+        Layer out = confs.get(last).getLayer();
+        for (String why : privateLossProblems(out)) {
+            problems.add(new UnsupportedConfigurationException.Problem(last, out.getClass().getSimpleName(), why));
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedConfigurationException(problems);
+        }
+    }
+
+    /** Private-loss mode's precision limit (the exact exp inside softmax), as a network-level problem. */
+    static void privateLossPrecision(int fracBits, List<UnsupportedConfigurationException.Problem> problems) {
+        if (fracBits > org.securetrain.layermath.ExactFunctions.MAX_FRAC_BITS) {
+            problems.add(new UnsupportedConfigurationException.Problem(-1, null, "private-loss mode needs at most "
+                    + org.securetrain.layermath.ExactFunctions.MAX_FRAC_BITS + " fraction bits (the exact exp inside "
+                    + "softmax keeps 6 guard bits below its 30 internal ones), got " + fracBits));
+        }
+    }
+
+    /**
+     * Why an output layer cannot run in private-loss mode (empty if it can): softmax cross-entropy on shares is
+     * implemented for an {@code OutputLayer} or {@code LossLayer} with softmax and {@code LossMCXENT} or
+     * {@code LossNegativeLogLikelihood} without per-class weights, over at least 2 classes.
+     */
+    static List<String> privateLossProblems(Layer l) {
+        List<String> why = new ArrayList<>();
+        IActivation act;
+        org.nd4j.linalg.lossfunctions.ILossFunction loss;
+        if (l instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o) {
+            act = o.getActivationFn();
+            loss = o.getLossFn();
+            if (o.getNOut() < 2) {
+                why.add("private-loss mode computes softmax over the classes: nOut " + o.getNOut() + " is below 2");
+            }
+        } else if (l instanceof LossLayer o) {
+            act = o.getActivationFn();
+            loss = o.getLossFn();
+        } else {
+            why.add("private-loss mode needs an OutputLayer or LossLayer as the last layer, got "
+                    + l.getClass().getSimpleName());
+            return why;
+        }
+        if (!(act instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            why.add("private-loss mode computes softmax on shares: the output activation " + act + " is not softmax "
+                    + "(other activations run in label-owner mode)");
+        }
+        if (!(loss instanceof org.nd4j.linalg.lossfunctions.impl.LossMCXENT mc)) {
+            why.add("private-loss mode computes cross-entropy on shares: the loss " + loss + " is not MCXENT or "
+                    + "NegativeLogLikelihood (other losses run in label-owner mode)");
+        } else if (mc.getWeights() != null) {
+            why.add("private-loss mode does not implement per-class loss weights (" + loss + ")");
+        }
+        return why;
     }
 
     /** The run's statistical security as the session hash and summary name it (bits over planned cross terms). */
@@ -283,8 +350,8 @@ public final class SecureConfigurations {
     static final String AFFINE_LOGITS = "in label-owner loss mode the data owner receives the exact logits, and in "
             + "this network they are an affine function of the data owner's own input (no non-linear activation or "
             + "max-pooling before the output layer): from a few batches of its choosing it would solve for the "
-            + "weights exactly. Add a non-linear layer, or train this network in private-loss mode (issue 16; not "
-            + "implemented yet)";
+            + "weights exactly. Add a non-linear layer, or train this network in private-loss mode "
+            + "(SecurePartyContext.Builder.privateLoss, launcher --loss-mode private)";
 
     /** The plain twin of a secure configuration (for the revealed network). */
     static MultiLayerConfiguration toPlain(MultiLayerConfiguration secure) {

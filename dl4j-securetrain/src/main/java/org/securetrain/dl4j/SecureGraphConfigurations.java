@@ -209,14 +209,41 @@ public final class SecureGraphConfigurations {
     }
 
     /** The session hash (see {@link SecureConfigurations#sessionHash}) of a graph. */
-    static byte[] sessionHash(ComputationGraphConfiguration conf, int fracBits, LabelOwnerLeakage leakage,
+    static byte[] sessionHash(ComputationGraphConfiguration conf, int fracBits, LossMode mode,
             boolean debugRevealWeights, NonlinearSettings nonlinear, boolean rangeChecks,
             org.securetrain.crypto.he.HeParameters he) {
-        java.util.Objects.requireNonNull(leakage, "the loss mode (labelOwnerLoss)");
+        java.util.Objects.requireNonNull(mode, "the loss mode (labelOwnerLoss or privateLoss)");
         ComputationGraphConfiguration secure = toSecure(conf);
-        requireLogitsNotAffineInTheDataOwnersInput(secure);
-        return SecureConfigurations.sessionHash(hash(secure, fracBits), leakage, debugRevealWeights, nonlinear,
+        requireLossModeFits(secure, fracBits, mode);
+        return SecureConfigurations.sessionHash(hash(secure, fracBits), mode, debugRevealWeights, nonlinear,
                 rangeChecks, he);
+    }
+
+    /**
+     * {@link SecureConfigurations#requireLossModeFits} of a graph: in private-loss mode every output layer vertex must
+     * run on shares (every reason, vertex by vertex).
+     */
+    static void requireLossModeFits(ComputationGraphConfiguration secure, int fracBits, LossMode mode) {
+        if (!mode.isPrivate()) {
+            requireLogitsNotAffineInTheDataOwnersInput(secure);
+            return;
+        }
+        List<UnsupportedConfigurationException.Problem> problems = new java.util.ArrayList<>();
+        SecureConfigurations.privateLossPrecision(fracBits, problems);
+        List<String> outputs = secure.getNetworkOutputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            GraphVertex v = secure.getVertices().get(outputs.get(i));
+            org.deeplearning4j.nn.conf.layers.Layer l = v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+            List<String> why = l == null ? List.of("private-loss mode needs an OutputLayer or LossLayer as each output")
+                    : SecureConfigurations.privateLossProblems(l);
+            for (String w : why) {
+                problems.add(UnsupportedConfigurationException.Problem.ofVertex(i, outputs.get(i),
+                        l == null ? v.getClass().getSimpleName() : l.getClass().getSimpleName(), w));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedConfigurationException(problems);
+        }
     }
 
     /** The plain twin of a secure graph configuration (for the revealed network). */

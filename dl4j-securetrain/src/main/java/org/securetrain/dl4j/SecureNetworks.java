@@ -227,15 +227,16 @@ public final class SecureNetworks {
      * label-owner mode a network whose logits are affine in the data owner's input is refused.
      */
     private static void checkSessionHash(MultiLayerConfiguration conf, SecurePartyContext ctx) {
-        if (ctx.labelOwnerLeakage() != null) {
-            SecureConfigurations.requireLogitsNotAffineInTheDataOwnersInput(SecureConfigurations.toSecure(conf));
+        if (ctx.lossMode() != null) {
+            SecureConfigurations.requireLossModeFits(SecureConfigurations.toSecure(conf), ctx.fracBits(), ctx.lossMode());
         }
         checkSessionHash(ctx, () -> ctx.configHash(conf));
     }
 
     private static void checkSessionHash(ComputationGraphConfiguration conf, SecurePartyContext ctx) {
-        if (ctx.labelOwnerLeakage() != null) {
-            SecureGraphConfigurations.requireLogitsNotAffineInTheDataOwnersInput(SecureGraphConfigurations.toSecure(conf));
+        if (ctx.lossMode() != null) {
+            SecureGraphConfigurations.requireLossModeFits(SecureGraphConfigurations.toSecure(conf), ctx.fracBits(),
+                    ctx.lossMode());
         }
         checkSessionHash(ctx, () -> ctx.configHash(conf));
     }
@@ -249,7 +250,7 @@ public final class SecureNetworks {
             throw new IllegalStateException("the session was not opened with this context's configuration hash: build "
                     + "SessionOptions with configHash(builder.configHash(conf)) at both parties, from the same "
                     + "fracBits (" + ctx.fracBits() + "), non-linear settings (" + (ctx.nonlinear() == null ? "default"
-                    : ctx.nonlinear().configString()) + "), range guard, loss mode (labelOwnerLoss(" + ctx.labelOwnerLeakage() + "))"
+                    : ctx.nonlinear().configString()) + "), range guard, loss mode (" + ctx.lossMode() + ")"
                     + (ctx.debugRevealWeights() ? " and insecureDebugRevealWeights()" : " and no debug reveal")
                     + ", so that parties that differ fail at the handshake");
         }

@@ -69,7 +69,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final Backend backend;
     private final FixedPoint fixedPoint;
     private final LossVisibility lossVisibility;
-    private final LabelOwnerLeakage labelOwnerLeakage;
+    /** Null only for the insecure reference without a chosen mode (label-owner semantics then). */
+    private final LossMode lossMode;
     private final boolean debugRevealWeights;
     /** The layers' optimiser steps of the current training step, run together at the end of its backward pass. */
     private final StepUpdates stepUpdates = new StepUpdates();
@@ -81,10 +82,10 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     private final Session.Computation computing;
 
     private SecurePartyContext(Role role, Session session, Backend backend, LossVisibility lossVisibility,
-            LabelOwnerLeakage labelOwnerLeakage, boolean debugRevealWeights, boolean ownsBackend,
+            LossMode lossMode, boolean debugRevealWeights, boolean ownsBackend,
             Session.Computation computing) {
         this.computing = computing;
-        this.labelOwnerLeakage = labelOwnerLeakage;
+        this.lossMode = lossMode;
         this.ownsBackend = ownsBackend;
         this.role = role;
         this.session = session;
@@ -121,8 +122,31 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         return fixedPoint.fracBits();
     }
 
+    /**
+     * Who sees the loss: in private-loss mode the mode's (agreed) visibility; in label-owner mode this party's setting
+     * (the data owner's decides).
+     */
     public LossVisibility lossVisibility() {
-        return lossVisibility;
+        return lossMode != null && lossMode.isPrivate() ? lossMode.privateVisibility() : lossVisibility;
+    }
+
+    /** The loss mode both parties chose; null for the insecure reference if none was set (label-owner semantics). */
+    public LossMode lossMode() {
+        return lossMode;
+    }
+
+    @Override
+    public boolean privateLoss() {
+        return lossMode != null && lossMode.isPrivate();
+    }
+
+    @Override
+    public int[] scoreReceivers() {
+        if (!privateLoss()) {
+            return SecureLayerContext.super.scoreReceivers();
+        }
+        LossVisibility v = lossMode.privateVisibility();
+        return java.util.stream.IntStream.of(0, 1).filter(v::includes).toArray();
     }
 
     /**
@@ -134,9 +158,12 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         return b == null ? null : b.nonlinear();
     }
 
-    /** The leakage this party accepted with label-owner loss mode; null for the insecure reference if not set. */
+    /**
+     * The leakage this party accepted with label-owner loss mode; null in private-loss mode and for the insecure
+     * reference if not set.
+     */
     public LabelOwnerLeakage labelOwnerLeakage() {
-        return labelOwnerLeakage;
+        return lossMode == null ? null : lossMode.labelOwnerLeakage();
     }
 
     /**
@@ -146,7 +173,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     public byte[] configHash(MultiLayerConfiguration conf) {
         NonlinearSettings nl = nonlinear();
         TwoPartyBackend tpb = ForwardingBackend.find(backend, TwoPartyBackend.class);
-        return SecureConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
+        return SecureConfigurations.sessionHash(conf, fracBits(), lossMode, debugRevealWeights,
                 nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend,
                 tpb != null ? tpb.he().params() : HeParameters.standard());
     }
@@ -155,7 +182,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     public byte[] configHash(ComputationGraphConfiguration conf) {
         NonlinearSettings nl = nonlinear();
         TwoPartyBackend tpb = ForwardingBackend.find(backend, TwoPartyBackend.class);
-        return SecureGraphConfigurations.sessionHash(conf, fracBits(), labelOwnerLeakage, debugRevealWeights,
+        return SecureGraphConfigurations.sessionHash(conf, fracBits(), lossMode, debugRevealWeights,
                 nl != null ? nl : NonlinearSettings.defaults(), backend instanceof RangeCheckedBackend,
                 tpb != null ? tpb.he().params() : HeParameters.standard());
     }
@@ -217,8 +244,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
 
     @Override
     public double exchangeScore(double lossAtDataOwner) {
-        if (session == null) {
-            return lossAtDataOwner; // the reference is both parties
+        if (session == null || privateLoss()) {
+            return lossAtDataOwner; // the reference is both parties; private mode opened the loss to its receivers
         }
         Channel ch = session.channel(SCORE_CHANNEL);
         try (TrafficStats.Scope s = ch.step("dl4j.score")) {
@@ -338,14 +365,15 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
     @Override
     public String toString() {
         return "SecurePartyContext{" + (isInsecureReference() ? "INSECURE plaintext reference" : "role=" + role)
-                + ", f=" + fracBits() + ", loss=" + lossVisibility
-                + (labelOwnerLeakage != null ? ", label-owner mode (" + labelOwnerLeakage + ")" : "")
+                + ", f=" + fracBits() + ", loss=" + lossVisibility()
+                + (lossMode != null ? ", loss mode " + lossMode : "")
                 + (debugRevealWeights ? ", DEBUG reveal" : "") + "}";
     }
 
     private static final String NO_LOSS_MODE = "choose the loss mode at both parties: labelOwnerLoss("
             + "LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch; "
-            + "docs/SECURITY.md). Private-loss mode (issue 16) is not implemented yet";
+            + "docs/SECURITY.md), or privateLoss(LossVisibility) (softmax and cross-entropy on shares; the loss value "
+            + "only to the parties named)";
 
     public static final class Builder {
         private Role role;
@@ -356,7 +384,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
         private boolean insecureReference;
         private Backend referenceBackend;
         private LossVisibility lossVisibility = LossVisibility.DATA_OWNER_ONLY;
+        private boolean lossVisibilityGiven;
         private LabelOwnerLeakage labelOwnerLeakage;
+        private LossVisibility privateLoss;
         private boolean debugRevealWeights;
         private NonlinearSettings nonlinear;
         private boolean rangeChecks = true;
@@ -431,13 +461,48 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          */
         public Builder lossVisibility(LossVisibility v) {
             this.lossVisibility = Objects.requireNonNull(v, "lossVisibility");
+            this.lossVisibilityGiven = true;
             return this;
         }
 
         /**
-         * Label-owner loss mode (DESIGN.md 4.6; the only mode until private loss, issue 16): the data owner
-         * receives the exact logits and computes softmax, loss and gradient in the clear. Required of both parties
-         * in a two-party context, with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
+         * Private-loss mode (DESIGN.md 4.6): softmax and cross-entropy of the output layer on shares, so that nobody sees
+         * the logits; the loss value (DL4J's score, with the regularisation terms) is opened only to the parties
+         * {@code whoSeesTheLoss} names, NaN elsewhere. Both parties must choose it alike, visibility included: it is in
+         * {@link #configHash} and the configuration summary. Only softmax output layers with {@code LossMCXENT} or
+         * {@code LossNegativeLogLikelihood} (no weights) and f &lt;= 24 can run this way; others are refused before
+         * training with every reason. Excludes {@link #labelOwnerLoss} and {@link #lossVisibility}.
+         */
+        public Builder privateLoss(LossVisibility whoSeesTheLoss) {
+            this.privateLoss = Objects.requireNonNull(whoSeesTheLoss, "who sees the loss");
+            return this;
+        }
+
+        /** The loss mode chosen (null if none), after checking that the choices fit together. */
+        private LossMode chosenLossMode() {
+            if (privateLoss != null && labelOwnerLeakage != null) {
+                throw new IllegalStateException("choose one loss mode: labelOwnerLoss(" + labelOwnerLeakage
+                        + ") and privateLoss(" + privateLoss + ") were both given");
+            }
+            if (privateLoss != null) {
+                if (lossVisibilityGiven && lossVisibility != privateLoss) {
+                    throw new IllegalStateException("in private-loss mode who sees the loss is part of the mode, "
+                            + "privateLoss(" + privateLoss + "); lossVisibility(" + lossVisibility + ") contradicts it");
+                }
+                return LossMode.privateLoss(privateLoss);
+            }
+            if (lossVisibility == LossVisibility.MODEL_OWNER_ONLY || lossVisibility == LossVisibility.NONE) {
+                throw new IllegalStateException("lossVisibility(" + lossVisibility + ") needs private-loss mode "
+                        + "(privateLoss(" + lossVisibility + ")): in label-owner mode the data owner computes the loss "
+                        + "and always sees it");
+            }
+            return labelOwnerLeakage == null ? null : LossMode.labelOwner(labelOwnerLeakage);
+        }
+
+        /**
+         * Label-owner loss mode (DESIGN.md 4.6; the other mode is {@link #privateLoss}): the data owner
+         * receives the exact logits and computes softmax, loss and gradient in the clear. One of the two modes is required
+         * of both parties in a two-party context; this one with the leakage named: {@code labelOwnerLoss(DATA_OWNER_SEES_EXACT_LOGITS)}. It
          * is in {@link #configHash}, so both parties agree to it at the handshake. Networks whose logits are an
          * affine function of the data owner's input are refused in this mode (see {@link LabelOwnerLeakage}).
          */
@@ -467,14 +532,14 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          */
         public byte[] configHash(MultiLayerConfiguration conf) {
             requireHashedSettings();
-            return SecureConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
+            return SecureConfigurations.sessionHash(conf, fracBits, chosenLossMode(), debugRevealWeights,
                     nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks, heParams);
         }
 
         /** {@link #configHash(MultiLayerConfiguration)} of a graph. */
         public byte[] configHash(ComputationGraphConfiguration conf) {
             requireHashedSettings();
-            return SecureGraphConfigurations.sessionHash(conf, fracBits, labelOwnerLeakage, debugRevealWeights,
+            return SecureGraphConfigurations.sessionHash(conf, fracBits, chosenLossMode(), debugRevealWeights,
                     nonlinear != null ? nonlinear : NonlinearSettings.defaults(), rangeChecks, heParams);
         }
 
@@ -482,7 +547,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (fracBits == null) {
                 throw new IllegalStateException("set fracBits before computing the configuration hash");
             }
-            if (labelOwnerLeakage == null) {
+            if (chosenLossMode() == null) {
                 throw new IllegalStateException(NO_LOSS_MODE);
             }
         }
@@ -558,7 +623,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 Backend ref = referenceBackend != null ? referenceBackend
                         : new InsecurePlaintextBackend(FixedPoint.of(fracBits));
                 SecurePartyContext c = new SecurePartyContext(null, null, rangeChecks ? new RangeCheckedBackend(ref) : ref,
-                        lossVisibility, labelOwnerLeakage, debugRevealWeights, false, null);
+                        lossVisibility, chosenLossMode(), debugRevealWeights, false, null);
                 c.jointSeed = testSeed;
                 return c;
             }
@@ -573,7 +638,8 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
             if (backend != null && backendFactory != null) {
                 throw new IllegalStateException("give at most one of backend(Backend) or backend(Function<Session, Backend>)");
             }
-            if (labelOwnerLeakage == null) {
+            LossMode mode = chosenLossMode();
+            if (mode == null) {
                 throw new IllegalStateException(NO_LOSS_MODE);
             }
             boolean builtHere = backend == null && backendFactory == null;
@@ -629,7 +695,7 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                 log.warn("INSECURE debug mode: weights are revealed to both parties after every update");
             }
             return new SecurePartyContext(r, session, rangeChecks ? new RangeCheckedBackend(be) : be, lossVisibility,
-                    labelOwnerLeakage, debugRevealWeights, backend == null, computing);
+                    mode, debugRevealWeights, backend == null, computing);
         }
     }
 }

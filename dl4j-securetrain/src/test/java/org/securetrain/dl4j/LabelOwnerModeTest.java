@@ -77,7 +77,7 @@ class LabelOwnerModeTest {
     void aTwoPartyContextRequiresTheNamedChoice() {
         IllegalStateException h = assertThrows(IllegalStateException.class,
                 () -> SecurePartyContext.builder().fracBits(F).configHash(TestConfs.mlp(new Sgd(0.1), 1)));
-        assertTrue(h.getMessage().contains("DATA_OWNER_SEES_EXACT_LOGITS") && h.getMessage().contains("issue 16"),
+        assertTrue(h.getMessage().contains("DATA_OWNER_SEES_EXACT_LOGITS") && h.getMessage().contains("privateLoss"),
                 h.getMessage());
         try (InMemoryTransport.Pair pair = InMemoryTransport.pair(SessionOptions.builder(Role.MODEL_OWNER).build(),
                 SessionOptions.builder(Role.DATA_OWNER).build())) {

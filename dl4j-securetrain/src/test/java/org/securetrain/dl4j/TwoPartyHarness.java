@@ -99,6 +99,27 @@ final class TwoPartyHarness {
         }
     }
 
+    /**
+     * {@link #run(Function, MultiLayerConfiguration, int, ToyBlobs, int, int, LossVisibility)} under other agreed
+     * {@code terms} (e.g. private-loss mode): each party builds its context from a fresh {@code terms.get()}.
+     */
+    static Result run(Function<Session, Backend> backends, MultiLayerConfiguration conf,
+            java.util.function.Supplier<SecurePartyContext.Builder> terms, ToyBlobs data, int batch, int epochs) {
+        try (InMemoryTransport.Pair pair = sessions(conf, terms.get())) {
+            TwoPartyRunner.Results<PartyResult, PartyResult> r = TwoPartyRunner.run(
+                    pair.party(0), s -> party(s, terms.get().session(s).backend(backends), conf, null, batch, epochs),
+                    pair.party(1), s -> party(s, terms.get().session(s).backend(backends), conf, data, batch, epochs));
+            return new Result(r.party0(), r.party1());
+        }
+    }
+
+    private static PartyResult party(Session s, SecurePartyContext.Builder b, MultiLayerConfiguration conf,
+            ToyBlobs dataOrNull, int batch, int epochs) {
+        try (SecurePartyContext ctx = b.build()) {
+            return party(s, ctx, conf, dataOrNull, batch, epochs);
+        }
+    }
+
     /** One party's program: identical at both, except that only the data owner has data. */
     static PartyResult party(Session s, Function<Session, Backend> backends, MultiLayerConfiguration conf, int f,
             ToyBlobs dataOrNull, int batch, int epochs, LossVisibility vis) {

@@ -23,6 +23,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.securetrain.dl4j.LabelOwnerLeakage;
+import org.securetrain.dl4j.LossMode;
 import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.SecurePartyContext;
 import org.securetrain.dl4j.checkpoint.CheckpointDirectory;
@@ -132,15 +133,26 @@ public final class PartyTraining {
     /** The session options of either kind of model (see the multi-layer overloads). */
     public static SessionOptions sessionOptions(Role role, ModelConfiguration model, int fracBits,
             LabelOwnerLeakage accepted, NonlinearSettings nonlinear, HeParameters he, LinkProfile link) {
-        return sessionOptions(role, model.sessionHash(terms(fracBits, accepted, nonlinear, he)),
-                model.configSummary(fracBits, nonlinear), accepted, he, link);
+        return sessionOptions(role, model, fracBits, accepted == null ? null : LossMode.labelOwner(accepted), nonlinear,
+                he, link);
+    }
+
+    /**
+     * The session options of either kind of model in either loss mode: the mode (private-loss mode with who sees the
+     * loss) is in the configuration hash and in the summary, so parties that chose differently fail at the handshake
+     * with both choices named.
+     */
+    public static SessionOptions sessionOptions(Role role, ModelConfiguration model, int fracBits, LossMode mode,
+            NonlinearSettings nonlinear, HeParameters he, LinkProfile link) {
+        return sessionOptions(role, model.sessionHash(terms(fracBits, mode, nonlinear, he)),
+                model.configSummary(fracBits, nonlinear), mode, he, link);
     }
 
     /** The options over the hash and the readable form of the hashed terms (named field by field when they differ). */
     private static SessionOptions sessionOptions(Role role, byte[] hash, Map<String, String> confSummary,
-            LabelOwnerLeakage accepted, HeParameters he, LinkProfile link) {
+            LossMode mode, HeParameters he, LinkProfile link) {
         Map<String, String> m = new LinkedHashMap<>(confSummary);
-        m.put("lossMode", String.valueOf(accepted));
+        m.put("lossMode", String.valueOf(mode));
         m.put("statisticalSecurity", he.runStatisticalSecurity() + " bits over " + he.plannedCrossTerms()
                 + " HE cross terms");
         return SessionOptions.builder(role).sessionId("securetrain-train").configHash(hash).configSummary(m).link(link)
@@ -151,11 +163,12 @@ public final class PartyTraining {
      * What both parties must choose alike: the precision, the loss mode with its named leakage, the protocols, the
      * run's statistical security.
      */
-    static SecurePartyContext.Builder terms(int fracBits, LabelOwnerLeakage accepted, NonlinearSettings nonlinear,
+    static SecurePartyContext.Builder terms(int fracBits, LossMode mode, NonlinearSettings nonlinear,
             HeParameters he) {
         SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits).nonlinear(nonlinear)
                 .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms());
-        return accepted == null ? b : b.labelOwnerLoss(accepted);
+        return mode == null ? b : mode.isPrivate() ? b.privateLoss(mode.privateVisibility())
+                : b.labelOwnerLoss(mode.labelOwnerLeakage());
     }
 
     /** ND4J on one OpenMP thread per party: two parties share this machine's cores (DL4J-INTEGRATION.md). */
@@ -186,7 +199,7 @@ public final class PartyTraining {
         boolean resume;
         UnaryOperator<Backend> backendDecorator = UnaryOperator.identity();
         NonlinearSettings nonlinear = NonlinearSettings.defaults();
-        LabelOwnerLeakage labelOwnerLeakage;
+        LossMode lossMode;
         HeParameters he = HeParameters.standard();
 
         private Spec(ModelConfiguration model) {
@@ -198,13 +211,28 @@ public final class PartyTraining {
          * label-owner}): see {@link SecurePartyContext.Builder#labelOwnerLoss}.
          */
         public Spec labelOwnerLoss(LabelOwnerLeakage accepted) {
-            this.labelOwnerLeakage = Objects.requireNonNull(accepted, "the accepted leakage");
+            this.lossMode = LossMode.labelOwner(accepted);
+            return this;
+        }
+
+        /**
+         * Private-loss mode (both parties alike, visibility included; launcher {@code --loss-mode private
+         * --loss-visibility ...}): see {@link SecurePartyContext.Builder#privateLoss}.
+         */
+        public Spec privateLoss(LossVisibility whoSeesTheLoss) {
+            this.lossMode = LossMode.privateLoss(whoSeesTheLoss);
+            return this;
+        }
+
+        /** Either loss mode (both parties alike). */
+        public Spec lossMode(LossMode mode) {
+            this.lossMode = Objects.requireNonNull(mode, "loss mode");
             return this;
         }
 
         /** This party's session options for this run (see {@link PartyTraining#sessionOptions}). */
         public SessionOptions sessionOptions(Role role) {
-            return PartyTraining.sessionOptions(role, model, fracBits, labelOwnerLeakage, nonlinear, he,
+            return PartyTraining.sessionOptions(role, model, fracBits, lossMode, nonlinear, he,
                     LinkProfile.LOOPBACK);
         }
 
@@ -341,21 +369,23 @@ public final class PartyTraining {
         if (spec.resume && spec.checkpointDirOrNull == null) {
             throw new IllegalArgumentException("resume needs the checkpoint directory (Spec.checkpoints)");
         }
-        if (spec.labelOwnerLeakage == null) {
+        if (spec.lossMode == null) {
             throw new IllegalArgumentException("choose the loss mode: Spec.labelOwnerLoss(LabelOwnerLeakage."
-                    + "DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch)");
+                    + "DATA_OWNER_SEES_EXACT_LOGITS) (the data owner sees the exact logits of every batch) or "
+                    + "Spec.privateLoss(LossVisibility) (softmax and loss on shares)");
         }
         agreeOnTheRun(s, spec, examples);
         // Opened before training, not after: the data owner may finish (flag, reveal) and close the session while
         // the model owner is still returning from fit, and the session refuses to open a stream after the peer's
         // goodbye even though that stream's messages have arrived (it does deliver them on streams already open).
         var ch = s.channel(EVAL_CHANNEL);
-        try (SecurePartyContext ctx = terms(spec.fracBits, spec.labelOwnerLeakage, spec.nonlinear, spec.he)
-                .session(s)
+        SecurePartyContext.Builder terms = terms(spec.fracBits, spec.lossMode, spec.nonlinear, spec.he).session(s)
                 .backend(session -> spec.backendDecorator.apply(TwoPartyBackend.open(session,
-                        FixedPoint.of(spec.fracBits), spec.nonlinear, spec.he)))
-                .lossVisibility(LossVisibility.DATA_OWNER_ONLY) // the default: the model owner sees no loss
-                .build()) {
+                        FixedPoint.of(spec.fracBits), spec.nonlinear, spec.he)));
+        if (!spec.lossMode.isPrivate()) {
+            terms.lossVisibility(LossVisibility.DATA_OWNER_ONLY); // the default: the model owner sees no loss
+        }
+        try (SecurePartyContext ctx = terms.build()) {
             String who = role == Role.MODEL_OWNER ? "model owner" : "data owner";
             ModelConfiguration model = spec.model;
             Model net;

@@ -4,6 +4,8 @@ import org.securetrain.crypto.he.HeParameters;
 import org.securetrain.backend.NonlinearEngine;
 import org.securetrain.backend.NonlinearSettings;
 import org.securetrain.dl4j.LabelOwnerLeakage;
+import org.securetrain.dl4j.LossMode;
+import org.securetrain.dl4j.LossVisibility;
 import org.securetrain.dl4j.UnsupportedConfigurationException;
 import org.securetrain.launcher.ui.TrainingUi;
 
@@ -87,10 +89,17 @@ public final class SecureTrainCli implements Callable<Integer> {
     Integer batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "X", description = "learning rate of mlp/cnn (Nesterov momentum 0.9)")
     double lr;
-    @Option(names = "--loss-mode", paramLabel = "label-owner", description = "required, both parties alike: "
+    @Option(names = "--loss-mode", paramLabel = "label-owner|private", description = "required, both parties alike: "
             + "label-owner (the data owner receives the exact logits of every training and evaluation batch and computes "
-            + "the loss; docs/SECURITY.md, 'Label-owner mode'); the only mode until private loss (issue 16)")
+            + "the loss; docs/SECURITY.md, 'Label-owner mode') or private (softmax and cross-entropy on shares: nobody "
+            + "sees the logits; softmax output with MCXENT/NLL only; the data owner's evaluation gets the predicted "
+            + "class; docs/security/private-loss.md)")
     String lossMode;
+    @Option(names = "--private-loss", description = "the same as --loss-mode private")
+    boolean privateLoss;
+    @Option(names = "--loss-visibility", paramLabel = "data-owner|model-owner|both|none", description = "private-loss "
+            + "mode, both parties alike: who sees the loss value (default data-owner); the others' score is NaN")
+    String lossVisibility;
     @Option(names = "--frac-bits", defaultValue = "24", paramLabel = "F", description = "fixed-point fractional bits (default ${DEFAULT-VALUE})")
     int fracBits;
     @Option(names = "--nonlinear", defaultValue = "ot", paramLabel = "ot|gc", description = "protocols of ReLU, "
@@ -165,18 +174,45 @@ public final class SecureTrainCli implements Callable<Integer> {
                     + "200mbit,10ms; each party shapes its own direction, so give it to both")
     String link;
 
-    /** The loss mode the user named: the leakage it accepts (required; misuse otherwise). */
-    private LabelOwnerLeakage lossMode() {
-        if (lossMode == null) {
+    /** The loss mode the user named: label-owner with the leakage it accepts, or private (required; misuse otherwise). */
+    private LossMode lossMode() {
+        String mode = lossMode;
+        if (privateLoss) {
+            if (mode != null && !mode.equals("private")) {
+                throw misuse("--private-loss contradicts --loss-mode " + mode);
+            }
+            mode = "private";
+        }
+        if (mode == null) {
             throw misuse("--loss-mode is required (both parties): label-owner, in which the data owner receives the "
-                    + "exact logits of every batch (docs/SECURITY.md, 'Label-owner mode'); private loss (issue 16) is "
-                    + "not implemented yet");
+                    + "exact logits of every batch (docs/SECURITY.md, 'Label-owner mode'), or private (--private-loss: "
+                    + "softmax and cross-entropy on shares)");
         }
-        if (!lossMode.equals("label-owner")) {
-            throw misuse("--loss-mode must be label-owner, got '" + lossMode + "' (private loss, issue 16, is not "
-                    + "implemented yet)");
+        if (mode.equals("private")) {
+            return LossMode.privateLoss(lossVisibility());
         }
-        return LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS;
+        if (!mode.equals("label-owner")) {
+            throw misuse("--loss-mode must be label-owner or private, got '" + mode + "'");
+        }
+        if (lossVisibility != null) {
+            throw misuse("--loss-visibility is for private-loss mode; in label-owner mode the data owner computes the "
+                    + "loss and sees it");
+        }
+        return LossMode.labelOwner(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
+    }
+
+    private LossVisibility lossVisibility() {
+        if (lossVisibility == null) {
+            return LossVisibility.DATA_OWNER_ONLY;
+        }
+        return switch (lossVisibility) {
+            case "data-owner" -> LossVisibility.DATA_OWNER_ONLY;
+            case "model-owner" -> LossVisibility.MODEL_OWNER_ONLY;
+            case "both" -> LossVisibility.BOTH_PARTIES;
+            case "none" -> LossVisibility.NONE;
+            default -> throw misuse("--loss-visibility must be data-owner, model-owner, both or none, got '"
+                    + lossVisibility + "'");
+        };
     }
 
     static final int DEFAULT_CHECKPOINT_EVERY = 10;
@@ -262,7 +298,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         InetSocketAddress addr = hostPort(endpoint.listen != null ? endpoint.listen : endpoint.connect,
                 endpoint.listen != null ? "--listen" : "--connect");
         TlsIdentity id = identity();
-        LabelOwnerLeakage leakage = lossMode();
+        LossMode mode = lossMode();
         ModelConfiguration conf = modelConf();
         try {
             conf.requireSecurable();
@@ -294,7 +330,7 @@ public final class SecureTrainCli implements Callable<Integer> {
         this.heParams = he;
         try {
             // a model the loss mode refuses fails here
-            PartyTraining.sessionOptions(r, conf, fracBits, leakage, nonlinear, he, LinkProfile.LOOPBACK);
+            PartyTraining.sessionOptions(r, conf, fracBits, mode, nonlinear, he, LinkProfile.LOOPBACK);
         } catch (UnsupportedConfigurationException e) {
             throw misuse("--model: " + e.getMessage());
         }
@@ -313,7 +349,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             o.println("SIMULATED LINK (measurement aid, not a network): what this party sends is delayed as over "
                     + linkProfile.describe());
         }
-        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, leakage, nonlinear, linkProfile))
+        TlsTransport t = TlsTransport.builder().options(sessionOptions(r, conf, mode, nonlinear, linkProfile))
                 .identity(id)
                 .pinnedPeer(pinned).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds))
@@ -337,7 +373,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
             PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear)
                     .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms())
-                    .labelOwnerLoss(leakage).train(train).test(test)
+                    .lossMode(mode).train(train).test(test)
                     .epochs(epochs).progress(true, tty);
             if (batch != null || r == Role.DATA_OWNER) {
                 // at the model owner: a check against the data owner's batch, given only if asked
@@ -388,9 +424,9 @@ public final class SecureTrainCli implements Callable<Integer> {
 
     /** The training session's options with the limits given on the command line. */
     private org.securetrain.runtime.SessionOptions sessionOptions(Role r, ModelConfiguration conf,
-            LabelOwnerLeakage leakage, NonlinearSettings nonlinear, LinkProfile linkProfile) {
+            LossMode mode, NonlinearSettings nonlinear, LinkProfile linkProfile) {
         org.securetrain.runtime.SessionOptions.Builder b = PartyTraining
-                .sessionOptions(r, conf, fracBits, leakage, nonlinear, heParams, linkProfile).toBuilder()
+                .sessionOptions(r, conf, fracBits, mode, nonlinear, heParams, linkProfile).toBuilder()
                 .receiveTimeout(Duration.ofSeconds(receiveTimeoutSeconds))
                 .computeTimeout(Duration.ofSeconds(computeTimeoutSeconds))
                 .maxBufferedMessages(maxBufferedMessages);

@@ -202,10 +202,22 @@ class SecureTrainCliTest {
         r = inProcess(noLossMode);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--loss-mode is required") && r.err().contains("exact logits"), r.err());
-        noLossMode.addAll(List.of("--loss-mode", "private"));
-        r = inProcess(noLossMode);
+        List<String> badMode = new java.util.ArrayList<>(noLossMode);
+        badMode.addAll(List.of("--loss-mode", "secret"));
+        r = inProcess(badMode);
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--loss-mode must be label-owner"), r.err());
+        assertTrue(r.err().contains("--loss-mode must be label-owner or private, got 'secret'"), r.err());
+        // private-loss mode: the visibility is checked, and only private mode takes it
+        for (List<String> extra : List.of(List.of("--loss-mode", "label-owner", "--loss-visibility", "none"),
+                List.of("--private-loss", "--loss-mode", "label-owner"),
+                List.of("--private-loss", "--loss-visibility", "sometimes"))) {
+            List<String> args = new java.util.ArrayList<>(noLossMode);
+            args.addAll(extra);
+            r = inProcess(args);
+            assertEquals(2, r.code(), extra.toString());
+            assertTrue(r.err().contains(extra.contains("sometimes") ? "--loss-visibility must be"
+                    : extra.contains("none") ? "--loss-visibility is for private-loss mode" : "contradicts"), r.err());
+        }
 
         // a model whose logits are affine in the data owner's input is refused in label-owner mode
         Path affine = dir.resolve("affine.json");
@@ -217,6 +229,21 @@ class SecureTrainCliTest {
         r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--model", affine.toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("affine function of the data owner's own input"), r.err());
+
+        // in private-loss mode an output layer that is not softmax with MCXENT is refused, every reason at once
+        Path mse = dir.resolve("mse.json");
+        Files.writeString(mse, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(8).nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .build().toJson());
+        List<String> privateMse = new java.util.ArrayList<>(noLossMode);
+        privateMse.addAll(List.of("--private-loss", "--model", mse.toString()));
+        r = inProcess(privateMse);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is not softmax") && r.err().contains("is not MCXENT"), r.err());
     }
 
     @Test

@@ -17,12 +17,14 @@ import org.securetrain.layers.core.LossCache;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.LayerHost;
 import org.securetrain.layers.core.OpStep;
+import org.securetrain.layers.core.PrivateLoss;
 import org.securetrain.layers.core.SecureOp;
 import org.securetrain.layers.core.SharedTensor;
 import org.securetrain.layers.core.Shares;
 
 /**
- * Implementation of {@link SecureLossLayer}: the label-owner loss on this layer's input (scale f). The flow and the
+ * Implementation of {@link SecureLossLayer}: the label-owner loss on this layer's input (scale f), or in private-loss
+ * mode softmax cross-entropy on shares ({@link PrivateLoss}). The flow and the
  * score are those of {@link SecureOutputLayerImpl} without the product: backward reveals the input to the data
  * owner, which computes DL4J's loss and delta; the delta, shared as (0, delta), is this layer's epsilon.
  */
@@ -78,6 +80,17 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                 if (x.rank() != 2) {
                     throw s.badInput("input [batch, n]", x.shape());
                 }
+                if (core.context().privateLoss()) {
+                    if (maskArray != null) {
+                        throw new IllegalArgumentException(core.id() + ": private-loss mode does not implement label "
+                                + "masks (a masked row would need its loss and gradient zeroed on shares)");
+                    }
+                    PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
+                            labels, core.context().scoreReceivers(), s.purpose("loss"), core.id());
+                    loss.set(e.result(), () -> core.guarded("example scores",
+                            () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
+                    return null;
+                }
                 core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
                 loss.set(LabelOwnerLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(), labels,
                         layerConf().getActivationFn(), layerConf().getLossFn(), s.purpose("loss"), core.id()));
@@ -126,6 +139,10 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
             OpStep s = core.step(training);
             SharedTensor x = core.inputShare(input);
             core.verifyRangeBeforeOpening(s, false);
+            if (core.context().privateLoss()) { // the data owner gets the predicted class (one-hot), not the scores
+                return workspaceMgr.dup(ArrayType.ACTIVATIONS, PrivateLoss.predictions(s.be(), x.values(), x.shape(),
+                        s.purpose("predict"), core.id()).castTo(dataType));
+            }
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, x.values(), s.purpose("input"));
             INDArray out;
             if (s.be().actsFor(LabelOwnerLoss.LABEL_OWNER)) {

@@ -16,14 +16,16 @@ import org.securetrain.layers.core.LossCache;
 import org.securetrain.layers.core.LayerCore;
 import org.securetrain.layers.core.LayerHost;
 import org.securetrain.layers.core.OpStep;
+import org.securetrain.layers.core.PrivateLoss;
 import org.securetrain.layers.core.SharedTensor;
 import org.securetrain.layers.core.Shares;
 import org.securetrain.layers.ops.DenseOp;
 
 /**
  * Implementation of {@link SecureOutputLayer}: the pre-activation outputs of a {@link DenseOp} (scale 2f) followed by
- * the label-owner loss ({@link LabelOwnerLoss}: DL4J's own output activation and loss function at the data owner);
- * context, shares and the update step are its {@link LayerCore}'s.
+ * the label-owner loss ({@link LabelOwnerLoss}: DL4J's own output activation and loss function at the data owner) or,
+ * in private-loss mode, softmax cross-entropy on shares ({@link PrivateLoss}); context, shares and the update step are
+ * its {@link LayerCore}'s.
  *
  * <p>Lifecycle in {@code MultiLayerNetwork.fit} (computeGradientAndScore): DL4J sets this layer's input and
  * labels, calls {@link #backpropGradient} (the output layer's forward happens here: pre-outputs, reveal to the
@@ -75,12 +77,29 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         return LayerCore.intSize(input.size(0), "batch size", core.id());
     }
 
-    /** The pre-outputs' forward (kept for backward) and the loss at the label owner; caches the loss. */
+    /**
+     * The loss of the pre-outputs z: at the label owner (label-owner mode) or on shares (private-loss mode,
+     * {@link PrivateLoss}); caches it.
+     */
     private LabelOwnerLoss.Result loss(OpStep s, SharedTensor z) {
         SecureOutputLayer c = layerConf();
+        if (core.context().privateLoss()) {
+            requireNoLabelMask();
+            PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
+                    core.context().scoreReceivers(), s.purpose("loss"), core.id());
+            return cachedLoss.set(e.result(), () -> core.guarded("example scores",
+                    () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
+        }
         core.verifyRangeBeforeOpening(s, true); // before the values are opened to the label owner
         return cachedLoss.set(LabelOwnerLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
                 c.getActivationFn(), c.getLossFn(), s.purpose("loss"), core.id()));
+    }
+
+    private void requireNoLabelMask() {
+        if (maskArray != null) {
+            throw new IllegalArgumentException(core.id() + ": private-loss mode does not implement label masks "
+                    + "(a masked row would need its loss and gradient zeroed on shares); train without a mask");
+        }
     }
 
     private void ensureLoss(boolean training) {
@@ -140,6 +159,11 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
             OpStep s = core.step(training);
             SharedTensor z = preOutput.forward(s, core.trainingInput(s, input));
             core.verifyRangeBeforeOpening(s, false);
+            if (core.context().privateLoss()) {
+                // private-loss mode: the data owner gets the predicted class (one-hot), not the scores
+                INDArray classes = PrivateLoss.predictions(s.be(), z.values(), z.shape(), s.purpose("predict"), core.id());
+                return workspaceMgr.dup(ArrayType.ACTIVATIONS, classes.castTo(dataType));
+            }
             long[] revealed = s.be().revealTo(LabelOwnerLoss.LABEL_OWNER, z.values(), s.purpose("logits"));
             int batch = batch();
             int outputs = preOutput.nOut();

@@ -120,6 +120,36 @@ public final class ExactFunctions {
         return round(expInternal(a.value, 0, id.child("exp")), id.child("round"));
     }
 
+    /**
+     * exp(d) at the internal scale F = {@value #INTERNAL_BITS} for shares of d &lt;= 0 at scale f (the caller guarantees
+     * the sign, e.g. d = z - max(z); |d| &lt; 2^63): u = min(-d, U) by one comparison and one multiplexer (no sign stage),
+     * then the digit tables and the product tree of {@link #exp}, without the final rounding. Error at most
+     * (1.5 m - 1 + 10^-6) F-ulps plus 2^-(f+6) from the clip (docs/security/exact-math.md section 2); d = 0 gives
+     * exactly 2^F. For callers that keep computing at F (the private softmax).
+     */
+    long[] expOfNonPositiveAtInternalScale(long[] d, ProtocolId id) {
+        int n = d.length;
+        long b = own(clip);
+        long[] a = new long[n];
+        long[] over = new long[n];
+        long[] toBound = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = -d[i];
+            over[i] = a[i] - b; // a in [0, 2^63): no wrap
+            toBound[i] = b - a[i];
+        }
+        long[] c = be.bitTimesShare(be.positive(over, id.child("bound")), toBound, id.child("bound", "mux"));
+        for (int i = 0; i < n; i++) {
+            a[i] += c[i];
+        }
+        return expInternal(a, 0, id.child("exp"));
+    }
+
+    /** The number of F-ulps the product tree's root may be off: 1.5 m - 1 + 10^-6 (section 2). */
+    double internalErrorUlps() {
+        return 1.5 * offset.length - 1 + 1e-6;
+    }
+
     /** 1 / (1 + exp(-x)) at scale f for shares of any 64-bit x at scale f. */
     public long[] sigmoid(long[] x, ProtocolId id) {
         Clipped a = clip(x, false, clip, id.child("clip"));

@@ -40,7 +40,7 @@ public record LinkRun(LinkProfile profile, Integer maxSteps) {
             }
         }
         return new ParitySetup(s.model(), s.mlpHidden(), s.cnnSizes(), s.lr(), s.seed(), s.fracBits(), s.batch(),
-                epochs, s.data(), train, withTest ? s.test() : 0, s.nonlinear(), s.updater());
+                epochs, s.data(), train, withTest ? s.test() : 0, s.nonlinear(), s.updater(), s.loss());
     }
 
     /**

@@ -62,6 +62,8 @@ public final class ParityHarness implements Callable<Integer> {
     @Option(names = "--updater", defaultValue = "nesterov", description = "nesterov (momentum 0.9) or adam (DL4J's "
             + "default betas and epsilon) (default ${DEFAULT-VALUE})") String updater;
     @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--private-loss", description = "the secure runs in private-loss mode (softmax and cross-entropy on "
+            + "shares, the loss opened to the data owner) instead of label-owner mode") boolean privateLoss;
     @Option(names = "--frac-bits", defaultValue = "24") int fracBits;
     @Option(names = "--nonlinear", defaultValue = "ot", description = "the secure runs' non-linear protocols: gc, or "
             + "ot[,relu=exact|faithful][,radix=N][,cots=silent|iknp] (default ${DEFAULT-VALUE} with its defaults)")
@@ -176,7 +178,8 @@ public final class ParityHarness implements Callable<Integer> {
             ParitySetup setup;
             try {
                 setup = new ParitySetup(m, ParitySetup.ints(mlpHidden), ParitySetup.ints(cnn), lr, seed, fracBits,
-                        batch, epochs, dataSrc, nTrain, nTest, nonlinear, updater);
+                        batch, epochs, dataSrc, nTrain, nTest, nonlinear, updater,
+                        privateLoss ? "private" : "label-owner");
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -31,7 +31,14 @@ import org.securetrain.data.FashionMnist;
  * and the harness build the same configuration and read the same minibatches.
  */
 public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double lr, long seed, int fracBits,
-        int batch, int epochs, String data, int train, int test, String nonlinear, String updater) {
+        int batch, int epochs, String data, int train, int test, String nonlinear, String updater, String loss) {
+
+    /** The setup with label-owner loss mode (the harness's default). */
+    public ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double lr, long seed, int fracBits, int batch,
+            int epochs, String data, int train, int test, String nonlinear, String updater) {
+        this(model, mlpHidden, cnnSizes, lr, seed, fracBits, batch, epochs, data, train, test, nonlinear, updater,
+                "label-owner");
+    }
 
     /** Default MLP 784-128-128-10 and LeNet-style CNN (conv5x5x6 - pool - conv5x5x16 - pool - dense 84). */
     public static final int[] DEFAULT_MLP_HIDDEN = {128, 128};
@@ -60,6 +67,19 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         if (!updater.equals("nesterov") && !updater.equals("adam")) {
             throw new IllegalArgumentException("updater must be nesterov or adam, got " + updater);
         }
+        if (!loss.equals("label-owner") && !loss.equals("private")) {
+            throw new IllegalArgumentException("loss mode must be label-owner or private, got " + loss);
+        }
+    }
+
+    /**
+     * The secure runs' loss mode: label-owner, or private with the loss opened to the data owner only (as the
+     * label-owner runs show it).
+     */
+    public org.securetrain.dl4j.LossMode lossMode() {
+        return loss.equals("private")
+                ? org.securetrain.dl4j.LossMode.privateLoss(org.securetrain.dl4j.LossVisibility.DATA_OWNER_ONLY)
+                : org.securetrain.dl4j.LossMode.labelOwner(org.securetrain.dl4j.LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS);
     }
 
     /** The secure runs' non-linear protocols. */
@@ -171,6 +191,7 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         a.add("test=" + test);
         a.add("nonlinear=" + nonlinear);
         a.add("updater=" + updater);
+        a.add("loss=" + loss);
         return a;
     }
 
@@ -192,7 +213,8 @@ public record ParitySetup(String model, int[] mlpHidden, int[] cnnSizes, double 
         return new ParitySetup(m.get("model"), ints(m.get("mlpHidden")), ints(m.get("cnn")),
                 Double.parseDouble(m.get("lr")), Long.parseLong(m.get("seed")), Integer.parseInt(m.get("fracBits")),
                 Integer.parseInt(m.get("batch")), Integer.parseInt(m.get("epochs")), m.get("data"),
-                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")), m.get("nonlinear"), m.get("updater"));
+                Integer.parseInt(m.get("train")), Integer.parseInt(m.get("test")), m.get("nonlinear"), m.get("updater"),
+                m.getOrDefault("loss", "label-owner"));
     }
 
     static int[] ints(String csv) {

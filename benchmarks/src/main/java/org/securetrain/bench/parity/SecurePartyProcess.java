@@ -1,6 +1,5 @@
 package org.securetrain.bench.parity;
 
-import org.securetrain.dl4j.LabelOwnerLeakage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -96,8 +95,9 @@ public final class SecurePartyProcess implements Callable<Integer> {
         TlsIdentity id = TlsIdentity.load(key, cert);
         LinkProfile linkProfile = LinkProfile.parse(link);
         TlsTransport t = TlsTransport.builder()
-                .options(PartyTraining.sessionOptions(r, conf, setup.fracBits(),
-                        LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS, setup.nonlinearSettings(), linkProfile))
+                .options(PartyTraining.sessionOptions(r, org.securetrain.launcher.ModelConfiguration.of(conf),
+                        setup.fracBits(), setup.lossMode(), setup.nonlinearSettings(),
+                        org.securetrain.crypto.he.HeParameters.standard(), linkProfile))
                 .identity(id).pinnedPeer(peerFingerprint).acceptTimeout(Duration.ofSeconds(timeoutSeconds))
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         TlsSession s;
@@ -124,7 +124,7 @@ public final class SecurePartyProcess implements Callable<Integer> {
             System.out.println("connected: " + s.protocol() + " " + s.cipherSuite());
             StepRecorder rec = new StepRecorder(s, csv);
             PartyTraining.Spec spec = PartyTraining.spec(conf).fracBits(setup.fracBits())
-                    .nonlinear(setup.nonlinearSettings()).labelOwnerLoss(LabelOwnerLeakage.DATA_OWNER_SEES_EXACT_LOGITS)
+                    .nonlinear(setup.nonlinearSettings()).lossMode(setup.lossMode())
                     .batch(setup.batch())
                     .epochs(setup.epochs()).progress(true, false).listener(rec);
             if (r == Role.DATA_OWNER) {

@@ -398,7 +398,8 @@ public final class LayerCore {
 
     /**
      * DL4J's {@code calcRegularizationScore} of this layer: the sum of its parameters' regularisation terms, revealed
-     * to the data owner (who sees the loss; 0 at the model owner, whose score comes from the data owner if at all).
+     * to the parties that see the score (label-owner mode: the data owner, who sees the loss; 0 at the model owner,
+     * whose score comes from the data owner if at all).
      * After a backward, the value of the weights before that step's update (DL4J scores before its updater runs);
      * otherwise computed now. Both parties call it at the same point (DL4J's flow); 0 without regularisation.
      */
@@ -417,9 +418,18 @@ public final class LayerCore {
 
     private Double pendingRegularization;
 
+    /** Opens the term to the parties that see the score ({@link SecureLayerContext#scoreReceivers}); 0 elsewhere. */
     private double revealRegularization(Backend be, long share) {
-        long[] v = be.revealTo(LabelOwnerLoss.LABEL_OWNER, new long[] {share}, ProtocolId.parse(name()).child("reg"));
-        return v == null ? 0.0 : be.fixedPoint().decodeDouble(v[0]);
+        int[] receivers = ctx.scoreReceivers();
+        double value = 0.0;
+        for (int r : receivers) {
+            ProtocolId id = ProtocolId.parse(name()).child("reg");
+            long[] v = be.revealTo(r, new long[] {share}, receivers.length == 1 ? id : id.child("to" + r));
+            if (v != null) {
+                value = be.fixedPoint().decodeDouble(v[0]);
+            }
+        }
+        return value;
     }
 
     /** {@code n} as an int size in [1, 2^31), else an error naming {@code where} and {@code what}. */

@@ -9,10 +9,25 @@ import java.util.Arrays;
  */
 public final class LossCache {
     private LabelOwnerLoss.Result result;
+    /** Private-loss mode: opens the per-example losses on first demand (null in label-owner mode). */
+    private java.util.function.Supplier<double[]> exampleOpener;
+    private double[] openedExamples;
 
     /** Forgets the loss (new input or labels). */
     public void clear() {
         result = null;
+        exampleOpener = null;
+        openedExamples = null;
+    }
+
+    /**
+     * Keeps a private-loss evaluation; its per-example losses are opened by {@code opener} (which communicates: both
+     * parties ask at the same point, DL4J's {@code scoreExamples}) the first time they are asked for.
+     */
+    public LabelOwnerLoss.Result set(LabelOwnerLoss.Result r, java.util.function.Supplier<double[]> opener) {
+        set(r);
+        exampleOpener = opener;
+        return r;
     }
 
     public boolean isSet() {
@@ -22,6 +37,8 @@ public final class LossCache {
     /** Keeps {@code r} as the loss of the current input and labels; returns it. */
     public LabelOwnerLoss.Result set(LabelOwnerLoss.Result r) {
         result = r;
+        exampleOpener = null;
+        openedExamples = null;
         return r;
     }
 
@@ -43,6 +60,12 @@ public final class LossCache {
     public double[] exampleScores(double fullNetRegTerm, int batch) {
         double[] out = new double[batch];
         double[] losses = result == null ? null : result.exampleScores();
+        if (losses == null && exampleOpener != null) {
+            if (openedExamples == null) {
+                openedExamples = exampleOpener.get();
+            }
+            losses = openedExamples;
+        }
         if (losses == null) {
             Arrays.fill(out, Double.NaN);
         } else {

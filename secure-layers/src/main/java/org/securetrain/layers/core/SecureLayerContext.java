@@ -24,7 +24,8 @@ public interface SecureLayerContext {
     /**
      * Called by the output layer once per loss evaluation, in the same place at both parties. The data
      * owner passes the mean loss it computed and gets it back; the model owner passes NaN and gets the data
-     * owner's loss if the data owner chose to share it, else NaN.
+     * owner's loss if the data owner chose to share it, else NaN. In private-loss mode each party already holds what
+     * it may see (the loss was opened to the {@link #scoreReceivers()}): the value comes back unchanged, no message.
      */
     double exchangeScore(double lossAtDataOwner);
 
@@ -44,6 +45,24 @@ public interface SecureLayerContext {
      * ({@link org.securetrain.backend.RangeCheckedBackend}). Both parties call it at the same point.
      */
     default void verifyRange(String where) {
+    }
+
+    /**
+     * Private-loss mode (DESIGN.md 4.6): the output layer's softmax and cross-entropy run on shares
+     * ({@link PrivateLoss}) and nothing but the loss value is opened, to {@link #scoreReceivers()}. False: label-owner
+     * mode ({@link LabelOwnerLoss}).
+     */
+    default boolean privateLoss() {
+        return false;
+    }
+
+    /**
+     * The parties (0 model owner, 1 data owner) the score's terms are opened to: the loss in private-loss mode and the
+     * layers' regularisation terms. Label-owner mode: the label owner (who computes the loss; it may pass the score on
+     * through {@link #exchangeScore}).
+     */
+    default int[] scoreReceivers() {
+        return new int[] {LabelOwnerLoss.LABEL_OWNER};
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.securetrain.layermath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -256,6 +257,46 @@ class ExactRootsTest {
                 }
             }
         }
+    }
+
+    /**
+     * sqrtRelative (the square root without its corrections, as the adaptive updaters use it) within 0.5 [e &lt; 0] +
+     * 6.7 2^e output ulps, and equal to sqrt wherever sqrt runs no correction.
+     */
+    @Test
+    void sqrtRelativeWithinTheMantissaBound() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("relative");
+        for (Config c : new Config[] {new Config(56, 56, 61), new Config(48, 24, 62), new Config(24, 48, 40)}) {
+            long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
+            long[] e = edges(c.bits());
+            long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
+            System.arraycopy(e, 0, all, x.length, e.length);
+            long[] out = er.sqrtRelative(all, c.fIn(), c.fOut(), c.bits(), id);
+            double worst = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] <= 0) {
+                    assertEquals(0, out[i], c + ": x = " + all[i]);
+                    continue;
+                }
+                int k = 63 - Long.numberOfLeadingZeros(all[i]);
+                ExactRoots.Binade b = ExactRoots.binade(ExactRoots.Kind.SQRT, k, c.fIn(), c.fOut());
+                if (b.saturated()) {
+                    assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
+                    continue;
+                }
+                double err = exact(ExactRoots.Kind.SQRT, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs()
+                        .doubleValue();
+                double bound = (b.shift() < 0 ? 0.5 : 0) + ExactRoots.SQRT_MANTISSA_ULPS * Math.scalb(1.0, b.shift());
+                assertTrue(err <= bound, c + ": x = " + all[i] + " error " + err + " > " + bound);
+                worst = Math.max(worst, err / bound);
+            }
+            System.out.printf("sqrtRelative %s: error/bound %.3f%n", c, worst);
+        }
+        Config plain = new Config(48, 24, 20);
+        assertEquals(0, ExactRoots.sqrtCorrections(plain.fIn(), plain.fOut(), plain.bits()));
+        long[] x = randomInputs(plain.bits(), 2_000, new Random(3));
+        assertArrayEquals(er.sqrt(x, 48, 24, 20, id), er.sqrtRelative(x, 48, 24, 20, id));
     }
 
     /** The square root is faithful in every unsaturated binade of every scale pair and inputBits. */

@@ -142,7 +142,22 @@ public final class ExactRoots {
      * min(2^(fIn+fOut) / x, 2^60) at scale fOut. x &le; 0 (and x &gt; -2^inputBits) gives 2^60.
      */
     public long[] reciprocal(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, false, id);
+        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, 0, false, id);
+    }
+
+    /**
+     * As {@link #reciprocal} for inputs the caller knows to be at least 2^lowBits (public, 0 &lt;= lowBits &lt;
+     * inputBits; e.g. sqrt(v) + eps at scale S is at least round(eps 2^S)): the leading-one comparisons with the
+     * thresholds 2^0..2^lowBits, whose answers are 1, are left out (lowBits + 1 of inputBits comparisons and their
+     * conversions per element). The result is the same as {@link #reciprocal}'s for such inputs; for an input below
+     * 2^lowBits it is not defined.
+     */
+    public long[] reciprocalAtLeast(long[] x, int fIn, int fOut, int lowBits, int inputBits, ProtocolId id) {
+        if (lowBits < 0 || lowBits >= inputBits) {
+            throw new IllegalArgumentException("reciprocal: lowBits must be in [0, inputBits = " + inputBits
+                    + "), got " + lowBits);
+        }
+        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, lowBits + 1, false, id);
     }
 
     /**
@@ -150,7 +165,7 @@ public final class ExactRoots {
      * at scale fOut; x &le; 0 (and x &gt; -2^inputBits) gives 0.
      */
     public long[] sqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.SQRT, x, fIn, fOut, inputBits, true, id);
+        return compute(Kind.SQRT, x, fIn, fOut, inputBits, 0, true, id);
     }
 
     /**
@@ -160,7 +175,7 @@ public final class ExactRoots {
      * where the corrections would run.
      */
     public long[] sqrtRelative(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.SQRT, x, fIn, fOut, inputBits, false, id);
+        return compute(Kind.SQRT, x, fIn, fOut, inputBits, 0, false, id);
     }
 
     /**
@@ -168,11 +183,15 @@ public final class ExactRoots {
      * min(2^fOut / sqrt(x 2^-fIn), 2^60) at scale fOut; x &le; 0 (and x &gt; -2^inputBits) gives 2^60.
      */
     public long[] rsqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.RSQRT, x, fIn, fOut, inputBits, false, id);
+        return compute(Kind.RSQRT, x, fIn, fOut, inputBits, 0, false, id);
     }
 
-    /** corrected: the square root's corrections (ignored by the other functions). */
-    private long[] compute(Kind kind, long[] x, int fIn, int fOut, int inputBits, boolean corrected, ProtocolId id) {
+    /**
+     * known: how many of the leading-one thresholds 2^0, 2^1, ... the input is publicly known to reach (0: none);
+     * corrected: the square root's corrections (ignored by the other functions).
+     */
+    private long[] compute(Kind kind, long[] x, int fIn, int fOut, int inputBits, int known, boolean corrected,
+            ProtocolId id) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(id, "id");
         check(kind, fIn, fOut, inputBits);
@@ -183,21 +202,39 @@ public final class ExactRoots {
         int b = inputBits;
         boolean root = kind != Kind.RECIPROCAL;
 
-        // 1. leading one: c_k = [x >= 2^k] = [x - 2^k + 1 > 0], |x - 2^k + 1| < 2^(b+1) for |x| < 2^b
-        long[] z = new long[b * n];
-        for (int k = 0; k < b; k++) {
+        // 1. leading one: c_k = [x >= 2^k] = [x - 2^k + 1 > 0], |x - 2^k + 1| < 2^(b+1) for |x| < 2^b; the first
+        // `known` of them are 1 by the caller's public lower bound x >= 2^(known - 1) (none without one)
+        int compared = b - known;
+        long[] z = new long[compared * n];
+        for (int k = known; k < b; k++) {
             long c = own((1L << k) - 1);
             for (int i = 0; i < n; i++) {
-                z[k * n + i] = x[i] - c;
+                z[(k - known) * n + i] = x[i] - c;
             }
         }
         int zBits = b + 1;
-        long[] cBits = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
-                ? be.positiveBounded(z, zBits, id.child("lead"))
-                : be.positive(z, id.child("lead"));
-        long[] ones = new long[b * n];
-        java.util.Arrays.fill(ones, own(1));
-        long[] c = be.bitTimesShare(cBits, ones, id.child("lead", "b2a"));
+        long[] cBits = Bits.allocate(b * n);
+        long[] c = new long[b * n];
+        if (compared > 0) {
+            long[] lead = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
+                    ? be.positiveBounded(z, zBits, id.child("lead"))
+                    : be.positive(z, id.child("lead"));
+            long[] ones = new long[compared * n];
+            java.util.Arrays.fill(ones, own(1));
+            long[] leadArith = be.bitTimesShare(lead, ones, id.child("lead", "b2a"));
+            System.arraycopy(leadArith, 0, c, known * n, compared * n);
+            for (int j = 0; j < compared * n; j++) {
+                if (Bits.get(lead, j) != 0) {
+                    Bits.set(cBits, known * n + j, 1);
+                }
+            }
+        }
+        if (known > 0) {
+            java.util.Arrays.fill(c, 0, known * n, own(1));
+            for (int j = 0; j < known * n; j++) {
+                Bits.set(cBits, j, (int) own(1)); // boolean shares of 1: party 0 holds 1, party 1 holds 0
+            }
+        }
         long[] onehot = new long[b * n];
         for (int k = 0; k < b; k++) {
             for (int i = 0; i < n; i++) {

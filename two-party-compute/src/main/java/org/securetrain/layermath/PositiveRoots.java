@@ -23,6 +23,11 @@ public interface PositiveRoots {
             }
 
             @Override
+            public long[] reciprocalAtLeast(long[] x, int fIn, int fOut, int lowBits, int inputBits, ProtocolId id) {
+                return r.reciprocalAtLeast(x, fIn, fOut, lowBits, inputBits, id);
+            }
+
+            @Override
             public long[] sqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
                 return r.sqrtRelative(x, fIn, fOut, inputBits, id);
             }
@@ -35,6 +40,14 @@ public interface PositiveRoots {
     }
 
     long[] reciprocal(long[] x, int fIn, int fOut, int inputBits, ProtocolId id);
+
+    /**
+     * The reciprocal of x known to be at least 2^lowBits (public): the same result as {@link #reciprocal}, which is
+     * what this default returns; {@link ExactRoots#reciprocalAtLeast} skips the comparisons the bound answers.
+     */
+    default long[] reciprocalAtLeast(long[] x, int fIn, int fOut, int lowBits, int inputBits, ProtocolId id) {
+        return reciprocal(x, fIn, fOut, inputBits, id);
+    }
 
     long[] sqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id);
 

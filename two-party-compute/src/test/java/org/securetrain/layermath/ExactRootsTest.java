@@ -299,6 +299,29 @@ class ExactRootsTest {
         assertArrayEquals(er.sqrt(x, 48, 24, 20, id), er.sqrtRelative(x, 48, 24, 20, id));
     }
 
+    /**
+     * reciprocalAtLeast (thresholds up to the public lower bound 2^lowBits not compared) equals reciprocal on every
+     * input at or above the bound, edges included; a bound outside [0, inputBits) is refused.
+     */
+    @Test
+    void reciprocalAtLeastEqualsTheReciprocalAboveItsBound() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("atLeast");
+        for (int[] c : new int[][] {{56, 16, 29, 59}, {48, 24, 0, 62}, {24, 24, 39, 40}, {24, 24, 12, 40}}) {
+            int lowBits = c[2];
+            int bits = c[3];
+            long[] x = java.util.Arrays.stream(randomInputs(bits, 5_000, new Random(lowBits)))
+                    .map(v -> v | 1L << lowBits).toArray();
+            long[] e = java.util.Arrays.stream(edges(bits)).filter(v -> v >= 1L << lowBits).toArray();
+            for (long[] in : new long[][] {x, e}) {
+                assertArrayEquals(er.reciprocal(in, c[0], c[1], bits, id),
+                        er.reciprocalAtLeast(in, c[0], c[1], lowBits, bits, id), java.util.Arrays.toString(c));
+            }
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> er.reciprocalAtLeast(new long[] {1}, 24, 24, 40, 40, id)).getMessage().contains("lowBits"));
+    }
+
     /** The square root is faithful in every unsaturated binade of every scale pair and inputBits. */
     @Test
     void sqrtIsFaithfulOverTheWholeRange() {

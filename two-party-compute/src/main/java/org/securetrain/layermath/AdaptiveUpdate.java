@@ -222,7 +222,13 @@ public final class AdaptiveUpdate {
         int r = reciprocalBits(st);
         // d < 2^(31 + S/2): the root of a state below 2^61 plus eps < 1; AdaMax's u is a state itself (< 2^61)
         int dBits = st.rule() == AdaptiveStep.Rule.ADAMAX ? PublicBlend.INPUT_BITS + 1 : 31 + s / 2;
-        long[] recip = roots.reciprocal(denominator, s, r, dBits, id.child("reciprocal"));
+        // d = sqrt(.) + round(eps 2^S) >= round(eps 2^S) (the root is >= 0): the leading-one thresholds up to that
+        // public floor need no comparison (AdaMax's u has no such floor)
+        long epsWord = Math.round(Math.scalb(st.epsilon(), s));
+        int lowBits = st.rule() == AdaptiveStep.Rule.ADAMAX || epsWord < 1 ? -1 : 63 - Long.numberOfLeadingZeros(epsWord);
+        long[] recip = lowBits >= 0 && lowBits < dBits
+                ? roots.reciprocalAtLeast(denominator, s, r, lowBits, dBits, id.child("reciprocal"))
+                : roots.reciprocal(denominator, s, r, dBits, id.child("reciprocal"));
         SgdConfig.Constant alpha = SgdConfig.Constant.of(st.alpha());
         int a = stepSizeBits(st);
         long[] scaled = PublicBlend.floor(be, numerator, PublicBlend.fill(n, alpha.mantissa()), null, null,

@@ -3,6 +3,7 @@ package org.securetrain.layermath;
 import java.util.Objects;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.Bits;
+import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -22,14 +23,18 @@ import org.securetrain.runtime.ProtocolId;
  *       Newton steps at scale F = {@value #INTERNAL_BITS}, every product floored exactly.</li>
  *   <li>Reciprocal only: a second-order correction at full precision from the exact residual 2^85 - floor(M0 2^56) g
  *       (mod 2^64; its value is below 2^58.1): g 2^26 + delta within 3.01 units of 2^-55.</li>
- *   <li>Scale-back: the mantissa's result g (and delta) times one-hot sums of public powers of two (left shifts
- *       exact; right shifts by a product and one rounding floor), binades whose results can exceed
+ *   <li>Square root only: up to two Newton corrections from exact ring residuals M 2^(2Q) - G^2 (M exact from x W):
+ *       G1 = g 2^22 + delta1 within 1.56 units of 2^-51, G2 = G1 2^11 + delta2 within 1.0002 units of 2^-62; how many
+ *       run follows from the public scales and inputBits ({@link #sqrtCorrections}).</li>
+ *   <li>Scale-back: the mantissa's result g (and the corrections) times one-hot sums of public powers of two (left
+ *       shifts exact; right shifts by a product and one rounding floor), binades whose results can exceed
  *       2^{@value #SATURATION_BITS} give exactly 2^{@value #SATURATION_BITS}.</li>
  * </ol>
  *
  * <p>Error (output ulps, e the binade's public scale-back exponent): reciprocal at most 0.5 + 3.01·2^(e-26),
- * faithful for every value up to 2^52 ulps; sqrt and rsqrt at most 0.5 [e &lt; 0] + E 2^e with E = 6.7 / 3.6,
- * faithful below about 2^25.5 / 2^26.5 ulps and within relative 2^-24.2 / 2^-26.0 above.
+ * faithful for every value up to 2^52 ulps; sqrt faithful (below 1 ulp, at most 0.7501) over the whole input range
+ * ({@link #sqrtRelative}: without the corrections, as rsqrt); rsqrt at most 0.5 [e &lt; 0] + 3.6·2^e, faithful below
+ * about 2^26.5 ulps and within relative 2^-26.0 above.
  *
  * <p>Saturation and non-positive inputs: results are min(value, 2^{@value #SATURATION_BITS}) at the output scale
  * (2^60 at scale fOut: a value the range guard still accepts in a truncation); x &le; 0 (with x &gt; -2^inputBits)
@@ -58,6 +63,10 @@ public final class ExactRoots {
     static final double RECIPROCAL_REFINED_UNITS = 3.01;
     static final double SQRT_MANTISSA_ULPS = 6.7;
     static final double RSQRT_MANTISSA_ULPS = 3.6;
+    /** The square root's first correction G1 = g 2^22 + delta1: error in units of 2^-51 (docs: section 8.2). */
+    static final double SQRT_FIRST_UNITS = 1.56;
+    /** The square root's second correction G2 = G1 2^11 + delta2: error in units of 2^-62 (docs: section 8.2). */
+    static final double SQRT_SECOND_UNITS = 1.0002;
 
     private static final int F = INTERNAL_BITS;
     /** Right shifts of the scale-back: by a product with 2^(T + e) and a floor by T; e &lt; -T gives 0. */
@@ -66,6 +75,22 @@ public final class ExactRoots {
     private static final int P = 56;
     private static final int Z = 26;
     private static final int T_REFINED = 28;
+    /**
+     * The square root's corrections: G1 = g 2^SQRT_Z + delta1 at scale F + SQRT_Z = 51, G2 = G1 2^SQRT_W + delta2 at
+     * scale 62; each delta is floor(floor(rho / 2^u) y / 2^v) of an exact ring residual rho (u, v below).
+     */
+    static final int SQRT_Z = 22;
+    static final int SQRT_W = 11;
+    private static final int SQRT_U1 = 25;
+    private static final int SQRT_V1 = 2 * F + 1 - SQRT_U1;
+    private static final int SQRT_U2 = 24;
+    private static final int SQRT_V2 = 2 * F + 1 + SQRT_Z - SQRT_W - SQRT_U2;
+    /** Largest binade shift e without correction (0.5 + 6.7 2^e &lt; 1), with the first one only (0.5 + 1.56 2^(e-22)). */
+    static final int SQRT_PLAIN_MAX_SHIFT = -4;
+    static final int SQRT_FIRST_MAX_SHIFT = 20;
+    /** delta1 joins the rounding for shifts from -9 on (below, 6.7 2^e &lt; 0.0066 ulp), delta2 from 2 on. */
+    static final int SQRT_FIRST_MIN_SHIFT = SQRT_Z - T;
+    static final int SQRT_SECOND_MIN_SHIFT = SQRT_Z + SQRT_W - T;
 
     /** The three functions. */
     enum Kind {
@@ -117,7 +142,22 @@ public final class ExactRoots {
      * min(2^(fIn+fOut) / x, 2^60) at scale fOut. x &le; 0 (and x &gt; -2^inputBits) gives 2^60.
      */
     public long[] reciprocal(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, id);
+        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, 0, false, id);
+    }
+
+    /**
+     * As {@link #reciprocal} for inputs the caller knows to be at least 2^lowBits (public, 0 &lt;= lowBits &lt;
+     * inputBits; e.g. sqrt(v) + eps at scale S is at least round(eps 2^S)): the leading-one comparisons with the
+     * thresholds 2^0..2^lowBits, whose answers are 1, are left out (lowBits + 1 of inputBits comparisons and their
+     * conversions per element). The result is the same as {@link #reciprocal}'s for such inputs; for an input below
+     * 2^lowBits it is not defined.
+     */
+    public long[] reciprocalAtLeast(long[] x, int fIn, int fOut, int lowBits, int inputBits, ProtocolId id) {
+        if (lowBits < 0 || lowBits >= inputBits) {
+            throw new IllegalArgumentException("reciprocal: lowBits must be in [0, inputBits = " + inputBits
+                    + "), got " + lowBits);
+        }
+        return compute(Kind.RECIPROCAL, x, fIn, fOut, inputBits, lowBits + 1, false, id);
     }
 
     /**
@@ -125,7 +165,17 @@ public final class ExactRoots {
      * at scale fOut; x &le; 0 (and x &gt; -2^inputBits) gives 0.
      */
     public long[] sqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.SQRT, x, fIn, fOut, inputBits, id);
+        return compute(Kind.SQRT, x, fIn, fOut, inputBits, 0, true, id);
+    }
+
+    /**
+     * As {@link #sqrt} without its corrections: faithful only where the result is below about 2^25.5 ulps, relative
+     * error at most 2^-24.2 above (docs/security/exact-math.md 8.2). For callers whose own error bound rests on the
+     * relative error (the adaptive updaters' sqrt(v) + eps): 11 to 22 fewer flights and 1.5 to 3.5 KB less per element
+     * where the corrections would run.
+     */
+    public long[] sqrtRelative(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
+        return compute(Kind.SQRT, x, fIn, fOut, inputBits, 0, false, id);
     }
 
     /**
@@ -133,10 +183,15 @@ public final class ExactRoots {
      * min(2^fOut / sqrt(x 2^-fIn), 2^60) at scale fOut; x &le; 0 (and x &gt; -2^inputBits) gives 2^60.
      */
     public long[] rsqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
-        return compute(Kind.RSQRT, x, fIn, fOut, inputBits, id);
+        return compute(Kind.RSQRT, x, fIn, fOut, inputBits, 0, false, id);
     }
 
-    private long[] compute(Kind kind, long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
+    /**
+     * known: how many of the leading-one thresholds 2^0, 2^1, ... the input is publicly known to reach (0: none);
+     * corrected: the square root's corrections (ignored by the other functions).
+     */
+    private long[] compute(Kind kind, long[] x, int fIn, int fOut, int inputBits, int known, boolean corrected,
+            ProtocolId id) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(id, "id");
         check(kind, fIn, fOut, inputBits);
@@ -147,29 +202,76 @@ public final class ExactRoots {
         int b = inputBits;
         boolean root = kind != Kind.RECIPROCAL;
 
-        // 1. leading one (LeadingOne: c_k = [x >= 2^k], one-hot o_k, [x <= 0])
-        LeadingOne.Binades bins = LeadingOne.find(be, x, b, id);
-        long[] cBits = bins.bits();
-        long[] onehot = bins.onehot();
-        long[] nonPositive = bins.below();
+        // 1. leading one: c_k = [x >= 2^k] = [x - 2^k + 1 > 0], |x - 2^k + 1| < 2^(b+1) for |x| < 2^b; the first
+        // `known` of them are 1 by the caller's public lower bound x >= 2^(known - 1) (none without one)
+        int compared = b - known;
+        long[] z = new long[compared * n];
+        for (int k = known; k < b; k++) {
+            long c = own((1L << k) - 1);
+            for (int i = 0; i < n; i++) {
+                z[(k - known) * n + i] = x[i] - c;
+            }
+        }
+        int zBits = b + 1;
+        long[] cBits = Bits.allocate(b * n);
+        long[] c = new long[b * n];
+        if (compared > 0) {
+            long[] lead = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
+                    ? be.positiveBounded(z, zBits, id.child("lead"))
+                    : be.positive(z, id.child("lead"));
+            long[] ones = new long[compared * n];
+            java.util.Arrays.fill(ones, own(1));
+            long[] leadArith = be.bitTimesShare(lead, ones, id.child("lead", "b2a"));
+            System.arraycopy(leadArith, 0, c, known * n, compared * n);
+            for (int j = 0; j < compared * n; j++) {
+                if (Bits.get(lead, j) != 0) {
+                    Bits.set(cBits, known * n + j, 1);
+                }
+            }
+        }
+        if (known > 0) {
+            java.util.Arrays.fill(c, 0, known * n, own(1));
+            for (int j = 0; j < known * n; j++) {
+                Bits.set(cBits, j, (int) own(1)); // boolean shares of 1: party 0 holds 1, party 1 holds 0
+            }
+        }
+        long[] onehot = new long[b * n];
+        for (int k = 0; k < b; k++) {
+            for (int i = 0; i < n; i++) {
+                onehot[k * n + i] = c[k * n + i] - (k + 1 < b ? c[(k + 1) * n + i] : 0);
+            }
+        }
+        long[] nonPositive = new long[n];
+        for (int i = 0; i < n; i++) {
+            nonPositive[i] = own(1) - c[i];
+        }
 
         // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1) (reciprocal:
         // max(P, b - 1), so that x W also gives the refinement's mantissa floor(M0 2^P))
         int h = Math.max(root ? F : P, b - 1);
-        long[] y = LeadingOne.normalised(be, bins, x, h, id);
-        Backend floorBe = LeadingOne.floorBackend(be, h);
+        long[] w = new long[n];
+        for (int k = 0; k < b; k++) {
+            for (int i = 0; i < n; i++) {
+                w[i] += onehot[k * n + i] << (h - k);
+            }
+        }
+        long[] normed = be.multiplyElementwise(x, w, id.child("norm"));
+        // x W < 2^(h+1) <= 2^62: beyond the range guard's 2^61 only for inputBits 61 and 62 (public)
+        Backend floorBe = h + 1 > RangeCheckedBackend.SAFE_BITS ? RangeCheckedBackend.unchecked(be) : be;
         long[] m;
         long[] fine = null;
+        int sqrtLevel = kind == Kind.SQRT && corrected ? sqrtCorrections(fIn, fOut, b) : 0;
+        long[] exactMantissa = null;
         if (!root) {
-            m = ExactTruncation.floor(floorBe, y, h - F, id.child("norm", "floor"));
-            fine = h > P ? ExactTruncation.floor(floorBe, y, h - P, id.child("norm", "fine")) : y;
+            m = ExactTruncation.floor(floorBe, normed, h - F, id.child("norm", "floor"));
+            fine = h > P ? ExactTruncation.floor(floorBe, normed, h - P, id.child("norm", "fine")) : normed;
             for (int i = 0; i < n; i++) {
                 m[i] += nonPositive[i] << F; // x <= 0: M = 1 (any valid mantissa; the scale-back ignores it)
                 fine[i] += nonPositive[i] << P;
             }
         } else {
             // floor(M0 2^(F-1)) with M0 = x 2^-k in [1, 2), then doubled where k - fIn is even: M in [1/2, 2)
-            long[] half = ExactTruncation.floor(floorBe, y, h - F + 1, id.child("norm", "floor"));
+            long[] half = ExactTruncation.floor(floorBe, normed, h - F + 1, id.child("norm", "floor"));
             for (int i = 0; i < n; i++) {
                 half[i] += nonPositive[i] << (F - 1);
             }
@@ -185,10 +287,31 @@ public final class ExactRoots {
                     }
                 }
             }
-            long[] twice = be.bitTimesShare(even, half, id.child("norm", "parity"));
             m = new long[n];
-            for (int i = 0; i < n; i++) {
-                m[i] = half[i] + twice[i];
+            if (sqrtLevel == 0) {
+                long[] twice = be.bitTimesShare(even, half, id.child("norm", "parity"));
+                for (int i = 0; i < n; i++) {
+                    m[i] = half[i] + twice[i];
+                }
+            } else {
+                // the corrections need M exactly: X2 = M 2^(H+1) = x W doubled where p = 0 (2^H for x <= 0: M = 1/2),
+                // doubled by the same multiplexer call as the mantissa's floor
+                long[] even2 = Bits.allocate(2 * n);
+                long[] both = new long[2 * n];
+                for (int i = 0; i < n; i++) {
+                    if (Bits.get(even, i) != 0) {
+                        even2[i >>> 6] ^= 1L << (i & 63);
+                        even2[(n + i) >>> 6] ^= 1L << ((n + i) & 63);
+                    }
+                    both[i] = half[i];
+                    both[n + i] = normed[i];
+                }
+                long[] twice = be.bitTimesShare(even2, both, id.child("norm", "parity"));
+                exactMantissa = new long[n];
+                for (int i = 0; i < n; i++) {
+                    m[i] = half[i] + twice[i];
+                    exactMantissa[i] = normed[i] + twice[n + i] + (nonPositive[i] << h);
+                }
             }
         }
 
@@ -196,21 +319,32 @@ public final class ExactRoots {
         long[] digit = ExactTruncation.floor(be, m, F + 1 - digitBits, id.child("digit"));
         long[] g = be.lookup(digit, digitBits, root ? rsqrtTable : reciprocalTable, id.child("seed"));
         g = root ? rsqrtNewton(m, g, id.child("newton")) : reciprocalNewton(m, g, id.child("newton"));
+        long[] d1 = null;
+        long[] d2 = null;
         if (kind == Kind.SQRT) {
+            long[] inverse = g;
             g = ExactTruncation.floor(be, be.multiplyElementwise(m, g, id.child("sqrt")), F, id.child("sqrt", "floor"));
+            if (sqrtLevel > 0) {
+                long[][] d = sqrtRefinement(exactMantissa, h, g, inverse, sqrtLevel, id.child("refine"));
+                d1 = d[0];
+                d2 = d[1];
+            }
         }
         long[] delta = kind == Kind.RECIPROCAL ? refinement(fine, g, id.child("refine")) : null;
 
         // 4. scale-back: out = g 2^e (e >= 0), round(g 2^e) (e < 0), or 2^L in saturated binades; the reciprocal
-        // adds delta 2^(e - Z) (its refinement) for e >= Z - T, within the same rounding floor
+        // adds delta 2^(e - Z) (its refinement) for e >= Z - T, within the same rounding floor; the square root adds
+        // delta1 2^(e - 22) (exact for e >= 22, else rounded from e >= -9 on) and delta2 2^(e - 33) (rounded, e >= 2)
         int t = delta == null ? T : T_REFINED;
         long[] left = new long[n];
         long[] right = new long[n];
         long[] fineRight = new long[n];
+        long[] firstLeft = new long[n];
+        long[] firstRight = new long[n];
+        long[] secondRight = new long[n];
         long[] out = new long[n];
         long[] saturated = new long[n];
-        boolean anyLeft = false;
-        boolean anyRight = false;
+        boolean[] used = new boolean[6];
         for (int k = 0; k < b; k++) {
             Binade bin = binade(kind, k, fIn, fOut);
             int e = bin.shift();
@@ -221,15 +355,9 @@ public final class ExactRoots {
                 continue;
             }
             if (e >= 0) {
-                anyLeft = true;
-                for (int i = 0; i < n; i++) {
-                    left[i] += onehot[k * n + i] << e;
-                }
+                used[0] |= addWeight(left, onehot, k, n, e);
             } else if (e >= -t) {
-                anyRight = true;
-                for (int i = 0; i < n; i++) {
-                    right[i] += onehot[k * n + i] << (t + e);
-                }
+                used[1] |= addWeight(right, onehot, k, n, t + e);
             } else if (delta != null && e == -t - 1) {
                 // values in (1/2, 1]: 1 is within 1/2 ulp
                 for (int i = 0; i < n; i++) {
@@ -237,37 +365,57 @@ public final class ExactRoots {
                 }
             }
             if (delta != null && e >= Z - t) {
-                anyRight = true;
-                for (int i = 0; i < n; i++) {
-                    fineRight[i] += onehot[k * n + i] << (e + t - Z);
-                }
+                used[2] |= addWeight(fineRight, onehot, k, n, e + t - Z);
+            }
+            if (d1 != null && e >= SQRT_Z) {
+                used[3] |= addWeight(firstLeft, onehot, k, n, e - SQRT_Z);
+            } else if (d1 != null && e >= SQRT_FIRST_MIN_SHIFT) {
+                used[4] |= addWeight(firstRight, onehot, k, n, e - SQRT_Z + t);
+            }
+            if (d2 != null && e >= SQRT_SECOND_MIN_SHIFT) {
+                used[5] |= addWeight(secondRight, onehot, k, n, e - SQRT_Z - SQRT_W + t);
             }
         }
-        if (anyLeft || anyRight) {
-            int parts = delta == null ? 2 : 3;
-            long[] operands = new long[parts * n];
-            long[] weights = new long[parts * n];
-            System.arraycopy(g, 0, operands, 0, n);
-            System.arraycopy(g, 0, operands, n, n);
-            System.arraycopy(left, 0, weights, 0, n);
-            System.arraycopy(right, 0, weights, n, n);
-            if (delta != null) {
-                System.arraycopy(delta, 0, operands, 2 * n, n);
-                System.arraycopy(fineRight, 0, weights, 2 * n, n);
-            }
-            long[] p = be.multiplyElementwise(operands, weights, id.child("scale"));
-            for (int i = 0; i < n; i++) {
-                out[i] += p[i];
-            }
-            if (anyRight) {
-                long half = own(1L << (t - 1));
-                long[] r = new long[n];
-                for (int i = 0; i < n; i++) {
-                    r[i] = p[n + i] + half + (delta != null ? p[2 * n + i] : 0);
+        long[][] operands = {g, g, delta, d1, d1, d2};
+        long[][] weights = {left, right, fineRight, firstLeft, firstRight, secondRight};
+        boolean[] rounded = {false, true, true, false, true, true};
+        int rows = 0;
+        for (boolean u : used) {
+            rows += u ? 1 : 0;
+        }
+        if (rows > 0) {
+            long[] ops = new long[rows * n];
+            long[] wts = new long[rows * n];
+            int[] row = new int[rows];
+            int r = 0;
+            for (int j = 0; j < used.length; j++) {
+                if (used[j]) {
+                    System.arraycopy(operands[j], 0, ops, r * n, n);
+                    System.arraycopy(weights[j], 0, wts, r * n, n);
+                    row[r++] = j;
                 }
-                long[] rounded = ExactTruncation.floor(be, r, t, id.child("scale", "round"));
+            }
+            long[] p = be.multiplyElementwise(ops, wts, id.child("scale"));
+            long[] sum = null;
+            for (int q = 0; q < rows; q++) {
+                if (!rounded[row[q]]) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += p[q * n + i];
+                    }
+                } else {
+                    if (sum == null) {
+                        sum = new long[n];
+                        java.util.Arrays.fill(sum, own(1L << (t - 1)));
+                    }
+                    for (int i = 0; i < n; i++) {
+                        sum[i] += p[q * n + i];
+                    }
+                }
+            }
+            if (sum != null) {
+                long[] roundedSum = ExactTruncation.floor(be, sum, t, id.child("scale", "round"));
                 for (int i = 0; i < n; i++) {
-                    out[i] += rounded[i];
+                    out[i] += roundedSum[i];
                 }
             }
         }
@@ -292,9 +440,70 @@ public final class ExactRoots {
         for (int i = 0; i < n; i++) {
             rho[i] = -prod[i]; // 2^(P+F) = 2^85 is 0 mod 2^64
         }
-        long[] rhoZ = ExactTruncation.floor(be, rho, P - Z, id.child("residualFloor"));
-        return ExactTruncation.floor(be, be.multiplyElementwise(rhoZ, g, id.child("correction")), F,
+        return correction(rho, g, P - Z, F, id);
+    }
+
+    /**
+     * The square root's two corrections from exact ring residuals (docs: section 8.2). With s = sqrt(M) 2^F, g = s - eps
+     * (|eps| &lt;= 6.7) and y within 3.6 of 2^F / sqrt(M) = 2^(2F) / s: rho1 = M 2^(2F+22) - g^2 2^22 = 2^22 eps (s + g)
+     * (|rho1| &lt; 2^55.3; M 2^(2F+22) = X2 2^(79-H) is a local shift of the exact X2 = M 2^(H+1), g^2 one square, both
+     * mod 2^64, where the difference is exact), delta1 = floor(floor(rho1 / 2^25) y / 2^34) ~ rho1 / (2s): G1 = g 2^22
+     * + delta1 within 1.56 units of s 2^22 (scale 51). Level 2 repeats it on G1: rho2 = M 2^102 - G1^2 (|rho2| &lt;
+     * 2^53.2), delta2 = floor(floor(rho2 / 2^24) y / 2^46): G1 2^11 + delta2 within 1.0002 units of s 2^33 (scale 62).
+     * Truncated values below 2^59.8.
+     */
+    private long[][] sqrtRefinement(long[] x2, int h, long[] g, long[] y, int level, ProtocolId id) {
+        int n = g.length;
+        long[] gg = be.square(g, id.child("first", "square"));
+        long[] rho = new long[n];
+        int shift = 2 * F + SQRT_Z - h - 1;
+        for (int i = 0; i < n; i++) {
+            rho[i] = (x2[i] << shift) - (gg[i] << SQRT_Z);
+        }
+        long[] d1 = correction(rho, y, SQRT_U1, SQRT_V1, id.child("first"));
+        if (level < 2) {
+            return new long[][] {d1, null};
+        }
+        long[] g1 = new long[n];
+        for (int i = 0; i < n; i++) {
+            g1[i] = (g[i] << SQRT_Z) + d1[i];
+        }
+        long[] g1g1 = be.square(g1, id.child("second", "square"));
+        int shift2 = 2 * (F + SQRT_Z) - h - 1; // 2^64 divides M 2^102 when this reaches 64
+        for (int i = 0; i < n; i++) {
+            rho[i] = (shift2 >= Long.SIZE ? 0 : x2[i] << shift2) - g1g1[i];
+        }
+        return new long[][] {d1, correction(rho, y, SQRT_U2, SQRT_V2, id.child("second"))};
+    }
+
+    /** floor(floor(rho / 2^u) y / 2^v): a Newton correction from an exact residual rho and an approximate inverse y. */
+    private long[] correction(long[] rho, long[] y, int u, int v, ProtocolId id) {
+        long[] rhoU = ExactTruncation.floor(be, rho, u, id.child("residualFloor"));
+        return ExactTruncation.floor(be, be.multiplyElementwise(rhoU, y, id.child("correction")), v,
                 id.child("correctionFloor"));
+    }
+
+    /**
+     * How many corrections the square root needs for these public parameters: 0 if every unsaturated binade has a
+     * shift e &lt;= {@value #SQRT_PLAIN_MAX_SHIFT} (faithful without), 1 if e &lt;= {@value #SQRT_FIRST_MAX_SHIFT}, else 2.
+     */
+    static int sqrtCorrections(int fIn, int fOut, int inputBits) {
+        int most = Integer.MIN_VALUE;
+        for (int k = 0; k < inputBits; k++) {
+            Binade bin = binade(Kind.SQRT, k, fIn, fOut);
+            if (!bin.saturated()) {
+                most = Math.max(most, bin.shift());
+            }
+        }
+        return most <= SQRT_PLAIN_MAX_SHIFT ? 0 : most <= SQRT_FIRST_MAX_SHIFT ? 1 : 2;
+    }
+
+    /** weights += onehot_k 2^shift; true (the row is used). */
+    private static boolean addWeight(long[] weights, long[] onehot, int k, int n, int shift) {
+        for (int i = 0; i < n; i++) {
+            weights[i] += onehot[k * n + i] << shift;
+        }
+        return true;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.securetrain.layermath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +30,14 @@ class ExactRootsTest {
     record Config(int fIn, int fOut, int bits) {
     }
 
-    /** Adam's v at 2f into f, f into f, integer inputs, odd scales, the largest inputBits, tiny ranges. */
+    /**
+     * Adam's v at 2f into f, f into f, integer inputs, odd scales, the largest inputBits, tiny ranges, Adam's sqrt(v) at
+     * its state scale 2f + 8 (results up to 2^58.5: the square root's two corrections).
+     */
     static final Config[] CONFIGS = {
         new Config(24, 24, 48), new Config(48, 24, 62), new Config(24, 24, 62), new Config(48, 24, 60),
         new Config(25, 23, 50), new Config(0, 24, 40), new Config(24, 48, 40), new Config(40, 10, 61),
-        new Config(24, 24, 3), new Config(24, 24, 1), new Config(7, 0, 20),
+        new Config(24, 24, 3), new Config(24, 24, 1), new Config(7, 0, 20), new Config(56, 56, 61),
     };
 
     static long[] compute(ExactRoots.Kind kind, ExactRoots er, long[] x, Config c) {
@@ -70,11 +74,21 @@ class ExactRootsTest {
      * The proven bound in output ulps for x &gt; 0 in a non-saturated binade (docs/security/exact-math.md 8.2): the
      * mantissa's error E F-ulps times the binade's 2^shift, plus half an ulp where the scale-back rounds (shift &lt; 0);
      * the reciprocal's refined binades (shift &gt;= -2): half an ulp plus 3.01 units of 2^(shift - 26); its binades
-     * below 2^-28 give 1 or 0 (values at most 1, within half an ulp).
+     * below 2^-28 give 1 or 0 (values at most 1, within half an ulp); the square root's corrected binades: half an
+     * ulp plus 1.56 units of 2^(shift - 22) (first correction) or 1.0002 units of 2^(shift - 33) (second).
      */
     static double bound(ExactRoots.Kind kind, long x, Config c) {
         int k = 63 - Long.numberOfLeadingZeros(x);
         int e = ExactRoots.binade(kind, k, c.fIn(), c.fOut()).shift();
+        if (kind == ExactRoots.Kind.SQRT && e >= ExactRoots.SQRT_FIRST_MIN_SHIFT) {
+            int level = ExactRoots.sqrtCorrections(c.fIn(), c.fOut(), c.bits());
+            if (level == 2 && e >= ExactRoots.SQRT_SECOND_MIN_SHIFT) {
+                return 0.5 + ExactRoots.SQRT_SECOND_UNITS * Math.scalb(1.0, e - ExactRoots.SQRT_Z - ExactRoots.SQRT_W);
+            }
+            if (level >= 1) {
+                return 0.5 + ExactRoots.SQRT_FIRST_UNITS * Math.scalb(1.0, e - ExactRoots.SQRT_Z);
+            }
+        }
         if (kind == ExactRoots.Kind.RECIPROCAL) {
             if (e >= -2) {
                 return 0.5 + ExactRoots.RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - 26);
@@ -171,7 +185,8 @@ class ExactRootsTest {
             }
             if (kind == ExactRoots.Kind.RECIPROCAL && shift >= 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err - 0.5, 26 - shift)); // refined units
-            } else if (kind != ExactRoots.Kind.RECIPROCAL && shift >= 0) {
+            } else if (kind == ExactRoots.Kind.RSQRT && shift >= 0
+                    || kind == ExactRoots.Kind.SQRT && shift >= 0 && ExactRoots.sqrtCorrections(c.fIn(), c.fOut(), c.bits()) == 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err, -shift));
             }
             st.boundRatio = Math.max(st.boundRatio, err / bound);
@@ -211,7 +226,7 @@ class ExactRootsTest {
     @Test
     @Tag("slow")
     void millionInputsAtF24() {
-        for (Config c : new Config[] {new Config(24, 24, 48), new Config(48, 24, 62)}) {
+        for (Config c : new Config[] {new Config(24, 24, 48), new Config(48, 24, 62), new Config(56, 56, 61)}) {
             for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
                 Stats max = sweep(kind, c, 1_000_000, 6);
                 System.out.printf("%s %s: %s (10^6 random + edges)%n", kind, c, max);
@@ -238,6 +253,87 @@ class ExactRootsTest {
                     if (!b.saturated() && b.shift() <= faithfulShift) {
                         long x = 1L << k;
                         assertTrue(bound(kind, x, new Config(fIn, 24, 62)) < 1, kind + " k = " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * sqrtRelative (the square root without its corrections, as the adaptive updaters use it) within 0.5 [e &lt; 0] +
+     * 6.7 2^e output ulps, and equal to sqrt wherever sqrt runs no correction.
+     */
+    @Test
+    void sqrtRelativeWithinTheMantissaBound() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("relative");
+        for (Config c : new Config[] {new Config(56, 56, 61), new Config(48, 24, 62), new Config(24, 48, 40)}) {
+            long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
+            long[] e = edges(c.bits());
+            long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
+            System.arraycopy(e, 0, all, x.length, e.length);
+            long[] out = er.sqrtRelative(all, c.fIn(), c.fOut(), c.bits(), id);
+            double worst = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] <= 0) {
+                    assertEquals(0, out[i], c + ": x = " + all[i]);
+                    continue;
+                }
+                int k = 63 - Long.numberOfLeadingZeros(all[i]);
+                ExactRoots.Binade b = ExactRoots.binade(ExactRoots.Kind.SQRT, k, c.fIn(), c.fOut());
+                if (b.saturated()) {
+                    assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
+                    continue;
+                }
+                double err = exact(ExactRoots.Kind.SQRT, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs()
+                        .doubleValue();
+                double bound = (b.shift() < 0 ? 0.5 : 0) + ExactRoots.SQRT_MANTISSA_ULPS * Math.scalb(1.0, b.shift());
+                assertTrue(err <= bound, c + ": x = " + all[i] + " error " + err + " > " + bound);
+                worst = Math.max(worst, err / bound);
+            }
+            System.out.printf("sqrtRelative %s: error/bound %.3f%n", c, worst);
+        }
+        Config plain = new Config(48, 24, 20);
+        assertEquals(0, ExactRoots.sqrtCorrections(plain.fIn(), plain.fOut(), plain.bits()));
+        long[] x = randomInputs(plain.bits(), 2_000, new Random(3));
+        assertArrayEquals(er.sqrt(x, 48, 24, 20, id), er.sqrtRelative(x, 48, 24, 20, id));
+    }
+
+    /**
+     * reciprocalAtLeast (thresholds up to the public lower bound 2^lowBits not compared) equals reciprocal on every
+     * input at or above the bound, edges included; a bound outside [0, inputBits) is refused.
+     */
+    @Test
+    void reciprocalAtLeastEqualsTheReciprocalAboveItsBound() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("atLeast");
+        for (int[] c : new int[][] {{56, 16, 29, 59}, {48, 24, 0, 62}, {24, 24, 39, 40}, {24, 24, 12, 40}}) {
+            int lowBits = c[2];
+            int bits = c[3];
+            long[] x = java.util.Arrays.stream(randomInputs(bits, 5_000, new Random(lowBits)))
+                    .map(v -> v | 1L << lowBits).toArray();
+            long[] e = java.util.Arrays.stream(edges(bits)).filter(v -> v >= 1L << lowBits).toArray();
+            for (long[] in : new long[][] {x, e}) {
+                assertArrayEquals(er.reciprocal(in, c[0], c[1], bits, id),
+                        er.reciprocalAtLeast(in, c[0], c[1], lowBits, bits, id), java.util.Arrays.toString(c));
+            }
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> er.reciprocalAtLeast(new long[] {1}, 24, 24, 40, 40, id)).getMessage().contains("lowBits"));
+    }
+
+    /** The square root is faithful in every unsaturated binade of every scale pair and inputBits. */
+    @Test
+    void sqrtIsFaithfulOverTheWholeRange() {
+        for (int bits = 1; bits <= ExactRoots.MAX_INPUT_BITS; bits++) {
+            for (int fIn = 0; fIn <= ExactRoots.MAX_SCALE; fIn++) {
+                for (int fOut = 0; fOut <= ExactRoots.MAX_SCALE; fOut++) {
+                    Config c = new Config(fIn, fOut, bits);
+                    for (int k = 0; k < bits; k++) {
+                        if (!ExactRoots.binade(ExactRoots.Kind.SQRT, k, fIn, fOut).saturated()) {
+                            double b = bound(ExactRoots.Kind.SQRT, 1L << k, c);
+                            assertTrue(b < 1, c + " k = " + k + ": bound " + b);
+                        }
                     }
                 }
             }

@@ -19,7 +19,7 @@ import org.securetrain.runtime.view.ViewAssert;
  * What each party receives while reciprocal, sqrt and rsqrt run on the real two-party backend (the leading-one
  * comparisons and their conversion, the normalising product, exact floors, the seed lookup, Newton's products, the
  * scale-back), over every stream, for two private inputs of the other party: the other party holds the input X alone
- * (this party's share is 0), run A with X = 0, run B with X log-uniform over [2^8, 2^40). The views must be
+ * (this party's share is 0), run A with X = 0, run B with X log-uniform over [1, 2^40). The views must be
  * indistinguishable ({@link ViewAssert}) and contain neither X nor the functions' plaintext values; a variant that
  * also sends X's share to the observer must be caught (the negative control).
  */
@@ -42,13 +42,37 @@ class ExactRootsViewTest {
         return o;
     }
 
+    /**
+     * X and the three functions' values, without the words that have a single non-zero byte (and their negations).
+     * Why: every protocol run's first message starts with public framing, a magic word and the run tag (for a
+     * bit-times-share run on 128 elements 0x01000000_00000080: kind in the top byte, n in the low bytes), and the echo
+     * check reads a 64-bit window at every byte offset. The window at byte 9 is the tag's seven upper bytes (six zeros
+     * and the kind 0x01) followed by the first byte of the next, uniformly random word: it equals 2^48 with probability
+     * 2^-8 per run. 2^48 is also 1/X for X = 1 at these scales (2^(24+24) / 1), so with X = 1 among the inputs the
+     * check fired on public framing (seen at nl.view.s.sqrt.floor.carry.b2a, the run where the random byte happened to
+     * be 0). A word with one non-zero byte carries at most 8 bits, so leaving such words unchecked loses nothing the
+     * distribution tests do not cover; X = 1 and the other powers of two stay among the inputs.
+     */
     static ForbiddenWords plaintext(long[] x) {
         ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FP));
         ProtocolId id = ProtocolId.of("p");
-        return ForbiddenWords.of("the peer's input X", x)
-                .and("1/X", er.reciprocal(x, F_IN, F_OUT, BITS, id))
-                .and("sqrt(X)", er.sqrt(x, F_IN, F_OUT, BITS, id))
-                .and("1/sqrt(X)", er.rsqrt(x, F_IN, F_OUT, BITS, id));
+        return ForbiddenWords.of("the peer's input X", withEntropy(x))
+                .and("1/X", withEntropy(er.reciprocal(x, F_IN, F_OUT, BITS, id)))
+                .and("sqrt(X)", withEntropy(er.sqrt(x, F_IN, F_OUT, BITS, id)))
+                .and("1/sqrt(X)", withEntropy(er.rsqrt(x, F_IN, F_OUT, BITS, id)));
+    }
+
+    /** The words w for which neither w nor -w has a single non-zero byte. */
+    static long[] withEntropy(long[] words) {
+        return java.util.Arrays.stream(words).filter(w -> !oneNonZeroByte(w) && !oneNonZeroByte(-w)).toArray();
+    }
+
+    static boolean oneNonZeroByte(long w) {
+        int nonZero = 0;
+        for (int i = 0; i < 8; i++) {
+            nonZero += (w >>> (8 * i) & 0xFF) != 0 ? 1 : 0;
+        }
+        return nonZero == 1;
     }
 
     /** The observer's view when the other party holds x alone. */
@@ -61,16 +85,12 @@ class ExactRootsViewTest {
         return v;
     }
 
-    /**
-     * Log-uniform over [2^8, 2^40): leading bits from 8 on, so that no value is a small power of two whose function
-     * values (1/1 = 2^48 at these scales) are round words that packed bit vectors in the protocol's messages also
-     * take, which the echo check would report although they do not come from X.
-     */
+    /** Log-uniform over [1, 2^40): a uniform leading bit, uniform bits below it. */
     static long[] logUniform(int n) {
         Random r = new Random();
         long[] x = new long[n];
         for (int i = 0; i < n; i++) {
-            int k = 8 + r.nextInt(BITS - 8);
+            int k = r.nextInt(BITS);
             x[i] = (1L << k) | (k == 0 ? 0 : r.nextLong() & ((1L << k) - 1));
         }
         return x;
@@ -79,6 +99,7 @@ class ExactRootsViewTest {
     static void check(int observer, boolean leaky) {
         long[] a = new long[N];
         long[] b = logUniform(N);
+        b[0] = 1; // the smallest input, whose reciprocal 2^48 the framing's windows also form (see plaintext)
         ViewAssert.assertIndistinguishable(run(observer, a, leaky), plaintext(a), run(observer, b, leaky),
                 plaintext(b), "reciprocal/sqrt/rsqrt, party " + observer + "'s view");
     }

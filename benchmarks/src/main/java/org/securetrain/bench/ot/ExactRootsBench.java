@@ -85,6 +85,12 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
         return function("sqrt", (e, x, id) -> e.sqrt(x, F_IN, F, inputBits, id));
     }
 
+    /** The square root without its corrections (what the adaptive updaters call): the corrections' cost by difference. */
+    @Benchmark
+    public long[] sqrtRelative() {
+        return function("sqrtRelative", (e, x, id) -> e.sqrtRelative(x, F_IN, F, inputBits, id));
+    }
+
     @Benchmark
     public long[] rsqrt() {
         return function("rsqrt", (e, x, id) -> e.rsqrt(x, F_IN, F, inputBits, id));

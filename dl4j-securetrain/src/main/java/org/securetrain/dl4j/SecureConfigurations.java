@@ -235,7 +235,12 @@ public final class SecureConfigurations {
             NonlinearSettings nonlinear, boolean rangeChecks, HeParameters he) {
         return SessionOptions.hashConfig(HASH_DOMAIN, java.util.HexFormat.of().formatHex(configurationHash),
                 mode.hashField(), "insecureDebugRevealWeights=" + debugRevealWeights, nonlinear.configString(),
-                "rangeChecks=" + rangeChecks, statisticalSecurityField(he));
+                "rangeChecks=" + rangeChecks, statisticalSecurityField(he), hePlanningField(he));
+    }
+
+    /** The link the HE products are blocked for, as the session hash and summary name it. */
+    static String hePlanningField(HeParameters he) {
+        return "hePlanningBandwidth=" + he.planningBandwidth() + " bit/s";
     }
 
     /**

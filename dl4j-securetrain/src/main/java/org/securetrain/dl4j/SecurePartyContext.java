@@ -405,7 +405,18 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
          * planned ones. Part of {@link #configHash}: both parties must choose alike.
          */
         public Builder statisticalSecurity(int runBits, long plannedCrossTerms) {
-            this.heParams = HeParameters.standard().withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            this.heParams = heParams.withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            return this;
+        }
+
+        /**
+         * The link bandwidth, in bits per second, the HE products are blocked for (default
+         * {@link HeParameters#DEFAULT_PLANNING_BITS_PER_SECOND}, 100 Mbit/s): a slower link gets blockings with fewer
+         * bytes and more local work, a faster one the reverse; results and security are the same. Part of
+         * {@link #configHash}: both parties must choose alike.
+         */
+        public Builder hePlanningBandwidth(long bitsPerSecond) {
+            this.heParams = heParams.withPlanningBandwidth(bitsPerSecond);
             return this;
         }
 
@@ -683,8 +694,9 @@ public final class SecurePartyContext implements SecureLayerContext, AutoCloseab
                             + " disagree with the backend's " + tpb.nonlinear().configString());
                 }
                 if (!heParams.equals(tpb.he().params())) {
-                    throw new IllegalStateException("statistical security " + SecureConfigurations.statisticalSecurityField(
-                            heParams) + " disagrees with the backend's HE parameters " + tpb.he().params()
+                    throw new IllegalStateException("HE parameters (" + SecureConfigurations.statisticalSecurityField(
+                            heParams) + ", " + SecureConfigurations.hePlanningField(heParams)
+                            + ") disagree with the backend's " + tpb.he().params()
                             + " (give the backend TwoPartyBackend.open(..., HeParameters) with the same choice)");
                 }
             } catch (RuntimeException e) {

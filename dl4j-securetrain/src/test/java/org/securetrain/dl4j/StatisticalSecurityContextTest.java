@@ -48,6 +48,38 @@ class StatisticalSecurityContextTest {
     }
 
     @Test
+    void theHePlanningBandwidthIsInTheConfigurationHashAndReachesTheBackend() {
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.1), 1);
+        byte[] std = TwoPartyHarness.terms(F).configHash(conf);
+        assertArrayEquals(std, TwoPartyHarness.terms(F).hePlanningBandwidth(HeParameters.DEFAULT_PLANNING_BITS_PER_SECOND)
+                .configHash(conf), "the default plans for 100 Mbit/s");
+        byte[] gigabit = TwoPartyHarness.terms(F).hePlanningBandwidth(1_000_000_000L).configHash(conf);
+        assertFalse(Arrays.equals(std, gigabit));
+        assertThrows(HandshakeException.class, () -> InMemoryTransport.pair(
+                SessionOptions.builder(Role.MODEL_OWNER).configHash(std).build(),
+                SessionOptions.builder(Role.DATA_OWNER).configHash(gigabit).build()).close());
+        assertThrows(IllegalArgumentException.class, () -> TwoPartyHarness.terms(F).hePlanningBandwidth(1000));
+        SecurePartyContext.Builder terms = TwoPartyHarness.terms(F).hePlanningBandwidth(1_000_000_000L)
+                .statisticalSecurity(44, 1L << 10);
+        try (InMemoryTransport.Pair pair = TwoPartyHarness.sessions(conf, terms)) {
+            var r = TwoPartyRunner.run(
+                    pair.party(0), s -> planned(s, conf), pair.party(1), s -> planned(s, conf));
+            assertEquals("1000000000 bit/s, 54 bits per cross term, hash matches", r.party0());
+            assertEquals(r.party0(), r.party1());
+        }
+    }
+
+    private static String planned(Session s, MultiLayerConfiguration conf) {
+        try (SecurePartyContext ctx = TwoPartyHarness.terms(F).hePlanningBandwidth(1_000_000_000L)
+                .statisticalSecurity(44, 1L << 10).session(s).build()) {
+            HeParameters he = ((TwoPartyBackend) org.securetrain.backend.ForwardingBackend.innermost(ctx.backend())).he()
+                    .params();
+            return he.planningBandwidth() + " bit/s, " + he.statisticalSecurity() + " bits per cross term, hash "
+                    + (Arrays.equals(ctx.configHash(conf), s.options().configHash()) ? "matches" : "differs");
+        }
+    }
+
+    @Test
     void theContextBuildsItsBackendWithTheChosenSecurityAndRefusesAnotherOne() {
         MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.1), 1);
         SecurePartyContext.Builder terms = TwoPartyHarness.terms(F).statisticalSecurity(44, 1L << 10);

@@ -155,6 +155,7 @@ public final class PartyTraining {
         m.put("lossMode", String.valueOf(mode));
         m.put("statisticalSecurity", he.runStatisticalSecurity() + " bits over " + he.plannedCrossTerms()
                 + " HE cross terms");
+        m.put("hePlanningBandwidth", he.planningBandwidth() + " bit/s");
         return SessionOptions.builder(role).sessionId("securetrain-train").configHash(hash).configSummary(m).link(link)
                 .build();
     }
@@ -166,7 +167,8 @@ public final class PartyTraining {
     static SecurePartyContext.Builder terms(int fracBits, LossMode mode, NonlinearSettings nonlinear,
             HeParameters he) {
         SecurePartyContext.Builder b = SecurePartyContext.builder().fracBits(fracBits).nonlinear(nonlinear)
-                .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms());
+                .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms())
+                .hePlanningBandwidth(he.planningBandwidth());
         return mode == null ? b : mode.isPrivate() ? b.privateLoss(mode.privateVisibility())
                 : b.labelOwnerLoss(mode.labelOwnerLeakage());
     }
@@ -242,7 +244,17 @@ public final class PartyTraining {
          * {@link SecurePartyContext.Builder#statisticalSecurity}. Both parties alike.
          */
         public Spec statisticalSecurity(int runBits, long plannedCrossTerms) {
-            this.he = HeParameters.standard().withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            this.he = he.withRunStatisticalSecurity(runBits, plannedCrossTerms);
+            return this;
+        }
+
+        /**
+         * The link bandwidth the HE products are blocked for (default 100 Mbit/s; launcher
+         * {@code --he-planning-bandwidth}): see {@link SecurePartyContext.Builder#hePlanningBandwidth}. Both parties
+         * alike.
+         */
+        public Spec hePlanningBandwidth(long bitsPerSecond) {
+            this.he = he.withPlanningBandwidth(bitsPerSecond);
             return this;
         }
 

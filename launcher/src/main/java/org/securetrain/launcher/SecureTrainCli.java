@@ -116,6 +116,12 @@ public final class SecureTrainCli implements Callable<Integer> {
             + "one; both parties alike")
     long heCrossTerms;
 
+    @Option(names = "--he-planning-bandwidth", paramLabel = "BW", description = "the link bandwidth the HE products "
+            + "are blocked for, e.g. 100mbit or 1gbit (default 100mbit); a slower link gets fewer bytes and more local "
+            + "work, the results are the same; both parties alike (unlike --link, which each party sets for its own "
+            + "direction)")
+    String hePlanningBandwidth;
+
     @Option(names = "--compute-threads", paramLabel = "N", description = "threads of this party's compute pool for "
             + "the HE products (default: the available processors); this party's choice alone")
     Integer computeThreads;
@@ -327,6 +333,13 @@ public final class SecureTrainCli implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw misuse("--statistical-security / --he-cross-terms: " + e.getMessage());
         }
+        try {
+            if (hePlanningBandwidth != null) {
+                he = he.withPlanningBandwidth(LinkProfile.parseBitsPerSecond(hePlanningBandwidth));
+            }
+        } catch (IllegalArgumentException e) {
+            throw misuse("--he-planning-bandwidth: " + e.getMessage());
+        }
         this.heParams = he;
         try {
             // a model the loss mode refuses fails here
@@ -373,6 +386,7 @@ public final class SecureTrainCli implements Callable<Integer> {
             boolean tty = !plainProgress && TrainingProgress.interactiveTerminal();
             PartyTraining.Spec training = PartyTraining.spec(conf).fracBits(fracBits).nonlinear(nonlinear)
                     .statisticalSecurity(he.runStatisticalSecurity(), he.plannedCrossTerms())
+                    .hePlanningBandwidth(he.planningBandwidth())
                     .lossMode(mode).train(train).test(test)
                     .epochs(epochs).progress(true, tty);
             if (batch != null || r == Role.DATA_OWNER) {

@@ -135,6 +135,13 @@ class SecureTrainCliTest {
         r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--he-cross-terms", "0"));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("planned HE cross terms must be in [1, 2^40], got 0"), r.err());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--he-planning-bandwidth", "fast"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--he-planning-bandwidth: ") && r.err().contains("'fast'"), r.err());
+        r = inProcess(modelOwner("l 127.0.0.1:0", doFp, "--he-planning-bandwidth", "10kbit"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("HE planning bandwidth must be in [1 Mbit/s, 1000 Gbit/s], got 10000 bit/s"),
+                r.err());
     }
 
     @Test

@@ -201,14 +201,13 @@ public final class TwoPartyBackend implements Backend, AutoCloseable {
     }
 
     /**
-     * OT engine: one bits-bit comparison per element ({@link PositiveBit} with a bound) when the bound spans more than
-     * one millionaire digit (a one-digit plan fails in {@code Millionaire}); otherwise, and on the GC engine,
-     * {@link #positive}.
+     * OT engine: one bits-bit comparison per element ({@link PositiveBit} with a bound; a bound within one millionaire
+     * digit is a one-leaf plan); GC engine: {@link #positive}.
      */
     @Override
     public long[] positiveBounded(long[] z, int bits, ProtocolId id) {
         PositiveBounds.check(bits);
-        if (nonlinear.engine() == NonlinearEngine.OT && bits > nonlinear.radix()) {
+        if (nonlinear.engine() == NonlinearEngine.OT) {
             return timed(KernelTimings.Kind.COMPARE_OT, () -> PositiveBit.compute(cot(id), z, bits, nonlinear.radix()));
         }
         return positive(z, id);

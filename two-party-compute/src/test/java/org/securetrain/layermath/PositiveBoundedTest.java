@@ -19,7 +19,7 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
 
 /**
  * {@link Backend#positiveBounded} on the two-party backend against the plaintext sign, for bounds of one bit to 62
- * (the small ones, one millionaire digit or less, fall back to the full comparison), random shares of values of
+ * (1, 2 and 4 bits are one-leaf millionaire plans at the default radix 4), random shares of values of
  * every magnitude below the bound and the edges 0, ±1, ±(2^bits - 1); the reference refuses a value outside.
  */
 @Timeout(120)

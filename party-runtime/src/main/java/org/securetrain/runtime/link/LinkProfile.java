@@ -120,6 +120,30 @@ public final class LinkProfile {
     public static final String SYNTAX = "expected loopback, lan (1 Gbit/s, 0.5 ms RTT), wan (100 Mbit/s, 40 ms RTT)"
             + " or BW,RTT[,JITTER] such as 200mbit,10ms (BW in kbit, mbit, gbit or 'unlimited'; times in us, ms, s)";
 
+    /**
+     * A bandwidth such as {@code 100mbit} or {@code 1gbit} (units bit, kbit, mbit, gbit), in bits per second.
+     *
+     * @throws IllegalArgumentException naming what is wrong and what is accepted ("unlimited" is refused here)
+     */
+    public static long parseBitsPerSecond(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = BANDWIDTH.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bandwidth '" + text + "' is not a number with a unit (bit, kbit, mbit, "
+                    + "gbit), e.g. 100mbit");
+        }
+        return Math.round(Double.parseDouble(m.group(1)) * unit(m.group(2)));
+    }
+
+    private static double unit(String name) {
+        return switch (name) {
+            case "bit" -> 1;
+            case "kbit" -> 1e3;
+            case "mbit" -> 1e6;
+            default -> 1e9;
+        };
+    }
+
     private static long parseBandwidth(String s, String whole) {
         if (s.equals("unlimited") || s.equals("inf")) {
             return 0;
@@ -129,14 +153,7 @@ public final class LinkProfile {
             throw new IllegalArgumentException("link profile '" + whole + "': bandwidth '" + s + "' is not a number"
                     + " with a unit (kbit, mbit, gbit), e.g. 100mbit; " + SYNTAX);
         }
-        double v = Double.parseDouble(m.group(1));
-        double unit = switch (m.group(2)) {
-            case "bit" -> 1;
-            case "kbit" -> 1e3;
-            case "mbit" -> 1e6;
-            default -> 1e9;
-        };
-        double bps = v * unit;
+        double bps = Double.parseDouble(m.group(1)) * unit(m.group(2));
         if (bps < MIN_BITS_PER_SECOND || bps > MAX_BITS_PER_SECOND) {
             throw new IllegalArgumentException("link profile '" + whole + "': bandwidth '" + s + "' is outside"
                     + " 1kbit..1000gbit");

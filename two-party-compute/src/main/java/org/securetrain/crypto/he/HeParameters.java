@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param plannedCrossTerms the most HE cross terms a session with these parameters runs (the next one is refused),
  *        in [1, 2^40]
  * @param plannerPicosPerByte how the block planner weighs one byte on the wire against compute, in picoseconds
- *        (8000 = 1 Gbit/s); does not affect security
+ *        (8000 = 1 Gbit/s, {@link #withPlanningBandwidth}); does not affect security
  * @param jointProducts when shared products use one reply for both cross terms ({@link #withJointProducts})
  */
 public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, long plannerPicosPerByte,
@@ -46,6 +46,17 @@ public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, l
     public static final int HE_STANDARD_MAX_LOGQ_N8192 = 218;
 
     private static volatile RnsBase sharedBase;
+
+    /**
+     * The link the block planner optimises for unless chosen otherwise: 100 Mbit/s, a link between two organisations.
+     * Measured on the MLP 784-128-128-10 step (docs/security/he.md section 9): its HE products send 56.0 MiB planned
+     * for 100 Mbit/s against 111.9 MiB planned for 1 Gbit/s, for about 24 % more HE CPU (0.35 CPU-s per party). On a
+     * 100 Mbit/s link that saves 4.7 s of wire time per step, on 1 Gbit/s 0.47 s: about what the extra CPU costs.
+     * Parties on one machine or a faster link choose a higher bandwidth.
+     */
+    public static final long DEFAULT_PLANNING_BITS_PER_SECOND = 100_000_000L;
+    static final long MIN_PLANNING_BITS_PER_SECOND = 1_000_000L;
+    static final long MAX_PLANNING_BITS_PER_SECOND = 1_000_000_000_000L;
 
     /** Statistical security of a whole run, in bits, unless chosen otherwise. */
     public static final int DEFAULT_RUN_STATISTICAL_SECURITY = 40;
@@ -90,12 +101,13 @@ public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, l
     }
 
     /**
-     * N = 8192, 218-bit q, eta = 21, switch to 2^80, planner link 1 Gbit/s; 40-bit statistical security for the
-     * whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per cross term).
+     * N = 8192, 218-bit q, eta = 21, switch to 2^80, planner link {@link #DEFAULT_PLANNING_BITS_PER_SECOND}; 40-bit
+     * statistical security for the whole run of at most {@link #DEFAULT_PLANNED_CROSS_TERMS} cross terms (57 bits per
+     * cross term).
      */
     public static HeParameters standard() {
-        return new HeParameters(DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS, 8_000,
-                JointProducts.WHEN_CHEAPER);
+        return new HeParameters(DEFAULT_RUN_STATISTICAL_SECURITY, DEFAULT_PLANNED_CROSS_TERMS, 0,
+                JointProducts.WHEN_CHEAPER).withPlanningBandwidth(DEFAULT_PLANNING_BITS_PER_SECOND);
     }
 
     /**
@@ -107,6 +119,25 @@ public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, l
      */
     public HeParameters withRunStatisticalSecurity(int runBits, long plannedCrossTerms) {
         return new HeParameters(runBits, plannedCrossTerms, plannerPicosPerByte, jointProducts);
+    }
+
+    /**
+     * Same parameters, with the block planner trading bytes against compute for a link of {@code bitsPerSecond}
+     * (one byte weighs 8 * 10^12 / bitsPerSecond picoseconds of compute, {@link #withPlannerPicosPerByte}). A slower
+     * link makes the planner choose blockings with fewer bytes and more local work; the products' results are the
+     * same. Does not affect security; both parties must choose alike (part of {@link #fingerprint()}).
+     */
+    public HeParameters withPlanningBandwidth(long bitsPerSecond) {
+        if (bitsPerSecond < MIN_PLANNING_BITS_PER_SECOND || bitsPerSecond > MAX_PLANNING_BITS_PER_SECOND) {
+            throw new IllegalArgumentException("HE planning bandwidth must be in [1 Mbit/s, 1000 Gbit/s], got "
+                    + bitsPerSecond + " bit/s");
+        }
+        return withPlannerPicosPerByte(Math.max(1, Math.round(8e12 / bitsPerSecond)));
+    }
+
+    /** The link bandwidth, in bits per second, the block planner optimises for ({@link #withPlanningBandwidth}). */
+    public long planningBandwidth() {
+        return Math.round(8e12 / Math.max(1, plannerPicosPerByte));
     }
 
     /**
@@ -206,6 +237,7 @@ public record HeParameters(int runStatisticalSecurity, long plannedCrossTerms, l
         return "HeParameters{N=" + N + ", log2 q=" + String.format("%.3f", base().logQ()) + ", primes="
                 + Arrays.toString(PRIMES) + ", eta=" + ETA + ", stat=" + statisticalSecurity() + " per cross term ("
                 + runStatisticalSecurity + " per session of <= " + plannedCrossTerms + " cross terms), switch=2^"
-                + SWITCH_BITS + ", joint products " + jointProducts + "}";
+                + SWITCH_BITS + ", joint products " + jointProducts + ", planned for " + planningBandwidth() / 1_000_000
+                + " Mbit/s}";
     }
 }

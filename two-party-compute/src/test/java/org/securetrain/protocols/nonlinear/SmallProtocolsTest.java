@@ -136,7 +136,7 @@ class SmallProtocolsTest {
         for (int i = 0; i < n; i++) {
             assertEquals(z[i] > 0 ? 1 : 0, NlPair.bit(r.party0(), i) ^ NlPair.bit(r.party1(), i), "z=" + z[i]);
         }
-        for (int bound : new int[] {40, 62, 8}) {
+        for (int bound : new int[] {40, 62, 8, 1, 2, 3, 4, 5}) {
             long[] v = g.nextLongs(m);
             long[] v0 = g.nextLongs(m);
             long[] v1 = new long[m];

@@ -18,9 +18,12 @@ class HeParametersTest {
         assertEquals(1L << 17, p.plannedCrossTerms());
         assertEquals(57, p.statisticalSecurity(), "40 bits over 2^17 cross terms: 40 + 17 per cross term");
         assertEquals(JointProducts.WHEN_CHEAPER, p.jointProducts());
-        // the value both parties agree on at the key exchange: a change here makes old and new parties disagree
-        assertEquals(0x8d56f61e645d25d5L, p.fingerprint());
-        assertEquals(new HeParameters(40, 1L << 17, 8_000, JointProducts.WHEN_CHEAPER), p);
+        assertEquals(100_000_000L, p.planningBandwidth(), "blocked for 100 Mbit/s: 80 ps per byte");
+        // the value both parties agree on at the key exchange: a change here makes old and new parties disagree (the
+        // default planning bandwidth moved from 1 Gbit/s, fingerprint 0x8d56f61e645d25d5, to 100 Mbit/s)
+        assertEquals(0x11089ea13ef2afa5L, p.fingerprint());
+        assertEquals(new HeParameters(40, 1L << 17, 80_000, JointProducts.WHEN_CHEAPER), p);
+        assertEquals(0x8d56f61e645d25d5L, p.withPlanningBandwidth(1_000_000_000L).fingerprint());
     }
 
     @Test

@@ -164,6 +164,18 @@ class CoverageReferenceTest {
                 .layer(new OutputLayer.Builder(LossFunctionsShort.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
                 .build();
         check("element-wise clipping", Parity.reference(clip, classes(8, 3, 15), 2));
+        // threshold 0: DL4J clips every element to 0; refused rather than read as "no clipping"
+        MultiLayerConfiguration zero = base(new Sgd(0.2), 8)
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(0).list()
+                .layer(new DenseLayer.Builder().nIn(8).nOut(10).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctionsShort.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .build();
+        UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
+                () -> SecureTrain.secureConfiguration(zero));
+        assertTrue(e.getMessage().contains("ClipElementWiseAbsoluteValue: threshold must be > 0, got 0.0"),
+                e.getMessage());
+        assertEquals(2, e.problems().size(), "both layers inherit the threshold: " + e.getMessage());
     }
 
     @Test

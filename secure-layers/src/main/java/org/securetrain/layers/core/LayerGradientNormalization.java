@@ -39,6 +39,11 @@ public record LayerGradientNormalization(L2Normalization normalization, boolean 
             String why = L2Normalization.whyInvalid(L2Normalization.Mode.CLIP, threshold);
             return why == null ? null : gn + ": " + why;
         }
+        if (gn == GradientNormalization.ClipElementWiseAbsoluteValue && !(threshold > 0)) {
+            // the element-wise clip treats 0 as "no clipping"; DL4J clips every element to [-t, t], i.e. to 0
+            return gn + ": threshold must be > 0, got " + threshold + " (DL4J would clip every gradient element to 0, "
+                    + "so the layer would not train)";
+        }
         return null;
     }
 

@@ -2,6 +2,7 @@ package org.securetrain.layermath;
 
 import java.util.Arrays;
 import org.securetrain.backend.Backend;
+import org.securetrain.ring.RingMatrix;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -316,14 +317,8 @@ public final class AdaptiveUpdate {
         return y;
     }
 
+    /** a, b and (when not null) c one after another. */
     private static long[] concat(long[] a, long[] b, long[] c) {
-        int n = a.length;
-        long[] out = new long[(c == null ? 2 : 3) * n];
-        System.arraycopy(a, 0, out, 0, n);
-        System.arraycopy(b, 0, out, n, n);
-        if (c != null) {
-            System.arraycopy(c, 0, out, 2 * n, n);
-        }
-        return out;
+        return c == null ? RingMatrix.concat(a, b) : RingMatrix.concat(a, b, c);
     }
 }

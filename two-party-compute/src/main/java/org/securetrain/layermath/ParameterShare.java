@@ -134,26 +134,13 @@ public final class ParameterShare {
             }
         }
         for (int bits : scales) {
-            int total = 0;
-            for (ParameterShare p : ps) {
-                total += p.gradientScaleBits == bits ? p.gradient.length : 0;
-            }
-            long[] all = new long[total];
-            int at = 0;
-            for (ParameterShare p : ps) {
-                if (p.gradientScaleBits == bits) {
-                    System.arraycopy(p.gradient, 0, all, at, p.gradient.length);
-                    at += p.gradient.length;
-                }
-            }
-            long[] t = be.truncate(all, bits, scales.size() == 1 ? id : id.child("s" + bits));
-            at = 0;
-            for (ParameterShare p : ps) {
-                if (p.gradientScaleBits == bits) {
-                    p.gradient = java.util.Arrays.copyOfRange(t, at, at + p.gradient.length);
-                    p.gradientScaleBits = 0;
-                    at += p.gradient.length;
-                }
+            java.util.List<ParameterShare> atScale = ps.stream().filter(p -> p.gradientScaleBits == bits).toList();
+            long[][] gradients = atScale.stream().map(p -> p.gradient).toArray(long[][]::new);
+            long[] t = be.truncate(RingMatrix.concat(gradients), bits, scales.size() == 1 ? id : id.child("s" + bits));
+            long[][] truncated = RingMatrix.split(t, gradients);
+            for (int j = 0; j < truncated.length; j++) {
+                atScale.get(j).gradient = truncated[j];
+                atScale.get(j).gradientScaleBits = 0;
             }
         }
     }
@@ -181,37 +168,23 @@ public final class ParameterShare {
             return;
         }
         truncateGradients(be, ps, id.child("grad"));
-        int total = 0;
-        for (ParameterShare p : ps) {
-            total += p.value.length;
-        }
-        long[] value = new long[total];
-        long[] gradient = new long[total];
-        long[] velocity = cfg.momentum() == 0 ? null : new long[total]; // a missing velocity is zero (first step)
-        int at = 0;
-        for (ParameterShare p : ps) {
-            int n = p.value.length;
-            System.arraycopy(p.value, 0, value, at, n);
-            System.arraycopy(p.gradient, 0, gradient, at, n);
-            if (velocity != null && p.velocity != null) {
-                System.arraycopy(p.velocity, 0, velocity, at, n);
-            }
-            at += n;
-        }
-        ParameterShare all = new ParameterShare(id, value);
-        all.setGradient(gradient, 0);
-        all.setVelocity(velocity);
+        long[][] values = ps.stream().map(p -> p.value).toArray(long[][]::new);
+        ParameterShare all = new ParameterShare(id, RingMatrix.concat(values));
+        all.setGradient(RingMatrix.concat(ps.stream().map(p -> p.gradient).toArray(long[][]::new)), 0);
+        // a missing velocity is zero (first step)
+        all.setVelocity(cfg.momentum() == 0 ? null : RingMatrix.concat(ps.stream()
+                .map(p -> p.velocity != null ? p.velocity : new long[p.value.length]).toArray(long[][]::new)));
         all.applySgd(be, cfg, batch, t);
-        at = 0;
-        for (ParameterShare p : ps) {
-            int n = p.value.length;
-            System.arraycopy(all.value, at, p.value, 0, n);
-            if (velocity != null) {
-                p.velocity = java.util.Arrays.copyOfRange(all.velocity, at, at + n);
+        long[][] newValues = RingMatrix.split(all.value, values);
+        long[][] newVelocities = cfg.momentum() == 0 ? null : RingMatrix.split(all.velocity, values);
+        for (int j = 0; j < values.length; j++) {
+            ParameterShare p = ps.get(j);
+            System.arraycopy(newValues[j], 0, p.value, 0, p.value.length); // the value array is final: in place
+            if (newVelocities != null) {
+                p.velocity = newVelocities[j];
             }
             p.gradient = null;
             p.signBits = null;
-            at += n;
         }
     }
 

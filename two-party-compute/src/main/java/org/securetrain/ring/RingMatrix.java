@@ -9,6 +9,35 @@ public final class RingMatrix {
     private RingMatrix() {
     }
 
+    /** The parts one after another (to batch several tensors into one protocol call). */
+    public static long[] concat(long[]... parts) {
+        int n = 0;
+        for (long[] x : parts) {
+            n += x.length;
+        }
+        long[] all = new long[n];
+        int at = 0;
+        for (long[] x : parts) {
+            System.arraycopy(x, 0, all, at, x.length);
+            at += x.length;
+        }
+        return all;
+    }
+
+    /** The inverse of {@link #concat}: {@code all} cut into consecutive pieces as long as the arrays of {@code like}. */
+    public static long[][] split(long[] all, long[]... like) {
+        long[][] parts = new long[like.length][];
+        int at = 0;
+        for (int j = 0; j < like.length; j++) {
+            parts[j] = java.util.Arrays.copyOfRange(all, at, at + like[j].length);
+            at += like[j].length;
+        }
+        if (at != all.length) {
+            throw new IllegalArgumentException("split: " + all.length + " elements into pieces of " + at);
+        }
+        return parts;
+    }
+
     /**
      * C (m x n) = op(A) * op(B), with op(A) m x k and op(B) k x n. A is stored m x k, or k x m when
      * {@code transA}; B is stored k x n, or n x k when {@code transB}. No transposed copies are made.

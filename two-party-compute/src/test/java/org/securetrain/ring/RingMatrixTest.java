@@ -78,4 +78,19 @@ class RingMatrixTest {
                 () -> fp.encode(new double[] {1, Double.POSITIVE_INFINITY}));
         assertTrue(e.getMessage().contains("element 1"), e.getMessage());
     }
+
+    @Test
+    void splitUndoesConcat() {
+        long[][] parts = {{1, -2, 3}, {}, {Long.MIN_VALUE}, {4, 5}};
+        long[] all = RingMatrix.concat(parts);
+        assertArrayEquals(new long[] {1, -2, 3, Long.MIN_VALUE, 4, 5}, all);
+        long[][] back = RingMatrix.split(all, parts);
+        for (int j = 0; j < parts.length; j++) {
+            assertArrayEquals(parts[j], back[j]);
+            assertNotSame(parts[j], back[j]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RingMatrix.split(new long[7], parts));
+        assertTrue(e.getMessage().contains("7 elements into pieces of 6"), e.getMessage());
+    }
 }

@@ -11,6 +11,7 @@ import org.securetrain.layermath.L2GradientNormalizer;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.PositiveRoots;
 import org.securetrain.ring.FixedPoint;
+import org.securetrain.ring.RingMatrix;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -88,27 +89,12 @@ final class LayerShares {
         for (int j = 0; j < g.length; j++) {
             g[j] = trained.get(j).perExampleGradient(be, batch);
         }
-        long[][] groups = g;
-        if (normalization.perLayer()) {
-            int n = 0;
-            for (long[] x : g) {
-                n += x.length;
-            }
-            long[] all = new long[n];
-            int at = 0;
-            for (long[] x : g) {
-                System.arraycopy(x, 0, all, at, x.length);
-                at += x.length;
-            }
-            groups = new long[][] {all};
-        }
+        long[][] groups = normalization.perLayer() ? new long[][] {RingMatrix.concat(g)} : g;
         long[][] y = new L2GradientNormalizer(be, PositiveRoots.exact(be)).apply(normalization.normalization(), groups,
                 id.child("l2norm"));
-        int at = 0;
+        long[][] normalized = normalization.perLayer() ? RingMatrix.split(y[0], g) : y;
         for (int j = 0; j < g.length; j++) {
-            long[] yj = normalization.perLayer() ? java.util.Arrays.copyOfRange(y[0], at, at + g[j].length) : y[j];
-            at += g[j].length;
-            trained.get(j).setNormalizedGradient(yj);
+            trained.get(j).setNormalizedGradient(normalized[j]);
         }
     }
 

@@ -10,6 +10,7 @@ import org.securetrain.layermath.AdaptiveUpdate;
 import org.securetrain.layermath.GradientTerms;
 import org.securetrain.layermath.ParameterShare;
 import org.securetrain.layermath.PositiveRoots;
+import org.securetrain.ring.RingMatrix;
 
 /**
  * DL4J's {@code Adam}, {@code Nadam}, {@code AMSGrad}, {@code AdaMax}, {@code AdaGrad} and {@code RmsProp} on shares
@@ -87,16 +88,11 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
         AdaptiveShareUpdater first = us.get(0);
         AdaptiveStep st = first.stepAt(iteration, epoch);
         List<String> names = first.rule.stateNames();
-        int total = 0;
-        for (ParameterShare p : ps) {
-            total += p.value().length;
-        }
-        long[] g = new long[total];
         long[][] state = new long[names.size()][];
         // every product gradient truncated to scale f in one call, not one per parameter
         ParameterShare.truncateGradients(be, ps, ps.get(0).updateId().child("grads"));
         GradientTerms[] terms = new GradientTerms[ps.size()];
-        int at = 0;
+        long[][] gradients = new long[ps.size()][];
         for (int j = 0; j < ps.size(); j++) {
             AdaptiveShareUpdater u = us.get(j);
             if (!u.stepAt(iteration, epoch).equals(st)) {
@@ -104,37 +100,35 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
             }
             ParameterShare p = ps.get(j);
             terms[j] = u.terms.at(iteration, epoch, st.learningRate());
-            long[] gj = p.preparedGradient(be, batch, terms[j]);
-            System.arraycopy(gj, 0, g, at, gj.length);
-            at += gj.length;
+            gradients[j] = p.preparedGradient(be, batch, terms[j]);
         }
+        long[] g = RingMatrix.concat(gradients);
         boolean any = false;
         for (int k = 0; k < state.length; k++) {
             any |= ps.get(0).state(names.get(k)) != null;
         }
         for (int k = 0; k < state.length && any; k++) {
-            state[k] = new long[total];
-            at = 0;
-            for (ParameterShare p : ps) {
-                long[] s = p.state(names.get(k));
-                if (s == null) {
-                    throw new IllegalStateException(p.name() + ": state " + names.get(k) + " is missing");
+            long[][] parts = new long[ps.size()][];
+            for (int j = 0; j < parts.length; j++) {
+                parts[j] = ps.get(j).state(names.get(k));
+                if (parts[j] == null) {
+                    throw new IllegalStateException(ps.get(j).name() + ": state " + names.get(k) + " is missing");
                 }
-                System.arraycopy(s, 0, state[k], at, s.length);
-                at += s.length;
             }
+            state[k] = RingMatrix.concat(parts);
         }
         long[] update = new AdaptiveUpdate(be, first.roots.apply(be)).step(st, g, state,
                 ps.get(0).updateId().child(first.rule.name().toLowerCase(java.util.Locale.ROOT)));
-        at = 0;
-        for (int j = 0; j < ps.size(); j++) {
-            ParameterShare p = ps.get(j);
-            int n = p.value().length;
-            for (int k = 0; k < state.length; k++) {
-                p.setState(names.get(k), java.util.Arrays.copyOfRange(state[k], at, at + n));
+        long[][] values = ps.stream().map(ParameterShare::value).toArray(long[][]::new);
+        long[][] updates = RingMatrix.split(update, values);
+        for (int k = 0; k < state.length; k++) {
+            long[][] newState = RingMatrix.split(state[k], values);
+            for (int j = 0; j < ps.size(); j++) {
+                ps.get(j).setState(names.get(k), newState[j]);
             }
-            p.applyUpdate(be, java.util.Arrays.copyOfRange(update, at, at + n), terms[j]);
-            at += n;
+        }
+        for (int j = 0; j < ps.size(); j++) {
+            ps.get(j).applyUpdate(be, updates[j], terms[j]);
         }
     }
 }

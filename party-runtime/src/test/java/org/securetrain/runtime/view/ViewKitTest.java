@@ -69,6 +69,47 @@ class ViewKitTest {
         assertTrue(why.contains("chi-square") && why.contains("Kolmogorov"), why);
     }
 
+    /** Party 0 sends {@code words} as they are; party 1 keeps nothing. */
+    static TwoPartyViews.Outputs sends(org.securetrain.runtime.Session s, int p, long[] words) {
+        Channel ch = s.channel("toy.narrow");
+        if (p == 0) {
+            ch.sendLongs(words);
+        } else {
+            ch.receiveLongs();
+        }
+        return null;
+    }
+
+    @Test
+    void aLoneNarrowCoincidenceIsNotAnEchoButANarrowArrayIs() {
+        long[] secret = new long[64];
+        for (int i = 0; i < secret.length; i++) {
+            secret[i] = (1L << 23) + RND.nextLong(1L << 22); // a fixed-point value near 0.5..0.75 at f = 24
+        }
+        ForbiddenWords forbidden = ForbiddenWords.of("x", secret);
+        // one padded narrow field that happens to equal a secret word, between random wide words
+        long[] chance = random(64);
+        chance[17] = secret[5];
+        ViewAssert.assertNoEcho(TwoPartyViews.run((s, p) -> sends(s, p, chance)).party(1), forbidden, "chance");
+        // the same word wide (with entropy above 2^40) still counts on its own
+        long wide = RND.nextLong() | (1L << 62);
+        long[] wideChance = random(64);
+        wideChance[17] = wide;
+        String why = ViewAssert.assertLeakCaught(() -> ViewAssert.assertNoEcho(TwoPartyViews.run((s, p) -> sends(s, p,
+                wideChance)).party(1), ForbiddenWords.of("w", new long[] {wide}), "wide"), "one wide word");
+        assertTrue(why.contains("1 received words"), why);
+        // two adjacent narrow echoes, and a whole narrow array in the clear, are caught
+        long[] pair = random(64);
+        pair[17] = secret[5];
+        pair[18] = -secret[9];
+        why = ViewAssert.assertLeakCaught(() -> ViewAssert.assertNoEcho(TwoPartyViews.run((s, p) -> sends(s, p, pair))
+                .party(1), forbidden, "pair"), "two adjacent narrow words");
+        assertTrue(why.contains("2 received words"), why);
+        why = ViewAssert.assertLeakCaught(() -> ViewAssert.assertNoEcho(TwoPartyViews.run((s, p) -> sends(s, p,
+                secret)).party(1), forbidden, "clear"), "narrow array in the clear");
+        assertTrue(why.contains("64 received words"), why);
+    }
+
     @Test
     void aMessageThatOnlySomeInputsCauseChangesTheSchedule() {
         View with = TwoPartyViews.run((s, party) -> extra(s, party, true)).party(1);

@@ -1,7 +1,6 @@
 package org.securetrain.protocols;
 
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.crypto.he.ConvPlan;
 import org.securetrain.crypto.he.ConvShape;
@@ -23,13 +22,10 @@ import org.securetrain.runtime.Session;
  * of out (outCh x groups x outH x outW).
  */
 public final class SecureConv2d {
-    private static final String WHAT = "secure correlation";
-    private final Session session;
-    private final HeContext he;
+    private final CrossTermRoles terms;
 
     public SecureConv2d(Session session, HeContext he) {
-        this.session = Objects.requireNonNull(session, "session");
-        this.he = Objects.requireNonNull(he, "he");
+        this.terms = new CrossTermRoles(session, he, "secure correlation");
     }
 
     /**
@@ -40,6 +36,7 @@ public final class SecureConv2d {
             ProtocolId id) {
         Objects.requireNonNull(id, "protocol id");
         Objects.requireNonNull(shape, "shape");
+        Session session = terms.session();
         int me = session.party();
         check(kernel, kernelKind, shape.kernelLength(), "kernel", id);
         check(input, inputKind, shape.inputLength(), "input", id);
@@ -61,50 +58,23 @@ public final class SecureConv2d {
             localTerm.run();
             return z;
         }
-        ConvPlan plan = ConvPlan.choose(he.params(), shape);
+        ConvPlan plan = ConvPlan.choose(terms.he().params(), shape);
         // counted against the session's planned cross terms (run-level statistical security), as SecureMatMul does
-        he.reserveCrossTerms((multiplier ? 1 : 0) + (keyOwner ? 1 : 0), id.toString());
-        try {
-            crossTerms(plan, kernel, input, stream, id, multiplier, keyOwner, localTerm, z);
-        } catch (RuntimeException | Error e) {
-            CrossTermRoles.abortOnFailure(session, WHAT, id, e);
-            throw e;
-        }
+        terms.runCounted(id, (multiplier ? 1 : 0) + (keyOwner ? 1 : 0), () -> terms.runSeparate(id, stream, plan, z,
+                !keyOwner ? null : (t, out) -> new HeConvCross.KeyOwner(t, input, out),
+                !multiplier ? null : (t, out) -> new HeConvCross.Multiplier(t, kernel, out),
+                plan.outputCiphertexts(), localTerm));
         return z;
-    }
-
-    private void crossTerms(ConvPlan plan, long[] kernel, long[] input, ProtocolId stream, ProtocolId id,
-            boolean multiplier, boolean keyOwner, Runnable localTerm, long[] z) {
-        int me = session.party();
-        long[] zKey = keyOwner ? new long[z.length] : null;
-        long[] zMul = multiplier ? new long[z.length] : null;
-        HeConvCross.KeyOwner key = !keyOwner ? null : new HeConvCross.KeyOwner(
-                new HeConvCross.Term(session.channel(stream.child("p" + me + "enc")), he, plan));
-        HeConvCross.Multiplier mul = !multiplier ? null : new HeConvCross.Multiplier(
-                new HeConvCross.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, plan), kernel, zMul);
-        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
-            @Override
-            public void send(ExecutorService helper) {
-                key.send(input, helper);
-            }
-
-            @Override
-            public void finish() {
-                key.finish(zKey);
-            }
-        };
-        CrossTermRoles.run(session, WHAT, id, keyRole, mul, plan.outputCiphertexts(), localTerm);
-        CrossTermRoles.addInto(z, zKey);
-        CrossTermRoles.addInto(z, zMul);
     }
 
     private void check(long[] share, ShareKind kind, int length, String what, ProtocolId id) {
         Objects.requireNonNull(kind, what + " share kind");
-        if (kind.isZeroAt(session.party())) {
+        int party = terms.session().party();
+        if (kind.isZeroAt(party)) {
             return;
         }
         if (share == null || share.length != length) {
-            throw new IllegalArgumentException("secure correlation '" + id + "': party " + session.party() + "'s "
+            throw new IllegalArgumentException("secure correlation '" + id + "': party " + party + "'s "
                     + what + " share has " + (share == null ? "no data" : share.length + " elements") + ", expected "
                     + length);
         }

@@ -1,7 +1,7 @@
 package org.securetrain.protocols;
 
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import org.securetrain.crypto.he.CrossTerm;
 import org.securetrain.crypto.he.HeContext;
 import org.securetrain.crypto.he.HeCrossProduct;
 import org.securetrain.crypto.he.HeJointProduct;
@@ -33,14 +33,11 @@ import org.securetrain.runtime.Session;
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
-    private static final String WHAT = "secure matmul";
-    private final Session session;
-    private final HeContext he;
+    private final CrossTermRoles terms;
 
     /** The product protocol of this party over {@code session} with the HE keys of {@code he}. */
     public SecureMatMul(Session session, HeContext he) {
-        this.session = Objects.requireNonNull(session, "session");
-        this.he = Objects.requireNonNull(he, "he");
+        this.terms = new CrossTermRoles(session, he, "secure matmul");
     }
 
     /**
@@ -50,7 +47,7 @@ public final class SecureMatMul {
     public long[] multiply(MatrixShare a, MatrixShare b, ProtocolId id) {
         Objects.requireNonNull(id, "protocol id");
         if (a.cols() != b.rows()) {
-            throw new IllegalArgumentException("party " + session.party() + " cannot multiply " + a.describe()
+            throw new IllegalArgumentException("party " + terms.session().party() + " cannot multiply " + a.describe()
                     + " by " + b.describe() + ": inner dimensions differ");
         }
         Terms t = agree(a, b, id);
@@ -61,13 +58,8 @@ public final class SecureMatMul {
         }
         // the session's statistical security covers a planned number of flooded replies (cross terms); both parties
         // count alike; a joint product has one reply for both of its cross terms
-        he.reserveCrossTerms(t.plan.joint ? 1 : (t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0), id.toString());
-        try {
-            crossTerms(t, a, b, id, z);
-        } catch (RuntimeException | Error e) {
-            CrossTermRoles.abortOnFailure(session, WHAT, id, e);
-            throw e;
-        }
+        terms.runCounted(id, t.plan.joint ? 1 : (t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0),
+                () -> crossTerms(t, a, b, id, z));
         return z;
     }
 
@@ -97,33 +89,14 @@ public final class SecureMatMul {
 
     /** Runs this party's cross-term roles and the local term ({@link CrossTermRoles}) and adds everything into z. */
     private void crossTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
-        int me = session.party();
-        ProtocolId stream = id.under("he");
         if (t.plan.joint) {
             jointTerms(t, a, b, id, z);
             return;
         }
-        long[] zKey = t.keyOwner ? new long[z.length] : null;
-        long[] zMul = t.multiplier ? new long[z.length] : null;
-        HeCrossProduct.KeyOwner key = !t.keyOwner ? null : new HeCrossProduct.KeyOwner(
-                new HeCrossProduct.Term(session.channel(stream.child("p" + me + "enc")), he, t.plan));
-        HeCrossProduct.Multiplier mul = !t.multiplier ? null : new HeCrossProduct.Multiplier(
-                new HeCrossProduct.Term(session.channel(stream.child("p" + (1 - me) + "enc")), he, t.plan),
-                t.plain(a, b), t.output(zMul));
-        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
-            @Override
-            public void send(ExecutorService helper) {
-                key.send(t.encrypted(a, b), helper);
-            }
-
-            @Override
-            public void finish() {
-                key.finish(t.output(zKey));
-            }
-        };
-        CrossTermRoles.run(session, WHAT, id, keyRole, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
-        CrossTermRoles.addInto(z, zKey);
-        CrossTermRoles.addInto(z, zMul);
+        terms.runSeparate(id, id.under("he"), t.plan, z,
+                !t.keyOwner ? null : (term, out) -> new HeCrossProduct.KeyOwner(term, t.encrypted(a, b), t.output(out)),
+                !t.multiplier ? null : (term, out) -> new HeCrossProduct.Multiplier(term, t.plain(a, b), t.output(out)),
+                t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
     }
 
     /**
@@ -131,24 +104,16 @@ public final class SecureMatMul {
      * its factors, the multiplier multiplies each by its own other factor and replies once.
      */
     private void jointTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
-        int keyParty = t.keyOwner ? session.party() : 1 - session.party();
-        var term = new HeCrossProduct.Term(session.channel(id.under("he").child("p" + keyParty + "enc")), he, t.plan);
+        int me = terms.session().party();
+        int keyParty = t.keyOwner ? me : 1 - me;
+        CrossTerm<HeMatMulPlan> term = terms.term(id.under("he").child("p" + keyParty + "enc"), t.plan);
         long[] zCross = new long[z.length];
-        HeJointProduct.KeyOwner key = t.keyOwner ? new HeJointProduct.KeyOwner(term) : null;
-        HeJointProduct.Multiplier mul = t.multiplier ? new HeJointProduct.Multiplier(term, t.plain(a, b),
-                t.encrypted(a, b), t.output(zCross)) : null;
-        CrossTermRoles.KeyOwnerRole keyRole = key == null ? null : new CrossTermRoles.KeyOwnerRole() {
-            @Override
-            public void send(ExecutorService helper) {
-                key.send(t.plain(a, b), t.encrypted(a, b), helper);
-            }
-
-            @Override
-            public void finish() {
-                key.finish(t.output(zCross));
-            }
-        };
-        CrossTermRoles.run(session, WHAT, id, keyRole, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
+        MatrixView out = t.output(zCross);
+        HeJointProduct.KeyOwner key = t.keyOwner
+                ? new HeJointProduct.KeyOwner(term, t.plain(a, b), t.encrypted(a, b), out) : null;
+        HeJointProduct.Multiplier mul = t.multiplier
+                ? new HeJointProduct.Multiplier(term, t.plain(a, b), t.encrypted(a, b), out) : null;
+        terms.run(id, key, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
         CrossTermRoles.addInto(z, zCross);
     }
 
@@ -167,6 +132,8 @@ public final class SecureMatMul {
         int m = a.rows();
         int k = a.cols();
         int n = b.cols();
+        Session session = terms.session();
+        HeContext he = terms.he();
         int me = session.party();
         requireShare(a, "A", id);
         requireShare(b, "B", id);
@@ -210,8 +177,9 @@ public final class SecureMatMul {
     }
 
     private void requireShare(MatrixShare x, String name, ProtocolId id) {
-        if (x.data() == null && !x.isZeroAt(session.party())) {
-            throw new IllegalArgumentException("secure matmul '" + id + "': party " + session.party()
+        int party = terms.session().party();
+        if (x.data() == null && !x.isZeroAt(party)) {
+            throw new IllegalArgumentException("secure matmul '" + id + "': party " + party
                     + " has no data for its share of " + name + " " + x.describe());
         }
     }

@@ -2,7 +2,6 @@ package org.securetrain.crypto.he;
 
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
-import org.securetrain.runtime.Channel;
 
 /**
  * One HE cross term of a correlation ({@link ConvShape}) over one channel, both roles, in the HomConv
@@ -22,27 +21,30 @@ public final class HeConvCross {
     private HeConvCross() {
     }
 
-    /** One cross term as both roles see it: its stream, this party's HE keys, the plan of the public shape. */
-    public record Term(Channel ch, HeContext ctx, ConvPlan plan) {
-    }
-
     /** The key owner's role: encrypts its input under its own key and sends it, later decrypts the reply. */
-    public static final class KeyOwner extends KeyOwnerRole {
-        private final Term t;
+    public static final class KeyOwner extends KeyOwnerRole<ConvPlan> {
+        private final long[] in;
+        private final long[] out;
 
-        public KeyOwner(Term t) {
-            super(t.ch, t.ctx, STEP);
-            this.t = t;
+        /**
+         * Encrypts {@code in} (groups x inCh x h x w) and adds K (*) In - R into {@code out} (outCh x groups x outH x
+         * outW).
+         */
+        public KeyOwner(CrossTerm<ConvPlan> t, long[] in, long[] out) {
+            super(t, STEP);
+            this.in = in;
+            this.out = out;
         }
 
-        /** Encrypts {@code in} (groups x inCh x h x w) and sends it; {@code helper} (or null) shares the work. */
-        public void send(long[] in, ExecutorService helper) {
-            ConvPlan plan = t.plan;
+        /** Encrypts the input and sends it; {@code helper} (or null) shares the work. */
+        @Override
+        public void send(ExecutorService helper) {
+            ConvPlan plan = term.plan();
             if (in.length != plan.shape.inputLength()) {
                 throw new IllegalArgumentException("correlation input has " + in.length + " elements, " + plan.shape
                         + " needs " + plan.shape.inputLength());
             }
-            int n = t.ctx.params().n();
+            int n = term.ctx().params().n();
             int count = plan.inputCiphertexts();
             long[] polys = new long[count * n];
             for (int gb = 0, u = 0; gb < plan.groupBlocks(); gb++) {
@@ -54,32 +56,31 @@ public final class HeConvCross {
             }
             long[][] wire = new long[1][];
             // each polynomial is one N x 1 block of an (count N) x 1 "matrix": the matrix encryption as is
-            EncryptedMatrix.encrypt(t.ctx, MatrixView.of(polys, count * n, 1), n, 1, operandId(), wire, helper);
-            sendOperand(wire[0]);
+            EncryptedMatrix.encrypt(term.ctx(), MatrixView.of(polys, count * n, 1), n, 1, operandId(), wire, helper);
+            sendMessage(wire[0]);
         }
 
-        /** Receives the reply and adds K (*) In - R into {@code out} (outCh x groups x outH x outW). */
-        public void finish(long[] out) {
-            decrypt(t.ctx, receiveReply(), t.plan, operandId(), out);
+        /** Receives the reply and adds K (*) In - R into the output. */
+        @Override
+        public void finish() {
+            decrypt(term.ctx(), receiveMessage(), term.plan(), operandId(), out);
         }
     }
 
     /** The multiplier's role: receives the encrypted input, computes the masked products and replies. */
-    public static final class Multiplier extends MultiplierRole {
-        private final Term t;
+    public static final class Multiplier extends MultiplierRole<ConvPlan> {
         private final long[] kernel;
         private final long[] out;
 
         /** Multiplies by {@code kernel} (outCh x inCh x kh x kw, clear) and adds its share R into {@code out}. */
-        public Multiplier(Term t, long[] kernel, long[] out) {
-            super(checked(t, kernel, out).ch, STEP, "HE convolution");
-            this.t = t;
+        public Multiplier(CrossTerm<ConvPlan> t, long[] kernel, long[] out) {
+            super(checked(t, kernel, out), STEP, "HE convolution");
             this.kernel = kernel;
             this.out = out;
         }
 
-        private static Term checked(Term t, long[] kernel, long[] out) {
-            ConvShape s = t.plan.shape;
+        private static CrossTerm<ConvPlan> checked(CrossTerm<ConvPlan> t, long[] kernel, long[] out) {
+            ConvShape s = t.plan().shape;
             if (kernel.length != s.kernelLength() || out.length != s.outputLength()) {
                 throw new IllegalArgumentException(s + ": kernel has " + kernel.length + " elements (needs "
                         + s.kernelLength() + "), output " + out.length + " (needs " + s.outputLength() + ")");
@@ -89,28 +90,17 @@ public final class HeConvCross {
 
         @Override
         MultiplierJob<?> start(long[] wire) {
-            int n = t.ctx.params().n();
-            int count = t.plan.inputCiphertexts();
-            EncryptedMatrix e = EncryptedMatrix.parse(t.ctx, wire, count * n, 1, n, 1);
-            return new Job(t.ctx, kernel, e, t.plan, out);
+            int n = term.ctx().params().n();
+            int count = term.plan().inputCiphertexts();
+            EncryptedMatrix e = EncryptedMatrix.parse(term.ctx(), wire, count * n, 1, n, 1);
+            return new Job(term.ctx(), kernel, e, term.plan(), out);
         }
     }
 
     /** Where each output ciphertext starts in the reply; at index outputCiphertexts() the reply's length. */
     static int[] replyLayout(HeParameters params, ConvPlan plan) {
-        int units = plan.outputCiphertexts();
-        int[] off = new int[units + 1];
-        long words = ReplyHeader.WORDS;
-        for (int u = 0; u <= units; u++) {
-            if (words > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
-            }
-            off[u] = (int) words;
-            if (u < units) {
-                words += ProductEvaluator.wireWords(params, unitOutputs(plan, u));
-            }
-        }
-        return off;
+        return ReplyHeader.layout(plan.outputCiphertexts(),
+                u -> ProductEvaluator.wireWords(params, unitOutputs(plan, u)), plan);
     }
 
     private static int unitOutputs(ConvPlan plan, int u) {

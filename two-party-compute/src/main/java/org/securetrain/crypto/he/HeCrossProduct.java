@@ -1,7 +1,6 @@
 package org.securetrain.crypto.he;
 
 import java.util.concurrent.ExecutorService;
-import org.securetrain.runtime.Channel;
 
 /**
  * One HE cross term over one channel, both roles: additive shares of Z = P * E where the {@link Multiplier}
@@ -21,29 +20,30 @@ public final class HeCrossProduct {
     private HeCrossProduct() {
     }
 
-    /** One cross term as both roles see it: its stream, this party's HE keys, the plan of the public shapes. */
-    public record Term(Channel ch, HeContext ctx, HeMatMulPlan plan) {
-    }
-
     /** The key owner's role: encrypts E under its own key and sends it, later decrypts the reply. */
-    public static final class KeyOwner extends KeyOwnerRole {
-        private final Term t;
+    public static final class KeyOwner extends KeyOwnerRole<HeMatMulPlan> {
+        private final MatrixView e;
+        private final MatrixView out;
 
-        public KeyOwner(Term t) {
-            super(t.ch, t.ctx, STEP);
-            this.t = t;
+        /** Encrypts {@code e} (the plan's inner x cols) and adds P*E - R into {@code out} (rows x cols). */
+        public KeyOwner(CrossTerm<HeMatMulPlan> t, MatrixView e, MatrixView out) {
+            super(t, STEP);
+            this.e = e;
+            this.out = out;
         }
 
-        /** Encrypts E (the plan's inner x cols) and sends it; {@code helper} (or null) shares the encryption. */
-        public void send(MatrixView e, ExecutorService helper) {
+        /** Encrypts E and sends it; {@code helper} (or null) shares the encryption. */
+        @Override
+        public void send(ExecutorService helper) {
             long[][] wire = new long[1][];
-            encryptOperand(t.ctx, e, t.plan.innerBlock, t.plan.colBlock, operandId(), wire, helper);
-            sendOperand(wire[0]);
+            encryptOperand(term.ctx(), e, term.plan().innerBlock, term.plan().colBlock, operandId(), wire, helper);
+            sendMessage(wire[0]);
         }
 
-        /** Receives the multiplier's reply and adds P*E - R into {@code out} (rows x cols). */
-        public void finish(MatrixView out) {
-            decryptResult(t.ctx, receiveReply(), t.plan, operandId(), out);
+        /** Receives the multiplier's reply and adds P*E - R into the output. */
+        @Override
+        public void finish() {
+            decryptResult(term.ctx(), receiveMessage(), term.plan(), operandId(), out);
         }
     }
 
@@ -51,22 +51,20 @@ public final class HeCrossProduct {
      * The multiplier's role: receives Enc(E), computes Enc(P*E - R) row block by row block ({@link #work}
      * from any number of threads), adds R into its output and replies.
      */
-    public static final class Multiplier extends MultiplierRole {
-        private final Term t;
+    public static final class Multiplier extends MultiplierRole<HeMatMulPlan> {
         private final MatrixView p;
         private final MatrixView out;
 
         /** Multiplies by {@code p} (rows x inner, in the clear) and adds its share R into {@code out}. */
-        public Multiplier(Term t, MatrixView p, MatrixView out) {
-            super(t.ch, STEP, "HE multiply");
-            this.t = t;
+        public Multiplier(CrossTerm<HeMatMulPlan> t, MatrixView p, MatrixView out) {
+            super(t, STEP, "HE multiply");
             this.p = p;
             this.out = out;
         }
 
         @Override
         MultiplierJob<?> start(long[] wire) {
-            return Job.create(t.ctx, p, receiveOperand(t.ctx, wire, t.plan), t.plan, out);
+            return Job.create(term.ctx(), p, receiveOperand(term.ctx(), wire, term.plan()), term.plan(), out);
         }
     }
 
@@ -223,19 +221,13 @@ public final class HeCrossProduct {
      * index rowBlocks() the reply's length: the header, then per output block one switched ciphertext.
      */
     static int[] replyLayout(HeParameters params, HeMatMulPlan plan) {
-        int rb = plan.rowBlocks();
-        int[] rowOffset = new int[rb + 1];
-        long words = ReplyHeader.WORDS;
-        for (int ib = 0; ib <= rb; ib++) {
-            if (words > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
-            }
-            rowOffset[ib] = (int) words;
-            for (int jb = 0; ib < rb && jb < plan.colBlocks(); jb++) {
+        return ReplyHeader.layout(plan.rowBlocks(), ib -> {
+            long words = 0;
+            for (int jb = 0; jb < plan.colBlocks(); jb++) {
                 words += ProductEvaluator.wireWords(params, plan.blockRows(ib) * plan.blockCols(jb));
             }
-        }
-        return rowOffset;
+            return words;
+        }, plan);
     }
 
     /** An empty reply to the operand {@code operandId} laid out by {@link #replyLayout}, its header set. */

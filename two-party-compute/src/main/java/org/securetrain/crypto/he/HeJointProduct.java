@@ -21,24 +21,34 @@ public final class HeJointProduct {
     }
 
     /** The key owner's role: encrypts (A_K, B_K) and sends them, later decrypts the reply. */
-    public static final class KeyOwner extends KeyOwnerRole {
-        private final HeCrossProduct.Term t;
+    public static final class KeyOwner extends KeyOwnerRole<HeMatMulPlan> {
+        private final MatrixView a;
+        private final MatrixView b;
+        private final MatrixView out;
 
-        public KeyOwner(HeCrossProduct.Term t) {
-            super(requireJoint(t).ch(), t.ctx(), HeCrossProduct.STEP);
-            this.t = t;
+        /**
+         * Encrypts {@code a} (rows x inner) and {@code b} (inner x cols); adds A_K B_M + A_M B_K - R into {@code out}
+         * (rows x cols).
+         */
+        public KeyOwner(CrossTerm<HeMatMulPlan> t, MatrixView a, MatrixView b, MatrixView out) {
+            super(requireJoint(t), HeCrossProduct.STEP);
+            this.a = a;
+            this.b = b;
+            this.out = out;
         }
 
-        /** Encrypts {@code a} (rows x inner) and {@code b} (inner x cols) and sends them in one message. */
-        public void send(MatrixView a, MatrixView b, ExecutorService helper) {
+        /** Encrypts both shares and sends them in one message; {@code helper} (or null) shares the encryption. */
+        @Override
+        public void send(ExecutorService helper) {
             long[][] wire = new long[1][];
-            encryptOperands(t.ctx(), t.plan(), a, b, operandId(), wire, helper);
-            sendOperand(wire[0]);
+            encryptOperands(term.ctx(), term.plan(), a, b, operandId(), wire, helper);
+            sendMessage(wire[0]);
         }
 
-        /** Receives the multiplier's reply and adds A_K B_M + A_M B_K - R into {@code out} (rows x cols). */
-        public void finish(MatrixView out) {
-            HeCrossProduct.decryptResult(t.ctx(), receiveReply(), t.plan(), operandId(), out);
+        /** Receives the multiplier's reply and adds A_K B_M + A_M B_K - R into the output. */
+        @Override
+        public void finish() {
+            HeCrossProduct.decryptResult(term.ctx(), receiveMessage(), term.plan(), operandId(), out);
         }
     }
 
@@ -46,17 +56,15 @@ public final class HeJointProduct {
      * The multiplier's role: receives Enc(B_K), Enc(A_K); computes Enc(A_K B_M + A_M B_K - R) row block by row block
      * ({@link #work} from any number of threads), adds R into its output and replies.
      */
-    public static final class Multiplier extends MultiplierRole {
-        private final HeCrossProduct.Term t;
+    public static final class Multiplier extends MultiplierRole<HeMatMulPlan> {
         private final MatrixView a;
         private final MatrixView b;
         private final MatrixView out;
 
         /** Multiplies with its shares {@code a} (rows x inner), {@code b} (inner x cols); adds R into {@code out}. */
-        public Multiplier(HeCrossProduct.Term t, MatrixView a, MatrixView b, MatrixView out) {
-            super(requireJoint(t).ch(), HeCrossProduct.STEP, "HE joint multiply");
+        public Multiplier(CrossTerm<HeMatMulPlan> t, MatrixView a, MatrixView b, MatrixView out) {
+            super(requireJoint(t), HeCrossProduct.STEP, "HE joint multiply");
             checkShapes(t.plan(), a, b);
-            this.t = t;
             this.a = a;
             this.b = b;
             this.out = out;
@@ -64,11 +72,11 @@ public final class HeJointProduct {
 
         @Override
         MultiplierJob<?> start(long[] wire) {
-            return job(t.ctx(), a, b, receiveOperands(t.ctx(), wire, t.plan()), t.plan(), out);
+            return job(term.ctx(), a, b, receiveOperands(term.ctx(), wire, term.plan()), term.plan(), out);
         }
     }
 
-    private static HeCrossProduct.Term requireJoint(HeCrossProduct.Term t) {
+    private static CrossTerm<HeMatMulPlan> requireJoint(CrossTerm<HeMatMulPlan> t) {
         if (!t.plan().joint) {
             throw new IllegalArgumentException("the joint product needs a joint plan, got " + t.plan());
         }

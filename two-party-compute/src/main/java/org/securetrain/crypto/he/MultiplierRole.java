@@ -2,7 +2,6 @@ package org.securetrain.crypto.he;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.securetrain.runtime.Channel;
 import org.securetrain.runtime.SessionException;
 
 /**
@@ -10,10 +9,7 @@ import org.securetrain.runtime.SessionException;
  * {@link #receive} the key owner's ciphertexts, {@link #work} from any number of threads, {@link #reply}. What is
  * multiplied (a matrix block, a convolution kernel) is the subclass's {@link #start}.
  */
-@SuppressWarnings("try") // traffic-step scopes are used only for their side effect
-public abstract class MultiplierRole {
-    private final Channel ch;
-    private final String step;
+public abstract class MultiplierRole<P> extends CrossTermRole<P> {
     private final String what;
     private final CompletableFuture<MultiplierJob<?>> job = new CompletableFuture<>();
 
@@ -21,9 +17,8 @@ public abstract class MultiplierRole {
      * @param step the traffic step the messages are attributed to
      * @param what what is computed, for messages ("HE multiply", "HE convolution")
      */
-    MultiplierRole(Channel ch, String step, String what) {
-        this.ch = ch;
-        this.step = step;
+    MultiplierRole(CrossTerm<P> term, String step, String what) {
+        super(term, step);
         this.what = what;
     }
 
@@ -33,11 +28,7 @@ public abstract class MultiplierRole {
     /** Receives the key owner's ciphertexts; then {@link #work} may run. A failure reaches every waiter. */
     public final void receive() {
         try {
-            long[] wire;
-            try (var s = ch.step(step)) {
-                wire = ch.receiveLongs();
-            }
-            job.complete(start(wire));
+            job.complete(start(receiveMessage()));
         } catch (RuntimeException | Error e) {
             job.completeExceptionally(e);
             throw e;
@@ -58,9 +49,7 @@ public abstract class MultiplierRole {
             Thread.currentThread().interrupt();
             throw interrupted(e);
         }
-        try (var s = ch.step(step)) {
-            ch.sendLongs(reply);
-        }
+        sendMessage(reply);
     }
 
     private MultiplierJob<?> awaitJob() {
@@ -75,6 +64,6 @@ public abstract class MultiplierRole {
     }
 
     private SessionException interrupted(InterruptedException e) {
-        return new SessionException("interrupted in the " + what + " on stream '" + ch.name() + "'", e);
+        return new SessionException("interrupted in the " + what + " on stream '" + term.ch().name() + "'", e);
     }
 }

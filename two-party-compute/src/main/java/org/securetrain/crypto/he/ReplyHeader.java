@@ -1,5 +1,7 @@
 package org.securetrain.crypto.he;
 
+import java.util.function.IntToLongFunction;
+
 /**
  * The header of a multiplier's reply: a magic word naming the protocol, the id of the key owner's encrypted operand
  * it answers ({@link KeyOwnerRole#operandId}) and the number of result ciphertexts that follow. The key owner checks
@@ -10,6 +12,26 @@ final class ReplyHeader {
     static final int WORDS = 3;
 
     private ReplyHeader() {
+    }
+
+    /**
+     * Where each of the reply's {@code units} (row blocks, output ciphertexts) starts, so that units are filled
+     * independently, and at index {@code units} the reply's length: the header, then unit u's {@code unitWords(u)}
+     * words. Refuses a reply too large for one message, naming {@code plan}.
+     */
+    static int[] layout(int units, IntToLongFunction unitWords, Object plan) {
+        int[] offset = new int[units + 1];
+        long words = WORDS;
+        for (int u = 0; u <= units; u++) {
+            if (words > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("reply of " + plan + " is too large for one message");
+            }
+            offset[u] = (int) words;
+            if (u < units) {
+                words += unitWords.applyAsLong(u);
+            }
+        }
+        return offset;
     }
 
     /** A reply of {@code words} words (header included) with its header set. */

@@ -22,10 +22,10 @@ import org.securetrain.runtime.Session;
  * of out (outCh x groups x outH x outW).
  */
 public final class SecureConv2d {
-    private final CrossTermRoles terms;
+    private final CrossTermRoles roles;
 
     public SecureConv2d(Session session, HeContext he) {
-        this.terms = new CrossTermRoles(session, he, "secure correlation");
+        this.roles = new CrossTermRoles(session, he, "secure correlation");
     }
 
     /**
@@ -36,7 +36,7 @@ public final class SecureConv2d {
             ProtocolId id) {
         Objects.requireNonNull(id, "protocol id");
         Objects.requireNonNull(shape, "shape");
-        Session session = terms.session();
+        Session session = roles.session();
         int me = session.party();
         check(kernel, kernelKind, shape.kernelLength(), "kernel", id);
         check(input, inputKind, shape.inputLength(), "input", id);
@@ -58,9 +58,9 @@ public final class SecureConv2d {
             localTerm.run();
             return z;
         }
-        ConvPlan plan = ConvPlan.choose(terms.he().params(), shape);
+        ConvPlan plan = ConvPlan.choose(roles.he().params(), shape);
         // counted against the session's planned cross terms (run-level statistical security), as SecureMatMul does
-        terms.runCounted(id, (multiplier ? 1 : 0) + (keyOwner ? 1 : 0), () -> terms.runSeparate(id, stream, plan, z,
+        roles.runCounted(id, (multiplier ? 1 : 0) + (keyOwner ? 1 : 0), () -> roles.runSeparate(id, stream, plan, z,
                 !keyOwner ? null : (t, out) -> new HeConvCross.KeyOwner(t, input, out),
                 !multiplier ? null : (t, out) -> new HeConvCross.Multiplier(t, kernel, out),
                 plan.outputCiphertexts(), localTerm));
@@ -69,7 +69,7 @@ public final class SecureConv2d {
 
     private void check(long[] share, ShareKind kind, int length, String what, ProtocolId id) {
         Objects.requireNonNull(kind, what + " share kind");
-        int party = terms.session().party();
+        int party = roles.session().party();
         if (kind.isZeroAt(party)) {
             return;
         }

@@ -33,11 +33,11 @@ import org.securetrain.runtime.Session;
  */
 @SuppressWarnings("try") // traffic-step scopes are used only for their side effect
 public final class SecureMatMul {
-    private final CrossTermRoles terms;
+    private final CrossTermRoles roles;
 
     /** The product protocol of this party over {@code session} with the HE keys of {@code he}. */
     public SecureMatMul(Session session, HeContext he) {
-        this.terms = new CrossTermRoles(session, he, "secure matmul");
+        this.roles = new CrossTermRoles(session, he, "secure matmul");
     }
 
     /**
@@ -47,7 +47,7 @@ public final class SecureMatMul {
     public long[] multiply(MatrixShare a, MatrixShare b, ProtocolId id) {
         Objects.requireNonNull(id, "protocol id");
         if (a.cols() != b.rows()) {
-            throw new IllegalArgumentException("party " + terms.session().party() + " cannot multiply " + a.describe()
+            throw new IllegalArgumentException("party " + roles.session().party() + " cannot multiply " + a.describe()
                     + " by " + b.describe() + ": inner dimensions differ");
         }
         Terms t = agree(a, b, id);
@@ -58,7 +58,7 @@ public final class SecureMatMul {
         }
         // the session's statistical security covers a planned number of flooded replies (cross terms); both parties
         // count alike; a joint product has one reply for both of its cross terms
-        terms.runCounted(id, t.plan.joint ? 1 : (t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0),
+        roles.runCounted(id, t.plan.joint ? 1 : (t.keyOwner ? 1 : 0) + (t.multiplier ? 1 : 0),
                 () -> crossTerms(t, a, b, id, z));
         return z;
     }
@@ -93,7 +93,7 @@ public final class SecureMatMul {
             jointTerms(t, a, b, id, z);
             return;
         }
-        terms.runSeparate(id, id.under("he"), t.plan, z,
+        roles.runSeparate(id, id.under("he"), t.plan, z,
                 !t.keyOwner ? null : (term, out) -> new HeCrossProduct.KeyOwner(term, t.encrypted(a, b), t.output(out)),
                 !t.multiplier ? null : (term, out) -> new HeCrossProduct.Multiplier(term, t.plain(a, b), t.output(out)),
                 t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
@@ -104,16 +104,16 @@ public final class SecureMatMul {
      * its factors, the multiplier multiplies each by its own other factor and replies once.
      */
     private void jointTerms(Terms t, MatrixShare a, MatrixShare b, ProtocolId id, long[] z) {
-        int me = terms.session().party();
+        int me = roles.session().party();
         int keyParty = t.keyOwner ? me : 1 - me;
-        CrossTerm<HeMatMulPlan> term = terms.term(id.under("he").child("p" + keyParty + "enc"), t.plan);
+        CrossTerm<HeMatMulPlan> term = roles.term(id.under("he").child("p" + keyParty + "enc"), t.plan);
         long[] zCross = new long[z.length];
         MatrixView out = t.output(zCross);
         HeJointProduct.KeyOwner key = t.keyOwner
                 ? new HeJointProduct.KeyOwner(term, t.plain(a, b), t.encrypted(a, b), out) : null;
         HeJointProduct.Multiplier mul = t.multiplier
                 ? new HeJointProduct.Multiplier(term, t.plain(a, b), t.encrypted(a, b), out) : null;
-        terms.run(id, key, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
+        roles.run(id, key, mul, t.plan.rowBlocks(), () -> localTerm(t, a, b, z));
         CrossTermRoles.addInto(z, zCross);
     }
 
@@ -132,8 +132,8 @@ public final class SecureMatMul {
         int m = a.rows();
         int k = a.cols();
         int n = b.cols();
-        Session session = terms.session();
-        HeContext he = terms.he();
+        Session session = roles.session();
+        HeContext he = roles.he();
         int me = session.party();
         requireShare(a, "A", id);
         requireShare(b, "B", id);
@@ -177,7 +177,7 @@ public final class SecureMatMul {
     }
 
     private void requireShare(MatrixShare x, String name, ProtocolId id) {
-        int party = terms.session().party();
+        int party = roles.session().party();
         if (x.data() == null && !x.isZeroAt(party)) {
             throw new IllegalArgumentException("secure matmul '" + id + "': party " + party
                     + " has no data for its share of " + name + " " + x.describe());

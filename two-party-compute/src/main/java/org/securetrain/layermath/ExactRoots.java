@@ -92,6 +92,24 @@ public final class ExactRoots {
     static final int SQRT_FIRST_MIN_SHIFT = SQRT_Z - T;
     static final int SQRT_SECOND_MIN_SHIFT = SQRT_Z + SQRT_W - T;
 
+    /**
+     * The reciprocal square root's correction (docs: section 8.2): from the exact residual rho = 2^87 (1 - M y^2)
+     * (y = g 2^-F), d1 at scale F + RSQRT_Z = 57 and d2 at scale 66 = 57 + RSQRT_W; out = round(g 2^e + d1 2^(e-28) +
+     * d2 2^(e-37)), d2 left out below e = 6.
+     */
+    static final int RSQRT_Z = 28;
+    static final int RSQRT_W = 9;
+    /** Largest binade shift where the rsqrt runs without its correction: 0.5 + 3.6 2^-4 = 0.725 ulp. */
+    static final int RSQRT_PLAIN_MAX_SHIFT = -4;
+    /** Binades with e &gt;= 6: d2's error, in units of 2^-66 (|out - R| &lt;= 0.5 + 5.01 2^(e-37)). */
+    static final double RSQRT_SECOND_UNITS = 5.01;
+    /** Binades with -3 &lt;= e &lt; 6: d2 left out, at most 2^13.1 units of 2^-66, plus 5.01. */
+    static final double RSQRT_FIRST_UNITS = Math.scalb(1.0, 13) * Math.pow(2, 0.1) + 5.01;
+    /** rho's split: rho = rhoHi 2^31 + rhoLo; P1 = g rhoHi, d1 = floor(P1 / 2^29). */
+    private static final int RHO_SPLIT = 31;
+    /** d2 = floor((P1 mod 2^29) 2^31 + g rhoLo) / 2^51) + 4 floor(3 rhoHi d1 / 2^51). */
+    private static final int SECOND_FLOOR = 51;
+
     /** The three functions. */
     enum Kind {
         RECIPROCAL, SQRT, RSQRT
@@ -183,6 +201,16 @@ public final class ExactRoots {
      * min(2^fOut / sqrt(x 2^-fIn), 2^60) at scale fOut; x &le; 0 (and x &gt; -2^inputBits) gives 2^60.
      */
     public long[] rsqrt(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
+        return compute(Kind.RSQRT, x, fIn, fOut, inputBits, 0, true, id);
+    }
+
+    /**
+     * As {@link #rsqrt} without its correction: at most 0.5 [e &lt; 0] + 3.6 2^e output ulps, faithful where the result
+     * is below about 2^26.5 ulps, relative error at most 2^-26.0 above (docs/security/exact-math.md 8.2). For callers
+     * whose own error bound rests on the relative error (AdaDelta's 1/sqrt(msg + eps), per parameter): the correction
+     * costs about 19 flights and 2 KB per element where it runs.
+     */
+    public long[] rsqrtRelative(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
         return compute(Kind.RSQRT, x, fIn, fOut, inputBits, 0, false, id);
     }
 
@@ -202,66 +230,25 @@ public final class ExactRoots {
         int b = inputBits;
         boolean root = kind != Kind.RECIPROCAL;
 
-        // 1. leading one: c_k = [x >= 2^k] = [x - 2^k + 1 > 0], |x - 2^k + 1| < 2^(b+1) for |x| < 2^b; the first
-        // `known` of them are 1 by the caller's public lower bound x >= 2^(known - 1) (none without one)
-        int compared = b - known;
-        long[] z = new long[compared * n];
-        for (int k = known; k < b; k++) {
-            long c = own((1L << k) - 1);
-            for (int i = 0; i < n; i++) {
-                z[(k - known) * n + i] = x[i] - c;
-            }
-        }
-        int zBits = b + 1;
-        long[] cBits = Bits.allocate(b * n);
-        long[] c = new long[b * n];
-        if (compared > 0) {
-            long[] lead = zBits >= ExactTruncation.MIN_BOUNDED_BITS && zBits <= 62
-                    ? be.positiveBounded(z, zBits, id.child("lead"))
-                    : be.positive(z, id.child("lead"));
-            long[] ones = new long[compared * n];
-            java.util.Arrays.fill(ones, own(1));
-            long[] leadArith = be.bitTimesShare(lead, ones, id.child("lead", "b2a"));
-            System.arraycopy(leadArith, 0, c, known * n, compared * n);
-            for (int j = 0; j < compared * n; j++) {
-                if (Bits.get(lead, j) != 0) {
-                    Bits.set(cBits, known * n + j, 1);
-                }
-            }
-        }
-        if (known > 0) {
-            java.util.Arrays.fill(c, 0, known * n, own(1));
-            for (int j = 0; j < known * n; j++) {
-                Bits.set(cBits, j, (int) own(1)); // boolean shares of 1: party 0 holds 1, party 1 holds 0
-            }
-        }
-        long[] onehot = new long[b * n];
-        for (int k = 0; k < b; k++) {
-            for (int i = 0; i < n; i++) {
-                onehot[k * n + i] = c[k * n + i] - (k + 1 < b ? c[(k + 1) * n + i] : 0);
-            }
-        }
-        long[] nonPositive = new long[n];
-        for (int i = 0; i < n; i++) {
-            nonPositive[i] = own(1) - c[i];
-        }
+        // 1. leading one (LeadingOne): one-hot o_k of the binade k, [x <= 0]; with a public lower bound 2^(known - 1)
+        // the thresholds up to it are not compared and the binades start at known - 1
+        LeadingOne.Binades bin = known == 0 ? LeadingOne.find(be, x, b, id)
+                : LeadingOne.findAtLeast(be, x, known, b, id);
+        int lo = bin.lowBits();
+        long[] onehot = bin.onehot();
+        long[] nonPositive = bin.below();
 
         // 2. mantissa m = floor(M 2^F): x W = M 2^H with W = sum_k o_k 2^(H - k), H = max(F, b - 1) (reciprocal:
         // max(P, b - 1), so that x W also gives the refinement's mantissa floor(M0 2^P))
         int h = Math.max(root ? F : P, b - 1);
-        long[] w = new long[n];
-        for (int k = 0; k < b; k++) {
-            for (int i = 0; i < n; i++) {
-                w[i] += onehot[k * n + i] << (h - k);
-            }
-        }
-        long[] normed = be.multiplyElementwise(x, w, id.child("norm"));
-        // x W < 2^(h+1) <= 2^62: beyond the range guard's 2^61 only for inputBits 61 and 62 (public)
-        Backend floorBe = h + 1 > RangeCheckedBackend.SAFE_BITS ? RangeCheckedBackend.unchecked(be) : be;
+        long[] normed = LeadingOne.normalised(be, bin, x, h, id);
+        Backend floorBe = LeadingOne.floorBackend(be, h);
         long[] m;
         long[] fine = null;
         int sqrtLevel = kind == Kind.SQRT && corrected ? sqrtCorrections(fIn, fOut, b) : 0;
+        boolean rsqrtFix = kind == Kind.RSQRT && corrected && rsqrtCorrected(fIn, fOut, b);
         long[] exactMantissa = null;
+        long[][] remainder = null;
         if (!root) {
             m = ExactTruncation.floor(floorBe, normed, h - F, id.child("norm", "floor"));
             fine = h > P ? ExactTruncation.floor(floorBe, normed, h - P, id.child("norm", "fine")) : normed;
@@ -276,41 +263,49 @@ public final class ExactRoots {
                 half[i] += nonPositive[i] << (F - 1);
             }
             long[] even = Bits.allocate(n);
-            for (int k = 0; k < b; k++) {
+            long[] cBits = bin.bits();
+            for (int k = lo; k < b; k++) {
                 if (((k - fIn) & 1) != 0) {
                     continue;
                 }
+                int j = k - lo;
                 for (int i = 0; i < n; i++) {
-                    int o = Bits.get(cBits, k * n + i) ^ (k + 1 < b ? Bits.get(cBits, (k + 1) * n + i) : 0);
+                    int o = Bits.get(cBits, j * n + i) ^ (k + 1 < b ? Bits.get(cBits, (j + 1) * n + i) : 0);
                     if (o != 0) {
                         even[i >>> 6] ^= 1L << (i & 63);
                     }
                 }
             }
-            m = new long[n];
-            if (sqrtLevel == 0) {
-                long[] twice = be.bitTimesShare(even, half, id.child("norm", "parity"));
-                for (int i = 0; i < n; i++) {
-                    m[i] = half[i] + twice[i];
-                }
+            // operands doubled where p = 0 by one multiplexer call: the floor; for the square root's corrections
+            // also X2 = M 2^(H+1) (x W, 2^H for x <= 0: M = 1/2); for the rsqrt correction M's remainder below
+            // 2^-28 (rsqrtRemainder)
+            long[][] doubled;
+            if (sqrtLevel > 0) {
+                doubled = new long[][] {half, normed};
+            } else if (rsqrtFix && b - 1 > F - 1) {
+                remainder = rsqrtRemainder(normed, half, nonPositive, h, id.child("norm", "remainder"));
+                doubled = remainder[1] == null ? new long[][] {half, remainder[0]}
+                        : new long[][] {half, remainder[0], remainder[1]};
             } else {
-                // the corrections need M exactly: X2 = M 2^(H+1) = x W doubled where p = 0 (2^H for x <= 0: M = 1/2),
-                // doubled by the same multiplexer call as the mantissa's floor
-                long[] even2 = Bits.allocate(2 * n);
-                long[] both = new long[2 * n];
-                for (int i = 0; i < n; i++) {
-                    if (Bits.get(even, i) != 0) {
-                        even2[i >>> 6] ^= 1L << (i & 63);
-                        even2[(n + i) >>> 6] ^= 1L << ((n + i) & 63);
-                    }
-                    both[i] = half[i];
-                    both[n + i] = normed[i];
-                }
-                long[] twice = be.bitTimesShare(even2, both, id.child("norm", "parity"));
+                doubled = new long[][] {half};
+            }
+            long[] twice = be.bitTimesShare(repeat(even, n, doubled.length), concat(doubled, n),
+                    id.child("norm", "parity"));
+            m = new long[n];
+            for (int i = 0; i < n; i++) {
+                m[i] = half[i] + twice[i];
+            }
+            if (sqrtLevel > 0) {
                 exactMantissa = new long[n];
                 for (int i = 0; i < n; i++) {
-                    m[i] = half[i] + twice[i];
                     exactMantissa[i] = normed[i] + twice[n + i] + (nonPositive[i] << h);
+                }
+            }
+            if (remainder != null) {
+                for (int r = 0; r < doubled.length - 1; r++) {
+                    for (int i = 0; i < n; i++) {
+                        remainder[r][i] += twice[(r + 1) * n + i];
+                    }
                 }
             }
         }
@@ -329,7 +324,14 @@ public final class ExactRoots {
                 d1 = d[0];
                 d2 = d[1];
             }
+        } else if (rsqrtFix) {
+            long[][] d = rsqrtRefinement(m, remainder, h, g, id.child("refine"));
+            d1 = d[0];
+            d2 = d[1];
         }
+        // the corrections' offsets: out = g 2^e + d1 2^(e - z1) + d2 2^(e - z1 - z2) (docs: section 8.2)
+        int z1 = kind == Kind.SQRT ? SQRT_Z : RSQRT_Z;
+        int z2 = kind == Kind.SQRT ? SQRT_W : RSQRT_W;
         long[] delta = kind == Kind.RECIPROCAL ? refinement(fine, g, id.child("refine")) : null;
 
         // 4. scale-back: out = g 2^e (e >= 0), round(g 2^e) (e < 0), or 2^L in saturated binades; the reciprocal
@@ -345,35 +347,36 @@ public final class ExactRoots {
         long[] out = new long[n];
         long[] saturated = new long[n];
         boolean[] used = new boolean[6];
-        for (int k = 0; k < b; k++) {
-            Binade bin = binade(kind, k, fIn, fOut);
-            int e = bin.shift();
-            if (bin.saturated()) {
+        for (int k = lo; k < b; k++) {
+            Binade bk = binade(kind, k, fIn, fOut);
+            int e = bk.shift();
+            int j = k - lo;
+            if (bk.saturated()) {
                 for (int i = 0; i < n; i++) {
-                    saturated[i] += onehot[k * n + i];
+                    saturated[i] += onehot[j * n + i];
                 }
                 continue;
             }
             if (e >= 0) {
-                used[0] |= addWeight(left, onehot, k, n, e);
+                used[0] |= addWeight(left, onehot, j, n, e);
             } else if (e >= -t) {
-                used[1] |= addWeight(right, onehot, k, n, t + e);
+                used[1] |= addWeight(right, onehot, j, n, t + e);
             } else if (delta != null && e == -t - 1) {
                 // values in (1/2, 1]: 1 is within 1/2 ulp
                 for (int i = 0; i < n; i++) {
-                    out[i] += onehot[k * n + i];
+                    out[i] += onehot[j * n + i];
                 }
             }
             if (delta != null && e >= Z - t) {
-                used[2] |= addWeight(fineRight, onehot, k, n, e + t - Z);
+                used[2] |= addWeight(fineRight, onehot, j, n, e + t - Z);
             }
-            if (d1 != null && e >= SQRT_Z) {
-                used[3] |= addWeight(firstLeft, onehot, k, n, e - SQRT_Z);
-            } else if (d1 != null && e >= SQRT_FIRST_MIN_SHIFT) {
-                used[4] |= addWeight(firstRight, onehot, k, n, e - SQRT_Z + t);
+            if (d1 != null && e >= z1) {
+                used[3] |= addWeight(firstLeft, onehot, j, n, e - z1);
+            } else if (d1 != null && e >= z1 - t) {
+                used[4] |= addWeight(firstRight, onehot, j, n, e - z1 + t);
             }
-            if (d2 != null && e >= SQRT_SECOND_MIN_SHIFT) {
-                used[5] |= addWeight(secondRight, onehot, k, n, e - SQRT_Z - SQRT_W + t);
+            if (d2 != null && e >= z1 + z2 - t) {
+                used[5] |= addWeight(secondRight, onehot, j, n, e - z1 - z2 + t);
             }
         }
         long[][] operands = {g, g, delta, d1, d1, d2};
@@ -476,6 +479,121 @@ public final class ExactRoots {
         return new long[][] {d1, correction(rho, y, SQRT_U2, SQRT_V2, id.child("second"))};
     }
 
+    /**
+     * M's part below 2^-28 for the rsqrt correction (only when some binade has k &gt;= 29, i.e. M0 = x 2^-k has bits
+     * there): R0 = r0 2^H = x W - half 2^(H-28) in [0, 2^(H-28)) (local; x W set to 2^H for x &lt;= 0, where half is
+     * 2^28), {r57 = floor(r0 2^57), rb = R0 - r57 2^(H-57)} ({r57, null} for H &lt;= 57: R0 2^(57-H) is exact). Both are
+     * doubled where p = 0 by the parity multiplexer: r = M - m 2^-29 = r0 2^-p.
+     */
+    private long[][] rsqrtRemainder(long[] normed, long[] half, long[] nonPositive, int h, ProtocolId id) {
+        int n = normed.length;
+        long[] r0 = new long[n];
+        for (int i = 0; i < n; i++) {
+            r0[i] = normed[i] + (nonPositive[i] << h) - (half[i] << (h - (F - 1)));
+        }
+        if (h <= 57) {
+            for (int i = 0; i < n; i++) {
+                r0[i] <<= 57 - h;
+            }
+            return new long[][] {r0, null};
+        }
+        long[] r57 = ExactTruncation.floor(be, r0, h - 57, id);
+        long[] rb = new long[n];
+        for (int i = 0; i < n; i++) {
+            rb[i] = r0[i] - (r57[i] << (h - 57));
+        }
+        return new long[][] {r57, rb};
+    }
+
+    /**
+     * The reciprocal square root's correction (docs: section 8.2). y = g 2^-F, eps = 1 - M y^2 (|eps| &lt; 2^-25.65),
+     * 1/sqrt(M) = y (1 + eps/2 + 3 eps^2/8 + ...). The residual rho = 2^87 eps + err (err in [0, 3)) is exact in the
+     * ring: 2^87 = 0 there and rho = -(m g^2 + c) with m = M 2^29 - r 2^29 and c ~ 2^87 r y^2 from M's remainder r
+     * (remainder: {rp = floor(r 2^58) 2^.., rbp} or null when r = 0); |rho| &lt; 2^61.36. Split rho = rhoHi 2^31 +
+     * rhoLo; P1 = g rhoHi, P2 = g rhoLo; d1 = floor(P1 / 2^29) (y eps / 2 at scale 57); the rest of g rho / 2^51 is
+     * floor(((P1 - d1 2^29) 2^31 + P2) / 2^51), and the quadratic term 3 eps^2 y / 8 at scale 66 is 3 rhoHi d1 / 2^49,
+     * taken as 4 floor(3 rhoHi d1 / 2^51): d2 (scale 66) is their sum. Floors of rho and of d2's two terms (below
+     * 2^61.36, 2^61.27 and 2^61.8) run without the range guard, their bounds being proven.
+     */
+    private long[][] rsqrtRefinement(long[] m, long[][] remainder, int h, long[] g, ProtocolId id) {
+        int n = g.length;
+        Backend wide = RangeCheckedBackend.unchecked(be);
+        long[] gg = be.square(g, id.child("square"));
+        long[] rho = new long[n];
+        if (remainder == null) {
+            long[] mg = be.multiplyElementwise(m, gg, id.child("residual"));
+            for (int i = 0; i < n; i++) {
+                rho[i] = -mg[i]; // 2^87 is 0 mod 2^64
+            }
+        } else {
+            // g^2 = sq 2^29 + gl; c = rp sq + floor((rp gl + rbp sq 2^(86-H)) / 2^29)
+            long[] sq = ExactTruncation.floor(be, gg, F, id.child("square", "floor"));
+            long[] gl = new long[n];
+            for (int i = 0; i < n; i++) {
+                gl[i] = gg[i] - (sq[i] << F);
+            }
+            long[] rp = remainder[0];
+            long[] rbp = remainder[1];
+            long[][] ops = rbp == null ? new long[][] {m, rp, rp} : new long[][] {m, rp, rp, rbp};
+            long[][] wts = rbp == null ? new long[][] {gg, sq, gl} : new long[][] {gg, sq, gl, sq};
+            long[] p = be.multiplyElementwise(concat(ops, n), concat(wts, n), id.child("residual"));
+            long[] low = new long[n];
+            for (int i = 0; i < n; i++) {
+                low[i] = p[2 * n + i] + (rbp == null ? 0 : p[3 * n + i] << (86 - h));
+            }
+            long[] cl = ExactTruncation.floor(be, low, F, id.child("residual", "low"));
+            for (int i = 0; i < n; i++) {
+                rho[i] = -(p[i] + p[n + i] + cl[i]);
+            }
+        }
+        long[] rhoHi = ExactTruncation.floor(wide, rho, RHO_SPLIT, id.child("split"));
+        long[] rhoLo = new long[n];
+        for (int i = 0; i < n; i++) {
+            rhoLo[i] = rho[i] - (rhoHi[i] << RHO_SPLIT);
+        }
+        long[] gp = be.multiplyElementwise(concat(new long[][] {g, g}, n), concat(new long[][] {rhoHi, rhoLo}, n),
+                id.child("correction"));
+        long[] p1 = java.util.Arrays.copyOf(gp, n);
+        long[] d1 = ExactTruncation.floor(be, p1, F, id.child("first"));
+        long[] x = be.multiplyElementwise(rhoHi, d1, id.child("quadratic"));
+        long[] terms = new long[2 * n];
+        for (int i = 0; i < n; i++) {
+            terms[i] = ((p1[i] - (d1[i] << F)) << RHO_SPLIT) + gp[n + i];
+            terms[n + i] = 3 * x[i];
+        }
+        long[] fl = ExactTruncation.floor(wide, terms, SECOND_FLOOR, id.child("second"));
+        long[] d2 = new long[n];
+        for (int i = 0; i < n; i++) {
+            d2[i] = fl[i] + 4 * fl[n + i];
+        }
+        return new long[][] {d1, d2};
+    }
+
+    /** The rows one after the other (each of length n). */
+    private static long[] concat(long[][] rows, int n) {
+        long[] all = new long[rows.length * n];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, all, r * n, n);
+        }
+        return all;
+    }
+
+    /** copies copies of the n packed bits one after the other. */
+    private static long[] repeat(long[] bits, int n, int copies) {
+        if (copies == 1) {
+            return bits;
+        }
+        long[] all = Bits.allocate(copies * n);
+        for (int c = 0; c < copies; c++) {
+            for (int i = 0; i < n; i++) {
+                if (Bits.get(bits, i) != 0) {
+                    Bits.set(all, c * n + i, 1);
+                }
+            }
+        }
+        return all;
+    }
+
     /** floor(floor(rho / 2^u) y / 2^v): a Newton correction from an exact residual rho and an approximate inverse y. */
     private long[] correction(long[] rho, long[] y, int u, int v, ProtocolId id) {
         long[] rhoU = ExactTruncation.floor(be, rho, u, id.child("residualFloor"));
@@ -496,6 +614,20 @@ public final class ExactRoots {
             }
         }
         return most <= SQRT_PLAIN_MAX_SHIFT ? 0 : most <= SQRT_FIRST_MAX_SHIFT ? 1 : 2;
+    }
+
+    /**
+     * Whether the reciprocal square root runs its correction for these public parameters: some unsaturated binade has
+     * a shift e &gt; {@value #RSQRT_PLAIN_MAX_SHIFT} (without it the bound 0.5 + 3.6 2^e would exceed 0.725 ulp).
+     */
+    static boolean rsqrtCorrected(int fIn, int fOut, int inputBits) {
+        for (int k = 0; k < inputBits; k++) {
+            Binade bin = binade(Kind.RSQRT, k, fIn, fOut);
+            if (!bin.saturated() && bin.shift() > RSQRT_PLAIN_MAX_SHIFT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** weights += onehot_k 2^shift; true (the row is used). */

@@ -1,6 +1,7 @@
 package org.securetrain.layermath;
 
 import org.securetrain.backend.Backend;
+import org.securetrain.backend.Bits;
 import org.securetrain.backend.RangeCheckedBackend;
 import org.securetrain.runtime.ProtocolId;
 
@@ -61,6 +62,36 @@ final class LeadingOne {
             below[i] = own(be, 1) - c[i];
         }
         return new Binades(n, lo, inputBits, cBits, onehot, below);
+    }
+
+    /**
+     * As {@link #find(Backend, long[], int, int, ProtocolId)} for inputs the caller knows to be at least
+     * 2^(knownBits - 1) (public, knownBits in [1, inputBits]): the thresholds 2^0..2^(knownBits-1), whose answers are 1,
+     * are not compared. The binades start at lowBits = knownBits - 1: that binade's one-hot is [x &lt; 2^knownBits]
+     * (1 - c_knownBits, from the comparisons above it), its bit c_(knownBits-1) is a share of 1, and below is 0. For an
+     * input under the bound the result is not defined.
+     */
+    static Binades findAtLeast(Backend be, long[] x, int knownBits, int inputBits, ProtocolId id) {
+        int n = x.length;
+        int lo = knownBits - 1;
+        int b = inputBits - lo;
+        long[] bits = Bits.allocate(b * n);
+        long[] onehot = new long[b * n];
+        int one = (int) own(be, 1); // boolean shares of 1: party 0 holds 1, party 1 holds 0
+        for (int i = 0; i < n; i++) {
+            Bits.set(bits, i, one);
+        }
+        if (knownBits == inputBits) {
+            java.util.Arrays.fill(onehot, own(be, 1));
+        } else {
+            Binades upper = find(be, x, knownBits, inputBits, id);
+            System.arraycopy(upper.below(), 0, onehot, 0, n);
+            System.arraycopy(upper.onehot(), 0, onehot, n, (b - 1) * n);
+            for (int j = 0; j < (b - 1) * n; j++) {
+                Bits.set(bits, n + j, Bits.get(upper.bits(), j));
+            }
+        }
+        return new Binades(n, lo, inputBits, bits, onehot, new long[n]);
     }
 
     /**

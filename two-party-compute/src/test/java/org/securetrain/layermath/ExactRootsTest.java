@@ -89,6 +89,12 @@ class ExactRootsTest {
                 return 0.5 + ExactRoots.SQRT_FIRST_UNITS * Math.scalb(1.0, e - ExactRoots.SQRT_Z);
             }
         }
+        if (kind == ExactRoots.Kind.RSQRT && e > ExactRoots.RSQRT_PLAIN_MAX_SHIFT
+                && ExactRoots.rsqrtCorrected(c.fIn(), c.fOut(), c.bits())) {
+            double units = e >= ExactRoots.RSQRT_Z + ExactRoots.RSQRT_W - 31 ? ExactRoots.RSQRT_SECOND_UNITS
+                    : ExactRoots.RSQRT_FIRST_UNITS;
+            return 0.5 + units * Math.scalb(1.0, e - ExactRoots.RSQRT_Z - ExactRoots.RSQRT_W);
+        }
         if (kind == ExactRoots.Kind.RECIPROCAL) {
             if (e >= -2) {
                 return 0.5 + ExactRoots.RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - 26);
@@ -186,6 +192,7 @@ class ExactRootsTest {
             if (kind == ExactRoots.Kind.RECIPROCAL && shift >= 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err - 0.5, 26 - shift)); // refined units
             } else if (kind == ExactRoots.Kind.RSQRT && shift >= 0
+                    && !ExactRoots.rsqrtCorrected(c.fIn(), c.fOut(), c.bits())
                     || kind == ExactRoots.Kind.SQRT && shift >= 0 && ExactRoots.sqrtCorrections(c.fIn(), c.fOut(), c.bits()) == 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err, -shift));
             }
@@ -221,6 +228,96 @@ class ExactRootsTest {
             Stats max = sweep(kind, c, 100_000, 5);
             System.out.printf("%s %s: %s (10^5 random + edges)%n", kind, c, max);
         }
+    }
+
+    /**
+     * rsqrt configurations whose results reach 2^60 ulps: mantissas of up to 61 bits below binades with e up to 30
+     * (60 -> 58 at 62 bits: M's remainder below 2^-57 enters the residual), BatchNorm's f -> f, the L2 normaliser's 2f
+     * -> 60 - f - 1, integer inputs into 60 (results from 2^60 down).
+     */
+    static final Config[] RSQRT_CONFIGS = {
+        new Config(60, 58, 62), new Config(56, 56, 61), new Config(24, 24, 38), new Config(48, 35, 61),
+        new Config(0, 60, 62), new Config(61, 45, 62), new Config(24, 24, 29), new Config(24, 24, 30),
+    };
+
+    /** The corrected rsqrt within its bound (at most 0.579 ulp) on 20,000 random inputs and the edges per config. */
+    @Test
+    void rsqrtFaithfulWhereResultsReach2To60() {
+        for (Config c : RSQRT_CONFIGS) {
+            assertTrue(ExactRoots.rsqrtCorrected(c.fIn(), c.fOut(), c.bits()), c.toString());
+            Stats max = sweep(ExactRoots.Kind.RSQRT, c, 20_000, 17 + c.bits());
+            assertTrue(max.faithfulUlps <= 0.75, c + ": " + max);
+            System.out.printf("RSQRT %s: %s (20,000 random + edges)%n", c, max);
+        }
+    }
+
+    /** 10^6 inputs per rsqrt configuration whose results reach 2^60 ulps (-Pslow). */
+    @Test
+    @Tag("slow")
+    void rsqrtMillionInputs() {
+        for (Config c : RSQRT_CONFIGS) {
+            Stats max = sweep(ExactRoots.Kind.RSQRT, c, 1_000_000, 23 + c.bits());
+            assertTrue(max.faithfulUlps <= 0.75, c + ": " + max);
+            System.out.printf("RSQRT %s: %s (10^6 random + edges)%n", c, max);
+        }
+    }
+
+    /** The corrected rsqrt's proven bound is at most 0.75 ulp in every unsaturated binade of every scale pair and inputBits. */
+    @Test
+    void rsqrtIsFaithfulOverTheWholeRange() {
+        double worst = 0;
+        for (int bits = 1; bits <= ExactRoots.MAX_INPUT_BITS; bits++) {
+            for (int fIn = 0; fIn <= ExactRoots.MAX_SCALE; fIn++) {
+                for (int fOut = 0; fOut <= ExactRoots.MAX_SCALE; fOut++) {
+                    Config c = new Config(fIn, fOut, bits);
+                    for (int k = 0; k < bits; k++) {
+                        if (!ExactRoots.binade(ExactRoots.Kind.RSQRT, k, fIn, fOut).saturated()) {
+                            double b = bound(ExactRoots.Kind.RSQRT, 1L << k, c);
+                            assertTrue(b <= 0.75, c + " k = " + k + ": bound " + b);
+                            worst = Math.max(worst, b);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("rsqrt: largest proven bound over all scale pairs and inputBits %.4f ulp%n", worst);
+    }
+
+    /**
+     * rsqrtRelative (rsqrt without its correction, as AdaDelta uses it) within 0.5 [e &lt; 0] + 3.6 2^e output ulps, and
+     * equal to rsqrt wherever rsqrt runs no correction.
+     */
+    @Test
+    void rsqrtRelativeWithinTheMantissaBound() {
+        ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
+        ProtocolId id = ProtocolId.of("relative");
+        for (Config c : new Config[] {new Config(56, 56, 61), new Config(48, 24, 62), new Config(60, 58, 62)}) {
+            long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
+            long[] e = edges(c.bits());
+            long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
+            System.arraycopy(e, 0, all, x.length, e.length);
+            long[] out = er.rsqrtRelative(all, c.fIn(), c.fOut(), c.bits(), id);
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] <= 0) {
+                    assertEquals(SAT, out[i], c + ": x = " + all[i]);
+                    continue;
+                }
+                int k = 63 - Long.numberOfLeadingZeros(all[i]);
+                ExactRoots.Binade b = ExactRoots.binade(ExactRoots.Kind.RSQRT, k, c.fIn(), c.fOut());
+                if (b.saturated()) {
+                    assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
+                    continue;
+                }
+                double err = exact(ExactRoots.Kind.RSQRT, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs()
+                        .doubleValue();
+                double bound = (b.shift() < 0 ? 0.5 : 0) + ExactRoots.RSQRT_MANTISSA_ULPS * Math.scalb(1.0, b.shift());
+                assertTrue(err <= bound, c + ": x = " + all[i] + " error " + err + " > " + bound);
+            }
+        }
+        Config plain = new Config(0, 24, 20);
+        assertTrue(!ExactRoots.rsqrtCorrected(plain.fIn(), plain.fOut(), plain.bits()));
+        long[] x = randomInputs(plain.bits(), 2_000, new Random(3));
+        assertArrayEquals(er.rsqrt(x, 0, 24, 20, id), er.rsqrtRelative(x, 0, 24, 20, id));
     }
 
     @Test

@@ -172,7 +172,8 @@ public final class AdaptiveUpdate {
      * DL4J's AdaDelta (libnd4j {@code updaterAdaDelta}): msg = rho msg + (1 - rho) g^2; update = g sqrt(msdx + eps) /
      * sqrt(msg + eps); msdx = rho msdx + (1 - rho) update^2 (the old msdx in the update, the new update in msdx). No
      * learning rate. On shares: msg by the public blend at S; num = sqrt(msdx + eps) at f + 6 and r = rsqrt(msg + eps)
-     * at D (faithful, {@link PositiveRoots}); q = floor(g r) at f + 4 (exact floor; |q| &lt;= 1 / sqrt(1 - rho));
+     * at D ({@link PositiveRoots#rsqrtRelative}: relative 2^-26.0, the bound's term; the faithful rsqrt's correction would
+     * add about 19 flights per step); q = floor(g r) at f + 4 (exact floor; |q| &lt;= 1 / sqrt(1 - rho));
      * update = floor(q num) at f (exact floor: the range guard bounds |update| &lt; 8); msdx by the blend of update^2.
      */
     private long[] adaDelta(AdaptiveStep st, long[] g, long[][] state, ProtocolId id) {
@@ -187,7 +188,7 @@ public final class AdaptiveUpdate {
         int p = f + ADADELTA_QUOTIENT_BITS;
         long[] num = roots.sqrt(plusEpsilon(state[1], st.epsilon()), s, a, PublicBlend.INPUT_BITS + 1,
                 id.child("sqrt"));
-        long[] r = roots.rsqrt(plusEpsilon(state[0], st.epsilon()), s, d, PublicBlend.INPUT_BITS + 1,
+        long[] r = roots.rsqrtRelative(plusEpsilon(state[0], st.epsilon()), s, d, PublicBlend.INPUT_BITS + 1,
                 id.child("rsqrt"));
         long[] gr = ExactTruncation.floor(be, be.multiplyElementwise(g, r, id.child("ratio")), f + d - p,
                 id.child("ratio", "floor"));

@@ -19,7 +19,7 @@ import org.securetrain.runtime.ProtocolId;
  *       end of the step); without the guard the bound is assumed, as every other range is.</li>
  *   <li>ss = sum g_i^2 at scale 2f, exact: one secure inner product for a single group, else one secure square per
  *       element summed locally.</li>
- *   <li>Renormalise: r = rsqrt(ss) at scale R = 60 - f ({@link PositiveRoots}, faithful), y = floor(g r / 2^R)
+ *   <li>Renormalise: r = rsqrt(ss) at scale R = 60 - f ({@link PositiveRoots#rsqrtRelative}), y = floor(g r / 2^R)
  *       (exact floor). ss = 0 gives r = 2^60 (the roots' saturation) times g = 0: y = 0, as DL4J's division by 1e-5.</li>
  *   <li>Clip: b = [ss &gt; T] with T = floor(threshold^2 2^2f) (exactly DL4J's strict norm &gt; threshold on the fixed-point
  *       gradient: ss is an integer), m = b ? ss : T + 1 (multiplexer: the root's input is never below the threshold),
@@ -27,8 +27,9 @@ import org.securetrain.runtime.ProtocolId;
  *       at scale R), c' = b ? c : 2^R (multiplexer), y = floor(g c' / 2^R): exactly g where not clipped.
  *       R = 60 - f - max(0, ceil(log2 threshold)) keeps g c' &lt; 2^61.</li>
  * </ol>
- * Error against real arithmetic on the same fixed-point g (output ulps 2^-f), from the roots' bound (rsqrt within one
- * ulp at scale R or relative 2^-26): renormalise at most 1 + ||g|| 2^(f-R) + 2^(f-26); clip at most
+ * Error against real arithmetic on the same fixed-point g (output ulps 2^-f), from the roots' bound (rsqrtRelative:
+ * within one ulp at scale R or relative 2^-26; one root per group, the faithful rsqrt would add 25-30 flights per
+ * step without changing the bound's order): renormalise at most 1 + ||g|| 2^(f-R) + 2^(f-26); clip at most
  * 1 + (t + 1) ||g|| 2^(f-R) + t 2^(f-26) + 1.01 2^(f-s-1) where clipped, 0 elsewhere. The argument is in
  * docs/security/gradient-normalization.md.
  */
@@ -87,7 +88,7 @@ public final class L2GradientNormalizer {
         int r = factorBits(p);
         long[] factor;
         if (p.mode() == L2Normalization.Mode.RENORMALIZE) {
-            factor = roots.rsqrt(ss, 2 * f, r, SUM_BITS, id.child("rsqrt"));
+            factor = roots.rsqrtRelative(ss, 2 * f, r, SUM_BITS, id.child("rsqrt"));
         } else {
             long t = thresholdSquared(p.threshold());
             if (t >= (1L << SUM_BITS) - 1) {
@@ -100,7 +101,7 @@ public final class L2GradientNormalizer {
             }
             long[] bit = be.positiveBounded(d, 62, id.child("above"));
             long[] m = muxConstant(bit, ss, t + 1, id.child("floor"));
-            long[] inv = roots.rsqrt(m, 2 * f, r, SUM_BITS, id.child("rsqrt"));
+            long[] inv = roots.rsqrtRelative(m, 2 * f, r, SUM_BITS, id.child("rsqrt"));
             int s = 60 - r;
             long mt = Math.round(Math.scalb(p.threshold(), s));
             long[] scaled = new long[k];

@@ -96,6 +96,15 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
         return function("rsqrt", (e, x, id) -> e.rsqrt(x, F_IN, F, inputBits, id));
     }
 
+    /**
+     * rsqrt without its correction (what AdaDelta, BatchNorm and the L2 normaliser call; the rsqrt before it became
+     * faithful): the correction's cost by difference.
+     */
+    @Benchmark
+    public long[] rsqrtRelative() {
+        return function("rsqrtRelative", (e, x, id) -> e.rsqrtRelative(x, F_IN, F, inputBits, id));
+    }
+
     @TearDown(Level.Trial)
     public void closeBackends() {
         be[0].close();

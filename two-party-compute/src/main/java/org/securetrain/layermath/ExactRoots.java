@@ -14,8 +14,9 @@ import org.securetrain.runtime.ProtocolId;
  * IEEE S&amp;P 2021); the algorithm and the error argument are in docs/security/exact-math.md (section 8).
  *
  * <ol>
- *   <li>Leading one: c_i = [x &ge; 2^i] for all i &lt; inputBits in one batched comparison, then one conversion to
- *       arithmetic shares; the one-hot o_k = c_k - c_(k+1) marks k with 2^k &le; x &lt; 2^(k+1).</li>
+ *   <li>Leading one ({@link LeadingOne}, as {@link ExactLog}): c_i = [x &ge; 2^i] for all i &lt; inputBits in one
+ *       batched comparison, then one conversion to arithmetic shares; the one-hot o_k = c_k - c_(k+1) marks k with
+ *       2^k &le; x &lt; 2^(k+1).</li>
  *   <li>Mantissa: one product x·W, W = sum_k o_k 2^(H-k) (local), and one exact floor give m = floor(M 2^F) with
  *       M = x 2^-k in [1, 2); for the roots M is halved where k - fIn is odd (one multiplexer), so that
  *       x 2^-fIn = M 4^j with M in [1/2, 2) and an integer j.</li>
@@ -26,6 +27,9 @@ import org.securetrain.runtime.ProtocolId;
  *   <li>Square root only: up to two Newton corrections from exact ring residuals M 2^(2Q) - G^2 (M exact from x W):
  *       G1 = g 2^22 + delta1 within 1.56 units of 2^-51, G2 = G1 2^11 + delta2 within 1.0002 units of 2^-62; how many
  *       run follows from the public scales and inputBits ({@link #sqrtCorrections}).</li>
+ *   <li>Reciprocal square root only: one correction from the exact ring residual 2^87 (1 - M g^2 2^-58) (2^87 is 0
+ *       mod 2^64; M's part below 2^-28 enters through a product of its own), split into two 31-bit limbs, with the
+ *       second-order term: g 2^37 + d1 2^9 + d2 within about 5 units of 2^66 / sqrt(M) ({@link #rsqrtPlan}).</li>
  *   <li>Scale-back: the mantissa's result g (and the corrections) times one-hot sums of public powers of two (left
  *       shifts exact; right shifts by a product and one rounding floor), binades whose results can exceed
  *       2^{@value #SATURATION_BITS} give exactly 2^{@value #SATURATION_BITS}.</li>
@@ -33,8 +37,9 @@ import org.securetrain.runtime.ProtocolId;
  *
  * <p>Error (output ulps, e the binade's public scale-back exponent): reciprocal at most 0.5 + 3.01·2^(e-26),
  * faithful for every value up to 2^52 ulps; sqrt faithful (below 1 ulp, at most 0.7501) over the whole input range
- * ({@link #sqrtRelative}: without the corrections, as rsqrt); rsqrt at most 0.5 [e &lt; 0] + 3.6·2^e, faithful below
- * about 2^26.5 ulps and within relative 2^-26.0 above.
+ * ({@link #sqrtRelative}: without the corrections); rsqrt faithful (at most 0.725 ulp) over the whole input range
+ * ({@link #rsqrtBound}; {@link #rsqrtRelative}: without the correction, at most 0.5 [e &lt; 0] + 3.6·2^e, faithful
+ * below about 2^26.5 ulps and within relative 2^-26.0 above).
  *
  * <p>Saturation and non-positive inputs: results are min(value, 2^{@value #SATURATION_BITS}) at the output scale
  * (2^60 at scale fOut: a value the range guard still accepts in a truncation); x &le; 0 (with x &gt; -2^inputBits)
@@ -103,8 +108,8 @@ public final class ExactRoots {
     static final int RSQRT_PLAIN_MAX_SHIFT = -4;
     /** Binades with e &gt;= 6: d2's error, in units of 2^-66 (|out - R| &lt;= 0.5 + 5.01 2^(e-37)). */
     static final double RSQRT_SECOND_UNITS = 5.01;
-    /** Binades with -3 &lt;= e &lt; 6: d2 left out, at most 2^13.1 units of 2^-66, plus 5.01. */
-    static final double RSQRT_FIRST_UNITS = Math.scalb(1.0, 13) * Math.pow(2, 0.1) + 5.01;
+    /** Binades with -3 &lt;= e &lt; 6: d2 left out, at most 2^13.1 units of 2^-66. */
+    static final double RSQRT_D2_LEFT_OUT = 8780;
     /** rho's split: rho = rhoHi 2^31 + rhoLo; P1 = g rhoHi, d1 = floor(P1 / 2^29). */
     private static final int RHO_SPLIT = 31;
     /** d2 = floor((P1 mod 2^29) 2^31 + g rhoLo) / 2^51) + 4 floor(3 rhoHi d1 / 2^51). */
@@ -246,7 +251,8 @@ public final class ExactRoots {
         long[] m;
         long[] fine = null;
         int sqrtLevel = kind == Kind.SQRT && corrected ? sqrtCorrections(fIn, fOut, b) : 0;
-        boolean rsqrtFix = kind == Kind.RSQRT && corrected && rsqrtCorrected(fIn, fOut, b);
+        RsqrtPlan plan = kind == Kind.RSQRT && corrected ? rsqrtPlan(fIn, fOut, b) : RsqrtPlan.NONE;
+        boolean rsqrtFix = plan.corrected();
         long[] exactMantissa = null;
         long[][] remainder = null;
         if (!root) {
@@ -282,8 +288,8 @@ public final class ExactRoots {
             long[][] doubled;
             if (sqrtLevel > 0) {
                 doubled = new long[][] {half, normed};
-            } else if (rsqrtFix && b - 1 > F - 1) {
-                remainder = rsqrtRemainder(normed, half, nonPositive, h, id.child("norm", "remainder"));
+            } else if (plan.remainder()) {
+                remainder = rsqrtRemainder(normed, half, nonPositive, h, plan.low(), id.child("norm", "remainder"));
                 doubled = remainder[1] == null ? new long[][] {half, remainder[0]}
                         : new long[][] {half, remainder[0], remainder[1]};
             } else {
@@ -325,7 +331,7 @@ public final class ExactRoots {
                 d2 = d[1];
             }
         } else if (rsqrtFix) {
-            long[][] d = rsqrtRefinement(m, remainder, h, g, id.child("refine"));
+            long[][] d = rsqrtRefinement(m, remainder, plan.low(), h, g, id.child("refine"));
             d1 = d[0];
             d2 = d[1];
         }
@@ -482,10 +488,12 @@ public final class ExactRoots {
     /**
      * M's part below 2^-28 for the rsqrt correction (only when some binade has k &gt;= 29, i.e. M0 = x 2^-k has bits
      * there): R0 = r0 2^H = x W - half 2^(H-28) in [0, 2^(H-28)) (local; x W set to 2^H for x &lt;= 0, where half is
-     * 2^28), {r57 = floor(r0 2^57), rb = R0 - r57 2^(H-57)} ({r57, null} for H &lt;= 57: R0 2^(57-H) is exact). Both are
-     * doubled where p = 0 by the parity multiplexer: r = M - m 2^-29 = r0 2^-p.
+     * 2^28). For H &lt;= 57: {r57 = R0 2^(57-H) = r0 2^57 (exact), null}; for H &gt; 57 without the low part
+     * ({@link RsqrtPlan#low}): {R0, null}; with it {r57 = floor(R0 / 2^(H-57)), rb = R0 - r57 2^(H-57)} (one exact
+     * floor). Each is doubled where p = 0 by the parity multiplexer (r = M - m 2^-29 = r0 2^-p).
      */
-    private long[][] rsqrtRemainder(long[] normed, long[] half, long[] nonPositive, int h, ProtocolId id) {
+    private long[][] rsqrtRemainder(long[] normed, long[] half, long[] nonPositive, int h, boolean low,
+            ProtocolId id) {
         int n = normed.length;
         long[] r0 = new long[n];
         for (int i = 0; i < n; i++) {
@@ -495,6 +503,9 @@ public final class ExactRoots {
             for (int i = 0; i < n; i++) {
                 r0[i] <<= 57 - h;
             }
+            return new long[][] {r0, null};
+        }
+        if (!low) {
             return new long[][] {r0, null};
         }
         long[] r57 = ExactTruncation.floor(be, r0, h - 57, id);
@@ -507,15 +518,16 @@ public final class ExactRoots {
 
     /**
      * The reciprocal square root's correction (docs: section 8.2). y = g 2^-F, eps = 1 - M y^2 (|eps| &lt; 2^-25.65),
-     * 1/sqrt(M) = y (1 + eps/2 + 3 eps^2/8 + ...). The residual rho = 2^87 eps + err (err in [0, 3)) is exact in the
-     * ring: 2^87 = 0 there and rho = -(m g^2 + c) with m = M 2^29 - r 2^29 and c ~ 2^87 r y^2 from M's remainder r
-     * (remainder: {rp = floor(r 2^58) 2^.., rbp} or null when r = 0); |rho| &lt; 2^61.36. Split rho = rhoHi 2^31 +
-     * rhoLo; P1 = g rhoHi, P2 = g rhoLo; d1 = floor(P1 / 2^29) (y eps / 2 at scale 57); the rest of g rho / 2^51 is
+     * 1/sqrt(M) = y (1 + eps/2 + 3 eps^2/8 + ...). The residual rho = 2^87 eps + err is exact in the ring: 2^87 = 0
+     * there and rho = -(m g^2 + c) with m 2^-29 = M - r and c below 2^87 r y^2 by err (remainder null: r = 0, c = 0;
+     * else g^2 = sq 2^a + gl and c = rp sq, plus floor((rp gl + rbp sq 2^(86-H)) / 2^29) with the low part: err in
+     * [0, 3), without it below 2^30 or, for H &gt; 57, 2^(H-27)); |rho| &lt; 2^61.36. Split rho = rhoHi 2^31 + rhoLo;
+     * P1 = g rhoHi, P2 = g rhoLo; d1 = floor(P1 / 2^29) (y eps / 2 at scale 57); the rest of g rho / 2^51 is
      * floor(((P1 - d1 2^29) 2^31 + P2) / 2^51), and the quadratic term 3 eps^2 y / 8 at scale 66 is 3 rhoHi d1 / 2^49,
      * taken as 4 floor(3 rhoHi d1 / 2^51): d2 (scale 66) is their sum. Floors of rho and of d2's two terms (below
-     * 2^61.36, 2^61.27 and 2^61.8) run without the range guard, their bounds being proven.
+     * 2^61.36, 2^61.27 and 2^61.81) run without the range guard, their bounds being proven.
      */
-    private long[][] rsqrtRefinement(long[] m, long[][] remainder, int h, long[] g, ProtocolId id) {
+    private long[][] rsqrtRefinement(long[] m, long[][] remainder, boolean low, int h, long[] g, ProtocolId id) {
         int n = g.length;
         Backend wide = RangeCheckedBackend.unchecked(be);
         long[] gg = be.square(g, id.child("square"));
@@ -524,6 +536,15 @@ public final class ExactRoots {
             long[] mg = be.multiplyElementwise(m, gg, id.child("residual"));
             for (int i = 0; i < n; i++) {
                 rho[i] = -mg[i]; // 2^87 is 0 mod 2^64
+            }
+        } else if (!low) {
+            // c = rp sq, sq = floor(g^2 / 2^a): a = 29 with rp = r0 2^57 (H <= 57), a = H - 28 with rp = R0 (H > 57)
+            int a = h > 57 ? h - 28 : F;
+            long[] sq = ExactTruncation.floor(be, gg, a, id.child("square", "floor"));
+            long[] p = be.multiplyElementwise(concat(new long[][] {m, remainder[0]}, n), concat(new long[][] {gg, sq}, n),
+                    id.child("residual"));
+            for (int i = 0; i < n; i++) {
+                rho[i] = -(p[i] + p[n + i]);
             }
         } else {
             // g^2 = sq 2^29 + gl; c = rp sq + floor((rp gl + rbp sq 2^(86-H)) / 2^29)
@@ -537,11 +558,11 @@ public final class ExactRoots {
             long[][] ops = rbp == null ? new long[][] {m, rp, rp} : new long[][] {m, rp, rp, rbp};
             long[][] wts = rbp == null ? new long[][] {gg, sq, gl} : new long[][] {gg, sq, gl, sq};
             long[] p = be.multiplyElementwise(concat(ops, n), concat(wts, n), id.child("residual"));
-            long[] low = new long[n];
+            long[] lowSum = new long[n];
             for (int i = 0; i < n; i++) {
-                low[i] = p[2 * n + i] + (rbp == null ? 0 : p[3 * n + i] << (86 - h));
+                lowSum[i] = p[2 * n + i] + (rbp == null ? 0 : p[3 * n + i] << (86 - h));
             }
-            long[] cl = ExactTruncation.floor(be, low, F, id.child("residual", "low"));
+            long[] cl = ExactTruncation.floor(be, lowSum, F, id.child("residual", "low"));
             for (int i = 0; i < n; i++) {
                 rho[i] = -(p[i] + p[n + i] + cl[i]);
             }
@@ -617,17 +638,60 @@ public final class ExactRoots {
     }
 
     /**
-     * Whether the reciprocal square root runs its correction for these public parameters: some unsaturated binade has
-     * a shift e &gt; {@value #RSQRT_PLAIN_MAX_SHIFT} (without it the bound 0.5 + 3.6 2^e would exceed 0.725 ulp).
+     * What the reciprocal square root runs for public parameters: {@code corrected}, its correction (some unsaturated
+     * binade has e &gt; {@value #RSQRT_PLAIN_MAX_SHIFT}: without it the bound 0.5 + 3.6 2^e would exceed 0.725 ulp);
+     * {@code remainder}, M's part below 2^-28 in the residual (inputBits &gt; 29: some k &gt;= 29); {@code low}, that
+     * part's low products exactly (one or two more exact floors), only where a binade's bound would exceed 0.75 ulp
+     * without them ({@link #rsqrtBound}).
      */
-    static boolean rsqrtCorrected(int fIn, int fOut, int inputBits) {
+    record RsqrtPlan(boolean corrected, boolean remainder, boolean low) {
+        static final RsqrtPlan NONE = new RsqrtPlan(false, false, false);
+    }
+
+    static RsqrtPlan rsqrtPlan(int fIn, int fOut, int inputBits) {
+        boolean corrected = false;
         for (int k = 0; k < inputBits; k++) {
             Binade bin = binade(Kind.RSQRT, k, fIn, fOut);
-            if (!bin.saturated() && bin.shift() > RSQRT_PLAIN_MAX_SHIFT) {
-                return true;
+            corrected |= !bin.saturated() && bin.shift() > RSQRT_PLAIN_MAX_SHIFT;
+        }
+        if (!corrected) {
+            return RsqrtPlan.NONE;
+        }
+        boolean remainder = inputBits - 1 >= F;
+        RsqrtPlan coarse = new RsqrtPlan(true, remainder, false);
+        for (int k = 0; k < inputBits; k++) {
+            if (!binade(Kind.RSQRT, k, fIn, fOut).saturated() && rsqrtBound(coarse, k, fIn, fOut, inputBits) > 0.75) {
+                return new RsqrtPlan(true, remainder, true);
             }
         }
-        return false;
+        return coarse;
+    }
+
+    /** Whether the reciprocal square root runs its correction for these public parameters ({@link #rsqrtPlan}). */
+    static boolean rsqrtCorrected(int fIn, int fOut, int inputBits) {
+        return rsqrtPlan(fIn, fOut, inputBits).corrected();
+    }
+
+    /** The proven bound in output ulps for x &gt; 0 in the unsaturated binade k of {@link #rsqrt} (docs: section 8.2). */
+    static double rsqrtBound(int k, int fIn, int fOut, int inputBits) {
+        return rsqrtBound(rsqrtPlan(fIn, fOut, inputBits), k, fIn, fOut, inputBits);
+    }
+
+    /**
+     * Under a plan: without the correction (or e &lt;= -4) 0.5 [e &lt; 0] + 3.6 2^e; with it 0.5 + U 2^(e-37), U =
+     * 5.01 + sqrt(2) err / 2^22 for err the bound on c's shortfall (0 for k &lt;= 28; 3 with the low part; else 2^30,
+     * or 2^(H-27) for H &gt; 57), plus 2^13.1 where d2 is left out (-3 &lt;= e &lt; 6).
+     */
+    static double rsqrtBound(RsqrtPlan plan, int k, int fIn, int fOut, int inputBits) {
+        int e = binade(Kind.RSQRT, k, fIn, fOut).shift();
+        if (!plan.corrected() || e <= RSQRT_PLAIN_MAX_SHIFT) {
+            return (e < 0 ? 0.5 : 0) + RSQRT_MANTISSA_ULPS * Math.scalb(1.0, e);
+        }
+        int h = Math.max(F, inputBits - 1);
+        double err = k < F ? 0 : plan.low() ? 3 : Math.scalb(1.0, h > 57 ? h - 27 : 30);
+        double units = RSQRT_SECOND_UNITS + Math.sqrt(2) * Math.scalb(err, -22)
+                + (e < RSQRT_Z + RSQRT_W - T ? RSQRT_D2_LEFT_OUT : 0);
+        return 0.5 + units * Math.scalb(1.0, e - RSQRT_Z - RSQRT_W);
     }
 
     /** weights += onehot_k 2^shift; true (the row is used). */

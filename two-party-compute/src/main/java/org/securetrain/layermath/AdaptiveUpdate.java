@@ -173,7 +173,7 @@ public final class AdaptiveUpdate {
      * sqrt(msg + eps); msdx = rho msdx + (1 - rho) update^2 (the old msdx in the update, the new update in msdx). No
      * learning rate. On shares: msg by the public blend at S; num = sqrt(msdx + eps) at f + 6 and r = rsqrt(msg + eps)
      * at D ({@link PositiveRoots#rsqrtRelative}: relative 2^-26.0, the bound's term; the faithful rsqrt's correction would
-     * add about 19 flights per step); q = floor(g r) at f + 4 (exact floor; |q| &lt;= 1 / sqrt(1 - rho));
+     * add about 22 flights per step); q = floor(g r) at f + 4 (exact floor; |q| &lt;= 1 / sqrt(1 - rho));
      * update = floor(q num) at f (exact floor: the range guard bounds |update| &lt; 8); msdx by the blend of update^2.
      */
     private long[] adaDelta(AdaptiveStep st, long[] g, long[][] state, ProtocolId id) {

@@ -212,8 +212,9 @@ public final class ExactRoots {
     /**
      * As {@link #rsqrt} without its correction: at most 0.5 [e &lt; 0] + 3.6 2^e output ulps, faithful where the result
      * is below about 2^26.5 ulps, relative error at most 2^-26.0 above (docs/security/exact-math.md 8.2). For callers
-     * whose own error bound rests on the relative error (AdaDelta's 1/sqrt(msg + eps), per parameter): the correction
-     * costs about 19 flights and 2 KB per element where it runs.
+     * whose own error bound rests on the relative error (AdaDelta's 1/sqrt(msg + eps) per parameter, BatchNorm's per
+     * channel, the L2 normaliser's per group): the correction costs 21-34 flights and 4.4-6.6 KB per element where it
+     * runs (docs/security/exact-math.md 8.4).
      */
     public long[] rsqrtRelative(long[] x, int fIn, int fOut, int inputBits, ProtocolId id) {
         return compute(Kind.RSQRT, x, fIn, fOut, inputBits, 0, false, id);

@@ -90,7 +90,8 @@ class ExactRootsTest {
             }
         }
         if (kind == ExactRoots.Kind.RSQRT) {
-            return ExactRoots.rsqrtBound(k, c.fIn(), c.fOut(), c.bits());
+            ExactRoots.RsqrtPlan plan = PLANS.computeIfAbsent(c, p -> ExactRoots.rsqrtPlan(p.fIn(), p.fOut(), p.bits()));
+            return ExactRoots.rsqrtBound(plan, k, c.fIn(), c.fOut(), c.bits());
         }
         if (kind == ExactRoots.Kind.RECIPROCAL) {
             if (e >= -2) {
@@ -102,6 +103,9 @@ class ExactRootsTest {
         }
         return (e < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, e);
     }
+
+    /** The rsqrt's plan per configuration (the bound's inputs; computed once). */
+    static final java.util.Map<Config, ExactRoots.RsqrtPlan> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Half uniform over [1, 2^bits), half log-uniform (uniform leading bit, uniform mantissa). */
     static long[] randomInputs(int bits, int n, Random r) {
@@ -278,7 +282,7 @@ class ExactRootsTest {
                     }
                     for (int k = 0; k < bits; k++) {
                         if (!ExactRoots.binade(ExactRoots.Kind.RSQRT, k, fIn, fOut).saturated()) {
-                            double b = bound(ExactRoots.Kind.RSQRT, 1L << k, c);
+                            double b = ExactRoots.rsqrtBound(plan, k, fIn, fOut, bits);
                             assertTrue(b <= 0.75, c + " k = " + k + ": bound " + b);
                             worst = Math.max(worst, b);
                         }
@@ -287,6 +291,11 @@ class ExactRootsTest {
             }
         }
         assertTrue(plans[0] > 0 && plans[1] > 0, java.util.Arrays.toString(plans));
+        // the paths ExactRootsTwoPartyTest and ExactRootsViewTest run: the low part (with H > 57), the coarse remainder
+        // with H > 57 and with H <= 57
+        assertTrue(ExactRoots.rsqrtPlan(56, 56, 61).low());
+        assertTrue(ExactRoots.rsqrtPlan(48, 24, 62).remainder() && !ExactRoots.rsqrtPlan(48, 24, 62).low());
+        assertTrue(ExactRoots.rsqrtPlan(25, 24, 40).remainder() && !ExactRoots.rsqrtPlan(25, 24, 40).low());
         System.out.printf("rsqrt: largest proven bound over all scale pairs and inputBits %.4f ulp; with M's remainder"
                 + " %d configurations without its low part, %d with%n", worst, plans[0], plans[1]);
     }
@@ -300,27 +309,9 @@ class ExactRootsTest {
         ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
         ProtocolId id = ProtocolId.of("relative");
         for (Config c : new Config[] {new Config(56, 56, 61), new Config(48, 24, 62), new Config(60, 58, 62)}) {
-            long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
-            long[] e = edges(c.bits());
-            long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
-            System.arraycopy(e, 0, all, x.length, e.length);
-            long[] out = er.rsqrtRelative(all, c.fIn(), c.fOut(), c.bits(), id);
-            for (int i = 0; i < all.length; i++) {
-                if (all[i] <= 0) {
-                    assertEquals(SAT, out[i], c + ": x = " + all[i]);
-                    continue;
-                }
-                int k = 63 - Long.numberOfLeadingZeros(all[i]);
-                ExactRoots.Binade b = ExactRoots.binade(ExactRoots.Kind.RSQRT, k, c.fIn(), c.fOut());
-                if (b.saturated()) {
-                    assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
-                    continue;
-                }
-                double err = exact(ExactRoots.Kind.RSQRT, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs()
-                        .doubleValue();
-                double bound = (b.shift() < 0 ? 0.5 : 0) + ExactRoots.RSQRT_MANTISSA_ULPS * Math.scalb(1.0, b.shift());
-                assertTrue(err <= bound, c + ": x = " + all[i] + " error " + err + " > " + bound);
-            }
+            double worst = withinMantissaBound(ExactRoots.Kind.RSQRT, c,
+                    x -> er.rsqrtRelative(x, c.fIn(), c.fOut(), c.bits(), id));
+            System.out.printf("rsqrtRelative %s: error/bound %.3f%n", c, worst);
         }
         Config plain = new Config(0, 24, 20);
         assertTrue(!ExactRoots.rsqrtCorrected(plain.fIn(), plain.fOut(), plain.bits()));
@@ -373,35 +364,44 @@ class ExactRootsTest {
         ExactRoots er = new ExactRoots(new InsecurePlaintextBackend(FixedPoint.of(24)));
         ProtocolId id = ProtocolId.of("relative");
         for (Config c : new Config[] {new Config(56, 56, 61), new Config(48, 24, 62), new Config(24, 48, 40)}) {
-            long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
-            long[] e = edges(c.bits());
-            long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
-            System.arraycopy(e, 0, all, x.length, e.length);
-            long[] out = er.sqrtRelative(all, c.fIn(), c.fOut(), c.bits(), id);
-            double worst = 0;
-            for (int i = 0; i < all.length; i++) {
-                if (all[i] <= 0) {
-                    assertEquals(0, out[i], c + ": x = " + all[i]);
-                    continue;
-                }
-                int k = 63 - Long.numberOfLeadingZeros(all[i]);
-                ExactRoots.Binade b = ExactRoots.binade(ExactRoots.Kind.SQRT, k, c.fIn(), c.fOut());
-                if (b.saturated()) {
-                    assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
-                    continue;
-                }
-                double err = exact(ExactRoots.Kind.SQRT, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs()
-                        .doubleValue();
-                double bound = (b.shift() < 0 ? 0.5 : 0) + ExactRoots.SQRT_MANTISSA_ULPS * Math.scalb(1.0, b.shift());
-                assertTrue(err <= bound, c + ": x = " + all[i] + " error " + err + " > " + bound);
-                worst = Math.max(worst, err / bound);
-            }
+            double worst = withinMantissaBound(ExactRoots.Kind.SQRT, c,
+                    x -> er.sqrtRelative(x, c.fIn(), c.fOut(), c.bits(), id));
             System.out.printf("sqrtRelative %s: error/bound %.3f%n", c, worst);
         }
         Config plain = new Config(48, 24, 20);
         assertEquals(0, ExactRoots.sqrtCorrections(plain.fIn(), plain.fOut(), plain.bits()));
         long[] x = randomInputs(plain.bits(), 2_000, new Random(3));
         assertArrayEquals(er.sqrt(x, 48, 24, 20, id), er.sqrtRelative(x, 48, 24, 20, id));
+    }
+
+    /**
+     * A root without its corrections on 20,000 random inputs and the edges: within 0.5 [e &lt; 0] + E 2^e output ulps
+     * (E the mantissa bound), the documented values for saturated and non-positive inputs; the largest error/bound.
+     */
+    static double withinMantissaBound(ExactRoots.Kind kind, Config c, java.util.function.UnaryOperator<long[]> root) {
+        long[] x = randomInputs(c.bits(), 20_000, new Random(c.bits()));
+        long[] e = edges(c.bits());
+        long[] all = java.util.Arrays.copyOf(x, x.length + e.length);
+        System.arraycopy(e, 0, all, x.length, e.length);
+        long[] out = root.apply(all);
+        double worst = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] <= 0) {
+                assertEquals(kind == ExactRoots.Kind.SQRT ? 0 : SAT, out[i], c + ": x = " + all[i]);
+                continue;
+            }
+            int k = 63 - Long.numberOfLeadingZeros(all[i]);
+            ExactRoots.Binade b = ExactRoots.binade(kind, k, c.fIn(), c.fOut());
+            if (b.saturated()) {
+                assertEquals(SAT, out[i], c + ": saturated x = " + all[i]);
+                continue;
+            }
+            double err = exact(kind, all[i], c).subtract(BigDecimal.valueOf(out[i])).abs().doubleValue();
+            double bound = (b.shift() < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, b.shift());
+            assertTrue(err <= bound, kind + " " + c + ": x = " + all[i] + " error " + err + " > " + bound);
+            worst = Math.max(worst, err / bound);
+        }
+        return worst;
     }
 
     /**

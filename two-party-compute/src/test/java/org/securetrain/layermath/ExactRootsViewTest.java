@@ -30,12 +30,19 @@ class ExactRootsViewTest {
     static final int BITS = 40;
     static final int F_IN = 24;
     static final int F_OUT = 24;
+    /**
+     * The rsqrt once more at 56 -> 56 with inputBits 61: its correction with M's remainder exactly (the low part and
+     * the remainder's exact floor, ExactRoots.rsqrtPlan), which 24 -> 24 at 40 bits does not run.
+     */
+    static final int WIDE = 56;
+    static final int WIDE_BITS = 61;
 
     static Outputs functions(Backend be, long[] share, int observer, boolean leaky) {
         ExactRoots er = new ExactRoots(be);
         Outputs o = Outputs.of("reciprocal share", er.reciprocal(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "r")))
                 .and("sqrt share", er.sqrt(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "s")))
-                .and("rsqrt share", er.rsqrt(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "q")));
+                .and("rsqrt share", er.rsqrt(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "q")))
+                .and("rsqrt 56 -> 56 share", er.rsqrt(share, WIDE, WIDE, WIDE_BITS, ProtocolId.of("view", "w")));
         if (leaky) {
             be.revealTo(observer, share, ProtocolId.of("view", "leak"));
         }
@@ -59,7 +66,8 @@ class ExactRootsViewTest {
         return ForbiddenWords.of("the peer's input X", withEntropy(x))
                 .and("1/X", withEntropy(er.reciprocal(x, F_IN, F_OUT, BITS, id)))
                 .and("sqrt(X)", withEntropy(er.sqrt(x, F_IN, F_OUT, BITS, id)))
-                .and("1/sqrt(X)", withEntropy(er.rsqrt(x, F_IN, F_OUT, BITS, id)));
+                .and("1/sqrt(X)", withEntropy(er.rsqrt(x, F_IN, F_OUT, BITS, id)))
+                .and("1/sqrt(X) at 56 -> 56", withEntropy(er.rsqrt(x, WIDE, WIDE, WIDE_BITS, id)));
     }
 
     /** The words w for which neither w nor -w has a single non-zero byte. */

@@ -47,7 +47,8 @@ import org.securetrain.runtime.ProtocolId;
  *
  * <p>Every value that is truncated is below 2^61 in magnitude except the mantissa product x·W when inputBits is 61
  * or 62 (below 2^62, inside the exact floor's range; that one floor runs without the range guard, its bound being the
- * public inputBits).
+ * public inputBits) and three floors of the rsqrt's correction (below 2^61.36, 2^61.27 and 2^61.81, bounds proven in
+ * docs/security/exact-math.md 8.2, also run without the guard).
  */
 public final class ExactRoots {
     /** F: fraction bits of the mantissa, the tables and the Newton iterates. */
@@ -112,7 +113,7 @@ public final class ExactRoots {
     static final double RSQRT_D2_LEFT_OUT = 8780;
     /** rho's split: rho = rhoHi 2^31 + rhoLo; P1 = g rhoHi, d1 = floor(P1 / 2^29). */
     private static final int RHO_SPLIT = 31;
-    /** d2 = floor((P1 mod 2^29) 2^31 + g rhoLo) / 2^51) + 4 floor(3 rhoHi d1 / 2^51). */
+    /** d2 = floor(((P1 mod 2^29) 2^31 + g rhoLo) / 2^51) + 4 floor(3 rhoHi d1 / 2^51). */
     private static final int SECOND_FLOOR = 51;
 
     /** The three functions. */

@@ -15,8 +15,9 @@ import org.securetrain.runtime.ProtocolId;
 /**
  * reciprocal, sqrt and rsqrt of shares ({@link ExactRoots}, docs/security/exact-math.md section 8), the companion of
  * {@link ExactFunctionsBench} for the functions with a public input bound: per element, on the default two-party
- * backend (OT engine, Ferret silent COTs), inputs at scale 2f = 48 (Adam's second moment) into scale f = 24, for
- * inputBits 48 and 62 (the leading-one search compares inputBits thresholds per element). After each iteration:
+ * backend (OT engine, Ferret silent COTs), inputs at scale 2f = 48 (Adam's second moment; {@code -p inputScale=24}
+ * for SIRNN's tests' format, docs/BENCHMARKS.md) into scale f = 24, for inputBits 48 and 62 (the leading-one search
+ * compares inputBits thresholds per element). After each iteration:
  * bytes per element (both directions), party 0's flights per call, CPU time per element, and the per-step breakdown.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar ExactRootsBench -f 1 -wi 2 -i 3}.
  */
@@ -27,9 +28,11 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
     /** Public bound: inputs below 2^inputBits. */
     @Param({"48", "62"})
     public int inputBits;
+    /** Scale of the inputs: 48 = 2f (Adam's second moment), 24 = f (the activations' format). */
+    @Param({"48"})
+    public int inputScale;
 
     static final int F = 24;
-    static final int F_IN = 2 * F;
     final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final ExactRoots[] er = new ExactRoots[2];
     long[] x0, x1;
@@ -64,7 +67,7 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
 
     /** One function of both parties on their shares, labelled for the report. */
     private long[] function(String name, Fn fn) {
-        current = name + " (exact), n=" + n + ", scale " + F_IN + " -> " + F + ", inputBits " + inputBits;
+        current = name + " (exact), n=" + n + ", scale " + inputScale + " -> " + F + ", inputBits " + inputBits;
         currentElements = n;
         ProtocolId id = ProtocolId.of("bench", name);
         return tp.run(s -> fn.apply(er[0], x0, id), s -> fn.apply(er[1], x1, id));
@@ -77,23 +80,23 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
 
     @Benchmark
     public long[] reciprocal() {
-        return function("reciprocal", (e, x, id) -> e.reciprocal(x, F_IN, F, inputBits, id));
+        return function("reciprocal", (e, x, id) -> e.reciprocal(x, inputScale, F, inputBits, id));
     }
 
     @Benchmark
     public long[] sqrt() {
-        return function("sqrt", (e, x, id) -> e.sqrt(x, F_IN, F, inputBits, id));
+        return function("sqrt", (e, x, id) -> e.sqrt(x, inputScale, F, inputBits, id));
     }
 
     /** The square root without its corrections (what the adaptive updaters call): the corrections' cost by difference. */
     @Benchmark
     public long[] sqrtRelative() {
-        return function("sqrtRelative", (e, x, id) -> e.sqrtRelative(x, F_IN, F, inputBits, id));
+        return function("sqrtRelative", (e, x, id) -> e.sqrtRelative(x, inputScale, F, inputBits, id));
     }
 
     @Benchmark
     public long[] rsqrt() {
-        return function("rsqrt", (e, x, id) -> e.rsqrt(x, F_IN, F, inputBits, id));
+        return function("rsqrt", (e, x, id) -> e.rsqrt(x, inputScale, F, inputBits, id));
     }
 
     /**
@@ -102,7 +105,7 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
      */
     @Benchmark
     public long[] rsqrtRelative() {
-        return function("rsqrtRelative", (e, x, id) -> e.rsqrtRelative(x, F_IN, F, inputBits, id));
+        return function("rsqrtRelative", (e, x, id) -> e.rsqrtRelative(x, inputScale, F, inputBits, id));
     }
 
     @TearDown(Level.Trial)

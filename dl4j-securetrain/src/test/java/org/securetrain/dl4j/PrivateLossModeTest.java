@@ -129,6 +129,55 @@ class PrivateLossModeTest {
         assertTrue(worst < 1e-5, "per-example scores differ by " + worst);
     }
 
+    /**
+     * DL4J's LossMCXENT clips p to [1e-10, 1 - 1e-10] before the log in its score, so no example scores above
+     * -ln 1e-10 = 23.03: rows whose true class has p far below 1e-10 (features scaled up, every other row labelled with
+     * its least likely class, the rest with their most likely one) score as DL4J scores them, per example and in the
+     * batch score.
+     */
+    @Test
+    void scoresOfRowsWithTrueClassProbabilityBelowTheClipMatchDl4j() {
+        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
+        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+        SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(LossVisibility.BOTH_PARTIES)
+                .insecurePlaintextReferenceForTests().build();
+        MultiLayerNetwork net = SecureTrain.attach(conf, ref);
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        var ds = data.iterator(48).next();
+        ds.setFeatures(ds.getFeatures().mul(60));
+        var out = plain.output(ds.getFeatures());
+        var labels = Nd4j.zeros(ds.getLabels().dataType(), 48, 3);
+        for (int b = 0; b < 48; b++) {
+            // even rows: the least likely class (DL4J clips them); odd rows: the most likely one (tiny losses)
+            labels.putScalar(b, Nd4j.argMax(b % 2 == 0 ? out.getRow(b).neg() : out.getRow(b)).getInt(0), 1.0);
+        }
+        ds.setLabels(labels);
+        var shared = ref.sharedIterator(new ToyBlobs.FixedBatchIterator(List.of(ds), 48, 16, 3)).next();
+        double[] secure = net.scoreExamples(shared, false).toDoubleVector();
+        double[] expected = plain.scoreExamples(ds, false).toDoubleVector();
+        double clip = -Math.log(1e-10);
+        int clipped = 0;
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(secure[i] - expected[i]));
+            clipped += expected[i] > clip - 1e-4 ? 1 : 0;
+            assertTrue(secure[i] <= clip + 1e-6, "example " + i + " scores " + secure[i] + " above DL4J's clip");
+        }
+        System.out.printf("private-loss scores with p_y < 1e-10: %d of 48 rows clipped by DL4J, max per-example "
+                + "difference %.2e%n", clipped, worst);
+        assertTrue(clipped >= 10, "the test needs rows DL4J clips, got " + clipped);
+        // the proven per-row bound at C = 3 (about 2.6 ulps) plus DL4J's float32 arithmetic
+        assertTrue(worst < 1e-5, "per-example scores differ by " + worst);
+        net.setInput(shared.getFeatures());
+        net.setLabels(shared.getLabels());
+        net.computeGradientAndScore();
+        plain.setInput(ds.getFeatures());
+        plain.setLabels(ds.getLabels());
+        plain.computeGradientAndScore();
+        assertEquals(plain.score(), net.score(), 1e-5, "the batch score with clipped rows");
+    }
+
     @Test
     void configurationsPrivateModeCannotRunAreRefusedWithEveryReason() {
         MultiLayerConfiguration mse = new NeuralNetConfiguration.Builder().seed(1).updater(new Sgd(0.1)).list()

@@ -86,7 +86,7 @@ public class SecureOutputLayerImpl extends BaseOutputLayer<SecureOutputLayer> im
         if (core.context().privateLoss()) {
             requireNoLabelMask();
             PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), z.values(), 2 * s.fracBits(), z.shape(), labels,
-                    core.context().scoreReceivers(), s.purpose("loss"), core.id());
+                    c.getLossFn(), core.context().scoreReceivers(), s.purpose("loss"), core.id());
             return cachedLoss.set(e.result(), () -> core.guarded("example scores",
                     () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
         }

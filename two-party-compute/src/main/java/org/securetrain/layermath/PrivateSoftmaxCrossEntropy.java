@@ -12,14 +12,18 @@ import org.securetrain.runtime.ProtocolId;
  * two-party backend run the same integer algorithm and agree bit for bit. Error argument: docs/security/private-loss.md.
  *
  * <ol>
- *   <li>z at scale f: logits at scale 2f are floored exactly ({@link ExactTruncation#floor}).</li>
- *   <li>Row max m over the C classes by a tournament of pairwise maxima, max(a, b) = a + [b - a &gt; 0](b - a): per
- *       level one batched {@link Backend#positive} and one {@link Backend#bitTimesShare} of all pairs of all rows,
- *       ceil(log2 C) levels. Exact.</li>
+ *   <li>z at scale f: logits at scale 2f are floored exactly ({@link ExactTruncation#floor}), under the range guard
+ *       when there is one (the logits' check); every later step runs without the guard's per-truncation check, its
+ *       truncated values having proven bounds below 2^61 (docs/security/private-loss.md, "Range").</li>
+ *   <li>Row max m over the C classes, exact: for 4 &lt;= C &lt;= 16 all pairs compared in one call and the first
+ *       maximum selected by its count of wins ({@link #allPairsRowMax}, 4 calls); otherwise a tournament of pairwise
+ *       maxima, max(a, b) = a + [b - a &gt; 0](b - a), per level one batched {@link Backend#positive} and one
+ *       {@link Backend#bitTimesShare} of all pairs of all rows, ceil(log2 C) levels.</li>
  *   <li>d = z - m &lt;= 0 (local), e = exp(d) at F = {@value #F} fraction bits
  *       ({@code ExactFunctions.expOfNonPositiveAtInternalScale}); the maximum's e is exactly 2^F.</li>
  *   <li>s = sum_c e (local, per row): s &gt;= 2^F exactly and s &lt;= C 2^F; r = 2^(2F) / s at scale F by
- *       {@link ExactRoots#reciprocal} (inputBits F + bitLength(C)).</li>
+ *       {@link ExactRoots#reciprocalAtLeast} (inputBits F + bitLength(C); s &gt;= 2^F public, so the leading-one
+ *       comparisons below 2^F are left out).</li>
  *   <li>p = round(e r / 2^(2F - f)) by one product and one exact floor; in the same product call the labels' term
  *       y·d (scale 2f) of the loss.</li>
  *   <li>delta = p - y (local): dL/dz of DL4J's {@code LossMCXENT}/{@code LossNegativeLogLikelihood} with softmax, a
@@ -40,14 +44,24 @@ public final class PrivateSoftmaxCrossEntropy {
     static final double RECIPROCAL_ULPS = 0.752;
 
     private final Backend be;
+    /**
+     * The backend for every step after the logits' floor: without the range guard's per-truncation check, since every
+     * value those steps truncate has a proven bound below 2^61 that follows from the logits' (docs/security/
+     * private-loss.md, "Range"); the logits themselves are checked (their floor at scale 2f, or the previous layer's
+     * truncation at scale f). Same results; the check's comparison and its 6 flights per truncation are saved.
+     */
+    private final Backend bounded;
     private final int f;
     private final ExactFunctions exp;
     private final ExactRoots roots;
+    private final ExactLog log;
 
     public PrivateSoftmaxCrossEntropy(Backend be) {
         this.be = Objects.requireNonNull(be, "backend");
-        this.exp = new ExactFunctions(be); // refuses f > 24 with its reason
-        this.roots = new ExactRoots(be);
+        this.bounded = RangeCheckedBackend.unchecked(be);
+        this.exp = new ExactFunctions(bounded); // refuses f > 24 with its reason
+        this.roots = new ExactRoots(bounded);
+        this.log = new ExactLog(bounded);
         this.f = be.fixedPoint().fracBits();
     }
 
@@ -105,7 +119,8 @@ public final class PrivateSoftmaxCrossEntropy {
             }
             s[b] = sum;
         }
-        long[] r = roots.reciprocal(s, F, F, rowSumBits(classes), id.child("reciprocal"));
+        // s >= 2^F (the maximum's term is exactly 2^F): the leading-one comparisons below 2^F are known to be 1
+        long[] r = roots.reciprocalAtLeast(s, F, F, F, rowSumBits(classes), id.child("reciprocal"));
         // one product call: e_c · r_row (scale 2F) and y_c · d_c (scale 2f)
         int m = z.length;
         long[] left = new long[2 * m];
@@ -123,7 +138,7 @@ public final class PrivateSoftmaxCrossEntropy {
         for (int i = 0; i < m; i++) {
             rounded[i] = prod[i] + half;
         }
-        long[] p = ExactTruncation.floor(be, rounded, k, id.child("round"));
+        long[] p = ExactTruncation.floor(bounded, rounded, k, id.child("round")); // e r <= 2^60
         long[] delta = new long[m];
         long[] labelled = new long[batch];
         for (int b = 0; b < batch; b++) {
@@ -143,23 +158,74 @@ public final class PrivateSoftmaxCrossEntropy {
     }
 
     /**
-     * Shares of each row's cross-entropy -sum_c y_c ln p_c = ln s_b - sum_c y_c (z_c - max z) at scale f, for label rows
-     * summing to 1 (DL4J's per-example score of {@code LossMCXENT} with softmax, without its clipping of p at 10^-10):
-     * ln s by {@link ExactLog} (scale F to f), the labels' term floored exactly from 2f to f. Error per row:
-     * {@link #lossErrorBoundUlps}. The labels' term is below 2^62 in magnitude whenever the logits passed the range
-     * guard (|z| &lt; 2^61 at scale 2f, so |z - max| &lt; 2^62 and sum_c y_c = 1): its floor runs on the backend
-     * under the guard, that bound being implied by the guard's own check of the logits in the same step.
+     * DL4J's {@code LossMCXENT} clipping epsilon ({@code DEFAULT_SOFTMAX_CLIPPING_EPSILON}, 1.0.0-M2.1): its score clips
+     * p to [eps, 1 - eps] before the logarithm.
      */
+    public static final double DL4J_DEFAULT_CLIP_EPS = 1e-10;
+
+    /** {@link #rowLosses(Result, double, ProtocolId)} with DL4J's default clipping epsilon 10^-10. */
     public long[] rowLosses(Result r, ProtocolId id) {
+        return rowLosses(r, DL4J_DEFAULT_CLIP_EPS, id);
+    }
+
+    /**
+     * Shares of each row's cross-entropy as DL4J's {@code LossMCXENT} with softmax scores it, at scale f, for label rows
+     * summing to 1: L = -sum_c y_c ln p_c = ln s - sum_c y_c (z_c - max z), ln s by {@link ExactLog} (scale F to f), the
+     * labels' term floored exactly from 2f to f; then clamped to [-ln(1 - eps), -ln eps] as DL4J's clip of p to
+     * [eps, 1 - eps] gives for one-hot labels (eps = 0: no clip). The clamp is one batched comparison and one
+     * multiplexer over 2·batch values: L - [L &gt; hi](L - hi) + [lo &gt; L](lo - L), both terms from L since lo &le; hi.
+     * Error per row: {@link #lossErrorBoundUlps} (the clamp is 1-Lipschitz, its constants within 1/2 ulp). The labels'
+     * term is below 2^62 in magnitude whenever the logits passed the range guard (|z| &lt; 2^61 at scale 2f, so
+     * |z - max| &lt; 2^62 and sum_c y_c = 1): its floor runs on the backend under the guard, that bound being implied by
+     * the guard's own check of the logits in the same step.
+     *
+     * @param clipEps DL4J's {@code softmaxClipEps} of the layer's loss, in [0, 0.5]
+     */
+    public long[] rowLosses(Result r, double clipEps, ProtocolId id) {
+        if (!(clipEps >= 0 && clipEps <= 0.5)) {
+            throw new IllegalArgumentException(id + ": the softmax clipping epsilon must be in [0, 0.5] as DL4J's "
+                    + "LossMCXENT requires, got " + clipEps);
+        }
         int batch = r.rowSum().length;
-        long[] ln = ExactLog.log(be, r.rowSum(), F, f, rowSumBits(r.classes()), id.child("log"));
-        long[] labelled = ExactTruncation.floor(RangeCheckedBackend.unchecked(be), r.labelled(), f,
-                id.child("labelled"));
+        // s >= 2^F: the leading-one search only over the binades [F, F + bitLength(C))
+        long[] ln = log.logInRange(r.rowSum(), F, f, F, rowSumBits(r.classes()), id.child("log"));
+        long[] labelled = ExactTruncation.floor(bounded, r.labelled(), f, id.child("labelled"));
         long[] loss = new long[batch];
         for (int b = 0; b < batch; b++) {
             loss[b] = ln[b] - labelled[b];
         }
-        return loss;
+        return clipEps == 0 ? loss : clamp(loss, clipBounds(clipEps, f), id.child("clip"));
+    }
+
+    /**
+     * {lo, hi} = round(-ln(1 - eps) 2^f), round(-ln(eps) 2^f): the row loss's range under DL4J's clip of p to
+     * [eps, 1 - eps] (one-hot labels), as public integers at scale f (double logs: within 10^-15 relative, far below
+     * half an ulp of values below 2^10).
+     */
+    static long[] clipBounds(double eps, int f) {
+        return new long[] {Math.round(Math.scalb(-Math.log1p(-eps), f)), Math.round(Math.scalb(-Math.log(eps), f))};
+    }
+
+    /**
+     * min(max(L, lo), hi) per row: one comparison call and one multiplexer call over the 2·batch differences L - hi
+     * and lo - L (both exact: |L| &lt; 2^40 at scale f for logits under the range guard).
+     */
+    private long[] clamp(long[] loss, long[] bounds, ProtocolId id) {
+        int batch = loss.length;
+        long lo = LeadingOne.own(be, bounds[0]);
+        long hi = LeadingOne.own(be, bounds[1]);
+        long[] diff = new long[2 * batch];
+        for (int b = 0; b < batch; b++) {
+            diff[b] = loss[b] - hi;
+            diff[batch + b] = lo - loss[b];
+        }
+        long[] g = be.positive(diff, id.child("compare"));
+        long[] sel = be.bitTimesShare(g, diff, id.child("mux"));
+        long[] out = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            out[b] = loss[b] - sel[b] + sel[batch + b];
+        }
+        return out;
     }
 
     /**
@@ -177,10 +243,81 @@ public final class PrivateSoftmaxCrossEntropy {
     public static final double FLOORED_LOGITS_LOSS_ULPS = 1;
 
     /**
+     * Largest C for which the row max compares all pairs at once ({@link #allPairsRowMax}: 4 calls whatever C, C(C-1)/2
+     * comparisons per row) instead of the tournament ({@link #tournamentRowMax}: 2 ceil(log2 C) calls, C - 1
+     * comparisons per row), for C from {@value #ALL_PAIRS_MIN_CLASSES} (the tournament's 2 levels of full comparisons)
+     * to 16 (its 4 levels; 120 comparisons against 15). Measured at 128 rows: C = 10 saves 10 flights for 3.8 KB more
+     * per row; C = 3 would save 2 flights for 1.8 KB more per row, so C = 2 and 3 keep the tournament.
+     */
+    static final int ALL_PAIRS_MAX_CLASSES = 16;
+    /** Smallest C for which the row max compares all pairs at once. */
+    static final int ALL_PAIRS_MIN_CLASSES = 4;
+
+    /** Shares of max_c z[b, c] per row, exact: all pairs for 4 &lt;= C &lt;= 16, else a tournament. */
+    long[] rowMax(long[] z, int batch, int classes, ProtocolId id) {
+        return classes >= ALL_PAIRS_MIN_CLASSES && classes <= ALL_PAIRS_MAX_CLASSES
+                ? allPairsRowMax(z, batch, classes, id)
+                : tournamentRowMax(z, batch, classes, id);
+    }
+
+    /**
+     * Shares of max_c z[b, c] per row from all C(C-1)/2 pairs compared in one call: g_ij = [z_j &gt; z_i] for i &lt; j
+     * (one {@link Backend#positive}), converted to arithmetic shares (one {@link Backend#bitTimesShare} with 1); the
+     * wins w_c = sum_(i&lt;c) g_ic + sum_(j&gt;c) (1 - g_cj) (local) count how many others c beats with ties going to the
+     * lower index, a strict total order, so exactly one c, the first maximum, has w_c = C - 1; its indicator
+     * [w_c - (C - 2) &gt; 0] (one {@link Backend#positiveBounded} of values below C in magnitude) selects z_c by one
+     * multiplexer, summed locally. Exact while |z_j - z_i| &lt; 2^63.
+     */
+    long[] allPairsRowMax(long[] z, int batch, int classes, ProtocolId id) {
+        int pairs = classes * (classes - 1) / 2;
+        long[] diff = new long[pairs * batch]; // pair-major: pair q of row b at q·batch + b
+        for (int i = 0, q = 0; i < classes; i++) {
+            for (int j = i + 1; j < classes; j++, q++) {
+                for (int b = 0; b < batch; b++) {
+                    diff[q * batch + b] = z[b * classes + j] - z[b * classes + i];
+                }
+            }
+        }
+        long[] g = be.positive(diff, id.child("compare"));
+        long[] ones = new long[pairs * batch];
+        java.util.Arrays.fill(ones, LeadingOne.own(be, 1));
+        long[] a = be.bitTimesShare(g, ones, id.child("compare", "b2a"));
+        long[] margin = new long[classes * batch]; // candidate-major: w_c - (C - 2) of row b at c·batch + b
+        for (int c = 0; c < classes; c++) {
+            java.util.Arrays.fill(margin, c * batch, (c + 1) * batch, LeadingOne.own(be, 1 - c));
+        }
+        for (int i = 0, q = 0; i < classes; i++) {
+            for (int j = i + 1; j < classes; j++, q++) {
+                for (int b = 0; b < batch; b++) {
+                    margin[j * batch + b] += a[q * batch + b];
+                    margin[i * batch + b] -= a[q * batch + b];
+                }
+            }
+        }
+        // (C - 1 - c) wins of c over the later indices before their g's are taken off, minus (C - 2): 1 - c
+        int bits = Math.max(ExactTruncation.MIN_BOUNDED_BITS, 33 - Integer.numberOfLeadingZeros(classes));
+        long[] first = be.positiveBounded(margin, bits, id.child("first"));
+        long[] candidates = new long[classes * batch];
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < classes; c++) {
+                candidates[c * batch + b] = z[b * classes + c];
+            }
+        }
+        long[] sel = be.bitTimesShare(first, candidates, id.child("select"));
+        long[] max = new long[batch];
+        for (int c = 0; c < classes; c++) {
+            for (int b = 0; b < batch; b++) {
+                max[b] += sel[c * batch + b];
+            }
+        }
+        return max;
+    }
+
+    /**
      * Shares of max_c z[b, c] per row: a tournament (adjacent candidates paired, an odd last one waits), every level
      * one comparison and one multiplexer call over all pairs of all rows. Exact while |b - a| &lt; 2^63.
      */
-    long[] rowMax(long[] z, int batch, int classes, ProtocolId id) {
+    long[] tournamentRowMax(long[] z, int batch, int classes, ProtocolId id) {
         // candidate-major: candidate j of row b at j·batch + b
         long[] level = new long[z.length];
         for (int b = 0; b < batch; b++) {

@@ -1,5 +1,6 @@
 package org.securetrain.layermath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,7 +109,10 @@ class PrivateSoftmaxCrossEntropyTest {
         return p;
     }
 
-    /** -ln softmax(z)_label per row (log-sum-exp in double) of z at scale 2f: of the exact logits or their floors. */
+    /**
+     * -ln softmax(z)_label per row (log-sum-exp in double) of z at scale 2f, of the exact logits or their floors, with
+     * DL4J's clip of p at 10^-10 (so at most -ln 10^-10 = 23.03).
+     */
     static double[] crossEntropy(long[] z, long[] y, int classes, boolean floored) {
         int batch = z.length / classes;
         double[] loss = new double[batch];
@@ -126,7 +130,8 @@ class PrivateSoftmaxCrossEntropyTest {
                 sum += Math.exp(v[c] - max);
                 labelled += Math.scalb((double) y[b * classes + c], -F_BITS) * (v[c] - max);
             }
-            loss[b] = Math.log(sum) - labelled;
+            // DL4J's LossMCXENT clips p to [1e-10, 1 - 1e-10] before the log: for one-hot labels a clamp of the loss
+            loss[b] = Math.min(Math.max(Math.log(sum) - labelled, -Math.log1p(-1e-10)), -Math.log(1e-10));
         }
         return loss;
     }
@@ -194,6 +199,90 @@ class PrivateSoftmaxCrossEntropyTest {
                 bound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_ULPS, worstLoss, lossBound, worstLossExact,
                 lossBound + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_LOSS_ULPS);
         return worst;
+    }
+
+    /**
+     * DL4J's clip of p at 10^-10 (LossMCXENT's softmaxClipEps): rows whose true-class loss lies a few ulps either side of
+     * -ln 10^-10 = 23.03 and far beyond it give the clamped loss within the proven bound, and exactly
+     * round(-ln(10^-10) 2^f) once clearly beyond; eps 0 leaves the loss unclipped; eps outside [0, 0.5] is refused.
+     */
+    @Test
+    void rowLossesAreClampedAsDl4jClipsTheProbabilities() {
+        int classes = 3;
+        double ulp = Math.scalb(1.0, -F_BITS);
+        double k = -Math.log(1e-10);
+        double[] tops = {k - 3 * ulp, k - ulp, k, k + ulp, k + 3 * ulp, k - 0.5, k + 0.5, 30, 200, LIMIT};
+        int batch = tops.length;
+        long[] z = new long[batch * classes];
+        long[] y = new long[batch * classes];
+        for (int b = 0; b < batch; b++) {
+            z[b * classes] = Math.round(Math.scalb(tops[b], 2 * F_BITS));
+            y[b * classes + 1] = FP.one(); // the true class is a small one: loss about tops[b]
+        }
+        PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(new InsecurePlaintextBackend(FP));
+        PrivateSoftmaxCrossEntropy.Result res = sm.lossTerms(z, 2 * F_BITS, y, batch, classes, ProtocolId.of("t"));
+        long[] clipped = sm.rowLosses(res, ProtocolId.of("t", "loss"));
+        long[] unclipped = sm.rowLosses(res, 0, ProtocolId.of("t", "raw"));
+        double[] expected = crossEntropy(z, y, classes, false);
+        double bound = sm.lossErrorBoundUlps(classes) + PrivateSoftmaxCrossEntropy.FLOORED_LOGITS_LOSS_ULPS;
+        long hi = Math.round(Math.scalb(k, F_BITS));
+        for (int b = 0; b < batch; b++) {
+            double err = Math.abs(Math.scalb((double) clipped[b], -F_BITS) - expected[b]) * FP.one();
+            assertTrue(err <= bound, "row " + b + " (top logit " + tops[b] + "): clipped loss error " + err
+                    + " ulps above the bound " + bound);
+            assertTrue(clipped[b] <= hi, "row " + b + ": the clipped loss is at most round(-ln 1e-10 2^f)");
+            double raw = tops[b] + Math.log1p(2 * Math.exp(-tops[b])); // -ln p_1 of the row (t, 0, 0)
+            assertTrue(Math.abs(Math.scalb((double) unclipped[b], -F_BITS) - raw) * FP.one() <= bound,
+                    "row " + b + ": eps 0 leaves the loss unclipped");
+            if (tops[b] >= k + 0.5) {
+                assertEquals(hi, clipped[b], "row " + b + ": clearly beyond the clip, the loss is the clip value");
+            }
+        }
+        for (double bad : new double[] {-1e-3, 0.6, Double.NaN}) {
+            String m = assertThrows(IllegalArgumentException.class, () -> sm.rowLosses(res, bad,
+                    ProtocolId.of("t", "bad"))).getMessage();
+            assertTrue(m.contains("clipping epsilon") && m.contains("[0, 0.5]"), m);
+        }
+    }
+
+    /**
+     * Both row maxima (all pairs at once for 3 &lt;= C &lt;= 16, the tournament otherwise) equal the exact maximum, on
+     * random rows, rows with ties (all equal, the maximum repeated), small integers and values near +-2^61.
+     */
+    @Test
+    void rowMaxOfAllPairsAndOfTheTournamentAreExact() {
+        Random r = new Random(16);
+        PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(new InsecurePlaintextBackend(FP));
+        for (int classes = 2; classes <= 17; classes++) {
+            int batch = 40;
+            long[] z = new long[batch * classes];
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < classes; c++) {
+                    long v = switch (b % 4) {
+                        case 0 -> r.nextLong() >> 3; // below 2^61 in magnitude
+                        case 1 -> r.nextInt(3) - 1; // many ties
+                        case 2 -> 7; // all equal
+                        default -> (r.nextBoolean() ? 1 : -1) * ((1L << 61) - 1 - r.nextInt(2));
+                    };
+                    z[b * classes + c] = v;
+                }
+            }
+            long[] expected = new long[batch];
+            for (int b = 0; b < batch; b++) {
+                expected[b] = Long.MIN_VALUE;
+                for (int c = 0; c < classes; c++) {
+                    expected[b] = Math.max(expected[b], z[b * classes + c]);
+                }
+            }
+            ProtocolId id = ProtocolId.of("t", "max" + classes);
+            assertArrayEquals(expected, sm.tournamentRowMax(z, batch, classes, id.child("tournament")), "tournament, C="
+                    + classes);
+            if (classes >= 3) {
+                assertArrayEquals(expected, sm.allPairsRowMax(z, batch, classes, id.child("pairs")), "all pairs, C="
+                        + classes);
+            }
+            assertArrayEquals(expected, sm.rowMax(z, batch, classes, id.child("chosen")), "C=" + classes);
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.securetrain.backend.Backend;
 import org.securetrain.backend.ShareKind;
 import org.securetrain.layermath.PrivateSoftmaxCrossEntropy;
@@ -21,7 +23,8 @@ import org.securetrain.runtime.ProtocolId;
  * pre-outputs' shape, finite entries in [0, 1] summing to 1 per row (one-hot or a probability vector: DL4J's gradient
  * p - y holds for any labels, the loss formula ln s - sum_c y_c d_c for rows summing to 1).
  *
- * <p>Loss: the per-example cross-entropies ln s_b - sum_c y_c (z_c - max z) stay shares; their sum (one value per
+ * <p>Loss: the per-example cross-entropies ln s_b - sum_c y_c (z_c - max z), clamped as DL4J's clip of p to
+ * [eps, 1 - eps] gives ({@code softmaxClipEps}, default 10^-10: at most -ln 10^-10 = 23.03), stay shares; their sum (one value per
  * step) is opened to the parties allowed to see the loss, the per-example values only when DL4J asks for them
  * ({@code scoreExamples}), to the same parties.
  *
@@ -50,7 +53,8 @@ public final class PrivateLoss {
      * divides by the batch size as DL4J does.
      */
     public static Evaluation lossAndDelta(Backend be, long[] preOut, int scaleBits, long[] shape, INDArray labels,
-            int[] receivers, ProtocolId id, String where) {
+            ILossFunction lossFn, int[] receivers, ProtocolId id, String where) {
+        double clipEps = softmaxClipEps(lossFn, where);
         int[] bc = shape(shape, where);
         long[] y = labelShare(be, labels, bc[0], bc[1], where);
         PrivateSoftmaxCrossEntropy sm = new PrivateSoftmaxCrossEntropy(be);
@@ -59,7 +63,7 @@ public final class PrivateLoss {
             return new Evaluation(new LabelOwnerLoss.Result(Double.NaN, null, r.delta(), ShareKind.BOTH), null,
                     receivers, id);
         }
-        long[] rows = sm.rowLosses(r, id.child("rows"));
+        long[] rows = sm.rowLosses(r, clipEps, id.child("rows"));
         long total = 0;
         for (long v : rows) {
             total += v;
@@ -68,6 +72,19 @@ public final class PrivateLoss {
         double lossSum = opened == null ? Double.NaN : opened[0];
         return new Evaluation(new LabelOwnerLoss.Result(lossSum, null, r.delta(), ShareKind.BOTH), rows, receivers,
                 id);
+    }
+
+    /**
+     * The loss's {@code softmaxClipEps} (DL4J clips p to [eps, 1 - eps] in its score; default 10^-10): private-loss mode
+     * runs {@code LossMCXENT} and its subclass {@code LossNegativeLogLikelihood} only (refused before training
+     * otherwise); another loss here is an error naming the layer.
+     */
+    static double softmaxClipEps(ILossFunction lossFn, String where) {
+        if (!(lossFn instanceof LossMCXENT mc)) {
+            throw new IllegalArgumentException(where + ": private-loss mode computes MCXENT/NegativeLogLikelihood with "
+                    + "softmax on shares, got the loss " + lossFn);
+        }
+        return mc.getSoftmaxClipEps();
     }
 
     /** The per-example losses of {@code e}, opened to its receivers (both parties call); NaN elsewhere. */

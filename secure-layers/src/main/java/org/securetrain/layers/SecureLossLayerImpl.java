@@ -86,7 +86,8 @@ public class SecureLossLayerImpl extends LossLayer implements SecureLayer {
                                 + "masks (a masked row would need its loss and gradient zeroed on shares)");
                     }
                     PrivateLoss.Evaluation e = PrivateLoss.lossAndDelta(s.be(), x.values(), s.fracBits(), x.shape(),
-                            labels, layerConf().getLossFn(), core.context().scoreReceivers(), s.purpose("loss"), core.id());
+                            labels, layerConf().getLossFn(), core.context().scoreReceivers(), s.purpose("loss"),
+                            core.id());
                     loss.set(e.result(), () -> core.guarded("example scores",
                             () -> PrivateLoss.openExampleScores(s.be(), e, batch())));
                     return null;

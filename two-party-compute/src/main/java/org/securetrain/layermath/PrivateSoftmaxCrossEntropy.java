@@ -176,8 +176,8 @@ public final class PrivateSoftmaxCrossEntropy {
      * multiplexer over 2·batch values: L - [L &gt; hi](L - hi) + [lo &gt; L](lo - L), both terms from L since lo &le; hi.
      * Error per row: {@link #lossErrorBoundUlps} (the clamp is 1-Lipschitz, its constants within 1/2 ulp). The labels'
      * term is below 2^62 in magnitude whenever the logits passed the range guard (|z| &lt; 2^61 at scale 2f, so
-     * |z - max| &lt; 2^62 and sum_c y_c = 1): its floor runs on the backend under the guard, that bound being implied by
-     * the guard's own check of the logits in the same step.
+     * |z - max| &lt; 2^62 and sum_c y_c = 1): its floor runs without the guard's own check, that bound being implied
+     * by the guard's check of the logits in the same step.
      *
      * @param clipEps DL4J's {@code softmaxClipEps} of the layer's loss, in [0, 0.5]
      */

@@ -24,9 +24,9 @@ import org.securetrain.runtime.ProtocolId;
  * p - y holds for any labels, the loss formula ln s - sum_c y_c d_c for rows summing to 1).
  *
  * <p>Loss: the per-example cross-entropies ln s_b - sum_c y_c (z_c - max z), clamped as DL4J's clip of p to
- * [eps, 1 - eps] gives ({@code softmaxClipEps}, default 10^-10: at most -ln 10^-10 = 23.03), stay shares; their sum (one value per
- * step) is opened to the parties allowed to see the loss, the per-example values only when DL4J asks for them
- * ({@code scoreExamples}), to the same parties.
+ * [eps, 1 - eps] gives ({@code softmaxClipEps}, default 10^-10: at most -ln 10^-10 = 23.03), stay shares; their sum
+ * (one value per step) is opened to the parties allowed to see the loss, the per-example values only when DL4J asks
+ * for them ({@code scoreExamples}), to the same parties.
  *
  * <p>Inference ({@link #predictions}): the data owner receives the one-hot argmax of each row (the predicted class:
  * a max tournament with argmax bits on shares), nothing about the scores; the model owner nothing.

@@ -31,7 +31,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * up to lr per step while DL4J's stays put: 7.8e-2 apart after 8 steps at lr 0.01 here, with the losses 2.3e-6 apart.
  *
  * <p>The two-party run at DL4J's default eps ({@link #lenetWithBatchNormAndAdamMatchesDl4jWithTheRealProtocols}): the
- * 7 dense-layer weights whose gradient is exactly 0 at the first step (inputs that are 0 over the whole batch) used to
+ * 7 dense-layer weights whose gradient is exactly 0 at the first step (in every example the input or the unit's ReLU
+ * derivative is 0) used to
  * receive -1 ulp from the faithful truncations of their batch-sum gradient, which Adam's first step turns into a move
  * of 0.16 lr (1.9e-3 after 2 steps, above the parity bound). The gradient an adaptive updater receives is now floored
  * exactly ({@code ParameterShare.preparedGradient}): those weights stay put, and the run is within 7.5e-7 of DL4J.

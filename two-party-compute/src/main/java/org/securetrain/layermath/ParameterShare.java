@@ -271,10 +271,10 @@ public final class ParameterShare {
      * this update). Call {@link #applyUpdate} with the optimiser's update afterwards.
      *
      * <p>The floors from the batch sum at 2f to g/B at f are exact ({@link ExactTruncation#floor}), not faithful: the
-     * adaptive updaters divide by sqrt(v) + eps, so a gradient that is exactly 0 (a weight of an input that is 0 over
-     * the whole batch, a dead unit) moves its parameter by alpha m / (sqrt(v) + eps), about lr / (1 + eps /
-     * (sqrt(1 - b2) ulp)) at the first step (0.16 lr at DL4J's Adam eps 1e-8 and f = 24), if a faithful truncation
-     * turns it into -1 ulp. With exact floors it stays 0 and the parameter stays put, as in the plaintext reference
+     * adaptive updaters divide by sqrt(v) + eps, so a gradient that is exactly 0 (a weight whose input or unit's
+     * ReLU derivative is 0 in every example of the batch) moves its parameter by alpha m / (sqrt(v) + eps), about
+     * lr / (1 + eps / (sqrt(1 - b2) ulp)) at the first step (0.16 lr at DL4J's Adam eps 1e-8 and f = 24), if a
+     * faithful truncation turns it into -1 ulp. With exact floors it stays 0 and the parameter stays put, as in the plaintext reference
      * and in DL4J. Cost: one bounded sign test and one bit-times-share per element and floor.
      */
     public long[] preparedGradient(Backend be, int batch, GradientTerms t) {

@@ -88,7 +88,7 @@ public final class ParameterShare {
      * update. Every term uses the weights before this update, as DL4J does.
      */
     public void applySgd(Backend be, SgdConfig cfg, int batch, GradientTerms t) {
-        long[] lrG = scaledGradient(be, cfg.learningRate(), batch, t);
+        long[] lrG = scaledGradient(be, cfg.learningRate(), batch, t, false);
         long[] decay = t.decay() > 0 ? timesConstant(be, value, SgdConfig.Constant.of(t.decay()), sgdId.child("decay"))
                 : null;
         if (cfg.momentum() == 0) {
@@ -119,11 +119,12 @@ public final class ParameterShare {
 
     /**
      * Truncates the stored gradients of {@code ps} that are kept beyond scale f (a product's gradient, at 2f) to scale
-     * f: one faithful truncation for all of them (per distinct scale), instead of one call each. The same values as
-     * each parameter's own truncation in {@link #applySgd} or {@link #preparedGradient} (an element's result depends
-     * on its own shares only), and the same elements checked when {@code be} is range-checked.
+     * f: one truncation for all of them (per distinct scale), instead of one call each. The same values as each
+     * parameter's own truncation in {@link #applySgd} ({@code exact} false: faithful) or {@link #preparedGradient}
+     * ({@code exact} true: {@link ExactTruncation#floor}) (an element's result depends on its own shares only), and
+     * the same elements checked when {@code be} is range-checked.
      */
-    public static void truncateGradients(Backend be, java.util.List<ParameterShare> ps, ProtocolId id) {
+    public static void truncateGradients(Backend be, java.util.List<ParameterShare> ps, boolean exact, ProtocolId id) {
         java.util.TreeSet<Integer> scales = new java.util.TreeSet<>();
         for (ParameterShare p : ps) {
             if (p.gradient == null) {
@@ -136,7 +137,9 @@ public final class ParameterShare {
         for (int bits : scales) {
             java.util.List<ParameterShare> atScale = ps.stream().filter(p -> p.gradientScaleBits == bits).toList();
             long[][] gradients = atScale.stream().map(p -> p.gradient).toArray(long[][]::new);
-            long[] t = be.truncate(RingMatrix.concat(gradients), bits, scales.size() == 1 ? id : id.child("s" + bits));
+            ProtocolId at = scales.size() == 1 ? id : id.child("s" + bits);
+            long[] all = RingMatrix.concat(gradients);
+            long[] t = exact ? ExactTruncation.floor(be, all, bits, at) : be.truncate(all, bits, at);
             long[][] truncated = RingMatrix.split(t, gradients);
             for (int j = 0; j < truncated.length; j++) {
                 atScale.get(j).gradient = truncated[j];
@@ -167,7 +170,7 @@ public final class ParameterShare {
             }
             return;
         }
-        truncateGradients(be, ps, id.child("grad"));
+        truncateGradients(be, ps, false, id.child("grad"));
         long[][] values = ps.stream().map(p -> p.value).toArray(long[][]::new);
         ParameterShare all = new ParameterShare(id, RingMatrix.concat(values));
         all.setGradient(RingMatrix.concat(ps.stream().map(p -> p.gradient).toArray(long[][]::new)), 0);
@@ -193,7 +196,7 @@ public final class ParameterShare {
      * GradientTerms}, the weights before this update). factor is the learning rate for SGD and 1 for the adaptive
      * updaters (which divide by their own statistics).
      */
-    private long[] scaledGradient(Backend be, double factor, int batch, GradientTerms t) {
+    private long[] scaledGradient(Backend be, double factor, int batch, GradientTerms t, boolean exact) {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
@@ -202,11 +205,12 @@ public final class ParameterShare {
             lrG = factor == 1 ? normalizedGradient
                     : timesConstant(be, normalizedGradient, SgdConfig.Constant.of(factor), sgdId.child("lr"));
         } else if (t.clip() > 0) {
-            long[] clipped = clamp(t.clip()).forward(be, perExampleGradient(be, batch), sgdId.child("clip")).y();
+            long[] clipped = clamp(t.clip()).forward(be, perExampleGradient(be, batch, exact), sgdId.child("clip")).y();
             lrG = factor == 1 ? clipped
                     : timesConstant(be, clipped, SgdConfig.Constant.of(factor), sgdId.child("lr"));
         } else {
-            lrG = timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(factor / batch), sgdId.child("lr"));
+            lrG = timesConstant(be, truncatedGradient(be, exact), SgdConfig.Constant.of(factor / batch), exact,
+                    sgdId.child("lr"));
         }
         if (t.l2() > 0) {
             lrG = RingMatrix.add(lrG, timesConstant(be, value, SgdConfig.Constant.of(factor * t.l2()),
@@ -218,20 +222,31 @@ public final class ParameterShare {
         return lrG;
     }
 
-    /** The stored batch-sum gradient at scale f (one checked truncation of a product's 2f). */
-    private long[] truncatedGradient(Backend be) {
-        return gradientScaleBits > 0 ? be.truncate(gradient, gradientScaleBits, sgdId.child("grad")) : gradient;
+    /**
+     * The stored batch-sum gradient at scale f (one checked truncation of a product's 2f: faithful, or the exact floor
+     * when {@code exact}).
+     */
+    private long[] truncatedGradient(Backend be, boolean exact) {
+        if (gradientScaleBits == 0) {
+            return gradient;
+        }
+        return exact ? ExactTruncation.floor(be, gradient, gradientScaleBits, sgdId.child("grad"))
+                : be.truncate(gradient, gradientScaleBits, sgdId.child("grad"));
     }
 
     /**
      * DL4J's gradient after its division by the batch size (scale f), where its gradient normalisation starts
-     * ({@code BaseMultiLayerUpdater.preApply}). {@code batch} is 1 with DL4J's {@code miniBatch(false)}.
+     * ({@code BaseMultiLayerUpdater.preApply}). {@code batch} is 1 with DL4J's {@code miniBatch(false)}. {@code exact}:
+     * both floors (2f to f, the product with 1/batch) are {@link ExactTruncation#floor}, as the plaintext reference's,
+     * so a gradient that is exactly 0 stays 0 (a faithful truncation may give -1 ulp, which an adaptive updater at
+     * DL4J's eps turns into a step of about lr; see {@link #preparedGradient}).
      */
-    public long[] perExampleGradient(Backend be, int batch) {
+    public long[] perExampleGradient(Backend be, int batch, boolean exact) {
         if (gradient == null) {
             throw new IllegalStateException(name + ": no gradient to apply (backward not run?)");
         }
-        return timesConstant(be, truncatedGradient(be), SgdConfig.Constant.of(1.0 / batch), sgdId.child("batch"));
+        return timesConstant(be, truncatedGradient(be, exact), SgdConfig.Constant.of(1.0 / batch), exact,
+                sgdId.child("batch"));
     }
 
     /**
@@ -254,9 +269,16 @@ public final class ParameterShare {
     /**
      * DL4J's gradient before an adaptive updater, at scale f: g/B, clipped, + l2 w + l1 sign(w) (the weights before
      * this update). Call {@link #applyUpdate} with the optimiser's update afterwards.
+     *
+     * <p>The floors from the batch sum at 2f to g/B at f are exact ({@link ExactTruncation#floor}), not faithful: the
+     * adaptive updaters divide by sqrt(v) + eps, so a gradient that is exactly 0 (a weight whose input or unit's
+     * ReLU derivative is 0 in every example of the batch) moves its parameter by alpha m / (sqrt(v) + eps), about
+     * lr / (1 + eps / (sqrt(1 - b2) ulp)) at the first step (0.16 lr at DL4J's Adam eps 1e-8 and f = 24), if a
+     * faithful truncation turns it into -1 ulp. With exact floors it stays 0 and the parameter stays put, as in the plaintext reference
+     * and in DL4J. Cost: one bounded sign test and one bit-times-share per element and floor.
      */
     public long[] preparedGradient(Backend be, int batch, GradientTerms t) {
-        return scaledGradient(be, 1, batch, t);
+        return scaledGradient(be, 1, batch, t, true);
     }
 
     /**
@@ -383,7 +405,13 @@ public final class ParameterShare {
      * (forward, backward, gradient) watch. Checking them too would triple the checks for nothing.
      */
     private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, ProtocolId id) {
-        return org.securetrain.backend.RangeCheckedBackend.unchecked(be).truncate(RingMatrix.scale(x, c.mantissa()),
-                c.shift(), id);
+        return timesConstant(be, x, c, false, id);
+    }
+
+    /** As above; {@code exact}: the product's floor is {@link ExactTruncation#floor} (an exact 0 stays 0). */
+    private static long[] timesConstant(Backend be, long[] x, SgdConfig.Constant c, boolean exact, ProtocolId id) {
+        Backend unchecked = org.securetrain.backend.RangeCheckedBackend.unchecked(be);
+        long[] scaled = RingMatrix.scale(x, c.mantissa());
+        return exact ? ExactTruncation.floor(unchecked, scaled, c.shift(), id) : unchecked.truncate(scaled, c.shift(), id);
     }
 }

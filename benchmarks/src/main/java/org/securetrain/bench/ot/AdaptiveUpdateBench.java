@@ -15,10 +15,10 @@ import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
- * One step of an adaptive updater ({@link AdaptiveUpdate}: Adam, AdaMax, RmsProp with DL4J's default constants) per
- * parameter, on the default two-party backend (OT engine, Ferret silent COTs), both parties in one process over the
- * in-memory transport; after each iteration: bytes per parameter (both directions), party 0's flights per step, CPU
- * per parameter, and each protocol step's share. The state is carried from one call to the next (a training run).
+ * One step of an adaptive updater ({@link AdaptiveUpdate}: Adam, AdaMax, RmsProp, AdaDelta with DL4J's default
+ * constants) per parameter, on the default two-party backend (OT engine, Ferret silent COTs), both parties in one
+ * process over the in-memory transport; after each iteration: bytes per parameter (both directions), party 0's
+ * flights per step, CPU per parameter, and each protocol step's share. The state is carried from one call to the next (a training run).
  * Run: {@code java -jar benchmarks/target/benchmarks.jar AdaptiveUpdateBench -f 1 -wi 2 -i 3}.
  */
 public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
@@ -32,6 +32,8 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
     long[] g0, g1;
     final long[][][] state = new long[2][][];
     int iteration;
+    /** The rule whose state {@link #state} holds (another rule starts from its own initial state). */
+    AdaptiveStep.Rule stateOf;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -57,13 +59,14 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
     private long[] step(AdaptiveStep.Rule rule, double lr, double b1, double b2, double eps) {
         current = rule + " step, n=" + n + ", f=" + F + ", state at scale 2f+" + AdaptiveUpdate.STATE_GUARD_BITS;
         currentElements = n;
+        if (rule != stateOf) { // DL4J's initial state and iteration of this rule
+            state[0] = new long[rule.stateNames().size()][];
+            state[1] = new long[rule.stateNames().size()][];
+            iteration = 0;
+            stateOf = rule;
+        }
         AdaptiveStep st = new AdaptiveStep(rule, lr, b1, b2, eps, iteration++);
         ProtocolId id = ProtocolId.of("bench", rule.name().toLowerCase(java.util.Locale.ROOT));
-        for (int p = 0; p < 2; p++) {
-            if (state[p] == null || state[p].length != rule.stateNames().size()) {
-                state[p] = new long[rule.stateNames().size()][];
-            }
-        }
         return tp.run(s -> au[0].step(st, g0, state[0], id), s -> au[1].step(st, g1, state[1], id));
     }
 
@@ -80,6 +83,12 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
     @Benchmark
     public long[] rmsProp() {
         return step(AdaptiveStep.Rule.RMSPROP, 1e-3, 0, 0.95, 1e-8);
+    }
+
+    /** DL4J's AdaDelta defaults: rho 0.95, eps 1e-6 (no learning rate). */
+    @Benchmark
+    public long[] adaDelta() {
+        return step(AdaptiveStep.Rule.ADADELTA, Double.NaN, 0, 0.95, 1e-6);
     }
 
     @TearDown(Level.Trial)

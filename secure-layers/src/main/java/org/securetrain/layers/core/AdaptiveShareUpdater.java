@@ -89,8 +89,9 @@ final class AdaptiveShareUpdater extends RegularizedShareUpdater {
         AdaptiveStep st = first.stepAt(iteration, epoch);
         List<String> names = first.rule.stateNames();
         long[][] state = new long[names.size()][];
-        // every product gradient truncated to scale f in one call, not one per parameter
-        ParameterShare.truncateGradients(be, ps, ps.get(0).updateId().child("grads"));
+        // every product gradient floored exactly to scale f in one call, not one per parameter (an exact 0 stays 0:
+        // ParameterShare.preparedGradient says why)
+        ParameterShare.truncateGradients(be, ps, true, ps.get(0).updateId().child("grads"));
         GradientTerms[] terms = new GradientTerms[ps.size()];
         long[][] gradients = new long[ps.size()][];
         for (int j = 0; j < ps.size(); j++) {

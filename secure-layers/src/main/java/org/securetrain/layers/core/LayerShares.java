@@ -77,9 +77,12 @@ final class LayerShares {
      */
     private void normalize(Backend be, int batch) {
         java.util.List<ParameterShare> trained = new java.util.ArrayList<>();
+        java.util.List<Boolean> adaptive = new java.util.ArrayList<>();
         for (Map.Entry<String, ParameterShare> e : params.entrySet()) {
-            if (updaters.get(e.getKey()) != null) {
+            ShareUpdater u = updaters.get(e.getKey());
+            if (u != null) {
                 trained.add(e.getValue());
+                adaptive.add(u instanceof AdaptiveShareUpdater);
             }
         }
         if (trained.isEmpty()) {
@@ -87,7 +90,8 @@ final class LayerShares {
         }
         long[][] g = new long[trained.size()][];
         for (int j = 0; j < g.length; j++) {
-            g[j] = trained.get(j).perExampleGradient(be, batch);
+            // exact floors ahead of an adaptive updater, as in its own gradient preparation (an exact 0 stays 0)
+            g[j] = trained.get(j).perExampleGradient(be, batch, adaptive.get(j));
         }
         long[][] groups = normalization.perLayer() ? new long[][] {RingMatrix.concat(g)} : g;
         long[][] y = new L2GradientNormalizer(be, PositiveRoots.exact(be)).apply(normalization.normalization(), groups,

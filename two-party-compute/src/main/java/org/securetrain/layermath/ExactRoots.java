@@ -82,6 +82,17 @@ public final class ExactRoots {
     private static final int Z = 26;
     private static final int T_REFINED = 28;
     /**
+     * The reciprocal's second refinement (docs: section 8.2): G = g 2^Z + delta (scale F + Z = 55), G' = G 2^RECIP_W +
+     * delta2 at scale 65, within 1.0001 units; it runs where some unsaturated binade has a shift
+     * above {@value #RECIPROCAL_FIRST_MAX_SHIFT} (0.5 + 3.01 2^(e-26) would reach one ulp) and joins the scale-back
+     * from shift RECIP_W + Z - T_REFINED = 8 on.
+     */
+    static final int RECIP_W = 10;
+    static final int RECIPROCAL_FIRST_MAX_SHIFT = 23;
+    /** G' = G 2^10 + delta2: error in units of 2^-65 (docs: section 8.2). */
+    static final double RECIPROCAL_SECOND_UNITS = 1.0001;
+    static final int RECIPROCAL_SECOND_MIN_SHIFT = RECIP_W + Z - T_REFINED;
+    /**
      * The square root's corrections: G1 = g 2^SQRT_Z + delta1 at scale F + SQRT_Z = 51, G2 = G1 2^SQRT_W + delta2 at
      * scale 62; each delta is floor(floor(rho / 2^u) y / 2^v) of an exact ring residual rho (u, v below).
      */
@@ -252,7 +263,9 @@ public final class ExactRoots {
         Backend floorBe = LeadingOne.floorBackend(be, h);
         long[] m;
         long[] fine = null;
+        long[] fineRemainder = null;
         int sqrtLevel = kind == Kind.SQRT && corrected ? sqrtCorrections(fIn, fOut, b) : 0;
+        boolean recipSecond = kind == Kind.RECIPROCAL && reciprocalSecond(fIn, fOut, lo, b);
         RsqrtPlan plan = kind == Kind.RSQRT && corrected ? rsqrtPlan(fIn, fOut, b) : RsqrtPlan.NONE;
         boolean rsqrtFix = plan.corrected();
         long[] exactMantissa = null;
@@ -260,6 +273,14 @@ public final class ExactRoots {
         if (!root) {
             m = ExactTruncation.floor(floorBe, normed, h - F, id.child("norm", "floor"));
             fine = h > P ? ExactTruncation.floor(floorBe, normed, h - P, id.child("norm", "fine")) : normed;
+            if (recipSecond && h > P) {
+                // M0 2^P - fine = eta in [0, 1) is rem / 2^(H-P), rem = x W - fine 2^(H-P) (local, 0 for x <= 0);
+                // the second refinement takes eta 2^Z = rem 2^(P+Z-H) (below 2^26)
+                fineRemainder = new long[n];
+                for (int i = 0; i < n; i++) {
+                    fineRemainder[i] = (normed[i] - (fine[i] << (h - P))) << (P + Z - h);
+                }
+            }
             for (int i = 0; i < n; i++) {
                 m[i] += nonPositive[i] << F; // x <= 0: M = 1 (any valid mantissa; the scale-back ignores it)
                 fine[i] += nonPositive[i] << P;
@@ -341,6 +362,8 @@ public final class ExactRoots {
         int z1 = kind == Kind.SQRT ? SQRT_Z : RSQRT_Z;
         int z2 = kind == Kind.SQRT ? SQRT_W : RSQRT_W;
         long[] delta = kind == Kind.RECIPROCAL ? refinement(fine, g, id.child("refine")) : null;
+        long[] delta2 = recipSecond ? secondRefinement(fine, fineRemainder, g, delta, id.child("refine", "second"))
+                : null;
 
         // 4. scale-back: out = g 2^e (e >= 0), round(g 2^e) (e < 0), or 2^L in saturated binades; the reciprocal
         // adds delta 2^(e - Z) (its refinement) for e >= Z - T, within the same rounding floor; the square root adds
@@ -352,9 +375,10 @@ public final class ExactRoots {
         long[] firstLeft = new long[n];
         long[] firstRight = new long[n];
         long[] secondRight = new long[n];
+        long[] fineSecond = new long[n];
         long[] out = new long[n];
         long[] saturated = new long[n];
-        boolean[] used = new boolean[6];
+        boolean[] used = new boolean[7];
         for (int k = lo; k < b; k++) {
             Binade bk = binade(kind, k, fIn, fOut);
             int e = bk.shift();
@@ -386,10 +410,13 @@ public final class ExactRoots {
             if (d2 != null && e >= z1 + z2 - t) {
                 used[5] |= addWeight(secondRight, onehot, j, n, e - z1 - z2 + t);
             }
+            if (delta2 != null && e >= RECIPROCAL_SECOND_MIN_SHIFT) {
+                used[6] |= addWeight(fineSecond, onehot, j, n, e + t - Z - RECIP_W);
+            }
         }
-        long[][] operands = {g, g, delta, d1, d1, d2};
-        long[][] weights = {left, right, fineRight, firstLeft, firstRight, secondRight};
-        boolean[] rounded = {false, true, true, false, true, true};
+        long[][] operands = {g, g, delta, d1, d1, d2, delta2};
+        long[][] weights = {left, right, fineRight, firstLeft, firstRight, secondRight, fineSecond};
+        boolean[] rounded = {false, true, true, false, true, true, true};
         int rows = 0;
         for (boolean u : used) {
             rows += u ? 1 : 0;
@@ -452,6 +479,66 @@ public final class ExactRoots {
             rho[i] = -prod[i]; // 2^(P+F) = 2^85 is 0 mod 2^64
         }
         return correction(rho, g, P - Z, F, id);
+    }
+
+    /**
+     * The reciprocal's second refinement (docs: section 8.2). G = g 2^Z + delta is within 3.01 of U = 2^55 / M0; the
+     * residual rho = 2^111 - fine G - eta 2^Z g (mod 2^64: 2^111 is 0 there) has the value M0 2^P (U - G) + eta delta,
+     * below 2^58.6 (fineRemainder = eta 2^Z, null where eta = 0: every k &lt;= 56); delta2 = floor(floor(rho / 2^30) g
+     * / 2^45) = (U - G) 2^10 within 1.0001 (with G: G 2^10 + delta2 within 1.0001 units of U 2^10, scale 65).
+     * Products below 2^57.6; one product call (two products with the remainder) and two exact floors.
+     */
+    private long[] secondRefinement(long[] fine, long[] fineRemainder, long[] g, long[] delta, ProtocolId id) {
+        int n = g.length;
+        long[] big = new long[n];
+        for (int i = 0; i < n; i++) {
+            big[i] = (g[i] << Z) + delta[i];
+        }
+        long[] rho = new long[n];
+        if (fineRemainder == null) {
+            long[] p = be.multiplyElementwise(fine, big, id.child("residual"));
+            for (int i = 0; i < n; i++) {
+                rho[i] = -p[i];
+            }
+        } else {
+            long[] p = be.multiplyElementwise(concat(new long[][] {fine, fineRemainder}, n),
+                    concat(new long[][] {big, g}, n), id.child("residual"));
+            for (int i = 0; i < n; i++) {
+                rho[i] = -(p[i] + p[n + i]);
+            }
+        }
+        return correction(rho, g, P - Z, F + Z - RECIP_W, id);
+    }
+
+    /**
+     * Whether the reciprocal runs its second refinement for these public parameters: some unsaturated binade k in
+     * [lo, inputBits) has a shift e &gt; {@value #RECIPROCAL_FIRST_MAX_SHIFT} (results above 2^52 ulps), where the
+     * first refinement's bound 0.5 + 3.01 2^(e-26) reaches one ulp.
+     */
+    static boolean reciprocalSecond(int fIn, int fOut, int lo, int inputBits) {
+        for (int k = lo; k < inputBits; k++) {
+            Binade bin = binade(Kind.RECIPROCAL, k, fIn, fOut);
+            if (!bin.saturated() && bin.shift() > RECIPROCAL_FIRST_MAX_SHIFT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The proven bound in output ulps for x &gt; 0 in the unsaturated binade k of {@link #reciprocal} (binades from lo;
+     * docs: section 8.2): 0.5 + 1.0001 2^(e-36) where the second refinement runs and e &gt;= 8, 0.5 + 3.01 2^(e-26)
+     * for e &gt;= -2, 0.5 + 2.01 2^e for -28 &lt;= e &lt;= -3, 0.5 below.
+     */
+    static double reciprocalBound(int k, int fIn, int fOut, int lo, int inputBits) {
+        int e = binade(Kind.RECIPROCAL, k, fIn, fOut).shift();
+        if (e >= RECIPROCAL_SECOND_MIN_SHIFT && reciprocalSecond(fIn, fOut, lo, inputBits)) {
+            return 0.5 + RECIPROCAL_SECOND_UNITS * Math.scalb(1.0, e - Z - RECIP_W);
+        }
+        if (e >= Z - T_REFINED) {
+            return 0.5 + RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - Z);
+        }
+        return e < -T_REFINED ? 0.5 : 0.5 + RECIPROCAL_MANTISSA_ULPS * Math.scalb(1.0, e);
     }
 
     /**

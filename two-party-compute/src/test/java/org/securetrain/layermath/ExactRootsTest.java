@@ -73,8 +73,9 @@ class ExactRootsTest {
     /**
      * The proven bound in output ulps for x &gt; 0 in a non-saturated binade (docs/security/exact-math.md 8.2): the
      * mantissa's error E F-ulps times the binade's 2^shift, plus half an ulp where the scale-back rounds (shift &lt; 0);
-     * the reciprocal's refined binades (shift &gt;= -2): half an ulp plus 3.01 units of 2^(shift - 26); its binades
-     * below 2^-28 give 1 or 0 (values at most 1, within half an ulp); the square root's corrected binades: half an
+     * the reciprocal: {@link ExactRoots#reciprocalBound} (half an ulp plus 1.0001 units of 2^(shift - 36) where the
+     * second refinement runs and shift &gt;= 8, 3.01 units of 2^(shift - 26) for shift &gt;= -2, below as the mantissa;
+     * its binades below 2^-28 give 1 or 0, values at most 1, within half an ulp); the square root's corrected binades: half an
      * ulp plus 1.56 units of 2^(shift - 22) (first correction) or 1.0002 units of 2^(shift - 33) (second).
      */
     static double bound(ExactRoots.Kind kind, long x, Config c) {
@@ -94,12 +95,7 @@ class ExactRootsTest {
             return ExactRoots.rsqrtBound(plan, k, c.fIn(), c.fOut(), c.bits());
         }
         if (kind == ExactRoots.Kind.RECIPROCAL) {
-            if (e >= -2) {
-                return 0.5 + ExactRoots.RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - 26);
-            }
-            if (e < -28) {
-                return 0.5;
-            }
+            return ExactRoots.reciprocalBound(k, c.fIn(), c.fOut(), 0, c.bits());
         }
         return (e < 0 ? 0.5 : 0) + mantissaUlps(kind) * Math.scalb(1.0, e);
     }
@@ -337,7 +333,8 @@ class ExactRootsTest {
     @Test
     void faithfulWhereTheResultHasFewerBitsThanTheMantissa() {
         for (ExactRoots.Kind kind : ExactRoots.Kind.values()) {
-            // reciprocal: every binade up to shift 23 (values up to 2^52 ulps); roots as the mantissa allows
+            // reciprocal: every binade up to shift 23 (values up to 2^52 ulps) with its first refinement alone; roots as
+            // the mantissa allows
             int faithfulShift = switch (kind) {
                 case RECIPROCAL -> 23;
                 case SQRT -> -4;
@@ -425,6 +422,65 @@ class ExactRootsTest {
         }
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> er.reciprocalAtLeast(new long[] {1}, 24, 24, 40, 40, id)).getMessage().contains("lowBits"));
+    }
+
+    /**
+     * Reciprocal configurations whose results reach 2^52..2^60 ulps (the second refinement): from integer inputs into
+     * scale 60, f -> f at 56, 61 -> 55 and 60 -> 60 at 62 bits (mantissas of up to 62 bits below binades with e from 23
+     * to 31: eta != 0 enters the residual through its remainder), 24 -> 40 at 50 bits, 61 -> 30 at 62.
+     */
+    static final Config[] RECIPROCAL_CONFIGS = {
+        new Config(0, 60, 62), new Config(56, 56, 61), new Config(61, 55, 62), new Config(60, 60, 62),
+        new Config(24, 40, 50), new Config(61, 30, 62), new Config(30, 30, 40),
+    };
+
+    /** The reciprocal within its bound (faithful) on 20,000 random inputs and the edges per configuration. */
+    @Test
+    void reciprocalFaithfulWhereResultsReach2To60() {
+        for (Config c : RECIPROCAL_CONFIGS) {
+            assertTrue(ExactRoots.reciprocalSecond(c.fIn(), c.fOut(), 0, c.bits()), c.toString());
+            Stats max = sweep(ExactRoots.Kind.RECIPROCAL, c, 20_000, 29 + c.bits());
+            assertTrue(max.faithfulUlps < 1, c + ": " + max);
+            System.out.printf("RECIPROCAL %s: %s (20,000 random + edges)%n", c, max);
+        }
+    }
+
+    /**
+     * The reciprocal's proven bound is below one ulp (at most 0.8763, e = 23 with the first refinement alone; at most
+     * 0.5313 where the second refinement enters) in every unsaturated binade of every scale pair and inputBits; the
+     * second refinement runs exactly where some binade's first-refinement bound reaches one ulp,
+     * never for fIn + fOut &lt;= 52.
+     */
+    @Test
+    void reciprocalIsFaithfulOverTheWholeRange() {
+        double worst = 0;
+        double worstSecond = 0;
+        for (int bits = 1; bits <= ExactRoots.MAX_INPUT_BITS; bits++) {
+            for (int fIn = 0; fIn <= ExactRoots.MAX_SCALE; fIn++) {
+                for (int fOut = 0; fOut <= ExactRoots.MAX_SCALE; fOut++) {
+                    Config c = new Config(fIn, fOut, bits);
+                    boolean second = ExactRoots.reciprocalSecond(fIn, fOut, 0, bits);
+                    boolean needed = false;
+                    for (int k = 0; k < bits; k++) {
+                        if (!ExactRoots.binade(ExactRoots.Kind.RECIPROCAL, k, fIn, fOut).saturated()) {
+                            double b = ExactRoots.reciprocalBound(k, fIn, fOut, 0, bits);
+                            assertTrue(b < 1, c + " k = " + k + ": bound " + b);
+                            worst = Math.max(worst, b);
+                            int e = ExactRoots.binade(ExactRoots.Kind.RECIPROCAL, k, fIn, fOut).shift();
+                            if (second && e >= ExactRoots.RECIPROCAL_SECOND_MIN_SHIFT) {
+                                worstSecond = Math.max(worstSecond, b);
+                            }
+                            needed |= 0.5 + ExactRoots.RECIPROCAL_REFINED_UNITS * Math.scalb(1.0, e - 26) >= 1;
+                        }
+                    }
+                    assertEquals(needed, second, c.toString());
+                    assertTrue(!second || fIn + fOut > 52, c.toString());
+                }
+            }
+        }
+        assertTrue(worst <= 0.8763 && worstSecond <= 0.5313, "largest bounds " + worst + ", " + worstSecond);
+        System.out.printf("reciprocal: largest proven bound over all scale pairs and inputBits %.4f ulp, %.4f ulp where"
+                + " the second refinement enters%n", worst, worstSecond);
     }
 
     /** The square root is faithful in every unsaturated binade of every scale pair and inputBits. */

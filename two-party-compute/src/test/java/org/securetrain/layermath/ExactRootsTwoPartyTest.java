@@ -30,7 +30,7 @@ class ExactRootsTwoPartyTest {
     static final int N = 400;
     static final ExactRootsTest.Config[] CONFIGS = {
         new ExactRootsTest.Config(48, 24, 62), new ExactRootsTest.Config(25, 24, 40),
-        new ExactRootsTest.Config(56, 56, 61),
+        new ExactRootsTest.Config(56, 56, 61), new ExactRootsTest.Config(30, 30, 40),
     };
 
     @Test

@@ -42,7 +42,9 @@ class ExactRootsViewTest {
         Outputs o = Outputs.of("reciprocal share", er.reciprocal(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "r")))
                 .and("sqrt share", er.sqrt(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "s")))
                 .and("rsqrt share", er.rsqrt(share, F_IN, F_OUT, BITS, ProtocolId.of("view", "q")))
-                .and("rsqrt 56 -> 56 share", er.rsqrt(share, WIDE, WIDE, WIDE_BITS, ProtocolId.of("view", "w")));
+                .and("rsqrt 56 -> 56 share", er.rsqrt(share, WIDE, WIDE, WIDE_BITS, ProtocolId.of("view", "w")))
+                .and("reciprocal 56 -> 56 share", er.reciprocal(share, WIDE, WIDE, WIDE_BITS,
+                        ProtocolId.of("view", "v")));
         if (leaky) {
             be.revealTo(observer, share, ProtocolId.of("view", "leak"));
         }
@@ -67,7 +69,8 @@ class ExactRootsViewTest {
                 .and("1/X", withEntropy(er.reciprocal(x, F_IN, F_OUT, BITS, id)))
                 .and("sqrt(X)", withEntropy(er.sqrt(x, F_IN, F_OUT, BITS, id)))
                 .and("1/sqrt(X)", withEntropy(er.rsqrt(x, F_IN, F_OUT, BITS, id)))
-                .and("1/sqrt(X) at 56 -> 56", withEntropy(er.rsqrt(x, WIDE, WIDE, WIDE_BITS, id)));
+                .and("1/sqrt(X) at 56 -> 56", withEntropy(er.rsqrt(x, WIDE, WIDE, WIDE_BITS, id)))
+                .and("1/X at 56 -> 56", withEntropy(er.reciprocal(x, WIDE, WIDE, WIDE_BITS, id)));
     }
 
     /** The words w for which neither w nor -w has a single non-zero byte. */

@@ -23,7 +23,9 @@ import org.securetrain.runtime.ProtocolId;
  *   <li>Seed from a {@value #DEFAULT_DIGIT_BITS}-bit table lookup on the top digits of m, then {@value #NEWTON_STEPS}
  *       Newton steps at scale F = {@value #INTERNAL_BITS}, every product floored exactly.</li>
  *   <li>Reciprocal only: a second-order correction at full precision from the exact residual 2^85 - floor(M0 2^56) g
- *       (mod 2^64; its value is below 2^58.1): g 2^26 + delta within 3.01 units of 2^-55.</li>
+ *       (mod 2^64; its value is below 2^58.1): G = g 2^26 + delta within 3.01 units of 2^-55; where a binade's result
+ *       exceeds 2^52 ulps ({@link #reciprocalSecond}) a second one from 2^111 - floor(M0 2^56) G - eta 2^26 g (value
+ *       below 2^58.6): G 2^10 + delta2 within 1.0001 units of 2^-65.</li>
  *   <li>Square root only: up to two Newton corrections from exact ring residuals M 2^(2Q) - G^2 (M exact from x W):
  *       G1 = g 2^22 + delta1 within 1.56 units of 2^-51, G2 = G1 2^11 + delta2 within 1.0002 units of 2^-62; how many
  *       run follows from the public scales and inputBits ({@link #sqrtCorrections}).</li>
@@ -35,8 +37,9 @@ import org.securetrain.runtime.ProtocolId;
  *       2^{@value #SATURATION_BITS} give exactly 2^{@value #SATURATION_BITS}.</li>
  * </ol>
  *
- * <p>Error (output ulps, e the binade's public scale-back exponent): reciprocal at most 0.5 + 3.01·2^(e-26),
- * faithful for every value up to 2^52 ulps; sqrt faithful (below 1 ulp, at most 0.7501) over the whole input range
+ * <p>Error (output ulps, e the binade's public scale-back exponent): reciprocal faithful over the whole input range
+ * (at most 0.5 + 3.01·2^(e-26) &lt; 0.877 for e &lt;= 23, 0.5 + 1.0001·2^(e-36) &lt;= 0.5313 above:
+ * {@link #reciprocalBound}); sqrt faithful (below 1 ulp, at most 0.7501) over the whole input range
  * ({@link #sqrtRelative}: without the corrections); rsqrt faithful (at most 0.725 ulp) over the whole input range
  * ({@link #rsqrtBound}; {@link #rsqrtRelative}: without the correction, at most 0.5 [e &lt; 0] + 3.6·2^e, faithful
  * below about 2^26.5 ulps and within relative 2^-26.0 above).

@@ -145,8 +145,11 @@ class ExactRootsTest {
         double faithfulUlps;
         double mantissaUlps;
         double boundRatio;
+        /** Largest error where the exact value exceeds 2^52 ulps (the reciprocal's second refinement's binades). */
+        double above52Ulps;
 
         void merge(Stats o) {
+            above52Ulps = Math.max(above52Ulps, o.above52Ulps);
             faithfulUlps = Math.max(faithfulUlps, o.faithfulUlps);
             mantissaUlps = Math.max(mantissaUlps, o.mantissaUlps);
             boundRatio = Math.max(boundRatio, o.boundRatio);
@@ -155,8 +158,8 @@ class ExactRootsTest {
         @Override
         public String toString() {
             return String.format("max error %.4f ulps where faithful, mantissa %.4f F-ulps (reciprocal: refined "
-                    + "units of 2^(e-26) beyond the half ulp), error/bound %.3f",
-                    faithfulUlps, mantissaUlps, boundRatio);
+                    + "units of 2^(e-26) beyond the half ulp), error/bound %.3f, max error %.4f ulps above 2^52 ulps",
+                    faithfulUlps, mantissaUlps, boundRatio, above52Ulps);
         }
     }
 
@@ -185,6 +188,9 @@ class ExactRootsTest {
             int shift = ExactRoots.binade(kind, k, c.fIn(), c.fOut()).shift();
             if (bound < 1) {
                 st.faithfulUlps = Math.max(st.faithfulUlps, err);
+            }
+            if (v.compareTo(BigDecimal.valueOf(1L << 52)) > 0) {
+                st.above52Ulps = Math.max(st.above52Ulps, err);
             }
             if (kind == ExactRoots.Kind.RECIPROCAL && shift >= 0) {
                 st.mantissaUlps = Math.max(st.mantissaUlps, Math.scalb(err - 0.5, 26 - shift)); // refined units
@@ -442,6 +448,17 @@ class ExactRootsTest {
             Stats max = sweep(ExactRoots.Kind.RECIPROCAL, c, 20_000, 29 + c.bits());
             assertTrue(max.faithfulUlps < 1, c + ": " + max);
             System.out.printf("RECIPROCAL %s: %s (20,000 random + edges)%n", c, max);
+        }
+    }
+
+    /** 10^6 inputs per reciprocal configuration whose results reach 2^52..2^60 ulps (-Pslow). */
+    @Test
+    @Tag("slow")
+    void reciprocalMillionInputs() {
+        for (Config c : RECIPROCAL_CONFIGS) {
+            Stats max = sweep(ExactRoots.Kind.RECIPROCAL, c, 1_000_000, 31 + c.bits());
+            assertTrue(max.faithfulUlps < 1, c + ": " + max);
+            System.out.printf("RECIPROCAL %s: %s (10^6 random + edges)%n", c, max);
         }
     }
 

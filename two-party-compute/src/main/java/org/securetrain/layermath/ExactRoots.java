@@ -88,13 +88,14 @@ public final class ExactRoots {
      * The reciprocal's second refinement (docs: section 8.2): G = g 2^Z + delta (scale F + Z = 55), G' = G 2^RECIP_W +
      * delta2 at scale 65, within 1.0001 units; it runs where some unsaturated binade has a shift
      * above {@value #RECIPROCAL_FIRST_MAX_SHIFT} (0.5 + 3.01 2^(e-26) would reach one ulp) and joins the scale-back
-     * from shift RECIP_W + Z - T_REFINED = 8 on.
+     * in those binades only (shift &gt;= 24), so binades with e &lt;= 23 give the same outputs with or without it (and
+     * {@link #reciprocalAtLeast}, whose public lower bound may leave it out, equals {@link #reciprocal} above its bound).
      */
     static final int RECIP_W = 10;
     static final int RECIPROCAL_FIRST_MAX_SHIFT = 23;
     /** G' = G 2^10 + delta2: error in units of 2^-65 (docs: section 8.2). */
     static final double RECIPROCAL_SECOND_UNITS = 1.0001;
-    static final int RECIPROCAL_SECOND_MIN_SHIFT = RECIP_W + Z - T_REFINED;
+    static final int RECIPROCAL_SECOND_MIN_SHIFT = RECIPROCAL_FIRST_MAX_SHIFT + 1;
     /**
      * The square root's corrections: G1 = g 2^SQRT_Z + delta1 at scale F + SQRT_Z = 51, G2 = G1 2^SQRT_W + delta2 at
      * scale 62; each delta is floor(floor(rho / 2^u) y / 2^v) of an exact ring residual rho (u, v below).
@@ -530,8 +531,8 @@ public final class ExactRoots {
 
     /**
      * The proven bound in output ulps for x &gt; 0 in the unsaturated binade k of {@link #reciprocal} (binades from lo;
-     * docs: section 8.2): 0.5 + 1.0001 2^(e-36) where the second refinement runs and e &gt;= 8, 0.5 + 3.01 2^(e-26)
-     * for e &gt;= -2, 0.5 + 2.01 2^e for -28 &lt;= e &lt;= -3, 0.5 below.
+     * docs: section 8.2): 0.5 + 1.0001 2^(e-36) where the second refinement runs and e &gt;= 24, 0.5 +
+     * 3.01 2^(e-26) for other e &gt;= -2, 0.5 + 2.01 2^e for -28 &lt;= e &lt;= -3, 0.5 below.
      */
     static double reciprocalBound(int k, int fIn, int fOut, int lo, int inputBits) {
         int e = binade(Kind.RECIPROCAL, k, fIn, fOut).shift();

@@ -21,9 +21,11 @@ import org.securetrain.runtime.inmemory.InMemoryTransport;
  * reciprocal, sqrt and rsqrt on the two-party backend (OT engine, silent COTs) equal the plaintext reference bit for
  * bit on random shares of inputs over the whole range below 2^inputBits (400 random and all edges, zero and negative
  * inputs included, per function and configuration), so
- * {@link ExactRootsTest}'s bound holds for the protocol's outputs. Three configurations: scale 48 into 24 (inputBits
- * 62), 25 into 24 (inputBits 40, an odd input scale: the roots' other parity) and Adam's sqrt(v) at its state scale
- * 56 into 56 (inputBits 61: the square root's results reach 2^58.5, both of its corrections run).
+ * {@link ExactRootsTest}'s bound holds for the protocol's outputs. Four configurations: scale 48 into 24 (inputBits
+ * 62), 25 into 24 (inputBits 40, an odd input scale: the roots' other parity), Adam's sqrt(v) at its state scale
+ * 56 into 56 (inputBits 61: the square root's results reach 2^58.5, both of its corrections run; the reciprocal's
+ * second refinement with M0's remainder term) and 30 into 30 (inputBits 40: the reciprocal's second refinement without
+ * it).
  */
 @Timeout(300)
 class ExactRootsTwoPartyTest {

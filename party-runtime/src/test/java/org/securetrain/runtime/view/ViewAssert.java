@@ -26,6 +26,8 @@ public final class ViewAssert {
     public static final int PER_MESSAGE_BYTES = SampleTests.MIN_BYTES;
     /** Forbidden words narrower than this many bits need a forbidden neighbour to count (see assertNoEcho). */
     public static final int NARROW_WORD_BITS = 40;
+    /** How many words before or after a narrow forbidden word another one must be for either to count. */
+    public static final int NARROW_WINDOW = 8;
     private static final int MAX_REPORTED = 8;
 
     private ViewAssert() {
@@ -122,12 +124,14 @@ public final class ViewAssert {
      * an output, is one of {@code forbidden}.
      *
      * <p>A forbidden word of magnitude below 2^{@value #NARROW_WORD_BITS} counts only together with a second
-     * forbidden word 8 bytes before or after it (the next output word, for outputs). Why: such a word is mostly
-     * zero (or sign) bytes, and so are the padded narrow fields the mixed-bit-width protocols send (a masked 24-bit
-     * value in a 64-bit word); a random 24-bit field equals one of n such words with probability n / 2^24, which a
-     * view of a few thousand fields reaches by chance (it happened: 0x6dc57a, once in a CI run). Two adjacent
-     * chance hits have probability (n / 2^24)^2, while a leaked array echoes every neighbour. Wide words keep the
-     * single-hit rule.
+     * forbidden word at most {@value #NARROW_WINDOW} words before or after it in the same message, at a multiple of 8
+     * bytes (in an output, at most that many words away). Why: such a word is mostly zero (or sign) bytes, and so are
+     * the padded narrow fields the mixed-bit-width protocols send (a masked 24-bit value in a 64-bit word); a random
+     * 24-bit field equals one of n such words with probability n / 2^24, which a view of a few thousand fields reaches
+     * by chance (it happened: 0x6dc57a, once in a CI run). A second chance hit in the window has probability about
+     * 2·{@value #NARROW_WINDOW}·n / 2^24 on top, while a leaked array echoes many words close together even when most
+     * of its words are below {@link ForbiddenWords#MIN_MAGNITUDE} and so not checked (a gradient's small entries).
+     * Wide words keep the single-hit rule.
      */
     public static void assertNoEcho(View v, ForbiddenWords forbidden, String what) {
         if (forbidden.size() == 0) {
@@ -148,7 +152,7 @@ public final class ViewAssert {
                 }
             }
             for (int i = 7; i < c.length; i++) {
-                if (at[i] != null && counts(word[i], i >= 15 && at[i - 8] != null, i + 8 < c.length && at[i + 8] != null)
+                if (at[i] != null && counts(word[i], hasNeighbour(at, i, 8, 7))
                         && count++ < MAX_REPORTED) {
                     hits.add("stream " + m.stream() + " message seq " + m.seq() + " [" + m.step() + "] bytes "
                             + (i - 7) + ".." + i + " = 0x" + Long.toHexString(word[i]) + " (" + at[i]
@@ -158,10 +162,13 @@ public final class ViewAssert {
         }
         for (Map.Entry<String, long[]> e : v.outputs().entrySet()) {
             long[] o = e.getValue();
+            String[] labels = new String[o.length];
             for (int i = 0; i < o.length; i++) {
-                String label = forbidden.labelOf(o[i]);
-                if (label != null && counts(o[i], i > 0 && forbidden.labelOf(o[i - 1]) != null,
-                        i + 1 < o.length && forbidden.labelOf(o[i + 1]) != null) && count++ < MAX_REPORTED) {
+                labels[i] = forbidden.labelOf(o[i]);
+            }
+            for (int i = 0; i < o.length; i++) {
+                String label = labels[i];
+                if (label != null && counts(o[i], hasNeighbour(labels, i, 1, 0)) && count++ < MAX_REPORTED) {
                     hits.add("output " + e.getKey() + "[" + i + "] = 0x" + Long.toHexString(o[i]) + " (" + label
                             + " or its negation)");
                 }
@@ -173,9 +180,21 @@ public final class ViewAssert {
         }
     }
 
-    private static boolean counts(long w, boolean before, boolean after) {
+    private static boolean counts(long w, boolean neighbour) {
         boolean narrow = w > -(1L << NARROW_WORD_BITS) && w < (1L << NARROW_WORD_BITS);
-        return !narrow || before || after;
+        return !narrow || neighbour;
+    }
+
+    /** Another non-null entry of {@code at} at i ± k·step for k = 1..NARROW_WINDOW, at indices >= first. */
+    private static boolean hasNeighbour(String[] at, int i, int step, int first) {
+        for (int k = 1; k <= NARROW_WINDOW; k++) {
+            int before = i - k * step;
+            int after = i + k * step;
+            if (before >= first && at[before] != null || after < at.length && at[after] != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

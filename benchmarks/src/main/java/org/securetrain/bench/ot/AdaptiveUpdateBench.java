@@ -5,13 +5,10 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.AdaptiveStep;
 import org.securetrain.layermath.AdaptiveUpdate;
 import org.securetrain.layermath.PositiveRoots;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -27,7 +24,6 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
     public int n;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final AdaptiveUpdate[] au = new AdaptiveUpdate[2];
     long[] g0, g1;
     final long[][][] state = new long[2][][];
@@ -37,9 +33,7 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         for (int p = 0; p < 2; p++) {
             au[p] = new AdaptiveUpdate(be[p], PositiveRoots.exact(be[p]));
         }
@@ -89,11 +83,5 @@ public class AdaptiveUpdateBench extends LabelledTwoPartyBench {
     @Benchmark
     public long[] adaDelta() {
         return step(AdaptiveStep.Rule.ADADELTA, Double.NaN, 0, 0.95, 1e-6);
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

@@ -12,9 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.layermath.BatchNormKernel;
 import org.securetrain.ring.FixedPoint;
 
@@ -42,16 +40,13 @@ public class BatchNormBench extends LabelledTwoPartyBench {
     public int positions;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     BatchNormKernel[] k = new BatchNormKernel[2];
     BatchNormKernel.Layout layout;
     long[] x0, x1, dy0, dy1;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         layout = new BatchNormKernel.Layout(batch, channels, positions, false);
         int n = batch * channels * positions;
         java.util.Random r = new java.util.Random(1);
@@ -65,7 +60,7 @@ public class BatchNormBench extends LabelledTwoPartyBench {
             dy0[i] = r.nextLong();
             dy1[i] = (long) (r.nextGaussian() * 0.01 * (1L << F)) - dy0[i];
         }
-        long one = fp.encode(1.0);
+        long one = FixedPoint.of(F).encode(1.0);
         for (int p = 0; p < 2; p++) {
             long[] g = new long[channels];
             long[] v = new long[channels];
@@ -90,11 +85,5 @@ public class BatchNormBench extends LabelledTwoPartyBench {
             k[1].forward(be[1], x1, layout, true);
             return k[1].backward(be[1], dy1, true);
         });
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

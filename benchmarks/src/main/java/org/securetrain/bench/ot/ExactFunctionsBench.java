@@ -5,12 +5,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.ExactFunctions;
 import org.securetrain.layermath.SmoothActivation;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -31,16 +28,13 @@ public class ExactFunctionsBench extends LabelledTwoPartyBench {
     public int digitBits;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     ExactFunctions[] ef = new ExactFunctions[2];
     long[] x0, x1, d0, d1;
     long[] table;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         ef[0] = new ExactFunctions(be[0], digitBits);
         ef[1] = new ExactFunctions(be[1], digitBits);
         Prg g = Prg.fromSecureRandom(new SecureRandom());
@@ -102,11 +96,5 @@ public class ExactFunctionsBench extends LabelledTwoPartyBench {
         currentElements = n;
         ProtocolId id = ProtocolId.of("bench", "lookup");
         return tp.run(s -> be[0].lookup(d0, digitBits, table, id), s -> be[1].lookup(d1, digitBits, table, id));
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

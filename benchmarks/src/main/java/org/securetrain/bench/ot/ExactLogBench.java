@@ -4,10 +4,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.layermath.ExactLog;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -27,15 +24,12 @@ public class ExactLogBench extends LabelledTwoPartyBench {
     public int inputBits;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final ExactLog[] el = new ExactLog[2];
     long[] x0, x1;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         el[0] = new ExactLog(be[0]);
         el[1] = new ExactLog(be[1]);
         long[][] shares = ExactRootsBench.logUniformShares(n, inputBits);
@@ -51,11 +45,5 @@ public class ExactLogBench extends LabelledTwoPartyBench {
         currentElements = n;
         ProtocolId id = ProtocolId.of("bench", "log");
         return tp.run(s -> el[0].log(x0, F, F, inputBits, id), s -> el[1].log(x1, F, F, inputBits, id));
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

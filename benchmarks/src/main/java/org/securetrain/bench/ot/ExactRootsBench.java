@@ -5,11 +5,8 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.ExactRoots;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.runtime.ProtocolId;
 
 /**
@@ -33,15 +30,12 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
     public int inputScale;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final ExactRoots[] er = new ExactRoots[2];
     long[] x0, x1;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         er[0] = new ExactRoots(be[0]);
         er[1] = new ExactRoots(be[1]);
         long[][] shares = ExactRootsBench.logUniformShares(n, inputBits);
@@ -106,11 +100,5 @@ public class ExactRootsBench extends LabelledTwoPartyBench {
     @Benchmark
     public long[] rsqrtRelative() {
         return function("rsqrtRelative", (e, x, id) -> e.rsqrtRelative(x, inputScale, F, inputBits, id));
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

@@ -5,13 +5,10 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.L2GradientNormalizer;
 import org.securetrain.layermath.L2Normalization;
 import org.securetrain.layermath.PositiveRoots;
-import org.securetrain.ring.FixedPoint;
 import org.securetrain.ring.RingMatrix;
 import org.securetrain.runtime.ProtocolId;
 
@@ -34,16 +31,13 @@ public class L2GradientNormalizerBench extends LabelledTwoPartyBench {
     static final int F = 24;
     static final L2Normalization RENORMALIZE = new L2Normalization(L2Normalization.Mode.RENORMALIZE, 0);
     static final L2Normalization CLIP = new L2Normalization(L2Normalization.Mode.CLIP, 1.0);
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final L2GradientNormalizer[] norm = new L2GradientNormalizer[2];
     /** Per party: {weights, bias} shares at scale f. */
     final long[][][] tensors = new long[2][][];
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         for (int p = 0; p < 2; p++) {
             norm[p] = new L2GradientNormalizer(be[p], PositiveRoots.exact(be[p]));
         }
@@ -97,11 +91,5 @@ public class L2GradientNormalizerBench extends LabelledTwoPartyBench {
     @Benchmark
     public long[][] clipL2PerParamType() {
         return normalize("ClipL2PerParamType (threshold 1)", CLIP, false);
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

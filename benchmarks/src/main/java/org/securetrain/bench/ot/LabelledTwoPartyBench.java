@@ -12,12 +12,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.securetrain.backend.TwoPartyBackend;
+import org.securetrain.ring.FixedPoint;
 
 /**
  * The iteration lifecycle of a two-party benchmark whose methods label their own report: each benchmark method sets
  * {@link #current} and {@link #currentElements}; every iteration marks the parties' traffic and CPU counters at its
  * start and reports them (bytes, rounds, CPU per element) under that label at its end. The subclass's trial set-up
- * creates {@link #tp}. The run settings below are the subclasses' too (JMH's class-level annotations are
+ * creates {@link #tp}, or calls {@link #openBackends} for {@link #tp} and a two-party backend per party (closed at the
+ * trial's end, before {@link #tp}). The run settings below are the subclasses' too (JMH's class-level annotations are
  * {@code @Inherited}, and its generator reads them from the superclasses).
  */
 @State(Scope.Benchmark)
@@ -32,6 +35,15 @@ public abstract class LabelledTwoPartyBench {
     String current = "";
     /** How many elements one call processes, for the per-element figures. */
     long currentElements = 1;
+    /** Each party's backend, if the subclass opened them with {@link #openBackends}. */
+    final TwoPartyBackend[] be = new TwoPartyBackend[2];
+
+    /** Creates {@link #tp} and opens a {@link TwoPartyBackend} for each party at {@code fracBits} fraction bits. */
+    void openBackends(int fracBits) {
+        tp = new TwoParties(false);
+        FixedPoint fp = FixedPoint.of(fracBits);
+        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+    }
 
     @Setup(Level.Iteration)
     public void markIteration() {
@@ -45,6 +57,11 @@ public abstract class LabelledTwoPartyBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        for (TwoPartyBackend b : be) {
+            if (b != null) {
+                b.close();
+            }
+        }
         tp.close();
     }
 }

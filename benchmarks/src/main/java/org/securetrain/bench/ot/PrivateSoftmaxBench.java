@@ -5,8 +5,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
-import org.securetrain.backend.TwoPartyBackend;
 import org.securetrain.crypto.prg.Prg;
 import org.securetrain.layermath.PrivateSoftmaxCrossEntropy;
 import org.securetrain.ring.FixedPoint;
@@ -28,15 +26,12 @@ public class PrivateSoftmaxBench extends LabelledTwoPartyBench {
     public int classes;
 
     static final int F = 24;
-    final TwoPartyBackend[] be = new TwoPartyBackend[2];
     final PrivateSoftmaxCrossEntropy[] sm = new PrivateSoftmaxCrossEntropy[2];
     long[] z0, z1, y0, y1;
 
     @Setup(Level.Trial)
     public void setUp() {
-        tp = new TwoParties(false);
-        FixedPoint fp = FixedPoint.of(F);
-        tp.run(s -> be[0] = TwoPartyBackend.open(s, fp), s -> be[1] = TwoPartyBackend.open(s, fp));
+        openBackends(F);
         sm[0] = new PrivateSoftmaxCrossEntropy(be[0]);
         sm[1] = new PrivateSoftmaxCrossEntropy(be[1]);
         int n = batch * classes;
@@ -51,7 +46,7 @@ public class PrivateSoftmaxBench extends LabelledTwoPartyBench {
             z1[i] = z - z0[i];
         }
         for (int b = 0; b < batch; b++) {
-            y1[b * classes + r.nextInt(classes)] = fp.one();
+            y1[b * classes + r.nextInt(classes)] = FixedPoint.of(F).one();
         }
         lossTerms(); // Ferret's first extension and the first compilations
         tp.mark();
@@ -78,11 +73,5 @@ public class PrivateSoftmaxBench extends LabelledTwoPartyBench {
         ProtocolId id = ProtocolId.of("bench", "loss");
         return tp.run(s -> sm[0].rowLosses(sm[0].lossTerms(z0, 2 * F, y0, batch, classes, id), id.child("rows")),
                 s -> sm[1].rowLosses(sm[1].lossTerms(z1, 2 * F, y1, batch, classes, id), id.child("rows")));
-    }
-
-    @TearDown(Level.Trial)
-    public void closeBackends() {
-        be[0].close();
-        be[1].close();
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -107,17 +108,34 @@ class PrivateLossModeTest {
         assertArrayEquals(params[1], params[0], 0.0, "the loss's visibility does not change the training");
     }
 
+    /**
+     * A 16-32-3 MLP in private-loss mode (both parties see the loss) on the plaintext reference backend, its plain DL4J
+     * twin with the same initial weights, and one batch of 48 toy examples.
+     */
+    record ScoredPair(SecurePartyContext ctx, MultiLayerNetwork secure, MultiLayerNetwork plain, DataSet batch) {
+        static ScoredPair create() {
+            MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
+            SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(
+                    LossVisibility.BOTH_PARTIES).insecurePlaintextReferenceForTests().build();
+            MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+            plain.init();
+            return new ScoredPair(ref, SecureTrain.attach(conf, ref), plain,
+                    new ToyBlobs(48, 16, 3, 7, 4.0).iterator(48).next());
+        }
+
+        /** {@code ds} as the secure network takes it (the data owner's shared batch). */
+        DataSet shared(DataSet ds) {
+            return ctx.sharedIterator(new ToyBlobs.FixedBatchIterator(List.of(ds), 48, 16, 3)).next();
+        }
+    }
+
     @Test
     void perExampleScoresMatchPlaintextDl4j() {
-        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
-        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
-        SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(LossVisibility.BOTH_PARTIES)
-                .insecurePlaintextReferenceForTests().build();
-        MultiLayerNetwork net = SecureTrain.attach(conf, ref);
-        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
-        plain.init();
-        var ds = data.iterator(48).next();
-        var shared = ref.sharedIterator(new ToyBlobs.FixedBatchIterator(List.of(ds), 48, 16, 3)).next();
+        ScoredPair pair = ScoredPair.create();
+        MultiLayerNetwork net = pair.secure();
+        MultiLayerNetwork plain = pair.plain();
+        var ds = pair.batch();
+        var shared = pair.shared(ds);
         double[] secure = net.scoreExamples(shared, false).toDoubleVector();
         double[] expected = plain.scoreExamples(ds, false).toDoubleVector();
         double worst = 0;
@@ -137,14 +155,10 @@ class PrivateLossModeTest {
      */
     @Test
     void scoresOfRowsWithTrueClassProbabilityBelowTheClipMatchDl4j() {
-        ToyBlobs data = new ToyBlobs(48, 16, 3, 7, 4.0);
-        MultiLayerConfiguration conf = TestConfs.mlp(new Sgd(0.05), 42);
-        SecurePartyContext ref = SecurePartyContext.builder().fracBits(F).privateLoss(LossVisibility.BOTH_PARTIES)
-                .insecurePlaintextReferenceForTests().build();
-        MultiLayerNetwork net = SecureTrain.attach(conf, ref);
-        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
-        plain.init();
-        var ds = data.iterator(48).next();
+        ScoredPair pair = ScoredPair.create();
+        MultiLayerNetwork net = pair.secure();
+        MultiLayerNetwork plain = pair.plain();
+        var ds = pair.batch();
         ds.setFeatures(ds.getFeatures().mul(60));
         var out = plain.output(ds.getFeatures());
         var labels = Nd4j.zeros(ds.getLabels().dataType(), 48, 3);
@@ -153,7 +167,7 @@ class PrivateLossModeTest {
             labels.putScalar(b, Nd4j.argMax(b % 2 == 0 ? out.getRow(b).neg() : out.getRow(b)).getInt(0), 1.0);
         }
         ds.setLabels(labels);
-        var shared = ref.sharedIterator(new ToyBlobs.FixedBatchIterator(List.of(ds), 48, 16, 3)).next();
+        var shared = pair.shared(ds);
         double[] secure = net.scoreExamples(shared, false).toDoubleVector();
         double[] expected = plain.scoreExamples(ds, false).toDoubleVector();
         double clip = -Math.log(1e-10);
